@@ -1,0 +1,87 @@
+//! Graphviz DOT: services as boxes, topics as ellipses, clusters by domain,
+//! deprecated topics dashed with an edge to their replacement, proposed ones dotted.
+
+use super::by_domain;
+use crate::registry::{Registry, Status};
+use crate::topology::{Edge, Node, Topology};
+use petgraph::visit::EdgeRef;
+use std::fmt::Write;
+
+fn esc(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+}
+
+fn id(n: Node, reg: &Registry) -> String {
+    match n {
+        Node::Service(i) => format!("\"service:{}\"", esc(&reg.services[i].key)),
+        Node::Topic(i) => format!("\"topic:{}\"", esc(&reg.topics[i].name)),
+    }
+}
+
+pub fn render(reg: &Registry, topo: &Topology) -> String {
+    let mut o = String::new();
+    let title = reg.platform.name.as_deref().unwrap_or("ktopo");
+    let _ = writeln!(o, "digraph ktopo {{");
+    let _ = writeln!(o, "  label=\"{}\"; labelloc=t; rankdir=LR; compound=true;", esc(title));
+    let _ = writeln!(
+        o,
+        "  node [fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", fontsize=8];"
+    );
+    for (ci, g) in by_domain(reg).into_iter().enumerate() {
+        let (domain, services, topics) = (g.domain, g.services, g.topics);
+        let indent = if let Some(d) = domain {
+            let _ = writeln!(o, "  subgraph \"cluster_{ci}\" {{");
+            let _ = writeln!(o, "    label=\"{}\"; style=rounded; color=\"#999999\";", esc(&d.name));
+            "    "
+        } else {
+            "  "
+        };
+        for s in services {
+            let svc = &reg.services[s];
+            let shape = match svc.kind {
+                crate::registry::model::Kind::Service => "box",
+                crate::registry::model::Kind::Component => "component",
+                crate::registry::model::Kind::External => "box3d",
+            };
+            let _ = writeln!(
+                o,
+                "{indent}{} [label=\"{}\", shape={shape}, style=\"rounded,filled\", fillcolor=\"#dbe9f6\"];",
+                id(Node::Service(s), reg),
+                esc(&svc.label())
+            );
+        }
+        for t in topics {
+            let topic = &reg.topics[t];
+            let (style, label) = match topic.status {
+                Status::Active => ("filled".to_string(), topic.name.clone()),
+                Status::Deprecated => (
+                    "\"dashed,filled\", color=\"#888888\", fontcolor=\"#666666\"".into(),
+                    format!("{}\n(deprecated)", topic.name),
+                ),
+                Status::Proposed => ("\"dotted,filled\"".into(), format!("{}\n(proposed)", topic.name)),
+            };
+            let _ = writeln!(
+                o,
+                "{indent}{} [label=\"{}\", shape=ellipse, style={style}, fillcolor=\"#fdf1d6\"];",
+                id(Node::Topic(t), reg),
+                esc(&label)
+            );
+        }
+        if domain.is_some() {
+            let _ = writeln!(o, "  }}");
+        }
+    }
+    for e in topo.graph.edge_references() {
+        let (a, b) = (topo.graph[e.source()], topo.graph[e.target()]);
+        let attrs = match *e.weight() {
+            Edge::Produces => String::new(),
+            Edge::Consumes { pattern: false } => String::new(),
+            Edge::Consumes { pattern: true } => " [style=dashed, label=\"pattern\"]".into(),
+            Edge::ReplacedBy => " [style=dashed, color=\"#888888\", label=\"replaced by\"]".into(),
+            Edge::Candidate => " [style=dotted, label=\"candidate\"]".into(),
+        };
+        let _ = writeln!(o, "  {} -> {}{attrs};", id(a, reg), id(b, reg));
+    }
+    let _ = writeln!(o, "}}");
+    o
+}

@@ -1,0 +1,58 @@
+//! `ktopo export`: the topology as Graphviz DOT, a Mermaid flowchart, or JSON.
+
+pub mod dot;
+pub mod json;
+pub mod mermaid;
+
+use crate::registry::Registry;
+use crate::topology::Topology;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Dot,
+    Mermaid,
+    Json,
+}
+
+pub fn render(format: Format, reg: &Registry, topo: &Topology) -> String {
+    match format {
+        Format::Dot => dot::render(reg, topo),
+        Format::Mermaid => mermaid::render(reg, topo),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&json::model(reg, topo)).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    }
+}
+
+/// One domain's services and topics (by index); `domain` is None for the rest.
+pub(crate) struct DomainGroup<'a> {
+    pub domain: Option<&'a crate::registry::model::Domain>,
+    pub services: Vec<usize>,
+    pub topics: Vec<usize>,
+}
+
+/// Services and topics grouped by domain in declaration order, then those with none.
+pub(crate) fn by_domain(reg: &Registry) -> Vec<DomainGroup<'_>> {
+    let group = |domain| DomainGroup {
+        domain,
+        services: Vec::new(),
+        topics: Vec::new(),
+    };
+    let mut groups: Vec<_> = reg.domains.iter().map(|d| group(Some(d))).collect();
+    groups.push(group(None));
+    let slot = |d: &Option<String>| {
+        d.as_ref()
+            .and_then(|d| reg.domains.iter().position(|x| &x.id == d))
+            .unwrap_or(reg.domains.len())
+    };
+    for (i, s) in reg.services.iter().enumerate() {
+        groups[slot(&s.domain)].services.push(i);
+    }
+    for (i, t) in reg.topics.iter().enumerate() {
+        groups[slot(&t.domain)].topics.push(i);
+    }
+    groups.retain(|g| !g.services.is_empty() || !g.topics.is_empty());
+    groups
+}

@@ -1,0 +1,337 @@
+//! What a change to a service, topic or event type affects, hop by hop.
+//! One engine for `ktopo impact` and the TUI's impact view.
+
+use crate::registry::Registry;
+use crate::suggest::closest_n;
+use crate::topology::{Node, Topology};
+use serde::Serialize;
+use std::collections::{HashMap, VecDeque};
+
+/// What the user asked about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Service(usize),
+    Topic(usize),
+    /// An event type and every topic that carries it.
+    Event(String, Vec<usize>),
+}
+
+impl Target {
+    pub fn describe(&self, reg: &Registry) -> String {
+        match self {
+            Target::Service(i) => format!("service:{}", reg.services[*i].key),
+            Target::Topic(i) => format!("topic:{}", reg.topics[*i].name),
+            Target::Event(e, _) => format!("event:{e}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dir {
+    Downstream,
+    Upstream,
+    Both,
+}
+
+impl Dir {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dir::Downstream => "downstream",
+            Dir::Upstream => "upstream",
+            Dir::Both => "both",
+        }
+    }
+    pub fn next(self) -> Dir {
+        match self {
+            Dir::Downstream => Dir::Upstream,
+            Dir::Upstream => Dir::Both,
+            Dir::Both => Dir::Downstream,
+        }
+    }
+}
+
+/// One affected service or topic: how far, and one shortest path that explains why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Affected {
+    pub node: Node,
+    pub depth: usize,
+    /// From the target (or the event's topic) to this node, both included.
+    pub path: Vec<Node>,
+    /// Downstream or upstream of the target.
+    pub dir: Dir,
+}
+
+#[derive(Debug, Clone)]
+pub struct Impact {
+    pub target: Target,
+    pub dir: Dir,
+    pub max_depth: Option<usize>,
+    /// Sorted by direction, depth, then name.
+    pub affected: Vec<Affected>,
+}
+
+impl Impact {
+    pub fn services(&self) -> impl Iterator<Item = &Affected> {
+        self.affected.iter().filter(|a| matches!(a.node, Node::Service(_)))
+    }
+    pub fn topics(&self) -> impl Iterator<Item = &Affected> {
+        self.affected.iter().filter(|a| matches!(a.node, Node::Topic(_)))
+    }
+}
+
+/// Why a target could not be resolved, with the closest names to try.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct TargetError {
+    pub message: String,
+    pub suggestions: Vec<String>,
+}
+
+/// Resolve `service:ID|KEY`, `topic:NAME`, `event:TYPE` or a bare name.
+pub fn resolve(reg: &Registry, text: &str) -> Result<Target, TargetError> {
+    let text = text.trim();
+    if let Some((kind, name)) = text.split_once(':') {
+        let found = match kind {
+            "service" | "svc" | "s" => find_service(reg, name).map(Target::Service),
+            "topic" | "t" => reg.topic_index(name).map(Target::Topic),
+            "event" | "e" => find_event(reg, name),
+            _ => {
+                return Err(TargetError {
+                    message: format!("unknown target kind `{kind}`: use service:, topic: or event:"),
+                    suggestions: vec![],
+                })
+            }
+        };
+        return found.ok_or_else(|| not_found(reg, name, Some(kind)));
+    }
+    let mut found = Vec::new();
+    if let Some(s) = find_service(reg, text) {
+        found.push(Target::Service(s));
+    }
+    if let Some(t) = reg.topic_index(text) {
+        found.push(Target::Topic(t));
+    }
+    if let Some(e) = find_event(reg, text) {
+        found.push(e);
+    }
+    match found.len() {
+        0 => Err(not_found(reg, text, None)),
+        1 => Ok(found.remove(0)),
+        _ => Err(TargetError {
+            message: format!("`{text}` is ambiguous: it names more than one thing"),
+            suggestions: found.iter().map(|t| t.describe(reg)).collect(),
+        }),
+    }
+}
+
+fn find_service(reg: &Registry, name: &str) -> Option<usize> {
+    if let Ok(id) = name.parse::<u32>() {
+        return reg.services.iter().position(|s| s.id == Some(id));
+    }
+    reg.services
+        .iter()
+        .position(|s| s.key == name)
+        .or_else(|| reg.services.iter().position(|s| s.name.eq_ignore_ascii_case(name)))
+}
+
+fn find_event(reg: &Registry, name: &str) -> Option<Target> {
+    let topics: Vec<usize> = reg
+        .topics
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.events.iter().any(|e| e.name == name))
+        .map(|(i, _)| i)
+        .collect();
+    (!topics.is_empty()).then(|| Target::Event(name.to_string(), topics))
+}
+
+fn not_found(reg: &Registry, name: &str, kind: Option<&str>) -> TargetError {
+    let mut candidates: Vec<String> = Vec::new();
+    let want = |k: &str| kind.is_none_or(|x| x.starts_with(k));
+    if want("s") {
+        candidates.extend(reg.services.iter().map(|s| format!("service:{}", s.key)));
+    }
+    if want("t") {
+        candidates.extend(reg.topics.iter().map(|t| format!("topic:{}", t.name)));
+    }
+    if want("e") {
+        candidates.extend(reg.events().keys().map(|e| format!("event:{e}")));
+    }
+    // Compare on the name part, so `service:` prefixes do not dominate the score.
+    let names: Vec<&str> = candidates
+        .iter()
+        .map(|c| c.split_once(':').map_or(c.as_str(), |x| x.1))
+        .collect();
+    let best = closest_n(name, names.iter().copied(), 5);
+    let suggestions = best
+        .iter()
+        .filter_map(|b| names.iter().position(|n| n == b))
+        .map(|i| candidates[i].clone())
+        .collect();
+    TargetError {
+        message: format!("no service, topic or event is called `{name}`"),
+        suggestions,
+    }
+}
+
+/// Everything reachable from the target along data-carrying edges.
+pub fn impact(reg: &Registry, topo: &Topology, target: &Target, dir: Dir, max_depth: Option<usize>) -> Impact {
+    let starts: Vec<Node> = match target {
+        Target::Service(i) => vec![Node::Service(*i)],
+        Target::Topic(i) => vec![Node::Topic(*i)],
+        Target::Event(_, ts) => ts.iter().map(|&t| Node::Topic(t)).collect(),
+    };
+    let mut affected = Vec::new();
+    for d in [Dir::Downstream, Dir::Upstream] {
+        if dir == d || dir == Dir::Both {
+            affected.extend(walk(topo, &starts, d, max_depth, matches!(target, Target::Event(..))));
+        }
+    }
+    let name = |n: &Node| match *n {
+        Node::Service(i) => reg.services[i].key.as_str(),
+        Node::Topic(i) => reg.topics[i].name.as_str(),
+    };
+    affected.sort_by(|a, b| (a.dir as u8, a.depth, name(&a.node)).cmp(&(b.dir as u8, b.depth, name(&b.node))));
+    Impact {
+        target: target.clone(),
+        dir,
+        max_depth,
+        affected,
+    }
+}
+
+fn walk(topo: &Topology, starts: &[Node], dir: Dir, max_depth: Option<usize>, keep_starts: bool) -> Vec<Affected> {
+    let pdir = if dir == Dir::Upstream {
+        petgraph::Direction::Incoming
+    } else {
+        petgraph::Direction::Outgoing
+    };
+    let mut prev: HashMap<Node, Option<Node>> = HashMap::new();
+    let mut depth: HashMap<Node, usize> = HashMap::new();
+    let mut queue = VecDeque::new();
+    for &s in starts {
+        prev.insert(s, None);
+        depth.insert(s, 0);
+        queue.push_back(s);
+    }
+    let mut order = Vec::new();
+    while let Some(n) = queue.pop_front() {
+        let d = depth[&n];
+        if d > 0 || keep_starts {
+            order.push(n);
+        }
+        if max_depth.is_some_and(|m| d >= m) {
+            continue;
+        }
+        for (m, e) in topo.neighbours(n, pdir) {
+            if e.carries_data() && !prev.contains_key(&m) {
+                prev.insert(m, Some(n));
+                depth.insert(m, d + 1);
+                queue.push_back(m);
+            }
+        }
+    }
+    order
+        .into_iter()
+        .map(|n| {
+            let mut path = vec![n];
+            let mut cur = n;
+            while let Some(Some(p)) = prev.get(&cur) {
+                path.push(*p);
+                cur = *p;
+            }
+            path.reverse();
+            Affected {
+                node: n,
+                depth: depth[&n],
+                path,
+                dir,
+            }
+        })
+        .collect()
+}
+
+/// `service:KEY` / `topic:NAME` form of a node, as paths print it.
+pub fn node_ref(reg: &Registry, n: Node) -> String {
+    match n {
+        Node::Service(i) => format!("service:{}", reg.services[i].key),
+        Node::Topic(i) => format!("topic:{}", reg.topics[i].name),
+    }
+}
+
+/// Human form of a node: `Agent Orchestration (8)` or `config_events`.
+pub fn node_label(reg: &Registry, n: Node) -> String {
+    match n {
+        Node::Service(i) => reg.services[i].label(),
+        Node::Topic(i) => reg.topics[i].name.clone(),
+    }
+}
+
+pub fn to_json(reg: &Registry, imp: &Impact) -> serde_json::Value {
+    let path = |a: &Affected| a.path.iter().map(|n| node_ref(reg, *n)).collect::<Vec<_>>();
+    let services: Vec<_> = imp
+        .services()
+        .map(|a| {
+            let Node::Service(i) = a.node else {
+                unreachable!("filtered to services")
+            };
+            let s = &reg.services[i];
+            serde_json::json!({
+                "id": s.id, "key": s.key, "name": s.name, "depth": a.depth,
+                "direction": a.dir, "path": path(a),
+            })
+        })
+        .collect();
+    let topics: Vec<_> = imp
+        .topics()
+        .map(|a| {
+            let Node::Topic(i) = a.node else {
+                unreachable!("filtered to topics")
+            };
+            let t = &reg.topics[i];
+            serde_json::json!({
+                "name": t.name, "status": t.status, "depth": a.depth,
+                "direction": a.dir, "path": path(a),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "target": imp.target.describe(reg),
+        "direction": imp.dir,
+        "max_depth": imp.max_depth,
+        "services": services,
+        "topics": topics,
+    })
+}
+
+pub fn to_text(reg: &Registry, imp: &Impact) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let ns = imp.services().count();
+    let nt = imp.topics().count();
+    let _ = writeln!(
+        out,
+        "Impact of {} ({}): {ns} services, {nt} topics",
+        imp.target.describe(reg),
+        imp.dir.as_str()
+    );
+    if imp.affected.is_empty() {
+        let _ = writeln!(out, "  nothing is affected");
+    }
+    let mut last: Option<(Dir, usize)> = None;
+    for a in &imp.affected {
+        if last != Some((a.dir, a.depth)) {
+            let _ = writeln!(out, "\n{} depth {}:", a.dir.as_str(), a.depth);
+            last = Some((a.dir, a.depth));
+        }
+        let kind = if matches!(a.node, Node::Service(_)) {
+            "service"
+        } else {
+            "topic  "
+        };
+        let via: Vec<String> = a.path.iter().map(|n| node_label(reg, *n)).collect();
+        let _ = writeln!(out, "  {kind} {:<40} via {}", node_label(reg, a.node), via.join(" → "));
+    }
+    out
+}

@@ -1,0 +1,10 @@
+//! ktopo: explore a Kafka platform's topology from its declared registry.
+
+pub mod cli;
+pub mod diag;
+pub mod export;
+pub mod impact;
+pub mod output;
+pub mod registry;
+pub mod suggest;
+pub mod topology;

@@ -1,0 +1,5 @@
+use clap::Parser;
+
+fn main() {
+    std::process::exit(ktopo::cli::run(ktopo::cli::Cli::parse()));
+}

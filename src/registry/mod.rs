@@ -1,0 +1,72 @@
+//! The topic registry: its file format, loading, checking and the normalised model.
+
+pub mod check;
+pub mod format;
+pub mod load;
+pub mod model;
+pub mod pattern;
+pub mod schema;
+pub mod spanned;
+pub mod structure;
+
+pub use load::LoadError;
+pub use model::{Registry, Status};
+
+use crate::diag::{Diagnostic, Source};
+use std::path::Path;
+
+/// A registry file after loading and checking.
+#[derive(Debug)]
+pub struct Checked {
+    pub source: Source,
+    /// Present when the structure is valid (semantic errors may still exist).
+    pub registry: Option<Registry>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text is not usable YAML at all.
+    pub fatal: bool,
+}
+
+impl Checked {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+    /// `ktopo check`'s exit status: 0 clean (warnings allowed), 1 errors, 2 not YAML.
+    pub fn exit_code(&self) -> i32 {
+        if self.fatal {
+            2
+        } else if self.errors() > 0 {
+            1
+        } else {
+            0
+        }
+    }
+    /// The registry when it has no errors: what every command works from.
+    pub fn usable(&self) -> Option<&Registry> {
+        self.registry.as_ref().filter(|_| self.errors() == 0)
+    }
+}
+
+/// Load, check and normalise a registry file.
+pub fn load(path: &Path) -> Result<Checked, LoadError> {
+    Ok(finish(load::read(path)?))
+}
+
+/// The same from text already in memory (tests, reloads).
+pub fn load_str(path: &str, text: String) -> Checked {
+    finish(load::parse_str(path, text))
+}
+
+fn finish(p: load::Parsed) -> Checked {
+    let mut diagnostics = p.diagnostics;
+    let registry = p.file.as_ref().map(|f| {
+        let reg = model::build(f);
+        diagnostics.extend(check::check(f, &reg));
+        reg
+    });
+    Checked {
+        source: p.source,
+        registry,
+        diagnostics,
+        fatal: p.fatal,
+    }
+}

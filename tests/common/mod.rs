@@ -1,0 +1,28 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use ktopo::registry::{self, Registry};
+use std::path::{Path, PathBuf};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Load a registry that must be free of errors.
+pub fn load(rel: &str) -> Registry {
+    let c = registry::load(&root().join(rel)).expect("readable");
+    assert_eq!(c.errors(), 0, "{rel} has errors: {:?}", c.diagnostics);
+    c.registry.expect("structure is valid")
+}
+
+pub fn main_registry() -> Registry {
+    load("registry.yaml")
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+pub fn exists(p: &Path) -> bool {
+    p.exists()
+}
