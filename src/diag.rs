@@ -71,9 +71,9 @@ pub struct Source {
 impl Source {
     /// The text a finding points at: its span, or the token that starts there.
     pub fn excerpt(&self, loc: &Loc) -> String {
-        let start = self.clamp(loc.offset);
+        let start = self.clamp(loc.offset as usize);
         let end = if loc.len > 0 {
-            self.clamp(loc.offset + loc.len)
+            self.clamp(loc.offset as usize + loc.len as usize)
         } else {
             let rest = &self.text[start..];
             start + rest.find(['\n', '\r']).unwrap_or(rest.len())
@@ -83,9 +83,9 @@ impl Source {
 
     /// Byte range of a finding, widened to its token when the parser gave no length.
     fn range(&self, loc: &Loc) -> std::ops::Range<usize> {
-        let start = self.clamp(loc.offset);
+        let start = self.clamp(loc.offset as usize);
         let len = if loc.len > 0 {
-            loc.len
+            loc.len as usize
         } else {
             self.excerpt(loc).len().max(1)
         };

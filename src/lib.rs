@@ -7,4 +7,5 @@ pub mod impact;
 pub mod output;
 pub mod registry;
 pub mod suggest;
+pub mod synthetic;
 pub mod topology;

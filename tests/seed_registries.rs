@@ -152,6 +152,11 @@ fn main_registry_check_findings() {
         ]
     );
     assert_eq!(c.exit_code(), 0);
+    let no_consumers = c.diagnostics.iter().find(|d| d.code == "no-consumers").unwrap();
+    assert_eq!(
+        no_consumers.message,
+        "topic `agent_action_events` has no consumers (consumers: TBD, implementation phase)"
+    );
 }
 
 #[test]
@@ -171,7 +176,7 @@ fn enterprise_registry_matches_the_second_seed() {
     let consumers: Vec<_> = t
         .consumers
         .iter()
-        .map(|c| (c.service_key.as_str(), c.pattern.as_deref()))
+        .map(|c| (reg.services[c.service].key.as_str(), c.pattern.as_deref()))
         .collect();
     assert_eq!(
         consumers,
@@ -184,13 +189,19 @@ fn enterprise_registry_matches_the_second_seed() {
     // The warehouse reads every topic; the audit service's pattern covers only db.changes.*.
     for t in &reg.topics {
         assert!(
-            t.consumers.iter().any(|c| c.service_key == "data_warehouse_sync"),
+            t.consumers
+                .iter()
+                .any(|c| reg.services[c.service].key == "data_warehouse_sync"),
             "{}",
             t.name
         );
     }
     let alerts = reg.topic("compliance.alerts").unwrap();
-    let keys: Vec<_> = alerts.consumers.iter().map(|c| c.service_key.as_str()).collect();
+    let keys: Vec<_> = alerts
+        .consumers
+        .iter()
+        .map(|c| reg.services[c.service].key.as_str())
+        .collect();
     assert_eq!(
         keys,
         [

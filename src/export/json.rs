@@ -13,7 +13,15 @@ pub fn model(reg: &Registry, topo: &Topology) -> Value {
             .map(|e| reg.services[e.service].reference())
             .collect::<Vec<_>>()
     };
-    let details = |eps: &[Endpoint]| serde_json::to_value(eps).unwrap_or_default();
+    let details = |eps: &[Endpoint]| {
+        eps.iter()
+            .map(|e| {
+                let mut v = serde_json::to_value(e).unwrap_or_default();
+                v["service_key"] = reg.services[e.service].key.clone().into();
+                v
+            })
+            .collect::<Vec<_>>()
+    };
     let services: Vec<Value> = reg
         .services
         .iter()

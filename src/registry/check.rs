@@ -7,7 +7,7 @@ use super::pattern::{naming_regex, Pattern};
 use super::spanned::{Loc, Sp};
 use crate::diag::Diagnostic;
 use crate::suggest::closest;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 pub fn check(file: &RegistryFile, reg: &Registry) -> Vec<Diagnostic> {
     let mut c = Checker {
@@ -193,6 +193,14 @@ impl Checker<'_> {
 
     fn references(&mut self) {
         let f = self.file;
+        // The model resolved every service reference already: nothing to look up again.
+        let flows_ok = f
+            .data_flows
+            .iter()
+            .all(|fl| fl.topics.iter().all(|t| self.reg.topic(t).is_some()));
+        if self.reg.unresolved_refs == 0 && flows_ok {
+            return;
+        }
         for t in &f.topics {
             self.endpoints(&t.producers, format!("a producer of `{}`", t.name.value));
             self.endpoints(&t.consumers, format!("a consumer of `{}`", t.name.value));
@@ -315,7 +323,8 @@ impl Checker<'_> {
     /// Follow `replaced_by` from a deprecated topic until an active topic, a gap, or a repeat.
     fn replacement_chain<'b>(&'b self, start: &'b str) -> Vec<&'b str> {
         let mut chain = vec![start];
-        let mut seen = HashSet::from([start]);
+        let mut seen = HashSet::new();
+        seen.insert(start);
         let mut cur = start;
         while let Some(next) = self.reg.topic(cur).and_then(|t| t.replaced_by()) {
             chain.push(next);
@@ -391,7 +400,7 @@ impl Checker<'_> {
                 continue;
             };
             if topic.consumers.is_empty() {
-                let why = t
+                let why = topic
                     .tbd
                     .get("consumers")
                     .map(|n| format!(" (consumers: TBD, {n})"))
@@ -436,14 +445,36 @@ impl Checker<'_> {
     }
 
     fn duplicate_events(&mut self) {
-        let mut by_event: BTreeMap<&str, Vec<(&str, Loc)>> = BTreeMap::new();
-        for t in &self.file.topics {
+        // One pass to find whether any event is shared (usually none are); the places
+        // are collected only for those.
+        let active = || self.reg.topics.iter().filter(|t| t.status == Status::Active);
+        let total: usize = active().map(|t| t.events.len()).sum();
+        let mut owner: HashMap<&str, (&str, bool)> = HashMap::with_capacity(total);
+        let mut any_shared = false;
+        for t in active() {
             for e in &t.events {
-                let n = e.name();
-                by_event.entry(n.value).or_default().push((&t.name.value, n.loc));
+                let o = owner.entry(&e.name).or_insert((&t.name, false));
+                if o.0 != t.name {
+                    o.1 = true;
+                    any_shared = true;
+                }
             }
         }
-        for (event, places) in by_event {
+        if !any_shared {
+            return;
+        }
+        let count: HashMap<&str, bool> = owner.into_iter().map(|(k, v)| (k, v.1)).collect();
+        let mut by_event: HashMap<&str, Vec<(&str, Loc)>> = HashMap::new();
+        for t in active() {
+            for e in &t.events {
+                if count.get(e.name.as_str()).copied().unwrap_or(false) {
+                    by_event.entry(&e.name).or_default().push((&t.name, e.loc));
+                }
+            }
+        }
+        let mut shared: Vec<_> = by_event.into_iter().filter(|(_, p)| p.len() > 1).collect();
+        shared.sort_unstable_by_key(|(e, _)| *e);
+        for (event, places) in shared {
             let mut topics: Vec<&str> = places.iter().map(|p| p.0).collect();
             topics.dedup();
             if topics.len() < 2 {

@@ -205,7 +205,8 @@ pub type Endpoint = Sp<EndpointSpec>;
 #[derive(Debug)]
 pub enum EndpointSpec {
     Bare(ServiceRef),
-    Detailed(EndpointDetail),
+    /// Boxed: most endpoints are bare, and the list elements stay small.
+    Detailed(Box<EndpointDetail>),
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -267,7 +268,8 @@ pub type EventDecl = Sp<EventSpec>;
 #[derive(Debug)]
 pub enum EventSpec {
     Bare(String),
-    Detailed(EventDetail),
+    /// Boxed: most events are bare names, and the list elements stay small.
+    Detailed(Box<EventDetail>),
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

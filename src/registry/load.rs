@@ -1,7 +1,7 @@
 //! Reading a registry file: size and input budgets, YAML parsing, structural findings.
 
 use super::format::RegistryFile;
-use super::spanned::{Loc, Sp};
+use super::spanned::{with_positions, Loc, Sp};
 use super::structure::{Node, Walker};
 use crate::diag::{Diagnostic, Source};
 use std::path::Path;
@@ -25,6 +25,8 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
     /// True when the text is not usable YAML (syntax error, budget exceeded, not text).
     pub fatal: bool,
+    /// Whether values carry their positions (false on the fast path for clean files).
+    pub positions: bool,
 }
 
 pub fn read(path: &Path) -> Result<Parsed, LoadError> {
@@ -56,6 +58,7 @@ pub fn read(path: &Path) -> Result<Parsed, LoadError> {
             file: None,
             diagnostics: vec![d],
             fatal: true,
+            positions: true,
         });
     }
     let bytes = std::fs::read(path).map_err(|e| unreadable(io_reason(&e)))?;
@@ -74,7 +77,7 @@ fn io_reason(e: &std::io::Error) -> String {
 
 pub fn parse_bytes(path: &str, bytes: Vec<u8>) -> Parsed {
     match String::from_utf8(bytes) {
-        Ok(text) => parse_str(path, text),
+        Ok(text) => parse_str(path, text, false),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(&e.into_bytes()[..at]).into_owned();
@@ -99,10 +102,12 @@ fn fatal(path: &str, text: String, d: Diagnostic) -> Parsed {
         file: None,
         diagnostics: vec![d],
         fatal: true,
+        positions: true,
     }
 }
 
-fn options() -> serde_saphyr::Options {
+/// Parser options with the input budgets every registry is read under.
+pub fn options() -> serde_saphyr::Options {
     let budget = serde_saphyr::budget! {
         max_depth: 64,
         max_events: 4_000_000,
@@ -121,13 +126,17 @@ fn options() -> serde_saphyr::Options {
     }
 }
 
-pub fn parse_str(path: &str, text: String) -> Parsed {
+/// Parse registry text; `positions` says whether values record where they are.
+pub fn parse_str(path: &str, text: String, positions: bool) -> Parsed {
     if text.trim().is_empty() {
         let d = Diagnostic::error("empty", "the registry file is empty")
             .hint("start from `ktopo schema` and docs/registry-format.md, or copy registry.yaml");
         return fatal(path, text, d);
     }
-    match serde_saphyr::from_str_with_options::<RegistryFile>(&text, options()) {
+    let parsed = with_positions(positions, || {
+        serde_saphyr::from_str_with_options::<RegistryFile>(&text, options())
+    });
+    match parsed {
         Ok(file) => Parsed {
             source: Source {
                 path: path.to_string(),
@@ -136,8 +145,9 @@ pub fn parse_str(path: &str, text: String) -> Parsed {
             file: Some(file),
             diagnostics: Vec::new(),
             fatal: false,
+            positions,
         },
-        Err(first) => structural(path, text, first),
+        Err(first) => with_positions(true, || structural(path, text, first)),
     }
 }
 
@@ -167,6 +177,7 @@ fn structural(path: &str, text: String, first: serde_saphyr::Error) -> Parsed {
         file: None,
         diagnostics,
         fatal,
+        positions: true,
     }
 }
 
@@ -179,7 +190,7 @@ fn from_saphyr(code: &'static str, e: &serde_saphyr::Error, text: &str) -> Diagn
     if let Some(l) = inner.location() {
         let mut loc = Loc::from_saphyr(l);
         if loc.offset == 0 && loc.line > 1 {
-            loc.offset = offset_of_line_col(text, loc.line, loc.col);
+            loc.offset = offset_of_line_col(text, loc.line, loc.col) as u32;
         }
         d = d.at(loc);
     }
@@ -210,7 +221,7 @@ fn loc_of_offset(text: &str, offset: usize) -> Loc {
     Loc {
         line,
         col,
-        offset,
+        offset: offset as u32,
         len: 1,
     }
 }

@@ -4,8 +4,10 @@
 
 use super::format::{self, RegistryFile, SchemaStatus, ServiceKind, ServiceRef};
 use super::pattern::Pattern;
+use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::mem::take;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Registry {
@@ -22,6 +24,9 @@ pub struct Registry {
     service_by_id: HashMap<u32, usize>,
     #[serde(skip)]
     topic_by_name: HashMap<String, usize>,
+    /// References in the file that name no service (reported by `check`).
+    #[serde(skip)]
+    pub unresolved_refs: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -156,8 +161,8 @@ pub struct Endpoint {
     /// Index into `Registry::services`.
     #[serde(skip)]
     pub service: usize,
-    pub service_key: String,
-    /// Consumer group id: explicit, or from the naming convention (consumers only).
+    /// Consumer group id: explicit, or from the naming convention (consumers of
+    /// active and deprecated topics; filled in by `Registry::fill_groups`).
     pub group: Option<String>,
     pub group_explicit: bool,
     pub note: Option<String>,
@@ -170,6 +175,9 @@ pub struct Endpoint {
 pub struct Event {
     pub name: String,
     pub description: Option<String>,
+    /// Where the name is written (for findings).
+    #[serde(skip)]
+    pub loc: super::spanned::Loc,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -272,9 +280,25 @@ pub const DEFAULT_GROUP_FORMAT: &str = "{service_name}_{topic_name}_consumer";
 
 /// Fill in the group-id convention for one service and topic.
 pub fn group_id(format: &str, service_key: &str, topic: &str) -> String {
-    format
-        .replace("{service_name}", service_key)
-        .replace("{topic_name}", topic)
+    // One pass and one allocation: this runs for every consumer of every topic.
+    let mut out = String::with_capacity(format.len() + service_key.len() + topic.len());
+    let mut rest = format;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if let Some(t) = tail.strip_prefix("{service_name}") {
+            out.push_str(service_key);
+            rest = t;
+        } else if let Some(t) = tail.strip_prefix("{topic_name}") {
+            out.push_str(topic);
+            rest = t;
+        } else {
+            out.push('{');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Registry {
@@ -328,8 +352,9 @@ impl Registry {
 }
 
 /// Build the model from a parsed file. References that do not resolve are left out
-/// here; `check` reports each of them with its position.
-pub fn build(file: &RegistryFile) -> Registry {
+/// here; `check` reports each of them with its position. Text that `check` does not
+/// read (events, purposes, notes...) is moved out of `file` rather than copied.
+pub fn build(file: &mut RegistryFile) -> Registry {
     let c = &file.conventions;
     let group_format = c
         .consumer_group
@@ -404,6 +429,7 @@ pub fn build(file: &RegistryFile) -> Registry {
         service_by_key: HashMap::new(),
         service_by_id: HashMap::new(),
         topic_by_name: HashMap::new(),
+        unresolved_refs: 0,
     };
 
     for s in &file.services {
@@ -441,25 +467,25 @@ pub fn build(file: &RegistryFile) -> Registry {
         });
     }
 
-    for t in &file.topics {
+    for t in &mut file.topics {
         let topic = Topic {
-            producers: endpoints(&reg, &t.producers, None, &t.name),
-            consumers: endpoints(&reg, &t.consumers, Some(&group_format), &t.name),
-            events: events(&t.events),
-            tbd: t.tbd.clone(),
+            producers: endpoints(&mut reg, &t.producers, None, &t.name),
+            consumers: endpoints(&mut reg, &t.consumers, Some(&group_format), &t.name),
+            events: events(&mut t.events),
+            tbd: take(&mut t.tbd),
             schema_status: match t.schema.status {
                 SchemaStatus::Tbd => "tbd",
                 SchemaStatus::Draft => "draft",
                 SchemaStatus::Defined => "defined",
             },
-            schema_note: t.schema.note.clone(),
-            schema_reference: t.schema.reference.clone(),
-            schema_format: t.schema.format.clone(),
-            notes: t.notes.clone(),
-            use_cases: t.use_cases.clone(),
-            source: t.source.clone(),
-            key: t.key.clone(),
-            fields: t.fields.clone(),
+            schema_note: t.schema.note.take(),
+            schema_reference: t.schema.reference.take(),
+            schema_format: t.schema.format.take(),
+            notes: take(&mut t.notes),
+            use_cases: take(&mut t.use_cases),
+            source: t.source.take(),
+            key: t.key.take(),
+            fields: take(&mut t.fields),
             audit: t.audit,
             config: config(&reg.conventions.defaults, t),
             examples: t
@@ -470,16 +496,16 @@ pub fn build(file: &RegistryFile) -> Registry {
                     json: e.json.value.clone(),
                 })
                 .collect(),
-            summary: t.summary.clone(),
-            purpose: t.purpose.clone(),
+            summary: t.summary.take(),
+            purpose: t.purpose.take(),
             ..bare_topic(&t.name, Status::Active, t.domain.as_ref().map(|d| &d.value), &reg)
         };
         push_topic(&mut reg, topic);
     }
     for t in &file.deprecated_topics {
         let mut topic = bare_topic(&t.name, Status::Deprecated, t.domain.as_ref().map(|d| &d.value), &reg);
-        topic.producers = endpoints(&reg, &t.producers, None, &t.name);
-        topic.consumers = endpoints(&reg, &t.consumers, Some(&group_format), &t.name);
+        topic.producers = endpoints(&mut reg, &t.producers, None, &t.name);
+        topic.consumers = endpoints(&mut reg, &t.consumers, Some(&group_format), &t.name);
         topic.deprecation = Some(Deprecation {
             replaced_by: t.replaced_by.value.clone(),
             status: t.status.clone(),
@@ -498,11 +524,11 @@ pub fn build(file: &RegistryFile) -> Registry {
         });
         push_topic(&mut reg, topic);
     }
-    for t in &file.proposed_topics {
+    for t in &mut file.proposed_topics {
         let mut topic = bare_topic(&t.name, Status::Proposed, t.domain.as_ref().map(|d| &d.value), &reg);
-        topic.producers = endpoints(&reg, &t.candidate_producers, None, &t.name);
-        topic.consumers = endpoints(&reg, &t.candidate_consumers, None, &t.name);
-        topic.events = events(&t.candidate_events);
+        topic.producers = endpoints(&mut reg, &t.candidate_producers, None, &t.name);
+        topic.consumers = endpoints(&mut reg, &t.candidate_consumers, None, &t.name);
+        topic.events = events(&mut t.candidate_events);
         topic.tbd = t.tbd.clone();
         topic.purpose = t.purpose.clone();
         topic.proposal = Some(Proposal {
@@ -535,7 +561,6 @@ fn expand_subscriptions(reg: &mut Registry) {
                 if p.matches(&t.name) && !t.consumers.iter().any(|c| c.service == si) {
                     t.consumers.push(Endpoint {
                         service: si,
-                        service_key: key.clone(),
                         group: Some(sub.group.clone().unwrap_or_else(|| group_id(&format, &key, &t.name))),
                         group_explicit: sub.group.is_some(),
                         note: sub.note.clone(),
@@ -616,24 +641,24 @@ fn config(d: &Defaults, t: &format::Topic) -> TopicConfig {
     }
 }
 
-fn endpoints(reg: &Registry, list: &[format::Endpoint], group_format: Option<&str>, topic: &str) -> Vec<Endpoint> {
-    let mut out: Vec<Endpoint> = Vec::new();
+fn endpoints(reg: &mut Registry, list: &[format::Endpoint], group_format: Option<&str>, topic: &str) -> Vec<Endpoint> {
+    let mut out: Vec<Endpoint> = Vec::with_capacity(list.len());
     for e in list {
         let Some(si) = reg.service_index(e.service().value) else {
+            reg.unresolved_refs += 1;
             continue;
         };
         if out.iter().any(|o| o.service == si) {
             continue;
         }
-        let key = reg.services[si].key.clone();
+        let key = &reg.services[si].key;
         let explicit = e.group().map(|g| g.value.clone());
         out.push(Endpoint {
             service: si,
             group: explicit
                 .clone()
-                .or_else(|| group_format.map(|f| group_id(f, &key, topic))),
+                .or_else(|| group_format.map(|f| group_id(f, key, topic))),
             group_explicit: explicit.is_some(),
-            service_key: key,
             note: e.note().map(str::to_string),
             via: e.via().map(str::to_string),
             pattern: None,
@@ -642,11 +667,22 @@ fn endpoints(reg: &Registry, list: &[format::Endpoint], group_format: Option<&st
     out
 }
 
-fn events(list: &[format::EventDecl]) -> Vec<Event> {
-    list.iter()
-        .map(|e| Event {
-            name: e.name().value.to_string(),
-            description: e.description().map(str::to_string),
+fn events(list: &mut [format::EventDecl]) -> Vec<Event> {
+    list.iter_mut()
+        .map(|e| {
+            let loc = e.name().loc;
+            match &mut e.value {
+                format::EventSpec::Bare(n) => Event {
+                    name: take(n),
+                    description: None,
+                    loc,
+                },
+                format::EventSpec::Detailed(d) => Event {
+                    name: take(&mut d.name.value),
+                    description: d.description.take(),
+                    loc,
+                },
+            }
         })
         .collect()
 }

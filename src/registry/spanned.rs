@@ -7,6 +7,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
 /// A position in the registry file (1-based line and column, 0-based byte range).
@@ -14,8 +15,9 @@ use std::fmt;
 pub struct Loc {
     pub line: u32,
     pub col: u32,
-    pub offset: usize,
-    pub len: usize,
+    /// u32 is plenty: registries are at most 32 MiB (`load::MAX_BYTES`).
+    pub offset: u32,
+    pub len: u32,
 }
 
 impl Loc {
@@ -29,8 +31,8 @@ impl Loc {
         Loc {
             line: l.line() as u32,
             col: l.column() as u32,
-            offset: span.byte_offset().unwrap_or(0) as usize,
-            len: span.byte_len().unwrap_or(0) as usize,
+            offset: span.byte_offset().unwrap_or(0) as u32,
+            len: span.byte_len().unwrap_or(0) as u32,
         }
     }
 }
@@ -61,8 +63,29 @@ impl<T: PartialEq> PartialEq for Sp<T> {
     }
 }
 
+thread_local! {
+    /// Whether `Sp` records positions. Recording costs about a third of the parse time,
+    /// and positions are only needed when there is a finding to show, so a clean registry
+    /// is read without them (see `load::parse_str`).
+    static RECORD_POSITIONS: Cell<bool> = const { Cell::new(true) };
+}
+
+/// Run `f` with position recording switched on or off for this thread.
+pub fn with_positions<R>(on: bool, f: impl FnOnce() -> R) -> R {
+    let before = RECORD_POSITIONS.with(|c| c.replace(on));
+    let r = f();
+    RECORD_POSITIONS.with(|c| c.set(before));
+    r
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !RECORD_POSITIONS.with(Cell::get) {
+            return T::deserialize(d).map(|value| Sp {
+                value,
+                loc: Loc::default(),
+            });
+        }
         let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
         Ok(Sp {
             value: s.value,
@@ -104,6 +127,9 @@ impl<'de> Deserialize<'de> for ServiceRef {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<ServiceRef, E> {
                 Ok(ServiceRef::Key(v.to_string()))
             }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<ServiceRef, E> {
+                Ok(ServiceRef::Key(v))
+            }
         }
         d.deserialize_any(V)
     }
@@ -142,8 +168,11 @@ impl<'de> Deserialize<'de> for EndpointSpec {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<EndpointSpec, E> {
                 Ok(EndpointSpec::Bare(ServiceRef::Key(v.to_string())))
             }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<EndpointSpec, E> {
+                Ok(EndpointSpec::Bare(ServiceRef::Key(v)))
+            }
             fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<EndpointSpec, A::Error> {
-                EndpointDetail::deserialize(MapAccessDeserializer::new(m)).map(EndpointSpec::Detailed)
+                EndpointDetail::deserialize(MapAccessDeserializer::new(m)).map(|d| EndpointSpec::Detailed(Box::new(d)))
             }
         }
         d.deserialize_any(V)
@@ -174,8 +203,11 @@ impl<'de> Deserialize<'de> for EventSpec {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<EventSpec, E> {
                 Ok(EventSpec::Bare(v.to_string()))
             }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<EventSpec, E> {
+                Ok(EventSpec::Bare(v))
+            }
             fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<EventSpec, A::Error> {
-                EventDetail::deserialize(MapAccessDeserializer::new(m)).map(EventSpec::Detailed)
+                EventDetail::deserialize(MapAccessDeserializer::new(m)).map(|d| EventSpec::Detailed(Box::new(d)))
             }
         }
         d.deserialize_any(V)
