@@ -25,8 +25,31 @@ pub struct Cli {
         default_value = "registry.yaml"
     )]
     pub registry: PathBuf,
+    #[command(flatten)]
+    pub conn: ConnArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// How to reach the cluster (kcat's conventions). Without a broker, ktopo starts an
+/// embedded demo cluster; `--offline` uses none.
+#[derive(Debug, Clone, Args)]
+pub struct ConnArgs {
+    /// Bootstrap brokers, e.g. `127.0.0.1:9092`.
+    #[arg(short = 'b', long, global = true, env = "KTOPO_BROKERS")]
+    pub brokers: Option<String>,
+    /// librdkafka property `key=value` (repeatable), e.g. `-X security.protocol=SASL_SSL`.
+    #[arg(short = 'X', global = true, value_name = "KEY=VALUE")]
+    pub properties: Vec<String>,
+    /// librdkafka properties file (`key=value` lines, `#` comments).
+    #[arg(short = 'F', long = "config", global = true, value_name = "FILE")]
+    pub config_file: Option<PathBuf>,
+    /// Seconds between samples.
+    #[arg(long, global = true, default_value_t = 5.0)]
+    pub interval: f64,
+    /// No broker at all: registry only.
+    #[arg(long, global = true)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,10 +108,7 @@ pub fn run(cli: Cli) -> i32 {
             s.push('\n');
             emit(output.as_deref(), &s)
         }
-        None => with_registry(&cli.registry, |_, _| {
-            eprintln!("ktopo: the terminal UI is not built yet; use check, impact, export or schema");
-            2
-        }),
+        None => tui(&cli.registry, &cli.conn),
     }
 }
 
@@ -132,6 +152,17 @@ fn check(path: &Path, json: bool) -> i32 {
         }
     }
     checked.exit_code()
+}
+
+fn tui(path: &Path, _conn: &ConnArgs) -> i32 {
+    let checked = match load(path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if checked.usable().is_none() {
+        return with_registry(path, |_, _| 0);
+    }
+    crate::tui::run(path.to_path_buf(), checked, |_, _| {})
 }
 
 /// Load a registry that must be free of errors, then run `f` on it.

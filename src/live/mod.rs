@@ -1,0 +1,3 @@
+//! Live cluster data: what the sampler measures and how it is judged.
+
+pub mod view;

@@ -1,0 +1,774 @@
+//! The application state and `update`, the only place it changes.
+
+use super::command::{self, Command};
+use super::data::{Data, Filter};
+use super::keys::{action_for, Action};
+use super::layout::Layout;
+use super::theme::Theme;
+use crate::diag::{self, Diagnostic, Source};
+use crate::impact::{self, Dir, Impact, Target};
+use crate::live::view::LiveView;
+use crate::registry::{Checked, Status};
+use crate::topology::Node;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
+
+/// Everything that can happen to the app.
+#[derive(Debug)]
+pub enum Event {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// Periodic: `now_s` is seconds since start (the only clock the app sees).
+    Tick(f64),
+    /// The registry file was loaded again (by `r` or because it changed).
+    Reload(Box<Checked>),
+    /// A new live picture from the sampler.
+    Live(Box<LiveView>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Route {
+    Services,
+    Topics,
+    Events,
+    Deprecated,
+    Lag,
+    Service(usize),
+    Topic(usize),
+    Impact(Target, Dir),
+    Graph(Node),
+}
+
+impl Route {
+    pub fn title(&self, data: &Data) -> String {
+        match self {
+            Route::Services => "services".into(),
+            Route::Topics => "topics".into(),
+            Route::Events => "events".into(),
+            Route::Deprecated => "deprecated".into(),
+            Route::Lag => "lag".into(),
+            Route::Service(i) => data.reg.services[*i].key.clone(),
+            Route::Topic(i) => data.reg.topics[*i].name.clone(),
+            Route::Impact(t, d) => format!("impact {} ({})", t.describe(&data.reg), d.as_str()),
+            Route::Graph(n) => format!("graph {}", impact::node_ref(&data.reg, *n)),
+        }
+    }
+}
+
+/// One entry of the navigation stack, with its own selection and filter.
+#[derive(Debug, Clone)]
+pub struct Screen {
+    pub route: Route,
+    pub selected: usize,
+    pub offset: usize,
+    pub filter: Filter,
+    /// Indices of the visible items after filtering (meaning depends on the route).
+    pub items: Vec<usize>,
+    /// Detail views: which pane has focus. Graph: 0 left, 1 right.
+    pub pane: usize,
+    /// Impact routes: the computed result.
+    pub impact: Option<Impact>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Filter,
+    Command,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Popup {
+    Help,
+    /// The registry on disk is broken: its findings, one per line.
+    Diagnostics(Vec<String>),
+}
+
+pub struct App {
+    pub data: Data,
+    pub stack: Vec<Screen>,
+    pub mode: Mode,
+    /// Text being typed after `/` or `:`.
+    pub input: String,
+    pub popup: Option<Popup>,
+    pub width: u16,
+    pub height: u16,
+    pub theme: Theme,
+    pub live: Option<LiveView>,
+    /// What the broker side is doing when there is no live data ("offline").
+    pub broker_note: String,
+    pub message: Option<String>,
+    /// Text to put on the clipboard (the run loop sends it as OSC 52).
+    pub clipboard: Option<String>,
+    /// The run loop should load the registry again.
+    pub reload_requested: bool,
+    pub quit: bool,
+    pub now_s: f64,
+    /// When the current live picture arrived (in `now_s` time).
+    pub live_at: Option<f64>,
+}
+
+impl App {
+    pub fn new(data: Data, width: u16, height: u16, theme: Theme) -> Self {
+        let mut app = App {
+            data,
+            stack: Vec::new(),
+            mode: Mode::Normal,
+            input: String::new(),
+            popup: None,
+            width,
+            height,
+            theme,
+            live: None,
+            broker_note: "offline".into(),
+            message: None,
+            clipboard: None,
+            reload_requested: false,
+            quit: false,
+            now_s: 0.0,
+            live_at: None,
+        };
+        app.push(Route::Topics);
+        app
+    }
+
+    /// Seconds since the live picture arrived, as of the last tick.
+    pub fn live_age(&self) -> Option<f64> {
+        self.live_at.map(|at| (self.now_s - at).max(0.0))
+    }
+
+    pub fn screen(&self) -> &Screen {
+        self.stack.last().expect("the stack is never empty")
+    }
+
+    fn screen_mut(&mut self) -> &mut Screen {
+        self.stack.last_mut().expect("the stack is never empty")
+    }
+
+    pub fn layout(&self) -> Layout {
+        Layout::new(self.width, self.height)
+    }
+
+    pub fn push(&mut self, route: Route) {
+        let impact = match &route {
+            Route::Impact(t, d) => Some(impact::impact(&self.data.reg, &self.data.topo, t, *d, None)),
+            _ => None,
+        };
+        let mut s = Screen {
+            route,
+            selected: 0,
+            offset: 0,
+            filter: Filter::default(),
+            items: Vec::new(),
+            pane: 0,
+            impact,
+        };
+        s.items = self.items_for(&s);
+        // Detail views open on their first pane that has something to select.
+        if let Some(p) = self.links(&s.route).iter().position(|l| !l.1.is_empty()) {
+            s.pane = p;
+        }
+        self.stack.push(s);
+    }
+
+    /// Replace the whole stack with one list route (`:topics` and friends).
+    fn go(&mut self, route: Route) {
+        if self.screen().route != route {
+            self.push(route);
+        }
+    }
+
+    /// The base items of a route (before filtering) with their search text.
+    fn items_for(&self, s: &Screen) -> Vec<usize> {
+        let reg = &self.data.reg;
+        let all: Box<dyn Iterator<Item = usize>> = match &s.route {
+            Route::Services => Box::new(0..reg.services.len()),
+            Route::Topics => Box::new(0..reg.topics.len()),
+            Route::Events => Box::new(0..self.data.events.len()),
+            Route::Deprecated => Box::new(self.data.deprecated.iter().copied()),
+            Route::Lag => Box::new(0..self.lag_rows().len()),
+            Route::Impact(..) => Box::new(0..s.impact.as_ref().map_or(0, |i| i.affected.len())),
+            Route::Service(_) | Route::Topic(_) | Route::Graph(_) => return Vec::new(),
+        };
+        if s.filter.is_empty() {
+            return all.collect();
+        }
+        all.filter(|&i| s.filter.matches(&self.search_text(s, i))).collect()
+    }
+
+    fn search_text(&self, s: &Screen, i: usize) -> String {
+        let reg = &self.data.reg;
+        match &s.route {
+            Route::Services => {
+                let x = &reg.services[i];
+                format!("{} {} {}", x.key, x.name, x.domain.as_deref().unwrap_or(""))
+            }
+            Route::Topics | Route::Deprecated => {
+                let t = &reg.topics[i];
+                format!("{} {} {}", t.name, t.status.as_str(), t.domain.as_deref().unwrap_or(""))
+            }
+            Route::Events => self.data.events[i].0.clone(),
+            Route::Lag => {
+                let rows = self.lag_rows();
+                rows.get(i)
+                    .map(|g| format!("{} {}", g.group, g.topic))
+                    .unwrap_or_default()
+            }
+            Route::Impact(..) => s
+                .impact
+                .as_ref()
+                .map(|imp| impact::node_label(reg, imp.affected[i].node))
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
+    /// Consumer-group rows of the live picture, worst first.
+    pub fn lag_rows(&self) -> Vec<&crate::live::view::GroupTopicLag> {
+        let mut rows: Vec<_> = self.live.iter().flat_map(|l| l.groups.iter()).collect();
+        rows.sort_by(|a, b| {
+            b.status
+                .cmp(&a.status)
+                .then(b.total_lag.unwrap_or(-1).cmp(&a.total_lag.unwrap_or(-1)))
+                .then(a.group.cmp(&b.group))
+                .then(a.topic.cmp(&b.topic))
+        });
+        rows
+    }
+
+    /// Links a detail view offers, in pane order: (pane title, nodes).
+    pub fn links(&self, route: &Route) -> Vec<(&'static str, Vec<Node>)> {
+        let reg = &self.data.reg;
+        let topo = &self.data.topo;
+        match route {
+            Route::Service(i) => vec![
+                ("consumes", topo.inputs(*i).into_iter().map(Node::Topic).collect()),
+                ("produces", topo.outputs(*i).into_iter().map(Node::Topic).collect()),
+            ],
+            Route::Topic(i) => {
+                let t = &reg.topics[*i];
+                let mut related: Vec<Node> = t
+                    .replaced_by()
+                    .and_then(|r| reg.topic_index(r))
+                    .map(Node::Topic)
+                    .into_iter()
+                    .collect();
+                related.extend(self.data.replaces(*i).into_iter().map(Node::Topic));
+                vec![
+                    (
+                        "producers",
+                        t.producers.iter().map(|p| Node::Service(p.service)).collect(),
+                    ),
+                    (
+                        "consumers",
+                        t.consumers.iter().map(|c| Node::Service(c.service)).collect(),
+                    ),
+                    ("migration", related),
+                ]
+            }
+            Route::Graph(n) => {
+                let (left, right) = self.graph_sides(*n);
+                vec![("in", left), ("out", right)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Graph view: what is drawn left (feeds it) and right (it feeds) of a node.
+    pub fn graph_sides(&self, n: Node) -> (Vec<Node>, Vec<Node>) {
+        let reg = &self.data.reg;
+        match n {
+            Node::Service(s) => (
+                self.data.topo.inputs(s).into_iter().map(Node::Topic).collect(),
+                self.data.topo.outputs(s).into_iter().map(Node::Topic).collect(),
+            ),
+            Node::Topic(t) => {
+                let topic = &reg.topics[t];
+                let mut left: Vec<Node> = topic.producers.iter().map(|p| Node::Service(p.service)).collect();
+                left.extend(self.data.replaces(t).into_iter().map(Node::Topic));
+                let mut right: Vec<Node> = if topic.status == Status::Proposed {
+                    Vec::new()
+                } else {
+                    topic.consumers.iter().map(|c| Node::Service(c.service)).collect()
+                };
+                right.extend(topic.replaced_by().and_then(|r| reg.topic_index(r)).map(Node::Topic));
+                (left, right)
+            }
+        }
+    }
+
+    /// Number of selectable rows on the current screen.
+    fn row_count(&self) -> usize {
+        let s = self.screen();
+        match &s.route {
+            Route::Service(_) | Route::Topic(_) | Route::Graph(_) => {
+                self.links(&s.route).get(s.pane).map_or(0, |p| p.1.len())
+            }
+            _ => s.items.len(),
+        }
+    }
+
+    /// The node under the cursor, for drill-down, impact, graph and copy.
+    pub fn selected_node(&self) -> Option<Node> {
+        let s = self.screen();
+        match &s.route {
+            Route::Services => s.items.get(s.selected).map(|&i| Node::Service(i)),
+            Route::Topics | Route::Deprecated => s.items.get(s.selected).map(|&i| Node::Topic(i)),
+            Route::Events => None,
+            Route::Lag => {
+                let rows = self.lag_rows();
+                let g = s.items.get(s.selected).and_then(|&i| rows.get(i))?;
+                g.service
+                    .map(Node::Service)
+                    .or_else(|| self.data.reg.topic_index(&g.topic).map(Node::Topic))
+            }
+            Route::Impact(..) => {
+                let imp = s.impact.as_ref()?;
+                s.items.get(s.selected).map(|&i| imp.affected[i].node)
+            }
+            Route::Service(_) | Route::Topic(_) | Route::Graph(_) => self
+                .links(&s.route)
+                .get(s.pane)
+                .and_then(|p| p.1.get(s.selected).copied()),
+        }
+    }
+
+    /// The target the selection stands for (an event row is an event target).
+    fn selected_target(&self) -> Option<Target> {
+        let s = self.screen();
+        if s.route == Route::Events {
+            let (e, ts) = s.items.get(s.selected).map(|&i| &self.data.events[i])?;
+            return Some(Target::Event(e.clone(), ts.clone()));
+        }
+        // In a detail or graph view, i and v act on what the view is about;
+        // Enter is the way into a linked item.
+        match self.current_node().or_else(|| self.selected_node())? {
+            Node::Service(i) => Some(Target::Service(i)),
+            Node::Topic(i) => Some(Target::Topic(i)),
+        }
+    }
+
+    /// The node a detail or graph screen is about.
+    fn current_node(&self) -> Option<Node> {
+        match self.screen().route {
+            Route::Service(i) => Some(Node::Service(i)),
+            Route::Topic(i) => Some(Node::Topic(i)),
+            Route::Graph(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    fn selected_name(&self) -> Option<String> {
+        let s = self.screen();
+        if s.route == Route::Events {
+            return s.items.get(s.selected).map(|&i| self.data.events[i].0.clone());
+        }
+        if s.route == Route::Lag {
+            let rows = self.lag_rows();
+            return s
+                .items
+                .get(s.selected)
+                .and_then(|&i| rows.get(i))
+                .map(|g| g.group.clone());
+        }
+        let n = self.selected_node().or_else(|| self.current_node())?;
+        Some(match n {
+            Node::Service(i) => self.data.reg.services[i].key.clone(),
+            Node::Topic(i) => self.data.reg.topics[i].name.clone(),
+        })
+    }
+
+    // ---- update ----
+
+    pub fn update(&mut self, ev: Event) {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => self.on_key(k),
+            Event::Key(_) => {}
+            Event::Mouse(m) => self.on_mouse(m),
+            Event::Resize(w, h) => {
+                self.width = w;
+                self.height = h;
+                self.clamp();
+            }
+            Event::Tick(now) => self.now_s = now,
+            Event::Reload(c) => self.on_reload(*c),
+            Event::Live(v) => {
+                self.live = Some(*v);
+                self.live_at = Some(self.now_s);
+                self.refresh_items();
+            }
+        }
+    }
+
+    fn on_reload(&mut self, c: Checked) {
+        match c.usable() {
+            None => {
+                let src: &Source = &c.source;
+                let lines: Vec<String> = c
+                    .diagnostics
+                    .iter()
+                    .filter(|d: &&Diagnostic| d.is_error())
+                    .map(|d| diag::one_line(src, d))
+                    .collect();
+                self.popup = Some(Popup::Diagnostics(lines));
+            }
+            Some(_) => {
+                let reg = c.registry.expect("usable implies a registry");
+                self.data = Data::new(reg);
+                if matches!(self.popup, Some(Popup::Diagnostics(_))) {
+                    self.popup = None;
+                }
+                // Screens about things that no longer exist are dropped.
+                let (ns, nt) = (self.data.reg.services.len(), self.data.reg.topics.len());
+                self.stack.retain(|s| match &s.route {
+                    Route::Service(i) => *i < ns,
+                    Route::Topic(i) => *i < nt,
+                    Route::Graph(Node::Service(i)) => *i < ns,
+                    Route::Graph(Node::Topic(i)) => *i < nt,
+                    Route::Impact(..) => false,
+                    _ => true,
+                });
+                if self.stack.is_empty() {
+                    self.push(Route::Topics);
+                }
+                self.refresh_items();
+                self.message = Some("registry reloaded".into());
+            }
+        }
+    }
+
+    fn refresh_items(&mut self) {
+        let s = self.screen().clone();
+        let items = self.items_for(&s);
+        self.screen_mut().items = items;
+        self.clamp();
+    }
+
+    fn on_key(&mut self, k: KeyEvent) {
+        self.message = None;
+        if self.popup.is_some() {
+            // Any key closes a popup; q still quits.
+            if matches!(k.code, KeyCode::Char('q')) && self.popup == Some(Popup::Help) {
+                self.popup = None;
+            } else if k.code == KeyCode::Char('c') && k.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) {
+                self.quit = true;
+            } else {
+                self.popup = None;
+            }
+            return;
+        }
+        match self.mode {
+            Mode::Filter | Mode::Command => self.on_input_key(k),
+            Mode::Normal => {
+                if let Some(a) = action_for(k) {
+                    self.on_action(a);
+                }
+            }
+        }
+    }
+
+    fn on_input_key(&mut self, k: KeyEvent) {
+        if k.code == KeyCode::Char('c') && k.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) {
+            self.quit = true;
+            return;
+        }
+        match k.code {
+            KeyCode::Esc => {
+                if self.mode == Mode::Filter {
+                    self.set_filter("");
+                }
+                self.mode = Mode::Normal;
+                self.input.clear();
+            }
+            KeyCode::Enter => {
+                let mode = self.mode;
+                self.mode = Mode::Normal;
+                if mode == Mode::Command {
+                    let line = std::mem::take(&mut self.input);
+                    self.run_command(&line);
+                }
+                self.input.clear();
+            }
+            KeyCode::Tab if self.mode == Mode::Command => {
+                self.input = command::complete(&self.input, &self.data.targets);
+            }
+            KeyCode::Backspace => {
+                self.input.pop();
+                if self.mode == Mode::Filter {
+                    let text = self.input.clone();
+                    self.set_filter(&text);
+                }
+            }
+            KeyCode::Char(c) => {
+                self.input.push(c);
+                if self.mode == Mode::Filter {
+                    let text = self.input.clone();
+                    self.set_filter(&text);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn set_filter(&mut self, text: &str) {
+        let s = self.screen_mut();
+        s.filter = Filter::new(text);
+        s.selected = 0;
+        s.offset = 0;
+        self.refresh_items();
+    }
+
+    pub fn run_command(&mut self, line: &str) {
+        match command::parse(line) {
+            Err(e) => self.message = Some(e),
+            Ok(Command::Services) => self.go(Route::Services),
+            Ok(Command::Topics) => self.go(Route::Topics),
+            Ok(Command::Events) => self.go(Route::Events),
+            Ok(Command::Deprecated) => self.go(Route::Deprecated),
+            Ok(Command::Lag) => self.go(Route::Lag),
+            Ok(Command::Help) => self.popup = Some(Popup::Help),
+            Ok(Command::Quit) => self.quit = true,
+            Ok(Command::Impact(arg)) | Ok(Command::Graph(arg)) => {
+                let graph = line.trim_start().starts_with('g');
+                let target = match arg {
+                    Some(a) => match impact::resolve(&self.data.reg, &a) {
+                        Ok(t) => Some(t),
+                        Err(e) => {
+                            let hint = e
+                                .suggestions
+                                .first()
+                                .map(|s| format!(" (closest: {s})"))
+                                .unwrap_or_default();
+                            self.message = Some(format!("{e}{hint}"));
+                            return;
+                        }
+                    },
+                    None => self.selected_target(),
+                };
+                match target {
+                    Some(t) if graph => self.open_graph(t),
+                    Some(t) => self.push(Route::Impact(t, Dir::Downstream)),
+                    None => self.message = Some("select a service, topic or event first".into()),
+                }
+            }
+        }
+    }
+
+    fn open_graph(&mut self, t: Target) {
+        let node = match t {
+            Target::Service(i) => Node::Service(i),
+            Target::Topic(i) => Node::Topic(i),
+            Target::Event(_, ts) => Node::Topic(ts[0]),
+        };
+        self.push(Route::Graph(node));
+    }
+
+    fn on_action(&mut self, a: Action) {
+        let page = self.layout().page_rows();
+        match a {
+            Action::Quit => self.quit = true,
+            Action::Down => self.move_by(1),
+            Action::Up => self.move_by(-1),
+            Action::PageDown => self.move_by(page as isize),
+            Action::PageUp => self.move_by(-(page as isize)),
+            Action::Top => self.move_to(0),
+            Action::Bottom => self.move_to(usize::MAX),
+            Action::Left | Action::Right => {
+                if matches!(self.screen().route, Route::Graph(_)) {
+                    let pane = usize::from(a == Action::Right);
+                    self.set_pane(pane);
+                }
+            }
+            Action::NextPane => {
+                let panes = self.links(&self.screen().route).len();
+                if panes > 0 {
+                    // Skip empty panes so Tab always lands on something selectable.
+                    let route = self.screen().route.clone();
+                    let links = self.links(&route);
+                    let start = self.screen().pane;
+                    let next = (1..=panes)
+                        .map(|d| (start + d) % panes)
+                        .find(|&p| !links[p].1.is_empty());
+                    if let Some(p) = next {
+                        self.set_pane(p);
+                    }
+                }
+            }
+            Action::Enter => self.enter(),
+            Action::Back => self.back(),
+            Action::Filter => {
+                if !matches!(
+                    self.screen().route,
+                    Route::Service(_) | Route::Topic(_) | Route::Graph(_)
+                ) {
+                    self.mode = Mode::Filter;
+                    self.input = self.screen().filter.text.clone();
+                }
+            }
+            Action::Command => {
+                self.mode = Mode::Command;
+                self.input.clear();
+            }
+            Action::Help => self.popup = Some(Popup::Help),
+            Action::Copy => {
+                if let Some(name) = self.selected_name() {
+                    self.message = Some(format!("copied {name}"));
+                    self.clipboard = Some(name);
+                }
+            }
+            Action::Reload => self.reload_requested = true,
+            Action::Impact => match self.selected_target() {
+                Some(t) => self.push(Route::Impact(t, Dir::Downstream)),
+                None => self.message = Some("select a service, topic or event first".into()),
+            },
+            Action::Graph => match self.selected_target() {
+                Some(t) => self.open_graph(t),
+                None => self.message = Some("select a service or topic first".into()),
+            },
+            Action::Migration => self.migration(),
+            Action::Direction => {
+                if let Route::Impact(t, d) = self.screen().route.clone() {
+                    let d = d.next();
+                    let imp = impact::impact(&self.data.reg, &self.data.topo, &t, d, None);
+                    let s = self.screen_mut();
+                    s.route = Route::Impact(t, d);
+                    s.impact = Some(imp);
+                    s.selected = 0;
+                    s.offset = 0;
+                    self.refresh_items();
+                }
+            }
+            Action::Lag => self.go(Route::Lag),
+        }
+    }
+
+    fn set_pane(&mut self, pane: usize) {
+        let s = self.screen_mut();
+        s.pane = pane;
+        s.selected = 0;
+        s.offset = 0;
+        self.clamp();
+    }
+
+    fn enter(&mut self) {
+        if let Route::Graph(_) = self.screen().route {
+            if let Some(n) = self.selected_node() {
+                // Re-centre in place: walking the graph should not grow the stack per hop.
+                let s = self.screen_mut();
+                s.route = Route::Graph(n);
+                s.selected = 0;
+                s.offset = 0;
+                s.pane = 1;
+                let (_, right) = self.graph_sides(n);
+                if right.is_empty() {
+                    self.screen_mut().pane = 0;
+                }
+            }
+            return;
+        }
+        if self.screen().route == Route::Events {
+            if let Some(t) = self.selected_target() {
+                self.push(Route::Impact(t, Dir::Downstream));
+            }
+            return;
+        }
+        match self.selected_node() {
+            Some(Node::Service(i)) => self.push(Route::Service(i)),
+            Some(Node::Topic(i)) => self.push(Route::Topic(i)),
+            None => {}
+        }
+    }
+
+    fn back(&mut self) {
+        if !self.screen().filter.is_empty() {
+            self.set_filter("");
+            return;
+        }
+        if self.stack.len() > 1 {
+            self.stack.pop();
+            self.refresh_items();
+        }
+    }
+
+    /// Deprecated topic → its replacement; replacement → the deprecated topics it replaces.
+    fn migration(&mut self) {
+        let node = self.selected_node().or_else(|| self.current_node());
+        let Some(Node::Topic(t)) = node else {
+            self.message = Some("select a topic first".into());
+            return;
+        };
+        let topic = &self.data.reg.topics[t];
+        if let Some(r) = topic.replaced_by().and_then(|r| self.data.reg.topic_index(r)) {
+            self.push(Route::Topic(r));
+            self.focus_pane("migration");
+            return;
+        }
+        let replaced = self.data.replaces(t);
+        match replaced.as_slice() {
+            [] => self.message = Some(format!("{} is not part of a migration", topic.name)),
+            [one] => self.push(Route::Topic(*one)),
+            _ => {
+                if self.screen().route != Route::Topic(t) {
+                    self.push(Route::Topic(t));
+                }
+                self.focus_pane("migration");
+            }
+        }
+    }
+
+    fn focus_pane(&mut self, title: &str) {
+        let route = self.screen().route.clone();
+        if let Some(p) = self.links(&route).iter().position(|l| l.0 == title) {
+            self.set_pane(p);
+        }
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let n = self.row_count();
+        if n == 0 {
+            return;
+        }
+        let cur = self.screen().selected as isize;
+        self.move_to((cur + delta).clamp(0, n as isize - 1) as usize);
+    }
+
+    fn move_to(&mut self, i: usize) {
+        let n = self.row_count();
+        self.screen_mut().selected = i.min(n.saturating_sub(1));
+        self.clamp();
+    }
+
+    /// Keep the selection in range and visible.
+    fn clamp(&mut self) {
+        let n = self.row_count();
+        let rows = self.layout().list_rows();
+        let s = self.screen_mut();
+        s.selected = s.selected.min(n.saturating_sub(1));
+        if s.selected < s.offset {
+            s.offset = s.selected;
+        } else if rows > 0 && s.selected >= s.offset + rows {
+            s.offset = s.selected + 1 - rows;
+        }
+        s.offset = s.offset.min(n.saturating_sub(rows.max(1)));
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent) {
+        match m.kind {
+            MouseEventKind::ScrollDown => self.move_by(3),
+            MouseEventKind::ScrollUp => self.move_by(-3),
+            MouseEventKind::Down(_) => {
+                let route = self.screen().route.clone();
+                if matches!(route, Route::Service(_) | Route::Topic(_) | Route::Graph(_)) {
+                    return;
+                }
+                if let Some(row) = self.layout().list_row_at(m.row) {
+                    let i = self.screen().offset + row;
+                    if i < self.row_count() {
+                        self.move_to(i);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! What the UI shows, derived once per registry load: the registry, its topology,
+//! the event index and completion targets.
+
+use crate::registry::{Registry, Status};
+use crate::topology::Topology;
+
+pub struct Data {
+    pub reg: Registry,
+    pub topo: Topology,
+    /// Every event type with the topics carrying it, by name.
+    pub events: Vec<(String, Vec<usize>)>,
+    /// Deprecated topics, in registry order.
+    pub deprecated: Vec<usize>,
+    /// `service:KEY`, `topic:NAME`, `event:TYPE` for command completion.
+    pub targets: Vec<String>,
+}
+
+impl Data {
+    pub fn new(reg: Registry) -> Self {
+        let topo = Topology::build(&reg);
+        let events: Vec<(String, Vec<usize>)> = reg.events().into_iter().map(|(e, t)| (e.to_string(), t)).collect();
+        let deprecated = (0..reg.topics.len())
+            .filter(|&i| reg.topics[i].status == Status::Deprecated)
+            .collect();
+        let mut targets: Vec<String> = reg.services.iter().map(|s| format!("service:{}", s.key)).collect();
+        targets.extend(reg.topics.iter().map(|t| format!("topic:{}", t.name)));
+        targets.extend(events.iter().map(|(e, _)| format!("event:{e}")));
+        Data {
+            reg,
+            topo,
+            events,
+            deprecated,
+            targets,
+        }
+    }
+
+    /// Deprecated topics that `topic` replaces.
+    pub fn replaces(&self, topic: usize) -> Vec<usize> {
+        let name = &self.reg.topics[topic].name;
+        self.deprecated
+            .iter()
+            .copied()
+            .filter(|&d| self.reg.topics[d].replaced_by() == Some(name))
+            .collect()
+    }
+}
+
+/// A list filter: case-insensitive substring, or a regex after `re:`.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub text: String,
+    lower: String,
+    regex: Option<regex::Regex>,
+    /// Set when the regex does not compile; the filter then matches nothing.
+    pub error: Option<String>,
+}
+
+impl Filter {
+    pub fn new(text: &str) -> Self {
+        let mut f = Filter {
+            text: text.to_string(),
+            lower: text.to_lowercase(),
+            ..Default::default()
+        };
+        if let Some(re) = text.strip_prefix("re:") {
+            match regex::RegexBuilder::new(re)
+                .case_insensitive(true)
+                .size_limit(1 << 20)
+                .build()
+            {
+                Ok(r) => f.regex = Some(r),
+                Err(_) => f.error = Some("invalid regex".into()),
+            }
+        }
+        f
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    pub fn matches(&self, hay: &str) -> bool {
+        if self.text.is_empty() {
+            return true;
+        }
+        if let Some(r) = &self.regex {
+            return r.is_match(hay);
+        }
+        if self.error.is_some() {
+            return false;
+        }
+        // Registry names are ASCII; avoid allocating for the common case.
+        if hay.is_ascii() && self.lower.is_ascii() {
+            let (h, n) = (hay.as_bytes(), self.lower.as_bytes());
+            return n.len() <= h.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+        }
+        hay.to_lowercase().contains(&self.lower)
+    }
+}

@@ -1,0 +1,83 @@
+//! The one key table: every binding the app reacts to, and the help screen built from it.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Enter,
+    Back,
+    NextPane,
+    Filter,
+    Command,
+    Help,
+    Copy,
+    Reload,
+    Impact,
+    Graph,
+    Migration,
+    Direction,
+    Lag,
+    Quit,
+}
+
+/// (keys as shown in help, matcher, action, what it does)
+pub struct Binding {
+    pub keys: &'static str,
+    pub codes: &'static [KeyCode],
+    pub action: Action,
+    pub help: &'static str,
+}
+
+macro_rules! b {
+    ($keys:expr, [$($code:expr),*], $action:expr, $help:expr) => {
+        Binding { keys: $keys, codes: &[$($code),*], action: $action, help: $help }
+    };
+}
+
+use KeyCode::*;
+
+pub const KEYS: &[Binding] = &[
+    b!("j ↓", [Char('j'), Down], Action::Down, "move down"),
+    b!("k ↑", [Char('k'), Up], Action::Up, "move up"),
+    b!("h ←", [Char('h'), Left], Action::Left, "graph: left column"),
+    b!("l →", [Char('l'), Right], Action::Right, "graph: right column"),
+    b!("PgDn ^f", [PageDown], Action::PageDown, "page down"),
+    b!("PgUp ^b", [PageUp], Action::PageUp, "page up"),
+    b!("g Home", [Char('g'), Home], Action::Top, "first row"),
+    b!("G End", [Char('G'), End], Action::Bottom, "last row"),
+    b!("Enter", [Enter], Action::Enter, "open / re-centre the graph"),
+    b!("Esc ⌫", [Esc, Backspace], Action::Back, "back (clears a filter first)"),
+    b!("Tab", [Tab], Action::NextPane, "next pane"),
+    b!("/", [Char('/')], Action::Filter, "filter (/re:REGEX for regex)"),
+    b!(":", [Char(':')], Action::Command, "command line (see below)"),
+    b!("?", [Char('?')], Action::Help, "this help"),
+    b!("y", [Char('y')], Action::Copy, "copy the name (OSC 52)"),
+    b!("r", [Char('r')], Action::Reload, "reload the registry"),
+    b!("i", [Char('i')], Action::Impact, "impact of the selection"),
+    b!("v", [Char('v')], Action::Graph, "graph view of the selection"),
+    b!("m", [Char('m')], Action::Migration, "deprecated ↔ replacement"),
+    b!("d", [Char('d')], Action::Direction, "impact: ↓ down / ↑ up / both"),
+    b!("L", [Char('L')], Action::Lag, "consumer lag table"),
+    b!("q ^c", [Char('q')], Action::Quit, "quit"),
+];
+
+/// The action bound to a key press, if any.
+pub fn action_for(key: KeyEvent) -> Option<Action> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return match key.code {
+            Char('c') => Some(Action::Quit),
+            Char('f') | Char('d') => Some(Action::PageDown),
+            Char('b') | Char('u') => Some(Action::PageUp),
+            _ => None,
+        };
+    }
+    KEYS.iter().find(|b| b.codes.contains(&key.code)).map(|b| b.action)
+}

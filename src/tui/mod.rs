@@ -1,0 +1,166 @@
+//! The terminal UI: state (`app`), drawing (`ui`, `views`), and the event loop.
+
+pub mod app;
+pub mod command;
+pub mod data;
+pub mod keys;
+pub mod layout;
+pub mod theme;
+pub mod ui;
+pub mod views;
+
+use crate::registry::{self, Checked};
+use app::{App, Event};
+use ratatui::backend::Backend;
+use ratatui::Terminal;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+/// What the event loop needs from the outside world; tests provide their own.
+pub struct Io<'a> {
+    /// The next event, or None to stop.
+    pub next: Box<dyn FnMut() -> Option<Event> + 'a>,
+    /// Load the registry again.
+    pub reload: Box<dyn FnMut() -> Checked + 'a>,
+    /// Put text on the clipboard.
+    pub copy: Box<dyn FnMut(&str) + 'a>,
+}
+
+/// Draw, then apply events until the app quits or the events end.
+pub fn event_loop<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, mut io: Io) -> std::io::Result<()> {
+    terminal.draw(|f| ui::render(app, f))?;
+    while let Some(ev) = (io.next)() {
+        app.update(ev);
+        if app.reload_requested {
+            app.reload_requested = false;
+            app.update(Event::Reload(Box::new((io.reload)())));
+        }
+        if let Some(text) = app.clipboard.take() {
+            (io.copy)(&text);
+        }
+        if app.quit {
+            break;
+        }
+        terminal.draw(|f| ui::render(app, f))?;
+    }
+    Ok(())
+}
+
+fn load(path: &Path) -> Checked {
+    registry::load(path).unwrap_or_else(|e| {
+        let mut c = registry::load_str(&path.display().to_string(), String::new());
+        if let Some(d) = c.diagnostics.first_mut() {
+            d.message = e.to_string();
+        }
+        c
+    })
+}
+
+fn modified(path: &Path) -> Option<(SystemTime, u64)> {
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| (m.modified().unwrap_or(SystemTime::UNIX_EPOCH), m.len()))
+}
+
+/// OSC 52: the terminal puts the text on the system clipboard, also over SSH.
+fn osc52(text: &str) {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut enc = String::new();
+    for chunk in text.as_bytes().chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (b as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                enc.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                enc.push('=');
+            }
+        }
+    }
+    let mut out = std::io::stdout();
+    let _ = write!(out, "\x1b]52;c;{enc}\x07");
+    let _ = out.flush();
+}
+
+/// Events from the terminal, read on their own thread so the loop never blocks on input.
+fn spawn_input(tx: Sender<Event>) {
+    std::thread::spawn(move || loop {
+        let ev = match crossterm::event::read() {
+            Ok(crossterm::event::Event::Key(k)) => Event::Key(k),
+            Ok(crossterm::event::Event::Mouse(m)) => Event::Mouse(m),
+            Ok(crossterm::event::Event::Resize(w, h)) => Event::Resize(w, h),
+            Ok(_) => continue,
+            Err(_) => return,
+        };
+        if tx.send(ev).is_err() {
+            return;
+        }
+    });
+}
+
+/// Open the TUI on a registry. `extra` receives events from elsewhere (live data).
+pub fn run(path: PathBuf, checked: Checked, setup: impl FnOnce(&mut App, Sender<Event>)) -> i32 {
+    let Some(reg) = checked
+        .registry
+        .filter(|_| checked.diagnostics.iter().all(|d| !d.is_error()))
+    else {
+        unreachable!("the caller checks the registry first")
+    };
+    let term = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        let _ = signal_hook::flag::register(sig, Arc::clone(&term));
+    }
+    let mut terminal = ratatui::init();
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    let size = terminal.size().unwrap_or_default();
+    let mut app = App::new(data::Data::new(reg), size.width, size.height, theme::Theme::from_env());
+    let (tx, rx) = std::sync::mpsc::channel();
+    spawn_input(tx.clone());
+    setup(&mut app, tx);
+    let result = event_loop(&mut terminal, &mut app, real_io(&path, rx, term));
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    ratatui::restore();
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("ktopo: terminal error: {e}");
+            1
+        }
+    }
+}
+
+fn real_io<'a>(path: &'a Path, rx: Receiver<Event>, term: Arc<AtomicBool>) -> Io<'a> {
+    let start = Instant::now();
+    let mut seen = modified(path);
+    let mut last_tick = Instant::now();
+    Io {
+        next: Box::new(move || loop {
+            if term.load(Ordering::Relaxed) {
+                return None;
+            }
+            match rx.recv_timeout(Duration::from_millis(250)) {
+                Ok(ev) => return Some(ev),
+                Err(RecvTimeoutError::Disconnected) => return None,
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            // Watch the registry file: reload when it changes on disk.
+            let now = modified(path);
+            if now != seen {
+                seen = now;
+                return Some(Event::Reload(Box::new(load(path))));
+            }
+            if last_tick.elapsed() >= Duration::from_millis(1000) {
+                last_tick = Instant::now();
+                return Some(Event::Tick(start.elapsed().as_secs_f64()));
+            }
+        }),
+        reload: Box::new(move || load(path)),
+        copy: Box::new(osc52),
+    }
+}

@@ -1,0 +1,168 @@
+//! `render(&App)`: draws the whole screen from state. No I/O, no clock, no locks.
+
+use super::app::{App, Mode, Route};
+use super::layout::{MIN_HEIGHT, MIN_WIDTH};
+use super::views;
+use ratatui::layout::Alignment;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub fn render(app: &App, f: &mut Frame) {
+    let l = app.layout();
+    if l.too_small() {
+        let msg = format!(
+            "terminal too small: {}x{}\nktopo needs at least {MIN_WIDTH}x{MIN_HEIGHT}\nenlarge the window, or press q to quit",
+            l.area.width, l.area.height
+        );
+        f.render_widget(Paragraph::new(msg).alignment(Alignment::Center), l.area);
+        return;
+    }
+    header(app, f);
+    let body = l.body;
+    match &app.screen().route {
+        Route::Services => views::lists::services(app, f, body),
+        Route::Topics => views::lists::topics(app, f, body),
+        Route::Events => views::lists::events(app, f, body),
+        Route::Deprecated => views::lists::deprecated(app, f, body),
+        Route::Lag => views::lag::render(app, f, body),
+        Route::Service(i) => views::detail::service(app, f, body, *i),
+        Route::Topic(i) => views::detail::topic(app, f, body, *i),
+        Route::Impact(..) => views::impact::render(app, f, body),
+        Route::Graph(n) => views::graph::render(app, f, body, *n),
+    }
+    status(app, f);
+    footer(app, f);
+    if let Some(p) = &app.popup {
+        views::popup::render(app, f, p);
+    }
+}
+
+fn header(app: &App, f: &mut Frame) {
+    let t = &app.theme;
+    let area = app.layout().header;
+    let crumbs: Vec<String> = app.stack.iter().map(|s| s.route.title(&app.data)).collect();
+    let name = app.data.reg.platform.name.as_deref().unwrap_or("registry");
+    let broker = broker_label(app);
+    let mut crumb = crumbs.join(" › ");
+    let room = (area.width as usize).saturating_sub(name.len() + broker.chars().count() + 12);
+    if crumb.chars().count() > room {
+        let skip = crumb.chars().count() - room + 1;
+        crumb = format!("…{}", crumb.chars().skip(skip).collect::<String>());
+    }
+    let left = Line::from(vec![
+        Span::styled(" ktopo ", t.title()),
+        Span::styled(format!("{name} "), t.dim()),
+        Span::raw("› "),
+        Span::styled(crumb, t.header()),
+    ]);
+    f.render_widget(Paragraph::new(left), area);
+    let style = if app.live.as_ref().is_some_and(|l| l.stale || !l.errors.is_empty()) {
+        t.warn()
+    } else if app.live.is_some() {
+        t.ok()
+    } else {
+        t.dim()
+    };
+    f.render_widget(
+        Paragraph::new(Span::styled(broker, style)).alignment(Alignment::Right),
+        area,
+    );
+}
+
+/// "● demo cluster · 2s ago · 8 ms" or "○ offline".
+pub fn broker_label(app: &App) -> String {
+    match &app.live {
+        None => format!("○ broker: {} ", app.broker_note),
+        Some(l) => {
+            let age = app.live_age().map(|a| format!(" · {a:.0}s ago")).unwrap_or_default();
+            let ms = l.sample_ms.map(|m| format!(" · {m} ms")).unwrap_or_default();
+            let stale = if l.stale { " · STALE" } else { "" };
+            let err = if l.errors.is_empty() {
+                String::new()
+            } else {
+                format!(" · {} errors", l.errors.len())
+            };
+            format!("● {}{age}{ms}{stale}{err} ", l.source)
+        }
+    }
+}
+
+fn status(app: &App, f: &mut Frame) {
+    let t = &app.theme;
+    let area = app.layout().status;
+    let s = app.screen();
+    let reg = &app.data.reg;
+    let mut spans = vec![Span::styled(
+        format!(
+            " {} services · {} topics ({} deprecated, {} proposed) · {} events ",
+            reg.services.len(),
+            reg.count(crate::registry::Status::Active),
+            reg.count(crate::registry::Status::Deprecated),
+            reg.count(crate::registry::Status::Proposed),
+            app.data.events.len()
+        ),
+        t.dim(),
+    )];
+    if !s.filter.is_empty() {
+        let err = s.filter.error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default();
+        spans.push(Span::styled(
+            format!(" /{} → {} matches{err} ", s.filter.text, s.items.len()),
+            t.warn(),
+        ));
+    }
+    if let Some(m) = &app.message {
+        spans.push(Span::styled(format!(" {m}"), t.key()));
+    } else if let Some(e) = app.live.as_ref().and_then(|l| l.errors.first()) {
+        spans.push(Span::styled(format!(" ✗ {e}"), t.error()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn footer(app: &App, f: &mut Frame) {
+    let t = &app.theme;
+    let area = app.layout().footer;
+    let line = match app.mode {
+        Mode::Filter => Line::from(vec![
+            Span::styled("/", t.key()),
+            Span::raw(app.input.clone()),
+            Span::raw("█"),
+        ]),
+        Mode::Command => {
+            let comp = super::command::completions(&app.input, &app.data.targets);
+            let hint = if comp.len() > 1 {
+                let shown: Vec<&str> = comp.iter().take(6).map(String::as_str).collect();
+                format!("   [{}{}]", shown.join(" "), if comp.len() > 6 { " …" } else { "" })
+            } else {
+                String::new()
+            };
+            Line::from(vec![
+                Span::styled(":", t.key()),
+                Span::raw(app.input.clone()),
+                Span::raw("█"),
+                Span::styled(hint, t.dim()),
+            ])
+        }
+        Mode::Normal => {
+            let keys: &[(&str, &str)] = match app.screen().route {
+                Route::Graph(_) => &[("←→↑↓", "move"), ("⏎", "centre"), ("i", "impact"), ("esc", "back")],
+                Route::Impact(..) => &[("⏎", "open"), ("d", "direction"), ("v", "graph"), ("esc", "back")],
+                Route::Service(_) | Route::Topic(_) => &[
+                    ("tab", "pane"),
+                    ("⏎", "open"),
+                    ("i", "impact"),
+                    ("v", "graph"),
+                    ("m", "migration"),
+                ],
+                _ => &[("⏎", "open"), ("/", "filter"), ("i", "impact"), ("v", "graph")],
+            };
+            let mut spans = Vec::new();
+            for (k, what) in keys.iter().chain(&[(":", "cmd"), ("?", "help"), ("q", "quit")]) {
+                spans.push(Span::styled(format!(" {k}"), t.key()));
+                spans.push(Span::raw(format!(" {what} ")));
+            }
+            Line::from(spans)
+        }
+    };
+    f.render_widget(Paragraph::new(line), area);
+}

@@ -1,0 +1,307 @@
+//! Service and topic detail: facts on the left, linked items in panes on the right.
+
+use super::{health_cell, opt, rate, spark, ListTable};
+use crate::impact::{self, Dir, Target};
+use crate::registry::Status;
+use crate::topology::Node;
+use crate::tui::app::App;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
+use ratatui::Frame;
+
+fn field<'a>(app: &App, name: &'a str, value: impl Into<String>) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{name:<12}"), app.theme.header()),
+        Span::raw(value.into()),
+    ])
+}
+
+fn info(app: &App, f: &mut Frame, area: Rect, title: String, lines: Vec<Line>) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(app.theme.border())
+        .title(Span::styled(format!(" {title} "), app.theme.title()));
+    f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+}
+
+fn split(area: Rect) -> (Rect, Rect) {
+    let c = Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
+        .split(area);
+    (c[0], c[1])
+}
+
+/// The link panes of a detail view, stacked, the focused one highlighted.
+fn panes(app: &App, f: &mut Frame, area: Rect, topic_ctx: Option<usize>, service_ctx: Option<usize>) {
+    let s = app.screen();
+    let links = app.links(&s.route);
+    let shown: Vec<usize> = (0..links.len())
+        .filter(|&p| !links[p].1.is_empty() || p == s.pane)
+        .collect();
+    if shown.is_empty() {
+        info(app, f, area, "links".into(), vec![Line::from("nothing linked")]);
+        return;
+    }
+    let constraints: Vec<Constraint> = shown
+        .iter()
+        .map(|&p| Constraint::Min((links[p].1.len() as u16 + 3).min(8)))
+        .collect();
+    let rects = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints(constraints)
+        .split(area);
+    let reg = &app.data.reg;
+    for (k, &p) in shown.iter().enumerate() {
+        let (title, nodes) = &links[p];
+        let focused = p == s.pane;
+        let rows_visible = rects[k].height.saturating_sub(3) as usize;
+        let offset = if focused && s.selected >= rows_visible {
+            s.selected + 1 - rows_visible
+        } else {
+            0
+        };
+        let widths = [Constraint::Min(18), Constraint::Length(9)];
+        let table = ListTable {
+            title: format!("{title} ({})", nodes.len()),
+            header: &["NAME", "HEALTH"],
+            widths: &widths,
+            len: nodes.len(),
+            selected: if focused { s.selected } else { usize::MAX },
+            offset,
+            focused,
+        };
+        table.render(app, f, rects[k], |i| {
+            let n = nodes[i];
+            let (label, health) = match n {
+                Node::Service(si) => {
+                    let h = topic_ctx.and_then(|t| {
+                        app.live
+                            .as_ref()
+                            .and_then(|l| l.group_for(si, &reg.topics[t].name))
+                            .map(|g| g.status)
+                    });
+                    let note = topic_ctx
+                        .and_then(|t| {
+                            let topic = &reg.topics[t];
+                            topic.producers.iter().chain(&topic.consumers).find(|e| e.service == si)
+                        })
+                        .and_then(|e| e.note.clone().or(e.pattern.as_ref().map(|p| format!("pattern {p}"))))
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default();
+                    (format!("{}{note}", reg.services[si].label()), h)
+                }
+                Node::Topic(ti) => {
+                    let t = &reg.topics[ti];
+                    let h = match service_ctx {
+                        Some(si) => app
+                            .live
+                            .as_ref()
+                            .and_then(|l| l.group_for(si, &t.name))
+                            .map(|g| g.status),
+                        None => app
+                            .live
+                            .as_ref()
+                            .and_then(|l| l.topics.get(&t.name))
+                            .and_then(|l| l.worst),
+                    };
+                    let mark = match t.status {
+                        Status::Active => "",
+                        Status::Deprecated => " ⊘",
+                        Status::Proposed => " ◇",
+                    };
+                    (format!("{}{mark}", t.name), h)
+                }
+            };
+            vec![Cell::from(label), health_cell(app, health)]
+        });
+    }
+}
+
+pub fn service(app: &App, f: &mut Frame, area: Rect, si: usize) {
+    let reg = &app.data.reg;
+    let svc = &reg.services[si];
+    let (left, right) = split(area);
+    let count = |d| {
+        let imp = impact::impact(reg, &app.data.topo, &Target::Service(si), d, None);
+        (imp.services().count(), imp.topics().count())
+    };
+    let (ds, dt) = count(Dir::Downstream);
+    let (us, ut) = count(Dir::Upstream);
+    let mut lines = vec![
+        field(app, "name", svc.name.clone()),
+        field(
+            app,
+            "id · key",
+            format!("{} · {}", svc.id.map_or("—".into(), |i| i.to_string()), svc.key),
+        ),
+        field(app, "domain", svc.domain.clone().unwrap_or("—".into())),
+        field(app, "kind", format!("{:?}", svc.kind).to_lowercase()),
+        field(app, "downstream", format!("{ds} services, {dt} topics")),
+        field(app, "upstream", format!("{us} services, {ut} topics")),
+    ];
+    if let Some(h) = app.live.as_ref().and_then(|l| l.service_worst(si)) {
+        lines.push(field(app, "health", h.label()));
+    }
+    for (k, v) in [
+        ("source", &svc.source),
+        ("family", &svc.group),
+        ("about", &svc.description),
+    ] {
+        if let Some(v) = v {
+            lines.push(field(app, k, v.clone()));
+        }
+    }
+    for sub in &svc.subscriptions {
+        lines.push(field(app, "subscribes", format!("pattern {}", sub.pattern)));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::styled("consumer groups", app.theme.header()));
+    for ti in app.data.topo.inputs(si) {
+        let t = &reg.topics[ti];
+        if let Some(c) = t.consumers.iter().find(|c| c.service == si) {
+            let group = c.group.clone().unwrap_or("—".into());
+            let live = app.live.as_ref().and_then(|l| l.group_for(si, &t.name));
+            let lag = live.map(|g| format!("  lag {}", opt(g.total_lag))).unwrap_or_default();
+            lines.push(Line::from(format!("  {group}{lag}")));
+        }
+    }
+    info(app, f, left, format!("service {}", svc.label()), lines);
+    panes(app, f, right, None, Some(si));
+}
+
+pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: usize) {
+    let reg = &app.data.reg;
+    let t = &reg.topics[ti];
+    let theme = &app.theme;
+    let (left, right) = split(area);
+    let status_style = match t.status {
+        Status::Active => Style::default(),
+        Status::Deprecated => theme.deprecated(),
+        Status::Proposed => theme.proposed(),
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{:<12}", "status"), theme.header()),
+        Span::styled(t.status.as_str().to_uppercase(), status_style),
+    ])];
+    if let Some(d) = &t.domain {
+        lines.push(field(app, "domain", d.clone()));
+    }
+    for (k, v) in [
+        ("summary", &t.summary),
+        ("purpose", &t.purpose),
+        ("source", &t.source),
+        ("key", &t.key),
+    ] {
+        if let Some(v) = v {
+            lines.push(field(app, k, v.clone()));
+        }
+    }
+    if let Some(d) = &t.deprecation {
+        lines.push(field(app, "replaced by", format!("{}  (m to jump)", d.replaced_by)));
+        for (k, v) in [("reason", &d.reason), ("migration", &d.migration), ("note", &d.status)] {
+            if let Some(v) = v {
+                lines.push(field(app, k, v.clone()));
+            }
+        }
+        for m in &d.moves {
+            let what = if m.events.is_empty() {
+                m.note.clone().unwrap_or_default()
+            } else {
+                m.events.join(", ")
+            };
+            lines.push(field(app, "moves", format!("{what} → {}", m.to)));
+        }
+    }
+    if let Some(p) = &t.proposal {
+        for (k, v) in [("proposal", &p.status), ("decision", &p.decision)] {
+            if let Some(v) = v {
+                lines.push(field(app, k, v.clone()));
+            }
+        }
+    }
+    let replaces = app.data.replaces(ti);
+    if !replaces.is_empty() {
+        let names: Vec<&str> = replaces.iter().map(|&r| reg.topics[r].name.as_str()).collect();
+        lines.push(field(app, "replaces", names.join(", ")));
+    }
+    let c = &t.config;
+    let repl: Vec<String> = c.replication.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    lines.push(field(
+        app,
+        "config",
+        format!(
+            "{} partitions · retention {} · replication {} · {}",
+            c.partitions.map_or("—".into(), |p| p.to_string()),
+            c.retention_days.map_or("—".into(), |d| format!("{d}d")),
+            if repl.is_empty() { "—".into() } else { repl.join(", ") },
+            c.compression.clone().unwrap_or("—".into()),
+        ),
+    ));
+    if !c.overridden.is_empty() {
+        lines.push(field(app, "overrides", c.overridden.join(", ")));
+    }
+    let schema = match &t.schema_note {
+        Some(n) => format!("{} ({n})", t.schema_status.to_uppercase()),
+        None => t.schema_status.to_uppercase(),
+    };
+    lines.push(field(app, "schema", schema));
+    if let Some(l) = app.live.as_ref().and_then(|l| l.topics.get(&t.name)) {
+        lines.push(field(
+            app,
+            "live",
+            format!(
+                "{} msg/s · lag {} · {} partitions",
+                rate(l.produce_rate),
+                opt(l.total_lag),
+                l.partitions
+            ),
+        ));
+        lines.push(field(app, "msg/s", spark(&l.rate_history, 30)));
+        lines.push(field(app, "lag", spark(&l.lag_history, 30)));
+    }
+    for (k, v) in &t.tbd {
+        lines.push(field(app, "TBD", format!("{k}: {v}")));
+    }
+    for n in &t.notes {
+        lines.push(field(app, "note", n.clone()));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::styled(format!("events ({})", t.events.len()), theme.header()));
+    for e in &t.events {
+        let others = app
+            .data
+            .events
+            .iter()
+            .find(|(n, _)| n == &e.name)
+            .map_or(0, |(_, ts)| ts.len().saturating_sub(1));
+        let dup = if others > 0 {
+            format!("  ⚑ on {} more", others)
+        } else {
+            String::new()
+        };
+        let desc = e.description.as_ref().map(|d| format!(" — {d}")).unwrap_or_default();
+        lines.push(Line::from(format!("  • {}{desc}{dup}", e.name)));
+    }
+    for c in &t.consumers {
+        if let Some(g) = &c.group {
+            lines.push(field(app, "group", format!("{g} ({})", reg.services[c.service].key)));
+        }
+    }
+    for u in &t.use_cases {
+        lines.push(field(app, "use case", u.clone()));
+    }
+    for ex in &t.examples {
+        lines.push(Line::from(""));
+        lines.push(Line::styled(format!("example: {}", ex.name), theme.header()));
+        let pretty = serde_json::from_str::<serde_json::Value>(&ex.json)
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+            .unwrap_or_else(|| ex.json.clone());
+        lines.extend(pretty.lines().map(|l| Line::from(format!("  {l}"))));
+    }
+    info(app, f, left, format!("topic {}", t.name), lines);
+    panes(app, f, right, Some(ti), None);
+}

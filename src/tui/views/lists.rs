@@ -1,0 +1,185 @@
+//! The browsing lists: services, topics, events, deprecated topics.
+
+use super::{health_cell, opt, rate, spark, ListTable};
+use crate::registry::Status;
+use crate::tui::app::App;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::Cell;
+use ratatui::Frame;
+
+fn table<'a>(app: &App, title: String, header: &'a [&'a str], widths: &'a [Constraint]) -> ListTable<'a> {
+    let s = app.screen();
+    ListTable {
+        title,
+        header,
+        widths,
+        len: s.items.len(),
+        selected: s.selected,
+        offset: s.offset,
+        focused: true,
+    }
+}
+
+pub fn services(app: &App, f: &mut Frame, area: Rect) {
+    let reg = &app.data.reg;
+    let topo = &app.data.topo;
+    let s = app.screen();
+    let widths = [
+        Constraint::Length(4),
+        Constraint::Min(24),
+        Constraint::Length(14),
+        Constraint::Length(9),
+        Constraint::Length(5),
+        Constraint::Length(5),
+        Constraint::Length(9),
+    ];
+    let title = format!("services ({})", s.items.len());
+    table(
+        app,
+        title,
+        &["ID", "NAME", "DOMAIN", "KIND", "PROD", "CONS", "HEALTH"],
+        &widths,
+    )
+    .render(app, f, area, |i| {
+        let si = s.items[i];
+        let svc = &reg.services[si];
+        vec![
+            Cell::from(svc.id.map_or("—".into(), |i| i.to_string())),
+            Cell::from(svc.name.clone()),
+            Cell::from(svc.domain.clone().unwrap_or_default()),
+            Cell::from(format!("{:?}", svc.kind).to_lowercase()),
+            Cell::from(topo.outputs(si).len().to_string()),
+            Cell::from(topo.inputs(si).len().to_string()),
+            health_cell(app, app.live.as_ref().and_then(|l| l.service_worst(si))),
+        ]
+    });
+}
+
+pub fn topics(app: &App, f: &mut Frame, area: Rect) {
+    let reg = &app.data.reg;
+    let t = &app.theme;
+    let s = app.screen();
+    let wide = area.width >= 110;
+    let mut widths = vec![
+        Constraint::Min(22),
+        Constraint::Length(10),
+        Constraint::Length(4),
+        Constraint::Length(4),
+        Constraint::Length(3),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(9),
+    ];
+    let mut header = vec!["TOPIC", "STATUS", "PROD", "CONS", "EV", "MSG/S", "LAG", "HEALTH"];
+    if wide {
+        widths.insert(1, Constraint::Length(14));
+        header.insert(1, "DOMAIN");
+        widths.push(Constraint::Length(12));
+        header.push("TREND");
+    }
+    let title = format!("topics ({})", s.items.len());
+    table(app, title, &header, &widths).render(app, f, area, |i| {
+        let ti = s.items[i];
+        let topic = &reg.topics[ti];
+        let live = app.live.as_ref().and_then(|l| l.topics.get(&topic.name));
+        let (name_style, status) = match topic.status {
+            Status::Active => (ratatui::style::Style::default(), "active"),
+            Status::Deprecated => (t.deprecated(), "⊘ deprec."),
+            Status::Proposed => (t.proposed(), "◇ proposed"),
+        };
+        let mut cells = vec![
+            Cell::from(Span::styled(topic.name.clone(), name_style)),
+            Cell::from(status),
+            Cell::from(topic.producers.len().to_string()),
+            Cell::from(topic.consumers.len().to_string()),
+            Cell::from(topic.events.len().to_string()),
+            Cell::from(rate(live.and_then(|l| l.produce_rate))),
+            Cell::from(opt(live.and_then(|l| l.total_lag))),
+            health_cell(app, live.and_then(|l| l.worst)),
+        ];
+        if wide {
+            cells.insert(1, Cell::from(topic.domain.clone().unwrap_or_default()));
+            cells.push(Cell::from(live.map(|l| spark(&l.rate_history, 12)).unwrap_or_default()));
+        }
+        cells
+    });
+}
+
+pub fn events(app: &App, f: &mut Frame, area: Rect) {
+    let reg = &app.data.reg;
+    let t = &app.theme;
+    let s = app.screen();
+    let widths = [Constraint::Min(28), Constraint::Length(4), Constraint::Percentage(45)];
+    let title = format!("events ({})", s.items.len());
+    table(app, title, &["EVENT", "ON", "TOPICS (producers)"], &widths).render(app, f, area, |i| {
+        let (name, topics) = &app.data.events[s.items[i]];
+        let places: Vec<String> = topics
+            .iter()
+            .map(|&ti| {
+                let topic = &reg.topics[ti];
+                let prods: Vec<String> = topic
+                    .producers
+                    .iter()
+                    .map(|p| {
+                        reg.services[p.service]
+                            .id
+                            .map_or(reg.services[p.service].key.clone(), |i| i.to_string())
+                    })
+                    .collect();
+                format!("{} ({})", topic.name, prods.join(","))
+            })
+            .collect();
+        let count = if topics.len() > 1 {
+            Cell::from(Span::styled(format!("⚑{}", topics.len()), t.warn()))
+        } else {
+            Cell::from("1")
+        };
+        vec![Cell::from(name.clone()), count, Cell::from(places.join(", "))]
+    });
+}
+
+pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
+    let reg = &app.data.reg;
+    let t = &app.theme;
+    let s = app.screen();
+    let widths = [
+        Constraint::Length(24),
+        Constraint::Length(22),
+        Constraint::Min(20),
+        Constraint::Length(10),
+    ];
+    let title = format!("deprecated topics ({}) · m: jump to replacement", s.items.len());
+    table(
+        app,
+        title,
+        &["DEPRECATED", "→ REPLACED BY", "EVENTS MOVING / REASON", "LIVE"],
+        &widths,
+    )
+    .render(app, f, area, |i| {
+        let topic = &reg.topics[s.items[i]];
+        let d = topic.deprecation.as_ref();
+        let moving: Vec<String> = d.iter().flat_map(|d| &d.moves).flat_map(|m| m.events.clone()).collect();
+        let what = if moving.is_empty() {
+            d.and_then(|d| d.migration.clone().or(d.reason.clone()))
+                .unwrap_or_default()
+        } else {
+            moving.join(", ")
+        };
+        let live = app.live.as_ref().and_then(|l| l.topics.get(&topic.name));
+        let traffic = match live {
+            Some(l) if l.produce_rate.is_some_and(|r| r > 0.0) => {
+                Cell::from(Span::styled(format!("▲ {}/s", rate(l.produce_rate)), t.warn()))
+            }
+            Some(l) if l.on_cluster => Cell::from("on cluster"),
+            Some(_) => Cell::from("absent"),
+            None => Cell::from("—"),
+        };
+        vec![
+            Cell::from(Span::styled(topic.name.clone(), t.deprecated())),
+            Cell::from(format!("→ {}", topic.replaced_by().unwrap_or("?"))),
+            Cell::from(what),
+            traffic,
+        ]
+    });
+}

@@ -1,0 +1,122 @@
+//! One file per screen; each is a free function of `&App` and an area.
+
+pub mod detail;
+pub mod graph;
+pub mod impact;
+pub mod lag;
+pub mod lists;
+pub mod popup;
+
+use super::app::App;
+use crate::live::view::Health;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+use ratatui::Frame;
+
+/// A bordered table that builds only the rows it can show.
+pub struct ListTable<'a> {
+    pub title: String,
+    pub header: &'a [&'a str],
+    pub widths: &'a [Constraint],
+    pub len: usize,
+    pub selected: usize,
+    pub offset: usize,
+    pub focused: bool,
+}
+
+impl ListTable<'_> {
+    pub fn render<'r>(self, app: &App, f: &mut Frame, area: Rect, mut row: impl FnMut(usize) -> Vec<Cell<'r>>) {
+        let t = &app.theme;
+        let visible = area.height.saturating_sub(3) as usize;
+        let end = (self.offset + visible).min(self.len);
+        let rows: Vec<Row> = (self.offset..end)
+            .map(|i| {
+                let r = Row::new(row(i));
+                if i == self.selected && self.focused {
+                    r.style(t.selected())
+                } else {
+                    r
+                }
+            })
+            .collect();
+        let pos = if self.len == 0 {
+            "empty".to_string()
+        } else if self.focused && self.selected < self.len {
+            format!("{}/{}", self.selected + 1, self.len)
+        } else {
+            self.len.to_string()
+        };
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(if self.focused { t.focus_border() } else { t.border() })
+            .title(Span::styled(format!(" {} ", self.title), t.title()))
+            .title_bottom(Line::from(format!(" {pos} ")).right_aligned());
+        let header = Row::new(self.header.iter().map(|h| Cell::from(*h))).style(t.header());
+        f.render_widget(
+            Table::new(rows, self.widths)
+                .header(header)
+                .block(block)
+                .column_spacing(1),
+            area,
+        );
+    }
+}
+
+/// `1.2k`-style counts for narrow columns.
+pub fn human(n: i64) -> String {
+    let a = n.unsigned_abs() as f64;
+    let s = if a >= 1e9 {
+        format!("{:.1}G", a / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", a / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.1}k", a / 1e3)
+    } else {
+        return n.to_string();
+    };
+    if n < 0 {
+        format!("-{s}")
+    } else {
+        s
+    }
+}
+
+pub fn rate(r: Option<f64>) -> String {
+    match r {
+        None => "—".into(),
+        Some(r) if r >= 100.0 => format!("{r:.0}"),
+        Some(r) => format!("{r:.1}"),
+    }
+}
+
+pub fn opt(n: Option<i64>) -> String {
+    n.map_or("—".into(), human)
+}
+
+/// A text sparkline from the last `width` values.
+pub fn spark(values: &[u64], width: usize) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let tail = &values[values.len().saturating_sub(width)..];
+    let max = tail.iter().copied().max().unwrap_or(0);
+    tail.iter()
+        .map(|&v| BARS[(v.saturating_mul(7)).checked_div(max).unwrap_or(0).min(7) as usize])
+        .collect()
+}
+
+pub fn health_cell<'a>(app: &App, h: Option<Health>) -> Cell<'a> {
+    let t = &app.theme;
+    match h {
+        None => Cell::from("—"),
+        Some(h) => {
+            let style = match h {
+                Health::Ok | Health::Idle => t.ok(),
+                Health::Unknown => Style::default(),
+                Health::Warn => t.warn(),
+                _ => t.error(),
+            };
+            Cell::from(Span::styled(h.label(), style))
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! The real binary in a real terminal (tmux): start, drive with keys, read the screen,
+//! quit, and check the terminal is restored. tmux is on a fresh machine.
+
+mod common;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(name: &str) -> Self {
+        Tmux {
+            socket: format!("ktopo-{name}-{}", std::process::id()),
+        }
+    }
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "smoke"])
+    }
+    /// Wait (bounded) until the screen shows `text`.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "screen never showed {text:?}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "smoke"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+fn start(t: &Tmux, extra: &str) {
+    let bin = env!("CARGO_BIN_EXE_ktopo");
+    let reg = common::root().join("registry.yaml");
+    let cmd = format!("{bin} --registry {} {extra}; echo EXITED=$?; sleep 60", reg.display());
+    t.run(&["new-session", "-d", "-s", "smoke", "-x", "100", "-y", "30", &cmd]);
+}
+
+#[test]
+fn tui_starts_navigates_and_restores_the_terminal() {
+    let t = Tmux::new("nav");
+    start(&t, "--offline");
+    t.wait_for("topics (29)");
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "1");
+    t.keys(&["/", "c", "r", "m", "Enter", "Enter"]);
+    let s = t.wait_for("topic crm_events");
+    assert!(s.contains("opportunity_created"), "{s}");
+    t.keys(&["Escape", ":", "e", "v", "Enter"]);
+    t.wait_for("events (130)");
+    t.keys(&["q"]);
+    let s = t.wait_for("EXITED=0");
+    assert!(
+        !s.contains("ktopo 17-microservice"),
+        "UI left on screen after quit:\n{s}"
+    );
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");
+    assert_eq!(
+        t.run(&["display", "-p", "-t", "smoke", "#{cursor_flag}"]).trim(),
+        "1",
+        "cursor is shown again"
+    );
+}
+
+#[test]
+fn ctrl_c_and_sigterm_restore_the_terminal() {
+    let t = Tmux::new("sig");
+    start(&t, "--offline");
+    t.wait_for("topics (29)");
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED=0");
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");
+
+    let t = Tmux::new("term");
+    start(&t, "--offline");
+    t.wait_for("topics (29)");
+    let pid = t.run(&["display", "-p", "-t", "smoke", "#{pane_pid}"]);
+    // The pane runs `sh -c`; signal its ktopo child.
+    let out = Command::new("pkill")
+        .args(["-TERM", "-P", pid.trim(), "ktopo"])
+        .status()
+        .unwrap();
+    assert!(out.success());
+    t.wait_for("EXITED=0");
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");
+}
