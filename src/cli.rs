@@ -8,6 +8,8 @@ use crate::topology::Topology;
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,9 +46,9 @@ pub struct ConnArgs {
     /// librdkafka properties file (`key=value` lines, `#` comments).
     #[arg(short = 'F', long = "config", global = true, value_name = "FILE")]
     pub config_file: Option<PathBuf>,
-    /// Seconds between samples.
-    #[arg(long, global = true, default_value_t = 5.0)]
-    pub interval: f64,
+    /// Seconds between samples [default: 5, or 2 with the demo cluster].
+    #[arg(long, global = true)]
+    pub interval: Option<f64>,
     /// No broker at all: registry only.
     #[arg(long, global = true)]
     pub offline: bool,
@@ -71,11 +73,36 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Consumer lag of every watched group, like kafka-consumer-groups.sh --describe.
+    /// Exit status 1 when --fail-on trips, 2 when the cluster cannot be reached.
+    Lag(LagArgs),
     /// Print the JSON Schema of the registry format (for yaml-language-server).
     Schema {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct LagArgs {
+    /// Only groups matching this glob (`*` wildcard).
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Only topics matching this glob.
+    #[arg(long)]
+    pub topic: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+    /// Refresh every interval until interrupted.
+    #[arg(long)]
+    pub watch: bool,
+    /// Exit 1 when any group is at this status or worse (OK, WARN, STALL, REWIND, STOP)
+    /// or has more lag than this number of messages.
+    #[arg(long, value_name = "STATUS|LAG")]
+    pub fail_on: Option<crate::lag_report::FailOn>,
+    /// Samples to take before reporting (rates and statuses need more than one).
+    #[arg(long, default_value_t = 3)]
+    pub samples: u32,
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +130,10 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Export { format, output }) => with_registry(&cli.registry, |reg, topo| {
             emit(output.as_deref(), &export::render(format, reg, topo))
         }),
+        Some(Command::Lag(a)) => {
+            let conn = cli.conn.clone();
+            with_registry(&cli.registry, |reg, _| lag_cmd(reg, &conn, &a))
+        }
         Some(Command::Schema { output }) => {
             let mut s = serde_json::to_string_pretty(&registry::schema::json_schema()).unwrap_or_default();
             s.push('\n');
@@ -154,15 +185,87 @@ fn check(path: &Path, json: bool) -> i32 {
     checked.exit_code()
 }
 
-fn tui(path: &Path, _conn: &ConnArgs) -> i32 {
+fn tui(path: &Path, conn: &ConnArgs) -> i32 {
     let checked = match load(path) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    if checked.usable().is_none() {
+    let Some(reg) = checked.usable() else {
         return with_registry(path, |_, _| 0);
+    };
+    let connection = match crate::connect::connect(conn, reg) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let mut demo = None;
+    let code = crate::tui::run(path.to_path_buf(), checked, |app, tx| match connection {
+        None => app.broker_note = "offline (--offline)".into(),
+        Some(c) => {
+            app.broker_note = format!("connecting to {}…", c.label);
+            demo = c.demo;
+            crate::kafka::spawn_sampler(c.sampler, c.label, c.interval, flag, move |v| {
+                tx.send(crate::tui::app::Event::Live(Box::new(v))).is_ok()
+            });
+        }
+    });
+    stop.store(true, Ordering::Relaxed);
+    drop(demo);
+    code
+}
+
+fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
+    let mut c = match crate::connect::connect(conn, reg) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            eprintln!("error: `ktopo lag` needs a cluster: drop --offline, or pass -b BROKERS");
+            return 2;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let mut metrics = crate::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
+    let spacing = c.interval.min(std::time::Duration::from_secs(1));
+    let mut taken = 0;
+    loop {
+        match c.sampler.sample() {
+            Ok(s) => metrics.absorb(s),
+            Err(e) => {
+                eprintln!("error: cannot reach the cluster at {}: {e}", c.label);
+                return 2;
+            }
+        }
+        taken += 1;
+        if taken < a.samples.max(1) {
+            std::thread::sleep(spacing);
+            continue;
+        }
+        let view = metrics.view(c.sampler.now_s());
+        let rows = crate::lag_report::select(&view, a.group.as_deref(), a.topic.as_deref());
+        if a.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&crate::lag_report::json(&view, &rows)).unwrap_or_default()
+            );
+        } else {
+            if a.watch {
+                print!("\x1b[2J\x1b[H");
+            }
+            print!("{}", crate::lag_report::text(&view, &rows));
+        }
+        let _ = std::io::stdout().flush();
+        if !a.watch {
+            let tripped = a.fail_on.is_some_and(|f| rows.iter().any(|g| f.tripped_by(g)));
+            return i32::from(tripped);
+        }
+        std::thread::sleep(c.interval);
     }
-    crate::tui::run(path.to_path_buf(), checked, |_, _| {})
 }
 
 /// Load a registry that must be free of errors, then run `f` on it.

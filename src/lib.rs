@@ -1,9 +1,12 @@
 //! ktopo: explore a Kafka platform's topology from its declared registry.
 
 pub mod cli;
+pub mod connect;
 pub mod diag;
 pub mod export;
 pub mod impact;
+pub mod kafka;
+pub mod lag_report;
 pub mod live;
 pub mod output;
 pub mod registry;

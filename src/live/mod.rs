@@ -1,3 +1,7 @@
-//! Live cluster data: what the sampler measures and how it is judged.
+//! Live cluster data: what the sampler measures and how it is judged. Pure: no
+//! network and no clock here; the Kafka client lives in `crate::kafka`.
 
+pub mod metrics;
+pub mod status;
+pub mod timelag;
 pub mod view;

@@ -1,0 +1,64 @@
+//! Choosing the cluster: a real one from `-b/-X/-F`, the embedded demo cluster when
+//! none is configured, or none with `--offline`. Shared by the TUI and `ktopo lag`.
+
+use crate::cli::ConnArgs;
+use crate::kafka::config::Properties;
+use crate::kafka::demo::{Demo, Scenario};
+use crate::kafka::sampler::{Sampler, Watched};
+use crate::kafka::watched_groups;
+use crate::registry::Registry;
+use std::time::Duration;
+
+/// A cluster to sample, and the demo that must stay alive while it is used.
+pub struct Connection {
+    pub sampler: Sampler,
+    /// "demo cluster" or the bootstrap servers.
+    pub label: String,
+    pub interval: Duration,
+    pub demo: Option<Demo>,
+}
+
+pub fn properties(conn: &ConnArgs) -> Result<Properties, String> {
+    let mut p = Properties::default();
+    if let Some(f) = &conn.config_file {
+        p.read_file(f)?;
+    }
+    for kv in &conn.properties {
+        p.parse_one(kv, "-X")?;
+    }
+    if let Some(b) = &conn.brokers {
+        p.set("bootstrap.servers", b);
+    }
+    Ok(p)
+}
+
+/// Ok(None) for `--offline`.
+pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, String> {
+    if conn.offline {
+        return Ok(None);
+    }
+    let mut props = properties(conn)?;
+    let watched: Vec<Watched> = watched_groups(reg);
+    let (label, demo, default_interval) = match props.get("bootstrap.servers") {
+        Some(b) => (b.to_string(), None, 5.0),
+        None => {
+            let demo = Demo::start(Scenario::for_registry(reg, &watched))?;
+            props.set("bootstrap.servers", &demo.bootstrap);
+            // The scenario unfolds faster when sampled every 2 s.
+            ("demo cluster".to_string(), Some(demo), 2.0)
+        }
+    };
+    let interval = conn.interval.unwrap_or(default_interval);
+    if !(interval.is_finite() && interval >= 0.1) {
+        return Err(format!("--interval must be at least 0.1 seconds, got {interval}"));
+    }
+    let mut sampler = Sampler::new(props, watched)?;
+    // The mock cluster has no ListGroups: it would drop the connection on every try.
+    sampler.discover = demo.is_none();
+    Ok(Some(Connection {
+        sampler,
+        label,
+        interval: Duration::from_secs_f64(interval),
+        demo,
+    }))
+}

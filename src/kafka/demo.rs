@@ -1,0 +1,315 @@
+//! The embedded demo cluster: librdkafka's mock cluster (3 brokers on 127.0.0.1) with
+//! every registry topic created, simulated producers writing at their own rates and
+//! simulated consumer groups committing through the real Kafka protocol, so the demo
+//! runs exactly the sampler code a real cluster runs.
+//!
+//! The scenario shows every status at once: healthy groups, one falling behind (WARN),
+//! one stalled (STALL), one stopped (STOP), one that never committed, an idle topic, and
+//! a deprecated topic still receiving residual traffic from a producer that has not
+//! migrated. The mock cluster is not `Send`, so it lives on the demo thread.
+
+use super::sampler::Watched;
+use crate::registry::{Registry, Status};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behaviour {
+    /// Keeps up with the head.
+    Healthy,
+    /// Consumes at 60% of the produce rate: lag grows (WARN).
+    Behind,
+    /// Stuck at one offset, crawling forward once in a long while (STALL).
+    Stalled,
+    /// Committed once at start, then nothing (STOP).
+    Stopped,
+    /// Never commits ("no commit").
+    Silent,
+}
+
+#[derive(Debug, Clone)]
+pub struct SimTopic {
+    pub name: String,
+    pub partitions: i32,
+    pub rate: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SimGroup {
+    pub group: String,
+    pub topic: String,
+    pub behaviour: Behaviour,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub topics: Vec<SimTopic>,
+    pub groups: Vec<SimGroup>,
+}
+
+fn stable_hash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+impl Scenario {
+    /// The demo scenario for a registry: every active and deprecated topic exists,
+    /// every declared group is simulated, and the statuses are spread over them.
+    pub fn for_registry(reg: &Registry, watched: &[Watched]) -> Self {
+        let active: Vec<&str> = reg
+            .topics
+            .iter()
+            .filter(|t| t.status == Status::Active)
+            .map(|t| t.name.as_str())
+            .collect();
+        // The idle topic: one with consumers, so IDLE shows on a group.
+        let idle = ["collaboration_events"]
+            .into_iter()
+            .find(|n| active.contains(n))
+            .or_else(|| active.iter().copied().rfind(|t| watched.iter().any(|w| &w.topic == t)))
+            .map(str::to_string);
+        let residual = reg
+            .topics
+            .iter()
+            .find(|t| t.status == Status::Deprecated)
+            .map(|t| t.name.clone());
+        let topics = reg
+            .topics
+            .iter()
+            .filter(|t| t.status != Status::Proposed)
+            .map(|t| {
+                let rate = if Some(&t.name) == idle.as_ref() {
+                    0.0
+                } else if t.status == Status::Deprecated {
+                    if Some(&t.name) == residual.as_ref() {
+                        0.5
+                    } else {
+                        0.0
+                    }
+                } else {
+                    2.0 + (stable_hash(&t.name) % 19) as f64
+                };
+                SimTopic {
+                    name: t.name.clone(),
+                    partitions: t.config.partitions.unwrap_or(3).clamp(1, 64) as i32,
+                    rate,
+                }
+            })
+            .collect();
+        let mut names: Vec<&Watched> = watched.iter().collect();
+        names.sort_by(|a, b| a.group.cmp(&b.group));
+        let preferred = [
+            ("agent_copilot_conversation_events_consumer", Behaviour::Behind),
+            ("analytics_voice_events_consumer", Behaviour::Stalled),
+            ("customer_success_support_events_consumer", Behaviour::Stopped),
+            ("monitoring_engine_voice_events_consumer", Behaviour::Silent),
+        ];
+        let mut assigned: HashMap<&str, Behaviour> = HashMap::new();
+        for (g, b) in preferred {
+            if names.iter().any(|w| w.group == g) {
+                assigned.insert(g, b);
+            }
+        }
+        // Registries without those groups get the same mix on their first groups.
+        let missing: Vec<Behaviour> = preferred
+            .iter()
+            .map(|p| p.1)
+            .filter(|b| !assigned.values().any(|x| x == b))
+            .collect();
+        let spare: Vec<&str> = names
+            .iter()
+            .filter(|w| Some(&w.topic) != idle.as_ref() && !assigned.contains_key(w.group.as_str()))
+            .map(|w| w.group.as_str())
+            .collect();
+        for (b, g) in missing.into_iter().zip(spare) {
+            assigned.insert(g, b);
+        }
+        let groups = names
+            .iter()
+            .map(|w| SimGroup {
+                group: w.group.clone(),
+                topic: w.topic.clone(),
+                behaviour: assigned.get(w.group.as_str()).copied().unwrap_or(Behaviour::Healthy),
+            })
+            .collect();
+        Scenario { topics, groups }
+    }
+}
+
+/// A running demo cluster; dropping it stops the simulation and the brokers.
+pub struct Demo {
+    pub bootstrap: String,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Demo {
+    pub fn start(scenario: Scenario) -> Result<Demo, String> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("ktopo-demo".into())
+            .spawn(move || run(scenario, flag, tx))
+            .map_err(|e| format!("cannot start the demo thread: {e}"))?;
+        match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(Ok(bootstrap)) => Ok(Demo {
+                bootstrap,
+                stop,
+                thread: Some(thread),
+            }),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err("the demo cluster did not start within 30 s".into()),
+        }
+    }
+}
+
+struct SimConsumer {
+    group: SimGroup,
+    handle: BaseConsumer,
+    partitions: i32,
+    /// What this consumer has "processed" per partition.
+    position: Vec<i64>,
+    started: bool,
+}
+
+fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender<Result<String, String>>) {
+    let producer: BaseProducer = match ClientConfig::new()
+        .set("test.mock.num.brokers", "3")
+        .set("linger.ms", "20")
+        .set("client.id", "ktopo-demo-producer")
+        .create()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = ready.send(Err(format!("cannot start the mock cluster: {e}")));
+            return;
+        }
+    };
+    let Some(mock) = producer.client().mock_cluster() else {
+        let _ = ready.send(Err("librdkafka did not create a mock cluster".into()));
+        return;
+    };
+    for t in &scenario.topics {
+        if let Err(e) = mock.create_topic(&t.name, t.partitions, 1) {
+            let _ = ready.send(Err(format!("cannot create topic {}: {e}", t.name)));
+            return;
+        }
+    }
+    let bootstrap = mock.bootstrap_servers();
+    let mut consumers: Vec<SimConsumer> = Vec::new();
+    for g in &scenario.groups {
+        let Some(t) = scenario.topics.iter().find(|t| t.name == g.topic) else {
+            continue;
+        };
+        let handle: BaseConsumer = match ClientConfig::new()
+            .set("bootstrap.servers", &bootstrap)
+            .set("group.id", &g.group)
+            .set("enable.auto.commit", "false")
+            .set("client.id", "ktopo-demo-consumer")
+            .create()
+        {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = ready.send(Err(format!("cannot create demo consumer {}: {e}", g.group)));
+                return;
+            }
+        };
+        consumers.push(SimConsumer {
+            group: g.clone(),
+            handle,
+            partitions: t.partitions,
+            position: vec![0; t.partitions as usize],
+            started: false,
+        });
+    }
+    let _ = ready.send(Ok(bootstrap));
+
+    let start = Instant::now();
+    let tick = Duration::from_millis(250);
+    let mut produced: HashMap<String, Vec<i64>> = scenario
+        .topics
+        .iter()
+        .map(|t| (t.name.clone(), vec![0; t.partitions as usize]))
+        .collect();
+    let mut owed: HashMap<String, f64> = HashMap::new();
+    let mut next_p: HashMap<String, i32> = HashMap::new();
+    let mut ticks: u64 = 0;
+    while !stop.load(Ordering::Relaxed) {
+        let began = Instant::now();
+        for t in &scenario.topics {
+            let o = owed.entry(t.name.clone()).or_default();
+            *o += t.rate * tick.as_secs_f64();
+            while *o >= 1.0 {
+                *o -= 1.0;
+                let p = next_p.entry(t.name.clone()).or_default();
+                *p = (*p + 1) % t.partitions;
+                let payload = format!("{{\"event_type\":\"demo\",\"seq\":{ticks}}}");
+                if producer
+                    .send(BaseRecord::<(), _>::to(&t.name).partition(*p).payload(&payload))
+                    .is_ok()
+                {
+                    produced.get_mut(&t.name).expect("every topic is tracked")[*p as usize] += 1;
+                }
+            }
+        }
+        producer.poll(Duration::ZERO);
+        // Consumers commit about once a second, each the way its behaviour says.
+        if ticks.is_multiple_of(4) {
+            let _ = producer.flush(Duration::from_millis(500));
+            let elapsed = start.elapsed().as_secs_f64();
+            for c in &mut consumers {
+                let heads = &produced[&c.group.topic];
+                let mut commit = true;
+                for (pos, &head) in c.position.iter_mut().zip(heads) {
+                    *pos = match c.group.behaviour {
+                        Behaviour::Healthy => head,
+                        Behaviour::Behind => (head as f64 * 0.6) as i64,
+                        // Crawls one message forward every 15 s: alive, but stuck.
+                        Behaviour::Stalled => (elapsed / 15.0) as i64,
+                        Behaviour::Stopped => {
+                            commit = !c.started;
+                            *pos
+                        }
+                        Behaviour::Silent => {
+                            commit = false;
+                            0
+                        }
+                    };
+                }
+                if commit {
+                    let mut tpl = TopicPartitionList::new();
+                    for p in 0..c.partitions {
+                        let _ = tpl.add_partition_offset(&c.group.topic, p, Offset::Offset(c.position[p as usize]));
+                    }
+                    // A standalone commit: the demo consumer never joins its group.
+                    let _ = c.handle.commit(&tpl, CommitMode::Async);
+                    c.started = true;
+                }
+                c.handle.poll(Duration::ZERO);
+            }
+        }
+        ticks += 1;
+        if let Some(rest) = tick.checked_sub(began.elapsed()) {
+            std::thread::sleep(rest);
+        }
+    }
+    let _ = producer.flush(Duration::from_secs(1));
+    drop(mock);
+}

@@ -1,0 +1,330 @@
+//! Turns raw samples into the live picture: lag, rates, time lag, status, history.
+//!
+//! Memory is bounded: per partition a time-lag table of `TABLE_POINTS` points and a status
+//! window of `WINDOW` samples; per topic `HISTORY` full-resolution points for sparklines
+//! plus `HISTORY` points downsampled by `DOWNSAMPLE`. See docs/live.md for the ceiling.
+
+use super::status::{self, Rules, Sample};
+use super::timelag::Table;
+use super::view::{GroupTopicLag, Health, LiveView, PartitionLag, TopicLive};
+use std::collections::{HashMap, VecDeque};
+
+pub const WINDOW: usize = 10;
+pub const TABLE_POINTS: usize = 64;
+pub const HISTORY: usize = 120;
+pub const DOWNSAMPLE: usize = 10;
+
+/// One partition as the sampler saw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawPartition {
+    pub id: i32,
+    pub leader: i32,
+    /// None when its leader did not answer.
+    pub log_end: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawTopic {
+    pub name: String,
+    pub partitions: Vec<RawPartition>,
+}
+
+/// A group's committed offsets on one topic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawGroup {
+    pub group: String,
+    pub topic: String,
+    pub service: Option<usize>,
+    pub declared: bool,
+    pub state: Option<String>,
+    pub members: Option<usize>,
+    /// (partition, committed offset or None for no commit)
+    pub committed: Vec<(i32, Option<i64>)>,
+}
+
+/// Everything one sampling round read from the cluster.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawSample {
+    /// Seconds on the sampler's monotonic clock.
+    pub time_s: f64,
+    pub duration_ms: u64,
+    pub topics: Vec<RawTopic>,
+    pub groups: Vec<RawGroup>,
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+struct Window {
+    samples: VecDeque<Sample>,
+    last_move_s: f64,
+}
+
+#[derive(Debug, Default)]
+struct Series {
+    full: VecDeque<u64>,
+    coarse: VecDeque<u64>,
+    pending: Vec<u64>,
+}
+
+impl Series {
+    fn push(&mut self, v: u64) {
+        if self.full.len() == HISTORY {
+            self.full.pop_front();
+        }
+        self.full.push_back(v);
+        self.pending.push(v);
+        if self.pending.len() == DOWNSAMPLE {
+            if self.coarse.len() == HISTORY {
+                self.coarse.pop_front();
+            }
+            self.coarse
+                .push_back(self.pending.iter().sum::<u64>() / DOWNSAMPLE as u64);
+            self.pending.clear();
+        }
+    }
+}
+
+pub struct Metrics {
+    pub source: String,
+    pub rules: Rules,
+    /// Seconds between samples; values older than three intervals are stale.
+    pub interval_s: f64,
+    tables: HashMap<(String, i32), Table>,
+    windows: HashMap<(String, String, i32), Window>,
+    rates: HashMap<String, Series>,
+    lags: HashMap<String, Series>,
+    prev: Option<RawSample>,
+    last: Option<RawSample>,
+    last_ok_s: Option<f64>,
+    errors: Vec<String>,
+}
+
+impl Metrics {
+    pub fn new(source: impl Into<String>, interval_s: f64) -> Self {
+        Metrics {
+            source: source.into(),
+            rules: Rules {
+                stop_after_s: (interval_s * WINDOW as f64).max(10.0),
+                ..Rules::default()
+            },
+            interval_s,
+            tables: HashMap::new(),
+            windows: HashMap::new(),
+            rates: HashMap::new(),
+            lags: HashMap::new(),
+            prev: None,
+            last: None,
+            last_ok_s: None,
+            errors: Vec::new(),
+        }
+    }
+
+    /// A round that could not read anything: keep the last values, remember why.
+    pub fn failed(&mut self, error: String) {
+        self.errors = vec![error];
+    }
+
+    pub fn absorb(&mut self, s: RawSample) {
+        let t = s.time_s;
+        self.errors = s.errors.clone();
+        let ends: HashMap<(&str, i32), i64> = s
+            .topics
+            .iter()
+            .flat_map(|tp| {
+                tp.partitions
+                    .iter()
+                    .filter_map(move |p| p.log_end.map(|e| ((tp.name.as_str(), p.id), e)))
+            })
+            .collect();
+        let prev_ends: HashMap<(String, i32), i64> = self
+            .last
+            .iter()
+            .flat_map(|l| l.topics.iter())
+            .flat_map(|tp| {
+                tp.partitions
+                    .iter()
+                    .filter_map(move |p| p.log_end.map(|e| ((tp.name.clone(), p.id), e)))
+            })
+            .collect();
+        for (&(topic, p), &end) in &ends {
+            self.tables
+                .entry((topic.to_string(), p))
+                .or_insert_with(|| Table::new(TABLE_POINTS))
+                .push(end, t);
+        }
+        for g in &s.groups {
+            for &(p, committed) in &g.committed {
+                let key = (g.group.clone(), g.topic.clone(), p);
+                let (Some(c), Some(&end)) = (committed, ends.get(&(g.topic.as_str(), p))) else {
+                    continue;
+                };
+                let moved = prev_ends.get(&(g.topic.clone(), p)).is_some_and(|&e| e != end);
+                let w = self.windows.entry(key).or_insert(Window {
+                    samples: VecDeque::new(),
+                    last_move_s: t,
+                });
+                if w.samples.back().is_some_and(|b| b.committed != c) {
+                    w.last_move_s = t;
+                }
+                if w.samples.len() == WINDOW {
+                    w.samples.pop_front();
+                }
+                w.samples.push_back(Sample {
+                    time_s: t,
+                    committed: c,
+                    lag: (end - c).max(0),
+                    log_moved: moved,
+                });
+            }
+        }
+        self.prev = self.last.take();
+        self.last = Some(s);
+        self.last_ok_s = Some(t);
+        // Topic series for sparklines, from the view we would show now.
+        let view = self.view(t);
+        for (name, tl) in &view.topics {
+            self.rates
+                .entry(name.clone())
+                .or_default()
+                .push(tl.produce_rate.unwrap_or(0.0).round() as u64);
+            self.lags
+                .entry(name.clone())
+                .or_default()
+                .push(tl.total_lag.unwrap_or(0).max(0) as u64);
+        }
+    }
+
+    /// The live picture as of `now_s` (same clock as the samples).
+    pub fn view(&self, now_s: f64) -> LiveView {
+        let mut v = LiveView {
+            source: self.source.clone(),
+            errors: self.errors.clone(),
+            ..LiveView::default()
+        };
+        let Some(last) = &self.last else {
+            return v;
+        };
+        v.sample_ms = Some(last.duration_ms);
+        v.age_s = self.last_ok_s.map(|t| (now_s - t).max(0.0));
+        v.stale = v.age_s.is_some_and(|a| a > 3.0 * self.interval_s);
+        let dt = self.prev.as_ref().map(|p| last.time_s - p.time_s).filter(|d| *d > 0.0);
+        let prev_end = |topic: &str, p: i32| -> Option<i64> {
+            self.prev
+                .as_ref()?
+                .topics
+                .iter()
+                .find(|t| t.name == topic)?
+                .partitions
+                .iter()
+                .find(|x| x.id == p)?
+                .log_end
+        };
+        for tp in &last.topics {
+            let mut produced = 0i64;
+            let mut known = dt.is_some();
+            for p in &tp.partitions {
+                match (p.log_end, prev_end(&tp.name, p.id)) {
+                    (Some(e), Some(pe)) => produced += (e - pe).max(0),
+                    _ => known = false,
+                }
+            }
+            v.topics.insert(
+                tp.name.clone(),
+                TopicLive {
+                    produce_rate: dt.filter(|_| known).map(|d| produced as f64 / d),
+                    partitions: tp.partitions.len(),
+                    on_cluster: true,
+                    rate_history: self
+                        .rates
+                        .get(&tp.name)
+                        .map(|s| s.full.iter().copied().collect())
+                        .unwrap_or_default(),
+                    lag_history: self
+                        .lags
+                        .get(&tp.name)
+                        .map(|s| s.full.iter().copied().collect())
+                        .unwrap_or_default(),
+                    ..TopicLive::default()
+                },
+            );
+        }
+        for g in &last.groups {
+            let row = self.group_row(g, last, dt, now_s);
+            if let Some(t) = v.topics.get_mut(&g.topic) {
+                if let Some(l) = row.total_lag {
+                    t.total_lag = Some(t.total_lag.unwrap_or(0) + l);
+                }
+                t.worst = t.worst.max(Some(row.status));
+            }
+            v.groups.push(row);
+        }
+        v
+    }
+
+    fn group_row(&self, g: &RawGroup, last: &RawSample, dt: Option<f64>, now_s: f64) -> GroupTopicLag {
+        let topic = last.topics.iter().find(|t| t.name == g.topic);
+        let prev_committed: HashMap<i32, Option<i64>> = self
+            .prev
+            .as_ref()
+            .and_then(|p| p.groups.iter().find(|x| x.group == g.group && x.topic == g.topic))
+            .map(|x| x.committed.iter().copied().collect())
+            .unwrap_or_default();
+        let mut parts = Vec::new();
+        let mut consumed = 0i64;
+        let mut rate_known = dt.is_some();
+        let mut time_lag: Option<(f64, bool)> = None;
+        for &(p, committed) in &g.committed {
+            let end = topic
+                .and_then(|t| t.partitions.iter().find(|x| x.id == p))
+                .and_then(|x| x.log_end);
+            let (lag, clamped) = match (committed, end) {
+                (Some(c), Some(e)) => ((e - c).max(0).into(), c > e),
+                _ => (None, false),
+            };
+            let key = (g.group.clone(), g.topic.clone(), p);
+            let status = match (committed, self.windows.get(&key)) {
+                (None, _) => None,
+                (Some(_), None) => Some(Health::Unknown),
+                (Some(_), Some(w)) => {
+                    let win: Vec<Sample> = w.samples.iter().copied().collect();
+                    Some(status::evaluate(&win, now_s - w.last_move_s, g.members, &self.rules))
+                }
+            };
+            match (committed, prev_committed.get(&p).copied().flatten()) {
+                (Some(c), Some(pc)) => consumed += (c - pc).max(0),
+                _ => rate_known = false,
+            }
+            if let (Some(c), Some(table)) = (committed, self.tables.get(&(g.topic.clone(), p))) {
+                if let Some(tl) = table.lag_at(c, now_s) {
+                    let cur = time_lag.unwrap_or((0.0, false));
+                    time_lag = Some((cur.0.max(tl.seconds), cur.1 || tl.approximate));
+                }
+            }
+            parts.push(PartitionLag {
+                partition: p,
+                committed,
+                log_end: end,
+                lag,
+                clamped,
+                status,
+            });
+        }
+        let lags: Vec<i64> = parts.iter().filter_map(|p| p.lag).collect();
+        let status = parts.iter().filter_map(|p| p.status).max().unwrap_or(Health::Unknown);
+        GroupTopicLag {
+            group: g.group.clone(),
+            topic: g.topic.clone(),
+            service: g.service,
+            declared: g.declared,
+            state: g.state.clone(),
+            members: g.members,
+            total_lag: (!lags.is_empty()).then(|| lags.iter().sum()),
+            max_lag: lags.iter().copied().max(),
+            time_lag_s: time_lag.map(|t| t.0),
+            time_lag_approx: time_lag.is_some_and(|t| t.1),
+            consume_rate: dt.filter(|_| rate_known).map(|d| consumed as f64 / d),
+            status,
+            partitions: parts,
+        }
+    }
+}
