@@ -1,0 +1,351 @@
+//! The sampler against librdkafka's mock cluster, in-process, over the real Kafka
+//! protocol on 127.0.0.1: exact lag for known produced and committed offsets, "no
+//! commit", rates, read-only proof by request tracking, and faults.
+
+use ktopo::kafka::config::Properties;
+use ktopo::kafka::sampler::{Sampler, Watched};
+use ktopo::live::metrics::Metrics;
+use ktopo::live::view::{GroupTopicLag, Health};
+use rdkafka::bindings as rd;
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+/// The mock cluster lives as long as this producer (its owner).
+fn cluster() -> (BaseProducer, String) {
+    let p: BaseProducer = ClientConfig::new()
+        .set("test.mock.num.brokers", "3")
+        .set("linger.ms", "0")
+        .create()
+        .unwrap();
+    let bootstrap = {
+        let m = p.client().mock_cluster().unwrap();
+        m.create_topic("orders", 3, 1).unwrap();
+        m.create_topic("payments", 2, 1).unwrap();
+        m.bootstrap_servers()
+    };
+    (p, bootstrap)
+}
+
+fn produce(p: &BaseProducer, topic: &str, partition: i32, n: usize) {
+    for i in 0..n {
+        let payload = format!("m{i}");
+        p.send(BaseRecord::<(), _>::to(topic).partition(partition).payload(&payload))
+            .unwrap();
+    }
+    p.flush(Duration::from_secs(10)).unwrap();
+}
+
+/// A standalone commit, as a test fixture (ktopo itself never commits).
+fn commit(bootstrap: &str, group: &str, offsets: &[(&str, i32, i64)]) {
+    let c: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", group)
+        .set("enable.auto.commit", "false")
+        .create()
+        .unwrap();
+    let mut tpl = TopicPartitionList::new();
+    for &(t, p, o) in offsets {
+        tpl.add_partition_offset(t, p, Offset::Offset(o)).unwrap();
+    }
+    c.commit(&tpl, CommitMode::Sync).unwrap();
+}
+
+fn sampler(bootstrap: &str) -> Sampler {
+    let mut props = Properties::default();
+    props.set("bootstrap.servers", bootstrap);
+    let watched = vec![
+        Watched {
+            group: "billing_orders_consumer".into(),
+            topic: "orders".into(),
+            service: Some(0),
+        },
+        Watched {
+            group: "audit_orders_consumer".into(),
+            topic: "orders".into(),
+            service: Some(1),
+        },
+        Watched {
+            group: "billing_payments_consumer".into(),
+            topic: "payments".into(),
+            service: Some(0),
+        },
+    ];
+    let mut s = Sampler::new(props, watched).unwrap();
+    s.discover = false;
+    s.timeout = Duration::from_secs(3);
+    s
+}
+
+fn row<'a>(v: &'a [GroupTopicLag], group: &str) -> &'a GroupTopicLag {
+    v.iter().find(|g| g.group == group).unwrap()
+}
+
+#[test]
+fn exact_lag_no_commit_and_totals() {
+    let (p, bootstrap) = cluster();
+    produce(&p, "orders", 0, 10);
+    produce(&p, "orders", 1, 20);
+    produce(&p, "payments", 0, 5);
+    commit(
+        &bootstrap,
+        "billing_orders_consumer",
+        &[("orders", 0, 4), ("orders", 1, 20)],
+    );
+    commit(
+        &bootstrap,
+        "billing_payments_consumer",
+        &[("payments", 0, 7), ("payments", 1, 0)],
+    );
+
+    let mut s = sampler(&bootstrap);
+    let raw = s.sample().unwrap();
+    let orders = raw.topics.iter().find(|t| t.name == "orders").unwrap();
+    let ends: Vec<_> = orders.partitions.iter().map(|p| p.log_end).collect();
+    assert_eq!(ends, [Some(10), Some(20), Some(0)]);
+
+    let mut m = Metrics::new("mock", 1.0);
+    let now = raw.time_s;
+    m.absorb(raw);
+    let v = m.view(now);
+    let g = row(&v.groups, "billing_orders_consumer");
+    let parts: Vec<_> = g
+        .partitions
+        .iter()
+        .map(|p| (p.partition, p.committed, p.log_end, p.lag))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            (0, Some(4), Some(10), Some(6)),
+            (1, Some(20), Some(20), Some(0)),
+            (2, None, Some(0), None)
+        ]
+    );
+    assert_eq!((g.total_lag, g.max_lag), (Some(6), Some(6)));
+    assert!(g.declared);
+
+    // A group that never committed: "no commit", not lag 0.
+    let never = row(&v.groups, "audit_orders_consumer");
+    assert!(never
+        .partitions
+        .iter()
+        .all(|p| p.committed.is_none() && p.lag.is_none()));
+    assert_eq!(never.total_lag, None);
+    assert_eq!(never.status, Health::Unknown);
+
+    // A commit above the log end is clamped to lag 0 and flagged.
+    let pay = row(&v.groups, "billing_payments_consumer");
+    assert_eq!(pay.partitions[0].lag, Some(0));
+    assert!(pay.partitions[0].clamped);
+    assert_eq!(v.topics["orders"].total_lag, Some(6));
+    drop(p);
+}
+
+#[test]
+fn rates_over_successive_samples() {
+    let (p, bootstrap) = cluster();
+    produce(&p, "orders", 0, 10);
+    commit(
+        &bootstrap,
+        "billing_orders_consumer",
+        &[("orders", 0, 10), ("orders", 1, 0), ("orders", 2, 0)],
+    );
+    let mut s = sampler(&bootstrap);
+    let mut m = Metrics::new("mock", 1.0);
+    let first = s.sample().unwrap();
+    let t0 = first.time_s;
+    m.absorb(first);
+    assert_eq!(
+        m.view(t0).topics["orders"].produce_rate,
+        None,
+        "one sample gives no rate"
+    );
+
+    produce(&p, "orders", 0, 30);
+    produce(&p, "orders", 2, 12);
+    commit(
+        &bootstrap,
+        "billing_orders_consumer",
+        &[("orders", 0, 26), ("orders", 2, 12)],
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let second = s.sample().unwrap();
+    let dt = second.time_s - t0;
+    m.absorb(second);
+    let v = m.view(t0 + dt);
+    let produced = v.topics["orders"].produce_rate.unwrap();
+    assert!((produced - 42.0 / dt).abs() < 1e-9, "{produced} vs {}", 42.0 / dt);
+    let g = row(&v.groups, "billing_orders_consumer");
+    assert!((g.consume_rate.unwrap() - 28.0 / dt).abs() < 1e-9);
+    assert_eq!(g.total_lag, Some(14));
+    assert!(g.time_lag_s.is_some());
+    drop(p);
+}
+
+/// API keys every mock broker received since tracking started.
+fn api_keys(p: &BaseProducer) -> BTreeSet<i16> {
+    let mut keys = BTreeSet::new();
+    unsafe {
+        let mc = rd::rd_kafka_handle_mock_cluster(p.client().native_ptr());
+        let mut n = 0usize;
+        let reqs = rd::rd_kafka_mock_get_requests(mc, &mut n);
+        for i in 0..n {
+            keys.insert(rd::rd_kafka_mock_request_api_key(*reqs.add(i)));
+        }
+        rd::rd_kafka_mock_request_destroy_array(reqs, n);
+    }
+    keys
+}
+
+fn track(p: &BaseProducer) {
+    unsafe {
+        let mc = rd::rd_kafka_handle_mock_cluster(p.client().native_ptr());
+        rd::rd_kafka_mock_start_request_tracking(mc);
+        rd::rd_kafka_mock_clear_requests(mc);
+        rd::rd_kafka_mock_group_initial_rebalance_delay_ms(mc, 0);
+    }
+}
+
+#[test]
+fn sampler_sends_only_read_only_requests() {
+    let (p, bootstrap) = cluster();
+    produce(&p, "orders", 0, 5);
+    commit(&bootstrap, "billing_orders_consumer", &[("orders", 0, 2)]);
+    track(&p);
+    let mut s = sampler(&bootstrap);
+    for _ in 0..3 {
+        s.sample().unwrap();
+    }
+    let seen = api_keys(&p);
+    let group_changing = [
+        RDKafkaApiKey::OffsetCommit,
+        RDKafkaApiKey::JoinGroup,
+        RDKafkaApiKey::Heartbeat,
+        RDKafkaApiKey::LeaveGroup,
+        RDKafkaApiKey::SyncGroup,
+        RDKafkaApiKey::CreateTopics,
+        RDKafkaApiKey::DeleteTopics,
+        RDKafkaApiKey::Produce,
+        RDKafkaApiKey::Fetch,
+    ];
+    for k in group_changing {
+        assert!(!seen.contains(&(k as i16)), "sampler sent {k:?}; saw {seen:?}");
+    }
+    for k in [
+        RDKafkaApiKey::Metadata,
+        RDKafkaApiKey::ListOffsets,
+        RDKafkaApiKey::OffsetFetch,
+        RDKafkaApiKey::FindCoordinator,
+    ] {
+        assert!(seen.contains(&(k as i16)), "expected {k:?} in {seen:?}");
+    }
+
+    // Control: a subscribing consumer does join its group, so the check above can fail.
+    let c: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &bootstrap)
+        .set("group.id", "control")
+        .create()
+        .unwrap();
+    c.subscribe(&["orders"]).unwrap();
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while !api_keys(&p).contains(&(RDKafkaApiKey::JoinGroup as i16)) && std::time::Instant::now() < until {
+        let _ = c.poll(Duration::from_millis(100));
+    }
+    assert!(api_keys(&p).contains(&(RDKafkaApiKey::JoinGroup as i16)));
+    drop(c);
+    drop(p);
+}
+
+#[test]
+fn broker_down_then_up_gives_stale_then_recovered() {
+    let (p, bootstrap) = cluster();
+    produce(&p, "orders", 0, 5);
+    commit(
+        &bootstrap,
+        "billing_orders_consumer",
+        &[("orders", 0, 5), ("orders", 1, 0), ("orders", 2, 0)],
+    );
+    let mut s = sampler(&bootstrap);
+    s.timeout = Duration::from_millis(800);
+    let mut m = Metrics::new("mock", 0.2);
+    let first = s.sample().unwrap();
+    let t0 = first.time_s;
+    m.absorb(first);
+    assert!(m.view(t0).errors.is_empty());
+
+    let mock = p.client().mock_cluster().unwrap();
+    for b in 1..=3 {
+        mock.broker_down(b).unwrap();
+    }
+    // Down: either nothing answers, or partitions come back without a log end.
+    match s.sample() {
+        Err(e) => m.failed(e),
+        Ok(raw) => {
+            assert!(
+                !raw.errors.is_empty(),
+                "a sample with every broker down must report errors"
+            );
+            m.failed(raw.errors.join("; "));
+        }
+    }
+    let v = m.view(s.now_s() + 1.0);
+    assert!(v.stale, "values older than three intervals are stale");
+    assert!(!v.errors.is_empty());
+    assert_eq!(
+        row(&v.groups, "billing_orders_consumer").total_lag,
+        Some(0),
+        "last values are kept"
+    );
+
+    for b in 1..=3 {
+        mock.broker_up(b).unwrap();
+    }
+    let until = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(raw) = s.sample() {
+            if raw.errors.is_empty() {
+                let t = raw.time_s;
+                m.absorb(raw);
+                let v = m.view(t);
+                assert!(!v.stale && v.errors.is_empty());
+                break;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "sampler did not recover after the brokers came back"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(mock);
+    drop(p);
+}
+
+#[test]
+fn injected_errors_and_round_trip_time_do_not_break_sampling() {
+    let (p, bootstrap) = cluster();
+    produce(&p, "orders", 1, 3);
+    let mock = p.client().mock_cluster().unwrap();
+    for b in 1..=3 {
+        mock.broker_round_trip_time(b, Duration::from_millis(20)).unwrap();
+    }
+    let mut s = sampler(&bootstrap);
+    let raw = s.sample().unwrap();
+    assert!(raw.duration_ms >= 20, "round-trip time shows in the sample duration");
+    mock.request_errors(
+        RDKafkaApiKey::ListOffsets,
+        &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION; 12],
+    );
+    // librdkafka retries refreshable errors; either way, the round ends cleanly.
+    let _ = s.sample();
+    mock.clear_request_errors(RDKafkaApiKey::ListOffsets);
+    let raw = s.sample().unwrap();
+    let orders = raw.topics.iter().find(|t| t.name == "orders").unwrap();
+    assert_eq!(orders.partitions[1].log_end, Some(3));
+    drop(mock);
+    drop(p);
+}
