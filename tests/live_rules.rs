@@ -17,6 +17,9 @@ fn w(rows: &[(i64, i64, bool)]) -> Vec<Sample> {
         .collect()
 }
 
+/// (name, window, seconds since the offset moved, group members, expected)
+type Case = (&'static str, Vec<Sample>, f64, Option<usize>, Health);
+
 #[test]
 fn status_rules_table() {
     let rules = Rules {
@@ -28,7 +31,7 @@ fn status_rules_table() {
     let t = true;
     let f = false;
     #[rustfmt::skip]
-    let cases: &[(&str, Vec<Sample>, f64, Option<usize>, Health)] = &[
+    let cases: &[Case] = &[
         ("too few samples", w(&[(10, 0, t), (12, 0, t)]), 0.0, None, Health::Unknown),
         ("caught up with traffic", w(&[(10, 2, t), (14, 1, t), (20, 0, t)]), 0.0, None, Health::Ok),
         ("caught up, no traffic: idle", w(&[(10, 0, f), (10, 0, f), (10, 0, f)]), 90.0, None, Health::Idle),
