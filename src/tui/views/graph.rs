@@ -108,9 +108,11 @@ fn node_box(app: &App, f: &mut Frame, r: Rect, n: Node, center: Node, selected: 
             let edge = live
                 .map(|g| format!("lag {} · {}/s", opt(g.total_lag), rate(g.consume_rate)))
                 .unwrap_or_default();
-            let h = live
-                .map(|g| g.status)
-                .or_else(|| app.live.as_ref().and_then(|l| l.service_worst(si)));
+            // Beside a topic, a service's health is its group's on that topic.
+            let h = match center {
+                Node::Topic(_) => live.map(|g| g.status),
+                Node::Service(_) => app.live.as_ref().and_then(|l| l.service_worst(si)),
+            };
             ("service".into(), svc.label(), edge, h)
         }
         Node::Topic(ti) => {

@@ -1,0 +1,193 @@
+//! Live columns, the `:lag` table and the status bar, from scripted live pictures
+//! (no broker): the views are pure functions of state.
+
+mod common;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ktopo::live::view::{GroupTopicLag, Health, LiveView, PartitionLag, TopicLive};
+use ktopo::tui::app::{App, Event};
+use ktopo::tui::data::Data;
+use ktopo::tui::theme::Theme;
+use ktopo::tui::ui;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn screen(app: &App) -> String {
+    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    t.draw(|f| ui::render(app, f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+                + "\n"
+        })
+        .collect()
+}
+
+fn group(app: &App, group: &str, topic: &str, status: Health, lags: &[Option<i64>]) -> GroupTopicLag {
+    let service = app.data.reg.services.iter().position(|s| group.starts_with(&s.key));
+    let partitions: Vec<PartitionLag> = lags
+        .iter()
+        .enumerate()
+        .map(|(i, l)| PartitionLag {
+            partition: i as i32,
+            committed: l.map(|l| 1000 - l),
+            log_end: Some(1000),
+            lag: *l,
+            clamped: false,
+            status: l.map(|_| status),
+        })
+        .collect();
+    let known: Vec<i64> = lags.iter().flatten().copied().collect();
+    GroupTopicLag {
+        group: group.into(),
+        topic: topic.into(),
+        service,
+        declared: service.is_some(),
+        state: None,
+        members: None,
+        total_lag: (!known.is_empty()).then(|| known.iter().sum()),
+        max_lag: known.iter().copied().max(),
+        time_lag_s: (!known.is_empty()).then_some(12.5),
+        time_lag_approx: status == Health::Stop,
+        consume_rate: Some(3.5),
+        status,
+        partitions,
+    }
+}
+
+fn live_app(w: u16, h: u16, stale: bool) -> App {
+    let mut app = App::new(Data::new(common::main_registry()), w, h, Theme { color: false });
+    let mut v = LiveView {
+        source: "demo cluster".into(),
+        sample_ms: Some(12),
+        stale,
+        errors: if stale {
+            vec!["metadata: BrokerTransportFailure".into()]
+        } else {
+            vec![]
+        },
+        ..LiveView::default()
+    };
+    let topic = |rate: f64, lag: i64, worst: Health| TopicLive {
+        produce_rate: Some(rate),
+        total_lag: Some(lag),
+        worst: Some(worst),
+        partitions: 10,
+        rate_history: vec![1, 3, 5, 8, 6, 9, 12, 10],
+        lag_history: vec![0, 2, 4, 8, 16, 32],
+        on_cluster: true,
+    };
+    v.topics.insert("config_events".into(), topic(12.5, 160, Health::Warn));
+    v.topics.insert("voice_events".into(), topic(4.0, 350, Health::Stall));
+    v.topics
+        .insert("collaboration_events".into(), topic(0.0, 0, Health::Idle));
+    v.topics.insert(
+        "nda_events".into(),
+        TopicLive {
+            produce_rate: Some(0.5),
+            on_cluster: true,
+            ..TopicLive::default()
+        },
+    );
+    v.groups = vec![
+        group(
+            &app,
+            "agent_orchestration_config_events_consumer",
+            "config_events",
+            Health::Warn,
+            &[Some(80), Some(80)],
+        ),
+        group(
+            &app,
+            "voice_agent_config_events_consumer",
+            "config_events",
+            Health::Ok,
+            &[Some(0), Some(0)],
+        ),
+        group(
+            &app,
+            "analytics_voice_events_consumer",
+            "voice_events",
+            Health::Stall,
+            &[Some(175), Some(175)],
+        ),
+        group(
+            &app,
+            "monitoring_engine_voice_events_consumer",
+            "voice_events",
+            Health::Unknown,
+            &[None, None],
+        ),
+        group(
+            &app,
+            "agent_copilot_collaboration_events_consumer",
+            "collaboration_events",
+            Health::Idle,
+            &[Some(0)],
+        ),
+        group(&app, "legacy_reader", "config_events", Health::Stop, &[Some(9)]),
+    ];
+    app.update(Event::Tick(10.0));
+    app.update(Event::Live(Box::new(v)));
+    app.update(Event::Tick(13.0));
+    app
+}
+
+fn command(app: &mut App, cmd: &str) {
+    app.update(Event::Key(KeyEvent::new(KeyCode::Char(':'), KeyModifiers::NONE)));
+    for c in cmd.chars() {
+        app.update(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+    }
+    app.update(Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+}
+
+#[test]
+fn topics_show_rate_lag_health_and_trend() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let app = live_app(w, h, false);
+        let s = screen(&app);
+        assert!(s.contains("● demo cluster · 3s ago · 12 ms"), "{s}");
+        insta::assert_snapshot!(format!("live_topics_{w}x{h}"), s);
+    }
+}
+
+#[test]
+fn lag_table_is_worst_first_with_partitions() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = live_app(w, h, false);
+        command(&mut app, "lag");
+        let s = screen(&app);
+        let stop = s.find("legacy_reader").unwrap_or_else(|| panic!("{s}"));
+        let stall = s.find("analytics_voice_eve").unwrap();
+        let warn = s.find("agent_orchestration_con").unwrap();
+        assert!(stop < stall && stall < warn, "worst first:\n{s}");
+        insta::assert_snapshot!(format!("live_lag_{w}x{h}"), s);
+    }
+}
+
+#[test]
+fn stale_data_and_errors_are_visible() {
+    let app = live_app(120, 40, true);
+    let s = screen(&app);
+    assert!(s.contains("STALE"), "{s}");
+    assert!(s.contains("✗ metadata: BrokerTransportFailure"), "{s}");
+    insta::assert_snapshot!("live_stale_120x40", s);
+}
+
+#[test]
+fn graph_and_detail_carry_live_numbers() {
+    let mut app = live_app(120, 40, false);
+    command(&mut app, "graph topic:config_events");
+    let s = screen(&app);
+    assert!(s.contains("lag 160 · 3.5/s") || s.contains("lag 160"), "{s}");
+    insta::assert_snapshot!("live_graph_120x40", s);
+    let mut app = live_app(120, 40, false);
+    command(&mut app, "services");
+    insta::assert_snapshot!("live_services_120x40", screen(&app));
+    command(&mut app, "impact topic:config_events");
+    insta::assert_snapshot!("live_impact_120x40", screen(&app));
+}
