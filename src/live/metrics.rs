@@ -273,6 +273,7 @@ impl Metrics {
         let mut consumed = 0i64;
         let mut rate_known = dt.is_some();
         let mut time_lag: Option<(f64, bool)> = None;
+        let mut time_unknown = false;
         for &(p, committed) in &g.committed {
             let end = topic
                 .and_then(|t| t.partitions.iter().find(|x| x.id == p))
@@ -294,10 +295,14 @@ impl Metrics {
                 (Some(c), Some(pc)) => consumed += (c - pc).max(0),
                 _ => rate_known = false,
             }
-            if let (Some(c), Some(table)) = (committed, self.tables.get(&(g.topic.clone(), p))) {
-                if let Some(tl) = table.lag_at(c, now_s) {
-                    let cur = time_lag.unwrap_or((0.0, false));
-                    time_lag = Some((cur.0.max(tl.seconds), cur.1 || tl.approximate));
+            if let Some(c) = committed {
+                match self.tables.get(&(g.topic.clone(), p)).and_then(|t| t.lag_at(c, now_s)) {
+                    Some(tl) => {
+                        let cur = time_lag.unwrap_or((0.0, false));
+                        time_lag = Some((cur.0.max(tl.seconds), cur.1 || tl.approximate));
+                    }
+                    // A lagging partition that cannot be dated makes the group's time lag unknown.
+                    None => time_unknown = true,
                 }
             }
             parts.push(PartitionLag {
@@ -320,7 +325,7 @@ impl Metrics {
             members: g.members,
             total_lag: (!lags.is_empty()).then(|| lags.iter().sum()),
             max_lag: lags.iter().copied().max(),
-            time_lag_s: time_lag.map(|t| t.0),
+            time_lag_s: time_lag.filter(|_| !time_unknown).map(|t| t.0),
             time_lag_approx: time_lag.is_some_and(|t| t.1),
             consume_rate: dt.filter(|_| rate_known).map(|d| consumed as f64 / d),
             status,

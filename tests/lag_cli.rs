@@ -1,0 +1,132 @@
+//! `ktopo lag` end to end through the real binary: the embedded demo cluster, the
+//! JSON shape, filters, --fail-on, and a clear exit 2 (without secrets) when the
+//! cluster cannot be reached.
+
+mod common;
+use assert_cmd::Command;
+
+fn ktopo() -> Command {
+    let mut c = Command::cargo_bin("ktopo").unwrap();
+    c.current_dir(common::root())
+        .env_remove("KTOPO_BROKERS")
+        .env_remove("KTOPO_REGISTRY");
+    c
+}
+
+#[test]
+fn lag_json_from_the_demo_cluster() {
+    let out = ktopo()
+        .args([
+            "lag",
+            "--json",
+            "--samples",
+            "2",
+            "--interval",
+            "0.5",
+            "--topic",
+            "config_events",
+        ])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["source"], "demo cluster");
+    let groups: Vec<&str> = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    let mut sorted = groups.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        [
+            "agent_copilot_config_events_consumer",
+            "agent_orchestration_config_events_consumer",
+            "voice_agent_config_events_consumer"
+        ]
+    );
+    // config_events has 10 partitions per the registry defaults: 3 groups x 10 rows.
+    let parts = v["partitions"].as_array().unwrap();
+    assert_eq!(parts.len(), 30);
+    for p in parts {
+        for key in ["group", "topic", "partition", "committed", "log_end", "lag", "status"] {
+            assert!(p.get(key).is_some(), "{key} missing in {p}");
+        }
+        assert_eq!(p["topic"], "config_events");
+    }
+}
+
+#[test]
+fn lag_text_table_and_fail_on() {
+    let out = ktopo()
+        .args(["lag", "--samples", "1", "--group", "*copilot_crm*", "--fail-on=-1"])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    // Lag is at least 0 everywhere, so a threshold of -1 always trips.
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("GROUP"), "{text}");
+    assert!(text.contains("CURRENT-OFFSET") && text.contains("LOG-END-OFFSET"));
+    assert!(text.contains("agent_copilot_crm_events_consumer"));
+    assert!(!text.contains("billing"), "filtered out:\n{text}");
+}
+
+#[test]
+fn unreachable_cluster_exits_2_without_leaking_secrets() {
+    let out = ktopo()
+        .args([
+            "lag",
+            "-b",
+            "127.0.0.1:1",
+            "-X",
+            "socket.timeout.ms=1500",
+            "-X",
+            "security.protocol=SASL_PLAINTEXT",
+            "-X",
+            "sasl.mechanism=PLAIN",
+            "-X",
+            "sasl.username=ops",
+            "-X",
+            "sasl.password=hunter2-secret",
+        ])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot reach the cluster at 127.0.0.1:1"), "{err}");
+    assert!(!err.contains("hunter2"), "secret leaked: {err}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("hunter2"));
+}
+
+#[test]
+fn bad_properties_are_reported_without_their_values() {
+    let out = ktopo().args(["lag", "-X", "sasl.password"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("-X: `sasl.password` needs a value: write key=value"),
+        "{err}"
+    );
+    let masked = ktopo::kafka::config::masked("sasl.password", "hunter2");
+    assert_eq!(masked, "sasl.password=******");
+    assert_eq!(
+        ktopo::kafka::config::masked("ssl.key.password", "x"),
+        "ssl.key.password=******"
+    );
+    assert_eq!(
+        ktopo::kafka::config::masked("bootstrap.servers", "a:1"),
+        "bootstrap.servers=a:1"
+    );
+}
+
+#[test]
+fn offline_lag_is_refused() {
+    let out = ktopo().args(["lag", "--offline"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a cluster"));
+}
