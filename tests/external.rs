@@ -175,7 +175,9 @@ fn lag_json_matches_a_real_broker() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rows = |group: &str| -> Vec<(i64, Option<i64>, Option<i64>, Option<i64>)> {
+    // (partition, committed, log end, lag)
+    type Row = (i64, Option<i64>, Option<i64>, Option<i64>);
+    let rows = |group: &str| -> Vec<Row> {
         let mut r: Vec<_> = v["partitions"]
             .as_array()
             .unwrap()
