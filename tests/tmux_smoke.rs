@@ -99,13 +99,26 @@ fn ctrl_c_and_sigterm_restore_the_terminal() {
     let t = Tmux::new("term");
     start(&t, "--offline");
     t.wait_for("topics (29)");
-    let pid = t.run(&["display", "-p", "-t", "smoke", "#{pane_pid}"]);
-    // The pane runs `sh -c`; signal its ktopo child.
-    let out = Command::new("pkill")
-        .args(["-TERM", "-P", pid.trim(), "ktopo"])
+    let pane = t.run(&["display", "-p", "-t", "smoke", "#{pane_pid}"]);
+    // The pane runs `sh -c`; find its ktopo child in /proc and send it SIGTERM.
+    let child = child_named(pane.trim(), "ktopo").expect("ktopo runs in the pane");
+    let out = Command::new("sh")
+        .args(["-c", &format!("kill -TERM {child}")])
         .status()
         .unwrap();
     assert!(out.success());
     t.wait_for("EXITED=0");
     assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");
+}
+
+/// The pid of a child process of `parent` whose command name is `name`.
+fn child_named(parent: &str, name: &str) -> Option<String> {
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+        // pid (comm) state ppid ...
+        let (head, rest) = stat.split_once(") ")?;
+        let comm = head.split_once(" (")?.1;
+        let ppid = rest.split_whitespace().nth(1)?;
+        (comm == name && ppid == parent).then(|| e.file_name().to_string_lossy().into_owned())
+    })
 }
