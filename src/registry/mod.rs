@@ -1,5 +1,6 @@
 //! The topic registry: its file format, loading, checking and the normalised model.
 
+pub mod build;
 pub mod check;
 pub mod format;
 pub mod load;
@@ -73,7 +74,7 @@ fn finish(p: load::Parsed) -> Checked {
 fn check_parsed(p: load::Parsed) -> Checked {
     let mut diagnostics = p.diagnostics;
     let registry = p.file.map(|mut f| {
-        let reg = model::build(&mut f);
+        let reg = build::build(&mut f);
         diagnostics.extend(check::check(&f, &reg));
         reg
     });

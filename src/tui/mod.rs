@@ -5,6 +5,7 @@ pub mod command;
 pub mod data;
 pub mod keys;
 pub mod layout;
+pub mod query;
 pub mod theme;
 pub mod ui;
 pub mod views;

@@ -1,0 +1,376 @@
+//! Building the normalised model from a parsed registry file.
+
+use super::format::{self, RegistryFile, SchemaStatus, ServiceKind};
+use super::model::*;
+use super::pattern::Pattern;
+use foldhash::{HashMap, HashMapExt};
+use std::collections::BTreeMap;
+use std::mem::take;
+
+/// Build the model from a parsed file. References that do not resolve are left out
+/// here; `check` reports each of them with its position. Text that `check` does not
+/// read (events, purposes, notes...) is moved out of `file` rather than copied.
+pub fn build(file: &mut RegistryFile) -> Registry {
+    let c = &file.conventions;
+    let group_format = c
+        .consumer_group
+        .as_ref()
+        .map_or(DEFAULT_GROUP_FORMAT.to_string(), |g| g.value.clone());
+    let d = &c.topic_defaults;
+    let conventions = Conventions {
+        topic_naming: c
+            .topic_naming
+            .iter()
+            .map(|n| NamingPattern {
+                pattern: n.pattern.value.clone(),
+                description: n.description.clone(),
+                examples: n.examples.clone(),
+            })
+            .collect(),
+        consumer_group: group_format.clone(),
+        consumer_group_example: c.consumer_group_example.clone(),
+        defaults: Defaults {
+            partitions: d.partitions,
+            partitions_note: d.partitions_note.clone(),
+            replication: d.replication.clone(),
+            retention_days: d.retention_days,
+            audit_retention_days: d.audit_retention_days,
+            compression: d.compression.clone(),
+            compression_note: d.compression_note.clone(),
+        },
+        envelope: c
+            .envelope
+            .iter()
+            .map(|f| EnvelopeField {
+                name: f.name.clone(),
+                kind: f.kind.clone(),
+                description: f.description.clone(),
+            })
+            .collect(),
+        deprecation_period_days: c.deprecation_period_days,
+        policies: c
+            .policies
+            .iter()
+            .map(|p| Policy {
+                title: p.title.clone(),
+                rules: p.rules.clone(),
+            })
+            .collect(),
+    };
+
+    let mut reg = Registry {
+        platform: platform(&file.platform),
+        conventions,
+        domains: file
+            .domains
+            .iter()
+            .map(|d| Domain {
+                id: d.id.value.clone(),
+                name: d.name.clone(),
+                label: d.label.clone(),
+            })
+            .collect(),
+        services: Vec::new(),
+        topics: Vec::new(),
+        infrastructure: file.infrastructure.iter().map(infrastructure).collect(),
+        data_flows: file
+            .data_flows
+            .iter()
+            .map(|f| DataFlow {
+                name: f.name.clone(),
+                steps: f.steps.clone(),
+                topics: f.topics.iter().map(|t| t.value.clone()).collect(),
+            })
+            .collect(),
+        service_by_key: HashMap::new(),
+        service_by_id: HashMap::new(),
+        topic_by_name: HashMap::new(),
+        unresolved_refs: 0,
+    };
+
+    for s in &file.services {
+        let i = reg.services.len();
+        // First definition wins; duplicates are reported by `check`.
+        if reg.service_by_key.contains_key(&s.key.value) {
+            continue;
+        }
+        reg.service_by_key.insert(s.key.value.clone(), i);
+        if let Some(id) = &s.id {
+            reg.service_by_id.entry(id.value).or_insert(i);
+        }
+        reg.services.push(Service {
+            id: s.id.as_ref().map(|i| i.value),
+            key: s.key.value.clone(),
+            name: s.name.clone(),
+            domain: s.domain.as_ref().map(|d| d.value.clone()),
+            kind: match s.kind {
+                ServiceKind::Service => Kind::Service,
+                ServiceKind::Component => Kind::Component,
+                ServiceKind::External => Kind::External,
+            },
+            description: s.description.clone(),
+            source: s.source.clone(),
+            group: s.group.clone(),
+            subscriptions: s
+                .subscriptions
+                .iter()
+                .map(|p| Subscription {
+                    pattern: p.pattern.value.clone(),
+                    group: p.group.as_ref().map(|g| g.value.clone()),
+                    note: p.note.clone(),
+                })
+                .collect(),
+        });
+    }
+
+    for t in &mut file.topics {
+        let topic = Topic {
+            producers: endpoints(&mut reg, &t.producers, None, &t.name),
+            consumers: endpoints(&mut reg, &t.consumers, Some(&group_format), &t.name),
+            events: events(&mut t.events),
+            tbd: take(&mut t.tbd),
+            schema_status: match t.schema.status {
+                SchemaStatus::Tbd => "tbd",
+                SchemaStatus::Draft => "draft",
+                SchemaStatus::Defined => "defined",
+            },
+            schema_note: t.schema.note.take(),
+            schema_reference: t.schema.reference.take(),
+            schema_format: t.schema.format.take(),
+            notes: take(&mut t.notes),
+            use_cases: take(&mut t.use_cases),
+            source: t.source.take(),
+            key: t.key.take(),
+            fields: take(&mut t.fields),
+            audit: t.audit,
+            config: config(&reg.conventions.defaults, t),
+            examples: t
+                .examples
+                .iter()
+                .map(|e| Example {
+                    name: e.name.clone(),
+                    json: e.json.value.clone(),
+                })
+                .collect(),
+            summary: t.summary.take(),
+            purpose: t.purpose.take(),
+            ..bare_topic(&t.name, Status::Active, t.domain.as_ref().map(|d| &d.value), &reg)
+        };
+        push_topic(&mut reg, topic);
+    }
+    for t in &file.deprecated_topics {
+        let mut topic = bare_topic(&t.name, Status::Deprecated, t.domain.as_ref().map(|d| &d.value), &reg);
+        topic.producers = endpoints(&mut reg, &t.producers, None, &t.name);
+        topic.consumers = endpoints(&mut reg, &t.consumers, Some(&group_format), &t.name);
+        topic.deprecation = Some(Deprecation {
+            replaced_by: t.replaced_by.value.clone(),
+            status: t.status.clone(),
+            reason: t.reason.clone(),
+            migration: t.migration.clone(),
+            moves: t
+                .moves
+                .iter()
+                .map(|m| EventMove {
+                    events: m.events.iter().map(|e| e.value.clone()).collect(),
+                    to: m.to.as_ref().map_or(t.replaced_by.value.clone(), |x| x.value.clone()),
+                    note: m.note.clone(),
+                })
+                .collect(),
+            deprecated_on: t.deprecated_on.clone(),
+        });
+        push_topic(&mut reg, topic);
+    }
+    for t in &mut file.proposed_topics {
+        let mut topic = bare_topic(&t.name, Status::Proposed, t.domain.as_ref().map(|d| &d.value), &reg);
+        topic.producers = endpoints(&mut reg, &t.candidate_producers, None, &t.name);
+        topic.consumers = endpoints(&mut reg, &t.candidate_consumers, None, &t.name);
+        topic.events = events(&mut t.candidate_events);
+        topic.tbd = t.tbd.clone();
+        topic.purpose = t.purpose.clone();
+        topic.proposal = Some(Proposal {
+            status: t.status.clone(),
+            decision: t.decision.as_ref().map(|d| d.value.clone()),
+        });
+        push_topic(&mut reg, topic);
+    }
+    expand_subscriptions(&mut reg);
+    reg
+}
+
+fn push_topic(reg: &mut Registry, topic: Topic) {
+    if reg.topic_by_name.contains_key(&topic.name) {
+        return;
+    }
+    reg.topic_by_name.insert(topic.name.clone(), reg.topics.len());
+    reg.topics.push(topic);
+}
+
+/// Pattern subscriptions become consumer links to every matching active topic
+/// not already listed by name.
+fn expand_subscriptions(reg: &mut Registry) {
+    let format = reg.conventions.consumer_group.clone();
+    for si in 0..reg.services.len() {
+        for sub in reg.services[si].subscriptions.clone() {
+            let Ok(p) = Pattern::parse(&sub.pattern) else { continue };
+            let key = reg.services[si].key.clone();
+            for t in reg.topics.iter_mut().filter(|t| t.status == Status::Active) {
+                if p.matches(&t.name) && !t.consumers.iter().any(|c| c.service == si) {
+                    t.consumers.push(Endpoint {
+                        service: si,
+                        group: Some(sub.group.clone().unwrap_or_else(|| group_id(&format, &key, &t.name))),
+                        group_explicit: sub.group.is_some(),
+                        note: sub.note.clone(),
+                        via: None,
+                        pattern: Some(sub.pattern.clone()),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn bare_topic(name: &str, status: Status, domain: Option<&String>, reg: &Registry) -> Topic {
+    let d = &reg.conventions.defaults;
+    Topic {
+        name: name.to_string(),
+        status,
+        domain: domain.cloned(),
+        summary: None,
+        purpose: None,
+        producers: Vec::new(),
+        consumers: Vec::new(),
+        events: Vec::new(),
+        tbd: BTreeMap::new(),
+        schema_status: "tbd",
+        schema_note: None,
+        schema_reference: None,
+        schema_format: None,
+        notes: Vec::new(),
+        use_cases: Vec::new(),
+        source: None,
+        key: None,
+        fields: Vec::new(),
+        audit: false,
+        config: TopicConfig {
+            partitions: d.partitions,
+            retention_days: d.retention_days,
+            replication: d.replication.clone(),
+            compression: d.compression.clone(),
+            overridden: Vec::new(),
+        },
+        examples: Vec::new(),
+        deprecation: None,
+        proposal: None,
+    }
+}
+
+fn config(d: &Defaults, t: &format::Topic) -> TopicConfig {
+    let mut overridden = Vec::new();
+    let mut note = |set: bool, name| {
+        if set {
+            overridden.push(name)
+        }
+    };
+    note(t.partitions.is_some(), "partitions");
+    note(t.retention_days.is_some(), "retention_days");
+    note(t.replication.is_some(), "replication");
+    note(t.compression.is_some(), "compression");
+    let retention = if t.audit {
+        d.audit_retention_days.or(d.retention_days)
+    } else {
+        d.retention_days
+    };
+    TopicConfig {
+        partitions: t.partitions.or(d.partitions),
+        retention_days: t.retention_days.or(retention),
+        replication: match t.replication {
+            Some(r) => d
+                .replication
+                .keys()
+                .map(|k| (k.clone(), r))
+                .chain(d.replication.is_empty().then(|| ("all".to_string(), r)))
+                .collect(),
+            None => d.replication.clone(),
+        },
+        compression: t.compression.clone().or_else(|| d.compression.clone()),
+        overridden,
+    }
+}
+
+fn endpoints(reg: &mut Registry, list: &[format::Endpoint], group_format: Option<&str>, topic: &str) -> Vec<Endpoint> {
+    let mut out: Vec<Endpoint> = Vec::with_capacity(list.len());
+    for e in list {
+        let Some(si) = reg.service_index(e.service().value) else {
+            reg.unresolved_refs += 1;
+            continue;
+        };
+        if out.iter().any(|o| o.service == si) {
+            continue;
+        }
+        let key = &reg.services[si].key;
+        let explicit = e.group().map(|g| g.value.clone());
+        out.push(Endpoint {
+            service: si,
+            group: explicit
+                .clone()
+                .or_else(|| group_format.map(|f| group_id(f, key, topic))),
+            group_explicit: explicit.is_some(),
+            note: e.note().map(str::to_string),
+            via: e.via().map(str::to_string),
+            pattern: None,
+        });
+    }
+    out
+}
+
+fn events(list: &mut [format::EventDecl]) -> Vec<Event> {
+    list.iter_mut()
+        .map(|e| {
+            let loc = e.name().loc;
+            match &mut e.value {
+                format::EventSpec::Bare(n) => Event {
+                    name: take(n),
+                    description: None,
+                    loc,
+                },
+                format::EventSpec::Detailed(d) => Event {
+                    name: take(&mut d.name.value),
+                    description: d.description.take(),
+                    loc,
+                },
+            }
+        })
+        .collect()
+}
+
+fn platform(p: &format::Platform) -> Platform {
+    Platform {
+        name: p.name.clone(),
+        description: p.description.clone(),
+        source: p.source.clone(),
+        owner: p.owner.clone(),
+        last_updated: p.last_updated.clone(),
+        last_reviewed: p.last_reviewed.clone(),
+        review_frequency: p.review_frequency.clone(),
+        references: p
+            .references
+            .iter()
+            .map(|r| (r.name.clone(), r.description.clone()))
+            .collect(),
+        messaging: p.messaging.clone(),
+    }
+}
+
+fn infrastructure(i: &format::Infrastructure) -> Infrastructure {
+    Infrastructure {
+        key: i.key.value.clone(),
+        name: i.name.clone(),
+        kind: i.kind.clone(),
+        deployment: i.deployment.clone(),
+        version: i.version.clone(),
+        ports: i.ports.clone(),
+        depends_on: i.depends_on.clone(),
+        purpose: i.purpose.clone(),
+        config: i.config.clone(),
+    }
+}

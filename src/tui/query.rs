@@ -1,0 +1,209 @@
+//! Read-only questions about the app state: which items a screen lists, what is
+//! selected, what a detail or graph view links to.
+
+use super::app::{App, Route, Screen};
+use crate::impact::{self, Target};
+use crate::registry::Status;
+use crate::topology::Node;
+
+impl App {
+    /// The base items of a route (before filtering) with their search text.
+    pub(super) fn items_for(&self, s: &Screen) -> Vec<usize> {
+        let reg = &self.data.reg;
+        let all: Box<dyn Iterator<Item = usize>> = match &s.route {
+            Route::Services => Box::new(0..reg.services.len()),
+            Route::Topics => Box::new(0..reg.topics.len()),
+            Route::Events => Box::new(0..self.data.events.len()),
+            Route::Deprecated => Box::new(self.data.deprecated.iter().copied()),
+            Route::Lag => Box::new(0..self.lag_rows().len()),
+            Route::Impact(..) => Box::new(0..s.impact.as_ref().map_or(0, |i| i.affected.len())),
+            Route::Service(_) | Route::Topic(_) | Route::Graph(_) => return Vec::new(),
+        };
+        if s.filter.is_empty() {
+            return all.collect();
+        }
+        all.filter(|&i| s.filter.matches(&self.search_text(s, i))).collect()
+    }
+
+    pub(super) fn search_text(&self, s: &Screen, i: usize) -> String {
+        let reg = &self.data.reg;
+        match &s.route {
+            Route::Services => {
+                let x = &reg.services[i];
+                format!("{} {} {}", x.key, x.name, x.domain.as_deref().unwrap_or(""))
+            }
+            Route::Topics | Route::Deprecated => {
+                let t = &reg.topics[i];
+                format!("{} {} {}", t.name, t.status.as_str(), t.domain.as_deref().unwrap_or(""))
+            }
+            Route::Events => self.data.events[i].0.clone(),
+            Route::Lag => {
+                let rows = self.lag_rows();
+                rows.get(i)
+                    .map(|g| format!("{} {}", g.group, g.topic))
+                    .unwrap_or_default()
+            }
+            Route::Impact(..) => s
+                .impact
+                .as_ref()
+                .map(|imp| impact::node_label(reg, imp.affected[i].node))
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
+    /// Consumer-group rows of the live picture, worst first.
+    pub fn lag_rows(&self) -> Vec<&crate::live::view::GroupTopicLag> {
+        let mut rows: Vec<_> = self.live.iter().flat_map(|l| l.groups.iter()).collect();
+        rows.sort_by(|a, b| {
+            b.status
+                .cmp(&a.status)
+                .then(b.total_lag.unwrap_or(-1).cmp(&a.total_lag.unwrap_or(-1)))
+                .then(a.group.cmp(&b.group))
+                .then(a.topic.cmp(&b.topic))
+        });
+        rows
+    }
+
+    /// Links a detail view offers, in pane order: (pane title, nodes).
+    pub fn links(&self, route: &Route) -> Vec<(&'static str, Vec<Node>)> {
+        let reg = &self.data.reg;
+        let topo = &self.data.topo;
+        match route {
+            Route::Service(i) => vec![
+                ("consumes", topo.inputs(*i).into_iter().map(Node::Topic).collect()),
+                ("produces", topo.outputs(*i).into_iter().map(Node::Topic).collect()),
+            ],
+            Route::Topic(i) => {
+                let t = &reg.topics[*i];
+                let mut related: Vec<Node> = t
+                    .replaced_by()
+                    .and_then(|r| reg.topic_index(r))
+                    .map(Node::Topic)
+                    .into_iter()
+                    .collect();
+                related.extend(self.data.replaces(*i).into_iter().map(Node::Topic));
+                vec![
+                    (
+                        "producers",
+                        t.producers.iter().map(|p| Node::Service(p.service)).collect(),
+                    ),
+                    (
+                        "consumers",
+                        t.consumers.iter().map(|c| Node::Service(c.service)).collect(),
+                    ),
+                    ("migration", related),
+                ]
+            }
+            Route::Graph(n) => {
+                let (left, right) = self.graph_sides(*n);
+                vec![("in", left), ("out", right)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Graph view: what is drawn left (feeds it) and right (it feeds) of a node.
+    pub fn graph_sides(&self, n: Node) -> (Vec<Node>, Vec<Node>) {
+        let reg = &self.data.reg;
+        match n {
+            Node::Service(s) => (
+                self.data.topo.inputs(s).into_iter().map(Node::Topic).collect(),
+                self.data.topo.outputs(s).into_iter().map(Node::Topic).collect(),
+            ),
+            Node::Topic(t) => {
+                let topic = &reg.topics[t];
+                let mut left: Vec<Node> = topic.producers.iter().map(|p| Node::Service(p.service)).collect();
+                left.extend(self.data.replaces(t).into_iter().map(Node::Topic));
+                let mut right: Vec<Node> = if topic.status == Status::Proposed {
+                    Vec::new()
+                } else {
+                    topic.consumers.iter().map(|c| Node::Service(c.service)).collect()
+                };
+                right.extend(topic.replaced_by().and_then(|r| reg.topic_index(r)).map(Node::Topic));
+                (left, right)
+            }
+        }
+    }
+
+    /// Number of selectable rows on the current screen.
+    pub(super) fn row_count(&self) -> usize {
+        let s = self.screen();
+        match &s.route {
+            Route::Service(_) | Route::Topic(_) | Route::Graph(_) => {
+                self.links(&s.route).get(s.pane).map_or(0, |p| p.1.len())
+            }
+            _ => s.items.len(),
+        }
+    }
+
+    /// The node under the cursor, for drill-down, impact, graph and copy.
+    pub fn selected_node(&self) -> Option<Node> {
+        let s = self.screen();
+        match &s.route {
+            Route::Services => s.items.get(s.selected).map(|&i| Node::Service(i)),
+            Route::Topics | Route::Deprecated => s.items.get(s.selected).map(|&i| Node::Topic(i)),
+            Route::Events => None,
+            Route::Lag => {
+                let rows = self.lag_rows();
+                let g = s.items.get(s.selected).and_then(|&i| rows.get(i))?;
+                g.service
+                    .map(Node::Service)
+                    .or_else(|| self.data.reg.topic_index(&g.topic).map(Node::Topic))
+            }
+            Route::Impact(..) => {
+                let imp = s.impact.as_ref()?;
+                s.items.get(s.selected).map(|&i| imp.affected[i].node)
+            }
+            Route::Service(_) | Route::Topic(_) | Route::Graph(_) => self
+                .links(&s.route)
+                .get(s.pane)
+                .and_then(|p| p.1.get(s.selected).copied()),
+        }
+    }
+
+    /// The target the selection stands for (an event row is an event target).
+    pub(super) fn selected_target(&self) -> Option<Target> {
+        let s = self.screen();
+        if s.route == Route::Events {
+            let (e, ts) = s.items.get(s.selected).map(|&i| &self.data.events[i])?;
+            return Some(Target::Event(e.clone(), ts.clone()));
+        }
+        // In a detail or graph view, i and v act on what the view is about;
+        // Enter is the way into a linked item.
+        match self.current_node().or_else(|| self.selected_node())? {
+            Node::Service(i) => Some(Target::Service(i)),
+            Node::Topic(i) => Some(Target::Topic(i)),
+        }
+    }
+
+    /// The node a detail or graph screen is about.
+    pub(super) fn current_node(&self) -> Option<Node> {
+        match self.screen().route {
+            Route::Service(i) => Some(Node::Service(i)),
+            Route::Topic(i) => Some(Node::Topic(i)),
+            Route::Graph(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub(super) fn selected_name(&self) -> Option<String> {
+        let s = self.screen();
+        if s.route == Route::Events {
+            return s.items.get(s.selected).map(|&i| self.data.events[i].0.clone());
+        }
+        if s.route == Route::Lag {
+            let rows = self.lag_rows();
+            return s
+                .items
+                .get(s.selected)
+                .and_then(|&i| rows.get(i))
+                .map(|g| g.group.clone());
+        }
+        let n = self.selected_node().or_else(|| self.current_node())?;
+        Some(match n {
+            Node::Service(i) => self.data.reg.services[i].key.clone(),
+            Node::Topic(i) => self.data.reg.topics[i].name.clone(),
+        })
+    }
+}
