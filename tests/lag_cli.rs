@@ -62,7 +62,7 @@ fn lag_json_from_the_demo_cluster() {
 #[test]
 fn lag_text_table_and_fail_on() {
     let out = ktopo()
-        .args(["lag", "--samples", "1", "--group", "*copilot_crm*", "--fail-on=-1"])
+        .args(["lag", "--samples", "3", "--group", "*copilot_crm*", "--fail-on=-1"])
         .timeout(std::time::Duration::from_secs(120))
         .output()
         .unwrap();
@@ -129,4 +129,55 @@ fn offline_lag_is_refused() {
     let out = ktopo().args(["lag", "--offline"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs a cluster"));
+}
+
+#[test]
+fn config_file_is_read_and_its_secrets_stay_hidden() {
+    let dir = tempfile::tempdir().unwrap();
+    let props = dir.path().join("client.properties");
+    std::fs::write(
+        &props,
+        "# kcat-style properties\nbootstrap.servers=127.0.0.1:1\nsocket.timeout.ms=1500\n\
+         security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.username=ops\nsasl.password=s3cr3t-value\n",
+    )
+    .unwrap();
+    let out = ktopo()
+        .args(["lag", "--samples", "1", "-F"])
+        .arg(&props)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("127.0.0.1:1"),
+        "the file's bootstrap servers are used: {err}"
+    );
+    assert!(!err.contains("s3cr3t"), "{err}");
+
+    std::fs::write(&props, "bootstrap.servers=127.0.0.1:1\nsasl.password\n").unwrap();
+    let out = ktopo().args(["lag", "-F"]).arg(&props).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("client.properties:2: `sasl.password` needs a value"),
+        "{err}"
+    );
+}
+
+#[test]
+fn properties_display_masks_secrets() {
+    let mut p = ktopo::kafka::config::Properties::default();
+    p.parse_one("sasl.password=pw1", "-X").unwrap();
+    p.parse_one("ssl.key.password=pw2", "-X").unwrap();
+    p.parse_one("sasl.oauthbearer.client.secret=pw3", "-X").unwrap();
+    p.parse_one("client.id=ktopo-test", "-X").unwrap();
+    let shown = p.display().join(" ");
+    assert_eq!(
+        shown,
+        "sasl.password=****** ssl.key.password=****** sasl.oauthbearer.client.secret=****** client.id=ktopo-test"
+    );
+    assert_eq!(
+        ktopo::kafka::config::scrub("auth failed for pw1", &p),
+        "auth failed for ******"
+    );
 }
