@@ -208,7 +208,11 @@ fn tui(path: &Path, conn: &ConnArgs) -> i32 {
         Some(c) => {
             app.broker_note = format!("connecting to {}…", c.label);
             demo = c.demo;
-            crate::kafka::spawn_sampler(c.sampler, c.label, c.interval, flag, move |v| {
+            let (wtx, wrx) = std::sync::mpsc::channel();
+            app.on_registry_change = Some(Box::new(move |reg| {
+                let _ = wtx.send(crate::kafka::watched_groups(reg));
+            }));
+            crate::kafka::spawn_sampler(c.sampler, c.label, c.interval, flag, wrx, move |v| {
                 tx.send(crate::tui::app::Event::Live(Box::new(v))).is_ok()
             });
         }

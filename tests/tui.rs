@@ -268,6 +268,12 @@ fn reload_broken_then_fixed() {
     let good = std::fs::read_to_string(common::root().join("registry.yaml")).unwrap();
     std::fs::write(&path, &good).unwrap();
     let mut a = app(120, 40);
+    // The sampler is told about every registry that replaces the current one.
+    let told = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let sink = std::rc::Rc::clone(&told);
+    a.on_registry_change = Some(Box::new(move |reg| {
+        sink.borrow_mut().push(ktopo::kafka::watched_groups(reg).len());
+    }));
     std::fs::write(
         &path,
         good.replace(
@@ -297,6 +303,7 @@ fn reload_broken_then_fixed() {
     assert_eq!(a.popup, None);
     assert_eq!(a.message.as_deref(), Some("registry reloaded"));
     assert!(a.data.reg.services.iter().any(|s| s.name == "Analytics Service"));
+    assert_eq!(*told.borrow(), [58], "told once, after the good reload only");
 }
 
 #[test]

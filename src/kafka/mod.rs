@@ -29,11 +29,13 @@ pub fn watched_groups(reg: &Registry) -> Vec<Watched> {
 
 /// Sample every `interval` on a background thread and hand each live picture to `send`
 /// (which returns false to stop). Failures keep the last values, retry with backoff.
+/// New watched-group lists arriving on `updates` apply from the next round.
 pub fn spawn_sampler(
     mut sampler: Sampler,
     source: String,
     interval: Duration,
     stop: Arc<AtomicBool>,
+    updates: std::sync::mpsc::Receiver<Vec<Watched>>,
     mut send: impl FnMut(LiveView) -> bool + Send + 'static,
 ) -> std::thread::JoinHandle<()> {
     std::thread::Builder::new()
@@ -43,6 +45,10 @@ pub fn spawn_sampler(
             let mut failures = 0u32;
             while !stop.load(Ordering::Relaxed) {
                 let began = Instant::now();
+                // A reloaded registry may declare other groups.
+                if let Some(w) = updates.try_iter().last() {
+                    sampler.set_watched(w);
+                }
                 match sampler.sample() {
                     Ok(s) => {
                         failures = 0;

@@ -71,6 +71,11 @@ impl Sampler {
         })
     }
 
+    /// Watch another set of groups from the next round on (after a registry reload).
+    pub fn set_watched(&mut self, watched: Vec<Watched>) {
+        self.watched = watched;
+    }
+
     /// Seconds since the sampler started (the clock samples are stamped with).
     pub fn now_s(&self) -> f64 {
         self.start.elapsed().as_secs_f64()

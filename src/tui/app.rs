@@ -106,6 +106,9 @@ pub struct App {
     pub now_s: f64,
     /// When the current live picture arrived (in `now_s` time).
     pub live_at: Option<f64>,
+    /// Told about every registry that replaces the current one (the sampler watches
+    /// the groups it declares).
+    pub on_registry_change: Option<Box<dyn FnMut(&crate::registry::Registry)>>,
 }
 
 impl App {
@@ -127,6 +130,7 @@ impl App {
             quit: false,
             now_s: 0.0,
             live_at: None,
+            on_registry_change: None,
         };
         app.push(Route::Topics);
         app
@@ -213,6 +217,9 @@ impl App {
             Some(_) => {
                 let reg = c.registry.expect("usable implies a registry");
                 self.data = Data::new(reg);
+                if let Some(notify) = self.on_registry_change.as_mut() {
+                    notify(&self.data.reg);
+                }
                 if matches!(self.popup, Some(Popup::Diagnostics(_))) {
                     self.popup = None;
                 }
