@@ -84,6 +84,9 @@ pub enum Popup {
     Diagnostics(Vec<String>),
 }
 
+/// Called with each registry that replaces the current one.
+pub type RegistryHook = Box<dyn FnMut(&crate::registry::Registry)>;
+
 pub struct App {
     pub data: Data,
     pub stack: Vec<Screen>,
@@ -108,7 +111,7 @@ pub struct App {
     pub live_at: Option<f64>,
     /// Told about every registry that replaces the current one (the sampler watches
     /// the groups it declares).
-    pub on_registry_change: Option<Box<dyn FnMut(&crate::registry::Registry)>>,
+    pub on_registry_change: Option<RegistryHook>,
 }
 
 impl App {
