@@ -105,13 +105,15 @@ fn spawn_input(tx: Sender<Event>) {
     });
 }
 
-/// Open the TUI on a registry. `extra` receives events from elsewhere (live data).
+/// Open the TUI on a checked registry. `setup` configures the app and gets a sender
+/// for events from elsewhere (live data). Returns the process exit status.
 pub fn run(path: PathBuf, checked: Checked, setup: impl FnOnce(&mut App, Sender<Event>)) -> i32 {
     let Some(reg) = checked
         .registry
         .filter(|_| checked.diagnostics.iter().all(|d| !d.is_error()))
     else {
-        unreachable!("the caller checks the registry first")
+        eprintln!("ktopo: {} has errors; run `ktopo check` for details", path.display());
+        return 1;
     };
     let term = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
@@ -119,6 +121,13 @@ pub fn run(path: PathBuf, checked: Checked, setup: impl FnOnce(&mut App, Sender<
     }
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    // ratatui's hook restores raw mode and the screen; mouse reporting is ours to undo,
+    // before the panic message is printed.
+    let ratatui_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+        ratatui_hook(info);
+    }));
     let size = terminal.size().unwrap_or_default();
     let mut app = App::new(data::Data::new(reg), size.width, size.height, theme::Theme::from_env());
     let (tx, rx) = std::sync::mpsc::channel();
