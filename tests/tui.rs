@@ -6,25 +6,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ktopo::tui::app::{App, Event, Popup, Route};
 use ktopo::tui::data::Data;
 use ktopo::tui::theme::Theme;
-use ktopo::tui::{event_loop, ui, Io};
+use ktopo::tui::{event_loop, Io};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 fn app(w: u16, h: u16) -> App {
     App::new(Data::new(common::main_registry()), w, h, Theme { color: false })
-}
-
-fn screen(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    t.draw(|f| ui::render(app, f)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 fn key(c: char) -> Event {
@@ -51,7 +38,7 @@ fn both_sizes(name: &str, setup: impl Fn(&mut App)) {
     for (w, h) in [(80, 24), (120, 40)] {
         let mut a = app(w, h);
         setup(&mut a);
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&a));
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), common::screen(&a));
     }
 }
 
@@ -125,7 +112,7 @@ fn view_help() {
 #[test]
 fn too_small_terminal_says_so() {
     let a = app(60, 20);
-    let s = screen(&a);
+    let s = common::screen(&a);
     assert!(s.contains("terminal too small: 60x20"), "{s}");
     assert!(s.contains("at least 80x24"));
 }
@@ -134,9 +121,9 @@ fn too_small_terminal_says_so() {
 fn resize_is_applied() {
     let mut a = app(120, 40);
     a.update(Event::Resize(70, 20));
-    assert!(screen(&a).contains("terminal too small"));
+    assert!(common::screen(&a).contains("terminal too small"));
     a.update(Event::Resize(80, 24));
-    assert!(screen(&a).contains("topics (29)"));
+    assert!(common::screen(&a).contains("topics (29)"));
 }
 
 #[test]
@@ -145,7 +132,7 @@ fn scenario_filter_drill_consumer_impact_and_back() {
     let mut step = 0;
     let mut snap = |a: &App, what: &str| {
         step += 1;
-        insta::assert_snapshot!(format!("scenario_config_{step:02}_{what}"), screen(a));
+        insta::assert_snapshot!(format!("scenario_config_{step:02}_{what}"), common::screen(a));
     };
     keys(&mut a, "/config");
     snap(&a, "filtered");
@@ -174,13 +161,13 @@ fn scenario_filter_drill_consumer_impact_and_back() {
 fn scenario_deprecated_to_replacement_and_back() {
     let mut a = app(120, 40);
     command(&mut a, "deprecated");
-    insta::assert_snapshot!("scenario_migration_01_list", screen(&a));
+    insta::assert_snapshot!("scenario_migration_01_list", common::screen(&a));
     keys(&mut a, "m");
     assert_eq!(a.screen().route.title(&a.data), "sales_doc_events");
-    insta::assert_snapshot!("scenario_migration_02_replacement", screen(&a));
+    insta::assert_snapshot!("scenario_migration_02_replacement", common::screen(&a));
     a.update(code(KeyCode::Enter)); // migration pane: nda_events
     assert_eq!(a.screen().route.title(&a.data), "nda_events");
-    insta::assert_snapshot!("scenario_migration_03_deprecated", screen(&a));
+    insta::assert_snapshot!("scenario_migration_03_deprecated", common::screen(&a));
     keys(&mut a, "m");
     assert_eq!(a.screen().route.title(&a.data), "sales_doc_events");
     a.update(code(KeyCode::Esc));
@@ -193,21 +180,21 @@ fn scenario_deprecated_to_replacement_and_back() {
 fn scenario_walk_three_hops_in_the_graph() {
     let mut a = app(120, 40);
     command(&mut a, "graph topic:rag_events");
-    insta::assert_snapshot!("scenario_graph_01_rag_events", screen(&a));
+    insta::assert_snapshot!("scenario_graph_01_rag_events", common::screen(&a));
     // right column: Agent Orchestration (8) → re-centre
     keys(&mut a, "l");
     a.update(code(KeyCode::Enter));
     assert_eq!(a.screen().route.title(&a.data), "graph service:agent_orchestration");
-    insta::assert_snapshot!("scenario_graph_02_agent_orchestration", screen(&a));
+    insta::assert_snapshot!("scenario_graph_02_agent_orchestration", common::screen(&a));
     // its outputs: conversation_events, cross_product_events
     keys(&mut a, "l");
     a.update(code(KeyCode::Enter));
     assert_eq!(a.screen().route.title(&a.data), "graph topic:conversation_events");
-    insta::assert_snapshot!("scenario_graph_03_conversation_events", screen(&a));
+    insta::assert_snapshot!("scenario_graph_03_conversation_events", common::screen(&a));
     keys(&mut a, "lj");
     a.update(code(KeyCode::Enter));
     assert_eq!(a.screen().route.title(&a.data), "graph service:analytics");
-    insta::assert_snapshot!("scenario_graph_04_analytics", screen(&a));
+    insta::assert_snapshot!("scenario_graph_04_analytics", common::screen(&a));
     a.update(code(KeyCode::Esc));
     assert_eq!(a.screen().route, Route::Topics);
 }
@@ -217,7 +204,7 @@ fn filter_regex_and_match_count() {
     let mut a = app(120, 40);
     keys(&mut a, "/re:^(auth|org)_");
     assert_eq!(a.screen().items.len(), 2);
-    assert!(screen(&a).contains("/re:^(auth|org)_ → 2 matches"));
+    assert!(common::screen(&a).contains("/re:^(auth|org)_ → 2 matches"));
     a.update(code(KeyCode::Esc));
     assert_eq!(a.screen().items.len(), 29);
 }
@@ -291,7 +278,7 @@ fn reload_broken_then_fixed() {
     assert!(lines[0].contains("unknown service `99`"), "{}", lines[0]);
     insta::assert_snapshot!(
         "reload_broken",
-        screen(&a).replace(&dir.path().display().to_string(), "TMP")
+        common::screen(&a).replace(&dir.path().display().to_string(), "TMP")
     );
     assert_eq!(a.data.reg.topics.len(), 29, "the last good registry stays");
     std::fs::write(

@@ -7,25 +7,6 @@ use ktopo::live::view::{GroupTopicLag, Health, LiveView, PartitionLag, TopicLive
 use ktopo::tui::app::{App, Event};
 use ktopo::tui::data::Data;
 use ktopo::tui::theme::Theme;
-use ktopo::tui::ui;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
-
-fn screen(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    t.draw(|f| ui::render(app, f)).unwrap();
-    let buf = t.backend().buffer().clone();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-                + "\n"
-        })
-        .collect()
-}
 
 fn group(app: &App, group: &str, topic: &str, status: Health, lags: &[Option<i64>]) -> GroupTopicLag {
     let service = app.data.reg.services.iter().position(|s| group.starts_with(&s.key));
@@ -149,7 +130,7 @@ fn command(app: &mut App, cmd: &str) {
 fn topics_show_rate_lag_health_and_trend() {
     for (w, h) in [(80, 24), (120, 40)] {
         let app = live_app(w, h, false);
-        let s = screen(&app);
+        let s = common::screen(&app);
         assert!(s.contains("● demo cluster · 3s ago · 12 ms"), "{s}");
         insta::assert_snapshot!(format!("live_topics_{w}x{h}"), s);
     }
@@ -160,7 +141,7 @@ fn lag_table_is_worst_first_with_partitions() {
     for (w, h) in [(80, 24), (120, 40)] {
         let mut app = live_app(w, h, false);
         command(&mut app, "lag");
-        let s = screen(&app);
+        let s = common::screen(&app);
         let stop = s.find("legacy_reader").unwrap_or_else(|| panic!("{s}"));
         let stall = s.find("analytics_voice_eve").unwrap();
         let warn = s.find("agent_orchestration_con").unwrap();
@@ -172,7 +153,7 @@ fn lag_table_is_worst_first_with_partitions() {
 #[test]
 fn stale_data_and_errors_are_visible() {
     let app = live_app(120, 40, true);
-    let s = screen(&app);
+    let s = common::screen(&app);
     assert!(s.contains("STALE"), "{s}");
     assert!(s.contains("✗ metadata: BrokerTransportFailure"), "{s}");
     insta::assert_snapshot!("live_stale_120x40", s);
@@ -182,12 +163,12 @@ fn stale_data_and_errors_are_visible() {
 fn graph_and_detail_carry_live_numbers() {
     let mut app = live_app(120, 40, false);
     command(&mut app, "graph topic:config_events");
-    let s = screen(&app);
+    let s = common::screen(&app);
     assert!(s.contains("lag 160 · 3.5/s") || s.contains("lag 160"), "{s}");
     insta::assert_snapshot!("live_graph_120x40", s);
     let mut app = live_app(120, 40, false);
     command(&mut app, "services");
-    insta::assert_snapshot!("live_services_120x40", screen(&app));
+    insta::assert_snapshot!("live_services_120x40", common::screen(&app));
     command(&mut app, "impact topic:config_events");
-    insta::assert_snapshot!("live_impact_120x40", screen(&app));
+    insta::assert_snapshot!("live_impact_120x40", common::screen(&app));
 }
