@@ -32,13 +32,18 @@ pub enum Action {
 pub struct Binding {
     pub keys: &'static str,
     pub codes: &'static [KeyCode],
+    /// Letters that trigger it with Ctrl held.
+    pub ctrl: &'static [char],
     pub action: Action,
     pub help: &'static str,
 }
 
 macro_rules! b {
     ($keys:expr, [$($code:expr),*], $action:expr, $help:expr) => {
-        Binding { keys: $keys, codes: &[$($code),*], action: $action, help: $help }
+        b!($keys, [$($code),*], [], $action, $help)
+    };
+    ($keys:expr, [$($code:expr),*], [$($ctrl:expr),*], $action:expr, $help:expr) => {
+        Binding { keys: $keys, codes: &[$($code),*], ctrl: &[$($ctrl),*], action: $action, help: $help }
     };
 }
 
@@ -49,35 +54,31 @@ pub const KEYS: &[Binding] = &[
     b!("k ↑", [Char('k'), Up], Action::Up, "move up"),
     b!("h ←", [Char('h'), Left], Action::Left, "graph: left column"),
     b!("l →", [Char('l'), Right], Action::Right, "graph: right column"),
-    b!("PgDn ^f", [PageDown], Action::PageDown, "page down"),
-    b!("PgUp ^b", [PageUp], Action::PageUp, "page up"),
+    b!("PgDn ^f ^d", [PageDown], ['f', 'd'], Action::PageDown, "page down"),
+    b!("PgUp ^b ^u", [PageUp], ['b', 'u'], Action::PageUp, "page up"),
     b!("g Home", [Char('g'), Home], Action::Top, "first row"),
     b!("G End", [Char('G'), End], Action::Bottom, "last row"),
     b!("Enter", [Enter], Action::Enter, "open / re-centre the graph"),
-    b!("Esc ⌫", [Esc, Backspace], Action::Back, "back (clears a filter first)"),
+    b!("Esc ⌫", [Esc, Backspace], Action::Back, "back (clears filter first)"),
     b!("Tab", [Tab], Action::NextPane, "next pane"),
-    b!("/", [Char('/')], Action::Filter, "filter (/re:REGEX for regex)"),
+    b!("/", [Char('/')], Action::Filter, "filter; /re: for a regex"),
     b!(":", [Char(':')], Action::Command, "command line (see below)"),
     b!("?", [Char('?')], Action::Help, "this help"),
     b!("y", [Char('y')], Action::Copy, "copy the name (OSC 52)"),
     b!("r", [Char('r')], Action::Reload, "reload the registry"),
     b!("i", [Char('i')], Action::Impact, "impact of the selection"),
-    b!("v", [Char('v')], Action::Graph, "graph view of the selection"),
+    b!("v", [Char('v')], Action::Graph, "graph of the selection"),
     b!("m", [Char('m')], Action::Migration, "deprecated ↔ replacement"),
-    b!("d", [Char('d')], Action::Direction, "impact: ↓ down / ↑ up / both"),
+    b!("d", [Char('d')], Action::Direction, "impact direction ↓ ↑ both"),
     b!("L", [Char('L')], Action::Lag, "consumer lag table"),
-    b!("q ^c", [Char('q')], Action::Quit, "quit"),
+    b!("q ^c", [Char('q')], ['c'], Action::Quit, "quit"),
 ];
 
 /// The action bound to a key press, if any.
 pub fn action_for(key: KeyEvent) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return match key.code {
-            Char('c') => Some(Action::Quit),
-            Char('f') | Char('d') => Some(Action::PageDown),
-            Char('b') | Char('u') => Some(Action::PageUp),
-            _ => None,
-        };
+        let Char(c) = key.code else { return None };
+        return KEYS.iter().find(|b| b.ctrl.contains(&c)).map(|b| b.action);
     }
     KEYS.iter().find(|b| b.codes.contains(&key.code)).map(|b| b.action)
 }

@@ -22,7 +22,7 @@ pub fn render(app: &App, f: &mut Frame, popup: &Popup) {
             // Two columns so the whole table fits an 80x24 terminal.
             let keys = KEYS
                 .iter()
-                .map(|b| (format!("{:<7}", b.keys), b.help.to_string()))
+                .map(|b| (format!("{:<10}", b.keys), b.help.to_string()))
                 .collect();
             let cmds = COMMANDS
                 .iter()
