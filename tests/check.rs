@@ -131,6 +131,14 @@ fn patterns_and_examples_are_validated() {
 }
 
 #[test]
+fn descriptions_must_name_listed_events() {
+    assert_findings(
+        "descriptions.yaml",
+        &[(Error, "unknown-event", 11, 19, "typo in the event name")],
+    );
+}
+
+#[test]
 fn yaml_syntax_error_is_fatal_with_position() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/syntax.yaml");
     let c = ktopo::registry::load(&path).unwrap();

@@ -127,7 +127,7 @@ pub fn build(file: &mut RegistryFile) -> Registry {
         let topic = Topic {
             producers: endpoints(&mut reg, &t.producers, None, &t.name),
             consumers: endpoints(&mut reg, &t.consumers, Some(&group_format), &t.name),
-            events: events(&mut t.events),
+            events: events(&mut t.events, &mut t.event_descriptions),
             tbd: take(&mut t.tbd),
             schema_status: match t.schema.status {
                 SchemaStatus::Tbd => "tbd",
@@ -184,7 +184,7 @@ pub fn build(file: &mut RegistryFile) -> Registry {
         let mut topic = bare_topic(&t.name, Status::Proposed, t.domain.as_ref().map(|d| &d.value), &reg);
         topic.producers = endpoints(&mut reg, &t.candidate_producers, None, &t.name);
         topic.consumers = endpoints(&mut reg, &t.candidate_consumers, None, &t.name);
-        topic.events = events(&mut t.candidate_events);
+        topic.events = events(&mut t.candidate_events, &mut BTreeMap::new());
         topic.tbd = t.tbd.clone();
         topic.purpose = t.purpose.clone();
         topic.proposal = Some(Proposal {
@@ -323,22 +323,15 @@ fn endpoints(reg: &mut Registry, list: &[format::Endpoint], group_format: Option
     out
 }
 
-fn events(list: &mut [format::EventDecl]) -> Vec<Event> {
+fn events(
+    list: &mut [format::EventDecl],
+    descriptions: &mut BTreeMap<String, super::spanned::Sp<String>>,
+) -> Vec<Event> {
     list.iter_mut()
-        .map(|e| {
-            let loc = e.name().loc;
-            match &mut e.value {
-                format::EventSpec::Bare(n) => Event {
-                    name: take(n),
-                    description: None,
-                    loc,
-                },
-                format::EventSpec::Detailed(d) => Event {
-                    name: take(&mut d.name.value),
-                    description: d.description.take(),
-                    loc,
-                },
-            }
+        .map(|e| Event {
+            description: descriptions.remove(&e.value).map(|d| d.value),
+            name: take(&mut e.value),
+            loc: e.loc,
         })
         .collect()
 }

@@ -26,6 +26,7 @@ pub fn check(file: &RegistryFile, reg: &Registry) -> Vec<Diagnostic> {
     c.groups();
     c.proposed();
     c.examples();
+    c.event_descriptions();
     c.declared_counts();
     c.out.sort_by_key(|d| {
         (
@@ -560,6 +561,30 @@ impl Checker<'_> {
                         .hint("write the message as JSON text in a `|` block"),
                     );
                 }
+            }
+        }
+    }
+
+    /// `build` takes the descriptions of listed events; what is left names no event.
+    fn event_descriptions(&mut self) {
+        for t in &self.file.topics {
+            for (name, d) in &t.event_descriptions {
+                let events = self
+                    .reg
+                    .topic(&t.name.value)
+                    .map(|x| x.events.iter().map(|e| e.name.as_str()));
+                let hint = match events.and_then(|e| closest(name, e)) {
+                    Some(s) => format!("did you mean `{s}`? Describe only events listed under `events:`"),
+                    None => "add the event to `events:` or remove its description".into(),
+                };
+                self.push(
+                    Diagnostic::error(
+                        "unknown-event",
+                        format!("`{}` describes event `{name}`, which it does not list", t.name.value),
+                    )
+                    .at(d.loc)
+                    .hint(hint),
+                );
             }
         }
     }

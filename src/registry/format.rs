@@ -262,38 +262,8 @@ impl std::fmt::Display for ServiceRef {
     }
 }
 
-/// An event type: a bare name, or a name with a description.
-pub type EventDecl = Sp<EventSpec>;
-
-#[derive(Debug)]
-pub enum EventSpec {
-    Bare(String),
-    /// Boxed: most events are bare names, and the list elements stay small.
-    Detailed(Box<EventDetail>),
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EventDetail {
-    pub name: Sp<String>,
-    pub description: Option<String>,
-}
-
-impl Sp<EventSpec> {
-    /// The event type's name with the position of the name itself.
-    pub fn name(&self) -> Sp<&str> {
-        match &self.value {
-            EventSpec::Bare(n) => Sp::new(n.as_str(), self.loc),
-            EventSpec::Detailed(d) => Sp::new(d.name.value.as_str(), d.name.loc),
-        }
-    }
-    pub fn description(&self) -> Option<&str> {
-        match &self.value {
-            EventSpec::Bare(_) => None,
-            EventSpec::Detailed(d) => d.description.as_deref(),
-        }
-    }
-}
+/// An event type's name.
+pub type EventDecl = Sp<String>;
 
 /// Schema status of a topic's payloads.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -333,6 +303,9 @@ pub struct Topic {
     /// Key event types carried by this topic.
     #[serde(default)]
     pub events: Vec<EventDecl>,
+    /// What an event means, by event name (events listed above).
+    #[serde(default)]
+    pub event_descriptions: BTreeMap<String, Sp<String>>,
     /// Fields still to be decided, with a note each, e.g. `{consumers: implementation phase}`.
     #[serde(default)]
     pub tbd: BTreeMap<String, String>,

@@ -2,7 +2,7 @@
 //! for the registry's "scalar or mapping" spellings (serde's `untagged` would lose
 //! the positions of everything nested inside).
 
-use super::format::{EndpointDetail, EndpointSpec, EventDetail, EventSpec, ServiceRef};
+use super::format::{EndpointDetail, EndpointSpec, ServiceRef};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
@@ -188,41 +188,6 @@ impl JsonSchema for EndpointSpec {
         json_schema!({
             "description": "A service id or key, or a mapping with `service` and details.",
             "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string"}, detail]
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for EventSpec {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = EventSpec;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an event type name, or a mapping with `name:` and `description:`")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<EventSpec, E> {
-                Ok(EventSpec::Bare(v.to_string()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<EventSpec, E> {
-                Ok(EventSpec::Bare(v))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<EventSpec, A::Error> {
-                EventDetail::deserialize(MapAccessDeserializer::new(m)).map(|d| EventSpec::Detailed(Box::new(d)))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl JsonSchema for EventSpec {
-    fn schema_name() -> Cow<'static, str> {
-        "Event".into()
-    }
-    fn json_schema(g: &mut SchemaGenerator) -> Schema {
-        let detail = g.subschema_for::<EventDetail>();
-        json_schema!({
-            "description": "An event type name, or a mapping with `name` and `description`.",
-            "anyOf": [{"type": "string"}, detail]
         })
     }
 }
