@@ -217,3 +217,12 @@ fn schema_is_json_schema_of_the_format() {
         "assets/registry.schema.json is stale: run `ktopo schema -o assets/registry.schema.json`"
     );
 }
+
+#[test]
+fn ui_without_a_terminal_says_what_to_use() {
+    let out = ktopo().arg("--offline").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the UI needs a terminal"), "{err}");
+    assert!(out.stdout.is_empty(), "no escape sequences written to a pipe");
+}

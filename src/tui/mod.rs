@@ -119,7 +119,17 @@ pub fn run(path: PathBuf, checked: Checked, setup: impl FnOnce(&mut App, Sender<
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         let _ = signal_hook::flag::register(sig, Arc::clone(&term));
     }
-    let mut terminal = ratatui::init();
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        eprintln!("ktopo: the UI needs a terminal; for scripts use `ktopo check`, `impact`, `export` or `lag`");
+        return 2;
+    }
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("ktopo: cannot open the terminal UI: {e}");
+            return 2;
+        }
+    };
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
     // ratatui's hook restores raw mode and the screen; mouse reporting is ours to undo,
     // before the panic message is printed.
