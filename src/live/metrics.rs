@@ -183,10 +183,9 @@ impl Metrics {
         // Topic series for sparklines, from the view we would show now.
         let view = self.view(t);
         for (name, tl) in &view.topics {
-            self.rates
-                .entry(name.clone())
-                .or_default()
-                .push(tl.produce_rate.unwrap_or(0.0).round() as u64);
+            // The first sample has no rate yet: nothing to plot.
+            let Some(rate) = tl.produce_rate else { continue };
+            self.rates.entry(name.clone()).or_default().push(rate.round() as u64);
             self.lags
                 .entry(name.clone())
                 .or_default()
