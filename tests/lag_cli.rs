@@ -181,3 +181,44 @@ fn properties_display_masks_secrets() {
         "auth failed for ******"
     );
 }
+
+#[test]
+fn watch_refreshes_until_interrupted() {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ktopo"))
+        .current_dir(common::root())
+        .args([
+            "lag",
+            "--watch",
+            "--samples",
+            "1",
+            "--interval",
+            "0.3",
+            "--topic",
+            "rag_events",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut seen = String::new();
+        let mut buf = [0u8; 4096];
+        while seen.matches("GROUP ").count() < 3 {
+            match stdout.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen.push_str(&String::from_utf8_lossy(&buf[..n])),
+            }
+        }
+        seen
+    });
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !reader.is_finished() && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    let seen = reader.join().unwrap();
+    assert_eq!(seen.matches("GROUP ").count(), 3, "three refreshed tables:\n{seen}");
+    assert!(seen.contains("\x1b[2J"), "each refresh clears the screen");
+}
