@@ -327,3 +327,35 @@ fn event_loop_drives_the_real_app() {
     assert_eq!(copied, ["crm_events"]);
     assert_eq!(reloads, 1);
 }
+
+#[test]
+fn view_platform_conventions() {
+    both_sizes("platform", |a| command(a, "platform"));
+}
+
+#[test]
+fn platform_page_shows_every_non_topic_fact() {
+    let reg = common::load("assets/registries/enterprise-agent-platform.yaml");
+    let mut a = App::new(Data::new(reg), 120, 40, Theme { color: false });
+    command(&mut a, "conventions");
+    let all: String = ktopo::tui::views::platform::lines(&a.data)
+        .into_iter()
+        .map(|l| l.1 + "\n")
+        .collect();
+    for fact in [
+        "KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://kafka:9092,PLAINTEXT_HOST://localhost:9093",
+        "Kafka Connect (Debezium) · CDC Connector",
+        "→ Debezium CDC detects change",
+        "data flow · Example 3: Compliance Alert",
+        "serialization: JSON",
+        "_metadata.message_id",
+    ] {
+        assert!(all.contains(fact), "missing {fact:?} in:\n{all}");
+    }
+    // j scrolls the page at once; G goes to its end.
+    let first = common::screen(&a);
+    keys(&mut a, "j");
+    assert_ne!(common::screen(&a), first);
+    keys(&mut a, "G");
+    assert!(common::screen(&a).contains("SIEM integration consumes"));
+}

@@ -33,6 +33,7 @@ pub enum Route {
     Events,
     Deprecated,
     Lag,
+    Platform,
     Service(usize),
     Topic(usize),
     Impact(Target, Dir),
@@ -47,6 +48,7 @@ impl Route {
             Route::Events => "events".into(),
             Route::Deprecated => "deprecated".into(),
             Route::Lag => "lag".into(),
+            Route::Platform => "platform".into(),
             Route::Service(i) => data.reg.services[*i].key.clone(),
             Route::Topic(i) => data.reg.topics[*i].name.clone(),
             Route::Impact(t, d) => format!("impact {} ({})", t.describe(&data.reg), d.as_str()),
@@ -334,6 +336,7 @@ impl App {
             Ok(Command::Events) => self.go(Route::Events),
             Ok(Command::Deprecated) => self.go(Route::Deprecated),
             Ok(Command::Lag) => self.go(Route::Lag),
+            Ok(Command::Platform) => self.go(Route::Platform),
             Ok(Command::Help) => self.popup = Some(Popup::Help),
             Ok(Command::Quit) => self.quit = true,
             Ok(Command::Impact(arg)) | Ok(Command::Graph(arg)) => {

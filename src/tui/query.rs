@@ -16,6 +16,8 @@ impl App {
             Route::Events => Box::new(0..self.data.events.len()),
             Route::Deprecated => Box::new(self.data.deprecated.iter().copied()),
             Route::Lag => Box::new(0..self.lag_rows().len()),
+            // A page: one item per line, so moving the selection scrolls.
+            Route::Platform => Box::new(0..super::views::platform::lines(&self.data).len()),
             Route::Impact(..) => Box::new(0..s.impact.as_ref().map_or(0, |i| i.affected.len())),
             Route::Service(_) | Route::Topic(_) | Route::Graph(_) => return Vec::new(),
         };
@@ -143,7 +145,7 @@ impl App {
         match &s.route {
             Route::Services => s.items.get(s.selected).map(|&i| Node::Service(i)),
             Route::Topics | Route::Deprecated => s.items.get(s.selected).map(|&i| Node::Topic(i)),
-            Route::Events => None,
+            Route::Events | Route::Platform => None,
             Route::Lag => {
                 let rows = self.lag_rows();
                 let g = s.items.get(s.selected).and_then(|&i| rows.get(i))?;

@@ -26,6 +26,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Route::Events => views::lists::events(app, f, body),
         Route::Deprecated => views::lists::deprecated(app, f, body),
         Route::Lag => views::lag::render(app, f, body),
+        Route::Platform => views::platform::render(app, f, body),
         Route::Service(i) => views::detail::service(app, f, body, *i),
         Route::Topic(i) => views::detail::topic(app, f, body, *i),
         Route::Impact(..) => views::impact::render(app, f, body),

@@ -5,6 +5,7 @@ pub mod graph;
 pub mod impact;
 pub mod lag;
 pub mod lists;
+pub mod platform;
 pub mod popup;
 
 use super::app::App;
