@@ -359,3 +359,21 @@ fn platform_page_shows_every_non_topic_fact() {
     keys(&mut a, "G");
     assert!(common::screen(&a).contains("SIEM integration consumes"));
 }
+
+#[test]
+fn second_platform_topic_details() {
+    for t in ["db.changes.users", "agent.executions", "compliance.alerts"] {
+        let reg = common::load("assets/registries/enterprise-agent-platform.yaml");
+        let mut a = App::new(Data::new(reg), 120, 40, Theme { color: false });
+        keys(&mut a, &format!("/{t}"));
+        a.update(code(KeyCode::Enter));
+        a.update(code(KeyCode::Enter));
+        let s = common::screen(&a);
+        insta::assert_snapshot!(format!("enterprise_topic_{t}"), s);
+    }
+    let reg = common::load("assets/registries/enterprise-agent-platform.yaml");
+    let mut a = App::new(Data::new(reg), 120, 40, Theme { color: false });
+    command(&mut a, "impact topic:db.changes.users");
+    let s = common::screen(&a);
+    assert!(s.contains("Data Warehouse Sync") && s.contains("Audit Service"), "{s}");
+}

@@ -88,7 +88,13 @@ fn panes(app: &App, f: &mut Frame, area: Rect, topic_ctx: Option<usize>, service
                             let topic = &reg.topics[t];
                             topic.producers.iter().chain(&topic.consumers).find(|e| e.service == si)
                         })
-                        .and_then(|e| e.note.clone().or(e.pattern.as_ref().map(|p| format!("pattern {p}"))))
+                        .and_then(|e| {
+                            let via = e.via.as_ref().map(|v| format!("via {v}"));
+                            e.note
+                                .clone()
+                                .or(e.pattern.as_ref().map(|p| format!("pattern {p}")))
+                                .or(via)
+                        })
                         .map(|n| format!(" ({n})"))
                         .unwrap_or_default();
                     (format!("{}{note}", reg.services[si].label()), h)
@@ -198,6 +204,12 @@ pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: usize) {
         if let Some(v) = v {
             lines.push(field(app, k, v.clone()));
         }
+    }
+    if !t.fields.is_empty() {
+        lines.push(field(app, "fields", t.fields.join(", ")));
+    }
+    if t.audit {
+        lines.push(field(app, "audit", "yes (audit retention)"));
     }
     if let Some(d) = &t.deprecation {
         lines.push(field(app, "replaced by", format!("{}  (m to jump)", d.replaced_by)));
