@@ -331,12 +331,7 @@ impl App {
     pub fn run_command(&mut self, line: &str) {
         match command::parse(line) {
             Err(e) => self.message = Some(e),
-            Ok(Command::Services) => self.go(Route::Services),
-            Ok(Command::Topics) => self.go(Route::Topics),
-            Ok(Command::Events) => self.go(Route::Events),
-            Ok(Command::Deprecated) => self.go(Route::Deprecated),
-            Ok(Command::Lag) => self.go(Route::Lag),
-            Ok(Command::Platform) => self.go(Route::Platform),
+            Ok(Command::Go(route)) => self.go(route),
             Ok(Command::Help) => self.popup = Some(Popup::Help),
             Ok(Command::Quit) => self.quit = true,
             Ok(Command::Impact(arg)) | Ok(Command::Graph(arg)) => {

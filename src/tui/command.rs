@@ -1,14 +1,12 @@
 //! The `:` command line: commands, aliases and completion.
 
+use super::app::Route;
+
 /// A command the user can type after `:`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    Services,
-    Topics,
-    Events,
-    Deprecated,
-    Lag,
-    Platform,
+    /// Open one of the list views.
+    Go(Route),
     Impact(Option<String>),
     Graph(Option<String>),
     Help,
@@ -47,12 +45,12 @@ pub fn parse(line: &str) -> Result<Command, String> {
             }
         })?;
     Ok(match name {
-        "services" => Command::Services,
-        "topics" => Command::Topics,
-        "events" => Command::Events,
-        "deprecated" => Command::Deprecated,
-        "lag" => Command::Lag,
-        "platform" => Command::Platform,
+        "services" => Command::Go(Route::Services),
+        "topics" => Command::Go(Route::Topics),
+        "events" => Command::Go(Route::Events),
+        "deprecated" => Command::Go(Route::Deprecated),
+        "lag" => Command::Go(Route::Lag),
+        "platform" => Command::Go(Route::Platform),
         "impact" => Command::Impact(arg),
         "graph" => Command::Graph(arg),
         "help" => Command::Help,
