@@ -182,6 +182,9 @@ fn rates_over_successive_samples() {
     let g = row(&v.groups, "billing_orders_consumer");
     assert!((g.consume_rate.unwrap() - 28.0 / dt).abs() < 1e-9);
     assert_eq!(g.total_lag, Some(14));
+    // Sparkline series start at the first sample that has a rate.
+    assert_eq!(v.topics["orders"].rate_history, [(42.0 / dt).round() as u64]);
+    assert_eq!(v.topics["orders"].lag_history, [14]);
     assert!(g.time_lag_s.is_some());
     drop(p);
 }

@@ -127,25 +127,8 @@ impl Metrics {
     pub fn absorb(&mut self, s: RawSample) {
         let t = s.time_s;
         self.errors = s.errors.clone();
-        let ends: HashMap<(&str, i32), i64> = s
-            .topics
-            .iter()
-            .flat_map(|tp| {
-                tp.partitions
-                    .iter()
-                    .filter_map(move |p| p.log_end.map(|e| ((tp.name.as_str(), p.id), e)))
-            })
-            .collect();
-        let prev_ends: HashMap<(String, i32), i64> = self
-            .last
-            .iter()
-            .flat_map(|l| l.topics.iter())
-            .flat_map(|tp| {
-                tp.partitions
-                    .iter()
-                    .filter_map(move |p| p.log_end.map(|e| ((tp.name.clone(), p.id), e)))
-            })
-            .collect();
+        let ends = log_ends(&s);
+        let prev_ends = self.last.as_ref().map(log_ends).unwrap_or_default();
         for (&(topic, p), &end) in &ends {
             self.tables
                 .entry((topic.to_string(), p))
@@ -158,7 +141,7 @@ impl Metrics {
                 let (Some(c), Some(&end)) = (committed, ends.get(&(g.topic.as_str(), p))) else {
                     continue;
                 };
-                let moved = prev_ends.get(&(g.topic.clone(), p)).is_some_and(|&e| e != end);
+                let moved = prev_ends.get(&(g.topic.as_str(), p)).is_some_and(|&e| e != end);
                 let w = self.windows.entry(key).or_insert(Window {
                     samples: VecDeque::new(),
                     last_move_s: t,
@@ -177,20 +160,29 @@ impl Metrics {
                 });
             }
         }
+        // Topic series for sparklines: the produce rate and the lag summed over groups.
+        let mut lag: HashMap<&str, i64> = HashMap::new();
+        for g in &s.groups {
+            for &(p, c) in &g.committed {
+                if let (Some(c), Some(&end)) = (c, ends.get(&(g.topic.as_str(), p))) {
+                    *lag.entry(&g.topic).or_default() += (end - c).max(0);
+                }
+            }
+        }
+        let rates = produce_rates(self.last.as_ref(), &s);
+        for (name, rate) in rates {
+            // The first sample has no rate yet: nothing to plot.
+            let Some(rate) = rate else { continue };
+            self.rates
+                .entry(name.to_string())
+                .or_default()
+                .push(rate.round() as u64);
+            let l = lag.get(name).copied().unwrap_or(0);
+            self.lags.entry(name.to_string()).or_default().push(l as u64);
+        }
         self.prev = self.last.take();
         self.last = Some(s);
         self.last_ok_s = Some(t);
-        // Topic series for sparklines, from the view we would show now.
-        let view = self.view(t);
-        for (name, tl) in &view.topics {
-            // The first sample has no rate yet: nothing to plot.
-            let Some(rate) = tl.produce_rate else { continue };
-            self.rates.entry(name.clone()).or_default().push(rate.round() as u64);
-            self.lags
-                .entry(name.clone())
-                .or_default()
-                .push(tl.total_lag.unwrap_or(0).max(0) as u64);
-        }
     }
 
     /// The live picture as of `now_s` (same clock as the samples).
@@ -207,30 +199,20 @@ impl Metrics {
         v.age_s = self.last_ok_s.map(|t| (now_s - t).max(0.0));
         v.stale = v.age_s.is_some_and(|a| a > 3.0 * self.interval_s);
         let dt = self.prev.as_ref().map(|p| last.time_s - p.time_s).filter(|d| *d > 0.0);
-        let prev_end = |topic: &str, p: i32| -> Option<i64> {
-            self.prev
-                .as_ref()?
-                .topics
-                .iter()
-                .find(|t| t.name == topic)?
-                .partitions
-                .iter()
-                .find(|x| x.id == p)?
-                .log_end
-        };
+        let rates = produce_rates(self.prev.as_ref(), last);
+        let ends = log_ends(last);
+        // Looked up once per group rather than searched for.
+        let prev_groups: HashMap<(&str, &str), &RawGroup> = self
+            .prev
+            .iter()
+            .flat_map(|p| p.groups.iter())
+            .map(|g| ((g.group.as_str(), g.topic.as_str()), g))
+            .collect();
         for tp in &last.topics {
-            let mut produced = 0i64;
-            let mut known = dt.is_some();
-            for p in &tp.partitions {
-                match (p.log_end, prev_end(&tp.name, p.id)) {
-                    (Some(e), Some(pe)) => produced += (e - pe).max(0),
-                    _ => known = false,
-                }
-            }
             v.topics.insert(
                 tp.name.clone(),
                 TopicLive {
-                    produce_rate: dt.filter(|_| known).map(|d| produced as f64 / d),
+                    produce_rate: rates.get(tp.name.as_str()).copied().flatten(),
                     partitions: tp.partitions.len(),
                     on_cluster: true,
                     rate_history: self
@@ -248,7 +230,8 @@ impl Metrics {
             );
         }
         for g in &last.groups {
-            let row = self.group_row(g, last, dt, now_s);
+            let prev = prev_groups.get(&(g.group.as_str(), g.topic.as_str())).copied();
+            let row = self.group_row(g, prev, &ends, dt, now_s);
             if let Some(t) = v.topics.get_mut(&g.topic) {
                 if let Some(l) = row.total_lag {
                     t.total_lag = Some(t.total_lag.unwrap_or(0) + l);
@@ -260,23 +243,23 @@ impl Metrics {
         v
     }
 
-    fn group_row(&self, g: &RawGroup, last: &RawSample, dt: Option<f64>, now_s: f64) -> GroupTopicLag {
-        let topic = last.topics.iter().find(|t| t.name == g.topic);
-        let prev_committed: HashMap<i32, Option<i64>> = self
-            .prev
-            .as_ref()
-            .and_then(|p| p.groups.iter().find(|x| x.group == g.group && x.topic == g.topic))
-            .map(|x| x.committed.iter().copied().collect())
-            .unwrap_or_default();
+    fn group_row(
+        &self,
+        g: &RawGroup,
+        prev: Option<&RawGroup>,
+        ends: &HashMap<(&str, i32), i64>,
+        dt: Option<f64>,
+        now_s: f64,
+    ) -> GroupTopicLag {
+        let prev_committed: HashMap<i32, Option<i64>> =
+            prev.map(|x| x.committed.iter().copied().collect()).unwrap_or_default();
         let mut parts = Vec::new();
         let mut consumed = 0i64;
         let mut rate_known = dt.is_some();
         let mut time_lag: Option<(f64, bool)> = None;
         let mut time_unknown = false;
         for &(p, committed) in &g.committed {
-            let end = topic
-                .and_then(|t| t.partitions.iter().find(|x| x.id == p))
-                .and_then(|x| x.log_end);
+            let end = ends.get(&(g.topic.as_str(), p)).copied();
             let (lag, clamped) = match (committed, end) {
                 (Some(c), Some(e)) => ((e - c).max(0).into(), c > e),
                 _ => (None, false),
@@ -331,4 +314,37 @@ impl Metrics {
             partitions: parts,
         }
     }
+}
+
+/// Every partition's log end in a sample, by (topic, partition).
+fn log_ends(s: &RawSample) -> HashMap<(&str, i32), i64> {
+    s.topics
+        .iter()
+        .flat_map(|tp| {
+            tp.partitions
+                .iter()
+                .filter_map(move |p| p.log_end.map(|e| ((tp.name.as_str(), p.id), e)))
+        })
+        .collect()
+}
+
+/// Messages per second produced on each topic between two samples; None where a
+/// partition's log end is missing from either, or there is no earlier sample.
+fn produce_rates<'a>(prev: Option<&RawSample>, last: &'a RawSample) -> HashMap<&'a str, Option<f64>> {
+    let prev_ends = prev.map(log_ends).unwrap_or_default();
+    let dt = prev.map(|p| last.time_s - p.time_s).filter(|d| *d > 0.0);
+    last.topics
+        .iter()
+        .map(|tp| {
+            let mut produced = 0i64;
+            let mut known = dt.is_some();
+            for p in &tp.partitions {
+                match (p.log_end, prev_ends.get(&(tp.name.as_str(), p.id))) {
+                    (Some(e), Some(&pe)) => produced += (e - pe).max(0),
+                    _ => known = false,
+                }
+            }
+            (tp.name.as_str(), dt.filter(|_| known).map(|d| produced as f64 / d))
+        })
+        .collect()
 }
