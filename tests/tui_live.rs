@@ -147,6 +147,11 @@ fn lag_table_is_worst_first_with_partitions() {
         let warn = s.find("agent_orchestration_con").unwrap();
         assert!(stop < stall && stall < warn, "worst first:\n{s}");
         insta::assert_snapshot!(format!("live_lag_{w}x{h}"), s);
+        // The lag table filters like every other list.
+        for c in "/voice".chars() {
+            app.update(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+        }
+        assert_eq!(app.screen().items.len(), 3, "two voice_events groups and voice_agent's");
     }
 }
 

@@ -68,7 +68,7 @@ pub struct Screen {
     pub items: Vec<usize>,
     /// Detail views: which pane has focus. Graph: 0 left, 1 right.
     pub pane: usize,
-    /// Impact routes: the computed result.
+    /// Impact routes: the computed result; service detail: both directions.
     pub impact: Option<Impact>,
 }
 
@@ -158,11 +158,19 @@ impl App {
         Layout::new(self.width, self.height)
     }
 
-    pub fn push(&mut self, route: Route) {
-        let impact = match &route {
-            Route::Impact(t, d) => Some(impact::impact(&self.data.reg, &self.data.topo, t, *d, None)),
-            _ => None,
+    /// What a screen's impact is: the impact view's result, or both directions of a
+    /// service (its detail shows the counts). Computed on entry, not at every frame.
+    fn impact_for(&self, route: &Route) -> Option<Impact> {
+        let (t, d) = match route {
+            Route::Impact(t, d) => (t.clone(), *d),
+            Route::Service(i) => (Target::Service(*i), Dir::Both),
+            _ => return None,
         };
+        Some(impact::impact(&self.data.reg, &self.data.topo, &t, d, None))
+    }
+
+    pub fn push(&mut self, route: Route) {
+        let impact = self.impact_for(&route);
         let mut s = Screen {
             route,
             selected: 0,
@@ -238,6 +246,9 @@ impl App {
                     Route::Impact(..) => false,
                     _ => true,
                 });
+                for i in 0..self.stack.len() {
+                    self.stack[i].impact = self.impact_for(&self.stack[i].route);
+                }
                 if self.stack.is_empty() {
                     self.push(Route::Topics);
                 }

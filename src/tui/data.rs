@@ -7,7 +7,7 @@ use crate::topology::Topology;
 pub struct Data {
     pub reg: Registry,
     pub topo: Topology,
-    /// Every event type with the topics carrying it, by name.
+    /// Every event type with the topics carrying it, sorted by name.
     pub events: Vec<(String, Vec<usize>)>,
     /// Deprecated topics, in registry order.
     pub deprecated: Vec<usize>,

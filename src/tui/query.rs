@@ -24,6 +24,12 @@ impl App {
         if s.filter.is_empty() {
             return all.collect();
         }
+        if s.route == Route::Lag {
+            // Sort the rows once, not once per row.
+            let rows = self.lag_rows();
+            let hay = |g: &crate::live::view::GroupTopicLag| format!("{} {}", g.group, g.topic);
+            return all.filter(|&i| s.filter.matches(&hay(rows[i]))).collect();
+        }
         all.filter(|&i| s.filter.matches(&self.search_text(s, i))).collect()
     }
 
@@ -39,12 +45,6 @@ impl App {
                 format!("{} {} {}", t.name, t.status.as_str(), t.domain.as_deref().unwrap_or(""))
             }
             Route::Events => self.data.events[i].0.clone(),
-            Route::Lag => {
-                let rows = self.lag_rows();
-                rows.get(i)
-                    .map(|g| format!("{} {}", g.group, g.topic))
-                    .unwrap_or_default()
-            }
             Route::Impact(..) => s
                 .impact
                 .as_ref()

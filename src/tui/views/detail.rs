@@ -1,7 +1,7 @@
 //! Service and topic detail: facts on the left, linked items in panes on the right.
 
 use super::{health_cell, opt, rate, spark, ListTable};
-use crate::impact::{self, Dir, Target};
+use crate::impact::Dir;
 use crate::registry::Status;
 use crate::topology::Node;
 use crate::tui::app::App;
@@ -130,9 +130,13 @@ pub fn service(app: &App, f: &mut Frame, area: Rect, si: usize) {
     let reg = &app.data.reg;
     let svc = &reg.services[si];
     let (left, right) = split(area);
+    // Computed when the screen was opened (App::push), not at every frame.
+    let imp = app.screen().impact.as_ref();
     let count = |d| {
-        let imp = impact::impact(reg, &app.data.topo, &Target::Service(si), d, None);
-        (imp.services().count(), imp.topics().count())
+        let of = |a: &&crate::impact::Affected| a.dir == d;
+        imp.map_or((0, 0), |i| {
+            (i.services().filter(of).count(), i.topics().filter(of).count())
+        })
     };
     let (ds, dt) = count(Dir::Downstream);
     let (us, ut) = count(Dir::Upstream);
@@ -283,12 +287,12 @@ pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: usize) {
     lines.push(Line::from(""));
     lines.push(Line::styled(format!("events ({})", t.events.len()), theme.header()));
     for e in &t.events {
+        // `data.events` is sorted by name.
         let others = app
             .data
             .events
-            .iter()
-            .find(|(n, _)| n == &e.name)
-            .map_or(0, |(_, ts)| ts.len().saturating_sub(1));
+            .binary_search_by(|(n, _)| n.as_str().cmp(&e.name))
+            .map_or(0, |k| app.data.events[k].1.len().saturating_sub(1));
         let dup = if others > 0 {
             format!("  ⚑ on {} more", others)
         } else {
