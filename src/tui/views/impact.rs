@@ -27,15 +27,8 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(9),
         Constraint::Min(20),
     ];
-    let table = ListTable {
-        title,
-        header: &["DEPTH", "", "AFFECTED", "HEALTH", "WHY (path)"],
-        widths: &widths,
-        len: s.items.len(),
-        selected: s.selected,
-        offset: s.offset,
-        focused: true,
-    };
+    let header = ["DEPTH", "", "AFFECTED", "HEALTH", "WHY (path)"];
+    let table = ListTable::for_screen(app, title, &header, &widths);
     table.render(app, f, area, |i| {
         let a = &imp.affected[s.items[i]];
         let first_of_depth = i == 0 || {

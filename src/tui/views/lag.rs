@@ -32,15 +32,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(7),
         Constraint::Length(9),
     ];
-    let table = ListTable {
-        title: format!("consumer lag ({} group × topic)", s.items.len()),
-        header: &["GROUP", "TOPIC", "LAG", "MAX", "TIME", "RATE", "STATUS"],
-        widths: &widths,
-        len: s.items.len(),
-        selected: s.selected,
-        offset: s.offset,
-        focused: true,
-    };
+    let header = ["GROUP", "TOPIC", "LAG", "MAX", "TIME", "RATE", "STATUS"];
+    let title = format!("consumer lag ({} group × topic)", s.items.len());
+    let table = ListTable::for_screen(app, title, &header, &widths);
     table.render(app, f, parts[0], |i| {
         let g = rows[s.items[i]];
         let time = match g.time_lag_s {

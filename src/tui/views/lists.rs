@@ -8,19 +8,6 @@ use ratatui::text::Span;
 use ratatui::widgets::Cell;
 use ratatui::Frame;
 
-fn table<'a>(app: &App, title: String, header: &'a [&'a str], widths: &'a [Constraint]) -> ListTable<'a> {
-    let s = app.screen();
-    ListTable {
-        title,
-        header,
-        widths,
-        len: s.items.len(),
-        selected: s.selected,
-        offset: s.offset,
-        focused: true,
-    }
-}
-
 pub fn services(app: &App, f: &mut Frame, area: Rect) {
     let reg = &app.data.reg;
     let topo = &app.data.topo;
@@ -35,7 +22,7 @@ pub fn services(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(9),
     ];
     let title = format!("services ({})", s.items.len());
-    table(
+    ListTable::for_screen(
         app,
         title,
         &["ID", "NAME", "DOMAIN", "KIND", "PROD", "CONS", "HEALTH"],
@@ -79,7 +66,7 @@ pub fn topics(app: &App, f: &mut Frame, area: Rect) {
         header.push("TREND");
     }
     let title = format!("topics ({})", s.items.len());
-    table(app, title, &header, &widths).render(app, f, area, |i| {
+    ListTable::for_screen(app, title, &header, &widths).render(app, f, area, |i| {
         let ti = s.items[i];
         let topic = &reg.topics[ti];
         let live = app.live.as_ref().and_then(|l| l.topics.get(&topic.name));
@@ -112,7 +99,7 @@ pub fn events(app: &App, f: &mut Frame, area: Rect) {
     let s = app.screen();
     let widths = [Constraint::Min(28), Constraint::Length(4), Constraint::Percentage(45)];
     let title = format!("events ({})", s.items.len());
-    table(app, title, &["EVENT", "ON", "TOPICS (producers)"], &widths).render(app, f, area, |i| {
+    ListTable::for_screen(app, title, &["EVENT", "ON", "TOPICS (producers)"], &widths).render(app, f, area, |i| {
         let (name, topics) = &app.data.events[s.items[i]];
         let places: Vec<String> = topics
             .iter()
@@ -150,7 +137,7 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(10),
     ];
     let title = format!("deprecated topics ({}) · m: jump to replacement", s.items.len());
-    table(
+    ListTable::for_screen(
         app,
         title,
         &["DEPRECATED", "→ REPLACED BY", "EVENTS MOVING / REASON", "LIVE"],

@@ -27,7 +27,21 @@ pub struct ListTable<'a> {
     pub focused: bool,
 }
 
-impl ListTable<'_> {
+impl<'a> ListTable<'a> {
+    /// The table of the current list screen: its items, selection and scroll.
+    pub fn for_screen(app: &App, title: String, header: &'a [&'a str], widths: &'a [Constraint]) -> Self {
+        let s = app.screen();
+        ListTable {
+            title,
+            header,
+            widths,
+            len: s.items.len(),
+            selected: s.selected,
+            offset: s.offset,
+            focused: true,
+        }
+    }
+
     pub fn render<'r>(self, app: &App, f: &mut Frame, area: Rect, mut row: impl FnMut(usize) -> Vec<Cell<'r>>) {
         let t = &app.theme;
         let visible = area.height.saturating_sub(3) as usize;
