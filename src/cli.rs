@@ -191,7 +191,7 @@ fn tui(path: &Path, conn: &ConnArgs) -> i32 {
         Err(code) => return code,
     };
     let Some(reg) = checked.usable() else {
-        return with_registry(path, |_, _| 0);
+        return refuse(&checked);
     };
     let connection = match crate::connect::connect(conn, reg) {
         Ok(c) => c,
@@ -285,20 +285,23 @@ fn with_registry(path: &Path, f: impl FnOnce(&Registry, &Topology) -> i32) -> i3
     };
     match checked.usable() {
         Some(reg) => f(reg, &Topology::build(reg)),
-        None => {
-            let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-            eprint!(
-                "{}",
-                diag::render(&checked.source, &errors, std::io::stderr().is_terminal())
-            );
-            eprintln!(
-                "{}: {} errors; run `ktopo check` for details",
-                checked.source.path,
-                errors.len()
-            );
-            checked.exit_code().max(1)
-        }
+        None => refuse(&checked),
     }
+}
+
+/// A registry with errors: show the errors on stderr, return the exit status.
+fn refuse(checked: &Checked) -> i32 {
+    let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    eprint!(
+        "{}",
+        diag::render(&checked.source, &errors, std::io::stderr().is_terminal())
+    );
+    eprintln!(
+        "{}: {} errors; run `ktopo check` for details",
+        checked.source.path,
+        errors.len()
+    );
+    checked.exit_code().max(1)
 }
 
 fn impact_cmd(reg: &Registry, topo: &Topology, a: &ImpactArgs) -> i32 {

@@ -226,3 +226,19 @@ fn ui_without_a_terminal_says_what_to_use() {
     assert!(err.contains("the UI needs a terminal"), "{err}");
     assert!(out.stdout.is_empty(), "no escape sequences written to a pipe");
 }
+
+#[test]
+fn ui_refuses_a_registry_with_errors_before_touching_the_terminal() {
+    let out = ktopo()
+        .args(["-r", "tests/fixtures/unknown_refs.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.matches("error[unknown-service]").count(),
+        2,
+        "each error once:\n{err}"
+    );
+    assert!(err.contains("3 errors; run `ktopo check` for details"));
+}

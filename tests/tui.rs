@@ -377,3 +377,19 @@ fn second_platform_topic_details() {
     let s = common::screen(&a);
     assert!(s.contains("Data Warehouse Sync") && s.contains("Audit Service"), "{s}");
 }
+
+#[test]
+fn reload_of_a_vanished_file_keeps_the_registry_and_says_why() {
+    let mut a = app(120, 40);
+    let gone = common::root().join("tests/fixtures/no-such-registry.yaml");
+    a.update(Event::Reload(Box::new(ktopo::tui::reload_registry(&gone))));
+    let Some(Popup::Diagnostics(lines)) = &a.popup else {
+        panic!("no popup")
+    };
+    assert!(
+        lines[0].contains("error[unreadable]: cannot read") && lines[0].contains("no such file"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(a.data.reg.topics.len(), 29);
+}

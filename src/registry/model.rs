@@ -310,9 +310,6 @@ impl Registry {
             }),
         }
     }
-    pub fn service_by_key(&self, key: &str) -> Option<&Service> {
-        self.service_by_key.get(key).map(|&i| &self.services[i])
-    }
     pub fn topic_index(&self, name: &str) -> Option<usize> {
         self.topic_by_name.get(name).copied()
     }

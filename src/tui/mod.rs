@@ -51,13 +51,16 @@ pub fn event_loop<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, mut io:
     Ok(())
 }
 
-fn load(path: &Path) -> Checked {
-    registry::load(path).unwrap_or_else(|e| {
-        let mut c = registry::load_str(&path.display().to_string(), String::new());
-        if let Some(d) = c.diagnostics.first_mut() {
-            d.message = e.to_string();
-        }
-        c
+/// Load for a reload: an unreadable file becomes a finding shown in the popup.
+pub fn reload_registry(path: &Path) -> Checked {
+    registry::load(path).unwrap_or_else(|e| Checked {
+        source: crate::diag::Source {
+            path: path.display().to_string(),
+            text: String::new(),
+        },
+        registry: None,
+        diagnostics: vec![crate::diag::Diagnostic::error("unreadable", e.to_string())],
+        fatal: true,
     })
 }
 
@@ -173,14 +176,14 @@ fn real_io<'a>(path: &'a Path, rx: Receiver<Event>, term: Arc<AtomicBool>) -> Io
             let now = modified(path);
             if now != seen {
                 seen = now;
-                return Some(Event::Reload(Box::new(load(path))));
+                return Some(Event::Reload(Box::new(reload_registry(path))));
             }
             if last_tick.elapsed() >= Duration::from_millis(1000) {
                 last_tick = Instant::now();
                 return Some(Event::Tick(start.elapsed().as_secs_f64()));
             }
         }),
-        reload: Box::new(move || load(path)),
+        reload: Box::new(move || reload_registry(path)),
         copy: Box::new(osc52),
     }
 }

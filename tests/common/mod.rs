@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use ktopo::registry::{self, Registry};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -21,10 +21,6 @@ pub fn main_registry() -> Registry {
 
 pub fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures").join(name)
-}
-
-pub fn exists(p: &Path) -> bool {
-    p.exists()
 }
 
 /// The app drawn into a TestBackend, one trimmed line per row.
