@@ -8,7 +8,7 @@ use crate::topology::Topology;
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 #[derive(Debug, Parser)]
@@ -193,35 +193,61 @@ fn tui(path: &Path, conn: &ConnArgs) -> i32 {
     let Some(reg) = checked.usable() else {
         return refuse(&checked);
     };
-    let connection = match crate::connect::connect(conn, reg) {
-        Ok(c) => c,
+    // Bad -X/-F input is reported before the screen opens; connecting (and starting the
+    // demo cluster, which takes seconds) happens behind the open UI.
+    let brokers = match crate::connect::properties(conn) {
+        Ok(p) => p.get("bootstrap.servers").map(str::to_string),
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
         }
     };
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stop);
-    let mut demo = None;
-    let code = crate::tui::run(path.to_path_buf(), checked, |app, tx| match connection {
-        None => app.broker_note = "offline (--offline)".into(),
-        Some(c) => {
-            app.broker_note = format!("connecting to {}…", c.label);
-            demo = c.demo;
-            let (wtx, wrx) = std::sync::mpsc::channel();
-            app.on_registry_change = Some(Box::new(move |reg| {
-                let _ = wtx.send(crate::kafka::watched_groups(reg));
-            }));
-            crate::kafka::spawn_sampler(c.sampler, c.label, c.interval, flag, wrx, move |v| {
-                tx.send(crate::tui::app::Event::Live(Box::new(v))).is_ok()
-            });
+    let (conn, reg) = (conn.clone(), reg.clone());
+    crate::tui::run(path.to_path_buf(), checked, move |app, tx| {
+        if conn.offline {
+            app.broker_note = "offline (--offline)".into();
+            return;
         }
+        app.broker_note = match &brokers {
+            Some(b) => format!("connecting to {b}…"),
+            None => "starting the demo cluster…".into(),
+        };
+        let (wtx, wrx) = std::sync::mpsc::channel();
+        app.on_registry_change = Some(Box::new(move |reg| {
+            let _ = wtx.send(crate::kafka::watched_groups(reg));
+        }));
+        std::thread::spawn(move || live(&conn, &reg, wrx, tx));
+    })
+}
+
+/// The UI's live data: connect, then sample until the UI goes away. The demo cluster
+/// lives on this thread's stack; the process exits without tearing it down.
+fn live(
+    conn: &ConnArgs,
+    reg: &Registry,
+    updates: std::sync::mpsc::Receiver<Vec<crate::kafka::sampler::Watched>>,
+    tx: std::sync::mpsc::Sender<crate::tui::app::Event>,
+) {
+    use crate::tui::app::Event;
+    let c = match crate::connect::connect(conn, reg) {
+        Ok(Some(c)) => c,
+        Ok(None) => return,
+        Err(e) => {
+            let view = crate::live::view::LiveView {
+                source: "no cluster".into(),
+                errors: vec![e],
+                ..Default::default()
+            };
+            let _ = tx.send(Event::Live(Box::new(view)));
+            return;
+        }
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let sampler = crate::kafka::spawn_sampler(c.sampler, c.label, c.interval, stop, updates, move |v| {
+        tx.send(Event::Live(Box::new(v))).is_ok()
     });
-    stop.store(true, Ordering::Relaxed);
-    // The process exits right after: tearing down ~60 demo clients one by one would
-    // only hold the shell prompt back for seconds.
-    std::mem::forget(demo);
-    code
+    let _ = sampler.join();
+    std::mem::forget(c.demo);
 }
 
 fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {

@@ -122,3 +122,18 @@ fn child_named(parent: &str, name: &str) -> Option<String> {
         (comm == name && ppid == parent).then(|| e.file_name().to_string_lossy().into_owned())
     })
 }
+
+#[test]
+fn default_start_shows_live_data_from_the_demo_cluster() {
+    let t = Tmux::new("demo");
+    start(&t, "");
+    // The UI opens before the demo cluster is up, then live columns fill in.
+    t.wait_for("topics (29)");
+    let s = t.wait_for("● demo cluster");
+    assert!(s.contains("auth_events"), "{s}");
+    t.keys(&[":", "l", "a", "g", "Enter"]);
+    t.wait_for("consumer lag (58 group × topic)");
+    t.keys(&["q"]);
+    t.wait_for("EXITED=0");
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");
+}
