@@ -1,70 +1,209 @@
-//! One full snapshot (metadata, every partition's log end, every group's committed
-//! offsets) against the mock cluster with 5 ms broker round-trip time: 500 and 5,000
-//! partitions, 20 and 200 groups, batched ListOffsets versus one call per partition.
-//! A plain timing harness (`cargo bench --bench sampler`), since the slow variant takes
-//! tens of seconds per run; it prints the median of the runs.
+//! One full snapshot (metadata, every partition's log end and log start, every group's
+//! committed offsets and description) against librdkafka's mock cluster (3 brokers,
+//! 5 ms round trips), at 5,000 partitions and 20, 200 and 2,000 groups:
+//! - ktopo's sampler: one client handle, Admin API batches;
+//! - the design it replaced, as the baseline: one client handle per group, committed
+//!   offsets fetched by 8 worker threads, log ends in one batched call.
+//!
+//! Both run in the same process, same cluster, same repetitions (median of 5 rounds
+//! after one warm-up round that opens connections and handles). Threads are read from
+//! /proc/self/status and client connections from /proc/net/tcp.
+//! Run: `cargo bench --bench sampler` (a plain harness: the baseline takes minutes).
 
+use ktopo::kafka::admin::Admin;
 use ktopo::kafka::config::Properties;
-use ktopo::kafka::sampler::{Sampler, Watched, Watermarks};
+use ktopo::kafka::sampler::{Sampler, Watched};
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::mocking::MockCluster;
 use rdkafka::producer::{BaseProducer, Producer};
-use rdkafka::ClientConfig;
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-fn run(partitions: usize, groups: usize, mode: Watermarks, runs: usize) -> Duration {
-    let producer: BaseProducer = ClientConfig::new().set("test.mock.num.brokers", "3").create().unwrap();
+const RUNS: usize = 5;
+
+fn threads() -> usize {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:").map(|n| n.trim().parse().unwrap_or(0)))
+        .unwrap_or(0)
+}
+
+/// Established TCP connections from this process's clients to the mock brokers.
+fn connections(ports: &[u16]) -> usize {
+    let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
+    tcp.lines()
+        .skip(1)
+        .filter(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f.len() > 3
+                && f[3] == "01"
+                && f[2]
+                    .rsplit(':')
+                    .next()
+                    .and_then(|p| u16::from_str_radix(p, 16).ok())
+                    .is_some_and(|p| ports.contains(&p))
+        })
+        .count()
+}
+
+fn median(mut v: Vec<Duration>) -> f64 {
+    v.sort();
+    v[v.len() / 2].as_secs_f64() * 1e3
+}
+
+struct Setup<'a> {
+    bootstrap: String,
+    ports: Vec<u16>,
+    watched: Vec<Watched>,
+    mock: MockCluster<'a, rdkafka::producer::DefaultProducerContext>,
+}
+
+fn setup(producer: &BaseProducer, partitions: usize, groups: usize) -> Setup<'_> {
     let mock = producer.client().mock_cluster().unwrap();
     let topics = partitions / 10;
     for t in 0..topics {
         mock.create_topic(&format!("topic{t}"), 10, 1).unwrap();
     }
-    let mut props = Properties::default();
-    props.set("bootstrap.servers", &mock.bootstrap_servers());
-    let watched: Vec<Watched> = (0..groups.max(topics))
+    let bootstrap = mock.bootstrap_servers();
+    let ports = bootstrap
+        .split(',')
+        .filter_map(|a| a.rsplit(':').next()?.parse().ok())
+        .collect();
+    let watched: Vec<Watched> = (0..groups)
         .map(|i| Watched {
-            group: format!("group{}", i % groups),
+            group: format!("group{i}"),
             topic: format!("topic{}", i % topics),
             service: None,
         })
         .collect();
-    let mut s = Sampler::new(props, watched).unwrap();
-    s.discover = false;
-    s.watermarks = mode;
-    s.timeout = Duration::from_secs(30);
-    s.sample().unwrap(); // connections and coordinators warm
-    for b in 1..=3 {
-        mock.broker_round_trip_time(b, Duration::from_millis(5)).unwrap();
+    // Every group has committed on every partition of its topic.
+    let admin = Admin::new(
+        ClientConfig::new()
+            .set("bootstrap.servers", &bootstrap)
+            .create()
+            .unwrap(),
+    );
+    let commits: Vec<ktopo::kafka::admin::GroupCommit> = watched
+        .iter()
+        .map(|w| (w.group.clone(), (0..10).map(|p| (w.topic.as_str(), p, 0)).collect()))
+        .collect();
+    for r in admin.alter_group_offsets(&commits, Duration::from_secs(60)) {
+        r.unwrap();
     }
-    let mut times: Vec<Duration> = (0..runs)
+    Setup {
+        bootstrap,
+        ports,
+        watched,
+        mock,
+    }
+}
+
+fn slow(s: &Setup) {
+    for b in 1..=3 {
+        s.mock.broker_round_trip_time(b, Duration::from_millis(5)).unwrap();
+    }
+}
+
+fn ktopo(s: &Setup) -> (f64, usize, usize) {
+    let base = threads();
+    let mut props = Properties::default();
+    props.set("bootstrap.servers", &s.bootstrap);
+    let mut sampler = Sampler::new(props, s.watched.clone()).unwrap();
+    sampler.timeout = Duration::from_secs(30);
+    sampler.sample().unwrap();
+    let times = (0..RUNS)
         .map(|_| {
             let t = Instant::now();
-            let raw = s.sample().unwrap();
-            assert_eq!(raw.topics.iter().map(|t| t.partitions.len()).sum::<usize>(), partitions);
+            let raw = sampler.sample().unwrap();
+            assert!(raw.errors.is_empty(), "{:?}", raw.errors);
+            assert_eq!(raw.groups.len(), s.watched.len());
             t.elapsed()
         })
         .collect();
-    times.sort();
-    drop(s);
-    drop(mock);
-    times[times.len() / 2]
+    let (th, conns) = (threads() - base, connections(&s.ports));
+    (median(times), th, conns)
+}
+
+/// The replaced design: a handle per group, 8 worker threads, batched log ends.
+fn per_group_handles(s: &Setup) -> (f64, usize, usize) {
+    let base = threads();
+    let cfg = |group: Option<&str>| {
+        let mut c = ClientConfig::new();
+        c.set("bootstrap.servers", &s.bootstrap)
+            .set("enable.auto.commit", "false");
+        if let Some(g) = group {
+            c.set("group.id", g);
+        }
+        c
+    };
+    let meta: BaseConsumer = cfg(None).create().unwrap();
+    let handles: HashMap<&str, BaseConsumer> = s
+        .watched
+        .iter()
+        .map(|w| (w.group.as_str(), cfg(Some(&w.group)).create().unwrap()))
+        .collect();
+    let round = || {
+        let md = meta.fetch_metadata(None, Duration::from_secs(30)).unwrap();
+        let mut tpl = TopicPartitionList::new();
+        for t in md.topics() {
+            for p in t.partitions() {
+                tpl.add_partition_offset(t.name(), p.id(), Offset::End).unwrap();
+            }
+        }
+        meta.offsets_for_times(tpl, Duration::from_secs(30)).unwrap();
+        let chunk = s.watched.len().div_ceil(8);
+        std::thread::scope(|sc| {
+            for ws in s.watched.chunks(chunk) {
+                let handles = &handles;
+                sc.spawn(move || {
+                    for w in ws {
+                        let mut tpl = TopicPartitionList::new();
+                        for p in 0..10 {
+                            tpl.add_partition(&w.topic, p);
+                        }
+                        handles[w.group.as_str()]
+                            .committed_offsets(tpl, Duration::from_secs(30))
+                            .unwrap();
+                    }
+                });
+            }
+        });
+    };
+    round();
+    let times = (0..RUNS)
+        .map(|_| {
+            let t = Instant::now();
+            round();
+            t.elapsed()
+        })
+        .collect();
+    let (th, conns) = (threads() - base, connections(&s.ports));
+    (median(times), th, conns)
 }
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    println!("snapshot against the mock cluster, 3 brokers, 5 ms RTT (median)");
-    for (p, g) in [(500, 20), (500, 200), (5_000, 20), (5_000, 200)] {
-        let batched = run(p, g, Watermarks::Batched, 5);
-        println!(
-            "{p:>5} partitions {g:>3} groups  batched:            {:>9.1} ms",
-            batched.as_secs_f64() * 1e3
-        );
-    }
-    for (p, g) in [(500, 20), (5_000, 20)] {
-        let slow = run(p, g, Watermarks::PerPartition, 1);
-        println!(
-            "{p:>5} partitions {g:>3} groups  one call/partition: {:>9.1} ms",
-            slow.as_secs_f64() * 1e3
-        );
+    let baseline_too = std::env::var("KTOPO_BENCH_NO_BASELINE").is_err();
+    println!("one snapshot, mock cluster, 3 brokers, 5 ms RTT, 5,000 partitions; median of {RUNS}");
+    println!(
+        "{:>7} {:>28} {:>40}",
+        "groups", "ktopo ms / threads / conns", "per-group handles ms / threads / conns"
+    );
+    for groups in [20, 200, 2_000] {
+        let producer: BaseProducer = ClientConfig::new().set("test.mock.num.brokers", "3").create().unwrap();
+        let s = setup(&producer, 5_000, groups);
+        slow(&s);
+        let k = ktopo(&s);
+        let b = if baseline_too {
+            let b = per_group_handles(&s);
+            format!("{:>9.1} / {:>6} / {:>5}   ({:.1}x)", b.0, b.1, b.2, b.0 / k.0)
+        } else {
+            "-".into()
+        };
+        println!("{groups:>7} {:>12.1} / {:>5} / {:>5} {b:>40}", k.0, k.1, k.2);
     }
 }

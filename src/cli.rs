@@ -214,7 +214,7 @@ fn tui(path: &Path, conn: &ConnArgs) -> i32 {
         };
         let (wtx, wrx) = std::sync::mpsc::channel();
         app.on_registry_change = Some(Box::new(move |reg| {
-            let _ = wtx.send(crate::kafka::watched_groups(reg));
+            let _ = wtx.send(crate::connect::watched_groups(reg));
         }));
         std::thread::spawn(move || live(&conn, &reg, wrx, tx));
     })
@@ -243,15 +243,35 @@ fn live(
         }
     };
     let stop = Arc::new(AtomicBool::new(false));
-    let sampler = crate::kafka::spawn_sampler(c.sampler, c.label, c.interval, stop, updates, move |v| {
-        tx.send(Event::Live(Box::new(v))).is_ok()
-    });
-    let _ = sampler.join();
+    let pace = c.pace();
+    let sent = tx.clone();
+    match crate::live::session::spawn(c.sampler, c.label, pace, stop, updates, move |v| {
+        sent.send(Event::Live(Box::new(v))).is_ok()
+    }) {
+        Ok(sampler) => {
+            let _ = sampler.join();
+        }
+        Err(e) => {
+            let view = crate::live::view::LiveView {
+                source: "no cluster".into(),
+                errors: vec![format!("cannot start the sampler thread: {e}")],
+                ..Default::default()
+            };
+            let _ = tx.send(Event::Live(Box::new(view)));
+        }
+    }
     std::mem::forget(c.demo);
 }
 
 fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
-    let mut c = match crate::connect::connect(conn, reg) {
+    let filters = match crate::lag_report::Filters::new(a.group.as_deref(), a.topic.as_deref()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let c = match crate::connect::connect(conn, reg) {
         Ok(Some(c)) => c,
         Ok(None) => {
             eprintln!("error: `ktopo lag` needs a cluster: drop --offline, or pass -b BROKERS");
@@ -263,44 +283,50 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
         }
     };
     let mut metrics = crate::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
-    let spacing = c.interval.min(std::time::Duration::from_secs(1));
-    let mut taken = 0;
-    loop {
-        match c.sampler.sample() {
-            Ok(s) => metrics.absorb(s),
-            Err(e) => {
-                eprintln!("error: cannot reach the cluster at {}: {e}", c.label);
-                return 2;
-            }
+    let pace = c.pace();
+    let (label, mut sampler) = (c.label.clone(), c.sampler);
+    let samples = a.samples.max(1);
+    // Escape codes only for a terminal: a file or a pipe gets plain successive reports.
+    let clear = a.watch && std::io::stdout().is_terminal();
+    let mut code = 0;
+    crate::live::session::run(&mut sampler, &mut metrics, pace, &AtomicBool::new(false), None, |r| {
+        if let (Some(e), false) = (r.failed, a.watch) {
+            eprintln!("error: cannot reach the cluster at {label}: {e}");
+            code = 2;
+            return false;
         }
-        taken += 1;
-        if taken < a.samples.max(1) {
-            std::thread::sleep(spacing);
-            continue;
+        if r.number + 1 < samples {
+            return true;
         }
-        let view = metrics.view(c.sampler.now_s());
-        let rows = crate::lag_report::select(&view, a.group.as_deref(), a.topic.as_deref());
-        if a.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&crate::lag_report::json(&view, &rows)).unwrap_or_default()
-            );
+        let rows = filters.select(r.view);
+        let out = if a.json {
+            let mut s =
+                serde_json::to_string_pretty(&crate::lag_report::json(r.view, &rows, &filters)).unwrap_or_default();
+            s.push('\n');
+            s
         } else {
-            if a.watch {
-                print!("\x1b[2J\x1b[H");
+            let mut s = String::new();
+            if clear {
+                s.push_str("\x1b[2J\x1b[H");
             }
-            print!("{}", crate::lag_report::text(&view, &rows));
+            s.push_str(&crate::lag_report::text(r.view, &rows, &filters));
+            s
+        };
+        let mut stdout = std::io::stdout().lock();
+        if stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+            // A closed pipe (`| head`) ends quietly.
+            return false;
         }
-        let _ = std::io::stdout().flush();
         if !a.watch {
-            let tripped = a.fail_on.is_some_and(|f| rows.iter().any(|g| f.tripped_by(g)));
-            // The process exits next: closing every client handle (and the demo's)
-            // one by one would add seconds for nothing.
-            std::mem::forget(c);
-            return i32::from(tripped);
+            code = crate::lag_report::gate(a.fail_on, &rows, &filters);
         }
-        std::thread::sleep(c.interval);
-    }
+        a.watch
+    });
+    // The process exits next: closing the client handle (and the demo's) would add
+    // time for nothing.
+    std::mem::forget(sampler);
+    std::mem::forget(c.demo);
+    code
 }
 
 /// Load a registry that must be free of errors, then run `f` on it.

@@ -5,9 +5,23 @@ use crate::cli::ConnArgs;
 use crate::kafka::config::Properties;
 use crate::kafka::demo::{Demo, Scenario};
 use crate::kafka::sampler::{Sampler, Watched};
-use crate::kafka::watched_groups;
-use crate::registry::Registry;
+use crate::live::session::Pace;
+use crate::registry::{Registry, Status};
 use std::time::Duration;
+
+/// The consumer groups the registry declares (explicit ids, else the convention) on
+/// topics that can exist: what the sampler watches. The registry and Kafka meet here.
+pub fn watched_groups(reg: &Registry) -> Vec<Watched> {
+    reg.declared_groups()
+        .into_iter()
+        .filter(|(_, _, t)| reg.topics[*t].status != Status::Proposed)
+        .map(|(group, service, t)| Watched {
+            group,
+            topic: reg.topics[t].name.clone(),
+            service: Some(reg.services[service].key.clone()),
+        })
+        .collect()
+}
 
 /// A cluster to sample, and the demo that must stay alive while it is used.
 pub struct Connection {
@@ -16,6 +30,16 @@ pub struct Connection {
     pub label: String,
     pub interval: Duration,
     pub demo: Option<Demo>,
+}
+
+impl Connection {
+    /// The sampling pace: the first three rounds quick, so rates and statuses show soon.
+    pub fn pace(&self) -> Pace {
+        Pace {
+            interval: self.interval,
+            quick_rounds: 3,
+        }
+    }
 }
 
 pub fn properties(conn: &ConnArgs) -> Result<Properties, String> {
@@ -52,9 +76,7 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, St
     if !(interval.is_finite() && interval >= 0.1) {
         return Err(format!("--interval must be at least 0.1 seconds, got {interval}"));
     }
-    let mut sampler = Sampler::new(props, watched)?;
-    // The mock cluster has no ListGroups: it would drop the connection on every try.
-    sampler.discover = demo.is_none();
+    let sampler = Sampler::new(props, watched)?;
     Ok(Some(Connection {
         sampler,
         label,

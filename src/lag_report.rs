@@ -2,6 +2,7 @@
 //! for every watched group) or JSON, with filters and a failure threshold for scripts.
 
 use crate::live::view::{GroupTopicLag, Health, LiveView};
+use crate::registry::pattern::Pattern;
 use serde_json::json;
 use std::fmt::Write;
 
@@ -33,40 +34,139 @@ impl FailOn {
     }
 }
 
-/// Groups matching the filters (a glob: `*` wildcard), worst first.
-pub fn select<'a>(view: &'a LiveView, group: Option<&str>, topic: Option<&str>) -> Vec<&'a GroupTopicLag> {
-    let glob = |p: Option<&str>, v: &str| {
-        p.is_none_or(|p| {
-            crate::registry::pattern::Pattern::parse(p)
-                .map(|re| re.matches(v))
-                .unwrap_or(false)
+/// `--group` / `--topic`: globs (`*`, `?`) or `re:REGEX`, checked before anything runs.
+pub struct Filters {
+    group: Option<(String, Pattern)>,
+    topic: Option<(String, Pattern)>,
+}
+
+impl Filters {
+    pub fn new(group: Option<&str>, topic: Option<&str>) -> Result<Filters, String> {
+        let parse = |flag: &str, p: Option<&str>| -> Result<Option<(String, Pattern)>, String> {
+            p.map(|p| {
+                Pattern::parse(p).map(|re| (p.to_string(), re)).map_err(|e| {
+                    format!("{flag} `{p}` is not a valid pattern: {e} (use a glob such as `billing_*`, or re:REGEX)")
+                })
+            })
+            .transpose()
+        };
+        Ok(Filters {
+            group: parse("--group", group)?,
+            topic: parse("--topic", topic)?,
         })
-    };
-    let mut rows: Vec<_> = view
-        .groups
-        .iter()
-        .filter(|g| glob(group, &g.group) && glob(topic, &g.topic))
-        .collect();
-    rows.sort_by(|a, b| {
-        b.status
-            .cmp(&a.status)
-            .then(b.total_lag.cmp(&a.total_lag))
-            .then(a.group.cmp(&b.group))
-            .then(a.topic.cmp(&b.topic))
-    });
-    rows
+    }
+
+    pub fn any(&self) -> bool {
+        self.group.is_some() || self.topic.is_some()
+    }
+
+    /// What the filters are, for "nothing matches" messages.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some((g, _)) = &self.group {
+            parts.push(format!("--group {g}"));
+        }
+        if let Some((t, _)) = &self.topic {
+            parts.push(format!("--topic {t}"));
+        }
+        parts.join(" ")
+    }
+
+    /// Rows matching the filters, worst first.
+    pub fn select<'a>(&self, view: &'a LiveView) -> Vec<&'a GroupTopicLag> {
+        let ok = |f: &Option<(String, Pattern)>, v: &str| f.as_ref().is_none_or(|(_, p)| p.matches(v));
+        let mut rows: Vec<_> = view
+            .groups
+            .iter()
+            .filter(|g| ok(&self.group, &g.group) && ok(&self.topic, &g.topic))
+            .collect();
+        rows.sort_by(|a, b| {
+            b.status
+                .cmp(&a.status)
+                .then(b.error.is_some().cmp(&a.error.is_some()))
+                .then(b.total_lag.cmp(&a.total_lag))
+                .then(a.group.cmp(&b.group))
+                .then(a.topic.cmp(&b.topic))
+        });
+        rows
+    }
+}
+
+/// Exit status for `--fail-on`: 1 when a row trips it, when a group could not be read
+/// (unknown is not healthy), or when the filters match nothing (a gate must not pass by
+/// accident); the reason goes to stderr.
+pub fn gate(fail_on: Option<FailOn>, rows: &[&GroupTopicLag], filters: &Filters) -> i32 {
+    let Some(f) = fail_on else { return 0 };
+    if rows.is_empty() {
+        let what = if filters.any() {
+            format!(" matching {}", filters.describe())
+        } else {
+            String::new()
+        };
+        eprintln!("--fail-on: no consumer group{what}: nothing was checked");
+        return 1;
+    }
+    let unread: Vec<_> = rows.iter().filter(|g| g.error.is_some()).collect();
+    for g in &unread {
+        eprintln!(
+            "--fail-on: group {} could not be read: {}",
+            g.group,
+            g.error.as_deref().unwrap_or("")
+        );
+    }
+    i32::from(!unread.is_empty() || rows.iter().any(|g| f.tripped_by(g)))
 }
 
 fn dash<T: ToString>(v: Option<T>) -> String {
     v.map_or("-".into(), |x| x.to_string())
 }
 
-pub fn text(view: &LiveView, rows: &[&GroupTopicLag]) -> String {
+/// The notes after a group's TOTAL line: what is unusual about it.
+fn flags(g: &GroupTopicLag) -> String {
+    let mut f = Vec::new();
+    if !g.declared {
+        f.push("undeclared".to_string());
+    }
+    if g.topic_absent {
+        f.push("topic absent from the cluster".to_string());
+    }
+    if g.unassigned {
+        f.push("members but none assigned this topic".to_string());
+    }
+    if g.partial {
+        f.push("partial: some partitions have no log end".to_string());
+    }
+    if let Some(l) = g.lost {
+        f.push(format!("{l} messages deleted by retention before being read"));
+    }
+    if let Some(e) = &g.error {
+        f.push(format!("error: {e}"));
+    }
+    if f.is_empty() {
+        String::new()
+    } else {
+        format!("  ({})", f.join("; "))
+    }
+}
+
+pub fn text(view: &LiveView, rows: &[&GroupTopicLag], filters: &Filters) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{:<48} {:<28} {:>9} {:>14} {:>14} {:>8} {:>9} {:>8} STATUS",
-        "GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "TIME-LAG", "RATE"
+        "{:<44} {:<28} {:>9} {:>14} {:>14} {:>8} {:<24} {:<16} {:<20} {:>9} {:>8} {:>8} {:>8} STATUS",
+        "GROUP",
+        "TOPIC",
+        "PARTITION",
+        "CURRENT-OFFSET",
+        "LOG-END-OFFSET",
+        "LAG",
+        "CONSUMER-ID",
+        "HOST",
+        "CLIENT-ID",
+        "TIME-LAG",
+        "RATE",
+        "DRAIN",
+        "RETAINED"
     );
     for g in rows {
         for p in &g.partitions {
@@ -74,15 +174,21 @@ pub fn text(view: &LiveView, rows: &[&GroupTopicLag]) -> String {
                 (Some(l), true) => format!("{l}!"),
                 (l, _) => dash(l),
             };
+            let m = p.owner.and_then(|i| g.member_list.get(i));
             let _ = writeln!(
                 o,
-                "{:<48} {:<28} {:>9} {:>14} {:>14} {:>8} {:>9} {:>8} {}",
+                "{:<44} {:<28} {:>9} {:>14} {:>14} {:>8} {:<24} {:<16} {:<20} {:>9} {:>8} {:>8} {:>8} {}",
                 g.group,
                 g.topic,
                 p.partition,
                 dash(p.committed),
                 dash(p.log_end),
                 lag,
+                m.map_or("-", |m| m.consumer_id.as_str()),
+                m.map_or("-", |m| m.host.as_str()),
+                m.map_or("-", |m| m.client_id.as_str()),
+                "",
+                "",
                 "",
                 "",
                 p.status.map_or("-", Health::word)
@@ -92,24 +198,38 @@ pub fn text(view: &LiveView, rows: &[&GroupTopicLag]) -> String {
             .time_lag_s
             .map(|t| format!("{}{t:.1}s", if g.time_lag_approx { "~" } else { "" }))
             .unwrap_or("-".into());
+        let members = g.members.map_or("-".to_string(), |n| format!("{n} members"));
         let _ = writeln!(
             o,
-            "{:<48} {:<28} {:>9} {:>14} {:>14} {:>8} {:>9} {:>8} {}{}",
+            "{:<44} {:<28} {:>9} {:>14} {:>14} {:>8} {:<24} {:<16} {:<20} {:>9} {:>8} {:>8} {:>8} {}{}",
             g.group,
             g.topic,
             "TOTAL",
             "",
             "",
             dash(g.total_lag),
+            members,
+            g.state.as_deref().unwrap_or("-"),
+            g.kind.as_deref().unwrap_or("-"),
             time,
             g.consume_rate.map_or("-".into(), |r| format!("{r:.1}/s")),
+            g.drain.map_or("-".into(), |d| d.label()),
+            g.retained_share.map_or("-".into(), |s| format!("{:.0}%", s * 100.0)),
             g.status.word(),
-            if g.declared { "" } else { " (undeclared)" }
+            flags(g)
         );
+    }
+    if rows.is_empty() {
+        let what = if filters.any() {
+            format!(" matches {}", filters.describe())
+        } else {
+            " is watched".into()
+        };
+        let _ = writeln!(o, "no consumer group{what}");
     }
     let _ = writeln!(
         o,
-        "\n{} · {} group × topic rows · sample {} ms{}",
+        "\n{} · {} group × topic rows · sample {} ms{}{}",
         view.source,
         rows.len(),
         dash(view.sample_ms),
@@ -117,20 +237,28 @@ pub fn text(view: &LiveView, rows: &[&GroupTopicLag]) -> String {
             String::new()
         } else {
             format!(" · errors: {}", view.errors.join("; "))
+        },
+        if view.limits.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", view.limits.join("; "))
         }
     );
     o
 }
 
-pub fn json(view: &LiveView, rows: &[&GroupTopicLag]) -> serde_json::Value {
+pub fn json(view: &LiveView, rows: &[&GroupTopicLag], filters: &Filters) -> serde_json::Value {
     let partitions: Vec<_> = rows
         .iter()
         .flat_map(|g| {
             g.partitions.iter().map(move |p| {
+                let m = p.owner.and_then(|i| g.member_list.get(i));
                 json!({
                     "group": g.group, "topic": g.topic, "partition": p.partition,
-                    "committed": p.committed, "log_end": p.log_end, "lag": p.lag,
-                    "clamped": p.clamped, "status": p.status,
+                    "committed": p.committed, "log_end": p.log_end, "log_start": p.log_start,
+                    "lag": p.lag, "clamped": p.clamped, "lost": p.lost, "status": p.status,
+                    "consumer_id": m.map(|m| &m.consumer_id), "host": m.map(|m| &m.host),
+                    "client_id": m.map(|m| &m.client_id),
                 })
             })
         })
@@ -139,8 +267,11 @@ pub fn json(view: &LiveView, rows: &[&GroupTopicLag]) -> serde_json::Value {
         .iter()
         .map(|g| {
             json!({
-                "group": g.group, "topic": g.topic, "declared": g.declared, "state": g.state,
-                "members": g.members, "total_lag": g.total_lag, "max_lag": g.max_lag,
+                "group": g.group, "topic": g.topic, "service": g.service, "declared": g.declared,
+                "state": g.state, "kind": g.kind, "members": g.members, "member_list": g.member_list,
+                "unassigned": g.unassigned, "topic_absent": g.topic_absent, "error": g.error,
+                "partial": g.partial, "total_lag": g.total_lag, "max_lag": g.max_lag, "lost": g.lost,
+                "retained_share": g.retained_share, "drain": g.drain,
                 "time_lag_s": g.time_lag_s, "time_lag_approximate": g.time_lag_approx,
                 "consume_rate": g.consume_rate, "status": g.status,
                 "partitions": g.partitions.len(),
@@ -151,6 +282,9 @@ pub fn json(view: &LiveView, rows: &[&GroupTopicLag]) -> serde_json::Value {
         "source": view.source,
         "sample_ms": view.sample_ms,
         "errors": view.errors,
+        "limits": view.limits,
+        "filters": filters.describe(),
+        "matched": rows.len(),
         "groups": groups,
         "partitions": partitions,
     })

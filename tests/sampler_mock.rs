@@ -61,21 +61,20 @@ fn sampler(bootstrap: &str) -> Sampler {
         Watched {
             group: "billing_orders_consumer".into(),
             topic: "orders".into(),
-            service: Some(0),
+            service: Some("billing".into()),
         },
         Watched {
             group: "audit_orders_consumer".into(),
             topic: "orders".into(),
-            service: Some(1),
+            service: Some("audit".into()),
         },
         Watched {
             group: "billing_payments_consumer".into(),
             topic: "payments".into(),
-            service: Some(0),
+            service: Some("billing".into()),
         },
     ];
     let mut s = Sampler::new(props, watched).unwrap();
-    s.discover = false;
     s.timeout = Duration::from_secs(3);
     s
 }
@@ -157,7 +156,8 @@ fn rates_over_successive_samples() {
     let mut s = sampler(&bootstrap);
     let mut m = Metrics::new("mock", 1.0);
     let first = s.sample().unwrap();
-    let t0 = first.time_s;
+    let (t0, c0) = (first.time_s, first.offsets_at_s);
+    assert!(c0 <= t0, "committed offsets are read before log ends");
     m.absorb(first);
     assert_eq!(
         m.view(t0).topics["orders"].produce_rate,
@@ -175,12 +175,14 @@ fn rates_over_successive_samples() {
     std::thread::sleep(Duration::from_millis(300));
     let second = s.sample().unwrap();
     let dt = second.time_s - t0;
+    // The consume rate is timed by when committed offsets were read.
+    let dc = second.offsets_at_s - c0;
     m.absorb(second);
     let v = m.view(t0 + dt);
     let produced = v.topics["orders"].produce_rate.unwrap();
     assert!((produced - 42.0 / dt).abs() < 1e-9, "{produced} vs {}", 42.0 / dt);
     let g = row(&v.groups, "billing_orders_consumer");
-    assert!((g.consume_rate.unwrap() - 28.0 / dt).abs() < 1e-9);
+    assert!((g.consume_rate.unwrap() - 28.0 / dc).abs() < 1e-9);
     assert_eq!(g.total_lag, Some(14));
     // Sparkline series start at the first sample that has a rate.
     assert_eq!(v.topics["orders"].rate_history, [(42.0 / dt).round() as u64]);
@@ -276,7 +278,8 @@ fn broker_down_then_up_gives_stale_then_recovered() {
     s.timeout = Duration::from_millis(800);
     let mut m = Metrics::new("mock", 0.2);
     let first = s.sample().unwrap();
-    let t0 = first.time_s;
+    let (t0, c0) = (first.time_s, first.offsets_at_s);
+    assert!(c0 <= t0, "committed offsets are read before log ends");
     m.absorb(first);
     assert!(m.view(t0).errors.is_empty());
 

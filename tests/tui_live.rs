@@ -9,7 +9,13 @@ use ktopo::tui::data::Data;
 use ktopo::tui::theme::Theme;
 
 fn group(app: &App, group: &str, topic: &str, status: Health, lags: &[Option<i64>]) -> GroupTopicLag {
-    let service = app.data.reg.services.iter().position(|s| group.starts_with(&s.key));
+    let service = app
+        .data
+        .reg
+        .services
+        .iter()
+        .find(|s| group.starts_with(&s.key))
+        .map(|s| s.key.clone());
     let partitions: Vec<PartitionLag> = lags
         .iter()
         .enumerate()
@@ -20,14 +26,15 @@ fn group(app: &App, group: &str, topic: &str, status: Health, lags: &[Option<i64
             lag: *l,
             clamped: false,
             status: l.map(|_| status),
+            ..PartitionLag::default()
         })
         .collect();
     let known: Vec<i64> = lags.iter().flatten().copied().collect();
     GroupTopicLag {
         group: group.into(),
         topic: topic.into(),
-        service,
         declared: service.is_some(),
+        service,
         state: None,
         members: None,
         total_lag: (!known.is_empty()).then(|| known.iter().sum()),
@@ -37,6 +44,7 @@ fn group(app: &App, group: &str, topic: &str, status: Health, lags: &[Option<i64
         consume_rate: Some(3.5),
         status,
         partitions,
+        ..GroupTopicLag::default()
     }
 }
 
@@ -61,6 +69,7 @@ fn live_app(w: u16, h: u16, stale: bool) -> App {
         rate_history: vec![1, 3, 5, 8, 6, 9, 12, 10],
         lag_history: vec![0, 2, 4, 8, 16, 32],
         on_cluster: true,
+        ..TopicLive::default()
     };
     v.topics.insert("config_events".into(), topic(12.5, 160, Health::Warn));
     v.topics.insert("voice_events".into(), topic(4.0, 350, Health::Stall));

@@ -8,11 +8,12 @@
 //! a deprecated topic still receiving residual traffic from a producer that has not
 //! migrated. The mock cluster is not `Send`, so it lives on the demo thread.
 
+use super::admin::{Admin, GroupCommit};
 use super::sampler::Watched;
 use crate::registry::{Registry, Status};
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::consumer::BaseConsumer;
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
-use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use rdkafka::ClientConfig;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -182,7 +183,6 @@ impl Demo {
 
 struct SimConsumer {
     group: SimGroup,
-    handle: BaseConsumer,
     partitions: i32,
     /// What this consumer has "processed" per partition.
     position: Vec<i64>,
@@ -213,27 +213,27 @@ fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender
         }
     }
     let bootstrap = mock.bootstrap_servers();
+    // One handle commits for every simulated group (AlterConsumerGroupOffsets, the
+    // standalone commit of the Admin API), however many groups the registry declares.
+    let committer: BaseConsumer = match ClientConfig::new()
+        .set("bootstrap.servers", &bootstrap)
+        .set("client.id", "ktopo-demo-consumers")
+        .create()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = ready.send(Err(format!("cannot create the demo consumers' client: {e}")));
+            return;
+        }
+    };
+    let committer = Admin::new(committer);
     let mut consumers: Vec<SimConsumer> = Vec::new();
     for g in &scenario.groups {
         let Some(t) = scenario.topics.iter().find(|t| t.name == g.topic) else {
             continue;
         };
-        let handle: BaseConsumer = match ClientConfig::new()
-            .set("bootstrap.servers", &bootstrap)
-            .set("group.id", &g.group)
-            .set("enable.auto.commit", "false")
-            .set("client.id", "ktopo-demo-consumer")
-            .create()
-        {
-            Ok(c) => c,
-            Err(e) => {
-                let _ = ready.send(Err(format!("cannot create demo consumer {}: {e}", g.group)));
-                return;
-            }
-        };
         consumers.push(SimConsumer {
             group: g.clone(),
-            handle,
             partitions: t.partitions,
             position: vec![0; t.partitions as usize],
             started: false,
@@ -274,6 +274,7 @@ fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender
         if ticks.is_multiple_of(4) {
             let _ = producer.flush(Duration::from_millis(500));
             let elapsed = start.elapsed().as_secs_f64();
+            let mut commits: Vec<GroupCommit> = Vec::new();
             for c in &mut consumers {
                 let heads = &produced[&c.group.topic];
                 let mut commit = true;
@@ -294,16 +295,15 @@ fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender
                     };
                 }
                 if commit {
-                    let mut tpl = TopicPartitionList::new();
-                    for p in 0..c.partitions {
-                        let _ = tpl.add_partition_offset(&c.group.topic, p, Offset::Offset(c.position[p as usize]));
-                    }
-                    // A standalone commit: the demo consumer never joins its group.
-                    let _ = c.handle.commit(&tpl, CommitMode::Async);
+                    let offsets = (0..c.partitions)
+                        .map(|p| (c.group.topic.as_str(), p, c.position[p as usize]))
+                        .collect();
+                    commits.push((c.group.group.clone(), offsets));
                     c.started = true;
                 }
-                c.handle.poll(Duration::ZERO);
             }
+            // Standalone commits: the simulated consumers never join their groups.
+            let _ = committer.alter_group_offsets(&commits, Duration::from_secs(2));
         }
         ticks += 1;
         if let Some(rest) = tick.checked_sub(began.elapsed()) {

@@ -1,42 +1,49 @@
-//! One sampling round against a cluster, strictly read-only: Metadata, ListOffsets
-//! (one request per leader broker), FindCoordinator + OffsetFetch per watched group, and
-//! ListGroups/DescribeGroups where the broker supports them. The group handles never
-//! subscribe, assign or commit, so they never join the groups they watch.
+//! One sampling round against a cluster, strictly read-only, on ONE client handle
+//! whatever the number of groups (see `admin.rs`):
+//! 1. Metadata: topics, partitions, leaders, replication;
+//! 2. ListConsumerGroups (where the broker serves it; retried next round after a
+//!    transient failure, switched off only when the broker says it is unsupported);
+//! 3. DescribeConsumerGroups, 100 groups per request: state, members, assignments;
+//! 4. ListConsumerGroupOffsets, one request per group, all in flight at once;
+//! 5. ListOffsets LATEST and EARLIEST, one request per leader broker each.
+//!
+//! Committed offsets are read before log ends, and each phase is stamped when it is
+//! read, so a healthy consumer never appears ahead of a log end read earlier.
 
+use super::admin::{Admin, CommittedRow, GroupDescription, Member, OffsetsRequest, Spec};
 use super::config::{scrub, Properties};
 use crate::live::metrics::{RawGroup, RawPartition, RawSample, RawTopic};
-use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::{Offset, TopicPartitionList};
-use std::collections::{BTreeMap, HashMap};
+use rdkafka::consumer::BaseConsumer;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
-/// A consumer group ktopo expects, from the registry.
+/// A consumer group ktopo expects on a topic (the caller composes these from the
+/// registry: this module knows nothing of it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Watched {
     pub group: String,
     pub topic: String,
-    pub service: Option<usize>,
+    /// Key of the service that owns the group.
+    pub service: Option<String>,
 }
 
-/// How high watermarks are read: batched (one ListOffsets per leader) or one call per
-/// partition (only for the benchmark that shows why batching matters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Watermarks {
-    Batched,
-    PerPartition,
+/// Whether the cluster serves ListGroups/DescribeGroups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Discovery {
+    /// Try every round (the default).
+    On,
+    /// The broker does not serve them (librdkafka's mock cluster): declared groups only.
+    Unsupported(String),
 }
 
 pub struct Sampler {
     props: Properties,
-    meta: BaseConsumer,
-    handles: HashMap<String, BaseConsumer>,
+    admin: Admin,
     watched: Vec<Watched>,
-    /// Ask the broker for its groups (ListGroups); switched off when unsupported.
-    pub discover: bool,
+    pub discovery: Discovery,
     pub timeout: Duration,
-    pub watermarks: Watermarks,
-    /// Worker threads for committed-offset requests.
-    pub workers: usize,
+    /// Groups per DescribeConsumerGroups request.
+    pub describe_chunk: usize,
     start: Instant,
 }
 
@@ -52,21 +59,26 @@ fn base(props: &Properties) -> Properties {
     p
 }
 
+/// A broker answering "unsupported" (as opposed to a transient failure).
+fn unsupported(e: &str) -> bool {
+    let l = e.to_ascii_lowercase();
+    l.contains("unsupported") || l.contains("not supported")
+}
+
 impl Sampler {
     pub fn new(props: Properties, watched: Vec<Watched>) -> Result<Self, String> {
-        let meta: BaseConsumer = base(&props)
+        // No group.id: this handle belongs to no group, so it can never join or commit.
+        let client: BaseConsumer = base(&props)
             .to_client_config()
             .create()
             .map_err(|e| scrub(&format!("cannot create a Kafka client: {e}"), &props))?;
         Ok(Sampler {
             props,
-            meta,
-            handles: HashMap::new(),
+            admin: Admin::new(client),
             watched,
-            discover: true,
+            discovery: Discovery::On,
             timeout: Duration::from_secs(5),
-            watermarks: Watermarks::Batched,
-            workers: 8,
+            describe_chunk: 100,
             start: Instant::now(),
         })
     }
@@ -81,26 +93,92 @@ impl Sampler {
         self.start.elapsed().as_secs_f64()
     }
 
-    fn handle(&mut self, group: &str) -> Result<(), String> {
-        if self.handles.contains_key(group) {
-            return Ok(());
-        }
-        let mut p = base(&self.props);
-        p.set("group.id", group);
-        let c: BaseConsumer = p
-            .to_client_config()
-            .create()
-            .map_err(|e| scrub(&format!("cannot create a client for group {group}: {e}"), &self.props))?;
-        self.handles.insert(group.to_string(), c);
-        Ok(())
-    }
-
     /// One round. Err when nothing could be read (the cluster is unreachable).
     pub fn sample(&mut self) -> Result<RawSample, String> {
         let began = Instant::now();
         let mut errors = Vec::new();
+        let mut topics = self.metadata()?;
+
+        let listed = self.list_groups(&mut errors);
+        // Declared groups, then every group the broker lists.
+        let mut declared: BTreeMap<&str, Vec<&Watched>> = BTreeMap::new();
+        for w in &self.watched {
+            declared.entry(&w.group).or_default().push(w);
+        }
+        let mut names: Vec<String> = declared.keys().map(|g| g.to_string()).collect();
+        if let Some(l) = &listed {
+            names.extend(
+                l.keys()
+                    .filter(|g| !declared.contains_key(g.as_str()) && !g.is_empty())
+                    .cloned(),
+            );
+        }
+
+        let descriptions: Vec<Option<Result<GroupDescription, String>>> = if listed.is_some() {
+            self.admin
+                .describe_groups(&names, self.describe_chunk, self.timeout)
+                .into_iter()
+                .map(Some)
+                .collect()
+        } else {
+            vec![None; names.len()]
+        };
+
+        let parts: HashMap<String, Vec<i32>> = topics
+            .iter()
+            .map(|t| (t.name.clone(), t.partitions.iter().map(|p| p.id).collect()))
+            .collect();
+        // Where the broker lists groups it also answers "every committed partition"
+        // (a null partition list), which shows commits on undeclared topics too; the
+        // mock cluster answers that with nothing, so there we ask for what is declared.
+        let requests: Vec<OffsetsRequest> = names
+            .iter()
+            .map(|g| {
+                let wanted = listed.as_ref().is_none().then(|| {
+                    declared
+                        .get(g.as_str())
+                        .into_iter()
+                        .flatten()
+                        .flat_map(|w| {
+                            let ps = parts.get(w.topic.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                            ps.iter().map(move |&p| (w.topic.as_str(), p))
+                        })
+                        .collect()
+                });
+                (g.clone(), wanted)
+            })
+            .collect();
+        let committed = self.admin.group_offsets(&requests, self.timeout);
+        let offsets_at_s = self.now_s();
+
+        self.read_log_offsets(&mut topics, &mut errors);
+        let time_s = self.now_s();
+
+        let mut groups = Vec::new();
+        for ((name, desc), offsets) in names.iter().zip(descriptions).zip(committed) {
+            let decl = declared.get(name.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            let listing = listed.as_ref().and_then(|l| l.get(name));
+            groups.extend(group_rows(name, decl, listing, desc, offsets, &parts));
+        }
+        Ok(RawSample {
+            time_s,
+            offsets_at_s,
+            duration_ms: began.elapsed().as_millis() as u64,
+            topics,
+            groups,
+            errors: errors.into_iter().map(|e| scrub(&e, &self.props)).collect(),
+            limits: match &self.discovery {
+                Discovery::On => Vec::new(),
+                Discovery::Unsupported(why) => vec![why.clone()],
+            },
+        })
+    }
+
+    fn metadata(&self) -> Result<Vec<RawTopic>, String> {
+        use rdkafka::consumer::Consumer;
         let md = self
-            .meta
+            .admin
+            .client()
             .fetch_metadata(None, self.timeout)
             .map_err(|e| scrub(&format!("metadata: {e}"), &self.props))?;
         let mut topics: Vec<RawTopic> = md
@@ -109,192 +187,202 @@ impl Sampler {
             .filter(|t| !t.name().starts_with("__") && t.error().is_none())
             .map(|t| RawTopic {
                 name: t.name().to_string(),
+                replication: t.partitions().first().map(|p| p.replicas().len()),
                 partitions: t
                     .partitions()
                     .iter()
                     .map(|p| RawPartition {
                         id: p.id(),
                         leader: p.leader(),
-                        log_end: None,
+                        ..RawPartition::default()
                     })
                     .collect(),
             })
             .collect();
         topics.sort_by(|a, b| a.name.cmp(&b.name));
-        self.read_watermarks(&mut topics, &mut errors);
+        Ok(topics)
+    }
 
-        // Groups: the declared ones, plus what the broker lists where it can.
-        let mut listed: BTreeMap<String, (Option<String>, Option<usize>)> = BTreeMap::new();
-        if self.discover {
-            match self
-                .meta
-                .fetch_group_list(None, self.timeout.min(Duration::from_secs(2)))
+    /// ListGroups, or None when the broker cannot list them (declared groups only).
+    fn list_groups(&mut self, errors: &mut Vec<String>) -> Option<BTreeMap<String, (String, String)>> {
+        if self.discovery != Discovery::On {
+            return None;
+        }
+        match self.admin.list_groups(self.timeout) {
+            // Every broker saying "unsupported" (the mock cluster) is not a transient error.
+            Ok((groups, partial))
+                if groups.is_empty() && !partial.is_empty() && partial.iter().all(|e| unsupported(e)) =>
             {
-                Ok(list) => {
-                    for g in list.groups() {
-                        listed.insert(
-                            g.name().to_string(),
-                            (Some(g.state().to_string()), Some(g.members().len())),
-                        );
-                    }
-                }
+                self.discovery = Discovery::Unsupported(format!(
+                    "this cluster does not list or describe groups ({}): only declared groups are watched, without members",
+                    partial[0]
+                ));
+                None
+            }
+            Ok((groups, partial)) => {
+                errors.extend(partial.into_iter().map(|e| format!("listing groups: {e}")));
+                Some(groups.into_iter().map(|g| (g.group, (g.state, g.kind))).collect())
+            }
+            Err(e) if unsupported(&e) => {
+                self.discovery = Discovery::Unsupported(format!(
+                    "this cluster does not list or describe groups ({e}): only declared groups are watched, without members"
+                ));
+                None
+            }
+            Err(e) => {
+                errors.push(format!("listing groups failed, retrying next round: {e}"));
+                None
+            }
+        }
+    }
+
+    /// Every partition's log end and log start, in one batched round.
+    fn read_log_offsets(&self, topics: &mut [RawTopic], errors: &mut Vec<String>) {
+        let all: Vec<(&str, i32)> = topics
+            .iter()
+            .flat_map(|t| t.partitions.iter().map(move |p| (t.name.as_str(), p.id)))
+            .collect();
+        let res = self
+            .admin
+            .list_offsets(&all, &[Spec::Latest, Spec::Earliest], self.timeout);
+        let mut found: HashMap<(String, i32), (Option<i64>, Option<i64>)> = HashMap::new();
+        let mut failed: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, r) in res.into_iter().enumerate() {
+            match r {
                 Err(e) => {
-                    self.discover = false;
-                    errors.push(format!(
-                        "group discovery unavailable ({e}); watching declared groups only"
-                    ));
+                    errors.push(format!("{} offsets: {e}", if i == 0 { "log end" } else { "log start" }));
+                }
+                Ok(listed) => {
+                    for l in listed {
+                        let slot = found.entry((l.topic, l.partition)).or_default();
+                        match l.result {
+                            Ok((o, _)) if i == 0 => slot.0 = Some(o),
+                            Ok((o, _)) => slot.1 = Some(o),
+                            Err(e) => *failed.entry(e).or_default() += 1,
+                        }
+                    }
                 }
             }
         }
-        let mut wanted: Vec<(String, Vec<String>, Option<usize>, bool)> = Vec::new();
-        let mut by_group: BTreeMap<&str, Vec<&Watched>> = BTreeMap::new();
-        for w in &self.watched {
-            by_group.entry(&w.group).or_default().push(w);
+        let mut missing = 0;
+        for t in topics.iter_mut() {
+            for p in &mut t.partitions {
+                let (end, start) = found.remove(&(t.name.clone(), p.id)).unwrap_or_default();
+                p.log_end = end;
+                p.log_start = start;
+                missing += usize::from(end.is_none());
+            }
         }
-        for (g, ws) in &by_group {
-            wanted.push((
-                g.to_string(),
-                ws.iter().map(|w| w.topic.clone()).collect(),
-                ws[0].service,
-                true,
+        for (e, n) in failed {
+            errors.push(format!("{n} partition offsets unreadable ({e})"));
+        }
+        if missing > 0 {
+            errors.push(format!(
+                "{missing} partitions without a log end: their groups' totals are partial"
             ));
         }
-        for g in listed.keys() {
-            if !by_group.contains_key(g.as_str()) && !g.is_empty() {
-                // Undeclared: ask about every topic and keep those it has commits on.
-                wanted.push((g.clone(), topics.iter().map(|t| t.name.clone()).collect(), None, false));
-            }
-        }
-        for (g, ..) in &wanted {
-            self.handle(g)?;
-        }
-        let parts: HashMap<&str, Vec<i32>> = topics
-            .iter()
-            .map(|t| (t.name.as_str(), t.partitions.iter().map(|p| p.id).collect()))
-            .collect();
-        let results = self.committed(&wanted, &parts);
-        let mut groups = Vec::new();
-        for ((g, ts, service, declared), res) in wanted.iter().zip(results) {
-            let (state, members) = listed.get(g).cloned().unwrap_or((None, None));
-            match res {
-                Err(e) => errors.push(format!("group {g}: {e}")),
-                Ok(offsets) => {
-                    for t in ts {
-                        let Some(ps) = parts.get(t.as_str()) else { continue };
-                        let committed: Vec<(i32, Option<i64>)> =
-                            ps.iter().map(|&p| (p, offsets.get(&(t.clone(), p)).copied())).collect();
-                        if !declared && committed.iter().all(|c| c.1.is_none()) {
-                            continue;
-                        }
-                        groups.push(RawGroup {
-                            group: g.clone(),
-                            topic: t.clone(),
-                            service: *service,
-                            declared: *declared,
-                            state: state.clone(),
-                            members,
-                            committed,
-                        });
-                    }
-                }
-            }
-        }
-        Ok(RawSample {
-            time_s: self.now_s(),
-            duration_ms: began.elapsed().as_millis() as u64,
-            topics,
-            groups,
-            errors: errors.into_iter().map(|e| scrub(&e, &self.props)).collect(),
-        })
     }
+}
 
-    fn read_watermarks(&self, topics: &mut [RawTopic], errors: &mut Vec<String>) {
-        match self.watermarks {
-            Watermarks::Batched => {
-                let mut tpl = TopicPartitionList::new();
-                for t in topics.iter() {
-                    for p in &t.partitions {
-                        let _ = tpl.add_partition_offset(&t.name, p.id, Offset::End);
-                    }
+type Offsets = Result<Vec<CommittedRow>, String>;
+
+/// The rows of one group: one per topic it is declared for, has commits on, or has
+/// members assigned to. Nothing is dropped: a failed read becomes a row with its error.
+fn group_rows(
+    name: &str,
+    declared: &[&Watched],
+    listing: Option<&(String, String)>,
+    desc: Option<Result<GroupDescription, String>>,
+    offsets: Offsets,
+    parts: &HashMap<String, Vec<i32>>,
+) -> Vec<RawGroup> {
+    let service = declared.first().and_then(|w| w.service.clone());
+    let (desc, desc_err) = match desc {
+        Some(Ok(d)) => (Some(d), None),
+        Some(Err(e)) => (None, Some(format!("describe: {e}"))),
+        None => (None, None),
+    };
+    let (state, kind) = match (&desc, listing) {
+        (Some(d), _) => (Some(d.state.clone()), Some(d.kind.clone())),
+        (None, Some((s, k))) => (Some(s.clone()), Some(k.clone())),
+        _ => (None, None),
+    };
+    let mut topics: BTreeSet<&str> = declared.iter().map(|w| w.topic.as_str()).collect();
+    let mut by_tp: HashMap<(&str, i32), i64> = HashMap::new();
+    let mut errors: Vec<String> = desc_err.into_iter().collect();
+    let mut bad_parts = 0usize;
+    let mut bad_err = String::new();
+    match &offsets {
+        Ok(list) => {
+            for (t, p, o, e) in list {
+                if let Some(e) = e {
+                    bad_parts += 1;
+                    bad_err.clone_from(e);
+                    continue;
                 }
-                if tpl.count() == 0 {
-                    return;
-                }
-                // Offset::End per partition makes librdkafka send one ListOffsets per leader.
-                match self.meta.offsets_for_times(tpl, self.timeout) {
-                    Err(e) => errors.push(format!("log end offsets: {e}")),
-                    Ok(res) => {
-                        let mut failed: BTreeMap<String, usize> = BTreeMap::new();
-                        for el in res.elements() {
-                            let Some(t) = topics.iter_mut().find(|t| t.name == el.topic()) else {
-                                continue;
-                            };
-                            let Some(p) = t.partitions.iter_mut().find(|p| p.id == el.partition()) else {
-                                continue;
-                            };
-                            match (el.error(), el.offset()) {
-                                (Ok(()), Offset::Offset(o)) => p.log_end = Some(o),
-                                (Err(e), _) => *failed.entry(format!("leader {}: {e}", p.leader)).or_default() += 1,
-                                _ => *failed.entry(format!("leader {}: no offset", p.leader)).or_default() += 1,
-                            }
-                        }
-                        for (e, n) in failed {
-                            errors.push(format!("{n} partitions without log end ({e})"));
-                        }
-                    }
-                }
-            }
-            Watermarks::PerPartition => {
-                for t in topics.iter_mut() {
-                    for p in &mut t.partitions {
-                        match self.meta.fetch_watermarks(&t.name, p.id, self.timeout) {
-                            Ok((_, high)) => p.log_end = Some(high),
-                            Err(e) => errors.push(format!("{}[{}]: {e}", t.name, p.id)),
-                        }
-                    }
+                if let Some(o) = o {
+                    by_tp.insert((t.as_str(), *p), *o);
+                    topics.insert(t.as_str());
                 }
             }
         }
+        Err(e) => errors.push(format!("committed offsets: {e}")),
     }
-
-    /// Committed offsets of each group, groups spread over worker threads.
-    #[allow(clippy::type_complexity)]
-    fn committed(
-        &self,
-        wanted: &[(String, Vec<String>, Option<usize>, bool)],
-        parts: &HashMap<&str, Vec<i32>>,
-    ) -> Vec<Result<HashMap<(String, i32), i64>, String>> {
-        let fetch = |g: &str, ts: &[String]| -> Result<HashMap<(String, i32), i64>, String> {
-            let mut tpl = TopicPartitionList::new();
-            for t in ts {
-                for &p in parts.get(t.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
-                    tpl.add_partition(t, p);
-                }
-            }
-            if tpl.count() == 0 {
-                return Ok(HashMap::new());
-            }
-            let c = &self.handles[g];
-            let res = c.committed_offsets(tpl, self.timeout).map_err(|e| e.to_string())?;
-            Ok(res
-                .elements()
+    if bad_parts > 0 {
+        errors.push(format!(
+            "{bad_parts} partitions' committed offsets unreadable ({bad_err})"
+        ));
+    }
+    if let Some(d) = &desc {
+        topics.extend(
+            d.members
                 .iter()
-                .filter_map(|el| match el.offset() {
-                    Offset::Offset(o) => Some(((el.topic().to_string(), el.partition()), o)),
-                    _ => None,
-                })
-                .collect())
-        };
-        let workers = self.workers.clamp(1, wanted.len().max(1));
-        let chunk = wanted.len().div_ceil(workers).max(1);
-        std::thread::scope(|s| {
-            let jobs: Vec<_> = wanted
-                .chunks(chunk)
-                .map(|c| s.spawn(move || c.iter().map(|(g, ts, ..)| fetch(g, ts)).collect::<Vec<_>>()))
-                .collect();
-            jobs.into_iter()
-                .flat_map(|j| j.join().unwrap_or_else(|_| vec![Err("worker panicked".into())]))
-                .collect()
-        })
+                .flat_map(|m| m.assignment.iter().map(|(t, _)| t.as_str())),
+        );
     }
+    let error = (!errors.is_empty()).then(|| errors.join("; "));
+    if topics.is_empty() {
+        // An undeclared group with nothing readable still shows, with its error.
+        return match &error {
+            Some(_) => vec![RawGroup {
+                group: name.to_string(),
+                topic: String::new(),
+                service,
+                state,
+                kind,
+                error,
+                ..RawGroup::default()
+            }],
+            None => Vec::new(),
+        };
+    }
+    topics
+        .into_iter()
+        .map(|t| {
+            let members = desc.as_ref().map(|d| {
+                d.members
+                    .iter()
+                    .map(|m| Member {
+                        assignment: m.assignment.iter().filter(|(mt, _)| mt == t).cloned().collect(),
+                        ..m.clone()
+                    })
+                    .collect()
+            });
+            RawGroup {
+                group: name.to_string(),
+                topic: t.to_string(),
+                service: service.clone(),
+                declared: declared.iter().any(|w| w.topic == t),
+                state: state.clone(),
+                kind: kind.clone(),
+                members,
+                topic_on_cluster: parts.contains_key(t),
+                committed: parts
+                    .get(t)
+                    .map(|ps| ps.iter().map(|&p| (p, by_tp.get(&(t, p)).copied())).collect())
+                    .unwrap_or_default(),
+                error: error.clone(),
+            }
+        })
+        .collect()
 }

@@ -6,8 +6,8 @@
 
 use super::status::{self, Rules, Sample};
 use super::timelag::Table;
-use super::view::{GroupTopicLag, Health, LiveView, PartitionLag, TopicLive};
-use std::collections::{HashMap, VecDeque};
+use super::view::{Drain, GroupTopicLag, Health, LiveView, PartitionLag, TopicLive};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 pub const WINDOW: usize = 10;
 pub const TABLE_POINTS: usize = 64;
@@ -15,42 +15,71 @@ pub const HISTORY: usize = 120;
 pub const DOWNSAMPLE: usize = 10;
 
 /// One partition as the sampler saw it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RawPartition {
     pub id: i32,
     pub leader: i32,
     /// None when its leader did not answer.
     pub log_end: Option<i64>,
+    /// The earliest offset still retained; None when unknown.
+    pub log_start: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RawTopic {
     pub name: String,
     pub partitions: Vec<RawPartition>,
+    /// Replicas of its first partition, from Metadata.
+    pub replication: Option<usize>,
 }
 
-/// A group's committed offsets on one topic.
-#[derive(Debug, Clone, PartialEq)]
+/// One member of a group, as kafka-consumer-groups.sh --describe --members shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Member {
+    pub consumer_id: String,
+    pub client_id: String,
+    pub host: String,
+    pub instance_id: Option<String>,
+    /// (topic, partition) this member owns.
+    pub assignment: Vec<(String, i32)>,
+}
+
+/// A group's committed offsets (and members) on one topic.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RawGroup {
     pub group: String,
+    /// Empty for a group that could not be read at all and declares no topic.
     pub topic: String,
-    pub service: Option<usize>,
+    /// Key of the service that owns the group, when the registry declares it.
+    pub service: Option<String>,
+    /// The registry declares this group on this topic.
     pub declared: bool,
     pub state: Option<String>,
-    pub members: Option<usize>,
+    /// "Classic" or "Consumer" (KIP-848) where the broker describes groups.
+    pub kind: Option<String>,
+    /// Members with their assignment on this topic; None where groups are not described.
+    pub members: Option<Vec<Member>>,
+    /// The topic exists on the cluster (a declared group on a deleted topic: "absent").
+    pub topic_on_cluster: bool,
     /// (partition, committed offset or None for no commit)
     pub committed: Vec<(i32, Option<i64>)>,
+    /// Why this group's offsets (or description) could not be read this round.
+    pub error: Option<String>,
 }
 
 /// Everything one sampling round read from the cluster.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RawSample {
-    /// Seconds on the sampler's monotonic clock.
+    /// Seconds on the sampler's monotonic clock when the log offsets were read.
     pub time_s: f64,
+    /// ... and when the committed offsets were read (before the log offsets).
+    pub offsets_at_s: f64,
     pub duration_ms: u64,
     pub topics: Vec<RawTopic>,
     pub groups: Vec<RawGroup>,
     pub errors: Vec<String>,
+    /// What this cluster cannot tell (e.g. the mock cluster has no ListGroups).
+    pub limits: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -124,6 +153,20 @@ impl Metrics {
         self.errors = vec![error];
     }
 
+    /// The last good sample, if any.
+    pub fn last(&self) -> Option<&RawSample> {
+        self.last.as_ref()
+    }
+
+    /// How many per-partition and per-topic histories are kept (for memory tests).
+    pub fn retained(&self) -> (usize, usize, usize) {
+        (
+            self.tables.len(),
+            self.windows.len(),
+            self.rates.len() + self.lags.len(),
+        )
+    }
+
     pub fn absorb(&mut self, s: RawSample) {
         let t = s.time_s;
         self.errors = s.errors.clone();
@@ -137,23 +180,23 @@ impl Metrics {
         }
         for g in &s.groups {
             for &(p, committed) in &g.committed {
-                let key = (g.group.clone(), g.topic.clone(), p);
                 let (Some(c), Some(&end)) = (committed, ends.get(&(g.topic.as_str(), p))) else {
                     continue;
                 };
+                let key = (g.group.clone(), g.topic.clone(), p);
                 let moved = prev_ends.get(&(g.topic.as_str(), p)).is_some_and(|&e| e != end);
                 let w = self.windows.entry(key).or_insert(Window {
                     samples: VecDeque::new(),
-                    last_move_s: t,
+                    last_move_s: s.offsets_at_s,
                 });
                 if w.samples.back().is_some_and(|b| b.committed != c) {
-                    w.last_move_s = t;
+                    w.last_move_s = s.offsets_at_s;
                 }
                 if w.samples.len() == WINDOW {
                     w.samples.pop_front();
                 }
                 w.samples.push_back(Sample {
-                    time_s: t,
+                    time_s: s.offsets_at_s,
                     committed: c,
                     lag: (end - c).max(0),
                     log_moved: moved,
@@ -180,9 +223,27 @@ impl Metrics {
             let l = lag.get(name).copied().unwrap_or(0);
             self.lags.entry(name.to_string()).or_default().push(l as u64);
         }
+        self.evict(&s);
         self.prev = self.last.take();
         self.last = Some(s);
         self.last_ok_s = Some(t);
+    }
+
+    /// Forget groups, partitions and topics the cluster no longer has, so memory
+    /// follows what exists now rather than everything ever seen.
+    fn evict(&mut self, s: &RawSample) {
+        let parts: HashSet<(&str, i32)> = s
+            .topics
+            .iter()
+            .flat_map(|t| t.partitions.iter().map(move |p| (t.name.as_str(), p.id)))
+            .collect();
+        let rows: HashSet<(&str, &str)> = s.groups.iter().map(|g| (g.group.as_str(), g.topic.as_str())).collect();
+        self.tables.retain(|(t, p), _| parts.contains(&(t.as_str(), *p)));
+        self.windows
+            .retain(|(g, t, p), _| rows.contains(&(g.as_str(), t.as_str())) && parts.contains(&(t.as_str(), *p)));
+        let topics: HashSet<&str> = s.topics.iter().map(|t| t.name.as_str()).collect();
+        self.rates.retain(|t, _| topics.contains(t.as_str()));
+        self.lags.retain(|t, _| topics.contains(t.as_str()));
     }
 
     /// The live picture as of `now_s` (same clock as the samples).
@@ -195,18 +256,27 @@ impl Metrics {
         let Some(last) = &self.last else {
             return v;
         };
+        v.limits.clone_from(&last.limits);
         v.sample_ms = Some(last.duration_ms);
         v.age_s = self.last_ok_s.map(|t| (now_s - t).max(0.0));
         v.stale = v.age_s.is_some_and(|a| a > 3.0 * self.interval_s);
-        let dt = self.prev.as_ref().map(|p| last.time_s - p.time_s).filter(|d| *d > 0.0);
         let rates = produce_rates(self.prev.as_ref(), last);
         let ends = log_ends(last);
+        let starts: HashMap<(&str, i32), i64> = last
+            .topics
+            .iter()
+            .flat_map(|tp| {
+                tp.partitions
+                    .iter()
+                    .filter_map(move |p| p.log_start.map(|e| ((tp.name.as_str(), p.id), e)))
+            })
+            .collect();
         // Looked up once per group rather than searched for.
-        let prev_groups: HashMap<(&str, &str), &RawGroup> = self
+        let prev_groups: HashMap<(&str, &str), (&RawGroup, f64)> = self
             .prev
             .iter()
-            .flat_map(|p| p.groups.iter())
-            .map(|g| ((g.group.as_str(), g.topic.as_str()), g))
+            .flat_map(|p| p.groups.iter().map(move |g| (g, p.offsets_at_s)))
+            .map(|(g, t)| ((g.group.as_str(), g.topic.as_str()), (g, t)))
             .collect();
         for tp in &last.topics {
             v.topics.insert(
@@ -214,6 +284,7 @@ impl Metrics {
                 TopicLive {
                     produce_rate: rates.get(tp.name.as_str()).copied().flatten(),
                     partitions: tp.partitions.len(),
+                    replication: tp.replication,
                     on_cluster: true,
                     rate_history: self
                         .rates
@@ -231,7 +302,13 @@ impl Metrics {
         }
         for g in &last.groups {
             let prev = prev_groups.get(&(g.group.as_str(), g.topic.as_str())).copied();
-            let row = self.group_row(g, prev, &ends, dt, now_s);
+            let ctx = RowContext {
+                ends: &ends,
+                starts: &starts,
+                now_s,
+                offsets_at_s: last.offsets_at_s,
+            };
+            let row = self.group_row(g, prev, &ctx);
             if let Some(t) = v.topics.get_mut(&g.topic) {
                 if let Some(l) = row.total_lag {
                     t.total_lag = Some(t.total_lag.unwrap_or(0) + l);
@@ -243,34 +320,49 @@ impl Metrics {
         v
     }
 
-    fn group_row(
-        &self,
-        g: &RawGroup,
-        prev: Option<&RawGroup>,
-        ends: &HashMap<(&str, i32), i64>,
-        dt: Option<f64>,
-        now_s: f64,
-    ) -> GroupTopicLag {
-        let prev_committed: HashMap<i32, Option<i64>> =
-            prev.map(|x| x.committed.iter().copied().collect()).unwrap_or_default();
+    fn group_row(&self, g: &RawGroup, prev: Option<(&RawGroup, f64)>, cx: &RowContext) -> GroupTopicLag {
+        let prev_committed: HashMap<i32, Option<i64>> = prev
+            .map(|(x, _)| x.committed.iter().copied().collect())
+            .unwrap_or_default();
+        let dt = prev.map(|(_, t)| cx.offsets_at_s - t).filter(|d| *d > 0.0);
+        let members: Vec<Member> = g.members.clone().unwrap_or_default();
+        let owner: HashMap<i32, usize> = members
+            .iter()
+            .enumerate()
+            .flat_map(|(i, m)| m.assignment.iter().map(move |(_, p)| (*p, i)))
+            .collect();
         let mut parts = Vec::new();
         let mut consumed = 0i64;
         let mut rate_known = dt.is_some();
         let mut time_lag: Option<(f64, bool)> = None;
         let mut time_unknown = false;
+        let (mut lost, mut retained, mut partial) = (0i64, 0i64, false);
         for &(p, committed) in &g.committed {
-            let end = ends.get(&(g.topic.as_str(), p)).copied();
+            let end = cx.ends.get(&(g.topic.as_str(), p)).copied();
+            let start = cx.starts.get(&(g.topic.as_str(), p)).copied();
+            partial |= end.is_none();
             let (lag, clamped) = match (committed, end) {
                 (Some(c), Some(e)) => ((e - c).max(0).into(), c > e),
                 _ => (None, false),
             };
+            let gone = match (committed, start) {
+                (Some(c), Some(s)) if c < s => Some(s - c),
+                _ => None,
+            };
+            lost += gone.unwrap_or(0);
+            if let (Some(e), Some(s)) = (end, start) {
+                retained += (e - s).max(0);
+            }
             let key = (g.group.clone(), g.topic.clone(), p);
             let status = match (committed, self.windows.get(&key)) {
                 (None, _) => None,
+                // Messages the group has not read were deleted by retention: the worst.
+                (Some(_), _) if gone.is_some() => Some(Health::Lost),
                 (Some(_), None) => Some(Health::Unknown),
                 (Some(_), Some(w)) => {
                     let win: Vec<Sample> = w.samples.iter().copied().collect();
-                    Some(status::evaluate(&win, now_s - w.last_move_s, g.members, &self.rules))
+                    let n = g.members.as_ref().map(Vec::len);
+                    Some(status::evaluate(&win, cx.now_s - w.last_move_s, n, &self.rules))
                 }
             };
             match (committed, prev_committed.get(&p).copied().flatten()) {
@@ -278,7 +370,11 @@ impl Metrics {
                 _ => rate_known = false,
             }
             if let Some(c) = committed {
-                match self.tables.get(&(g.topic.clone(), p)).and_then(|t| t.lag_at(c, now_s)) {
+                match self
+                    .tables
+                    .get(&(g.topic.clone(), p))
+                    .and_then(|t| t.lag_at(c, cx.now_s))
+                {
                     Some(tl) => {
                         let cur = time_lag.unwrap_or((0.0, false));
                         time_lag = Some((cur.0.max(tl.seconds), cur.1 || tl.approximate));
@@ -291,29 +387,67 @@ impl Metrics {
                 partition: p,
                 committed,
                 log_end: end,
+                log_start: start,
                 lag,
                 clamped,
+                lost: gone,
+                owner: owner.get(&p).copied(),
                 status,
             });
         }
         let lags: Vec<i64> = parts.iter().filter_map(|p| p.lag).collect();
+        let total_lag = (!lags.is_empty()).then(|| lags.iter().sum::<i64>());
         let status = parts.iter().filter_map(|p| p.status).max().unwrap_or(Health::Unknown);
+        let consume_rate = dt.filter(|_| rate_known).map(|d| consumed as f64 / d);
         GroupTopicLag {
             group: g.group.clone(),
             topic: g.topic.clone(),
-            service: g.service,
+            service: g.service.clone(),
             declared: g.declared,
             state: g.state.clone(),
-            members: g.members,
-            total_lag: (!lags.is_empty()).then(|| lags.iter().sum()),
+            kind: g.kind.clone(),
+            members: g.members.as_ref().map(Vec::len),
+            unassigned: g.declared && !members.is_empty() && members.iter().all(|m| m.assignment.is_empty()),
+            member_list: members,
+            topic_absent: !g.topic.is_empty() && !g.topic_on_cluster,
+            error: g.error.clone(),
+            partial,
+            total_lag,
             max_lag: lags.iter().copied().max(),
+            lost: (lost > 0).then_some(lost),
+            retained_share: total_lag.filter(|_| retained > 0).map(|l| l as f64 / retained as f64),
+            drain: drain(total_lag, consume_rate, status),
             time_lag_s: time_lag.filter(|_| !time_unknown).map(|t| t.0),
             time_lag_approx: time_lag.is_some_and(|t| t.1),
-            consume_rate: dt.filter(|_| rate_known).map(|d| consumed as f64 / d),
+            consume_rate,
             status,
             partitions: parts,
         }
     }
+}
+
+/// What every row of one view is computed against.
+struct RowContext<'a> {
+    ends: &'a HashMap<(&'a str, i32), i64>,
+    starts: &'a HashMap<(&'a str, i32), i64>,
+    now_s: f64,
+    offsets_at_s: f64,
+}
+
+/// Time to consume the lag at the current consume rate (the time to reach today's
+/// head). Not draining: nothing consumed while behind, or lag growing at every sample
+/// (WARN), where an estimate from one interval's jitter would mislead.
+pub fn drain(lag: Option<i64>, consume: Option<f64>, status: Health) -> Option<Drain> {
+    let lag = lag?;
+    if lag == 0 {
+        return Some(Drain::Done);
+    }
+    let rate = consume?;
+    Some(if rate > 0.0 && status != Health::Warn {
+        Drain::Eta(lag as f64 / rate)
+    } else {
+        Drain::Never
+    })
 }
 
 /// Every partition's log end in a sample, by (topic, partition).

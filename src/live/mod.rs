@@ -2,6 +2,7 @@
 //! network and no clock here; the Kafka client lives in `crate::kafka`.
 
 pub mod metrics;
+pub mod session;
 pub mod status;
 pub mod timelag;
 pub mod view;

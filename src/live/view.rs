@@ -1,17 +1,19 @@
 //! What the UI and `ktopo lag` show of the cluster: plain data computed from samples.
 //! No clocks and no network here, so views are tested with scripted values.
 
+pub use super::metrics::Member;
 use serde::Serialize;
 use std::collections::HashMap;
 
 /// Consumer health, Burrow's rules plus IDLE. Ordered from best to worst.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Health {
     /// No traffic and no lag: healthy, not stopped.
     Idle,
     Ok,
     /// Not evaluated yet (too few samples) or no commit.
+    #[default]
     Unknown,
     /// Lag grows at every sample: falling behind.
     Warn,
@@ -21,6 +23,9 @@ pub enum Health {
     Rewind,
     /// No commit for longer than the window spans.
     Stop,
+    /// The committed offset is below the earliest retained one: messages were deleted
+    /// before the group read them.
+    Lost,
 }
 
 impl Health {
@@ -34,6 +39,7 @@ impl Health {
             Health::Stall => "■ STALL",
             Health::Rewind => "↺ REWIND",
             Health::Stop => "✗ STOP",
+            Health::Lost => "⊘ LOST",
         }
     }
     pub fn word(self) -> &'static str {
@@ -45,6 +51,7 @@ impl Health {
             Health::Stall => "STALL",
             Health::Rewind => "REWIND",
             Health::Stop => "STOP",
+            Health::Lost => "LOST",
         }
     }
     pub fn parse(s: &str) -> Option<Health> {
@@ -56,6 +63,7 @@ impl Health {
             Health::Stall,
             Health::Rewind,
             Health::Stop,
+            Health::Lost,
         ]
         .into_iter()
         .find(|h| h.word().eq_ignore_ascii_case(s))
@@ -73,26 +81,82 @@ pub struct PartitionLag {
     pub committed: Option<i64>,
     /// None: the partition's leader did not answer.
     pub log_end: Option<i64>,
+    /// The earliest retained offset, when known.
+    pub log_start: Option<i64>,
     /// None when there is no commit (not 0).
     pub lag: Option<i64>,
     /// The committed offset was above the log end and was clamped.
     pub clamped: bool,
+    /// Messages deleted by retention before the group read them.
+    pub lost: Option<i64>,
+    /// Index into the row's `member_list` of the member that owns this partition.
+    pub owner: Option<usize>,
     pub status: Option<Health>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// How long the lag takes to drain at the current consume and produce rates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Drain {
+    /// No lag.
+    Done,
+    /// Seconds to drain.
+    Eta(f64),
+    /// Consuming no faster than producing: the lag will not go down.
+    Never,
+}
+
+impl Drain {
+    pub fn label(self) -> String {
+        match self {
+            Drain::Done => "-".into(),
+            Drain::Eta(s) => crate::live::view::short_duration(s),
+            Drain::Never => "never".into(),
+        }
+    }
+}
+
+/// 42s, 3m05s, 2h10m, 3d4h: a duration short enough for a table cell.
+pub fn short_duration(s: f64) -> String {
+    let s = s.max(0.0).round() as u64;
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m{:02}s", s / 60, s % 60),
+        3600..=86_399 => format!("{}h{:02}m", s / 3600, s % 3600 / 60),
+        _ => format!("{}d{}h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct GroupTopicLag {
     pub group: String,
     pub topic: String,
-    /// Registry service index, when the group is declared.
-    #[serde(skip)]
-    pub service: Option<usize>,
+    /// Key of the registry service that owns the group, when declared.
+    pub service: Option<String>,
+    /// The registry declares this group on this topic.
     pub declared: bool,
     pub state: Option<String>,
+    /// "Classic" or "Consumer" (KIP-848), where the broker describes groups.
+    pub kind: Option<String>,
     pub members: Option<usize>,
+    /// Members and what each owns on this topic.
+    pub member_list: Vec<Member>,
+    /// Declared here, has members, but none is assigned a partition of this topic.
+    pub unassigned: bool,
+    /// Declared on a topic the cluster no longer has (a finished migration).
+    pub topic_absent: bool,
+    /// Why this group could not be read this round (its values are then missing).
+    pub error: Option<String>,
+    /// Some partition had no log end: totals cover the others only.
+    pub partial: bool,
     pub partitions: Vec<PartitionLag>,
     pub total_lag: Option<i64>,
     pub max_lag: Option<i64>,
+    /// Messages deleted by retention before this group read them.
+    pub lost: Option<i64>,
+    /// Share of the retained log the lag covers (1.0: the group is a whole log behind).
+    pub retained_share: Option<f64>,
+    pub drain: Option<Drain>,
     /// Seconds behind the head, from the watermark history.
     pub time_lag_s: Option<f64>,
     /// The time lag was extrapolated beyond the history.
@@ -109,6 +173,7 @@ pub struct TopicLive {
     pub total_lag: Option<i64>,
     pub worst: Option<Health>,
     pub partitions: usize,
+    pub replication: Option<usize>,
     /// Recent produce rates and total lags, oldest first, for sparklines.
     pub rate_history: Vec<u64>,
     pub lag_history: Vec<u64>,
@@ -127,23 +192,25 @@ pub struct LiveView {
     /// Values are older than three intervals.
     pub stale: bool,
     pub errors: Vec<String>,
+    /// What this cluster cannot tell (shown, so nothing is missing silently).
+    pub limits: Vec<String>,
     pub topics: HashMap<String, TopicLive>,
     pub groups: Vec<GroupTopicLag>,
 }
 
 impl LiveView {
     /// Worst status over a service's consumer groups.
-    pub fn service_worst(&self, service: usize) -> Option<Health> {
+    pub fn service_worst(&self, service: &str) -> Option<Health> {
         self.groups
             .iter()
-            .filter(|g| g.service == Some(service))
+            .filter(|g| g.service.as_deref() == Some(service))
             .map(|g| g.status)
             .max()
     }
     /// Group row for a service consuming a topic.
-    pub fn group_for(&self, service: usize, topic: &str) -> Option<&GroupTopicLag> {
+    pub fn group_for(&self, service: &str, topic: &str) -> Option<&GroupTopicLag> {
         self.groups
             .iter()
-            .find(|g| g.service == Some(service) && g.topic == topic)
+            .find(|g| g.service.as_deref() == Some(service) && g.topic == topic)
     }
 }

@@ -149,7 +149,10 @@ impl App {
             Route::Lag => {
                 let rows = self.lag_rows();
                 let g = s.items.get(s.selected).and_then(|&i| rows.get(i))?;
+                let reg = &self.data.reg;
                 g.service
+                    .as_deref()
+                    .and_then(|k| reg.services.iter().position(|s| s.key == k))
                     .map(Node::Service)
                     .or_else(|| self.data.reg.topic_index(&g.topic).map(Node::Topic))
             }

@@ -80,7 +80,7 @@ fn panes(app: &App, f: &mut Frame, area: Rect, topic_ctx: Option<usize>, service
                     let h = topic_ctx.and_then(|t| {
                         app.live
                             .as_ref()
-                            .and_then(|l| l.group_for(si, &reg.topics[t].name))
+                            .and_then(|l| l.group_for(&reg.services[si].key, &reg.topics[t].name))
                             .map(|g| g.status)
                     });
                     let note = topic_ctx
@@ -105,7 +105,7 @@ fn panes(app: &App, f: &mut Frame, area: Rect, topic_ctx: Option<usize>, service
                         Some(si) => app
                             .live
                             .as_ref()
-                            .and_then(|l| l.group_for(si, &t.name))
+                            .and_then(|l| l.group_for(&reg.services[si].key, &t.name))
                             .map(|g| g.status),
                         None => app
                             .live
@@ -152,7 +152,7 @@ pub fn service(app: &App, f: &mut Frame, area: Rect, si: usize) {
         field(app, "downstream", format!("{ds} services, {dt} topics")),
         field(app, "upstream", format!("{us} services, {ut} topics")),
     ];
-    if let Some(h) = app.live.as_ref().and_then(|l| l.service_worst(si)) {
+    if let Some(h) = app.live.as_ref().and_then(|l| l.service_worst(&reg.services[si].key)) {
         lines.push(field(app, "health", h.label()));
     }
     for (k, v) in [
@@ -173,7 +173,10 @@ pub fn service(app: &App, f: &mut Frame, area: Rect, si: usize) {
         let t = &reg.topics[ti];
         if let Some(c) = t.consumers.iter().find(|c| c.service == si) {
             let group = c.group.clone().unwrap_or("—".into());
-            let live = app.live.as_ref().and_then(|l| l.group_for(si, &t.name));
+            let live = app
+                .live
+                .as_ref()
+                .and_then(|l| l.group_for(&reg.services[si].key, &t.name));
             let lag = live.map(|g| format!("  lag {}", opt(g.total_lag))).unwrap_or_default();
             lines.push(Line::from(format!("  {group}{lag}")));
         }

@@ -102,7 +102,10 @@ fn node_box(app: &App, f: &mut Frame, r: Rect, n: Node, center: Node, selected: 
         Node::Service(si) => {
             let svc = &reg.services[si];
             let live = match center {
-                Node::Topic(ti) => app.live.as_ref().and_then(|l| l.group_for(si, &reg.topics[ti].name)),
+                Node::Topic(ti) => app
+                    .live
+                    .as_ref()
+                    .and_then(|l| l.group_for(&reg.services[si].key, &reg.topics[ti].name)),
                 Node::Service(_) => None,
             };
             let edge = live
@@ -111,7 +114,7 @@ fn node_box(app: &App, f: &mut Frame, r: Rect, n: Node, center: Node, selected: 
             // Beside a topic, a service's health is its group's on that topic.
             let h = match center {
                 Node::Topic(_) => live.map(|g| g.status),
-                Node::Service(_) => app.live.as_ref().and_then(|l| l.service_worst(si)),
+                Node::Service(_) => app.live.as_ref().and_then(|l| l.service_worst(&reg.services[si].key)),
             };
             ("service".into(), svc.label(), edge, h)
         }

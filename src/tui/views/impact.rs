@@ -46,7 +46,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             String::new()
         };
         let (kind, health) = match a.node {
-            Node::Service(si) => ("svc", app.live.as_ref().and_then(|l| l.service_worst(si))),
+            Node::Service(si) => (
+                "svc",
+                app.live.as_ref().and_then(|l| l.service_worst(&reg.services[si].key)),
+            ),
             Node::Topic(ti) => (
                 "top",
                 app.live

@@ -38,7 +38,10 @@ pub fn services(app: &App, f: &mut Frame, area: Rect) {
             Cell::from(format!("{:?}", svc.kind).to_lowercase()),
             Cell::from(topo.outputs(si).len().to_string()),
             Cell::from(topo.inputs(si).len().to_string()),
-            health_cell(app, app.live.as_ref().and_then(|l| l.service_worst(si))),
+            health_cell(
+                app,
+                app.live.as_ref().and_then(|l| l.service_worst(&reg.services[si].key)),
+            ),
         ]
     });
 }
