@@ -355,3 +355,115 @@ fn injected_errors_and_round_trip_time_do_not_break_sampling() {
     drop(mock);
     drop(p);
 }
+
+#[test]
+fn a_coordinator_that_does_not_answer_fails_only_its_group() {
+    use rdkafka::mocking::MockCoordinator;
+    let (p, bootstrap) = cluster();
+    {
+        let m = p.client().mock_cluster().unwrap();
+        // Every partition led by brokers 1 and 2; broker 3 only coordinates one group.
+        for (t, n) in [("orders", 3), ("payments", 2)] {
+            for part in 0..n {
+                m.partition_leader(t, part, Some(1 + part % 2)).unwrap();
+            }
+        }
+        for g in ["billing_orders_consumer", "billing_payments_consumer"] {
+            m.coordinator(MockCoordinator::Group(g.into()), 1).unwrap();
+        }
+        m.coordinator(MockCoordinator::Group("audit_orders_consumer".into()), 3)
+            .unwrap();
+    }
+    produce(&p, "orders", 0, 10);
+    commit(&bootstrap, "billing_orders_consumer", &[("orders", 0, 4)]);
+    commit(&bootstrap, "billing_payments_consumer", &[("payments", 0, 0)]);
+    p.client().mock_cluster().unwrap().broker_down(3).unwrap();
+
+    let mut s = sampler(&bootstrap);
+    s.timeout = Duration::from_secs(2);
+    let raw = s.sample().unwrap();
+    let mut m = Metrics::new("mock", 1.0);
+    let now = raw.time_s;
+    m.absorb(raw);
+    let v = m.view(now);
+    let stuck = row(&v.groups, "audit_orders_consumer");
+    assert!(
+        stuck.error.is_some(),
+        "the unreachable coordinator's group carries an error"
+    );
+    assert_eq!(stuck.total_lag, None);
+    let ok = row(&v.groups, "billing_orders_consumer");
+    assert_eq!(ok.error, None);
+    assert_eq!(ok.partitions[0].lag, Some(6), "the other groups stay exact");
+    assert_eq!(row(&v.groups, "billing_payments_consumer").error, None);
+    drop(p);
+}
+
+#[test]
+fn a_silent_leader_fails_only_its_partitions() {
+    let (p, bootstrap) = cluster();
+    {
+        let m = p.client().mock_cluster().unwrap();
+        for part in 0..3 {
+            m.partition_leader("orders", part, Some(if part == 2 { 3 } else { 1 }))
+                .unwrap();
+        }
+        for part in 0..2 {
+            m.partition_leader("payments", part, Some(2)).unwrap();
+        }
+        m.coordinator(
+            rdkafka::mocking::MockCoordinator::Group("billing_orders_consumer".into()),
+            1,
+        )
+        .unwrap();
+    }
+    produce(&p, "orders", 0, 10);
+    commit(
+        &bootstrap,
+        "billing_orders_consumer",
+        &[("orders", 0, 4), ("orders", 2, 0)],
+    );
+    p.client().mock_cluster().unwrap().broker_down(3).unwrap();
+    let mut s = sampler(&bootstrap);
+    s.timeout = Duration::from_secs(2);
+    let raw = s.sample().unwrap();
+    let orders = raw.topics.iter().find(|t| t.name == "orders").unwrap();
+    let ends: Vec<_> = orders.partitions.iter().map(|p| p.log_end).collect();
+    assert_eq!(ends, [Some(10), Some(0), None], "only broker 3's partition is missing");
+    assert!(
+        raw.errors.iter().any(|e| e.contains("without a log end")),
+        "{:?}",
+        raw.errors
+    );
+    let mut m = Metrics::new("mock", 1.0);
+    let now = raw.time_s;
+    m.absorb(raw);
+    let v = m.view(now);
+    let g = row(&v.groups, "billing_orders_consumer");
+    assert!(g.partial, "a partition without a log end makes the totals partial");
+    assert_eq!(g.partitions[0].lag, Some(6));
+    drop(p);
+}
+
+#[test]
+fn a_declared_group_on_a_deleted_topic_is_absent_not_gone() {
+    let (p, bootstrap) = cluster();
+    let mut props = Properties::default();
+    props.set("bootstrap.servers", &bootstrap);
+    let watched = vec![Watched {
+        group: "billing_legacy_consumer".into(),
+        topic: "legacy_events".into(),
+        service: Some("billing".into()),
+    }];
+    let mut s = Sampler::new(props, watched).unwrap();
+    s.timeout = Duration::from_secs(3);
+    let raw = s.sample().unwrap();
+    let mut m = Metrics::new("mock", 1.0);
+    let now = raw.time_s;
+    m.absorb(raw);
+    let v = m.view(now);
+    let g = row(&v.groups, "billing_legacy_consumer");
+    assert!(g.topic_absent);
+    assert!(g.partitions.is_empty());
+    drop(p);
+}

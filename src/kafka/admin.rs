@@ -75,6 +75,9 @@ pub struct Listed {
     pub result: Result<(i64, i64), String>,
 }
 
+/// Partitions per ListOffsets call.
+const LIST_CHUNK: usize = 200;
+
 /// A client handle used for admin requests (and metadata, through `client()`).
 pub struct Admin {
     client: BaseConsumer,
@@ -410,24 +413,28 @@ impl Admin {
             .collect()
     }
 
-    /// ListOffsets for every partition under each spec: one admin call per spec, all in
-    /// flight at once (librdkafka sends one request per leader broker). A partition whose
-    /// leader fails carries its own error; the others are exact.
+    /// ListOffsets for every partition under each spec, all requests in flight at once
+    /// (librdkafka sends one request per leader broker for each). Large lists go in
+    /// chunks of `LIST_CHUNK` partitions: librdkafka's per-call bookkeeping grows faster
+    /// than linearly with the list. A partition whose leader fails carries its own
+    /// error; the others are exact. One result per spec.
     pub fn list_offsets(
         &self,
         partitions: &[(&str, i32)],
         specs: &[Spec],
         timeout: Duration,
     ) -> Vec<Result<Vec<Listed>, String>> {
-        if partitions.is_empty() {
-            return specs.iter().map(|_| Ok(Vec::new())).collect();
-        }
+        let chunks: Vec<&[(&str, i32)]> = partitions.chunks(LIST_CHUNK).collect();
+        let jobs: Vec<(usize, &[(&str, i32)])> = (0..specs.len())
+            .flat_map(|s| chunks.iter().map(move |c| (s, *c)))
+            .collect();
         let answers = self.batch(
             rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_LISTOFFSETS,
-            specs.len(),
+            jobs.len(),
             timeout,
             |i, opts, q| {
-                let list = Partitions::new(partitions.iter().map(|&(t, p)| (t, p, specs[i].code())));
+                let (spec, chunk) = jobs[i];
+                let list = Partitions::new(chunk.iter().map(|&(t, p)| (t, p, specs[spec].code())));
                 // SAFETY: the call copies the list, which we free on drop after it.
                 unsafe { rd::rd_kafka_ListOffsets(self.rk(), list.0, opts, q) }
             },
@@ -456,13 +463,24 @@ impl Admin {
                             result,
                         }
                     })
-                    .collect())
+                    .collect::<Vec<_>>())
             },
         );
-        answers
-            .into_iter()
-            .map(|a| a.unwrap_or_else(|| Err(format!("ListOffsets: no answer within {timeout:?}"))))
-            .collect()
+        let mut out: Vec<Result<Vec<Listed>, String>> = specs.iter().map(|_| Ok(Vec::new())).collect();
+        for ((spec, chunk), a) in jobs.iter().zip(answers) {
+            let a = a.unwrap_or_else(|| Err(format!("no answer within {timeout:?}")));
+            match (&mut out[*spec], a) {
+                (Ok(all), Ok(mut got)) => all.append(&mut got),
+                // A chunk that failed as a whole: its partitions carry the error.
+                (Ok(all), Err(e)) => all.extend(chunk.iter().map(|&(t, p)| Listed {
+                    topic: t.to_string(),
+                    partition: p,
+                    result: Err(e.clone()),
+                })),
+                (Err(_), _) => {}
+            }
+        }
+        out
     }
 
     /// Commit offsets for groups without joining them (AlterConsumerGroupOffsets). Only
@@ -491,6 +509,78 @@ impl Admin {
             .map(|a| a.unwrap_or_else(|| Err(format!("no answer within {timeout:?}"))))
             .collect()
     }
+}
+
+impl Admin {
+    /// The classic DescribeGroups view of one group (members, hosts, client ids and the
+    /// consumer protocol's assignment), for brokers whose DescribeConsumerGroups answer
+    /// omits the members of a classic group that ListGroups reports active.
+    pub fn describe_classic(&self, group: &str, timeout: Duration) -> Result<GroupDescription, String> {
+        let list = self
+            .client
+            .fetch_group_list(Some(group), timeout)
+            .map_err(|e| e.to_string())?;
+        let g = list
+            .groups()
+            .iter()
+            .find(|g| g.name() == group)
+            .ok_or_else(|| "not in the broker's answer".to_string())?;
+        Ok(GroupDescription {
+            group: group.to_string(),
+            state: g.state().to_string(),
+            kind: "Classic".into(),
+            assignor: g.protocol().to_string(),
+            coordinator: None,
+            members: g
+                .members()
+                .iter()
+                .map(|m| Member {
+                    consumer_id: m.id().to_string(),
+                    client_id: m.client_id().to_string(),
+                    host: m.client_host().to_string(),
+                    instance_id: None,
+                    assignment: m.assignment().map(parse_assignment).unwrap_or_default(),
+                })
+                .collect(),
+        })
+    }
+}
+
+/// The consumer protocol's member assignment (version i16, then [topic string,
+/// [partition i32]], then user data), read defensively: the bytes come from the
+/// cluster, so every length is checked and anything malformed yields what was read.
+pub fn parse_assignment(b: &[u8]) -> Vec<(String, i32)> {
+    struct Reader<'a>(&'a [u8]);
+    impl Reader<'_> {
+        fn take(&mut self, n: usize) -> Option<&[u8]> {
+            (self.0.len() >= n).then(|| {
+                let (h, t) = self.0.split_at(n);
+                self.0 = t;
+                h
+            })
+        }
+        fn i16(&mut self) -> Option<i16> {
+            self.take(2).map(|b| i16::from_be_bytes([b[0], b[1]]))
+        }
+        fn i32(&mut self) -> Option<i32> {
+            self.take(4).map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        }
+    }
+    let mut r = Reader(b);
+    let mut out = Vec::new();
+    let _version = r.i16();
+    let Some(topics) = r.i32() else { return out };
+    for _ in 0..topics.max(0) {
+        let Some(len) = r.i16() else { break };
+        let Some(name) = r.take(len.max(0) as usize) else { break };
+        let name = String::from_utf8_lossy(name).into_owned();
+        let Some(n) = r.i32() else { break };
+        for _ in 0..n.max(0) {
+            let Some(p) = r.i32() else { return out };
+            out.push((name.clone(), p));
+        }
+    }
+    out
 }
 
 /// One group description copied out of its event.

@@ -59,6 +59,12 @@ fn base(props: &Properties) -> Properties {
     p
 }
 
+/// A group state in which it has members.
+fn active_state(state: &str) -> bool {
+    let s = state.to_ascii_lowercase();
+    s.contains("stable") || s.contains("rebalanc") || s.contains("assigning") || s.contains("reconciling")
+}
+
 /// A broker answering "unsupported" (as opposed to a transient failure).
 fn unsupported(e: &str) -> bool {
     let l = e.to_ascii_lowercase();
@@ -114,14 +120,25 @@ impl Sampler {
             );
         }
 
-        let descriptions: Vec<Option<Result<GroupDescription, String>>> = if listed.is_some() {
-            self.admin
+        let descriptions: Vec<Option<Result<GroupDescription, String>>> = match &listed {
+            Some(l) => self
+                .admin
                 .describe_groups(&names, self.describe_chunk, self.timeout)
                 .into_iter()
-                .map(Some)
-                .collect()
-        } else {
-            vec![None; names.len()]
+                .zip(&names)
+                .map(|(d, name)| {
+                    // Some brokers (tansu 0.6) answer the KIP-848 describe for a classic
+                    // group with no members while ListGroups says it is active.
+                    let listed_active = l.get(name).is_some_and(|(state, _)| active_state(state));
+                    match d {
+                        Ok(d) if d.members.is_empty() && (listed_active || active_state(&d.state)) => {
+                            Some(self.admin.describe_classic(name, self.timeout).or(Ok(d)))
+                        }
+                        d => Some(d),
+                    }
+                })
+                .collect(),
+            None => vec![None; names.len()],
         };
 
         let parts: HashMap<String, Vec<i32>> = topics
