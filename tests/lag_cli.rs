@@ -71,8 +71,51 @@ fn lag_text_table_and_fail_on() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("GROUP"), "{text}");
     assert!(text.contains("CURRENT-OFFSET") && text.contains("LOG-END-OFFSET"));
+    for col in ["CONSUMER-ID", "HOST", "CLIENT-ID", "TIME-LAG", "DRAIN", "RETAINED"] {
+        assert!(text.lines().next().unwrap().contains(col), "{col} column:\n{text}");
+    }
     assert!(text.contains("agent_copilot_crm_events_consumer"));
     assert!(!text.contains("billing"), "filtered out:\n{text}");
+    // The demo (librdkafka's mock) cannot describe groups, and says so.
+    assert!(text.contains("does not list or describe groups"), "{text}");
+}
+
+#[test]
+fn healthy_group_does_not_trip_a_status_gate() {
+    let out = ktopo()
+        .args([
+            "lag",
+            "--samples",
+            "4",
+            "--group",
+            "agent_copilot_crm_events_consumer",
+            "--fail-on",
+            "STALL",
+        ])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn filters_that_are_invalid_or_match_nothing_never_pass_a_gate() {
+    let out = ktopo()
+        .args(["lag", "--group", "re:(", "--fail-on", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--group `re:(` is not a valid pattern"), "{err}");
+
+    let out = ktopo()
+        .args(["lag", "--samples", "1", "--topic", "no_such_topic", "--fail-on", "STOP"])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a filter matching nothing does not pass");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was checked"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no consumer group matches --topic no_such_topic"));
 }
 
 #[test]

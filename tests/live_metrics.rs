@@ -1,0 +1,174 @@
+//! The live picture from scripted samples (no cluster): retention risk (LOST, share of
+//! the retained log), drain time, eviction of what vanished, and `--fail-on` gates.
+
+use ktopo::lag_report::{gate, FailOn, Filters};
+use ktopo::live::metrics::{drain, Metrics, RawGroup, RawPartition, RawSample, RawTopic};
+use ktopo::live::view::{Drain, Health};
+
+fn topic(name: &str, parts: &[(i64, i64)]) -> RawTopic {
+    RawTopic {
+        name: name.into(),
+        partitions: parts
+            .iter()
+            .enumerate()
+            .map(|(i, &(start, end))| RawPartition {
+                id: i as i32,
+                leader: 1,
+                log_start: Some(start),
+                log_end: Some(end),
+            })
+            .collect(),
+        replication: Some(1),
+    }
+}
+
+fn group(name: &str, topic: &str, committed: &[Option<i64>]) -> RawGroup {
+    RawGroup {
+        group: name.into(),
+        topic: topic.into(),
+        declared: true,
+        topic_on_cluster: true,
+        committed: committed.iter().enumerate().map(|(i, c)| (i as i32, *c)).collect(),
+        ..RawGroup::default()
+    }
+}
+
+fn sample(t: f64, topics: Vec<RawTopic>, groups: Vec<RawGroup>) -> RawSample {
+    RawSample {
+        time_s: t,
+        offsets_at_s: t - 0.01,
+        topics,
+        groups,
+        ..RawSample::default()
+    }
+}
+
+#[test]
+fn a_commit_below_the_retained_log_is_lost_the_worst_status() {
+    let mut m = Metrics::new("scripted", 1.0);
+    // Retention deleted offsets 0..100 on p0; the group is still at 40 there.
+    let s = sample(
+        1.0,
+        vec![topic("orders", &[(100, 250), (0, 50)])],
+        vec![group("slow", "orders", &[Some(40), Some(50)])],
+    );
+    m.absorb(s);
+    let v = m.view(1.0);
+    let g = &v.groups[0];
+    assert_eq!(g.status, Health::Lost);
+    assert_eq!(g.lost, Some(60));
+    assert_eq!(g.partitions[0].status, Some(Health::Lost));
+    assert_eq!(g.partitions[1].lost, None);
+    assert_eq!(g.total_lag, Some(210));
+    // Lag 210 over a retained log of 150 + 50 messages.
+    assert!((g.retained_share.unwrap() - 210.0 / 200.0).abs() < 1e-9);
+    assert!(Health::Lost > Health::Stop, "LOST is the worst status");
+    assert!(
+        FailOn::Status(Health::Stop).tripped_by(g),
+        "--fail-on STOP catches LOST"
+    );
+    assert!(!FailOn::Lag(210).tripped_by(g), "--fail-on 210 needs more than 210");
+    assert!(FailOn::Lag(209).tripped_by(g));
+}
+
+#[test]
+fn drain_time_at_the_consume_rate() {
+    #[rustfmt::skip]
+    let cases: &[(Option<i64>, Option<f64>, Health, Option<Drain>)] = &[
+        (Some(0), Some(5.0), Health::Ok, Some(Drain::Done)),
+        (Some(100), Some(10.0), Health::Ok, Some(Drain::Eta(10.0))),
+        (Some(100), Some(0.0), Health::Stall, Some(Drain::Never)),
+        (Some(100), Some(50.0), Health::Warn, Some(Drain::Never)),
+        (Some(100), None, Health::Unknown, None),
+        (None, Some(1.0), Health::Unknown, None),
+    ];
+    for &(lag, rate, status, want) in cases {
+        assert_eq!(drain(lag, rate, status), want, "lag {lag:?} rate {rate:?} {status:?}");
+    }
+}
+
+#[test]
+fn vanished_groups_partitions_and_topics_are_forgotten() {
+    let mut m = Metrics::new("scripted", 1.0);
+    m.absorb(sample(
+        1.0,
+        vec![topic("a", &[(0, 10), (0, 10)]), topic("b", &[(0, 5)])],
+        vec![group("g1", "a", &[Some(1), Some(2)]), group("g2", "b", &[Some(1)])],
+    ));
+    m.absorb(sample(
+        2.0,
+        vec![topic("a", &[(0, 12), (0, 12)]), topic("b", &[(0, 6)])],
+        vec![group("g1", "a", &[Some(3), Some(4)]), group("g2", "b", &[Some(2)])],
+    ));
+    assert_eq!(m.retained(), (3, 3, 4));
+    // Topic b and group g2 are gone.
+    m.absorb(sample(
+        3.0,
+        vec![topic("a", &[(0, 14), (0, 14)])],
+        vec![group("g1", "a", &[Some(5), Some(6)])],
+    ));
+    assert_eq!(
+        m.retained(),
+        (2, 2, 2),
+        "tables, windows and series of b and g2 are dropped"
+    );
+}
+
+#[test]
+fn consume_rate_uses_the_time_offsets_were_read() {
+    let mut m = Metrics::new("scripted", 1.0);
+    let mut a = sample(1.0, vec![topic("a", &[(0, 10)])], vec![group("g", "a", &[Some(0)])]);
+    a.offsets_at_s = 0.5;
+    let mut b = sample(3.0, vec![topic("a", &[(0, 30)])], vec![group("g", "a", &[Some(20)])]);
+    b.offsets_at_s = 2.5;
+    m.absorb(a);
+    m.absorb(b);
+    let v = m.view(3.0);
+    assert_eq!(
+        v.groups[0].consume_rate,
+        Some(10.0),
+        "20 messages between 0.5 s and 2.5 s"
+    );
+    assert_eq!(
+        v.topics["a"].produce_rate,
+        Some(10.0),
+        "20 messages between 1 s and 3 s"
+    );
+}
+
+#[test]
+fn gates_do_not_pass_by_accident() {
+    let mut m = Metrics::new("scripted", 1.0);
+    let mut unread = group("unread", "a", &[]);
+    unread.error = Some("committed offsets: Timed out".into());
+    m.absorb(sample(
+        1.0,
+        vec![topic("a", &[(0, 10)])],
+        vec![group("g", "a", &[Some(10)]), unread],
+    ));
+    let v = m.view(1.0);
+    let ok = Filters::new(Some("g"), None).unwrap();
+    let rows = ok.select(&v);
+    assert_eq!(
+        gate(Some(FailOn::Status(Health::Warn)), &rows, &ok),
+        0,
+        "a healthy group passes"
+    );
+    assert_eq!(gate(None, &rows, &ok), 0);
+    let none = Filters::new(Some("nothing_*"), None).unwrap();
+    assert_eq!(
+        gate(Some(FailOn::Lag(0)), &none.select(&v), &none),
+        1,
+        "no match is no pass"
+    );
+    let all = Filters::new(None, None).unwrap();
+    assert_eq!(
+        gate(Some(FailOn::Lag(1_000)), &all.select(&v), &all),
+        1,
+        "an unreadable group is no pass"
+    );
+    assert!(
+        Filters::new(Some("re:("), None).is_err(),
+        "an invalid pattern is an error"
+    );
+}
