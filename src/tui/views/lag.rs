@@ -30,9 +30,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(7),
         Constraint::Length(8),
         Constraint::Length(7),
+        Constraint::Length(7),
         Constraint::Length(9),
     ];
-    let header = ["GROUP", "TOPIC", "LAG", "MAX", "TIME", "RATE", "STATUS"];
+    let header = ["GROUP", "TOPIC", "LAG", "MAX", "TIME", "RATE", "DRAIN", "STATUS"];
     let title = format!("consumer lag ({} group × topic)", s.items.len());
     let table = ListTable::for_screen(app, title, &header, &widths);
     table.render(app, f, parts[0], |i| {
@@ -41,11 +42,15 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             None => "—".into(),
             Some(t) => format!("{}{:.0}s", if g.time_lag_approx { "~" } else { "" }, t),
         };
-        let group = if g.declared {
-            g.group.clone()
+        // An unreadable group is listed, marked first so it survives truncation.
+        let mut group = if g.error.is_some() {
+            format!("⚠ {}", g.group)
         } else {
-            format!("{} (undeclared)", g.group)
+            g.group.clone()
         };
+        if !g.declared {
+            group.push_str(" (undeclared)");
+        }
         vec![
             Cell::from(group),
             Cell::from(g.topic.clone()),
@@ -53,6 +58,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             Cell::from(opt(g.max_lag)),
             Cell::from(time),
             Cell::from(rate(g.consume_rate)),
+            Cell::from(g.drain.map_or("—".into(), |d| d.label())),
             health_cell(app, Some(g.status)),
         ]
     });
@@ -61,35 +67,95 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     };
     let widths = [
         Constraint::Length(9),
-        Constraint::Length(15),
-        Constraint::Length(15),
-        Constraint::Length(10),
-        Constraint::Min(10),
+        Constraint::Length(14),
+        Constraint::Length(14),
+        Constraint::Length(14),
+        Constraint::Min(16),
+        Constraint::Length(9),
     ];
-    let state = g.state.clone().unwrap_or("state unknown".into());
-    let members = g.members.map(|m| format!(", {m} members")).unwrap_or_default();
+    let (title, notes) = detail_title(g);
+    let detail = if notes.is_empty() {
+        parts[1]
+    } else {
+        let split = Layout::default()
+            .direction(Direction::Vertical)
+            .constraints([Constraint::Length(1), Constraint::Min(3)])
+            .split(parts[1]);
+        f.render_widget(Paragraph::new(notes), split[0]);
+        split[1]
+    };
     let table = ListTable {
-        title: format!("{} on {} · {state}{members}", g.group, g.topic),
-        header: &["PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "STATUS"],
+        title,
+        header: &[
+            "PARTITION",
+            "CURRENT-OFFSET",
+            "LOG-END-OFFSET",
+            "LAG",
+            "OWNER (client @ host)",
+            "STATUS",
+        ],
         widths: &widths,
         len: g.partitions.len(),
         selected: usize::MAX,
         offset: 0,
         focused: false,
     };
-    table.render(app, f, parts[1], |i| {
+    table.render(app, f, detail, |i| {
         let p = &g.partitions[i];
-        let lag = match (p.lag, p.clamped) {
-            (None, _) => "-".into(),
-            (Some(l), true) => format!("{l} (clamped)"),
-            (Some(l), false) => l.to_string(),
+        let lag = match (p.lag, p.clamped, p.lost) {
+            (None, ..) => "-".into(),
+            (Some(l), _, Some(lost)) => format!("{l} ({lost} lost)"),
+            (Some(l), true, _) => format!("{l} (clamped)"),
+            (Some(l), false, _) => l.to_string(),
         };
+        let owner = p
+            .owner
+            .and_then(|o| g.member_list.get(o))
+            .map_or("-".into(), |m| format!("{} @ {}", m.client_id, m.host));
         vec![
             Cell::from(p.partition.to_string()),
             Cell::from(p.committed.map_or("-".into(), |c| c.to_string())),
             Cell::from(p.log_end.map_or("?".into(), |c| c.to_string())),
             Cell::from(Span::raw(lag)),
+            Cell::from(owner),
             health_cell(app, p.status),
         ]
     });
+}
+
+/// The detail's title (the group, its state and members) and a line of notes on what
+/// needs attention: retention risk, assignment, absence, partial or failed reads.
+fn detail_title(g: &crate::live::view::GroupTopicLag) -> (String, String) {
+    let mut t = format!("{} on {}", g.group, g.topic);
+    t.push_str(&format!(" · {}", g.state.as_deref().unwrap_or("state unknown")));
+    if let Some(k) = &g.kind {
+        t.push_str(&format!(" ({k})"));
+    }
+    if let Some(m) = g.members {
+        let idle = g.member_list.iter().filter(|m| m.assignment.is_empty()).count();
+        t.push_str(&format!(" · {m} members"));
+        if idle > 0 {
+            t.push_str(&format!(", {idle} without partitions here"));
+        }
+    }
+    let mut notes = Vec::new();
+    if let Some(e) = &g.error {
+        notes.push(format!("⚠ unreadable: {e}"));
+    }
+    if let Some(l) = g.lost {
+        notes.push(format!("{l} messages lost to retention"));
+    }
+    if let Some(s) = g.retained_share {
+        notes.push(format!("lag is {:.0}% of the retained log", s * 100.0));
+    }
+    if g.unassigned {
+        notes.push("members, but none assigned this topic".into());
+    }
+    if g.topic_absent {
+        notes.push("topic absent from the cluster".into());
+    }
+    if g.partial {
+        notes.push("partial: some log ends unknown".into());
+    }
+    (t, notes.join(" · "))
 }
