@@ -9,6 +9,7 @@
 //! after one warm-up round that opens connections and handles). Threads are read from
 //! /proc/self/status and client connections from /proc/net/tcp.
 //! Run: `cargo bench --bench sampler` (a plain harness: the baseline takes minutes).
+//! The baseline runs at 20 and 200 groups (see `main` for why not at 2,000).
 
 use ktopo::kafka::admin::Admin;
 use ktopo::kafka::config::Properties;
@@ -63,9 +64,8 @@ struct Setup<'a> {
 fn setup(producer: &BaseProducer, partitions: usize, groups: usize) -> Setup<'_> {
     let mock = producer.client().mock_cluster().unwrap();
     let topics = partitions / 10;
-    for t in 0..topics {
-        mock.create_topic(&format!("topic{t}"), 10, 1).unwrap();
-    }
+    let names: Vec<(String, i32)> = (0..topics).map(|t| (format!("topic{t}"), 10)).collect();
+    ktopo::kafka::admin::create_mock_topics(producer.client(), &names).unwrap();
     let bootstrap = mock.bootstrap_servers();
     let ports = bootstrap
         .split(',')
@@ -199,7 +199,10 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let baseline_too = std::env::var("KTOPO_BENCH_NO_BASELINE").is_err();
+    // The baseline at 2,000 groups means 2,000 handles and ~24,000 threads: it starves
+    // the machine for tens of minutes (and timed out in the issue's own measurement), so
+    // it runs at 20 and 200 groups only unless KTOPO_BENCH_FULL_BASELINE is set.
+    let full = std::env::var("KTOPO_BENCH_FULL_BASELINE").is_ok();
     println!("one snapshot, mock cluster, 3 brokers, 5 ms RTT, 5,000 partitions; median of {RUNS}");
     println!(
         "{:>7} {:>28} {:>40}",
@@ -210,7 +213,7 @@ fn main() {
         let s = setup(&producer, 5_000, groups);
         slow(&s);
         let k = ktopo(&s);
-        let b = if baseline_too {
+        let b = if groups <= 200 || full {
             let b = per_group_handles(&s);
             format!(
                 "{:>9.1} / {:>6} / {:>5}   ({:.1}x, {} failed requests)",

@@ -48,11 +48,9 @@ fn hundreds_of_groups_exact_read_only_and_bounded_threads() {
         .create()
         .unwrap();
     let bootstrap = {
-        let m = p.client().mock_cluster().unwrap();
-        for t in 0..TOPICS {
-            m.create_topic(&format!("topic{t}"), 10, 1).unwrap();
-        }
-        m.bootstrap_servers()
+        let names: Vec<(String, i32)> = (0..TOPICS).map(|t| (format!("topic{t}"), 10)).collect();
+        ktopo::kafka::admin::create_mock_topics(p.client(), &names).unwrap();
+        p.client().mock_cluster().unwrap().bootstrap_servers()
     };
     // Partition p of topic t holds (t + p) % 7 messages.
     let end = |t: usize, part: usize| ((t + part) % 7) as i64;

@@ -206,11 +206,10 @@ fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender
         let _ = ready.send(Err("librdkafka did not create a mock cluster".into()));
         return;
     };
-    for t in &scenario.topics {
-        if let Err(e) = mock.create_topic(&t.name, t.partitions, 1) {
-            let _ = ready.send(Err(format!("cannot create topic {}: {e}", t.name)));
-            return;
-        }
+    let wanted: Vec<(String, i32)> = scenario.topics.iter().map(|t| (t.name.clone(), t.partitions)).collect();
+    if let Err(e) = super::admin::create_mock_topics(producer.client(), &wanted) {
+        let _ = ready.send(Err(e));
+        return;
     }
     let bootstrap = mock.bootstrap_servers();
     // One handle commits for every simulated group (AlterConsumerGroupOffsets, the
