@@ -1,4 +1,6 @@
 //! ktopo: explore a Kafka platform's topology from its declared registry.
+// The only unsafe code is the librdkafka Admin API wrapper, kafka::admin.
+#![deny(unsafe_code)]
 
 pub mod cli;
 pub mod connect;

@@ -172,3 +172,24 @@ fn gates_do_not_pass_by_accident() {
         "an invalid pattern is an error"
     );
 }
+
+#[test]
+fn classic_member_assignments_are_parsed_defensively() {
+    use ktopo::kafka::admin::parse_assignment;
+    // version 0; 2 topics: "a" [0, 2], "bc" [1]; empty user data.
+    let mut b = vec![0, 0, 0, 0, 0, 2];
+    b.extend([0, 1, b'a', 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2]);
+    b.extend([0, 2, b'b', b'c', 0, 0, 0, 1, 0, 0, 0, 1]);
+    b.extend([0xff, 0xff, 0xff, 0xff]);
+    let want = vec![("a".to_string(), 0), ("a".to_string(), 2), ("bc".to_string(), 1)];
+    assert_eq!(parse_assignment(&b), want);
+    // Truncated anywhere, or lying about its counts: what was read, never a panic.
+    for cut in 0..b.len() {
+        let got = parse_assignment(&b[..cut]);
+        assert!(got.len() <= 3 && want.starts_with(&got), "cut at {cut}: {got:?}");
+    }
+    assert!(
+        parse_assignment(&[0, 0, 0x7f, 0xff, 0xff, 0xff]).is_empty(),
+        "a huge count with no data"
+    );
+}

@@ -2,6 +2,7 @@
 //! `unsafe` in ktopo), the read-only sampler and the embedded demo cluster. The rest of
 //! ktopo sees plain data (`live::metrics::RawSample`, `live::view::LiveView`).
 
+#[allow(unsafe_code)]
 pub mod admin;
 pub mod config;
 pub mod demo;
