@@ -73,8 +73,9 @@ fn a_commit_below_the_retained_log_is_lost_the_worst_status() {
 
 #[test]
 fn drain_time_at_the_consume_rate() {
+    type Case = (Option<i64>, Option<f64>, Health, Option<Drain>);
     #[rustfmt::skip]
-    let cases: &[(Option<i64>, Option<f64>, Health, Option<Drain>)] = &[
+    let cases: &[Case] = &[
         (Some(0), Some(5.0), Health::Ok, Some(Drain::Done)),
         (Some(100), Some(10.0), Health::Ok, Some(Drain::Eta(10.0))),
         (Some(100), Some(0.0), Health::Stall, Some(Drain::Never)),
