@@ -299,22 +299,24 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
             return true;
         }
         let rows = filters.select(r.view);
-        let out = if a.json {
-            let mut s =
-                serde_json::to_string_pretty(&crate::lag_report::json(r.view, &rows, &filters)).unwrap_or_default();
-            s.push('\n');
-            s
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        let written = if a.json {
+            serde_json::to_writer_pretty(&mut stdout, &crate::lag_report::json(r.view, &rows, &filters))
+                .map_err(std::io::Error::from)
+                .and_then(|_| stdout.write_all(b"\n"))
         } else {
-            let mut s = String::new();
-            if clear {
-                s.push_str("\x1b[2J\x1b[H");
-            }
-            s.push_str(&crate::lag_report::text(r.view, &rows, &filters));
-            s
+            let clear_screen = if clear { "\x1b[2J\x1b[H" } else { "" };
+            let text = crate::lag_report::text(r.view, &rows, &filters);
+            stdout
+                .write_all(clear_screen.as_bytes())
+                .and_then(|_| stdout.write_all(text.as_bytes()))
         };
-        let mut stdout = std::io::stdout().lock();
-        if stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush()).is_err() {
-            // A closed pipe (`| head`) ends quietly.
+        if let Err(e) = written.and_then(|_| stdout.flush()) {
+            // A closed pipe (`| head`) ends quietly; anything else (a full disk) is an error.
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                eprintln!("error: cannot write the report: {e}");
+                code = 2;
+            }
             return false;
         }
         if !a.watch {

@@ -3,7 +3,7 @@
 
 use crate::live::view::{GroupTopicLag, Health, LiveView};
 use crate::registry::pattern::Pattern;
-use serde_json::json;
+use serde::Serialize;
 use std::fmt::Write;
 
 /// `--fail-on`: a status (WARN, STOP...) or a lag in messages.
@@ -247,45 +247,124 @@ pub fn text(view: &LiveView, rows: &[&GroupTopicLag], filters: &Filters) -> Stri
     o
 }
 
-pub fn json(view: &LiveView, rows: &[&GroupTopicLag], filters: &Filters) -> serde_json::Value {
-    let partitions: Vec<_> = rows
+/// One partition row of `--json`.
+#[derive(Serialize)]
+struct JsonPartition<'a> {
+    group: &'a str,
+    topic: &'a str,
+    partition: i32,
+    committed: Option<i64>,
+    log_end: Option<i64>,
+    log_start: Option<i64>,
+    lag: Option<i64>,
+    clamped: bool,
+    lost: Option<i64>,
+    status: Option<Health>,
+    consumer_id: Option<&'a str>,
+    host: Option<&'a str>,
+    client_id: Option<&'a str>,
+}
+
+/// One group × topic row of `--json`.
+#[derive(Serialize)]
+struct JsonGroup<'a> {
+    group: &'a str,
+    topic: &'a str,
+    service: Option<&'a str>,
+    declared: bool,
+    state: Option<&'a str>,
+    kind: Option<&'a str>,
+    members: Option<usize>,
+    member_list: &'a [crate::live::view::Member],
+    unassigned: bool,
+    topic_absent: bool,
+    error: Option<&'a str>,
+    partial: bool,
+    total_lag: Option<i64>,
+    max_lag: Option<i64>,
+    lost: Option<i64>,
+    retained_share: Option<f64>,
+    drain: Option<crate::live::view::Drain>,
+    time_lag_s: Option<f64>,
+    time_lag_approximate: bool,
+    consume_rate: Option<f64>,
+    status: Health,
+    partitions: usize,
+}
+
+/// The whole `--json` document (docs/lag-json.md), borrowed from the view and
+/// serialised straight to the output: no intermediate tree for thousands of rows.
+#[derive(Serialize)]
+pub struct JsonReport<'a> {
+    source: &'a str,
+    sample_ms: Option<u64>,
+    errors: &'a [String],
+    limits: &'a [String],
+    filters: String,
+    matched: usize,
+    groups: Vec<JsonGroup<'a>>,
+    partitions: Vec<JsonPartition<'a>>,
+}
+
+pub fn json<'a>(view: &'a LiveView, rows: &[&'a GroupTopicLag], filters: &Filters) -> JsonReport<'a> {
+    let partitions = rows
         .iter()
         .flat_map(|g| {
             g.partitions.iter().map(move |p| {
                 let m = p.owner.and_then(|i| g.member_list.get(i));
-                json!({
-                    "group": g.group, "topic": g.topic, "partition": p.partition,
-                    "committed": p.committed, "log_end": p.log_end, "log_start": p.log_start,
-                    "lag": p.lag, "clamped": p.clamped, "lost": p.lost, "status": p.status,
-                    "consumer_id": m.map(|m| &m.consumer_id), "host": m.map(|m| &m.host),
-                    "client_id": m.map(|m| &m.client_id),
-                })
+                JsonPartition {
+                    group: &g.group,
+                    topic: &g.topic,
+                    partition: p.partition,
+                    committed: p.committed,
+                    log_end: p.log_end,
+                    log_start: p.log_start,
+                    lag: p.lag,
+                    clamped: p.clamped,
+                    lost: p.lost,
+                    status: p.status,
+                    consumer_id: m.map(|m| m.consumer_id.as_str()),
+                    host: m.map(|m| m.host.as_str()),
+                    client_id: m.map(|m| m.client_id.as_str()),
+                }
             })
         })
         .collect();
-    let groups: Vec<_> = rows
+    let groups = rows
         .iter()
-        .map(|g| {
-            json!({
-                "group": g.group, "topic": g.topic, "service": g.service, "declared": g.declared,
-                "state": g.state, "kind": g.kind, "members": g.members, "member_list": g.member_list,
-                "unassigned": g.unassigned, "topic_absent": g.topic_absent, "error": g.error,
-                "partial": g.partial, "total_lag": g.total_lag, "max_lag": g.max_lag, "lost": g.lost,
-                "retained_share": g.retained_share, "drain": g.drain,
-                "time_lag_s": g.time_lag_s, "time_lag_approximate": g.time_lag_approx,
-                "consume_rate": g.consume_rate, "status": g.status,
-                "partitions": g.partitions.len(),
-            })
+        .map(|g| JsonGroup {
+            group: &g.group,
+            topic: &g.topic,
+            service: g.service.as_deref(),
+            declared: g.declared,
+            state: g.state.as_deref(),
+            kind: g.kind.as_deref(),
+            members: g.members,
+            member_list: &g.member_list,
+            unassigned: g.unassigned,
+            topic_absent: g.topic_absent,
+            error: g.error.as_deref(),
+            partial: g.partial,
+            total_lag: g.total_lag,
+            max_lag: g.max_lag,
+            lost: g.lost,
+            retained_share: g.retained_share,
+            drain: g.drain,
+            time_lag_s: g.time_lag_s,
+            time_lag_approximate: g.time_lag_approx,
+            consume_rate: g.consume_rate,
+            status: g.status,
+            partitions: g.partitions.len(),
         })
         .collect();
-    json!({
-        "source": view.source,
-        "sample_ms": view.sample_ms,
-        "errors": view.errors,
-        "limits": view.limits,
-        "filters": filters.describe(),
-        "matched": rows.len(),
-        "groups": groups,
-        "partitions": partitions,
-    })
+    JsonReport {
+        source: &view.source,
+        sample_ms: view.sample_ms,
+        errors: &view.errors,
+        limits: &view.limits,
+        filters: filters.describe(),
+        matched: rows.len(),
+        groups,
+        partitions,
+    }
 }
