@@ -105,3 +105,30 @@ fn lag_detail_shows_members_owners_and_retention_risk() {
     assert!(s.contains("orchestrator-b @ /10.0.0.8"), "{s}");
     insta::assert_snapshot!("lag_members_120x40", s);
 }
+
+#[test]
+fn what_the_cluster_cannot_tell_is_said_on_the_lag_view() {
+    let mut app = App::new(Data::new(common::main_registry()), 120, 40, Theme { color: false });
+    let v = LiveView {
+        source: "demo cluster".into(),
+        limits: vec!["this cluster does not list or describe groups".into()],
+        groups: vec![GroupTopicLag {
+            group: "analytics_voice_events_consumer".into(),
+            topic: "voice_events".into(),
+            declared: true,
+            ..GroupTopicLag::default()
+        }],
+        ..LiveView::default()
+    };
+    app.update(Event::Tick(1.0));
+    app.update(Event::Live(Box::new(v)));
+    for k in ":lag".chars() {
+        app.update(Event::Key(KeyEvent::new(KeyCode::Char(k), KeyModifiers::NONE)));
+    }
+    app.update(Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    let s = common::screen(&app);
+    assert!(
+        s.contains("consumer lag (1 group × topic) · this cluster does not list or describe groups"),
+        "{s}"
+    );
+}

@@ -34,7 +34,11 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(9),
     ];
     let header = ["GROUP", "TOPIC", "LAG", "MAX", "TIME", "RATE", "DRAIN", "STATUS"];
-    let title = format!("consumer lag ({} group × topic)", s.items.len());
+    let mut title = format!("consumer lag ({} group × topic)", s.items.len());
+    // What this cluster cannot tell is said where the missing columns would be.
+    for l in app.live.iter().flat_map(|l| &l.limits) {
+        title.push_str(&format!(" · {l}"));
+    }
     let table = ListTable::for_screen(app, title, &header, &widths);
     table.render(app, f, parts[0], |i| {
         let g = rows[s.items[i]];
