@@ -10,7 +10,7 @@
 //! Committed offsets are read before log ends, and each phase is stamped when it is
 //! read, so a healthy consumer never appears ahead of a log end read earlier.
 
-use super::admin::{Admin, CommittedRow, GroupDescription, Member, OffsetsRequest, Spec};
+use super::admin::{Admin, CommittedRow, GroupDescription, Listed, Member, OffsetsRequest, Spec};
 use super::config::{scrub, Properties};
 use crate::live::metrics::{RawGroup, RawPartition, RawSample, RawTopic};
 use rdkafka::consumer::BaseConsumer;
@@ -165,11 +165,23 @@ impl Sampler {
                 (g.clone(), wanted)
             })
             .collect();
-        let committed = self.admin.group_offsets(&requests, self.timeout);
+        let all: Vec<(String, i32)> = topics
+            .iter()
+            .flat_map(|t| t.partitions.iter().map(move |p| (t.name.clone(), p.id)))
+            .collect();
+        let all: Vec<(&str, i32)> = all.iter().map(|(t, p)| (t.as_str(), *p)).collect();
+        // Log starts have no ordering constraint: read them beside the committed offsets.
+        let (committed, starts) = std::thread::scope(|s| {
+            let starts = s.spawn(|| self.admin.list_offsets(&all, &[Spec::Earliest], self.timeout));
+            let committed = self.admin.group_offsets(&requests, self.timeout);
+            let starts = starts.join().map_err(|_| "the log start reader panicked".to_string());
+            (committed, starts)
+        });
         let offsets_at_s = self.now_s();
-
-        self.read_log_offsets(&mut topics, &mut errors);
+        let ends = self.admin.list_offsets(&all, &[Spec::Latest], self.timeout);
         let time_s = self.now_s();
+        let first = |r: Vec<Result<Vec<Listed>, String>>| r.into_iter().next().unwrap_or_else(|| Ok(Vec::new()));
+        apply_log_offsets(&mut topics, first(ends), starts.and_then(first), &mut errors);
 
         let mut groups = Vec::new();
         for ((name, desc), offsets) in names.iter().zip(descriptions).zip(committed) {
@@ -252,52 +264,48 @@ impl Sampler {
             }
         }
     }
+}
 
-    /// Every partition's log end and log start, in one batched round.
-    fn read_log_offsets(&self, topics: &mut [RawTopic], errors: &mut Vec<String>) {
-        let all: Vec<(&str, i32)> = topics
-            .iter()
-            .flat_map(|t| t.partitions.iter().map(move |p| (t.name.as_str(), p.id)))
-            .collect();
-        let res = self
-            .admin
-            .list_offsets(&all, &[Spec::Latest, Spec::Earliest], self.timeout);
-        let mut found: HashMap<(String, i32), (Option<i64>, Option<i64>)> = HashMap::new();
-        let mut failed: BTreeMap<String, usize> = BTreeMap::new();
-        for (i, r) in res.into_iter().enumerate() {
-            match r {
-                Err(e) => {
-                    errors.push(format!("{} offsets: {e}", if i == 0 { "log end" } else { "log start" }));
-                }
-                Ok(listed) => {
-                    for l in listed {
-                        let slot = found.entry((l.topic, l.partition)).or_default();
-                        match l.result {
-                            Ok((o, _)) if i == 0 => slot.0 = Some(o),
-                            Ok((o, _)) => slot.1 = Some(o),
-                            Err(e) => *failed.entry(e).or_default() += 1,
-                        }
+/// Put the log ends and starts read into the topics; what is missing is said once.
+fn apply_log_offsets(
+    topics: &mut [RawTopic],
+    ends: Result<Vec<Listed>, String>,
+    starts: Result<Vec<Listed>, String>,
+    errors: &mut Vec<String>,
+) {
+    let mut found: HashMap<(String, i32), (Option<i64>, Option<i64>)> = HashMap::new();
+    let mut failed: BTreeMap<String, usize> = BTreeMap::new();
+    for (is_end, r) in [(true, ends), (false, starts)] {
+        match r {
+            Err(e) => errors.push(format!("{} offsets: {e}", if is_end { "log end" } else { "log start" })),
+            Ok(listed) => {
+                for l in listed {
+                    let slot = found.entry((l.topic, l.partition)).or_default();
+                    match l.result {
+                        Ok((o, _)) if is_end => slot.0 = Some(o),
+                        Ok((o, _)) => slot.1 = Some(o),
+                        Err(e) => *failed.entry(e).or_default() += 1,
                     }
                 }
             }
         }
-        let mut missing = 0;
-        for t in topics.iter_mut() {
-            for p in &mut t.partitions {
-                let (end, start) = found.remove(&(t.name.clone(), p.id)).unwrap_or_default();
-                p.log_end = end;
-                p.log_start = start;
-                missing += usize::from(end.is_none());
-            }
+    }
+    let mut missing = 0;
+    for t in topics.iter_mut() {
+        for p in &mut t.partitions {
+            let (end, start) = found.remove(&(t.name.clone(), p.id)).unwrap_or_default();
+            p.log_end = end;
+            p.log_start = start;
+            missing += usize::from(end.is_none());
         }
-        for (e, n) in failed {
-            errors.push(format!("{n} partition offsets unreadable ({e})"));
-        }
-        if missing > 0 {
-            errors.push(format!(
-                "{missing} partitions without a log end: their groups' totals are partial"
-            ));
-        }
+    }
+    for (e, n) in failed {
+        errors.push(format!("{n} partition offsets unreadable ({e})"));
+    }
+    if missing > 0 {
+        errors.push(format!(
+            "{missing} partitions without a log end: their groups' totals are partial"
+        ));
     }
 }
 
