@@ -79,12 +79,7 @@ fn setup(producer: &BaseProducer, partitions: usize, groups: usize) -> Setup<'_>
         })
         .collect();
     // Every group has committed on every partition of its topic.
-    let admin = Admin::new(
-        ClientConfig::new()
-            .set("bootstrap.servers", &bootstrap)
-            .create()
-            .unwrap(),
-    );
+    let admin = Admin::create(ClientConfig::new().set("bootstrap.servers", &bootstrap)).unwrap();
     let commits: Vec<ktopo::kafka::admin::GroupCommit> = watched
         .iter()
         .map(|w| (w.group.clone(), (0..10).map(|p| (w.topic.as_str(), p, 0)).collect()))

@@ -292,7 +292,7 @@ fn lag_at_scale_on_a_real_broker_every_group_exact_with_members() {
             )
         })
         .collect();
-    let committer = Admin::new(cfg(&[]).create().unwrap());
+    let committer = Admin::create(&cfg(&[])).unwrap();
     for r in committer.alter_group_offsets(&commits, Duration::from_secs(60)) {
         r.unwrap();
     }

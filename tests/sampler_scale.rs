@@ -74,12 +74,7 @@ fn hundreds_of_groups_exact_read_only_and_bounded_threads() {
         })
         .collect();
     let committed = |g: usize, part: usize| (part < 9).then(|| end(g % TOPICS, part).min((g % 5) as i64));
-    let admin = Admin::new(
-        ClientConfig::new()
-            .set("bootstrap.servers", &bootstrap)
-            .create()
-            .unwrap(),
-    );
+    let admin = Admin::create(ClientConfig::new().set("bootstrap.servers", &bootstrap)).unwrap();
     let commits: Vec<GroupCommit> = watched
         .iter()
         .enumerate()

@@ -80,8 +80,38 @@ const LIST_CHUNK: usize = 200;
 
 /// A client handle used for admin requests (and metadata, through `client()`).
 pub struct Admin {
-    client: BaseConsumer,
+    client: BaseConsumer<Transport>,
 }
+
+/// Remembers the last connection failure librdkafka logged, so an error can say why
+/// (connection refused, timed out, name not resolved, TLS, authentication) rather than
+/// only "BrokerTransportFailure". librdkafka logs from its own threads, so this works
+/// without polling the client.
+#[derive(Default)]
+pub struct Transport {
+    last: std::sync::Mutex<Option<String>>,
+}
+
+impl rdkafka::ClientContext for Transport {
+    fn log(&self, level: rdkafka::config::RDKafkaLogLevel, fac: &str, message: &str) {
+        use rdkafka::config::RDKafkaLogLevel as L;
+        let serious = matches!(level, L::Emerg | L::Alert | L::Critical | L::Error | L::Warning);
+        if serious && matches!(fac, "FAIL" | "ERROR" | "SASL" | "SSL" | "AUTH" | "BROKERFAIL") {
+            // Without librdkafka's thread tag; bounded: a broker's name could be anything.
+            let m = match message.strip_prefix("[thrd:").and_then(|r| r.split_once("]: ")) {
+                Some((_, rest)) => rest,
+                None => message,
+            };
+            let m: String = m.chars().take(300).collect();
+            if let Ok(mut last) = self.last.lock() {
+                *last = Some(m);
+            }
+        }
+    }
+    fn error(&self, _error: rdkafka::error::KafkaError, _reason: &str) {}
+}
+
+impl rdkafka::consumer::ConsumerContext for Transport {}
 
 /// Our queue for one batch of requests; destroyed on drop.
 struct Queue(*mut rd::rd_kafka_queue_t);
@@ -180,13 +210,33 @@ unsafe fn committed_list(list: *const rd::rd_kafka_topic_partition_list_t) -> Ve
 }
 
 impl Admin {
-    pub fn new(client: BaseConsumer) -> Admin {
-        Admin { client }
+    /// A handle from `config` (which must not carry a group.id for the sampler).
+    pub fn create(config: &rdkafka::ClientConfig) -> Result<Admin, rdkafka::error::KafkaError> {
+        Ok(Admin {
+            client: config.create_with_context(Transport::default())?,
+        })
     }
 
     /// The underlying client, for Metadata.
-    pub fn client(&self) -> &BaseConsumer {
+    pub fn client(&self) -> &BaseConsumer<Transport> {
         &self.client
+    }
+
+    /// The last connection failure librdkafka reported, if any. Its logs and errors wait
+    /// on the client's queue; serving them cannot join a group (this handle has none).
+    pub fn last_failure(&self) -> Option<String> {
+        for _ in 0..64 {
+            match self.client.poll(Duration::ZERO) {
+                None => break,
+                Some(Err(e)) => {
+                    if let Ok(mut last) = self.client.context().last.lock() {
+                        last.get_or_insert_with(|| e.to_string());
+                    }
+                }
+                Some(Ok(_)) => {}
+            }
+        }
+        self.client.context().last.lock().ok().and_then(|l| l.clone())
     }
 
     fn rk(&self) -> *mut rd::rd_kafka_t {

@@ -11,7 +11,6 @@
 use super::admin::{Admin, GroupCommit};
 use super::sampler::Watched;
 use crate::registry::{Registry, Status};
-use rdkafka::consumer::BaseConsumer;
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::ClientConfig;
 use std::collections::HashMap;
@@ -214,18 +213,17 @@ fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender
     let bootstrap = mock.bootstrap_servers();
     // One handle commits for every simulated group (AlterConsumerGroupOffsets, the
     // standalone commit of the Admin API), however many groups the registry declares.
-    let committer: BaseConsumer = match ClientConfig::new()
-        .set("bootstrap.servers", &bootstrap)
-        .set("client.id", "ktopo-demo-consumers")
-        .create()
-    {
+    let committer = match Admin::create(
+        ClientConfig::new()
+            .set("bootstrap.servers", &bootstrap)
+            .set("client.id", "ktopo-demo-consumers"),
+    ) {
         Ok(c) => c,
         Err(e) => {
             let _ = ready.send(Err(format!("cannot create the demo consumers' client: {e}")));
             return;
         }
     };
-    let committer = Admin::new(committer);
     let mut consumers: Vec<SimConsumer> = Vec::new();
     for g in &scenario.groups {
         let Some(t) = scenario.topics.iter().find(|t| t.name == g.topic) else {

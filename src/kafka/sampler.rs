@@ -13,7 +13,6 @@
 use super::admin::{Admin, CommittedRow, GroupDescription, Listed, Member, OffsetsRequest, Spec};
 use super::config::{scrub, Properties};
 use crate::live::metrics::{RawGroup, RawPartition, RawSample, RawTopic};
-use rdkafka::consumer::BaseConsumer;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
@@ -74,13 +73,11 @@ fn unsupported(e: &str) -> bool {
 impl Sampler {
     pub fn new(props: Properties, watched: Vec<Watched>) -> Result<Self, String> {
         // No group.id: this handle belongs to no group, so it can never join or commit.
-        let client: BaseConsumer = base(&props)
-            .to_client_config()
-            .create()
+        let admin = Admin::create(&base(&props).to_client_config())
             .map_err(|e| scrub(&format!("cannot create a Kafka client: {e}"), &props))?;
         Ok(Sampler {
             props,
-            admin: Admin::new(client),
+            admin,
             watched,
             discovery: Discovery::On,
             timeout: Duration::from_secs(5),
@@ -205,11 +202,14 @@ impl Sampler {
 
     fn metadata(&self) -> Result<Vec<RawTopic>, String> {
         use rdkafka::consumer::Consumer;
-        let md = self
-            .admin
-            .client()
-            .fetch_metadata(None, self.timeout)
-            .map_err(|e| scrub(&format!("metadata: {e}"), &self.props))?;
+        let md = self.admin.client().fetch_metadata(None, self.timeout).map_err(|e| {
+            // Say why (refused, not resolved, TLS, authentication) where librdkafka did.
+            let text = match self.admin.last_failure() {
+                Some(why) => format!("metadata: {why}"),
+                None => format!("metadata: {e}"),
+            };
+            scrub(&text, &self.props)
+        })?;
         let mut topics: Vec<RawTopic> = md
             .topics()
             .iter()
