@@ -76,6 +76,7 @@ fn setup(producer: &BaseProducer, partitions: usize, groups: usize) -> Setup<'_>
             group: format!("group{i}"),
             topic: format!("topic{}", i % topics),
             service: None,
+            probe: false,
         })
         .collect();
     // Every group has committed on every partition of its topic.

@@ -76,6 +76,10 @@ pub enum Command {
     /// Consumer lag of every watched group, like kafka-consumer-groups.sh --describe.
     /// Exit status 1 when --fail-on trips, 2 when the cluster cannot be reached.
     Lag(LagArgs),
+    /// Where the registry and the cluster disagree: topics, configuration, consumers,
+    /// deprecated topics in use. Exit status 0 nothing at or above --fail-on, 1
+    /// findings, 2 the cluster or registry could not be read.
+    Drift(DriftArgs),
     /// Print the JSON Schema of the registry format (for yaml-language-server).
     Schema {
         #[arg(short, long)]
@@ -103,6 +107,29 @@ pub struct LagArgs {
     /// Samples to take before reporting (rates and statuses need more than one).
     #[arg(long, default_value_t = 3)]
     pub samples: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 1 when a finding is at this severity or worse.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailSeverity,
+    /// Environment whose replication factor is expected [default: production; development
+    /// with the demo cluster].
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Samples to take (produce rates need two or more).
+    #[arg(long, default_value_t = 3)]
+    pub samples: u32,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FailSeverity {
+    Error,
+    Warning,
+    Note,
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +161,7 @@ pub fn run(cli: Cli) -> i32 {
             let conn = cli.conn.clone();
             with_registry(&cli.registry, |reg, _| lag_cmd(reg, &conn, &a))
         }
+        Some(Command::Drift(a)) => drift_cmd(&cli.registry, &cli.conn, &a),
         Some(Command::Schema { output }) => {
             let mut s = serde_json::to_string_pretty(&registry::schema::json_schema()).unwrap_or_default();
             s.push('\n');
@@ -329,6 +357,90 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
     std::mem::forget(sampler);
     std::mem::forget(c.demo);
     code
+}
+
+fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
+    use crate::drift::{facts::Facts, locate::Places, rules};
+    let checked = match load(path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let Some(reg) = checked.usable() else {
+        return refuse(&checked);
+    };
+    let c = match crate::connect::connect(conn, reg) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            eprintln!("error: `ktopo drift` needs a cluster: drop --offline, or pass -b BROKERS");
+            return 2;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let demo = c.demo.is_some();
+    let mut metrics = crate::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
+    let pace = c.pace();
+    let (label, props, mut sampler) = (c.label.clone(), c.props.clone(), c.sampler);
+    let samples = a.samples.max(1);
+    let mut view = None;
+    let mut failed = None;
+    crate::live::session::run(&mut sampler, &mut metrics, pace, &AtomicBool::new(false), None, |r| {
+        if let Some(e) = r.failed {
+            failed = Some(e.to_string());
+            return false;
+        }
+        if r.number + 1 < samples {
+            return true;
+        }
+        view = Some(r.view.clone());
+        false
+    });
+    let Some(view) = view else {
+        eprintln!(
+            "error: cannot reach the cluster at {label}: {}",
+            failed.unwrap_or_default()
+        );
+        return 2;
+    };
+    let configs = if demo {
+        Err("the demo cluster (librdkafka's mock) does not serve DescribeConfigs".to_string())
+    } else {
+        let topics: Vec<String> = view.topics.keys().filter(|t| reg.topic(t).is_some()).cloned().collect();
+        crate::kafka::configs::topic_configs(&props, &topics, std::time::Duration::from_secs(10))
+    };
+    let facts = Facts::from_live(&view, configs, samples);
+    let (environment, chosen) = match &a.env {
+        Some(e) => (e.clone(), true),
+        None if demo => ("development".to_string(), false),
+        None => ("production".to_string(), false),
+    };
+    let opts = rules::Options {
+        environment,
+        environment_chosen: chosen,
+        today: crate::drift::today(),
+    };
+    let report = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
+    let out = if a.json {
+        let mut s =
+            serde_json::to_string_pretty(&crate::drift::json(&report, &checked.source.path)).unwrap_or_default();
+        s.push('\n');
+        s
+    } else {
+        crate::drift::text(&report, &checked.source.path)
+    };
+    let code = emit(None, &out);
+    std::mem::forget(sampler);
+    std::mem::forget(c.demo);
+    if code != 0 {
+        return code;
+    }
+    report.exit_code(match a.fail_on {
+        FailSeverity::Error => diag::Severity::Error,
+        FailSeverity::Warning => diag::Severity::Warning,
+        FailSeverity::Note => diag::Severity::Note,
+    })
 }
 
 /// Load a registry that must be free of errors, then run `f` on it.

@@ -12,15 +12,35 @@ use std::time::Duration;
 /// The consumer groups the registry declares (explicit ids, else the convention) on
 /// topics that can exist: what the sampler watches. The registry and Kafka meet here.
 pub fn watched_groups(reg: &Registry) -> Vec<Watched> {
-    reg.declared_groups()
+    let mut out: Vec<Watched> = reg
+        .declared_groups()
         .into_iter()
         .filter(|(_, _, t)| reg.topics[*t].status != Status::Proposed)
         .map(|(group, service, t)| Watched {
             group,
             topic: reg.topics[t].name.clone(),
             service: Some(reg.services[service].key.clone()),
+            probe: false,
         })
-        .collect()
+        .collect();
+    // Who must still migrate: each consumer of a replacement topic, looked for on the
+    // deprecated topic under the convention (clusters that cannot list groups show
+    // them only this way).
+    for t in reg.topics.iter().filter(|t| t.status == Status::Deprecated) {
+        let Some(new) = t.replaced_by().and_then(|r| reg.topic(r)) else {
+            continue;
+        };
+        for c in &new.consumers {
+            let key = &reg.services[c.service].key;
+            out.push(Watched {
+                group: crate::registry::model::group_id(&reg.conventions.consumer_group, key, &t.name),
+                topic: t.name.clone(),
+                service: Some(key.clone()),
+                probe: true,
+            });
+        }
+    }
+    out
 }
 
 /// A cluster to sample, and the demo that must stay alive while it is used.
@@ -30,6 +50,8 @@ pub struct Connection {
     pub label: String,
     pub interval: Duration,
     pub demo: Option<Demo>,
+    /// The client properties in use (bootstrap servers included), for other requests.
+    pub props: Properties,
 }
 
 impl Connection {
@@ -76,11 +98,12 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, St
     if !(interval.is_finite() && interval >= 0.1) {
         return Err(format!("--interval must be at least 0.1 seconds, got {interval}"));
     }
-    let sampler = Sampler::new(props, watched)?;
+    let sampler = Sampler::new(props.clone(), watched)?;
     Ok(Some(Connection {
         sampler,
         label,
         interval: Duration::from_secs_f64(interval),
         demo,
+        props,
     }))
 }

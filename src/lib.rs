@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod connect;
 pub mod diag;
+pub mod drift;
 pub mod export;
 pub mod impact;
 pub mod kafka;

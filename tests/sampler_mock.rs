@@ -62,16 +62,19 @@ fn sampler(bootstrap: &str) -> Sampler {
             group: "billing_orders_consumer".into(),
             topic: "orders".into(),
             service: Some("billing".into()),
+            probe: false,
         },
         Watched {
             group: "audit_orders_consumer".into(),
             topic: "orders".into(),
             service: Some("audit".into()),
+            probe: false,
         },
         Watched {
             group: "billing_payments_consumer".into(),
             topic: "payments".into(),
             service: Some("billing".into()),
+            probe: false,
         },
     ];
     let mut s = Sampler::new(props, watched).unwrap();
@@ -454,6 +457,7 @@ fn a_declared_group_on_a_deleted_topic_is_absent_not_gone() {
         group: "billing_legacy_consumer".into(),
         topic: "legacy_events".into(),
         service: Some("billing".into()),
+        probe: false,
     }];
     let mut s = Sampler::new(props, watched).unwrap();
     s.timeout = Duration::from_secs(3);

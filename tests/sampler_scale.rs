@@ -71,6 +71,7 @@ fn hundreds_of_groups_exact_read_only_and_bounded_threads() {
             group: format!("group{g}"),
             topic: format!("topic{}", g % TOPICS),
             service: Some(format!("service{g}")),
+            probe: false,
         })
         .collect();
     let committed = |g: usize, part: usize| (part < 9).then(|| end(g % TOPICS, part).min((g % 5) as i64));

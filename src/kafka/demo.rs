@@ -103,7 +103,7 @@ impl Scenario {
                 }
             })
             .collect();
-        let mut names: Vec<&Watched> = watched.iter().collect();
+        let mut names: Vec<&Watched> = watched.iter().filter(|w| !w.probe).collect();
         names.sort_by(|a, b| a.group.cmp(&b.group));
         let preferred = [
             ("agent_copilot_conversation_events_consumer", Behaviour::Behind),
@@ -131,7 +131,7 @@ impl Scenario {
         for (b, g) in missing.into_iter().zip(spare) {
             assigned.insert(g, b);
         }
-        let groups = names
+        let mut groups: Vec<SimGroup> = names
             .iter()
             .map(|w| SimGroup {
                 group: w.group.clone(),
@@ -139,7 +139,48 @@ impl Scenario {
                 behaviour: assigned.get(w.group.as_str()).copied().unwrap_or(Behaviour::Healthy),
             })
             .collect();
+        let mut topics: Vec<SimTopic> = topics;
+        drift_faults(reg, watched, residual.as_deref(), &mut topics, &mut groups);
         Scenario { topics, groups }
+    }
+}
+
+/// Where the demo cluster disagrees with the registry, so `ktopo drift` shows its kinds
+/// out of the box: a hand-made topic, a declared topic never created, a topic with the
+/// wrong partition count, and a consumer of the replacement still reading the deprecated
+/// topic that receives residual writes. (A declared consumer never started is the
+/// Silent group above.)
+fn drift_faults(
+    reg: &Registry,
+    watched: &[Watched],
+    residual: Option<&str>,
+    topics: &mut Vec<SimTopic>,
+    groups: &mut Vec<SimGroup>,
+) {
+    let consumed = |t: &str| watched.iter().any(|w| !w.probe && w.topic == t);
+    let active = |t: &SimTopic| reg.topic(&t.name).is_some_and(|x| x.status == Status::Active);
+    if let Some(i) = topics.iter().rposition(|t| active(t) && !consumed(&t.name)) {
+        topics.remove(i);
+    }
+    let wrong = topics
+        .iter()
+        .position(|t| t.name == "billing_events")
+        .or_else(|| topics.iter().position(|t| active(t) && t.partitions > 1));
+    if let Some(i) = wrong {
+        let p = topics[i].partitions;
+        topics[i].partitions = if p > 4 { p - 4 } else { p + 2 };
+    }
+    topics.push(SimTopic {
+        name: "adhoc_debug_dump".into(),
+        partitions: 1,
+        rate: 1.0,
+    });
+    if let Some(w) = residual.and_then(|r| watched.iter().find(|w| w.probe && w.topic == r)) {
+        groups.push(SimGroup {
+            group: w.group.clone(),
+            topic: w.topic.clone(),
+            behaviour: Behaviour::Behind,
+        });
     }
 }
 

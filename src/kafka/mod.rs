@@ -5,5 +5,6 @@
 #[allow(unsafe_code)]
 pub mod admin;
 pub mod config;
+pub mod configs;
 pub mod demo;
 pub mod sampler;

@@ -24,6 +24,9 @@ pub struct Watched {
     pub topic: String,
     /// Key of the service that owns the group.
     pub service: Option<String>,
+    /// Not expected, only looked for (a consumer of a replacement topic that may still
+    /// read the deprecated one): reported only where it has commits.
+    pub probe: bool,
 }
 
 /// Whether the cluster serves ListGroups/DescribeGroups.
@@ -332,7 +335,7 @@ fn group_rows(
         (None, Some((s, k))) => (Some(s.clone()), Some(k.clone())),
         _ => (None, None),
     };
-    let mut topics: BTreeSet<&str> = declared.iter().map(|w| w.topic.as_str()).collect();
+    let mut topics: BTreeSet<&str> = declared.iter().filter(|w| !w.probe).map(|w| w.topic.as_str()).collect();
     let mut by_tp: HashMap<(&str, i32), i64> = HashMap::new();
     let mut errors: Vec<String> = desc_err.into_iter().collect();
     let mut bad_parts = 0usize;
@@ -397,7 +400,7 @@ fn group_rows(
                 group: name.to_string(),
                 topic: t.to_string(),
                 service: service.clone(),
-                declared: declared.iter().any(|w| w.topic == t),
+                declared: declared.iter().any(|w| w.topic == t && !w.probe),
                 state: state.clone(),
                 kind: kind.clone(),
                 members,

@@ -1,0 +1,87 @@
+//! The cluster side of drift, as plain data: topics with their partitions, replication,
+//! produce rate and configs; groups with the topics they commit on or are assigned.
+//! Built from the live picture, so the TUI and `ktopo drift` see the same facts.
+
+use crate::live::view::LiveView;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TopicFacts {
+    pub partitions: usize,
+    pub replication: Option<usize>,
+    /// Messages per second over the sampling window; None before two samples.
+    pub produce_rate: Option<f64>,
+    /// DescribeConfigs values (`retention.ms`, `compression.type`…), when served.
+    pub configs: Option<HashMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroupFacts {
+    /// Topics the group has a committed offset on.
+    pub committed_on: BTreeSet<String>,
+    /// Topics where the group has members (assigned, or described without assignment).
+    pub members_on: BTreeSet<String>,
+    /// Topics the registry declares this group on.
+    pub declared_on: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub topics: BTreeMap<String, TopicFacts>,
+    pub groups: BTreeMap<String, GroupFacts>,
+    /// The cluster lists its groups (else undeclared groups cannot be seen).
+    pub groups_listed: bool,
+    /// Why topic configs are missing, when they are.
+    pub configs_missing: Option<String>,
+    pub samples: u32,
+}
+
+impl Facts {
+    /// From the live picture; `configs` per topic where DescribeConfigs answered.
+    pub fn from_live(
+        view: &LiveView,
+        configs: Result<HashMap<String, HashMap<String, String>>, String>,
+        samples: u32,
+    ) -> Facts {
+        let (mut configs, configs_missing) = match configs {
+            Ok(c) => (c, None),
+            Err(e) => (HashMap::new(), Some(e)),
+        };
+        let topics = view
+            .topics
+            .iter()
+            .map(|(name, t)| {
+                let f = TopicFacts {
+                    partitions: t.partitions,
+                    replication: t.replication,
+                    produce_rate: t.produce_rate,
+                    configs: configs.remove(name),
+                };
+                (name.clone(), f)
+            })
+            .collect();
+        let mut groups: BTreeMap<String, GroupFacts> = BTreeMap::new();
+        for g in &view.groups {
+            if g.topic.is_empty() {
+                continue;
+            }
+            let f = groups.entry(g.group.clone()).or_default();
+            if g.partitions.iter().any(|p| p.committed.is_some()) {
+                f.committed_on.insert(g.topic.clone());
+            }
+            if g.member_list.iter().any(|m| !m.assignment.is_empty()) {
+                f.members_on.insert(g.topic.clone());
+            }
+            if g.declared {
+                f.declared_on.insert(g.topic.clone());
+            }
+        }
+        Facts {
+            topics,
+            groups,
+            groups_listed: view.limits.is_empty(),
+            configs_missing,
+            samples,
+        }
+    }
+}

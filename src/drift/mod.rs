@@ -1,0 +1,126 @@
+//! Drift: what the registry declares against what the cluster has and does. One core
+//! for `ktopo drift` and the TUI's `:drift` view: `facts.rs` gathers the cluster side
+//! from the live picture (plus topic configs where the cluster serves them), `rules.rs`
+//! compares, `locate.rs` points each finding at its place in the registry file.
+
+pub mod facts;
+pub mod locate;
+pub mod rules;
+
+use crate::diag::Severity;
+use crate::registry::spanned::Loc;
+use serde::Serialize;
+
+/// One disagreement between the registry and the cluster.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Stable machine-readable kind, e.g. `undeclared-topic`, `missing-consumer`.
+    pub kind: &'static str,
+    pub severity: Severity,
+    /// The topic or group it is about.
+    pub subject: String,
+    /// The topic it concerns (for badges and detail sections).
+    pub topic: Option<String>,
+    /// Where the registry says otherwise, when it says anything.
+    #[serde(skip)]
+    pub loc: Option<Loc>,
+    /// What the cluster shows, in words a person can act on.
+    pub message: String,
+}
+
+/// Everything one drift run found, and what it could not look at.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// Findings that could not be computed, and why (e.g. no DescribeConfigs).
+    pub not_computed: Vec<String>,
+    /// Which environment's replication factor was expected, and whether it was chosen.
+    pub environment: String,
+    pub samples: u32,
+}
+
+impl Report {
+    pub fn count(&self, s: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == s).count()
+    }
+    /// Findings about one topic, for badges and detail sections.
+    pub fn for_topic<'a>(&'a self, topic: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings.iter().filter(move |f| f.topic.as_deref() == Some(topic))
+    }
+    /// Exit status like `check`: 1 when a finding is at or above `fail_on`.
+    pub fn exit_code(&self, fail_on: Severity) -> i32 {
+        i32::from(self.findings.iter().any(|f| f.severity <= fail_on))
+    }
+}
+
+/// Today as days since 1970-01-01 (UTC), for deprecation periods.
+pub fn today() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| (d.as_secs() / 86_400) as i64)
+}
+
+fn word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+/// `file:line:col` of a location.
+pub fn place(path: &str, loc: &Option<Loc>) -> Option<String> {
+    loc.filter(|l| !l.is_unknown())
+        .map(|l| format!("{path}:{}:{}", l.line, l.col))
+}
+
+/// The report as text, one finding a line, worst first, then a summary.
+pub fn text(r: &Report, path: &str) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    for f in &r.findings {
+        let at = place(path, &f.loc).map(|p| format!(" ({p})")).unwrap_or_default();
+        let _ = writeln!(o, "{}[{}]: {}{at}", word(f.severity), f.kind, f.message);
+    }
+    for n in &r.not_computed {
+        let _ = writeln!(o, "not computed: {n}");
+    }
+    let _ = writeln!(
+        o,
+        "{path} against the cluster: {} errors, {} warnings, {} notes · environment {} · {} samples",
+        r.count(Severity::Error),
+        r.count(Severity::Warning),
+        r.count(Severity::Note),
+        r.environment,
+        r.samples
+    );
+    o
+}
+
+/// The report as JSON (docs/drift-json.md).
+pub fn json(r: &Report, path: &str) -> serde_json::Value {
+    let findings: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "kind": f.kind, "severity": f.severity, "subject": f.subject, "topic": f.topic,
+                "message": f.message,
+                "location": f.loc.filter(|l| !l.is_unknown())
+                    .map(|l| serde_json::json!({"file": path, "line": l.line, "column": l.col})),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "registry": path,
+        "environment": r.environment,
+        "samples": r.samples,
+        "findings": findings,
+        "not_computed": r.not_computed,
+        "counts": {
+            "error": r.count(Severity::Error),
+            "warning": r.count(Severity::Warning),
+            "note": r.count(Severity::Note),
+        },
+    })
+}
