@@ -259,7 +259,8 @@ fn reload_broken_then_fixed() {
     let told = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let sink = std::rc::Rc::clone(&told);
     a.on_registry_change = Some(Box::new(move |reg| {
-        sink.borrow_mut().push(ktopo::connect::watched_groups(reg).iter().filter(|w| !w.probe).count());
+        sink.borrow_mut()
+            .push(ktopo::connect::watched_groups(reg).iter().filter(|w| !w.probe).count());
     }));
     std::fs::write(
         &path,

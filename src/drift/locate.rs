@@ -14,11 +14,12 @@ pub struct Places {
 }
 
 /// Keys under `conventions` whose position findings cite.
-const KEYS: [&str; 5] = [
+const KEYS: [&str; 6] = [
     "topic_defaults",
     "partitions",
     "replication",
     "retention_days",
+    "audit_retention_days",
     "compression",
 ];
 

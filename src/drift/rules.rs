@@ -252,7 +252,9 @@ fn configuration(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out, n
                         t.name
                     ),
                 );
-                if !t.config.overridden.contains(&"retention_days") {
+                if t.audit {
+                    d.loc = places.default_key("audit_retention_days");
+                } else if !t.config.overridden.contains(&"retention_days") {
                     d.loc = places.default_key("retention_days");
                 }
             }
