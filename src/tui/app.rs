@@ -33,6 +33,7 @@ pub enum Route {
     Events,
     Deprecated,
     Lag,
+    Drift,
     Platform,
     Service(usize),
     Topic(usize),
@@ -48,6 +49,7 @@ impl Route {
             Route::Events => "events".into(),
             Route::Deprecated => "deprecated".into(),
             Route::Lag => "lag".into(),
+            Route::Drift => "drift".into(),
             Route::Platform => "platform".into(),
             Route::Service(i) => data.reg.services[*i].key.clone(),
             Route::Topic(i) => data.reg.topics[*i].name.clone(),
@@ -100,6 +102,10 @@ pub struct App {
     pub height: u16,
     pub theme: Theme,
     pub live: Option<LiveView>,
+    /// Registry against cluster, recomputed when a live picture arrives.
+    pub drift: Option<Drift>,
+    /// Live pictures received (drift's windowed facts need two or more).
+    pub samples: u32,
     /// What the broker side is doing when there is no live data ("offline").
     pub broker_note: String,
     pub message: Option<String>,
@@ -116,6 +122,34 @@ pub struct App {
     pub on_registry_change: Option<RegistryHook>,
 }
 
+/// Drift as the TUI shows it: the facts (for the deprecated view's migration column)
+/// and the findings.
+pub struct Drift {
+    pub facts: crate::drift::facts::Facts,
+    pub report: crate::drift::Report,
+}
+
+impl Drift {
+    pub fn compute(data: &Data, live: &LiveView, samples: u32) -> Drift {
+        use crate::drift::{facts::Facts, rules};
+        let configs = Err("the TUI does not read topic configurations: run `ktopo drift`".to_string());
+        let facts = Facts::from_live(live, configs, samples);
+        // The demo cluster stands for a development environment.
+        let env = if live.source == "demo cluster" {
+            "development"
+        } else {
+            "production"
+        };
+        let opts = rules::Options {
+            environment: env.into(),
+            environment_chosen: false,
+            today: crate::drift::today(),
+        };
+        let report = rules::compute(&data.reg, &data.places, &facts, &opts);
+        Drift { facts, report }
+    }
+}
+
 impl App {
     pub fn new(data: Data, width: u16, height: u16, theme: Theme) -> Self {
         let mut app = App {
@@ -128,6 +162,8 @@ impl App {
             height,
             theme,
             live: None,
+            drift: None,
+            samples: 0,
             broker_note: "offline".into(),
             message: None,
             clipboard: None,
@@ -208,6 +244,8 @@ impl App {
             Event::Tick(now) => self.now_s = now,
             Event::Reload(c) => self.on_reload(*c),
             Event::Live(v) => {
+                self.samples = self.samples.saturating_add(1);
+                self.drift = Some(Drift::compute(&self.data, &v, self.samples));
                 self.live = Some(*v);
                 self.live_at = Some(self.now_s);
                 self.refresh_items();
@@ -229,7 +267,7 @@ impl App {
             }
             Some(_) => {
                 let reg = c.registry.expect("usable implies a registry");
-                self.data = Data::new(reg);
+                self.data = Data::new(reg).with_source(&c.source);
                 if let Some(notify) = self.on_registry_change.as_mut() {
                     notify(&self.data.reg);
                 }

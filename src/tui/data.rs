@@ -13,6 +13,9 @@ pub struct Data {
     pub deprecated: Vec<usize>,
     /// `service:KEY`, `topic:NAME`, `event:TYPE` for command completion.
     pub targets: Vec<String>,
+    /// Where topics and conventions are written, for drift findings.
+    pub places: crate::drift::locate::Places,
+    pub source_path: String,
 }
 
 impl Data {
@@ -31,7 +34,16 @@ impl Data {
             events,
             deprecated,
             targets,
+            places: Default::default(),
+            source_path: String::new(),
         }
+    }
+
+    /// Remember where the registry's values are written (read again with positions).
+    pub fn with_source(mut self, source: &crate::diag::Source) -> Self {
+        self.places = crate::drift::locate::Places::read(source);
+        self.source_path.clone_from(&source.path);
+        self
     }
 
     /// Deprecated topics that `topic` replaces.

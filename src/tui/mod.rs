@@ -142,7 +142,8 @@ pub fn run(path: PathBuf, checked: Checked, setup: impl FnOnce(&mut App, Sender<
         ratatui_hook(info);
     }));
     let size = terminal.size().unwrap_or_default();
-    let mut app = App::new(data::Data::new(reg), size.width, size.height, theme::Theme::from_env());
+    let data = data::Data::new(reg).with_source(&checked.source);
+    let mut app = App::new(data, size.width, size.height, theme::Theme::from_env());
     let (tx, rx) = std::sync::mpsc::channel();
     spawn_input(tx.clone());
     setup(&mut app, tx);

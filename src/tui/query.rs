@@ -16,6 +16,7 @@ impl App {
             Route::Events => Box::new(0..self.data.events.len()),
             Route::Deprecated => Box::new(self.data.deprecated.iter().copied()),
             Route::Lag => Box::new(0..self.lag_rows().len()),
+            Route::Drift => Box::new(0..self.drift.as_ref().map_or(0, |d| d.report.findings.len())),
             // A page: one item per line, so moving the selection scrolls.
             Route::Platform => Box::new(0..super::views::platform::lines(&self.data).len()),
             Route::Impact(..) => Box::new(0..s.impact.as_ref().map_or(0, |i| i.affected.len())),
@@ -45,6 +46,12 @@ impl App {
                 format!("{} {} {}", t.name, t.status.as_str(), t.domain.as_deref().unwrap_or(""))
             }
             Route::Events => self.data.events[i].0.clone(),
+            Route::Drift => self
+                .drift
+                .as_ref()
+                .and_then(|d| d.report.findings.get(i))
+                .map(|f| format!("{} {} {}", f.kind, f.subject, f.message))
+                .unwrap_or_default(),
             Route::Impact(..) => s
                 .impact
                 .as_ref()
@@ -146,6 +153,14 @@ impl App {
             Route::Services => s.items.get(s.selected).map(|&i| Node::Service(i)),
             Route::Topics | Route::Deprecated => s.items.get(s.selected).map(|&i| Node::Topic(i)),
             Route::Events | Route::Platform => None,
+            Route::Drift => {
+                let d = self.drift.as_ref()?;
+                let f = s.items.get(s.selected).and_then(|&i| d.report.findings.get(i))?;
+                f.topic
+                    .as_deref()
+                    .and_then(|t| self.data.reg.topic_index(t))
+                    .map(Node::Topic)
+            }
             Route::Lag => {
                 let rows = self.lag_rows();
                 let g = s.items.get(s.selected).and_then(|&i| rows.get(i))?;

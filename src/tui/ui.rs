@@ -26,6 +26,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Route::Events => views::lists::events(app, f, body),
         Route::Deprecated => views::lists::deprecated(app, f, body),
         Route::Lag => views::lag::render(app, f, body),
+        Route::Drift => views::drift::render(app, f, body),
         Route::Platform => views::platform::render(app, f, body),
         Route::Service(i) => views::detail::service(app, f, body, *i),
         Route::Topic(i) => views::detail::topic(app, f, body, *i),
@@ -111,6 +112,18 @@ fn status(app: &App, f: &mut Frame) {
             format!(" /{} → {} matches{err} ", s.filter.text, s.items.len()),
             t.warn(),
         ));
+    }
+    if let Some(d) = &app.drift {
+        let (e, w) = (
+            d.report.count(crate::diag::Severity::Error),
+            d.report.count(crate::diag::Severity::Warning),
+        );
+        if e + w > 0 {
+            spans.push(Span::styled(
+                format!(" drift: {e} errors, {w} warnings (:drift) "),
+                t.warn(),
+            ));
+        }
     }
     if let Some(m) = &app.message {
         spans.push(Span::styled(format!(" {m}"), t.key()));

@@ -138,12 +138,19 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(22),
         Constraint::Min(20),
         Constraint::Length(10),
+        Constraint::Length(14),
     ];
     let title = format!("deprecated topics ({}) · m: jump to replacement", s.items.len());
     ListTable::for_screen(
         app,
         title,
-        &["DEPRECATED", "→ REPLACED BY", "EVENTS MOVING / REASON", "LIVE"],
+        &[
+            "DEPRECATED",
+            "→ REPLACED BY",
+            "EVENTS MOVING / REASON",
+            "LIVE",
+            "MIGRATION",
+        ],
         &widths,
     )
     .render(app, f, area, |i| {
@@ -165,11 +172,24 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
             Some(_) => Cell::from("absent"),
             None => Cell::from("—"),
         };
+        // Migration progress: groups still reading the old topic, residual writes.
+        let migration = match app
+            .drift
+            .as_ref()
+            .map(|d| crate::drift::rules::migration(&d.facts, &topic.name))
+        {
+            None => Cell::from("—"),
+            Some(None) => Cell::from("✓ gone"),
+            Some(Some((0, Some(r)))) if r > 0.0 => Cell::from(Span::styled("writes only", t.warn())),
+            Some(Some((0, _))) => Cell::from("✓ none left"),
+            Some(Some((n, _))) => Cell::from(Span::styled(format!("▲ {n} groups"), t.warn())),
+        };
         vec![
             Cell::from(Span::styled(topic.name.clone(), t.deprecated())),
             Cell::from(format!("→ {}", topic.replaced_by().unwrap_or("?"))),
             Cell::from(what),
             traffic,
+            migration,
         ]
     });
 }

@@ -1,6 +1,7 @@
 //! One file per screen; each is a free function of `&App` and an area.
 
 pub mod detail;
+pub mod drift;
 pub mod graph;
 pub mod impact;
 pub mod lag;

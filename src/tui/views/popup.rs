@@ -24,8 +24,10 @@ pub fn render(app: &App, f: &mut Frame, popup: &Popup) {
                 .iter()
                 .map(|b| (format!("{:<10}", b.keys), b.help.to_string()))
                 .collect();
+            // `:help` needs no line in the help it opens (and the table fits 80x24).
             let cmds = COMMANDS
                 .iter()
+                .filter(|c| c.0 != "help")
                 .map(|(name, aliases, _, what)| {
                     let alias = aliases.first().map(|a| format!(" :{a}")).unwrap_or_default();
                     (format!(":{name}{alias}"), what.to_string())

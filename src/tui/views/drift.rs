@@ -1,0 +1,83 @@
+//! `:drift`: where the registry and the cluster disagree, worst first, each finding
+//! with its registry location; what could not be computed is said below.
+
+use super::ListTable;
+use crate::diag::Severity;
+use crate::tui::app::App;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Wrap};
+use ratatui::Frame;
+
+fn label(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "✗ error",
+        Severity::Warning => "▲ warning",
+        Severity::Note => "· note",
+    }
+}
+
+pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    let Some(d) = &app.drift else {
+        let msg = format!(
+            "No drift yet: it needs live data (broker {}).\nStart ktopo without --offline, or pass -b BROKERS.",
+            app.broker_note
+        );
+        f.render_widget(Paragraph::new(msg), area);
+        return;
+    };
+    let r = &d.report;
+    let s = app.screen();
+    let notes: Vec<Line> = r
+        .not_computed
+        .iter()
+        .map(|n| Line::from(format!("not computed: {n}")))
+        .collect();
+    let parts = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Min(5), Constraint::Length(notes.len().min(3) as u16 + 3)])
+        .split(area);
+    let title = format!(
+        "drift: {} errors, {} warnings, {} notes · environment {} · {} samples",
+        r.count(Severity::Error),
+        r.count(Severity::Warning),
+        r.count(Severity::Note),
+        r.environment,
+        r.samples
+    );
+    let widths = [
+        Constraint::Length(9),
+        Constraint::Length(19),
+        Constraint::Length(7),
+        Constraint::Min(30),
+    ];
+    let header = ["SEVERITY", "KIND", "WHERE", "WHAT THE CLUSTER SHOWS"];
+    ListTable::for_screen(app, title, &header, &widths).render(app, f, parts[0], |i| {
+        let x = &r.findings[s.items[i]];
+        let at = x.loc.map(|l| format!("{}:{}", l.line, l.col)).unwrap_or("-".into());
+        let style = match x.severity {
+            Severity::Error => app.theme.error(),
+            Severity::Warning => app.theme.warn(),
+            Severity::Note => app.theme.dim(),
+        };
+        vec![
+            Cell::from(Span::styled(label(x.severity), style)),
+            Cell::from(x.kind),
+            Cell::from(at),
+            Cell::from(x.message.clone()),
+        ]
+    });
+    // The selected finding in full (the table cuts long messages), then the notes.
+    let selected = s.items.get(s.selected).and_then(|&i| r.findings.get(i));
+    let mut lines: Vec<Line> = selected
+        .map(|x| {
+            let at = crate::drift::place(&app.data.source_path, &x.loc)
+                .map(|p| format!(" ({p})"))
+                .unwrap_or_default();
+            Line::from(format!("{}{at}", x.message))
+        })
+        .into_iter()
+        .collect();
+    lines.extend(notes);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), parts[1]);
+}

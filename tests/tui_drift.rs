@@ -1,0 +1,145 @@
+//! The `:drift` view and the deprecated view's migration column, from a scripted live
+//! picture of a cluster that disagrees with registry.yaml.
+
+mod common;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ktopo::live::view::{GroupTopicLag, LiveView, PartitionLag, TopicLive};
+use ktopo::tui::app::{App, Event, Route};
+use ktopo::tui::data::Data;
+use ktopo::tui::theme::Theme;
+
+fn key(app: &mut App, c: KeyCode) {
+    app.update(Event::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+}
+
+fn command(app: &mut App, cmd: &str) {
+    key(app, KeyCode::Char(':'));
+    for c in cmd.chars() {
+        key(app, KeyCode::Char(c));
+    }
+    key(app, KeyCode::Enter);
+}
+
+fn drifted_app() -> App {
+    let checked = ktopo::registry::load(&common::root().join("registry.yaml")).unwrap();
+    let reg = checked.registry.clone().unwrap();
+    let mut app = App::new(
+        Data::new(reg).with_source(&checked.source),
+        120,
+        40,
+        Theme { color: false },
+    );
+    let mut v = LiveView {
+        source: "demo cluster".into(),
+        ..LiveView::default()
+    };
+    // Every declared topic exists with its declared partitions, but for three.
+    for t in &app.data.reg.topics {
+        if t.status == ktopo::registry::Status::Proposed || t.name == "agent_action_events" {
+            continue;
+        }
+        let partitions = if t.name == "billing_events" {
+            6
+        } else {
+            t.config.partitions.unwrap_or(10) as usize
+        };
+        let rate = match t.status {
+            _ if t.name == "nda_events" => 0.5,
+            ktopo::registry::Status::Deprecated => 0.0,
+            _ => 1.0,
+        };
+        v.topics.insert(
+            t.name.clone(),
+            TopicLive {
+                partitions,
+                replication: Some(1),
+                produce_rate: Some(rate),
+                on_cluster: true,
+                ..TopicLive::default()
+            },
+        );
+    }
+    v.topics.insert(
+        "adhoc_debug_dump".into(),
+        TopicLive {
+            partitions: 1,
+            on_cluster: true,
+            ..TopicLive::default()
+        },
+    );
+    let row = |group: &str, topic: &str, committed: Option<i64>| GroupTopicLag {
+        group: group.into(),
+        topic: topic.into(),
+        declared: true,
+        partitions: vec![PartitionLag {
+            partition: 0,
+            committed,
+            log_end: Some(10),
+            ..PartitionLag::default()
+        }],
+        ..GroupTopicLag::default()
+    };
+    v.groups = vec![
+        row("monitoring_engine_voice_events_consumer", "voice_events", None),
+        row("analytics_voice_events_consumer", "voice_events", Some(3)),
+        GroupTopicLag {
+            declared: false,
+            ..row("prd_builder_nda_events_consumer", "nda_events", Some(4))
+        },
+    ];
+    app.update(Event::Tick(1.0));
+    app.update(Event::Live(Box::new(v.clone())));
+    app.update(Event::Live(Box::new(v)));
+    app
+}
+
+#[test]
+fn drift_view_lists_findings_worst_first_with_locations() {
+    let mut app = drifted_app();
+    let s = common::screen(&app);
+    assert!(
+        s.contains("drift: 2 errors, 4 warnings (:drift)"),
+        "status bar count:\n{s}"
+    );
+    command(&mut app, "drift");
+    let s = common::screen(&app);
+    for want in [
+        "✗ error",
+        "missing-consumer",
+        // The selected finding, in full, with its place in the registry.
+        "MISSING: declared consumer group `monitoring_engine_voice_events_consumer` has no commits",
+        "registry.yaml:257:11)",
+        "missing-topic",
+        "`agent_action_events` is declared active but does not exist",
+        "`billing_events` has 6 partitions on the cluster; the registry's default",
+        "`adhoc_debug_dump` exists on the cluster",
+        "still receives writes: 0.5 msg/s",
+        "not computed: retention and compression drift: the TUI does not read topic configurations",
+    ] {
+        assert!(s.contains(want), "{want}:\n{s}");
+    }
+    assert!(
+        s.find("missing-consumer").unwrap() < s.find("partitions").unwrap(),
+        "worst first"
+    );
+    insta::assert_snapshot!("drift_120x40", s.replace(&common::root().display().to_string(), "ROOT"));
+    // Enter opens the topic a finding is about.
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(app.screen().route, Route::Topic(_)),
+        "{:?}",
+        app.screen().route
+    );
+}
+
+#[test]
+fn deprecated_view_shows_migration_progress() {
+    let mut app = drifted_app();
+    command(&mut app, "deprecated");
+    let s = common::screen(&app);
+    let nda = s.lines().find(|l| l.contains("nda_events")).unwrap();
+    assert!(nda.contains("▲ 1 groups"), "one group still reads nda_events:\n{s}");
+    let pricing = s.lines().find(|l| l.contains("pricing_events")).unwrap();
+    assert!(pricing.contains("✓ none left"), "{s}");
+    insta::assert_snapshot!("deprecated_migration_120x40", s);
+}
