@@ -373,3 +373,79 @@ fn lag_at_scale_on_a_real_broker_every_group_exact_with_members() {
     );
     drop(sub);
 }
+
+#[test]
+#[ignore = "opt-in: needs the tansu broker (installed by .ci/run)"]
+fn drift_against_a_real_broker_reads_configs_and_sees_undeclared_consumers() {
+    use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+    use rdkafka::client::DefaultClientContext;
+    use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+    use rdkafka::ClientConfig;
+    use std::time::{Duration, Instant};
+
+    let broker = start_tansu();
+    let mut cfg = ClientConfig::new();
+    cfg.set("bootstrap.servers", &broker.addr);
+    let admin: AdminClient<DefaultClientContext> = cfg.create().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let topics = [
+        NewTopic::new("orders_events", 3, TopicReplication::Fixed(1)).set("retention.ms", "3600000"),
+        NewTopic::new("handmade_dump", 1, TopicReplication::Fixed(1)),
+    ];
+    let created = rt.block_on(admin.create_topics(&topics, &AdminOptions::new())).unwrap();
+    assert!(created.iter().all(|r| r.is_ok()), "{created:?}");
+    // A live consumer nobody declared, with a commit (tansu lists only such groups).
+    let sub: BaseConsumer = cfg
+        .clone()
+        .set("group.id", "AdHoc.Reader")
+        .set("enable.auto.commit", "false")
+        .create()
+        .unwrap();
+    sub.subscribe(&["orders_events"]).unwrap();
+    let until = Instant::now() + Duration::from_secs(60);
+    while sub.assignment().map(|a| a.count()).unwrap_or(0) == 0 {
+        assert!(Instant::now() < until, "no assignment");
+        let _ = sub.poll(Duration::from_millis(100));
+    }
+    let mut at = rdkafka::TopicPartitionList::new();
+    at.add_partition_offset("orders_events", 0, rdkafka::Offset::Offset(0))
+        .unwrap();
+    sub.commit(&at, CommitMode::Sync).unwrap();
+
+    let out = Command::new(env!("CARGO_BIN_EXE_ktopo"))
+        .current_dir(common::root())
+        .args([
+            "drift",
+            "--json",
+            "--samples",
+            "2",
+            "--env",
+            "development",
+            "-b",
+            &broker.addr,
+            "-r",
+        ])
+        .arg(common::fixture("drift.yaml"))
+        .output()
+        .unwrap();
+    let _ = sub.poll(Duration::from_millis(10));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let has = |kind: &str, subject: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == kind && f["subject"] == subject)
+    };
+    assert!(has("partitions", "orders_events"), "{v}");
+    assert!(has("undeclared-topic", "handmade_dump"), "{v}");
+    assert!(has("missing-topic", "payments_events"), "{v}");
+    assert!(has("undeclared-consumer", "AdHoc.Reader"), "{v}");
+    assert!(has("retention", "orders_events"), "DescribeConfigs read: {v}");
+    assert_eq!(v["environment"], "development");
+    drop(sub);
+}
