@@ -43,10 +43,7 @@ fn main() {
             },
         );
         for c in &t.consumers {
-            let g = facts
-                .groups
-                .entry(c.group.clone().unwrap_or_default())
-                .or_insert_with(GroupFacts::default);
+            let g = facts.groups.entry(c.group.clone().unwrap_or_default()).or_default();
             g.declared_on.insert(t.name.clone());
             if i % 7 != 0 {
                 g.committed_on.insert(t.name.clone());
