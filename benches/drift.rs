@@ -3,7 +3,7 @@
 //! group per declared consumer). `cargo bench --bench drift` prints the median of 10 runs;
 //! set it against one lag sample of the same cluster (`cargo bench --bench sampler`).
 
-use ktopo::drift::facts::{Facts, GroupFacts, TopicFacts};
+use ktopo::drift::facts::{Facts, TopicFacts};
 use ktopo::drift::locate::Places;
 use ktopo::drift::rules::{self, Options};
 use std::time::{Duration, Instant};
