@@ -183,24 +183,29 @@ fn check(path: &Path, json: bool) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    use std::fmt::Write as _;
+    let mut out = String::new();
     if json {
         let v = diag::to_json(&checked.source, &checked.diagnostics);
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
-        print!(
-            "{}",
-            diag::render(&checked.source, &checked.diagnostics, std::io::stdout().is_terminal())
-        );
+        out.push_str(&diag::render(
+            &checked.source,
+            &checked.diagnostics,
+            std::io::stdout().is_terminal(),
+        ));
         let count = |s| checked.diagnostics.iter().filter(|d| d.severity == s).count();
-        println!(
+        let _ = writeln!(
+            out,
             "{}: {} errors, {} warnings, {} notes",
-            checked.source.path,
+            crate::visible::escape(&checked.source.path),
             count(diag::Severity::Error),
             count(diag::Severity::Warning),
             count(diag::Severity::Note)
         );
         if let Some(reg) = &checked.registry {
-            println!(
+            let _ = writeln!(
+                out,
                 "{} services, {} active topics, {} deprecated, {} proposed, {} event types",
                 reg.services.len(),
                 reg.count(registry::Status::Active),
@@ -210,7 +215,10 @@ fn check(path: &Path, json: bool) -> i32 {
             );
         }
     }
-    checked.exit_code()
+    match crate::output::stdout(&out) {
+        0 => checked.exit_code(),
+        failed => failed,
+    }
 }
 
 fn tui(path: &Path, conn: &ConnArgs) -> i32 {
@@ -335,6 +343,7 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
         } else {
             let clear_screen = if clear { "\x1b[2J\x1b[H" } else { "" };
             let text = crate::lag_report::text(r.view, &rows, &filters);
+            let text = crate::visible::escape(&text);
             stdout
                 .write_all(clear_screen.as_bytes())
                 .and_then(|_| stdout.write_all(text.as_bytes()))
@@ -428,7 +437,7 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
         s.push('\n');
         s
     } else {
-        crate::drift::text(&report, &checked.source.path)
+        crate::visible::escape(&crate::drift::text(&report, &checked.source.path)).into_owned()
     };
     let code = emit(None, &out);
     std::mem::forget(sampler);
@@ -492,26 +501,20 @@ fn impact_cmd(reg: &Registry, topo: &Topology, a: &ImpactArgs) -> i32 {
         Dir::Downstream
     };
     let imp = impact::impact(reg, topo, &target, dir, a.depth);
-    if a.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&impact::to_json(reg, &imp)).unwrap_or_default()
-        );
+    let out = if a.json {
+        let mut s = serde_json::to_string_pretty(&impact::to_json(reg, &imp)).unwrap_or_default();
+        s.push('\n');
+        s
     } else {
-        print!("{}", impact::to_text(reg, &imp));
-    }
-    0
+        crate::visible::escape(&impact::to_text(reg, &imp)).into_owned()
+    };
+    crate::output::stdout(&out)
 }
 
 /// Print to stdout, or write a file atomically.
 fn emit(output: Option<&Path>, text: &str) -> i32 {
     match output {
-        None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth reporting.
-            let _ = out.write_all(text.as_bytes());
-            0
-        }
+        None => crate::output::stdout(text),
         Some(p) => match crate::output::write_atomic(p, text.as_bytes()) {
             Ok(()) => 0,
             Err(e) => {

@@ -140,7 +140,11 @@ pub fn to_json(source: &Source, diags: &[Diagnostic]) -> serde_json::Value {
 
 /// Findings in rustc style: `error[code]: message`, then ` --> file:line:col` and the line.
 pub fn render(source: &Source, diags: &[Diagnostic], color: bool) -> String {
-    let file = SimpleFile::new(source.path.as_str(), source.text.as_str());
+    use crate::visible::{escape, same_length};
+    // The snippet keeps its byte offsets; messages and paths are escaped.
+    let path = escape(&source.path);
+    let text = same_length(&source.text);
+    let file = SimpleFile::new(path.as_ref(), text.as_ref());
     let mut out = if color {
         termcolor::Buffer::ansi()
     } else {
@@ -153,14 +157,16 @@ pub fn render(source: &Source, diags: &[Diagnostic], color: bool) -> String {
             Severity::Warning => CsSeverity::Warning,
             Severity::Note => CsSeverity::Note,
         };
-        let mut cs = CsDiagnostic::new(sev).with_code(d.code).with_message(&d.message);
+        let mut cs = CsDiagnostic::new(sev)
+            .with_code(d.code)
+            .with_message(escape(&d.message));
         if let Some(loc) = d.loc {
             cs = cs.with_labels(vec![Label::primary((), source.range(&loc))]);
         } else {
-            cs = cs.with_notes(vec![format!("in {}", source.path)]);
+            cs = cs.with_notes(vec![format!("in {path}")]);
         }
         if let Some(h) = &d.hint {
-            cs.notes.push(format!("help: {h}"));
+            cs.notes.push(format!("help: {}", escape(h)));
         }
         // Writing to an in-memory buffer cannot fail for a valid range.
         let _ = term::emit(&mut out, &config, &file, &cs);
@@ -180,5 +186,6 @@ pub fn one_line(source: &Source, d: &Diagnostic) -> String {
         None => source.path.clone(),
     };
     let hint = d.hint.as_ref().map(|h| format!(" (help: {h})")).unwrap_or_default();
-    format!("{at}: {sev}[{}]: {}{hint}", d.code, d.message)
+    let line = format!("{at}: {sev}[{}]: {}{hint}", d.code, d.message);
+    crate::visible::escape(&line).into_owned()
 }

@@ -17,3 +17,4 @@ pub mod suggest;
 pub mod synthetic;
 pub mod topology;
 pub mod tui;
+pub mod visible;

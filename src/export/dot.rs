@@ -8,7 +8,11 @@ use petgraph::visit::EdgeRef;
 use std::fmt::Write;
 
 fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    // Control characters become visible text (`\u{1b}`), whose backslash is escaped too.
+    crate::visible::escape(s)
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 fn id(n: Node, reg: &Registry) -> String {

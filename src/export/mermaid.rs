@@ -8,7 +8,7 @@ use petgraph::visit::EdgeRef;
 use std::fmt::Write;
 
 fn esc(s: &str) -> String {
-    s.replace('"', "#quot;")
+    crate::visible::escape(s).replace('"', "#quot;")
 }
 
 fn id(n: Node) -> String {

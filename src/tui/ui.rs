@@ -38,6 +38,8 @@ pub fn render(app: &App, f: &mut Frame) {
     if let Some(p) = &app.popup {
         views::popup::render(app, f, p);
     }
+    // Registry and cluster text may carry control characters: never to the terminal.
+    crate::visible::buffer(f.buffer_mut());
 }
 
 fn header(app: &App, f: &mut Frame) {

@@ -1,0 +1,130 @@
+//! Hostile registry text never reaches a terminal raw: control characters in names,
+//! purposes and events are made visible in every text output and on screen; JSON stays
+//! exact. Output that cannot be written is an error, a closed pipe a quiet end.
+
+mod common;
+use assert_cmd::Command;
+use ktopo::tui::app::{App, Event};
+use ktopo::tui::data::Data;
+use ktopo::tui::theme::Theme;
+
+fn ktopo(args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("ktopo")
+        .unwrap()
+        .current_dir(common::root())
+        .env_remove("KTOPO_REGISTRY")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// No control character but newline and tab.
+fn clean(out: &[u8]) -> bool {
+    String::from_utf8_lossy(out)
+        .chars()
+        .all(|c| !c.is_control() || c == '\n' || c == '\t')
+}
+
+#[test]
+fn text_outputs_make_control_characters_visible() {
+    let escapes = "tests/fixtures/hostile/escapes.yaml";
+    let raw = "tests/fixtures/hostile/raw.yaml";
+    for args in [
+        vec!["check", "-r", escapes],
+        vec!["check", "-r", raw],
+        vec!["impact", "service:shop", "-r", escapes],
+        vec!["impact", "service:shop", "--both", "-r", escapes],
+        vec!["export", "--format", "dot", "-r", escapes],
+        vec!["export", "--format", "mermaid", "-r", escapes],
+    ] {
+        let out = ktopo(&args);
+        assert!(
+            clean(&out.stdout),
+            "{args:?} printed a control character:\n{:?}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(
+            clean(&out.stderr),
+            "{args:?} stderr:\n{:?}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = ktopo(&["export", "--format", "dot", "-r", escapes]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Shop \\\\u{1b}]2;pwned"),
+        "visible in DOT"
+    );
+    // JSON stays exact: serde escapes control characters itself.
+    let out = ktopo(&["export", "--format", "json", "-r", escapes]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.to_string().contains("Shop \\u001b]2;pwned\\u0007"), "{v}");
+}
+
+#[test]
+fn the_screen_never_carries_control_characters() {
+    let checked = ktopo::registry::load(&common::root().join("tests/fixtures/hostile/escapes.yaml")).unwrap();
+    let reg = checked.registry.clone().unwrap();
+    let mut app = App::new(Data::new(reg), 120, 40, Theme { color: false });
+    for keys in ["", ":topics\n", "\n", ":events\n", ":services\n"] {
+        for c in keys.chars() {
+            let code = if c == '\n' {
+                crossterm::event::KeyCode::Enter
+            } else {
+                crossterm::event::KeyCode::Char(c)
+            };
+            app.update(Event::Key(crossterm::event::KeyEvent::new(
+                code,
+                crossterm::event::KeyModifiers::NONE,
+            )));
+        }
+        let s = common::screen(&app);
+        assert!(clean(s.as_bytes()), "after {keys:?}:\n{s:?}");
+    }
+    let s = common::screen(&app);
+    assert!(s.contains("␛"), "the escape is shown as a picture: {s}");
+}
+
+#[test]
+fn a_full_disk_is_an_error_and_a_closed_pipe_a_quiet_end() {
+    for args in [
+        vec!["check"],
+        vec!["impact", "topic:rag_events"],
+        vec!["export", "--format", "json"],
+        vec!["schema"],
+    ] {
+        let full = std::fs::File::create("/dev/full").unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ktopo"))
+            .current_dir(common::root())
+            .args(&args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?} on a full disk: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("No space left"),
+            "{args:?}"
+        );
+
+        // The reader goes away before anything is written: no panic, exit 0.
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ktopo"))
+            .current_dir(common::root())
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.code().is_some_and(|c| c != 101),
+            "{args:?} panicked: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{args:?}");
+    }
+}
