@@ -84,6 +84,12 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, St
         return Ok(None);
     }
     let mut props = properties(conn)?;
+    // Checked before anything starts: Duration::from_secs_f64 panics on huge values.
+    if let Some(i) = conn.interval {
+        if !(i.is_finite() && (0.1..=86_400.0).contains(&i)) {
+            return Err(format!("--interval must be between 0.1 and 86400 seconds, got {i}"));
+        }
+    }
     let watched: Vec<Watched> = watched_groups(reg);
     let (label, demo, default_interval) = match props.get("bootstrap.servers") {
         Some(b) => (b.to_string(), None, 5.0),
@@ -95,9 +101,6 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, St
         }
     };
     let interval = conn.interval.unwrap_or(default_interval);
-    if !(interval.is_finite() && interval >= 0.1) {
-        return Err(format!("--interval must be at least 0.1 seconds, got {interval}"));
-    }
     let sampler = Sampler::new(props.clone(), watched)?;
     Ok(Some(Connection {
         sampler,

@@ -78,6 +78,13 @@ impl Impact {
     pub fn topics(&self) -> impl Iterator<Item = &Affected> {
         self.affected.iter().filter(|a| matches!(a.node, Node::Topic(_)))
     }
+    /// Distinct services and topics affected: with `--both`, a node on a cycle is reached
+    /// both ways and listed in each direction, but counts once.
+    pub fn counts(&self) -> (usize, usize) {
+        let nodes: std::collections::HashSet<Node> = self.affected.iter().map(|a| a.node).collect();
+        let services = nodes.iter().filter(|n| matches!(n, Node::Service(_))).count();
+        (services, nodes.len() - services)
+    }
 }
 
 /// Why a target could not be resolved, with the closest names to try.
@@ -302,14 +309,14 @@ pub fn to_json(reg: &Registry, imp: &Impact) -> serde_json::Value {
         "max_depth": imp.max_depth,
         "services": services,
         "topics": topics,
+        "distinct": { "services": imp.counts().0, "topics": imp.counts().1 },
     })
 }
 
 pub fn to_text(reg: &Registry, imp: &Impact) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let ns = imp.services().count();
-    let nt = imp.topics().count();
+    let (ns, nt) = imp.counts();
     let _ = writeln!(
         out,
         "Impact of {} ({}): {ns} services, {nt} topics",

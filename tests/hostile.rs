@@ -128,3 +128,40 @@ fn a_full_disk_is_an_error_and_a_closed_pipe_a_quiet_end() {
         assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{args:?}");
     }
 }
+
+#[test]
+fn impact_both_ways_counts_each_node_once_on_cycles() {
+    let out = ktopo(&["impact", "service:alpha", "--both", "-r", "tests/fixtures/cycle.yaml"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("Impact of service:alpha (both): 1 services, 2 topics"),
+        "{text}"
+    );
+    let out = ktopo(&[
+        "impact",
+        "service:alpha",
+        "--both",
+        "--json",
+        "-r",
+        "tests/fixtures/cycle.yaml",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["distinct"], serde_json::json!({"services": 1, "topics": 2}));
+    assert_eq!(
+        v["topics"].as_array().unwrap().len(),
+        4,
+        "each direction still lists its path"
+    );
+}
+
+#[test]
+fn intervals_that_overflow_are_refused() {
+    for i in ["1e300", "1e19", "inf", "0"] {
+        let out = ktopo(&["lag", "--interval", i]);
+        assert_eq!(out.status.code(), Some(2), "--interval {i}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--interval must be between"),
+            "{i}"
+        );
+    }
+}

@@ -13,12 +13,11 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let s = app.screen();
     let Some(imp) = &s.impact else { return };
     let reg = &app.data.reg;
+    let (ns, nt) = imp.counts();
     let title = format!(
-        "impact of {} · {} · {} services, {} topics · d: direction",
+        "impact of {} · {} · {ns} services, {nt} topics · d: direction",
         imp.target.describe(reg),
         imp.dir.as_str(),
-        imp.services().count(),
-        imp.topics().count()
     );
     let widths = [
         Constraint::Length(7),
