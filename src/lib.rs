@@ -8,6 +8,7 @@ pub mod diag;
 pub mod drift;
 pub mod export;
 pub mod impact;
+pub mod input;
 pub mod kafka;
 pub mod lag_report;
 pub mod live;

@@ -165,3 +165,79 @@ fn intervals_that_overflow_are_refused() {
         );
     }
 }
+
+#[test]
+fn reads_of_special_files_are_bounded_in_size_and_time() {
+    let out = ktopo(&["check", "-r", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("larger than 32 MB"),
+        "{out:?}"
+    );
+    let out = ktopo(&["lag", "-F", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("larger than 1 MB"),
+        "{out:?}"
+    );
+    // A FIFO nobody ever opens for writing reads as empty at once; one whose writer
+    // stays silent is given up after a few seconds instead of hanging.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("registry.fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let out = ktopo(&["check", "-r", fifo.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let mut writer = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("sleep 20 > '{}'", fifo.display()))
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let out = ktopo(&["check", "-r", fifo.to_str().unwrap()]);
+    let _ = writer.kill();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no data within 5 s"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn property_values_never_appear_in_errors() {
+    // `-X key:value` is not kcat's syntax: the error names the key only.
+    let out = ktopo(&["lag", "-X", "sasl.password:hunter2"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`sasl.password` needs a value") && !err.contains("hunter2"),
+        "{err}"
+    );
+    // A misspelt property: librdkafka's complaint must not carry its value.
+    let out = ktopo(&["lag", "-b", "127.0.0.1:1", "-X", "sasl.pasword=hunter2"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sasl.pasword") && !err.contains("hunter2"), "{err}");
+}
+
+#[test]
+fn properties_files_are_read_the_way_java_reads_them() {
+    use ktopo::kafka::config::parse_properties;
+    let text = "# comment\n! also a comment\n  sasl.password:hunter2\nsasl.username = ops\nclient.id  ktopo\\\n    -east\nssl.ca.location=/etc/ca\\u0041.pem\nkey\\=with\\:seps=v\\tx\nempty\n";
+    let got = parse_properties(text);
+    let want: Vec<(String, String)> = [
+        ("sasl.password", "hunter2"),
+        ("sasl.username", "ops"),
+        ("client.id", "ktopo-east"),
+        ("ssl.ca.location", "/etc/caA.pem"),
+        ("key=with:seps", "v\tx"),
+        ("empty", ""),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(got, want);
+}

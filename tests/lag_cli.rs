@@ -199,14 +199,20 @@ fn config_file_is_read_and_its_secrets_stay_hidden() {
     );
     assert!(!err.contains("s3cr3t"), "{err}");
 
-    std::fs::write(&props, "bootstrap.servers=127.0.0.1:1\nsasl.password\n").unwrap();
-    let out = ktopo().args(["lag", "-F"]).arg(&props).output().unwrap();
+    // Java's `key:value` spelling is read as such, and its value stays hidden too.
+    std::fs::write(
+        &props,
+        "bootstrap.servers=127.0.0.1:1\nsasl.password:s3cr3t-value\nsasl.pasword s3cr3t-value\n",
+    )
+    .unwrap();
+    let out = ktopo()
+        .args(["lag", "--samples", "1", "-F"])
+        .arg(&props)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("client.properties:2: `sasl.password` needs a value"),
-        "{err}"
-    );
+    assert!(!err.contains("s3cr3t"), "{err}");
 }
 
 #[test]

@@ -40,11 +40,19 @@ impl Properties {
         self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
-    /// Parse one `key=value`; the error never repeats the value (it may be a secret).
+    /// Parse one `key=value` (`-X`); the error never repeats anything after the key
+    /// (`-X sasl.password:hunter2` must not print `hunter2`).
     pub fn parse_one(&mut self, kv: &str, origin: &str) -> Result<(), String> {
         let Some((k, v)) = kv.split_once('=') else {
-            let key = kv.split_whitespace().next().unwrap_or("");
-            return Err(format!("{origin}: `{key}` needs a value: write key=value"));
+            let key: String = kv
+                .trim_start()
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != ':')
+                .collect();
+            return Err(format!(
+                "{origin}: `{}` needs a value: write key=value",
+                crate::visible::escape(&key)
+            ));
         };
         let k = k.trim();
         if k.is_empty() {
@@ -54,15 +62,15 @@ impl Properties {
         Ok(())
     }
 
-    /// Read a properties file: `key=value` lines, `#` comments, blank lines.
+    /// Read a properties file the way Java does (kcat's `-F` files are Java
+    /// `.properties`): `=`, `:` or whitespace between key and value, `#` and `!`
+    /// comments, `\` line continuations and escapes (`\t`, `\n`, `\uXXXX`…).
     pub fn read_file(&mut self, path: &Path) -> Result<(), String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        for (i, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            self.parse_one(line, &format!("{}:{}", path.display(), i + 1))?;
+        let bytes = crate::input::read_bounded(path, MAX_PROPERTIES_BYTES)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = String::from_utf8_lossy(&bytes);
+        for (k, v) in parse_properties(&text) {
+            self.set(&k, &v);
         }
         Ok(())
     }
@@ -81,13 +89,122 @@ impl Properties {
     }
 }
 
-/// Remove secret values from a message that might quote them (librdkafka errors can).
+/// Properties files larger than this are refused (they are a few lines).
+pub const MAX_PROPERTIES_BYTES: usize = 1024 * 1024;
+
+/// Properties whose values may appear in messages: known and not secret. Every other
+/// value (a misspelt `sasl.pasword`, say) is treated as a secret.
+const SHOWN: &[&str] = &[
+    "bootstrap.servers",
+    "metadata.broker.list",
+    "client.id",
+    "client.rack",
+    "security.protocol",
+    "sasl.mechanism",
+    "sasl.mechanisms",
+    "sasl.username",
+    "sasl.kerberos.service.name",
+    "ssl.ca.location",
+    "ssl.certificate.location",
+    "ssl.key.location",
+    "ssl.endpoint.identification.algorithm",
+    "enable.ssl.certificate.verification",
+    "socket.timeout.ms",
+    "request.timeout.ms",
+    "debug",
+    "broker.address.family",
+    "enable.auto.commit",
+    "enable.auto.offset.store",
+    "enable.partition.eof",
+    "api.version.request",
+];
+
+/// Remove values from a message that might quote them (librdkafka errors can): every
+/// value but those of known, non-secret properties.
 pub fn scrub(message: &str, props: &Properties) -> String {
     let mut m = message.to_string();
     for (k, v) in &props.0 {
-        if is_secret(k) && v.len() >= 3 {
+        let shown = SHOWN.contains(&k.as_str()) && !is_secret(k);
+        if !shown && v.len() >= 3 {
             m = m.replace(v.as_str(), "******");
         }
     }
     m
+}
+
+/// Java `.properties` text as (key, value) pairs, in order.
+pub fn parse_properties(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut lines = text.lines();
+    while let Some(first) = lines.next() {
+        let mut line = first.trim_start().to_string();
+        if line.is_empty() || line.starts_with('#') || line.starts_with('!') {
+            continue;
+        }
+        // An odd number of trailing backslashes continues the line.
+        while line.chars().rev().take_while(|c| *c == '\\').count() % 2 == 1 {
+            line.pop();
+            match lines.next() {
+                Some(next) => line.push_str(next.trim_start()),
+                None => break,
+            }
+        }
+        let (key, value) = split_pair(&line);
+        out.push((unescape(key), unescape(value)));
+    }
+    out
+}
+
+/// Key and raw value: the key ends at the first unescaped `=`, `:` or whitespace.
+fn split_pair(line: &str) -> (&str, &str) {
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '=' | ':' | ' ' | '\t' | '\x0c' => {
+                let rest = line[i..].trim_start_matches([' ', '\t', '\x0c']);
+                let rest = rest
+                    .strip_prefix(['=', ':'])
+                    .map_or(rest, |r| r.trim_start_matches([' ', '\t', '\x0c']));
+                return (&line[..i], rest);
+            }
+            _ => {}
+        }
+    }
+    (line, "")
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('f') => out.push('\x0c'),
+            Some('u') => {
+                let hex: String = it.by_ref().take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(ch) if hex.len() == 4 => out.push(ch),
+                    // Malformed: keep the text rather than fail the whole file.
+                    _ => {
+                        out.push_str("\\u");
+                        out.push_str(&hex);
+                    }
+                }
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
 }

@@ -61,7 +61,31 @@ pub fn read(path: &Path) -> Result<Parsed, LoadError> {
             positions: true,
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(io_reason(&e)))?;
+    // Bounded whatever the path is: /dev/zero, a pipe, a FIFO without a writer.
+    let bytes = match crate::input::read_bounded(path, MAX_BYTES) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+            let d = Diagnostic::error(
+                "too-large",
+                format!(
+                    "the registry is larger than {} MB, the most ktopo reads",
+                    MAX_BYTES / (1024 * 1024)
+                ),
+            )
+            .hint("split the registry or remove generated content");
+            return Ok(Parsed {
+                source: Source {
+                    path: shown.clone(),
+                    text: String::new(),
+                },
+                file: None,
+                diagnostics: vec![d],
+                fatal: true,
+                positions: true,
+            });
+        }
+        Err(e) => return Err(unreadable(io_reason(&e))),
+    };
     Ok(parse_bytes(&shown, bytes))
 }
 
