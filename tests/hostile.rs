@@ -199,6 +199,7 @@ fn reads_of_special_files_are_bounded_in_size_and_time() {
     std::thread::sleep(std::time::Duration::from_millis(200));
     let out = ktopo(&["check", "-r", fifo.to_str().unwrap()]);
     let _ = writer.kill();
+    let _ = writer.wait();
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("no data within 5 s"),
