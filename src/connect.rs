@@ -73,6 +73,11 @@ pub fn properties(conn: &ConnArgs) -> Result<Properties, String> {
         p.parse_one(kv, "-X")?;
     }
     if let Some(b) = &conn.brokers {
+        if b.trim().is_empty() {
+            return Err(
+                "-b/--brokers is empty: give host:port[,host:port…], or leave it out for the demo cluster".into(),
+            );
+        }
         p.set("bootstrap.servers", b);
     }
     Ok(p)

@@ -155,6 +155,13 @@ fn impact_both_ways_counts_each_node_once_on_cycles() {
 }
 
 #[test]
+fn an_empty_broker_list_is_refused() {
+    let out = ktopo(&["lag", "-b", ""]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-b/--brokers is empty"));
+}
+
+#[test]
 fn intervals_that_overflow_are_refused() {
     for i in ["1e300", "1e19", "inf", "0"] {
         let out = ktopo(&["lag", "--interval", i]);

@@ -107,8 +107,89 @@ fn ctrl_c_and_sigterm_restore_the_terminal() {
         .status()
         .unwrap();
     assert!(out.success());
-    t.wait_for("EXITED=0");
+    // 128 + SIGTERM, as a shell expects.
+    t.wait_for("EXITED=143");
     assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");
+}
+
+#[test]
+fn other_signals_restore_the_terminal_and_exit_128_plus_signal() {
+    for (sig, code) in [("INT", 130), ("QUIT", 131), ("HUP", 129), ("USR1", 138)] {
+        let t = Tmux::new(&format!("sig{sig}"));
+        start(&t, "--offline");
+        t.wait_for("topics (29)");
+        let pane = t.run(&["display", "-p", "-t", "smoke", "#{pane_pid}"]);
+        let child = child_named(pane.trim(), "ktopo").expect("ktopo runs in the pane");
+        let out = Command::new("sh")
+            .args(["-c", &format!("kill -{sig} {child}")])
+            .status()
+            .unwrap();
+        assert!(out.success());
+        t.wait_for(&format!("EXITED={code}"));
+        assert_eq!(
+            t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(),
+            "0",
+            "{sig}"
+        );
+        assert_eq!(
+            t.run(&["display", "-p", "-t", "smoke", "#{mouse_any_flag}"]).trim(),
+            "0",
+            "{sig}"
+        );
+        assert_eq!(
+            t.run(&["display", "-p", "-t", "smoke", "#{cursor_flag}"]).trim(),
+            "1",
+            "{sig}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_resumes_in_raw_mode() {
+    let t = Tmux::new("tstp");
+    t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "smoke",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "bash --norc --noprofile -i",
+    ]);
+    let bin = env!("CARGO_BIN_EXE_ktopo");
+    let reg = common::root().join("registry.yaml");
+    t.keys(&[
+        &format!("{bin} --offline --registry {}; echo EXITED=$?", reg.display()),
+        "Enter",
+    ]);
+    t.wait_for("topics (29)");
+    t.keys(&["C-z"]);
+    t.wait_for("Stopped");
+    assert_eq!(
+        t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(),
+        "0",
+        "the shell gets its screen back"
+    );
+    t.keys(&["fg", "Enter"]);
+    t.wait_for("topics (29)");
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "1");
+    // Raw mode again: a key acts at once (no Enter needed) and is not echoed.
+    t.keys(&[":", "e", "v", "Enter"]);
+    t.wait_for("events (130)");
+    // (bash drops the rest of a command line whose job was stopped: no EXITED line.)
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim() != "0" {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the UI did not quit after fg"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    t.keys(&["echo STATUS=$?", "Enter"]);
+    t.wait_for("STATUS=0");
 }
 
 /// The pid of a child process of `parent` whose command name is `name`.

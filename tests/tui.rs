@@ -321,6 +321,7 @@ fn event_loop_drives_the_real_app() {
                 ktopo::registry::load(&common::root().join("registry.yaml")).unwrap()
             }),
             copy: Box::new(|t: &str| copied.push(t.to_string())),
+            suspend: Box::new(|| {}),
         },
     )
     .unwrap();

@@ -113,6 +113,8 @@ pub struct App {
     pub clipboard: Option<String>,
     /// The run loop should load the registry again.
     pub reload_requested: bool,
+    /// The run loop should hand the terminal back and stop the process (Ctrl-Z, SIGTSTP).
+    pub suspend_requested: bool,
     pub quit: bool,
     pub now_s: f64,
     /// When the current live picture arrived (in `now_s` time).
@@ -168,6 +170,7 @@ impl App {
             message: None,
             clipboard: None,
             reload_requested: false,
+            suspend_requested: false,
             quit: false,
             now_s: 0.0,
             live_at: None,
@@ -422,6 +425,7 @@ impl App {
         let page = self.layout().page_rows();
         match a {
             Action::Quit => self.quit = true,
+            Action::Suspend => self.suspend_requested = true,
             Action::Down => self.move_by(1),
             Action::Up => self.move_by(-1),
             Action::PageDown => self.move_by(page as isize),

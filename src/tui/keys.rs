@@ -25,6 +25,7 @@ pub enum Action {
     Migration,
     Direction,
     Lag,
+    Suspend,
     Quit,
 }
 
@@ -71,6 +72,7 @@ pub const KEYS: &[Binding] = &[
     b!("m", [Char('m')], Action::Migration, "deprecated ↔ replacement"),
     b!("d", [Char('d')], Action::Direction, "impact direction ↓ ↑ both"),
     b!("L", [Char('L')], Action::Lag, "consumer lag table"),
+    b!("^z", [], ['z'], Action::Suspend, "suspend to the shell (fg resumes)"),
     b!("q ^c", [Char('q')], ['c'], Action::Quit, "quit"),
 ];
 

@@ -16,7 +16,7 @@ use ratatui::backend::Backend;
 use ratatui::Terminal;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -29,6 +29,8 @@ pub struct Io<'a> {
     pub reload: Box<dyn FnMut() -> Checked + 'a>,
     /// Put text on the clipboard.
     pub copy: Box<dyn FnMut(&str) + 'a>,
+    /// Give the terminal back, stop until resumed (`fg`), take it again.
+    pub suspend: Box<dyn FnMut() + 'a>,
 }
 
 /// Draw, then apply events until the app quits or the events end.
@@ -42,6 +44,12 @@ pub fn event_loop<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, mut io:
         }
         if let Some(text) = app.clipboard.take() {
             (io.copy)(&text);
+        }
+        if app.suspend_requested {
+            app.suspend_requested = false;
+            (io.suspend)();
+            // The shell drew over the screen: repaint all of it.
+            terminal.clear()?;
         }
         if app.quit {
             break;
@@ -118,9 +126,12 @@ pub fn run(path: PathBuf, checked: Checked, setup: impl FnOnce(&mut App, Sender<
         eprintln!("ktopo: {} has errors; run `ktopo check` for details", path.display());
         return 1;
     };
-    let term = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        let _ = signal_hook::flag::register(sig, Arc::clone(&term));
+    // Signals that end a program end ktopo through the same restore as `q`, with the
+    // status a shell expects (128 + the signal); SIGTSTP suspends like Ctrl-Z.
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2};
+    let term = Arc::new(AtomicUsize::new(0));
+    for sig in [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGTSTP] {
+        let _ = signal_hook::flag::register_usize(sig, Arc::clone(&term), sig as usize);
     }
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         eprintln!("ktopo: the UI needs a terminal; for scripts use `ktopo check`, `impact`, `export` or `lag`");
@@ -136,8 +147,11 @@ pub fn run(path: PathBuf, checked: Checked, setup: impl FnOnce(&mut App, Sender<
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
     // ratatui's hook restores raw mode and the screen; mouse reporting is ours to undo,
     // before the panic message is printed.
+    // A panic in any thread (sampler, demo, input) also ends the UI: the event loop sees
+    // the flag and exits instead of drawing on a restored, cooked terminal.
     let ratatui_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        PANICKED.store(true, Ordering::SeqCst);
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
         ratatui_hook(info);
     }));
@@ -147,10 +161,15 @@ pub fn run(path: PathBuf, checked: Checked, setup: impl FnOnce(&mut App, Sender<
     let (tx, rx) = std::sync::mpsc::channel();
     spawn_input(tx.clone());
     setup(&mut app, tx);
-    let result = event_loop(&mut terminal, &mut app, real_io(&path, rx, term));
+    let result = event_loop(&mut terminal, &mut app, real_io(&path, rx, Arc::clone(&term)));
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     ratatui::restore();
+    if PANICKED.load(Ordering::SeqCst) {
+        eprintln!("ktopo: stopped after an internal error (above); please report it");
+        return 101;
+    }
     match result {
+        Ok(()) if term.load(Ordering::SeqCst) != 0 => 128 + term.load(Ordering::SeqCst) as i32,
         Ok(()) => 0,
         Err(e) => {
             eprintln!("ktopo: terminal error: {e}");
@@ -159,13 +178,44 @@ pub fn run(path: PathBuf, checked: Checked, setup: impl FnOnce(&mut App, Sender<
     }
 }
 
-fn real_io<'a>(path: &'a Path, rx: Receiver<Event>, term: Arc<AtomicBool>) -> Io<'a> {
+/// Set by the panic hook: some thread panicked.
+static PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// Hand the terminal back to the shell, stop, and take it again on `fg`.
+fn suspend() {
+    let mut out = std::io::stdout();
+    let _ = crossterm::execute!(out, crossterm::event::DisableMouseCapture);
+    ratatui::restore();
+    let _ = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
+    // Resumed.
+    let _ = crossterm::terminal::enable_raw_mode();
+    let _ = crossterm::execute!(
+        out,
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::cursor::Hide,
+        crossterm::event::EnableMouseCapture
+    );
+}
+
+fn real_io<'a>(path: &'a Path, rx: Receiver<Event>, term: Arc<AtomicUsize>) -> Io<'a> {
     let start = Instant::now();
     let mut seen = modified(path);
     let mut last_tick = Instant::now();
     Io {
         next: Box::new(move || loop {
-            if term.load(Ordering::Relaxed) {
+            match term.load(Ordering::SeqCst) {
+                0 => {}
+                s if s == signal_hook::consts::SIGTSTP as usize => {
+                    term.store(0, Ordering::SeqCst);
+                    let ctrl_z = crossterm::event::KeyEvent::new(
+                        crossterm::event::KeyCode::Char('z'),
+                        crossterm::event::KeyModifiers::CONTROL,
+                    );
+                    return Some(Event::Key(ctrl_z));
+                }
+                _ => return None,
+            }
+            if PANICKED.load(Ordering::SeqCst) {
                 return None;
             }
             match rx.recv_timeout(Duration::from_millis(250)) {
@@ -186,5 +236,6 @@ fn real_io<'a>(path: &'a Path, rx: Receiver<Event>, term: Arc<AtomicBool>) -> Io
         }),
         reload: Box::new(move || reload_registry(path)),
         copy: Box::new(osc52),
+        suspend: Box::new(suspend),
     }
 }

@@ -115,6 +115,12 @@ fn status(app: &App, f: &mut Frame) {
             t.warn(),
         ));
     }
+    if let Some(m) = &app.message {
+        spans.push(Span::styled(format!(" {m}"), t.key()));
+    } else if let Some(e) = app.live.as_ref().and_then(|l| l.errors.first()) {
+        spans.push(Span::styled(format!(" ✗ {e}"), t.error()));
+    }
+    // After messages and errors, which matter more when the line is short.
     if let Some(d) = &app.drift {
         let (e, w) = (
             d.report.count(crate::diag::Severity::Error),
@@ -122,15 +128,10 @@ fn status(app: &App, f: &mut Frame) {
         );
         if e + w > 0 {
             spans.push(Span::styled(
-                format!(" drift: {e} errors, {w} warnings (:drift) "),
+                format!("  drift: {e} errors, {w} warnings (:drift)"),
                 t.warn(),
             ));
         }
-    }
-    if let Some(m) = &app.message {
-        spans.push(Span::styled(format!(" {m}"), t.key()));
-    } else if let Some(e) = app.live.as_ref().and_then(|l| l.errors.first()) {
-        spans.push(Span::styled(format!(" ✗ {e}"), t.error()));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -23,15 +23,17 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         .direction(Direction::Vertical)
         .constraints([Constraint::Percentage(62), Constraint::Percentage(38)])
         .split(area);
+    // Satisfiable at 80 columns (an over-constrained layout is not deterministic); the
+    // group column takes what wider terminals add.
     let widths = [
         Constraint::Min(24),
-        Constraint::Length(20),
-        Constraint::Length(7),
-        Constraint::Length(7),
+        Constraint::Length(10),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(5),
+        Constraint::Length(5),
+        Constraint::Length(5),
         Constraint::Length(8),
-        Constraint::Length(7),
-        Constraint::Length(7),
-        Constraint::Length(9),
     ];
     let header = ["GROUP", "TOPIC", "LAG", "MAX", "TIME", "RATE", "DRAIN", "STATUS"];
     let mut title = format!("consumer lag ({} group × topic)", s.items.len());
@@ -74,7 +76,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(14),
         Constraint::Length(14),
         Constraint::Length(14),
-        Constraint::Min(16),
+        Constraint::Min(8),
         Constraint::Length(9),
     ];
     let (title, notes) = detail_title(g);

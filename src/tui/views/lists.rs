@@ -133,12 +133,13 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
     let reg = &app.data.reg;
     let t = &app.theme;
     let s = app.screen();
+    // Satisfiable at 80 columns: an over-constrained layout is not deterministic.
     let widths = [
-        Constraint::Length(24),
         Constraint::Length(22),
-        Constraint::Min(20),
-        Constraint::Length(10),
-        Constraint::Length(14),
+        Constraint::Length(21),
+        Constraint::Min(10),
+        Constraint::Length(9),
+        Constraint::Length(11),
     ];
     let title = format!("deprecated topics ({}) · m: jump to replacement", s.items.len());
     ListTable::for_screen(

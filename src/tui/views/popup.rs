@@ -20,8 +20,10 @@ pub fn render(app: &App, f: &mut Frame, popup: &Popup) {
     let (title, lines, w) = match popup {
         Popup::Help => {
             // Two columns so the whole table fits an 80x24 terminal.
+            // `?` needs no line in the help it opens (and the table fits 80x24).
             let keys = KEYS
                 .iter()
+                .filter(|b| b.action != crate::tui::keys::Action::Help)
                 .map(|b| (format!("{:<10}", b.keys), b.help.to_string()))
                 .collect();
             // `:help` needs no line in the help it opens (and the table fits 80x24).
