@@ -155,7 +155,11 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Check { json }) => check(&cli.registry, json),
         Some(Command::Impact(a)) => with_registry(&cli.registry, |reg, topo| impact_cmd(reg, topo, &a)),
         Some(Command::Export { format, output }) => with_registry(&cli.registry, |reg, topo| {
-            emit(output.as_deref(), &export::render(format, reg, topo))
+            emit(
+                output.as_deref(),
+                &export::render(format, reg, topo),
+                Some(&cli.registry),
+            )
         }),
         Some(Command::Lag(a)) => {
             let conn = cli.conn.clone();
@@ -165,7 +169,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Schema { output }) => {
             let mut s = serde_json::to_string_pretty(&registry::schema::json_schema()).unwrap_or_default();
             s.push('\n');
-            emit(output.as_deref(), &s)
+            emit(output.as_deref(), &s, Some(&cli.registry))
         }
         None => tui(&cli.registry, &cli.conn),
     }
@@ -439,7 +443,7 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
     } else {
         crate::visible::escape(&crate::drift::text(&report, &checked.source.path)).into_owned()
     };
-    let code = emit(None, &out);
+    let code = emit(None, &out, None);
     std::mem::forget(sampler);
     std::mem::forget(c.demo);
     if code != 0 {
@@ -512,10 +516,10 @@ fn impact_cmd(reg: &Registry, topo: &Topology, a: &ImpactArgs) -> i32 {
 }
 
 /// Print to stdout, or write a file atomically.
-fn emit(output: Option<&Path>, text: &str) -> i32 {
+fn emit(output: Option<&Path>, text: &str, protect: Option<&Path>) -> i32 {
     match output {
         None => crate::output::stdout(text),
-        Some(p) => match crate::output::write_atomic(p, text.as_bytes()) {
+        Some(p) => match crate::output::write_atomic(p, text.as_bytes(), protect) {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("error: cannot write {}: {e}", p.display());

@@ -249,3 +249,54 @@ fn properties_files_are_read_the_way_java_reads_them() {
     .collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn output_files_replace_only_regular_files_and_keep_their_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("registry.yaml");
+    std::fs::copy(common::root().join("registry.yaml"), &reg).unwrap();
+    let before = std::fs::read(&reg).unwrap();
+    let r = reg.to_str().unwrap();
+    // Never over the registry being read, also through a symlink.
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&reg, &link).unwrap();
+    for target in [r, link.to_str().unwrap()] {
+        let out = ktopo(&["export", "--format", "json", "-r", r, "-o", target]);
+        assert_eq!(out.status.code(), Some(2), "{target}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("registry being read"));
+    }
+    assert_eq!(std::fs::read(&reg).unwrap(), before, "the registry is untouched");
+    // A symlink is followed: the link stays, its target gets the content.
+    let real = dir.path().join("real.dot");
+    std::fs::write(&real, "old").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("out.dot");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = ktopo(&["export", "--format", "dot", "-o", link.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(&real).unwrap().starts_with("digraph"));
+    assert_eq!(
+        std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+        0o640,
+        "mode kept"
+    );
+    // A new file gets the umask's mode (the test runner's umask is 022 or 002), not 0600.
+    let new = dir.path().join("new.json");
+    assert_eq!(ktopo(&["schema", "-o", new.to_str().unwrap()]).status.code(), Some(0));
+    let mode = std::fs::metadata(&new).unwrap().permissions().mode() & 0o777;
+    assert!(mode & 0o044 != 0, "readable by others as the umask allows: {mode:o}");
+    // A character device is written into, never replaced: /dev/full says the disk is full.
+    let out = ktopo(&["export", "--format", "dot", "-o", "/dev/full"]);
+    assert_eq!(out.status.code(), Some(2));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata("/dev/full").unwrap().file_type().is_char_device());
+    // No temporary file is left behind.
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
