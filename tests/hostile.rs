@@ -300,3 +300,35 @@ fn output_files_replace_only_regular_files_and_keep_their_mode() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn values_kafka_would_refuse_fail_check_where_they_are_written() {
+    let out = ktopo(&["check", "--json", "-r", "tests/fixtures/hostile/kafka_limits.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, Option<u64>)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] != "no-consumers")
+        .map(|f| (f["code"].as_str().unwrap().to_string(), f["line"].as_u64()))
+        .collect();
+    let want: Vec<(String, Option<u64>)> = [
+        ("invalid-naming-pattern", Some(3)),
+        ("self-consumption", Some(13)),
+        ("invalid-topic-name", Some(15)),
+        ("invalid-topic-name", Some(17)),
+        ("invalid-topic-name", Some(19)),
+        ("invalid-partitions", Some(21)),
+        ("invalid-partitions", None),
+        ("invalid-retention", None),
+    ]
+    .iter()
+    .map(|(c, l)| (c.to_string(), *l))
+    .collect();
+    assert_eq!(found, want, "{v}");
+    // A file of comments only is as empty as one of whitespace.
+    let out = ktopo(&["check", "-r", "tests/fixtures/hostile/comments_only.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("error[empty]"));
+}

@@ -21,6 +21,7 @@ pub fn check(file: &RegistryFile, reg: &Registry) -> Vec<Diagnostic> {
     c.deprecations();
     c.subscriptions();
     c.naming();
+    c.kafka_limits();
     c.usage();
     c.duplicate_events();
     c.groups();
@@ -395,6 +396,84 @@ impl Checker<'_> {
         self.out.extend(found);
     }
 
+    /// Values Kafka itself would refuse: topic names, partition counts, retention.
+    fn kafka_limits(&mut self) {
+        let mut found = Vec::new();
+        for (name, _) in topic_names(self.file) {
+            let n = &name.value;
+            let bad_char = n
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')));
+            let why = if n == "." || n == ".." {
+                Some("`.` and `..` are not allowed".to_string())
+            } else if n.len() > 249 {
+                Some(format!("it is {} characters long; Kafka allows 249", n.len()))
+            } else {
+                bad_char.map(|c| format!("it contains {:?}", c))
+            };
+            if let Some(why) = why {
+                found.push(
+                    Diagnostic::error(
+                        "invalid-topic-name",
+                        format!("Kafka would refuse the topic name `{n}`: {why}"),
+                    )
+                    .at(name.loc)
+                    .hint("Kafka topic names use only letters, digits, `.`, `_` and `-`, at most 249 characters"),
+                );
+            }
+        }
+        let d = &self.file.conventions.topic_defaults;
+        let limits = |what: &str, partitions: Option<u32>, retention: Option<u32>| -> Vec<Diagnostic> {
+            let mut v = Vec::new();
+            if let Some(p) = partitions.filter(|&p| p == 0 || p > i32::MAX as u32) {
+                v.push(
+                    Diagnostic::error(
+                        "invalid-partitions",
+                        format!("{what}: {p} partitions; Kafka needs 1 to 2147483647"),
+                    )
+                    .hint("set `partitions:` to a positive count, usually 3 to 50"),
+                );
+            }
+            if retention == Some(0) {
+                v.push(
+                    Diagnostic::error(
+                        "invalid-retention",
+                        format!("{what}: retention of 0 days deletes every message at once"),
+                    )
+                    .hint("set `retention_days:` to 1 or more"),
+                );
+            }
+            v
+        };
+        found.extend(limits("conventions.topic_defaults", d.partitions, d.retention_days));
+        found.extend(limits(
+            "conventions.topic_defaults (audit)",
+            None,
+            d.audit_retention_days,
+        ));
+        for t in &self.file.topics {
+            for diag in limits(&format!("topic `{}`", t.name.value), t.partitions, t.retention_days) {
+                found.push(diag.at(t.name.loc));
+            }
+        }
+        for p in &self.file.conventions.topic_naming {
+            if naming_regex(&p.pattern.value).is_none() {
+                found.push(
+                    Diagnostic::error(
+                        "invalid-naming-pattern",
+                        format!(
+                            "the naming pattern `{}` has a `{{` without its `}}`: no topic could be checked against it",
+                            p.pattern.value
+                        ),
+                    )
+                    .at(p.pattern.loc)
+                    .hint("close every placeholder, e.g. `{domain}_events`"),
+                );
+            }
+        }
+        self.out.extend(found);
+    }
+
     fn usage(&mut self) {
         for t in &self.file.topics {
             let Some(topic) = self.reg.topic(&t.name.value) else {
@@ -421,6 +500,24 @@ impl Checker<'_> {
                         .at(t.name.loc)
                         .hint("add the service that writes it under `producers:`"),
                 );
+            }
+            // Consumers that come from pattern subscriptions loop back too.
+            for c in topic.consumers.iter().filter(|c| c.pattern.is_some()) {
+                if topic.producers.iter().any(|p| p.service == c.service) {
+                    self.push(
+                        Diagnostic::warning(
+                            "self-consumption",
+                            format!(
+                                "{} consumes `{}` through its subscription `{}`, and also produces it",
+                                self.reg.services[c.service].label(),
+                                t.name.value,
+                                c.pattern.as_deref().unwrap_or("")
+                            ),
+                        )
+                        .at(t.name.loc)
+                        .hint("narrow the pattern, or make sure it ignores its own events"),
+                    );
+                }
             }
             for e in &t.consumers {
                 let r = e.service();

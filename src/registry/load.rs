@@ -152,7 +152,11 @@ pub fn options() -> serde_saphyr::Options {
 
 /// Parse registry text; `positions` says whether values record where they are.
 pub fn parse_str(path: &str, text: String, positions: bool) -> Parsed {
-    if text.trim().is_empty() {
+    // Only comments is as empty as only whitespace.
+    if text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == "---" || l == "..."
+    }) {
         let d = Diagnostic::error("empty", "the registry file is empty")
             .hint("start from `ktopo schema` and docs/registry-format.md, or copy registry.yaml");
         return fatal(path, text, d);
