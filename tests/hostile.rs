@@ -332,3 +332,39 @@ fn values_kafka_would_refuse_fail_check_where_they_are_written() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stdout).contains("error[empty]"));
 }
+
+#[test]
+fn parser_problems_are_said_in_words_a_user_can_act_on() {
+    for (file, code, words) in [
+        (
+            "duplicate_key.yaml",
+            "duplicate-key",
+            "the key `services` appears twice",
+        ),
+        ("nan.yaml", "wrong-type", "`.nan` and `.inf` are not numbers"),
+        ("deep.yaml", "too-deep", "nests more than 64 levels"),
+        ("too_big_number.yaml", "wrong-type", "from 0 to 4294967295"),
+        (
+            "top_level_list.yaml",
+            "wrong-type",
+            "the registry's top level must be object",
+        ),
+    ] {
+        let out = ktopo(&["check", "-r", &format!("tests/fixtures/hostile/{file}")]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains(&format!("error[{code}]")) && text.contains(words),
+            "{file}:\n{text}"
+        );
+        for internal in [
+            "DuplicateKeyPolicy",
+            "reject_non_finite",
+            "budget breached",
+            "Depth {",
+            "invalid u32",
+            "``",
+        ] {
+            assert!(!text.contains(internal), "{file} shows {internal}:\n{text}");
+        }
+    }
+}

@@ -189,6 +189,10 @@ fn structural(path: &str, text: String, first: serde_saphyr::Error) -> Parsed {
             let schema = super::schema::json_schema();
             let mut w = Walker::new(&schema);
             w.walk(&tree, &schema, "");
+            for d in &mut w.found {
+                // The root has no key to name.
+                d.message = d.message.replace("`` ", "the registry's top level ");
+            }
             if w.found.is_empty() {
                 // The walker knows less than serde (e.g. integer ranges): keep serde's word.
                 w.found.push(from_saphyr("invalid", &first, &text));
@@ -209,12 +213,69 @@ fn structural(path: &str, text: String, first: serde_saphyr::Error) -> Parsed {
     }
 }
 
+/// The parser's own words for a few problems name its internals ("set
+/// DuplicateKeyPolicy in Options", "budget breached: Depth { depth: 65 }"): say what is
+/// wrong with the file instead, and what to do.
+fn plain_words(code: &'static str, msg: String) -> (&'static str, String, Option<String>) {
+    if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return (
+            "duplicate-key",
+            format!("the key `{key}` appears twice in the same mapping"),
+            Some("keep one: YAML would silently drop the other".into()),
+        );
+    }
+    if msg.contains("non-finite float") {
+        return (
+            "wrong-type",
+            "`.nan` and `.inf` are not numbers ktopo can use".into(),
+            Some("write a finite number".into()),
+        );
+    }
+    if msg.contains("budget breached") && msg.contains("Depth") {
+        return (
+            "too-deep",
+            "the YAML nests more than 64 levels deep".into(),
+            Some("a registry is a few levels deep: look for runaway brackets or indentation".into()),
+        );
+    }
+    if msg.contains("budget breached") {
+        return (
+            "too-large",
+            "the YAML is larger than ktopo reads (too many nodes, aliases or events)".into(),
+            Some("split the registry or remove generated content".into()),
+        );
+    }
+    if let Some(t) = msg
+        .strip_prefix("invalid ")
+        .filter(|t| matches!(*t, "u8" | "u16" | "u32" | "u64" | "i32" | "i64"))
+    {
+        let max = match t {
+            "u8" => "255",
+            "u16" => "65535",
+            "u32" => "4294967295",
+            "i32" => "2147483647",
+            _ => "9223372036854775807",
+        };
+        return (
+            "wrong-type",
+            format!("this number does not fit: ktopo expects a whole number from 0 to {max}"),
+            None,
+        );
+    }
+    (code, msg, None)
+}
+
 fn from_saphyr(code: &'static str, e: &serde_saphyr::Error, text: &str) -> Diagnostic {
     let inner = e.without_snippet();
     let msg = inner.to_string();
     // The message may repeat the position; ours is shown by the renderer.
     let msg = msg.split(" at line ").next().unwrap_or(&msg).trim().to_string();
+    let (code, msg, hint) = plain_words(code, msg);
     let mut d = Diagnostic::error(code, msg);
+    if let Some(h) = hint {
+        d = d.hint(h);
+    }
     if let Some(l) = inner.location() {
         let mut loc = Loc::from_saphyr(l);
         if loc.offset == 0 && loc.line > 1 {
@@ -222,7 +283,7 @@ fn from_saphyr(code: &'static str, e: &serde_saphyr::Error, text: &str) -> Diagn
         }
         d = d.at(loc);
     }
-    if code == "yaml-syntax" {
+    if code == "yaml-syntax" && d.hint.is_none() {
         d = d.hint("fix the YAML syntax here: check indentation, a missing `:` or an unclosed quote or bracket");
     }
     d
