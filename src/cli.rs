@@ -149,8 +149,30 @@ pub struct ImpactArgs {
     pub json: bool,
 }
 
+/// Set when the command prints JSON: a fatal error then prints `{"error": …}` on
+/// standard output too, so a script reading it always gets JSON.
+static JSON_ERRORS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A fatal error: on standard error, and as JSON on standard output for `--json`.
+fn fatal(message: &str) {
+    let message = crate::visible::escape(message);
+    eprintln!("error: {message}");
+    if JSON_ERRORS.load(std::sync::atomic::Ordering::Relaxed) {
+        let _ = crate::output::stdout(&format!("{}\n", serde_json::json!({ "error": message })));
+    }
+}
+
 /// Run a command; returns the process exit status.
 pub fn run(cli: Cli) -> i32 {
+    let json = match &cli.command {
+        Some(Command::Check { json }) => *json,
+        Some(Command::Impact(a)) => a.json,
+        Some(Command::Export { format, .. }) => matches!(format, export::Format::Json),
+        Some(Command::Lag(a)) => a.json,
+        Some(Command::Drift(a)) => a.json,
+        _ => false,
+    };
+    JSON_ERRORS.store(json, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
         Some(Command::Check { json }) => check(&cli.registry, json),
         Some(Command::Impact(a)) => with_registry(&cli.registry, |reg, topo| impact_cmd(reg, topo, &a)),
@@ -177,7 +199,7 @@ pub fn run(cli: Cli) -> i32 {
 
 fn load(path: &Path) -> Result<Checked, i32> {
     registry::load(path).map_err(|e| {
-        eprintln!("error: {e}");
+        fatal(&format!("{e}"));
         2
     })
 }
@@ -238,7 +260,7 @@ fn tui(path: &Path, conn: &ConnArgs) -> i32 {
     let brokers = match crate::connect::properties(conn) {
         Ok(p) => p.get("bootstrap.servers").map(str::to_string),
         Err(e) => {
-            eprintln!("error: {e}");
+            fatal(&format!("{e}"));
             return 2;
         }
     };
@@ -307,18 +329,20 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
     let filters = match crate::lag_report::Filters::new(a.group.as_deref(), a.topic.as_deref()) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {e}");
+            fatal(&format!("{e}"));
             return 2;
         }
     };
     let c = match crate::connect::connect(conn, reg) {
         Ok(Some(c)) => c,
         Ok(None) => {
-            eprintln!("error: `ktopo lag` needs a cluster: drop --offline, or pass -b BROKERS");
+            fatal(&format!(
+                "`ktopo lag` needs a cluster: drop --offline, or pass -b BROKERS"
+            ));
             return 2;
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            fatal(&format!("{e}"));
             return 2;
         }
     };
@@ -331,7 +355,7 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
     let mut code = 0;
     crate::live::session::run(&mut sampler, &mut metrics, pace, &AtomicBool::new(false), None, |r| {
         if let (Some(e), false) = (r.failed, a.watch) {
-            eprintln!("error: cannot reach the cluster at {label}: {e}");
+            fatal(&format!("cannot reach the cluster at {label}: {e}"));
             code = 2;
             return false;
         }
@@ -384,11 +408,13 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
     let c = match crate::connect::connect(conn, reg) {
         Ok(Some(c)) => c,
         Ok(None) => {
-            eprintln!("error: `ktopo drift` needs a cluster: drop --offline, or pass -b BROKERS");
+            fatal(&format!(
+                "`ktopo drift` needs a cluster: drop --offline, or pass -b BROKERS"
+            ));
             return 2;
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            fatal(&format!("{e}"));
             return 2;
         }
     };
@@ -411,10 +437,10 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
         false
     });
     let Some(view) = view else {
-        eprintln!(
-            "error: cannot reach the cluster at {label}: {}",
+        fatal(&format!(
+            "cannot reach the cluster at {label}: {}",
             failed.unwrap_or_default()
-        );
+        ));
         return 2;
     };
     let configs = if demo {
@@ -475,11 +501,11 @@ fn refuse(checked: &Checked) -> i32 {
         "{}",
         diag::render(&checked.source, &errors, std::io::stderr().is_terminal())
     );
-    eprintln!(
+    fatal(&format!(
         "{}: {} errors; run `ktopo check` for details",
         checked.source.path,
         errors.len()
-    );
+    ));
     checked.exit_code().max(1)
 }
 
@@ -487,7 +513,7 @@ fn impact_cmd(reg: &Registry, topo: &Topology, a: &ImpactArgs) -> i32 {
     let target = match impact::resolve(reg, &a.target) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {e}");
+            fatal(&format!("{e}"));
             if !e.suggestions.is_empty() {
                 eprintln!("closest matches:");
                 for s in &e.suggestions {

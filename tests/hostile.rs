@@ -368,3 +368,21 @@ fn parser_problems_are_said_in_words_a_user_can_act_on() {
         }
     }
 }
+
+#[test]
+fn json_commands_print_json_even_on_a_fatal_error() {
+    for args in [
+        vec!["check", "--json", "-r", "/nonexistent/registry.yaml"],
+        vec!["impact", "--json", "no_such_thing"],
+        vec!["export", "--format", "json", "-r", "tests/fixtures/unknown_refs.yaml"],
+        vec!["lag", "--json", "--group", "re:("],
+        vec!["drift", "--json", "--offline"],
+    ] {
+        let out = ktopo(&args);
+        // 1: the registry has errors; 2: nothing could be read.
+        assert!(matches!(out.status.code(), Some(1 | 2)), "{args:?}");
+        let v: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {:?}", out.stdout));
+        assert!(v["error"].as_str().is_some_and(|e| !e.is_empty()), "{args:?}: {v}");
+    }
+}
