@@ -199,7 +199,7 @@ pub fn run(cli: Cli) -> i32 {
 
 fn load(path: &Path) -> Result<Checked, i32> {
     registry::load(path).map_err(|e| {
-        fatal(&format!("{e}"));
+        fatal(&e.to_string());
         2
     })
 }
@@ -260,7 +260,7 @@ fn tui(path: &Path, conn: &ConnArgs) -> i32 {
     let brokers = match crate::connect::properties(conn) {
         Ok(p) => p.get("bootstrap.servers").map(str::to_string),
         Err(e) => {
-            fatal(&format!("{e}"));
+            fatal(&e.to_string());
             return 2;
         }
     };
@@ -329,7 +329,7 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
     let filters = match crate::lag_report::Filters::new(a.group.as_deref(), a.topic.as_deref()) {
         Ok(f) => f,
         Err(e) => {
-            fatal(&format!("{e}"));
+            fatal(&e.to_string());
             return 2;
         }
     };
@@ -342,7 +342,7 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
             return 2;
         }
         Err(e) => {
-            fatal(&format!("{e}"));
+            fatal(&e.to_string());
             return 2;
         }
     };
@@ -414,7 +414,7 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
             return 2;
         }
         Err(e) => {
-            fatal(&format!("{e}"));
+            fatal(&e.to_string());
             return 2;
         }
     };
@@ -513,7 +513,7 @@ fn impact_cmd(reg: &Registry, topo: &Topology, a: &ImpactArgs) -> i32 {
     let target = match impact::resolve(reg, &a.target) {
         Ok(t) => t,
         Err(e) => {
-            fatal(&format!("{e}"));
+            fatal(&e.to_string());
             if !e.suggestions.is_empty() {
                 eprintln!("closest matches:");
                 for s in &e.suggestions {
