@@ -336,9 +336,7 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
     let c = match crate::connect::connect(conn, reg) {
         Ok(Some(c)) => c,
         Ok(None) => {
-            fatal(&format!(
-                "`ktopo lag` needs a cluster: drop --offline, or pass -b BROKERS"
-            ));
+            fatal("`ktopo lag` needs a cluster: drop --offline, or pass -b BROKERS");
             return 2;
         }
         Err(e) => {
@@ -408,9 +406,7 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
     let c = match crate::connect::connect(conn, reg) {
         Ok(Some(c)) => c,
         Ok(None) => {
-            fatal(&format!(
-                "`ktopo drift` needs a cluster: drop --offline, or pass -b BROKERS"
-            ));
+            fatal("`ktopo drift` needs a cluster: drop --offline, or pass -b BROKERS");
             return 2;
         }
         Err(e) => {
