@@ -26,7 +26,7 @@ impl Target {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Dir {
     Downstream,
@@ -56,8 +56,10 @@ impl Dir {
 pub struct Affected {
     pub node: Node,
     pub depth: usize,
-    /// From the target (or the event's topic) to this node, both included.
-    pub path: Vec<Node>,
+    /// The node before this one on its shortest path from the target (None at the
+    /// start). A parent pointer, not the whole path: on a 10,000-topic chain whole paths
+    /// per entry made the answer quadratic (550 MB of JSON).
+    pub parent: Option<Node>,
     /// Downstream or upstream of the target.
     pub dir: Dir,
 }
@@ -69,9 +71,28 @@ pub struct Impact {
     pub max_depth: Option<usize>,
     /// Sorted by direction, depth, then name.
     pub affected: Vec<Affected>,
+    /// Each entry's parent, to rebuild paths without searching.
+    parents: std::collections::HashMap<(Dir, Node), Node>,
+    /// Each entry's ancestor at depth 1, so a long path's start is found in one step.
+    branches: std::collections::HashMap<(Dir, Node), Node>,
 }
 
 impl Impact {
+    /// The path from the target to `a`, both included, rebuilt from parent pointers.
+    pub fn path(&self, a: &Affected) -> Vec<Node> {
+        let mut path = vec![a.node];
+        let mut cur = a.parent;
+        while let Some(p) = cur {
+            if path.len() > self.affected.len() + 1 {
+                break; // A cycle cannot happen in a BFS tree; never loop on bad data.
+            }
+            path.push(p);
+            cur = self.parents.get(&(a.dir, p)).copied();
+        }
+        path.reverse();
+        path
+    }
+
     pub fn services(&self) -> impl Iterator<Item = &Affected> {
         self.affected.iter().filter(|a| matches!(a.node, Node::Service(_)))
     }
@@ -200,11 +221,28 @@ pub fn impact(reg: &Registry, topo: &Topology, target: &Target, dir: Dir, max_de
         Node::Topic(i) => reg.topics[i].name.as_str(),
     };
     affected.sort_by(|a, b| (a.dir as u8, a.depth, name(&a.node)).cmp(&(b.dir as u8, b.depth, name(&b.node))));
+    let parents: std::collections::HashMap<(Dir, Node), Node> = affected
+        .iter()
+        .filter_map(|a| a.parent.map(|p| ((a.dir, a.node), p)))
+        .collect();
+    // In depth order a parent's branch is known before its children's.
+    let mut branches = std::collections::HashMap::new();
+    let mut by_depth: Vec<&Affected> = affected.iter().collect();
+    by_depth.sort_by_key(|a| a.depth);
+    for a in by_depth {
+        let b = match a.parent {
+            Some(p) if a.depth > 1 => branches.get(&(a.dir, p)).copied().unwrap_or(a.node),
+            _ => a.node,
+        };
+        branches.insert((a.dir, a.node), b);
+    }
     Impact {
         target: target.clone(),
         dir,
         max_depth,
         affected,
+        parents,
+        branches,
     }
 }
 
@@ -241,20 +279,11 @@ fn walk(topo: &Topology, starts: &[Node], dir: Dir, max_depth: Option<usize>, ke
     }
     order
         .into_iter()
-        .map(|n| {
-            let mut path = vec![n];
-            let mut cur = n;
-            while let Some(Some(p)) = prev.get(&cur) {
-                path.push(*p);
-                cur = *p;
-            }
-            path.reverse();
-            Affected {
-                node: n,
-                depth: depth[&n],
-                path,
-                dir,
-            }
+        .map(|n| Affected {
+            node: n,
+            depth: depth[&n],
+            parent: prev.get(&n).copied().flatten(),
+            dir,
         })
         .collect()
 }
@@ -275,8 +304,32 @@ pub fn node_label(reg: &Registry, n: Node) -> String {
     }
 }
 
+/// The path to an entry for people: whole when short, its ends when long (a deep chain
+/// would otherwise print a quadratic amount of text).
+pub fn via(reg: &Registry, imp: &Impact, a: &Affected) -> String {
+    let label = |n: &Node| node_label(reg, *n);
+    if a.depth < 8 {
+        return imp.path(a).iter().map(label).collect::<Vec<_>>().join(" → ");
+    }
+    // The ends only, found without walking the whole chain.
+    let branch = imp.branches.get(&(a.dir, a.node)).copied().unwrap_or(a.node);
+    let start = imp.parents.get(&(a.dir, branch)).copied();
+    let mut tail = vec![a.node];
+    while tail.len() < 4 {
+        match imp.parents.get(&(a.dir, tail[tail.len() - 1])) {
+            Some(&p) => tail.push(p),
+            None => break,
+        }
+    }
+    tail.reverse();
+    let head: Vec<String> = start.iter().chain([&branch]).map(label).collect();
+    let tail: Vec<String> = tail.iter().map(label).collect();
+    let skipped = (a.depth + 1).saturating_sub(head.len() + tail.len());
+    format!("{} → … ({skipped} more) → {}", head.join(" → "), tail.join(" → "))
+}
+
 pub fn to_json(reg: &Registry, imp: &Impact) -> serde_json::Value {
-    let path = |a: &Affected| a.path.iter().map(|n| node_ref(reg, *n)).collect::<Vec<_>>();
+    let parent = |a: &Affected| a.parent.map(|n| node_ref(reg, n));
     let services: Vec<_> = imp
         .services()
         .map(|a| {
@@ -286,7 +339,7 @@ pub fn to_json(reg: &Registry, imp: &Impact) -> serde_json::Value {
             let s = &reg.services[i];
             serde_json::json!({
                 "id": s.id, "key": s.key, "name": s.name, "depth": a.depth,
-                "direction": a.dir, "path": path(a),
+                "direction": a.dir, "parent": parent(a),
             })
         })
         .collect();
@@ -299,7 +352,7 @@ pub fn to_json(reg: &Registry, imp: &Impact) -> serde_json::Value {
             let t = &reg.topics[i];
             serde_json::json!({
                 "name": t.name, "status": t.status, "depth": a.depth,
-                "direction": a.dir, "path": path(a),
+                "direction": a.dir, "parent": parent(a),
             })
         })
         .collect();
@@ -337,8 +390,7 @@ pub fn to_text(reg: &Registry, imp: &Impact) -> String {
         } else {
             "topic  "
         };
-        let via: Vec<String> = a.path.iter().map(|n| node_label(reg, *n)).collect();
-        let _ = writeln!(out, "  {kind} {:<40} via {}", node_label(reg, a.node), via.join(" → "));
+        let _ = writeln!(out, "  {kind} {:<40} via {}", node_label(reg, a.node), via(reg, imp, a));
     }
     out
 }

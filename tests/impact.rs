@@ -118,16 +118,40 @@ fn paths_explain_each_entry() {
     let reg = common::main_registry();
     let topo = Topology::build(&reg);
     let t = impact::resolve(&reg, "topic:config_events").unwrap();
-    let v = impact::to_json(&reg, &impact::impact(&reg, &topo, &t, Dir::Downstream, None));
-    for e in v["services"]
+    let imp = impact::impact(&reg, &topo, &t, Dir::Downstream, None);
+    for a in &imp.affected {
+        let path = imp.path(a);
+        assert_eq!(path.len(), a.depth + 1);
+        assert_eq!(impact::node_ref(&reg, path[0]), "topic:config_events");
+        assert_eq!(path.last(), Some(&a.node));
+    }
+    let v = impact::to_json(&reg, &imp);
+    // JSON carries a parent pointer per entry; following them leads to the target.
+    let all: Vec<&serde_json::Value> = v["services"]
         .as_array()
         .unwrap()
         .iter()
         .chain(v["topics"].as_array().unwrap())
-    {
-        let path = e["path"].as_array().unwrap();
-        assert_eq!(path.len(), e["depth"].as_u64().unwrap() as usize + 1);
-        assert_eq!(path[0], "topic:config_events");
+        .collect();
+    let name = |e: &serde_json::Value| {
+        e.get("key")
+            .and_then(|k| k.as_str())
+            .map(|k| format!("service:{k}"))
+            .unwrap_or_else(|| format!("topic:{}", e["name"].as_str().unwrap()))
+    };
+    let parent_of: std::collections::HashMap<String, Option<String>> = all
+        .iter()
+        .map(|e| (name(e), e["parent"].as_str().map(str::to_string)))
+        .collect();
+    for e in &all {
+        let mut cur = name(e);
+        for _ in 0..=e["depth"].as_u64().unwrap() {
+            match parent_of.get(&cur).cloned().flatten() {
+                Some(p) => cur = p,
+                None => break,
+            }
+        }
+        assert_eq!(cur, "topic:config_events", "{e}");
     }
     assert_eq!(v["target"], "topic:config_events");
     assert_eq!(v["direction"], "downstream");

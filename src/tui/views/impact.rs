@@ -57,13 +57,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                     .and_then(|l| l.worst),
             ),
         };
-        let path: Vec<String> = a.path.iter().map(|n| node_label(reg, *n)).collect();
+        let path = crate::impact::via(reg, imp, a);
         vec![
             Cell::from(Span::styled(depth, app.theme.header())),
             Cell::from(kind),
             Cell::from(node_label(reg, a.node)),
             health_cell(app, health),
-            Cell::from(path.join(" → ")),
+            Cell::from(path),
         ]
     });
 }
