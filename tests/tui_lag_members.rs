@@ -132,3 +132,22 @@ fn what_the_cluster_cannot_tell_is_said_on_the_lag_view() {
         "{s}"
     );
 }
+
+#[test]
+fn staleness_is_judged_by_the_ui_when_samples_stop_arriving() {
+    let mut app = App::new(Data::new(common::main_registry()), 120, 40, Theme { color: false });
+    let v = LiveView {
+        source: "127.0.0.1:9092".into(),
+        interval_s: 2.0,
+        age_s: Some(0.5),
+        ..LiveView::default()
+    };
+    app.update(Event::Tick(1.0));
+    app.update(Event::Live(Box::new(v)));
+    let s = common::screen(&app);
+    assert!(!s.contains("STALE"), "fresh:\n{s}");
+    // No new picture for 10 s: the sampler died or blocks; the header says so.
+    app.update(Event::Tick(11.0));
+    let s = common::screen(&app);
+    assert!(s.contains("10s ago") && s.contains("STALE"), "{s}");
+}

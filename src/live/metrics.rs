@@ -251,6 +251,7 @@ impl Metrics {
         let mut v = LiveView {
             source: self.source.clone(),
             errors: self.errors.clone(),
+            interval_s: self.interval_s,
             ..LiveView::default()
         };
         let Some(last) = &self.last else {

@@ -191,6 +191,8 @@ pub struct LiveView {
     pub sample_ms: Option<u64>,
     /// Values are older than three intervals.
     pub stale: bool,
+    /// Seconds between samples (the UI judges staleness with it).
+    pub interval_s: f64,
     pub errors: Vec<String>,
     /// What this cluster cannot tell (shown, so nothing is missing silently).
     pub limits: Vec<String>,

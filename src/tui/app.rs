@@ -181,8 +181,20 @@ impl App {
     }
 
     /// Seconds since the live picture arrived, as of the last tick.
+    /// Seconds since the last good sample, as of now: the picture's own age when it
+    /// arrived plus the time since. It keeps growing if the sampler dies or blocks.
     pub fn live_age(&self) -> Option<f64> {
-        self.live_at.map(|at| (self.now_s - at).max(0.0))
+        let since = self.live_at.map(|at| (self.now_s - at).max(0.0))?;
+        let at_arrival = self.live.as_ref().and_then(|l| l.age_s).unwrap_or(0.0);
+        Some(at_arrival + since)
+    }
+
+    /// Older than three sampling intervals, judged here rather than by the sampler, so
+    /// a sampler that stops sending cannot leave the header green.
+    pub fn live_stale(&self) -> bool {
+        self.live
+            .as_ref()
+            .is_some_and(|l| l.stale || (l.interval_s > 0.0 && self.live_age().is_some_and(|a| a > 3.0 * l.interval_s)))
     }
 
     pub fn screen(&self) -> &Screen {

@@ -105,6 +105,8 @@ fn spawn_input(tx: Sender<Event>) {
     std::thread::spawn(move || loop {
         let ev = match crossterm::event::read() {
             Ok(crossterm::event::Event::Key(k)) => Event::Key(k),
+            // Any-motion reports would redraw on every pixel of movement: dropped here.
+            Ok(crossterm::event::Event::Mouse(m)) if m.kind == crossterm::event::MouseEventKind::Moved => continue,
             Ok(crossterm::event::Event::Mouse(m)) => Event::Mouse(m),
             Ok(crossterm::event::Event::Resize(w, h)) => Event::Resize(w, h),
             Ok(_) => continue,

@@ -61,7 +61,7 @@ fn header(app: &App, f: &mut Frame) {
         Span::styled(crumb, t.header()),
     ]);
     f.render_widget(Paragraph::new(left), area);
-    let style = if app.live.as_ref().is_some_and(|l| l.stale || !l.errors.is_empty()) {
+    let style = if app.live_stale() || app.live.as_ref().is_some_and(|l| !l.errors.is_empty()) {
         t.warn()
     } else if app.live.is_some() {
         t.ok()
@@ -81,7 +81,7 @@ pub fn broker_label(app: &App) -> String {
         Some(l) => {
             let age = app.live_age().map(|a| format!(" · {a:.0}s ago")).unwrap_or_default();
             let ms = l.sample_ms.map(|m| format!(" · {m} ms")).unwrap_or_default();
-            let stale = if l.stale { " · STALE" } else { "" };
+            let stale = if app.live_stale() { " · STALE" } else { "" };
             let err = if l.errors.is_empty() {
                 String::new()
             } else {
