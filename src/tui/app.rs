@@ -261,9 +261,26 @@ impl App {
             Event::Live(v) => {
                 self.samples = self.samples.saturating_add(1);
                 self.drift = Some(Drift::compute(&self.data, &v, self.samples));
+                // The lag table re-sorts every sample: keep the cursor on its group and
+                // topic, not on its row number.
+                let keep = (self.screen().route == Route::Lag)
+                    .then(|| self.selected_lag_row())
+                    .flatten();
                 self.live = Some(*v);
                 self.live_at = Some(self.now_s);
                 self.refresh_items();
+                if let Some((group, topic)) = keep {
+                    let rows = self.lag_rows();
+                    let s = self.screen();
+                    let at = s
+                        .items
+                        .iter()
+                        .position(|&i| rows[i].group == group && rows[i].topic == topic);
+                    if let Some(at) = at {
+                        self.screen_mut().selected = at;
+                        self.clamp();
+                    }
+                }
             }
         }
     }
@@ -282,7 +299,32 @@ impl App {
             }
             Some(_) => {
                 let reg = c.registry.expect("usable implies a registry");
+                // Screens follow what they show by name: a service inserted above the
+                // open one must not make the screen show another service.
+                let old = &self.data.reg;
+                let names: Vec<Option<String>> = self
+                    .stack
+                    .iter()
+                    .map(|s| match &s.route {
+                        Route::Service(i) | Route::Graph(Node::Service(i)) => Some(old.services[*i].key.clone()),
+                        Route::Topic(i) | Route::Graph(Node::Topic(i)) => Some(old.topics[*i].name.clone()),
+                        _ => None,
+                    })
+                    .collect();
                 self.data = Data::new(reg).with_source(&c.source);
+                let new = &self.data.reg;
+                let service = |k: &str| new.services.iter().position(|s| s.key == k);
+                for (s, name) in self.stack.iter_mut().zip(&names) {
+                    let Some(name) = name else { continue };
+                    // usize::MAX: gone, dropped below.
+                    match &mut s.route {
+                        Route::Service(i) | Route::Graph(Node::Service(i)) => *i = service(name).unwrap_or(usize::MAX),
+                        Route::Topic(i) | Route::Graph(Node::Topic(i)) => {
+                            *i = new.topic_index(name).unwrap_or(usize::MAX)
+                        }
+                        _ => {}
+                    }
+                }
                 if let Some(notify) = self.on_registry_change.as_mut() {
                     notify(&self.data.reg);
                 }
@@ -309,6 +351,14 @@ impl App {
                 self.message = Some("registry reloaded".into());
             }
         }
+    }
+
+    /// (group, topic) of the selected `:lag` row.
+    fn selected_lag_row(&self) -> Option<(String, String)> {
+        let s = self.screen();
+        let rows = self.lag_rows();
+        let g = s.items.get(s.selected).and_then(|&i| rows.get(i))?;
+        Some((g.group.clone(), g.topic.clone()))
     }
 
     fn refresh_items(&mut self) {
