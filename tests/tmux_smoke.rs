@@ -218,3 +218,31 @@ fn default_start_shows_live_data_from_the_demo_cluster() {
     t.wait_for("EXITED=0");
     assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");
 }
+
+#[test]
+fn a_watched_registry_swapped_for_a_fifo_never_freezes_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("registry.yaml");
+    std::fs::copy(common::root().join("registry.yaml"), &reg).unwrap();
+    let t = Tmux::new("fifo");
+    let bin = env!("CARGO_BIN_EXE_ktopo");
+    let cmd = format!("{bin} --offline --registry {}; echo EXITED=$?; sleep 60", reg.display());
+    t.run(&["new-session", "-d", "-s", "smoke", "-x", "100", "-y", "30", &cmd]);
+    t.wait_for("topics (29)");
+    // The file becomes a FIFO whose writer stays silent for a minute.
+    std::fs::remove_file(&reg).unwrap();
+    assert!(Command::new("mkfifo").arg(&reg).status().unwrap().success());
+    let mut writer = Command::new("sh")
+        .arg("-c")
+        .arg(format!("sleep 60 > '{}'", reg.display()))
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    // The reload runs off the UI thread: keys still work meanwhile.
+    t.keys(&[":", "e", "v", "Enter"]);
+    t.wait_for("events (130)");
+    t.keys(&["q"]);
+    t.wait_for("EXITED=0");
+    let _ = writer.kill();
+    let _ = writer.wait();
+}

@@ -318,7 +318,7 @@ fn event_loop_drives_the_real_app() {
             next: Box::new(move || events.next()),
             reload: Box::new(|| {
                 reloads += 1;
-                ktopo::registry::load(&common::root().join("registry.yaml")).unwrap()
+                Some(ktopo::registry::load(&common::root().join("registry.yaml")).unwrap())
             }),
             copy: Box::new(|t: &str| copied.push(t.to_string())),
             suspend: Box::new(|| {}),

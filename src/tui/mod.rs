@@ -25,8 +25,9 @@ use std::time::{Duration, Instant, SystemTime};
 pub struct Io<'a> {
     /// The next event, or None to stop.
     pub next: Box<dyn FnMut() -> Option<Event> + 'a>,
-    /// Load the registry again.
-    pub reload: Box<dyn FnMut() -> Checked + 'a>,
+    /// Load the registry again: now (tests), or None when the result arrives later as
+    /// an `Event::Reload`.
+    pub reload: Box<dyn FnMut() -> Option<Checked> + 'a>,
     /// Put text on the clipboard.
     pub copy: Box<dyn FnMut(&str) + 'a>,
     /// Give the terminal back, stop until resumed (`fg`), take it again.
@@ -40,7 +41,9 @@ pub fn event_loop<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, mut io:
         app.update(ev);
         if app.reload_requested {
             app.reload_requested = false;
-            app.update(Event::Reload(Box::new((io.reload)())));
+            if let Some(c) = (io.reload)() {
+                app.update(Event::Reload(Box::new(c)));
+            }
         }
         if let Some(text) = app.clipboard.take() {
             (io.copy)(&text);
@@ -162,8 +165,9 @@ pub fn run(path: PathBuf, checked: Checked, setup: impl FnOnce(&mut App, Sender<
     let mut app = App::new(data, size.width, size.height, theme::Theme::from_env());
     let (tx, rx) = std::sync::mpsc::channel();
     spawn_input(tx.clone());
+    let ask = spawn_watcher(path.clone(), tx.clone());
     setup(&mut app, tx);
-    let result = event_loop(&mut terminal, &mut app, real_io(&path, rx, Arc::clone(&term)));
+    let result = event_loop(&mut terminal, &mut app, real_io(rx, ask, Arc::clone(&term)));
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     ratatui::restore();
     if PANICKED.load(Ordering::SeqCst) {
@@ -199,9 +203,37 @@ fn suspend() {
     );
 }
 
-fn real_io<'a>(path: &'a Path, rx: Receiver<Event>, term: Arc<AtomicUsize>) -> Io<'a> {
+/// Watch the registry file and load it off the UI thread: when it changes on disk
+/// (checked every second, loaded once it has been quiet for 200 ms) or when asked (`r`).
+/// Reading is bounded (see `input.rs`), and a slow file never freezes the screen.
+fn spawn_watcher(path: PathBuf, tx: Sender<Event>) -> Sender<()> {
+    let (ask, asked) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let mut seen = modified(&path);
+        loop {
+            let requested = match asked.recv_timeout(Duration::from_secs(1)) {
+                Ok(()) => true,
+                Err(RecvTimeoutError::Timeout) => false,
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            if !requested && modified(&path) == seen {
+                continue;
+            }
+            if !requested {
+                // Debounce: an editor writing in steps settles first.
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            seen = modified(&path);
+            if tx.send(Event::Reload(Box::new(reload_registry(&path)))).is_err() {
+                return;
+            }
+        }
+    });
+    ask
+}
+
+fn real_io<'a>(rx: Receiver<Event>, ask: Sender<()>, term: Arc<AtomicUsize>) -> Io<'a> {
     let start = Instant::now();
-    let mut seen = modified(path);
     let mut last_tick = Instant::now();
     Io {
         next: Box::new(move || loop {
@@ -220,23 +252,22 @@ fn real_io<'a>(path: &'a Path, rx: Receiver<Event>, term: Arc<AtomicUsize>) -> I
             if PANICKED.load(Ordering::SeqCst) {
                 return None;
             }
+            // Ticks come from the clock, whatever else arrives.
+            if last_tick.elapsed() >= Duration::from_millis(1000) {
+                last_tick = Instant::now();
+                return Some(Event::Tick(start.elapsed().as_secs_f64()));
+            }
             match rx.recv_timeout(Duration::from_millis(250)) {
                 Ok(ev) => return Some(ev),
                 Err(RecvTimeoutError::Disconnected) => return None,
                 Err(RecvTimeoutError::Timeout) => {}
             }
-            // Watch the registry file: reload when it changes on disk.
-            let now = modified(path);
-            if now != seen {
-                seen = now;
-                return Some(Event::Reload(Box::new(reload_registry(path))));
-            }
-            if last_tick.elapsed() >= Duration::from_millis(1000) {
-                last_tick = Instant::now();
-                return Some(Event::Tick(start.elapsed().as_secs_f64()));
-            }
         }),
-        reload: Box::new(move || reload_registry(path)),
+        // The result arrives later, as an Event::Reload from the watcher.
+        reload: Box::new(move || {
+            let _ = ask.send(());
+            None
+        }),
         copy: Box::new(osc52),
         suspend: Box::new(suspend),
     }
