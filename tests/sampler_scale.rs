@@ -3,6 +3,7 @@
 //! does not grow with the number of groups. Its own test binary, so the thread count
 //! read from /proc/self/status is this test's alone.
 
+mod common;
 use ktopo::kafka::admin::{Admin, GroupCommit};
 use ktopo::kafka::config::Properties;
 use ktopo::kafka::sampler::{Sampler, Watched};
@@ -11,7 +12,7 @@ use rdkafka::bindings as rd;
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::types::RDKafkaApiKey;
 use rdkafka::ClientConfig;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::time::Duration;
 
 const TOPICS: usize = 30;
@@ -23,21 +24,6 @@ fn threads() -> usize {
         .lines()
         .find_map(|l| l.strip_prefix("Threads:").map(|n| n.trim().parse().unwrap()))
         .unwrap()
-}
-
-fn api_keys(p: &BaseProducer) -> BTreeSet<i16> {
-    let mut keys = BTreeSet::new();
-    // SAFETY (test fixture): the mock cluster belongs to the live producer `p`.
-    unsafe {
-        let mc = rd::rd_kafka_handle_mock_cluster(p.client().native_ptr());
-        let mut n = 0usize;
-        let reqs = rd::rd_kafka_mock_get_requests(mc, &mut n);
-        for i in 0..n {
-            keys.insert(rd::rd_kafka_mock_request_api_key(*reqs.add(i)));
-        }
-        rd::rd_kafka_mock_request_destroy_array(reqs, n);
-    }
-    keys
 }
 
 #[test]
@@ -129,7 +115,7 @@ fn hundreds_of_groups_exact_read_only_and_bounded_threads() {
         }
     }
 
-    let seen = api_keys(&p);
+    let seen = common::mock_api_keys(&p);
     for k in [
         RDKafkaApiKey::OffsetCommit,
         RDKafkaApiKey::JoinGroup,

@@ -2,23 +2,13 @@
 //! picture of a cluster that disagrees with registry.yaml.
 
 mod common;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ktopo::live::view::{GroupTopicLag, LiveView, PartitionLag, TopicLive};
 use ktopo::tui::app::{App, Event, Route};
 use ktopo::tui::data::Data;
 use ktopo::tui::theme::Theme;
 
-fn key(app: &mut App, c: KeyCode) {
-    app.update(Event::Key(KeyEvent::new(c, KeyModifiers::NONE)));
-}
-
-fn command(app: &mut App, cmd: &str) {
-    key(app, KeyCode::Char(':'));
-    for c in cmd.chars() {
-        key(app, KeyCode::Char(c));
-    }
-    key(app, KeyCode::Enter);
-}
+use common::{press as key, run_command as command};
 
 fn drifted_app() -> App {
     let checked = ktopo::registry::load(&common::root().join("registry.yaml")).unwrap();

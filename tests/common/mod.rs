@@ -35,3 +35,38 @@ pub fn screen(app: &ktopo::tui::app::App) -> String {
         })
         .collect()
 }
+
+/// Press one key.
+pub fn press(app: &mut ktopo::tui::app::App, code: crossterm::event::KeyCode) {
+    let k = crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE);
+    app.update(ktopo::tui::app::Event::Key(k));
+}
+
+/// Type `:cmd` and Enter.
+pub fn run_command(app: &mut ktopo::tui::app::App, cmd: &str) {
+    use crossterm::event::KeyCode;
+    press(app, KeyCode::Char(':'));
+    for c in cmd.chars() {
+        press(app, KeyCode::Char(c));
+    }
+    press(app, KeyCode::Enter);
+}
+
+/// API keys every mock broker received since request tracking started.
+pub fn mock_api_keys(p: &rdkafka::producer::BaseProducer) -> std::collections::BTreeSet<i16> {
+    use rdkafka::bindings as rd;
+    use rdkafka::producer::Producer;
+    let mut keys = std::collections::BTreeSet::new();
+    // SAFETY (test fixture): the mock cluster belongs to the live producer `p`; the
+    // request array is read, then freed once.
+    unsafe {
+        let mc = rd::rd_kafka_handle_mock_cluster(p.client().native_ptr());
+        let mut n = 0usize;
+        let reqs = rd::rd_kafka_mock_get_requests(mc, &mut n);
+        for i in 0..n {
+            keys.insert(rd::rd_kafka_mock_request_api_key(*reqs.add(i)));
+        }
+        rd::rd_kafka_mock_request_destroy_array(reqs, n);
+    }
+    keys
+}
