@@ -80,6 +80,9 @@ pub enum Command {
     /// deprecated topics in use. Exit status 0 nothing at or above --fail-on, 1
     /// findings, 2 the cluster or registry could not be read.
     Drift(DriftArgs),
+    /// The last messages of a topic, strictly read-only (no group, no commit), like
+    /// `kcat -C -o -N -e`.
+    Peek(PeekArgs),
     /// Print the JSON Schema of the registry format (for yaml-language-server).
     Schema {
         #[arg(short, long)]
@@ -107,6 +110,19 @@ pub struct LagArgs {
     /// Samples to take before reporting (rates and statuses need more than one).
     #[arg(long, default_value_t = 3)]
     pub samples: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct PeekArgs {
+    pub topic: String,
+    /// Messages per partition, from the end.
+    #[arg(short = 'n', long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub last: u32,
+    /// Only this partition.
+    #[arg(short = 'p', long)]
+    pub partition: Option<i32>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -170,6 +186,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Export { format, .. }) => matches!(format, export::Format::Json),
         Some(Command::Lag(a)) => a.json,
         Some(Command::Drift(a)) => a.json,
+        Some(Command::Peek(a)) => a.json,
         _ => false,
     };
     JSON_ERRORS.store(json, std::sync::atomic::Ordering::Relaxed);
@@ -188,6 +205,10 @@ pub fn run(cli: Cli) -> i32 {
             with_registry(&cli.registry, |reg, _| lag_cmd(reg, &conn, &a))
         }
         Some(Command::Drift(a)) => drift_cmd(&cli.registry, &cli.conn, &a),
+        Some(Command::Peek(a)) => {
+            let conn = cli.conn.clone();
+            with_registry(&cli.registry, |reg, _| peek_cmd(reg, &conn, &a))
+        }
         Some(Command::Schema { output }) => {
             let mut s = serde_json::to_string_pretty(&registry::schema::json_schema()).unwrap_or_default();
             s.push('\n');
@@ -476,6 +497,51 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
         FailSeverity::Warning => diag::Severity::Warning,
         FailSeverity::Note => diag::Severity::Note,
     })
+}
+
+fn peek_cmd(reg: &Registry, conn: &ConnArgs, a: &PeekArgs) -> i32 {
+    let c = match crate::connect::connect(conn, reg) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            fatal("`ktopo peek` needs a cluster: drop --offline, or pass -b BROKERS");
+            return 2;
+        }
+        Err(e) => {
+            fatal(&e);
+            return 2;
+        }
+    };
+    if c.demo.is_some() {
+        // The demo cluster was created empty a moment ago: let its producers write.
+        std::thread::sleep(std::time::Duration::from_secs(2));
+    }
+    let req = crate::kafka::peek::Request {
+        topic: a.topic.clone(),
+        last: a.last,
+        partition: a.partition,
+        timeout: std::time::Duration::from_secs(10),
+        value_cap: 64 * 1024,
+        total_cap: 16 << 20,
+    };
+    let code = match crate::kafka::peek::peek(&c.props, &req) {
+        Err(e) => {
+            fatal(&e);
+            2
+        }
+        Ok((msgs, notes)) => {
+            let out = if a.json {
+                let mut s = serde_json::to_string_pretty(&crate::kafka::peek::json(&a.topic, &msgs, &notes))
+                    .unwrap_or_default();
+                s.push('\n');
+                s
+            } else {
+                crate::kafka::peek::text(&a.topic, &msgs, &notes)
+            };
+            crate::output::stdout(&out)
+        }
+    };
+    std::mem::forget(c);
+    code
 }
 
 /// Load a registry that must be free of errors, then run `f` on it.

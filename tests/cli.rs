@@ -162,7 +162,10 @@ fn commands_refuse_a_registry_with_errors() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty());
+    // No export, only the error (as JSON, since JSON was asked for).
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["error"].as_str().unwrap().contains("3 errors"), "{v}");
+    assert!(v.get("topics").is_none());
     assert!(String::from_utf8_lossy(&out.stderr).contains("3 errors"));
 }
 

@@ -7,4 +7,5 @@ pub mod admin;
 pub mod config;
 pub mod configs;
 pub mod demo;
+pub mod peek;
 pub mod sampler;
