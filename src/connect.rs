@@ -3,7 +3,7 @@
 
 use crate::cli::ConnArgs;
 use crate::kafka::config::Properties;
-use crate::kafka::demo::{Demo, Scenario};
+use crate::kafka::demo::Demo;
 use crate::kafka::sampler::{Sampler, Watched};
 use crate::live::session::Pace;
 use crate::registry::{Registry, Status};
@@ -99,7 +99,7 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, St
     let (label, demo, default_interval) = match props.get("bootstrap.servers") {
         Some(b) => (b.to_string(), None, 5.0),
         None => {
-            let demo = Demo::start(Scenario::for_registry(reg, &watched))?;
+            let demo = Demo::start(crate::demo_scenario::for_registry(reg, &watched))?;
             props.set("bootstrap.servers", &demo.bootstrap);
             // The scenario unfolds faster when sampled every 2 s.
             ("demo cluster".to_string(), Some(demo), 2.0)

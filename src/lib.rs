@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod connect;
+pub mod demo_scenario;
 pub mod diag;
 pub mod drift;
 pub mod export;
