@@ -66,3 +66,34 @@ fn the_lag_selection_stays_on_its_group_when_rows_resort() {
     app.update(Event::Live(Box::new(live(Health::Stop, Health::Ok, Health::Warn))));
     assert_eq!(selected(&app), "beta");
 }
+
+#[test]
+fn the_lag_cursor_stays_inside_the_lag_table_at_80x24() {
+    let mut app = App::new(Data::new(common::main_registry()), 80, 24, Theme { color: false });
+    let groups = (0..30)
+        .map(|i| GroupTopicLag {
+            group: format!("group_{i:02}"),
+            topic: "voice_events".into(),
+            declared: true,
+            ..GroupTopicLag::default()
+        })
+        .collect();
+    app.update(Event::Live(Box::new(LiveView {
+        source: "demo cluster".into(),
+        groups,
+        ..LiveView::default()
+    })));
+    command(&mut app, "lag");
+    for _ in 0..12 {
+        key(&mut app, KeyCode::Down);
+    }
+    let s = common::screen(&app);
+    let selected = {
+        let sc = app.screen();
+        app.lag_rows()[sc.items[sc.selected]].group.clone()
+    };
+    assert_eq!(selected, "group_12");
+    // The selected row is drawn in the table, not scrolled out of its 62% of the body.
+    let table_end = s.find("└").unwrap();
+    assert!(s[..table_end].contains("group_12"), "{s}");
+}

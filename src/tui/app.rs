@@ -662,7 +662,11 @@ impl App {
     /// Keep the selection in range and visible.
     fn clamp(&mut self) {
         let n = self.row_count();
-        let rows = self.layout().list_rows();
+        let rows = if self.screen().route == Route::Lag {
+            self.layout().lag_rows()
+        } else {
+            self.layout().list_rows()
+        };
         let s = self.screen_mut();
         s.selected = s.selected.min(n.saturating_sub(1));
         if s.selected < s.offset {

@@ -44,6 +44,12 @@ impl Layout {
         self.body.height.saturating_sub(3) as usize
     }
 
+    /// Rows of the `:lag` table, which has 62% of the body (its partitions the rest);
+    /// rounded down, so the cursor never leaves the visible rows.
+    pub fn lag_rows(&self) -> usize {
+        (self.body.height as usize * 62 / 100).saturating_sub(3)
+    }
+
     pub fn page_rows(&self) -> usize {
         self.list_rows().saturating_sub(1).max(1)
     }
