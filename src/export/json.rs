@@ -7,7 +7,69 @@ use serde_json::{json, Value};
 /// Version of the JSON layout; bumped on any incompatible change.
 pub const JSON_VERSION: u32 = 1;
 
-pub fn model(reg: &Registry, topo: &Topology) -> Value {
+/// The model as JSON text, one service or topic at a time: building the whole document
+/// as one `Value` tree first cost about ten times its size in memory (a 7.9 MB registry
+/// peaked at 1 GB).
+pub fn write(reg: &Registry, topo: &Topology) -> String {
+    use std::fmt::Write;
+    let (services, topics) = parts(reg, topo);
+    let pretty = |v: &dyn erased::Ser| v.pretty();
+    let mut o = String::from("{\n");
+    let _ = writeln!(o, "\"ktopo_export\": {JSON_VERSION},");
+    for (key, value) in [
+        ("platform", pretty(&reg.platform)),
+        ("conventions", pretty(&reg.conventions)),
+        ("domains", pretty(&reg.domains)),
+    ] {
+        let _ = writeln!(o, "\"{key}\": {value},");
+    }
+    let list = |o: &mut String, key: &str, n: usize, item: &dyn Fn(usize) -> Value| {
+        let _ = write!(o, "\"{key}\": [");
+        for i in 0..n {
+            o.push_str(if i == 0 { "\n" } else { ",\n" });
+            o.push_str(&serde_json::to_string_pretty(&item(i)).unwrap_or_default());
+        }
+        o.push_str("\n],\n");
+    };
+    list(&mut o, "services", reg.services.len(), &|i| services(i));
+    list(&mut o, "topics", reg.topics.len(), &|i| topics(i));
+    let _ = writeln!(o, "\"infrastructure\": {},", pretty(&reg.infrastructure));
+    let _ = writeln!(o, "\"data_flows\": {}", pretty(&reg.data_flows));
+    o.push_str("}\n");
+    o
+}
+
+/// Pretty JSON of any serialisable value, behind one object-safe trait.
+mod erased {
+    pub trait Ser {
+        fn pretty(&self) -> String;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn pretty(&self) -> String {
+            serde_json::to_string_pretty(self).unwrap_or_default()
+        }
+    }
+}
+
+/// Builders of one service's and one topic's JSON, by index.
+#[allow(clippy::type_complexity)]
+fn parts<'a>(
+    reg: &'a Registry,
+    topo: &'a Topology,
+) -> (Box<dyn Fn(usize) -> Value + 'a>, Box<dyn Fn(usize) -> Value + 'a>) {
+    let service = move |i: usize| {
+        let s = &reg.services[i];
+        let names = |v: Vec<usize>| v.into_iter().map(|t| reg.topics[t].name.clone()).collect::<Vec<_>>();
+        let mut v = serde_json::to_value(s).unwrap_or_default();
+        v["produces"] = json!(names(topo.outputs(i)));
+        v["consumes"] = json!(names(topo.inputs(i)));
+        v
+    };
+    let topic = move |i: usize| topic_json(reg, &reg.topics[i]);
+    (Box::new(service), Box::new(topic))
+}
+
+fn topic_json(reg: &Registry, t: &crate::registry::model::Topic) -> Value {
     let refs = |eps: &[Endpoint]| {
         eps.iter()
             .map(|e| reg.services[e.service].reference())
@@ -22,59 +84,36 @@ pub fn model(reg: &Registry, topo: &Topology) -> Value {
             })
             .collect::<Vec<_>>()
     };
-    let services: Vec<Value> = reg
-        .services
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let names = |v: Vec<usize>| v.into_iter().map(|t| reg.topics[t].name.clone()).collect::<Vec<_>>();
-            let mut v = serde_json::to_value(s).unwrap_or_default();
-            v["produces"] = json!(names(topo.outputs(i)));
-            v["consumes"] = json!(names(topo.inputs(i)));
-            v
-        })
-        .collect();
-    let topics: Vec<Value> = reg
-        .topics
-        .iter()
-        .map(|t| {
-            json!({
-                "name": t.name,
-                "status": t.status,
-                "domain": t.domain,
-                "summary": t.summary,
-                "purpose": t.purpose,
-                "producers": refs(&t.producers),
-                "consumers": refs(&t.consumers),
-                "producer_details": details(&t.producers),
-                "consumer_details": details(&t.consumers),
-                "events": t.events.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
-                "event_details": t.events,
-                "replaced_by": t.replaced_by(),
-                "deprecation": t.deprecation,
-                "proposal": t.proposal,
-                "tbd": t.tbd,
-                "schema": {"status": t.schema_status, "note": t.schema_note,
-                           "reference": t.schema_reference, "format": t.schema_format},
-                "config": t.config,
-                "audit": t.audit,
-                "source": t.source,
-                "key": t.key,
-                "fields": t.fields,
-                "notes": t.notes,
-                "use_cases": t.use_cases,
-                "examples": t.examples,
-            })
-        })
-        .collect();
     json!({
-        "ktopo_export": JSON_VERSION,
-        "platform": reg.platform,
-        "conventions": reg.conventions,
-        "domains": reg.domains,
-        "services": services,
-        "topics": topics,
-        "infrastructure": reg.infrastructure,
-        "data_flows": reg.data_flows,
+        "name": t.name,
+        "status": t.status,
+        "domain": t.domain,
+        "summary": t.summary,
+        "purpose": t.purpose,
+        "producers": refs(&t.producers),
+        "consumers": refs(&t.consumers),
+        "producer_details": details(&t.producers),
+        "consumer_details": details(&t.consumers),
+        "events": t.events.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
+        "event_details": t.events,
+        "replaced_by": t.replaced_by(),
+        "deprecation": t.deprecation,
+        "proposal": t.proposal,
+        "tbd": t.tbd,
+        "schema": {"status": t.schema_status, "note": t.schema_note,
+                   "reference": t.schema_reference, "format": t.schema_format},
+        "config": t.config,
+        "audit": t.audit,
+        "source": t.source,
+        "key": t.key,
+        "fields": t.fields,
+        "notes": t.notes,
+        "use_cases": t.use_cases,
+        "examples": t.examples,
     })
+}
+
+/// The whole model as one JSON value (for tests and small registries).
+pub fn model(reg: &Registry, topo: &Topology) -> Value {
+    serde_json::from_str(&write(reg, topo)).unwrap_or_default()
 }

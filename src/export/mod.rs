@@ -18,11 +18,7 @@ pub fn render(format: Format, reg: &Registry, topo: &Topology) -> String {
     match format {
         Format::Dot => dot::render(reg, topo),
         Format::Mermaid => mermaid::render(reg, topo),
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&json::model(reg, topo)).unwrap_or_default();
-            s.push('\n');
-            s
-        }
+        Format::Json => json::write(reg, topo),
     }
 }
 
