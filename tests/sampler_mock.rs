@@ -2,6 +2,7 @@
 //! protocol on 127.0.0.1: exact lag for known produced and committed offsets, "no
 //! commit", rates, read-only proof by request tracking, and faults.
 
+mod common;
 use ktopo::kafka::config::Properties;
 use ktopo::kafka::sampler::{Sampler, Watched};
 use ktopo::live::metrics::Metrics;
@@ -11,7 +12,6 @@ use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 /// The mock cluster lives as long as this producer (its owner).
@@ -194,21 +194,6 @@ fn rates_over_successive_samples() {
     drop(p);
 }
 
-/// API keys every mock broker received since tracking started.
-fn api_keys(p: &BaseProducer) -> BTreeSet<i16> {
-    let mut keys = BTreeSet::new();
-    unsafe {
-        let mc = rd::rd_kafka_handle_mock_cluster(p.client().native_ptr());
-        let mut n = 0usize;
-        let reqs = rd::rd_kafka_mock_get_requests(mc, &mut n);
-        for i in 0..n {
-            keys.insert(rd::rd_kafka_mock_request_api_key(*reqs.add(i)));
-        }
-        rd::rd_kafka_mock_request_destroy_array(reqs, n);
-    }
-    keys
-}
-
 fn track(p: &BaseProducer) {
     unsafe {
         let mc = rd::rd_kafka_handle_mock_cluster(p.client().native_ptr());
@@ -228,7 +213,7 @@ fn sampler_sends_only_read_only_requests() {
     for _ in 0..3 {
         s.sample().unwrap();
     }
-    let seen = api_keys(&p);
+    let seen = common::mock_api_keys(&p);
     let group_changing = [
         RDKafkaApiKey::OffsetCommit,
         RDKafkaApiKey::JoinGroup,
@@ -260,10 +245,10 @@ fn sampler_sends_only_read_only_requests() {
         .unwrap();
     c.subscribe(&["orders"]).unwrap();
     let until = std::time::Instant::now() + Duration::from_secs(10);
-    while !api_keys(&p).contains(&(RDKafkaApiKey::JoinGroup as i16)) && std::time::Instant::now() < until {
+    while !common::mock_api_keys(&p).contains(&(RDKafkaApiKey::JoinGroup as i16)) && std::time::Instant::now() < until {
         let _ = c.poll(Duration::from_millis(100));
     }
-    assert!(api_keys(&p).contains(&(RDKafkaApiKey::JoinGroup as i16)));
+    assert!(common::mock_api_keys(&p).contains(&(RDKafkaApiKey::JoinGroup as i16)));
     drop(c);
     drop(p);
 }

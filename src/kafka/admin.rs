@@ -732,7 +732,7 @@ pub fn create_mock_topics<C: rdkafka::ClientContext>(
 }
 
 /// One message read by `Admin::read_ranges`, its byte fields cut at a cap.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RawMessage {
     pub partition: i32,
     pub offset: i64,
@@ -740,6 +740,7 @@ pub struct RawMessage {
     pub key: Option<Vec<u8>>,
     pub headers: Vec<(String, Option<Vec<u8>>)>,
     pub value: Option<Vec<u8>>,
+    /// The value's full size (it is cut at the cap).
     pub value_len: usize,
 }
 

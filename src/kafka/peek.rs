@@ -6,7 +6,6 @@
 use super::admin::{Admin, Spec};
 use super::config::{scrub, Properties};
 use rdkafka::consumer::Consumer;
-use serde::Serialize;
 use std::time::Duration;
 
 /// What to read.
@@ -25,18 +24,7 @@ pub struct Request {
 }
 
 /// One message as read; bytes are data from outside (see `visible` before showing).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Peeked {
-    pub partition: i32,
-    pub offset: i64,
-    /// Milliseconds since the epoch, when the message has a timestamp.
-    pub timestamp_ms: Option<i64>,
-    pub key: Option<Vec<u8>>,
-    pub headers: Vec<(String, Option<Vec<u8>>)>,
-    pub value: Option<Vec<u8>>,
-    /// The value's full size (it is cut at `value_cap`).
-    pub value_len: usize,
-}
+pub use super::admin::RawMessage as Peeked;
 
 /// Messages newest first, and notes on anything left unread (timeouts, caps).
 pub fn peek(props: &Properties, req: &Request) -> Result<(Vec<Peeked>, Vec<String>), String> {
@@ -91,18 +79,7 @@ pub fn peek(props: &Properties, req: &Request) -> Result<(Vec<Peeked>, Vec<Strin
         .collect();
     let (raw, notes) = admin.read_ranges(&req.topic, &ranges, req.timeout, req.value_cap, req.total_cap)?;
     let notes: Vec<String> = notes.iter().map(|n| scrub(n, props)).collect();
-    let mut out: Vec<Peeked> = raw
-        .into_iter()
-        .map(|m| Peeked {
-            partition: m.partition,
-            offset: m.offset,
-            timestamp_ms: m.timestamp_ms,
-            key: m.key,
-            headers: m.headers,
-            value: m.value,
-            value_len: m.value_len,
-        })
-        .collect();
+    let mut out: Vec<Peeked> = raw;
     // Newest first, as a person reads a tail.
     out.sort_by(|a, b| {
         b.timestamp_ms
