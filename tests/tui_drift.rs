@@ -133,3 +133,26 @@ fn deprecated_view_shows_migration_progress() {
     assert!(pricing.contains("✓ none left"), "{s}");
     insta::assert_snapshot!("deprecated_migration_120x40", s);
 }
+
+#[test]
+fn drift_shows_where_people_look_badges_and_the_topic_detail() {
+    let mut app = drifted_app();
+    command(&mut app, "topics");
+    let s = common::screen(&app);
+    let billing = s.lines().find(|l| l.contains("billing_events")).unwrap();
+    assert!(billing.contains("billing_events ≠1"), "a badge on the topic: {billing}");
+    let auth = s.lines().find(|l| l.contains("auth_events")).unwrap();
+    assert!(!auth.contains('≠'), "no badge without drift: {auth}");
+    let ti = app.data.reg.topic_index("billing_events").unwrap();
+    let mut detail = drifted_app();
+    command(&mut detail, "topics");
+    while detail.screen().items[detail.screen().selected] != ti {
+        key(&mut detail, KeyCode::Down);
+    }
+    key(&mut detail, KeyCode::Enter);
+    let s = common::screen(&detail);
+    assert!(
+        s.contains("drift") && s.contains("▲ `billing_events` has 6 partitions"),
+        "{s}"
+    );
+}

@@ -218,6 +218,10 @@ pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: usize) {
     if t.audit {
         lines.push(field(app, "audit", "yes (audit retention)"));
     }
+    // What the cluster shows against the registry, where people look for the topic.
+    for f in app.drift.iter().flat_map(|d| d.report.for_topic(&t.name)) {
+        lines.push(field(app, "drift", format!("{} {}", drift_mark(f.severity), f.message)));
+    }
     if let Some(d) = &t.deprecation {
         lines.push(field(app, "replaced by", format!("{}  (m to jump)", d.replaced_by)));
         for (k, v) in [("reason", &d.reason), ("migration", &d.migration), ("note", &d.status)] {
@@ -323,4 +327,13 @@ pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: usize) {
     }
     info(app, f, left, format!("topic {}", t.name), lines);
     panes(app, f, right, Some(ti), None);
+}
+
+/// A finding's severity as a symbol (colour is never the only signal).
+pub fn drift_mark(s: crate::diag::Severity) -> &'static str {
+    match s {
+        crate::diag::Severity::Error => "✗",
+        crate::diag::Severity::Warning => "▲",
+        crate::diag::Severity::Note => "·",
+    }
 }

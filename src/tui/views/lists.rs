@@ -78,8 +78,18 @@ pub fn topics(app: &App, f: &mut Frame, area: Rect) {
             Status::Deprecated => (t.deprecated(), "⊘ deprec."),
             Status::Proposed => (t.proposed(), "◇ proposed"),
         };
+        // A drift badge: how many findings the cluster gives about this topic.
+        let drift = app
+            .drift
+            .as_ref()
+            .map_or(0, |d| d.report.for_topic(&topic.name).count());
+        let name = if drift > 0 {
+            format!("{} ≠{drift}", topic.name)
+        } else {
+            topic.name.clone()
+        };
         let mut cells = vec![
-            Cell::from(Span::styled(topic.name.clone(), name_style)),
+            Cell::from(Span::styled(name, name_style)),
             Cell::from(status),
             Cell::from(topic.producers.len().to_string()),
             Cell::from(topic.consumers.len().to_string()),
