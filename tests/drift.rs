@@ -251,3 +251,47 @@ fn fail_on_levels() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "no cluster: exit 2");
 }
+
+#[test]
+fn the_registry_can_ignore_cluster_topics() {
+    let text = std::fs::read_to_string(common::fixture("drift.yaml")).unwrap();
+    let text = text.replacen(
+        "conventions:\n",
+        "conventions:\n  drift_ignore: [\"handmade_*\", \"re:scratch-[0-9]+\"]\n",
+        1,
+    );
+    let checked = ktopo::registry::load_str("drift.yaml", text);
+    assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
+    let reg = checked.registry.as_ref().unwrap();
+    let mut facts = Facts {
+        groups_listed: true,
+        samples: 3,
+        ..Facts::default()
+    };
+    for t in ["handmade_dump", "scratch-42", "scratch-x"] {
+        facts.topics.insert(t.into(), topic(1, 1, 0.0, &[]));
+    }
+    let opts = Options {
+        environment: "production".into(),
+        environment_chosen: true,
+        today: 0,
+    };
+    let r = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
+    let undeclared: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.kind == "undeclared-topic")
+        .map(|f| f.subject.as_str())
+        .collect();
+    assert_eq!(undeclared, ["scratch-x"]);
+    // An invalid pattern is a registry error.
+    let bad = ktopo::registry::load_str(
+        "bad.yaml",
+        "conventions:\n  drift_ignore: [\"re:(\"]\nservices: []\ntopics: []\n".into(),
+    );
+    assert!(
+        bad.diagnostics.iter().any(|d| d.code == "invalid-pattern"),
+        "{:?}",
+        bad.diagnostics
+    );
+}

@@ -109,7 +109,14 @@ pub fn compute(reg: &Registry, places: &Places, facts: &Facts, opts: &Options) -
 }
 
 fn topics(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out) {
-    for (name, _) in facts.topics.iter().filter(|(n, _)| !internal(n)) {
+    let ignored: Vec<crate::registry::pattern::Pattern> = reg
+        .conventions
+        .drift_ignore
+        .iter()
+        .filter_map(|p| crate::registry::pattern::Pattern::parse(p).ok())
+        .collect();
+    let ignore = |n: &str| internal(n) || ignored.iter().any(|p| p.matches(n));
+    for (name, _) in facts.topics.iter().filter(|(n, _)| !ignore(n)) {
         if reg.topic(name).is_none() {
             out.add(
                 "undeclared-topic",

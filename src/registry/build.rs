@@ -48,6 +48,7 @@ pub fn build(file: &mut RegistryFile) -> Registry {
             })
             .collect(),
         deprecation_period_days: c.deprecation_period_days,
+        drift_ignore: c.drift_ignore.clone(),
         policies: c
             .policies
             .iter()

@@ -456,6 +456,14 @@ impl Checker<'_> {
                 found.push(diag.at(t.name.loc));
             }
         }
+        for p in &self.file.conventions.drift_ignore {
+            if let Err(e) = Pattern::parse(p) {
+                found.push(
+                    Diagnostic::error("invalid-pattern", format!("drift_ignore pattern `{p}` is invalid: {e}"))
+                        .hint("use a glob like `tmp_*`, or `re:` followed by a regular expression"),
+                );
+            }
+        }
         for p in &self.file.conventions.topic_naming {
             if naming_regex(&p.pattern.value).is_none() {
                 found.push(

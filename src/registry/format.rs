@@ -95,6 +95,11 @@ pub struct Conventions {
     pub envelope: Vec<EnvelopeField>,
     /// Days a deprecated topic is kept before removal.
     pub deprecation_period_days: Option<u32>,
+    /// Topics on the cluster that `ktopo drift` must not report as undeclared: globs
+    /// (`tmp_*`) or `re:REGEX`. Kafka's, Connect's and Streams' internal topics are
+    /// always ignored.
+    #[serde(default)]
+    pub drift_ignore: Vec<String>,
     /// Written rules (idempotency, multi-tenancy, governance procedures).
     #[serde(default)]
     pub policies: Vec<Policy>,

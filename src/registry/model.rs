@@ -48,6 +48,8 @@ pub struct Conventions {
     pub defaults: Defaults,
     pub envelope: Vec<EnvelopeField>,
     pub deprecation_period_days: Option<u32>,
+    /// Cluster topics drift does not report as undeclared (globs or `re:`).
+    pub drift_ignore: Vec<String>,
     pub policies: Vec<Policy>,
 }
 
