@@ -354,16 +354,8 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
             return 2;
         }
     };
-    let c = match crate::connect::connect(conn, reg) {
-        Ok(Some(c)) => c,
-        Ok(None) => {
-            fatal("`ktopo lag` needs a cluster: drop --offline, or pass -b BROKERS");
-            return 2;
-        }
-        Err(e) => {
-            fatal(&e.to_string());
-            return 2;
-        }
+    let Some(c) = cluster_for(conn, reg, "lag") else {
+        return 2;
     };
     let mut metrics = crate::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
     let pace = c.pace();
@@ -424,16 +416,8 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
     let Some(reg) = checked.usable() else {
         return refuse(&checked);
     };
-    let c = match crate::connect::connect(conn, reg) {
-        Ok(Some(c)) => c,
-        Ok(None) => {
-            fatal("`ktopo drift` needs a cluster: drop --offline, or pass -b BROKERS");
-            return 2;
-        }
-        Err(e) => {
-            fatal(&e.to_string());
-            return 2;
-        }
+    let Some(c) = cluster_for(conn, reg, "drift") else {
+        return 2;
     };
     let demo = c.demo.is_some();
     let mut metrics = crate::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
@@ -500,16 +484,8 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
 }
 
 fn peek_cmd(reg: &Registry, conn: &ConnArgs, a: &PeekArgs) -> i32 {
-    let c = match crate::connect::connect(conn, reg) {
-        Ok(Some(c)) => c,
-        Ok(None) => {
-            fatal("`ktopo peek` needs a cluster: drop --offline, or pass -b BROKERS");
-            return 2;
-        }
-        Err(e) => {
-            fatal(&e);
-            return 2;
-        }
+    let Some(c) = cluster_for(conn, reg, "peek") else {
+        return 2;
     };
     if c.demo.is_some() {
         // The demo cluster was created empty a moment ago: let its producers write.
@@ -542,6 +518,23 @@ fn peek_cmd(reg: &Registry, conn: &ConnArgs, a: &PeekArgs) -> i32 {
     };
     std::mem::forget(c);
     code
+}
+
+/// The cluster a command samples; None (after saying why) when there is none to use.
+fn cluster_for(conn: &ConnArgs, reg: &Registry, command: &str) -> Option<crate::connect::Connection> {
+    match crate::connect::connect(conn, reg) {
+        Ok(Some(c)) => Some(c),
+        Ok(None) => {
+            fatal(&format!(
+                "`ktopo {command}` needs a cluster: drop --offline, or pass -b BROKERS"
+            ));
+            None
+        }
+        Err(e) => {
+            fatal(&e);
+            None
+        }
+    }
 }
 
 /// Load a registry that must be free of errors, then run `f` on it.
