@@ -297,7 +297,7 @@ fn tui(path: &Path, conn: &ConnArgs) -> i32 {
         };
         let (wtx, wrx) = std::sync::mpsc::channel();
         app.on_registry_change = Some(Box::new(move |reg| {
-            let _ = wtx.send(crate::connect::watched_groups(reg));
+            let _ = wtx.send(crate::connect::watch(reg));
         }));
         std::thread::spawn(move || live(&conn, &reg, wrx, tx));
     })
@@ -308,7 +308,7 @@ fn tui(path: &Path, conn: &ConnArgs) -> i32 {
 fn live(
     conn: &ConnArgs,
     reg: &Registry,
-    updates: std::sync::mpsc::Receiver<Vec<crate::kafka::sampler::Watched>>,
+    updates: std::sync::mpsc::Receiver<crate::kafka::sampler::Watch>,
     tx: std::sync::mpsc::Sender<crate::tui::app::Event>,
 ) {
     use crate::tui::app::Event;
@@ -422,7 +422,7 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
     let demo = c.demo.is_some();
     let mut metrics = crate::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
     let pace = c.pace();
-    let (label, props, mut sampler) = (c.label.clone(), c.props.clone(), c.sampler);
+    let (label, mut sampler) = (c.label.clone(), c.sampler);
     let samples = a.samples.max(1);
     let mut view = None;
     let mut failed = None;
@@ -444,13 +444,7 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
         ));
         return 2;
     };
-    let configs = if demo {
-        Err("the demo cluster (librdkafka's mock) does not serve DescribeConfigs".to_string())
-    } else {
-        let topics: Vec<String> = view.topics.keys().filter(|t| reg.topic(t).is_some()).cloned().collect();
-        crate::kafka::configs::topic_configs(&props, &topics, std::time::Duration::from_secs(10))
-    };
-    let facts = Facts::from_live(&view, configs, samples);
+    let facts = Facts::from_live(&view, samples);
     let (environment, chosen) = match &a.env {
         Some(e) => (e.clone(), true),
         None if demo => ("development".to_string(), false),
@@ -459,7 +453,7 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
     let opts = rules::Options {
         environment,
         environment_chosen: chosen,
-        today: crate::drift::today(),
+        now_ms: crate::drift::now_ms(),
     };
     let report = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
     let out = if a.json {

@@ -4,7 +4,7 @@
 use crate::cli::ConnArgs;
 use crate::kafka::config::Properties;
 use crate::kafka::demo::Demo;
-use crate::kafka::sampler::{Sampler, Watched};
+use crate::kafka::sampler::{Sampler, Watch, Watched};
 use crate::live::session::Pace;
 use crate::registry::{Registry, Status};
 use std::time::Duration;
@@ -15,12 +15,14 @@ pub fn watched_groups(reg: &Registry) -> Vec<Watched> {
     let mut out: Vec<Watched> = reg
         .declared_groups()
         .into_iter()
-        .filter(|(_, _, t)| reg.topics[*t].status != Status::Proposed)
-        .map(|(group, service, t)| Watched {
-            group,
+        .filter(|(_, t)| reg.topics[*t].status != Status::Proposed)
+        .map(|(c, t)| Watched {
+            group: c.group.clone().unwrap_or_default(),
             topic: reg.topics[t].name.clone(),
-            service: Some(reg.services[service].key.clone()),
-            probe: false,
+            service: Some(reg.services[c.service].key.clone()),
+            // A consumer that keeps offsets outside Kafka is shown only where it has
+            // commits anyway; it is never expected to.
+            probe: !c.commits,
         })
         .collect();
     // Who must still migrate: each consumer of a replacement topic, looked for on the
@@ -41,6 +43,26 @@ pub fn watched_groups(reg: &Registry) -> Vec<Watched> {
         }
     }
     out
+}
+
+/// What the sampler watches for this registry: its groups, and the last writes of its
+/// deprecated topics (who still writes to them?).
+pub fn watch(reg: &Registry) -> Watch {
+    Watch {
+        groups: watched_groups(reg),
+        last_write: reg
+            .topics
+            .iter()
+            .filter(|t| t.status == Status::Deprecated)
+            .map(|t| t.name.clone())
+            .collect(),
+        configs_of: reg
+            .topics
+            .iter()
+            .filter(|t| t.status != Status::Proposed)
+            .map(|t| t.name.clone())
+            .collect(),
+    }
 }
 
 /// A cluster to sample, and the demo that must stay alive while it is used.
@@ -95,18 +117,21 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, St
             return Err(format!("--interval must be between 0.1 and 86400 seconds, got {i}"));
         }
     }
-    let watched: Vec<Watched> = watched_groups(reg);
+    let watch = watch(reg);
     let (label, demo, default_interval) = match props.get("bootstrap.servers") {
         Some(b) => (b.to_string(), None, 5.0),
         None => {
-            let demo = Demo::start(crate::demo_scenario::for_registry(reg, &watched))?;
+            let demo = Demo::start(crate::demo_scenario::for_registry(reg, &watch.groups))?;
             props.set("bootstrap.servers", &demo.bootstrap);
             // The scenario unfolds faster when sampled every 2 s.
             ("demo cluster".to_string(), Some(demo), 2.0)
         }
     };
     let interval = conn.interval.unwrap_or(default_interval);
-    let sampler = Sampler::new(props.clone(), watched)?;
+    let mut sampler = Sampler::new(props.clone(), watch)?;
+    if demo.is_some() {
+        sampler.configs_unserved = Some("the demo cluster (librdkafka's mock) does not serve DescribeConfigs".into());
+    }
     Ok(Some(Connection {
         sampler,
         label,

@@ -14,6 +14,7 @@ fn topic(partitions: usize, rf: usize, rate: f64, configs: &[(&str, &str)]) -> T
         replication: Some(rf),
         produce_rate: Some(rate),
         configs: Some(configs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+        last_write_ms: None,
     }
 }
 
@@ -23,6 +24,7 @@ fn group(committed: &[&str], members: &[&str], declared: &[&str]) -> GroupFacts 
         committed_on: set(committed),
         members_on: set(members),
         declared_on: set(declared),
+        service: None,
     }
 }
 
@@ -92,10 +94,21 @@ fn every_kind_with_its_registry_location() {
         "billing_old_orders_events_consumer".into(),
         group(&["old_orders_events"], &[], &[]),
     );
+    // A stream processor that keeps offsets elsewhere: live members, no commits, and
+    // neither MISSING nor undeclared.
+    g.insert(
+        "shop_payments_events_consumer".into(),
+        group(&[], &["payments_events"], &[]),
+    );
+    for billing in ["billing_payments_events_consumer", "billing_old_orders_events_consumer"] {
+        g.get_mut(billing).unwrap().service = Some("billing".into());
+    }
+    facts.topics.get_mut("old_orders_events").unwrap().last_write_ms =
+        Some(days("2026-11-24").unwrap() * 86_400_000 - 3 * 3_600_000);
     let opts = Options {
         environment: "production".into(),
         environment_chosen: true,
-        today: days("2026-11-24").unwrap(),
+        now_ms: days("2026-11-24").unwrap() * 86_400_000,
     };
     let r = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
     type Row<'a> = (&'a str, Severity, &'a str, Option<(u32, u32)>);
@@ -136,6 +149,19 @@ fn every_kind_with_its_registry_location() {
     assert!(msg("undeclared-consumer").contains("breaks the convention"));
     assert!(msg("abandoned-group").contains("ABANDONED"));
     assert!(msg("missing-consumer").starts_with("MISSING"));
+    assert!(
+        msg("deprecated-present").contains("last written 2026-11-23T21:00:00.000Z (3 h ago)"),
+        "{}",
+        msg("deprecated-present")
+    );
+    // Findings name the services they concern, for the services list and detail.
+    let about = |key: &str| r.for_service(key).map(|f| f.kind).collect::<Vec<_>>();
+    assert_eq!(
+        about("billing"),
+        ["missing-consumer", "missing-topic", "deprecated-consumed"]
+    );
+    assert_eq!(about("shop"), ["abandoned-group"]);
+    assert_eq!(about("audit"), ["missing-topic"]);
     assert_eq!(r.exit_code(Severity::Error), 1);
     assert!(r.not_computed.is_empty(), "{:?}", r.not_computed);
 
@@ -223,6 +249,13 @@ fn drift_against_the_demo_cluster_shows_each_kind() {
     assert!(part["location"]["line"].as_u64().unwrap() > 0);
     let missing = kinds["missing-consumer"][0];
     assert_eq!(missing["subject"], "monitoring_engine_voice_events_consumer");
+    assert_eq!(missing["services"], serde_json::json!(["monitoring_engine"]));
+    // The deprecated topic still written says when it last was.
+    let nda = kinds["deprecated-present"]
+        .iter()
+        .find(|f| f["subject"] == "nda_events")
+        .unwrap();
+    assert!(nda["message"].as_str().unwrap().contains("; last written 20"), "{nda}");
     assert_eq!(v["not_computed"].as_array().unwrap().len(), 2, "{}", v["not_computed"]);
     assert!(v["environment"].as_str().unwrap().starts_with("development"));
 }
@@ -274,7 +307,7 @@ fn the_registry_can_ignore_cluster_topics() {
     let opts = Options {
         environment: "production".into(),
         environment_chosen: true,
-        today: 0,
+        now_ms: 0,
     };
     let r = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
     let undeclared: Vec<&str> = r

@@ -394,6 +394,7 @@ fn drift_against_a_real_broker_reads_configs_and_sees_undeclared_consumers() {
     let topics = [
         NewTopic::new("orders_events", 3, TopicReplication::Fixed(1)).set("retention.ms", "3600000"),
         NewTopic::new("handmade_dump", 1, TopicReplication::Fixed(1)),
+        NewTopic::new("old_orders_events", 2, TopicReplication::Fixed(1)),
     ];
     let created = rt.block_on(admin.create_topics(&topics, &AdminOptions::new())).unwrap();
     assert!(created.iter().all(|r| r.is_ok()), "{created:?}");
@@ -414,6 +415,16 @@ fn drift_against_a_real_broker_reads_configs_and_sees_undeclared_consumers() {
     at.add_partition_offset("orders_events", 0, rdkafka::Offset::Offset(0))
         .unwrap();
     sub.commit(&at, CommitMode::Sync).unwrap();
+    // A residual write on the deprecated topic: drift says when it was last written.
+    let producer: rdkafka::producer::BaseProducer = cfg.create().unwrap();
+    producer
+        .send(
+            rdkafka::producer::BaseRecord::<(), _>::to("old_orders_events")
+                .partition(1)
+                .payload("late"),
+        )
+        .unwrap();
+    rdkafka::producer::Producer::flush(&producer, Duration::from_secs(30)).unwrap();
 
     let out = Command::new(env!("CARGO_BIN_EXE_ktopo"))
         .current_dir(common::root())
@@ -446,6 +457,13 @@ fn drift_against_a_real_broker_reads_configs_and_sees_undeclared_consumers() {
     assert!(has("missing-topic", "payments_events"), "{v}");
     assert!(has("undeclared-consumer", "AdHoc.Reader"), "{v}");
     assert!(has("retention", "orders_events"), "DescribeConfigs read: {v}");
+    let old = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "deprecated-present" && f["subject"] == "old_orders_events")
+        .unwrap();
+    assert!(old["message"].as_str().unwrap().contains("; last written 20"), "{old}");
     assert_eq!(v["environment"], "development");
     drop(sub);
 }

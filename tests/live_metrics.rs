@@ -19,6 +19,7 @@ fn topic(name: &str, parts: &[(i64, i64)]) -> RawTopic {
             })
             .collect(),
         replication: Some(1),
+        last_write_ms: None,
     }
 }
 

@@ -456,3 +456,30 @@ fn a_declared_group_on_a_deleted_topic_is_absent_not_gone() {
     assert!(g.partitions.is_empty());
     drop(p);
 }
+
+#[test]
+fn last_write_of_a_watched_topic_is_its_newest_record_time() {
+    let (p, bootstrap) = cluster();
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    produce(&p, "payments", 1, 3);
+    let mut props = Properties::default();
+    props.set("bootstrap.servers", &bootstrap);
+    let watch = ktopo::kafka::sampler::Watch {
+        groups: Vec::new(),
+        last_write: vec!["payments".into(), "orders".into(), "absent".into()],
+        configs_of: Vec::new(),
+    };
+    let mut s = Sampler::new(props, watch).unwrap();
+    s.timeout = Duration::from_secs(3);
+    let raw = s.sample().unwrap();
+    assert!(raw.errors.is_empty(), "{:?}", raw.errors);
+    let t = |n: &str| raw.topics.iter().find(|t| t.name == n).unwrap().last_write_ms;
+    let ts = t("payments").expect("a written topic has a last write");
+    assert!(ts >= before - 1000 && ts <= before + 60_000, "{ts} vs {before}");
+    assert_eq!(t("orders"), None, "an empty topic was never written");
+    // Topics nobody asked about are not read.
+    drop(p);
+}

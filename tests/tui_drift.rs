@@ -38,6 +38,8 @@ fn drifted_app() -> App {
             ktopo::registry::Status::Deprecated => 0.0,
             _ => 1.0,
         };
+        // pricing_events was last written three hours ago.
+        let last_write_ms = (t.name == "pricing_events").then(|| ktopo::drift::now_ms() - 3 * 3_600_000);
         v.topics.insert(
             t.name.clone(),
             TopicLive {
@@ -45,6 +47,7 @@ fn drifted_app() -> App {
                 replication: Some(1),
                 produce_rate: Some(rate),
                 on_cluster: true,
+                last_write_ms,
                 ..TopicLive::default()
             },
         );
@@ -74,6 +77,7 @@ fn drifted_app() -> App {
         row("analytics_voice_events_consumer", "voice_events", Some(3)),
         GroupTopicLag {
             declared: false,
+            service: Some("prd_builder".into()),
             ..row("prd_builder_nda_events_consumer", "nda_events", Some(4))
         },
     ];
@@ -104,7 +108,7 @@ fn drift_view_lists_findings_worst_first_with_locations() {
         "`billing_events` has 6 partitions on the cluster; the registry's default",
         "`adhoc_debug_dump` exists on the cluster",
         "still receives writes: 0.5 msg/s",
-        "not computed: retention and compression drift: the TUI does not read topic configurations",
+        "not computed: retention and compression drift: topic configurations have not been read yet",
     ] {
         assert!(s.contains(want), "{want}:\n{s}");
     }
@@ -131,6 +135,7 @@ fn deprecated_view_shows_migration_progress() {
     assert!(nda.contains("▲ 1 groups"), "one group still reads nda_events:\n{s}");
     let pricing = s.lines().find(|l| l.contains("pricing_events")).unwrap();
     assert!(pricing.contains("✓ none left"), "{s}");
+    assert!(pricing.contains("idle 3h"), "when it was last written: {pricing}");
     insta::assert_snapshot!("deprecated_migration_120x40", s);
 }
 
@@ -155,4 +160,70 @@ fn drift_shows_where_people_look_badges_and_the_topic_detail() {
         s.contains("drift") && s.contains("▲ `billing_events` has 6 partitions"),
         "{s}"
     );
+}
+
+#[test]
+fn services_show_their_drift_and_the_graph_draws_observed_consumers() {
+    let mut app = drifted_app();
+    command(&mut app, "services");
+    let s = common::screen(&app);
+    let mon = s.lines().find(|l| l.contains("Monitoring Engine")).unwrap();
+    assert!(mon.contains("Monitoring Engine ≠1"), "a badge on the service: {mon}");
+    let auth = s.lines().find(|l| l.contains("Research Engine")).unwrap();
+    assert!(!auth.contains('≠'), "no badge without drift: {auth}");
+    let si = app
+        .data
+        .reg
+        .service_index(&ktopo::registry::format::ServiceRef::Key("monitoring_engine".into()))
+        .unwrap();
+    while app.screen().items[app.screen().selected] != si {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Enter);
+    let s = common::screen(&app);
+    assert!(s.contains("drift       ✗ MISSING: declared consumer group"), "{s}");
+
+    // The deprecated topic's graph: the declared consumers, and the group only the
+    // cluster shows, drawn apart (dotted arrow, `?`, its own title).
+    let mut g = drifted_app();
+    command(&mut g, "graph topic:nda_events");
+    let s = common::screen(&g);
+    assert!(s.contains("? observed"), "{s}");
+    assert!(s.contains("┄┄?▶"), "{s}");
+    assert!(s.contains("prd_builder_nda_events_c"), "{s}");
+    assert!(s.contains("undeclared · commits"), "{s}");
+    insta::assert_snapshot!("graph_observed_120x40", s);
+    // ... and from the service's side, the topic it reads undeclared.
+    let mut g = drifted_app();
+    command(&mut g, "graph service:prd_builder");
+    let s = common::screen(&g);
+    assert!(s.contains("? observed") && s.contains("nda_events"), "{s}");
+}
+
+#[test]
+fn topic_configurations_read_by_the_sampler_reach_the_drift_view() {
+    let mut app = drifted_app();
+    let mut v = app.live.clone().unwrap();
+    let week = "604800000";
+    let configs: std::collections::HashMap<String, std::collections::HashMap<String, String>> = v
+        .topics
+        .keys()
+        .map(|t| {
+            let retention = if t == "crm_events" { "86400000" } else { week };
+            let cfg = [("retention.ms", retention), ("compression.type", "gzip")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            (t.clone(), cfg)
+        })
+        .collect();
+    v.configs = Some(std::sync::Arc::new(Ok(configs)));
+    app.update(Event::Live(Box::new(v)));
+    command(&mut app, "drift");
+    let s = common::screen(&app);
+    assert!(
+        s.contains("`crm_events` keeps messages 1.0 days (retention.ms=86400000)"),
+        "{s}"
+    );
+    assert!(!s.contains("not computed: retention"), "{s}");
 }

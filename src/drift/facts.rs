@@ -13,6 +13,8 @@ pub struct TopicFacts {
     pub produce_rate: Option<f64>,
     /// DescribeConfigs values (`retention.ms`, `compression.type`…), when served.
     pub configs: Option<HashMap<String, String>>,
+    /// Newest record timestamp (ms since the epoch), where it was read.
+    pub last_write_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -23,6 +25,8 @@ pub struct GroupFacts {
     pub members_on: BTreeSet<String>,
     /// Topics the registry declares this group on.
     pub declared_on: BTreeSet<String>,
+    /// Key of the registry service the group belongs to, when one does.
+    pub service: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -37,15 +41,14 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// From the live picture; `configs` per topic where DescribeConfigs answered.
-    pub fn from_live(
-        view: &LiveView,
-        configs: Result<HashMap<String, HashMap<String, String>>, String>,
-        samples: u32,
-    ) -> Facts {
-        let (mut configs, configs_missing) = match configs {
-            Ok(c) => (c, None),
-            Err(e) => (HashMap::new(), Some(e)),
+    /// From the live picture, topic configurations included where DescribeConfigs
+    /// answered (the sampler reads them every few minutes).
+    pub fn from_live(view: &LiveView, samples: u32) -> Facts {
+        let empty = HashMap::new();
+        let (configs, configs_missing) = match view.configs.as_deref() {
+            Some(Ok(c)) => (c, None),
+            Some(Err(e)) => (&empty, Some(e.clone())),
+            None => (&empty, Some("topic configurations have not been read yet".to_string())),
         };
         let topics = view
             .topics
@@ -55,7 +58,8 @@ impl Facts {
                     partitions: t.partitions,
                     replication: t.replication,
                     produce_rate: t.produce_rate,
-                    configs: configs.remove(name),
+                    configs: configs.get(name).cloned(),
+                    last_write_ms: t.last_write_ms,
                 };
                 (name.clone(), f)
             })
@@ -66,6 +70,9 @@ impl Facts {
                 continue;
             }
             let f = groups.entry(g.group.clone()).or_default();
+            if f.service.is_none() {
+                f.service.clone_from(&g.service);
+            }
             if g.partitions.iter().any(|p| p.committed.is_some()) {
                 f.committed_on.insert(g.topic.clone());
             }

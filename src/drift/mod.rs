@@ -21,6 +21,8 @@ pub struct Finding {
     pub subject: String,
     /// The topic it concerns (for badges and detail sections).
     pub topic: Option<String>,
+    /// Keys of the registry services it concerns (their badges and detail sections).
+    pub services: Vec<String>,
     /// Where the registry says otherwise, when it says anything.
     #[serde(skip)]
     pub loc: Option<Loc>,
@@ -47,17 +49,23 @@ impl Report {
     pub fn for_topic<'a>(&'a self, topic: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
         self.findings.iter().filter(move |f| f.topic.as_deref() == Some(topic))
     }
+    /// Findings about one service (its groups, its migrations).
+    pub fn for_service<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings
+            .iter()
+            .filter(move |f| f.services.iter().any(|s| s == key))
+    }
     /// Exit status like `check`: 1 when a finding is at or above `fail_on`.
     pub fn exit_code(&self, fail_on: Severity) -> i32 {
         i32::from(self.findings.iter().any(|f| f.severity <= fail_on))
     }
 }
 
-/// Today as days since 1970-01-01 (UTC), for deprecation periods.
-pub fn today() -> i64 {
+/// Now as ms since 1970-01-01 (UTC), for deprecation periods and last writes.
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| (d.as_secs() / 86_400) as i64)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 fn word(s: Severity) -> &'static str {
@@ -105,6 +113,7 @@ pub fn json(r: &Report, path: &str) -> serde_json::Value {
         .map(|f| {
             serde_json::json!({
                 "kind": f.kind, "severity": f.severity, "subject": f.subject, "topic": f.topic,
+                "services": f.services,
                 "message": f.message,
                 "location": f.loc.filter(|l| !l.is_unknown())
                     .map(|l| serde_json::json!({"file": path, "line": l.line, "column": l.col})),

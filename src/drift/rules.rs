@@ -15,8 +15,15 @@ pub struct Options {
     pub environment: String,
     /// True when the user chose it; the output says when it is the default.
     pub environment_chosen: bool,
-    /// Today, as days since 1970-01-01 (for deprecation periods).
-    pub today: i64,
+    /// Now, as ms since 1970-01-01 UTC (deprecation periods, last writes).
+    pub now_ms: i64,
+}
+
+impl Options {
+    /// Today, as days since 1970-01-01.
+    pub fn today(&self) -> i64 {
+        self.now_ms.div_euclid(86_400_000)
+    }
 }
 
 /// Topics Kafka and its ecosystem create for themselves: never "undeclared".
@@ -49,6 +56,37 @@ pub fn days(date: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
+/// A duration in ms as people say it: 42 s, 7 min, 3 h, 12 days.
+pub fn ago(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=7_199 => format!("{} min", s / 60),
+        7_200..=172_799 => format!("{} h", s / 3600),
+        _ => format!("{} days", s / 86_400),
+    }
+}
+
+/// The same, for a narrow column: 42s, 7m, 3h, 12d.
+pub fn ago_short(ms: i64) -> String {
+    ago(ms)
+        .replace(" s", "s")
+        .replace(" min", "m")
+        .replace(" h", "h")
+        .replace(" days", "d")
+}
+
+impl Finding {
+    /// Name the registry services the finding concerns.
+    fn about(&mut self, services: &[&str]) {
+        for s in services {
+            if !self.services.iter().any(|x| x == s) {
+                self.services.push(s.to_string());
+            }
+        }
+    }
+}
+
 struct Out<'a> {
     findings: Vec<Finding>,
     places: &'a Places,
@@ -69,6 +107,7 @@ impl Out<'_> {
             severity,
             subject: subject.to_string(),
             topic: topic.map(str::to_string),
+            services: Vec::new(),
             loc,
             message,
         });
@@ -132,13 +171,20 @@ fn topics(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out) {
         let on_cluster = facts.topics.contains_key(&t.name);
         match (t.status, on_cluster) {
             (Status::Active, false) => {
+                let users: Vec<&str> = t
+                    .producers
+                    .iter()
+                    .chain(&t.consumers)
+                    .map(|e| reg.services[e.service].key.as_str())
+                    .collect();
                 out.add(
                     "missing-topic",
                     Severity::Error,
                     Some(&t.name),
                     &t.name,
                     format!("`{}` is declared active but does not exist on the cluster", t.name),
-                );
+                )
+                .about(&users);
             }
             (Status::Proposed, true) => {
                 out.add(
@@ -161,7 +207,7 @@ fn topics(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out) {
                     .and_then(days);
                 let when = match (since, period) {
                     (Some(s), Some(p)) => {
-                        let left = s + i64::from(p) - opts.today;
+                        let left = s + i64::from(p) - opts.today();
                         if left >= 0 {
                             format!("; {left} of the {p}-day deprecation period left")
                         } else {
@@ -171,13 +217,21 @@ fn topics(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out) {
                     (None, Some(p)) => format!("; the registry does not date the deprecation ({p}-day period)"),
                     _ => String::new(),
                 };
+                let written = match facts.topics.get(&t.name).and_then(|f| f.last_write_ms) {
+                    Some(ms) => format!(
+                        "; last written {} ({} ago)",
+                        crate::kafka::peek::iso(ms),
+                        ago(opts.now_ms - ms)
+                    ),
+                    None => String::new(),
+                };
                 out.add(
                     "deprecated-present",
                     Severity::Note,
                     Some(&t.name),
                     &t.name,
                     format!(
-                        "deprecated `{}` still exists on the cluster (replaced by `{replaced}`){when}",
+                        "deprecated `{}` still exists on the cluster (replaced by `{replaced}`){when}{written}",
                         t.name
                     ),
                 );
@@ -288,7 +342,8 @@ fn consumers(reg: &Registry, facts: &Facts, out: &mut Out, not_computed: &mut Ve
     let convention = crate::registry::pattern::naming_regex(format);
     for (group, g) in &facts.groups {
         for topic in g.committed_on.union(&g.members_on) {
-            if g.declared_on.contains(topic) || reg.topic(topic).is_none_or(|t| t.status == Status::Deprecated) {
+            let declared = g.declared_on.contains(topic) || reg.consumer_by_group(topic, group).is_some();
+            if declared || reg.topic(topic).is_none_or(|t| t.status == Status::Deprecated) {
                 // Deprecated topics are reported as migrations below.
                 continue;
             }
@@ -305,7 +360,7 @@ fn consumers(reg: &Registry, facts: &Facts, out: &mut Out, not_computed: &mut Ve
                         Some(topic),
                         group,
                         format!("group `{group}` of service `{}` has live members on `{topic}`, which the registry does not list it as consuming", s.key),
-                    );
+                    ).about(&[&s.key]);
                 }
                 Some(s) => {
                     out.add(
@@ -314,7 +369,7 @@ fn consumers(reg: &Registry, facts: &Facts, out: &mut Out, not_computed: &mut Ve
                         Some(topic),
                         group,
                         format!("group `{group}` still has commits on `{topic}`, which service `{}` no longer declares: ABANDONED (delete its offsets when done)", s.key),
-                    );
+                    ).about(&[&s.key]);
                 }
                 None => {
                     let naming = match &convention {
@@ -343,13 +398,22 @@ fn consumers(reg: &Registry, facts: &Facts, out: &mut Out, not_computed: &mut Ve
                     .and_then(|c| c.pattern.clone())
                     .map(|p| format!(" (subscribed through the pattern `{p}`)"))
                     .unwrap_or_default();
+                let owner: Vec<&str> = g
+                    .service
+                    .as_deref()
+                    .or_else(|| {
+                        reg.consumer_by_group(topic, group)
+                            .map(|c| reg.services[c.service].key.as_str())
+                    })
+                    .into_iter()
+                    .collect();
                 out.add(
                     "missing-consumer",
                     Severity::Error,
                     Some(topic),
                     group,
                     format!("MISSING: declared consumer group `{group}` has no commits and no members on `{topic}`{pattern}: the consumer is not running, or its offsets expired"),
-                );
+                ).about(&owner);
             }
         }
     }
@@ -362,6 +426,11 @@ fn deprecated_in_use(reg: &Registry, facts: &Facts, out: &mut Out) {
     for t in reg.topics.iter().filter(|t| t.status == Status::Deprecated) {
         let Some(f) = facts.topics.get(&t.name) else { continue };
         let replaced = t.replaced_by().unwrap_or("its replacement");
+        let producers: Vec<&str> = t
+            .producers
+            .iter()
+            .map(|p| reg.services[p.service].key.as_str())
+            .collect();
         if let Some(rate) = f.produce_rate.filter(|r| *r > 0.0) {
             out.add(
                 "deprecated-written",
@@ -372,14 +441,16 @@ fn deprecated_in_use(reg: &Registry, facts: &Facts, out: &mut Out) {
                     "deprecated `{}` still receives writes: {rate:.1} msg/s; its producers must move to `{replaced}`",
                     t.name
                 ),
-            );
+            )
+            .about(&producers);
         }
-        let readers: Vec<&str> = facts
+        let reading: Vec<(&String, &super::facts::GroupFacts)> = facts
             .groups
             .iter()
             .filter(|(_, g)| g.committed_on.contains(&t.name) || g.members_on.contains(&t.name))
-            .map(|(n, _)| n.as_str())
             .collect();
+        let readers: Vec<&str> = reading.iter().map(|(n, _)| n.as_str()).collect();
+        let services: Vec<&str> = reading.iter().filter_map(|(_, g)| g.service.as_deref()).collect();
         if !readers.is_empty() {
             out.add(
                 "deprecated-consumed",
@@ -392,7 +463,8 @@ fn deprecated_in_use(reg: &Registry, facts: &Facts, out: &mut Out) {
                     readers.len(),
                     readers.join(", ")
                 ),
-            );
+            )
+            .about(&services);
         }
     }
 }

@@ -75,6 +75,12 @@ pub struct Listed {
     pub result: Result<(i64, i64), String>,
 }
 
+/// Admin requests outstanding at once. Tens of thousands at once (a registry declaring
+/// 40,000 group-topic pairs) trip a use-after-free in librdkafka's coordinator request
+/// path (confluentinc/librdkafka#4605, fix proposed in #5397) and abort the process;
+/// a window keeps every request in flight that matters for speed.
+const IN_FLIGHT: usize = 1_000;
+
 /// Partitions per ListOffsets call.
 const LIST_CHUNK: usize = 200;
 
@@ -243,9 +249,10 @@ impl Admin {
         self.client.client().native_ptr()
     }
 
-    /// Submit `n` requests at once, each with options carrying its index, then collect
-    /// one result event per request until all have answered or `timeout` (plus a grace
-    /// for librdkafka's own timeout event) has passed. `None`: no answer in time.
+    /// Submit `n` requests, at most `IN_FLIGHT` outstanding at a time, each with
+    /// options carrying its index, and collect one result event per request until all
+    /// have answered or `timeout` (plus a grace for librdkafka's own timeout event)
+    /// has passed since the last submission. `None`: no answer in time.
     fn batch<R>(
         &self,
         op: rd::rd_kafka_admin_op_t,
@@ -261,7 +268,7 @@ impl Admin {
         let ms = timeout.as_millis().clamp(1, i32::MAX as u128) as i32;
         // SAFETY: `rk` is live (see module doc); the queue is ours until dropped.
         let queue = Queue(unsafe { rd::rd_kafka_queue_new(self.rk()) });
-        for i in 0..n {
+        let mut send = |i: usize| {
             // SAFETY: options are created for this handle, used for one call (which
             // copies them) and destroyed right after. The opaque is an index, never
             // dereferenced; +1 keeps it non-null.
@@ -273,8 +280,11 @@ impl Admin {
                 submit(i, opts, queue.0);
                 rd::rd_kafka_AdminOptions_destroy(opts);
             }
-        }
-        let deadline = Instant::now() + timeout + Duration::from_millis(500);
+        };
+        let mut sent = n.min(IN_FLIGHT);
+        (0..sent).for_each(&mut send);
+        let grace = timeout + Duration::from_millis(500);
+        let mut deadline = Instant::now() + grace;
         let mut left = n;
         while left > 0 {
             let now = Instant::now();
@@ -292,6 +302,12 @@ impl Admin {
             if (1..=n).contains(&idx) && out[idx - 1].is_none() {
                 out[idx - 1] = Some(read(idx - 1, ev));
                 left -= 1;
+                // One answered, one more goes out.
+                if sent < n {
+                    send(sent);
+                    sent += 1;
+                    deadline = Instant::now() + grace;
+                }
             }
             // SAFETY: destroyed once, after `read` copied what it needs.
             unsafe { rd::rd_kafka_event_destroy(ev) };

@@ -29,6 +29,35 @@ pub struct Watched {
     pub probe: bool,
 }
 
+/// What the caller asks the sampler to look at besides the topics and groups it finds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Watch {
+    pub groups: Vec<Watched>,
+    /// Topics whose last write time is read each round (deprecated ones: is anybody
+    /// still writing?). ListOffsets MAX_TIMESTAMP where the broker serves it, else the
+    /// newest record of each partition, read at most every `LAST_WRITE_EVERY`.
+    pub last_write: Vec<String>,
+    /// Topics whose configuration (DescribeConfigs) is read every `CONFIGS_EVERY`.
+    pub configs_of: Vec<String>,
+}
+
+/// How often topic configurations are read: they change rarely, and DescribeConfigs
+/// of thousands of topics is not free.
+const CONFIGS_EVERY: Duration = Duration::from_secs(300);
+
+impl From<Vec<Watched>> for Watch {
+    fn from(groups: Vec<Watched>) -> Watch {
+        Watch {
+            groups,
+            last_write: Vec::new(),
+            configs_of: Vec::new(),
+        }
+    }
+}
+
+/// How often the newest records are read where MAX_TIMESTAMP is not served.
+const LAST_WRITE_EVERY: Duration = Duration::from_secs(30);
+
 /// Whether the cluster serves ListGroups/DescribeGroups.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Discovery {
@@ -42,10 +71,19 @@ pub struct Sampler {
     props: Properties,
     admin: Admin,
     watched: Vec<Watched>,
+    last_write: Vec<String>,
+    configs_of: Vec<String>,
+    configs_at: Option<Instant>,
+    /// Last write times read from records (no MAX_TIMESTAMP) per topic: when, at
+    /// which log end total, and what was found.
+    record_times: HashMap<String, (Instant, i64, Option<i64>)>,
     pub discovery: Discovery,
     pub timeout: Duration,
     /// Groups per DescribeConsumerGroups request.
     pub describe_chunk: usize,
+    /// Set when the cluster is known not to serve DescribeConfigs (the mock cluster
+    /// never answers it): configurations are then reported missing for this reason.
+    pub configs_unserved: Option<String>,
     start: Instant,
 }
 
@@ -74,24 +112,35 @@ fn unsupported(e: &str) -> bool {
 }
 
 impl Sampler {
-    pub fn new(props: Properties, watched: Vec<Watched>) -> Result<Self, String> {
+    pub fn new(props: Properties, watch: impl Into<Watch>) -> Result<Self, String> {
+        let watch = watch.into();
         // No group.id: this handle belongs to no group, so it can never join or commit.
         let admin = Admin::create(&base(&props).to_client_config())
             .map_err(|e| scrub(&format!("cannot create a Kafka client: {e}"), &props))?;
         Ok(Sampler {
             props,
             admin,
-            watched,
+            watched: watch.groups,
+            last_write: watch.last_write,
+            configs_of: watch.configs_of,
+            configs_at: None,
+            record_times: HashMap::new(),
             discovery: Discovery::On,
             timeout: Duration::from_secs(5),
             describe_chunk: 100,
+            configs_unserved: None,
             start: Instant::now(),
         })
     }
 
-    /// Watch another set of groups from the next round on (after a registry reload).
-    pub fn set_watched(&mut self, watched: Vec<Watched>) {
-        self.watched = watched;
+    /// Watch another set of groups and topics from the next round on (after a
+    /// registry reload).
+    pub fn set_watch(&mut self, watch: Watch) {
+        self.watched = watch.groups;
+        self.last_write = watch.last_write;
+        self.configs_of = watch.configs_of;
+        self.configs_at = None;
+        self.record_times.clear();
     }
 
     /// Seconds since the sampler started (the clock samples are stamped with).
@@ -189,6 +238,8 @@ impl Sampler {
             let listing = listed.as_ref().and_then(|l| l.get(name));
             groups.extend(group_rows(name, decl, listing, desc, offsets, &parts));
         }
+        self.last_writes(&mut topics, &mut errors);
+        let configs = self.configs(&topics);
         Ok(RawSample {
             time_s,
             offsets_at_s,
@@ -196,11 +247,131 @@ impl Sampler {
             topics,
             groups,
             errors: errors.into_iter().map(|e| scrub(&e, &self.props)).collect(),
+            configs,
             limits: match &self.discovery {
                 Discovery::On => Vec::new(),
                 Discovery::Unsupported(why) => vec![why.clone()],
             },
         })
+    }
+
+    /// Configurations of the asked topics present on the cluster, when due.
+    fn configs(&mut self, topics: &[RawTopic]) -> Option<crate::live::metrics::Configs> {
+        if self.configs_of.is_empty() || self.configs_at.is_some_and(|at| at.elapsed() < CONFIGS_EVERY) {
+            return None;
+        }
+        self.configs_at = Some(Instant::now());
+        if let Some(why) = &self.configs_unserved {
+            return Some(std::sync::Arc::new(Err(why.clone())));
+        }
+        let asked: BTreeSet<&str> = self.configs_of.iter().map(String::as_str).collect();
+        let present: Vec<String> = topics
+            .iter()
+            .filter(|t| asked.contains(t.name.as_str()))
+            .map(|t| t.name.clone())
+            .collect();
+        let read = super::configs::topic_configs(&self.props, &present, self.timeout.max(Duration::from_secs(10)));
+        Some(std::sync::Arc::new(read))
+    }
+
+    /// Fill `last_write_ms` of the topics asked about: the newest timestamp ListOffsets
+    /// MAX_TIMESTAMP gives, else (brokers before 3.0, the mock cluster) the newest
+    /// record of each non-empty partition, read without a group like `peek`.
+    fn last_writes(&mut self, topics: &mut [RawTopic], errors: &mut Vec<String>) {
+        let asked: BTreeSet<&str> = self.last_write.iter().map(String::as_str).collect();
+        let parts: Vec<(&str, i32)> = topics
+            .iter()
+            .filter(|t| asked.contains(t.name.as_str()))
+            .flat_map(|t| t.partitions.iter().map(move |p| (t.name.as_str(), p.id)))
+            .collect();
+        if parts.is_empty() {
+            return;
+        }
+        let mut newest: HashMap<String, i64> = HashMap::new();
+        let mut served = false;
+        if let Some(Ok(listed)) = self
+            .admin
+            .list_offsets(&parts, &[Spec::MaxTimestamp], self.timeout)
+            .into_iter()
+            .next()
+        {
+            for l in listed {
+                if let Ok((offset, ts)) = l.result {
+                    // An empty partition answers offset -1; a broker without
+                    // MAX_TIMESTAMP answers a timestamp of -1 for a non-empty one.
+                    served |= offset >= 0 && ts >= 0;
+                    if ts >= 0 {
+                        let n = newest.entry(l.topic).or_insert(ts);
+                        *n = (*n).max(ts);
+                    }
+                }
+            }
+        }
+        if !served {
+            // Read again only where the log grew since the last read, and not more
+            // often than LAST_WRITE_EVERY once a time is known.
+            let due: BTreeSet<&str> = topics
+                .iter()
+                .filter(|t| asked.contains(t.name.as_str()))
+                .filter(|t| match self.record_times.get(&t.name) {
+                    None => true,
+                    Some((at, end, found)) => {
+                        *end != end_total(t) && (found.is_none() || at.elapsed() >= LAST_WRITE_EVERY)
+                    }
+                })
+                .map(|t| t.name.as_str())
+                .collect();
+            let read = self.newest_records(topics, &due, errors);
+            let now = Instant::now();
+            for t in topics.iter().filter(|t| due.contains(t.name.as_str())) {
+                let found = read.get(&t.name).copied();
+                self.record_times.insert(t.name.clone(), (now, end_total(t), found));
+            }
+            newest = self
+                .record_times
+                .iter()
+                .filter_map(|(n, (_, _, ts))| ts.map(|ts| (n.clone(), ts)))
+                .collect();
+        }
+        for t in topics.iter_mut() {
+            t.last_write_ms = newest.get(&t.name).copied();
+        }
+    }
+
+    /// Newest record timestamp per topic, from the last record of each partition.
+    fn newest_records(
+        &self,
+        topics: &[RawTopic],
+        asked: &BTreeSet<&str>,
+        errors: &mut Vec<String>,
+    ) -> HashMap<String, i64> {
+        let mut out = HashMap::new();
+        for t in topics.iter().filter(|t| asked.contains(t.name.as_str())) {
+            let ranges: Vec<(i32, i64, i64)> = t
+                .partitions
+                .iter()
+                .filter_map(|p| match (p.log_start, p.log_end) {
+                    (Some(s), Some(e)) if e > s => Some((p.id, e - 1, e)),
+                    _ => None,
+                })
+                .collect();
+            if ranges.is_empty() {
+                continue;
+            }
+            // Timestamps only: values cut to nothing, 1 MiB read at most.
+            match self
+                .admin
+                .read_ranges(&t.name, &ranges, Duration::from_secs(2), 0, 1 << 20)
+            {
+                Ok((msgs, _)) => {
+                    if let Some(ts) = msgs.iter().filter_map(|m| m.timestamp_ms).max() {
+                        out.insert(t.name.clone(), ts);
+                    }
+                }
+                Err(e) => errors.push(format!("last write of `{}`: {e}", t.name)),
+            }
+        }
+        out
     }
 
     fn metadata(&self) -> Result<Vec<RawTopic>, String> {
@@ -220,6 +391,7 @@ impl Sampler {
             .map(|t| RawTopic {
                 name: t.name().to_string(),
                 replication: t.partitions().first().map(|p| p.replicas().len()),
+                last_write_ms: None,
                 partitions: t
                     .partitions()
                     .iter()
@@ -267,6 +439,11 @@ impl Sampler {
             }
         }
     }
+}
+
+/// The sum of a topic's log ends: it changes when anything is written.
+fn end_total(t: &RawTopic) -> i64 {
+    t.partitions.iter().filter_map(|p| p.log_end).sum()
 }
 
 /// Put the log ends and starts read into the topics; what is missing is said once.

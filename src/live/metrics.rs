@@ -31,6 +31,9 @@ pub struct RawTopic {
     pub partitions: Vec<RawPartition>,
     /// Replicas of its first partition, from Metadata.
     pub replication: Option<usize>,
+    /// Newest record timestamp (ms since the epoch), read only for the topics the
+    /// caller asks about (deprecated ones); None when unknown or the topic is empty.
+    pub last_write_ms: Option<i64>,
 }
 
 /// One member of a group, as kafka-consumer-groups.sh --describe --members shows it.
@@ -80,7 +83,13 @@ pub struct RawSample {
     pub errors: Vec<String>,
     /// What this cluster cannot tell (e.g. the mock cluster has no ListGroups).
     pub limits: Vec<String>,
+    /// Topic configurations, when they were read this round (every few minutes).
+    pub configs: Option<Configs>,
 }
+
+/// Topic configurations by topic (DescribeConfigs), or why they could not be read.
+/// Shared, not copied, into every live picture.
+pub type Configs = std::sync::Arc<Result<HashMap<String, HashMap<String, String>>, String>>;
 
 #[derive(Debug, Default)]
 struct Window {
@@ -126,6 +135,7 @@ pub struct Metrics {
     last: Option<RawSample>,
     last_ok_s: Option<f64>,
     errors: Vec<String>,
+    configs: Option<Configs>,
 }
 
 impl Metrics {
@@ -145,6 +155,7 @@ impl Metrics {
             last: None,
             last_ok_s: None,
             errors: Vec::new(),
+            configs: None,
         }
     }
 
@@ -170,6 +181,9 @@ impl Metrics {
     pub fn absorb(&mut self, s: RawSample) {
         let t = s.time_s;
         self.errors = s.errors.clone();
+        if let Some(c) = &s.configs {
+            self.configs = Some(c.clone());
+        }
         let ends = log_ends(&s);
         let prev_ends = self.last.as_ref().map(log_ends).unwrap_or_default();
         for (&(topic, p), &end) in &ends {
@@ -252,6 +266,7 @@ impl Metrics {
             source: self.source.clone(),
             errors: self.errors.clone(),
             interval_s: self.interval_s,
+            configs: self.configs.clone(),
             ..LiveView::default()
         };
         let Some(last) = &self.last else {
@@ -286,6 +301,7 @@ impl Metrics {
                     produce_rate: rates.get(tp.name.as_str()).copied().flatten(),
                     partitions: tp.partitions.len(),
                     replication: tp.replication,
+                    last_write_ms: tp.last_write_ms,
                     on_cluster: true,
                     rate_history: self
                         .rates

@@ -5,7 +5,7 @@
 
 use super::metrics::Metrics;
 use super::view::LiveView;
-use crate::kafka::sampler::{Sampler, Watched};
+use crate::kafka::sampler::{Sampler, Watch};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
@@ -45,14 +45,14 @@ pub struct Round<'a> {
     pub failed: Option<&'a str>,
 }
 
-/// Sample until `stop` is set or `on_round` returns false. New watched-group lists
+/// Sample until `stop` is set or `on_round` returns false. New watch lists
 /// arriving on `updates` apply from the next round.
 pub fn run(
     sampler: &mut Sampler,
     metrics: &mut Metrics,
     pace: Pace,
     stop: &AtomicBool,
-    updates: Option<&Receiver<Vec<Watched>>>,
+    updates: Option<&Receiver<Watch>>,
     mut on_round: impl FnMut(Round) -> bool,
 ) {
     let mut failures = 0u32;
@@ -60,7 +60,7 @@ pub fn run(
     while !stop.load(Ordering::Relaxed) {
         let began = Instant::now();
         if let Some(w) = updates.and_then(|u| u.try_iter().last()) {
-            sampler.set_watched(w);
+            sampler.set_watch(w);
         }
         let failed = match sampler.sample() {
             Ok(s) => {
@@ -97,7 +97,7 @@ pub fn spawn(
     source: String,
     pace: Pace,
     stop: std::sync::Arc<AtomicBool>,
-    updates: Receiver<Vec<Watched>>,
+    updates: Receiver<Watch>,
     mut send: impl FnMut(LiveView) -> bool + Send + 'static,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new().name("ktopo-sampler".into()).spawn(move || {

@@ -179,6 +179,8 @@ pub struct TopicLive {
     pub lag_history: Vec<u64>,
     /// The topic exists on the cluster.
     pub on_cluster: bool,
+    /// Newest record timestamp (ms since the epoch), where it was asked for.
+    pub last_write_ms: Option<i64>,
 }
 
 /// The whole live picture at one moment.
@@ -198,6 +200,9 @@ pub struct LiveView {
     pub limits: Vec<String>,
     pub topics: HashMap<String, TopicLive>,
     pub groups: Vec<GroupTopicLag>,
+    /// Topic configurations as last read (every few minutes), for drift.
+    #[serde(skip)]
+    pub configs: Option<super::metrics::Configs>,
 }
 
 impl LiveView {

@@ -118,6 +118,7 @@ pub fn build(file: &mut RegistryFile) -> Registry {
                 .map(|p| Subscription {
                     pattern: p.pattern.value.clone(),
                     group: p.group.as_ref().map(|g| g.value.clone()),
+                    commits: p.commits.unwrap_or(true),
                     note: p.note.clone(),
                 })
                 .collect(),
@@ -238,6 +239,7 @@ fn expand_subscriptions(reg: &mut Registry) {
                         service: si,
                         group: Some(sub.group.clone().unwrap_or_else(|| group_id(&format, &key, &t.name))),
                         group_explicit: sub.group.is_some(),
+                        commits: sub.commits,
                         note: sub.note.clone(),
                         via: None,
                         pattern: Some(sub.pattern.clone()),
@@ -334,6 +336,7 @@ fn endpoints(reg: &mut Registry, list: &[format::Endpoint], group_format: Option
                 .clone()
                 .or_else(|| group_format.map(|f| group_id(f, key, topic))),
             group_explicit: explicit.is_some(),
+            commits: e.commits(),
             note: e.note().map(str::to_string),
             via: e.via().map(str::to_string),
             pattern: None,

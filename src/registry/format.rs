@@ -199,6 +199,9 @@ pub struct Subscription {
     pub pattern: Sp<String>,
     /// Explicit consumer group id, when it breaks the convention.
     pub group: Option<Sp<String>>,
+    /// `false` for a consumer that keeps its offsets outside Kafka (a stream processor
+    /// with its own checkpoints): it never commits, so drift never calls it MISSING.
+    pub commits: Option<bool>,
     pub note: Option<String>,
 }
 
@@ -220,6 +223,10 @@ pub struct EndpointDetail {
     pub service: Sp<ServiceRef>,
     /// Explicit consumer group id, when it breaks the convention.
     pub group: Option<Sp<String>>,
+    /// `false` for a consumer that keeps its offsets outside Kafka (a stream processor
+    /// with its own checkpoints): it never commits, so drift never calls it MISSING and
+    /// lag shows no committed offsets for it.
+    pub commits: Option<bool>,
     /// Role or condition, e.g. `client self-service`.
     pub note: Option<String>,
     /// Infrastructure it goes through, e.g. `kafka_connect`.
@@ -242,6 +249,10 @@ impl Sp<EndpointSpec> {
     }
     pub fn group(&self) -> Option<&Sp<String>> {
         self.detail().and_then(|d| d.group.as_ref())
+    }
+    /// False when the consumer declares it keeps its offsets outside Kafka.
+    pub fn commits(&self) -> bool {
+        self.detail().and_then(|d| d.commits).unwrap_or(true)
     }
     pub fn note(&self) -> Option<&str> {
         self.detail().and_then(|d| d.note.as_deref())

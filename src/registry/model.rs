@@ -117,6 +117,8 @@ pub enum Kind {
 pub struct Subscription {
     pub pattern: String,
     pub group: Option<String>,
+    /// False when the subscriber keeps its offsets outside Kafka.
+    pub commits: bool,
     pub note: Option<String>,
 }
 
@@ -165,6 +167,8 @@ pub struct Endpoint {
     /// active and deprecated topics; filled in by `Registry::fill_groups`).
     pub group: Option<String>,
     pub group_explicit: bool,
+    /// False when the consumer keeps its offsets outside Kafka (never MISSING).
+    pub commits: bool,
     pub note: Option<String>,
     pub via: Option<String>,
     /// The subscription pattern this link comes from, when not listed by name.
@@ -334,16 +338,20 @@ impl Registry {
         }
         m
     }
-    /// Consumer group ids ktopo expects on the cluster, with their service and topic.
-    pub fn declared_groups(&self) -> Vec<(String, usize, usize)> {
-        let mut out = Vec::new();
-        for (ti, t) in self.topics.iter().enumerate() {
-            for c in &t.consumers {
-                if let Some(g) = &c.group {
-                    out.push((g.clone(), c.service, ti));
-                }
-            }
-        }
-        out
+    /// The consumers ktopo expects on the cluster through a group id, with their topic.
+    pub fn declared_groups(&self) -> Vec<(&Endpoint, usize)> {
+        self.topics
+            .iter()
+            .enumerate()
+            .flat_map(|(ti, t)| t.consumers.iter().map(move |c| (c, ti)))
+            .filter(|(c, _)| c.group.is_some())
+            .collect()
+    }
+    /// The registry's consumer of `topic` through `group`, if it declares one.
+    pub fn consumer_by_group(&self, topic: &str, group: &str) -> Option<&Endpoint> {
+        self.topic(topic)?
+            .consumers
+            .iter()
+            .find(|c| c.group.as_deref() == Some(group))
     }
 }

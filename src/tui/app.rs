@@ -129,26 +129,29 @@ pub struct App {
 pub struct Drift {
     pub facts: crate::drift::facts::Facts,
     pub report: crate::drift::Report,
+    /// When it was computed (ms since the epoch): "last written 3 h ago" is relative
+    /// to this, so drawing stays a function of the state.
+    pub at_ms: i64,
 }
 
 impl Drift {
     pub fn compute(data: &Data, live: &LiveView, samples: u32) -> Drift {
         use crate::drift::{facts::Facts, rules};
-        let configs = Err("the TUI does not read topic configurations: run `ktopo drift`".to_string());
-        let facts = Facts::from_live(live, configs, samples);
+        let facts = Facts::from_live(live, samples);
         // The demo cluster stands for a development environment.
         let env = if live.source == "demo cluster" {
             "development"
         } else {
             "production"
         };
+        let at_ms = crate::drift::now_ms();
         let opts = rules::Options {
             environment: env.into(),
             environment_chosen: false,
-            today: crate::drift::today(),
+            now_ms: at_ms,
         };
         let report = rules::compute(&data.reg, &data.places, &facts, &opts);
-        Drift { facts, report }
+        Drift { facts, report, at_ms }
     }
 }
 

@@ -167,6 +167,10 @@ pub fn service(app: &App, f: &mut Frame, area: Rect, si: usize) {
     for sub in &svc.subscriptions {
         lines.push(field(app, "subscribes", format!("pattern {}", sub.pattern)));
     }
+    // What the cluster shows against the registry about this service.
+    for f in app.drift.iter().flat_map(|d| d.report.for_service(&svc.key)) {
+        lines.push(field(app, "drift", format!("{} {}", drift_mark(f.severity), f.message)));
+    }
     lines.push(Line::from(""));
     lines.push(Line::styled("consumer groups", app.theme.header()));
     for ti in app.data.topo.inputs(si) {
@@ -177,7 +181,11 @@ pub fn service(app: &App, f: &mut Frame, area: Rect, si: usize) {
                 .live
                 .as_ref()
                 .and_then(|l| l.group_for(&reg.services[si].key, &t.name));
-            let lag = live.map(|g| format!("  lag {}", opt(g.total_lag))).unwrap_or_default();
+            let lag = match live {
+                Some(g) => format!("  lag {}", opt(g.total_lag)),
+                None if !c.commits => "  (offsets kept outside Kafka)".into(),
+                None => String::new(),
+            };
             lines.push(Line::from(format!("  {group}{lag}")));
         }
     }

@@ -5,6 +5,7 @@
 //! ┌producer┐      ┌──topic──┐      ┌consumer┐
 //! │   A    │ ───▶ │  name   │ ───▶ │   C    │
 //! └────────┘      └─────────┘      └────────┘
+//!                             ┄┄?▶ ┌observed┐   a group the registry does not declare
 //! ```
 
 use super::{opt, rate};
@@ -28,8 +29,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, center: Node) {
     let xs = [area.x, area.x + col_w + GAP, area.x + 2 * (col_w + GAP)];
     let top = area.y + 1;
     let height = area.height.saturating_sub(1);
+    let (seen_in, seen_out) = observed(app, center);
+    let seen = match seen_in.len() + seen_out.len() {
+        0 => String::new(),
+        n => format!(" · {n} observed, undeclared"),
+    };
     let title = format!(
-        "graph · {} in, {} out · ←→ column, ↑↓ select, ⏎ re-centre",
+        "graph · {} in, {} out{seen} · ←→ column, ↑↓ select, ⏎ re-centre",
         left.len(),
         right.len()
     );
@@ -40,19 +46,24 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, center: Node) {
 
     let cy = top + height.saturating_sub(BOX_H) / 2;
     node_box(app, f, Rect::new(xs[1], cy, col_w, BOX_H), center, center, false, true);
-    for (side, nodes) in [(0usize, &left), (1usize, &right)] {
+    // Consumption the cluster shows and the registry does not declare (drift): drawn
+    // after the declared boxes, with a dotted arrow and a `?`, not selectable.
+    for (side, nodes, seen) in [(0usize, &left, &seen_in), (1usize, &right, &seen_out)] {
         let focused = s.pane == side;
         let fits = (height / BOX_H).max(1) as usize;
         let sel = if focused { s.selected } else { 0 };
-        let start = if nodes.len() > fits {
-            sel.saturating_sub(fits - 1).min(nodes.len() - fits)
+        let total = nodes.len() + seen.len();
+        let start = if total > fits {
+            sel.saturating_sub(fits - 1).min(total - fits)
         } else {
             0
         };
-        let shown = &nodes[start..nodes.len().min(start + fits)];
+        let end = total.min(start + fits);
+        let shown = &nodes[start.min(nodes.len())..end.min(nodes.len())];
+        let shown_seen = &seen[start.saturating_sub(nodes.len()).min(seen.len())..end.saturating_sub(nodes.len())];
         let x = if side == 0 { xs[0] } else { xs[2] };
         // Centre the column on the middle box so the arrows meet it.
-        let first_y = top + height.saturating_sub(shown.len() as u16 * BOX_H) / 2;
+        let first_y = top + height.saturating_sub((shown.len() + shown_seen.len()) as u16 * BOX_H) / 2;
         for (k, &n) in shown.iter().enumerate() {
             let y = first_y + k as u16 * BOX_H;
             let selected = focused && start + k == sel;
@@ -66,7 +77,16 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, center: Node) {
                 Rect::new(gap_x, y + 1, GAP, 1),
             );
         }
-        let more = nodes.len() - shown.len();
+        let gap_x = if side == 0 { xs[0] + col_w } else { xs[1] + col_w };
+        for (k, (label, what)) in shown_seen.iter().enumerate() {
+            let y = first_y + (shown.len() + k) as u16 * BOX_H;
+            observed_box(app, f, Rect::new(x, y, col_w, BOX_H), label, what);
+            f.render_widget(
+                Paragraph::new(Span::styled(" ┄┄?▶ ", app.theme.warn())),
+                Rect::new(gap_x, y + 1, GAP, 1),
+            );
+        }
+        let more = total - shown.len() - shown_seen.len();
         if more > 0 {
             let y = area.y + area.height - 1;
             f.render_widget(
@@ -74,7 +94,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, center: Node) {
                 Rect::new(x, y, col_w, 1),
             );
         }
-        if nodes.is_empty() {
+        if total == 0 {
             let what = if side == 0 {
                 "nothing feeds it"
             } else {
@@ -86,6 +106,76 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, center: Node) {
             );
         }
     }
+}
+
+/// Something only the cluster shows: (label, what).
+type Seen = (String, String);
+
+/// What the cluster shows feeding (left) and fed by (right) a node beyond the
+/// registry: groups consuming a topic undeclared, topics a service's groups consume
+/// undeclared. (label, what) pairs.
+fn observed(app: &App, center: Node) -> (Vec<Seen>, Vec<Seen>) {
+    let Some(d) = &app.drift else {
+        return Default::default();
+    };
+    let reg = &app.data.reg;
+    let reads = |g: &crate::drift::facts::GroupFacts, t: &str| g.committed_on.contains(t) || g.members_on.contains(t);
+    let what = |g: &crate::drift::facts::GroupFacts, t: &str| {
+        if g.members_on.contains(t) {
+            "undeclared · live".to_string()
+        } else {
+            "undeclared · commits".to_string()
+        }
+    };
+    match center {
+        Node::Topic(ti) => {
+            let name = &reg.topics[ti].name;
+            let out = d
+                .facts
+                .groups
+                .iter()
+                .filter(|(group, g)| reads(g, name) && reg.consumer_by_group(name, group).is_none())
+                .map(|(group, g)| (group.clone(), what(g, name)))
+                .collect();
+            (Vec::new(), out)
+        }
+        Node::Service(si) => {
+            let key = &reg.services[si].key;
+            let mut inputs: Vec<Seen> = d
+                .facts
+                .groups
+                .iter()
+                .filter(|(_, g)| g.service.as_deref() == Some(key))
+                .flat_map(|(group, g)| {
+                    g.committed_on
+                        .union(&g.members_on)
+                        .filter(|t| reg.consumer_by_group(t, group).is_none())
+                        .map(|t| (t.clone(), what(g, t)))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            inputs.dedup();
+            (inputs, Vec::new())
+        }
+    }
+}
+
+/// A box for something only the cluster shows.
+fn observed_box(app: &App, f: &mut Frame, r: Rect, label: &str, what: &str) {
+    let t = &app.theme;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(ratatui::widgets::BorderType::Plain)
+        .border_style(t.warn())
+        .title(Span::styled(" ? observed ", t.warn()));
+    f.render_widget(
+        Paragraph::new(vec![
+            Line::from(label.to_string()),
+            Line::styled(what.to_string(), t.dim()),
+        ])
+        .block(block),
+        r,
+    );
 }
 
 fn is_deprecated_link(app: &App, a: Node, b: Node) -> bool {

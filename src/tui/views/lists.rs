@@ -31,9 +31,16 @@ pub fn services(app: &App, f: &mut Frame, area: Rect) {
     .render(app, f, area, |i| {
         let si = s.items[i];
         let svc = &reg.services[si];
+        // A drift badge: findings about this service's groups and topics.
+        let drift = app.drift.as_ref().map_or(0, |d| d.report.for_service(&svc.key).count());
+        let name = if drift > 0 {
+            format!("{} ≠{drift}", svc.name)
+        } else {
+            svc.name.clone()
+        };
         vec![
             Cell::from(svc.id.map_or("—".into(), |i| i.to_string())),
-            Cell::from(svc.name.clone()),
+            Cell::from(name),
             Cell::from(svc.domain.clone().unwrap_or_default()),
             Cell::from(format!("{:?}", svc.kind).to_lowercase()),
             Cell::from(topo.outputs(si).len().to_string()),
@@ -148,7 +155,7 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(22),
         Constraint::Length(21),
         Constraint::Min(10),
-        Constraint::Length(9),
+        Constraint::Length(10),
         Constraint::Length(11),
     ];
     let title = format!("deprecated topics ({}) · m: jump to replacement", s.items.len());
@@ -179,7 +186,11 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
             Some(l) if l.produce_rate.is_some_and(|r| r > 0.0) => {
                 Cell::from(Span::styled(format!("▲ {}/s", rate(l.produce_rate)), t.warn()))
             }
-            Some(l) if l.on_cluster => Cell::from("on cluster"),
+            // Not written this window: how long ago it last was, where known.
+            Some(l) if l.on_cluster => match (l.last_write_ms, &app.drift) {
+                (Some(ms), Some(d)) => Cell::from(format!("idle {}", crate::drift::rules::ago_short(d.at_ms - ms))),
+                _ => Cell::from("on cluster"),
+            },
             Some(_) => Cell::from("absent"),
             None => Cell::from("—"),
         };
