@@ -299,7 +299,16 @@ fn tui(path: &Path, conn: &ConnArgs) -> i32 {
         app.on_registry_change = Some(Box::new(move |reg| {
             let _ = wtx.send(crate::connect::watch(reg));
         }));
-        std::thread::spawn(move || live(&conn, &reg, wrx, tx));
+        let stopped = tx.clone();
+        // A panic on the live side is contained (see `tui::run`): the UI is told.
+        let spawned = std::thread::Builder::new().name("ktopo-live".into()).spawn(move || {
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| live(&conn, &reg, wrx, tx))).is_err() {
+                let _ = stopped.send(crate::tui::app::Event::LiveStopped(crate::tui::contained_panic()));
+            }
+        });
+        if let Err(e) = spawned {
+            app.broker_note = format!("cannot start the live thread: {e}");
+        }
     })
 }
 
@@ -328,11 +337,20 @@ fn live(
     let stop = Arc::new(AtomicBool::new(false));
     let pace = c.pace();
     let sent = tx.clone();
+    let inject = crate::tui::inject_panic("sampler");
+    let mut rounds = 0u32;
     match crate::live::session::spawn(c.sampler, c.label, pace, stop, updates, move |v| {
+        rounds += 1;
+        assert!(
+            !(inject && rounds == 2),
+            "injected sampler panic (KTOPO_INJECT_PANIC=sampler)"
+        );
         sent.send(Event::Live(Box::new(v))).is_ok()
     }) {
         Ok(sampler) => {
-            let _ = sampler.join();
+            if sampler.join().is_err() {
+                let _ = tx.send(Event::LiveStopped(crate::tui::contained_panic()));
+            }
         }
         Err(e) => {
             let view = crate::live::view::LiveView {

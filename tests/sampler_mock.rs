@@ -334,8 +334,24 @@ fn injected_errors_and_round_trip_time_do_not_break_sampling() {
         RDKafkaApiKey::ListOffsets,
         &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION; 12],
     );
-    // librdkafka retries refreshable errors; either way, the round ends cleanly.
-    let _ = s.sample();
+    // librdkafka's ListOffsets does not retry them: the round ends, says which
+    // partitions it could not read and why, and their groups are partial, not wrong.
+    let raw = s.sample().unwrap();
+    assert!(
+        raw.errors.iter().any(|e| e.contains("without a log end")),
+        "{:?}",
+        raw.errors
+    );
+    assert!(
+        raw.errors.iter().any(|e| e.contains("Not leader for partition")),
+        "the broker's reason is kept: {:?}",
+        raw.errors
+    );
+    let mut m = Metrics::new("mock", 1.0);
+    let now = raw.time_s;
+    m.absorb(raw);
+    let g = row(&m.view(now).groups, "billing_orders_consumer").clone();
+    assert!(g.partial && g.total_lag.is_none_or(|l| l >= 0), "{g:?}");
     mock.clear_request_errors(RDKafkaApiKey::ListOffsets);
     let raw = s.sample().unwrap();
     let orders = raw.topics.iter().find(|t| t.name == "orders").unwrap();

@@ -246,3 +246,48 @@ fn a_watched_registry_swapped_for_a_fifo_never_freezes_the_screen() {
     let _ = writer.kill();
     let _ = writer.wait();
 }
+
+/// Start with a fault injected (`KTOPO_INJECT_PANIC`), printing the terminal's line
+/// discipline after the exit: `icanon` is cooked mode, `-icanon` raw.
+fn start_faulted(t: &Tmux, side: &str, extra: &str) {
+    let bin = env!("CARGO_BIN_EXE_ktopo");
+    let reg = common::root().join("registry.yaml");
+    let cmd = format!(
+        "RUST_BACKTRACE=0 KTOPO_INJECT_PANIC={side} {bin} --registry {} {extra}; echo EXITED=$?; stty -a | grep -o -- ' -*icanon' | sed 's/^/MODE=/'; sleep 60",
+        reg.display()
+    );
+    t.run(&["new-session", "-d", "-s", "smoke", "-x", "100", "-y", "30", &cmd]);
+}
+
+#[test]
+fn a_panic_in_the_sampler_is_contained_and_the_ui_goes_on() {
+    let t = Tmux::new("sampler-panic");
+    start_faulted(&t, "sampler", "");
+    let s = t.wait_for("STOPPED");
+    assert!(s.contains("live data stopped after an intern"), "{s}");
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "1");
+    // Still answering keys, on the alternate screen.
+    t.keys(&[":", "e", "v", "Enter"]);
+    t.wait_for("events (130)");
+    t.keys(&["q"]);
+    let s = t.wait_for("EXITED=0");
+    assert!(s.contains("MODE= icanon"), "cooked mode after exit:\n{s}");
+}
+
+#[test]
+fn a_panic_in_the_ui_restores_the_terminal_and_exits_101() {
+    let t = Tmux::new("ui-panic");
+    start_faulted(&t, "ui", "--offline");
+    let s = t.wait_for("MODE=");
+    assert!(s.contains("EXITED=101"), "{s}");
+    assert!(s.contains("injected UI panic"), "{s}");
+    assert!(s.contains("stopped after an internal error"), "{s}");
+    assert!(s.contains("MODE= icanon"), "cooked mode after exit:\n{s}");
+    for (flag, want) in [("alternate_on", "0"), ("mouse_any_flag", "0"), ("cursor_flag", "1")] {
+        assert_eq!(
+            t.run(&["display", "-p", "-t", "smoke", &format!("#{{{flag}}}")]).trim(),
+            want,
+            "{flag}"
+        );
+    }
+}

@@ -24,6 +24,9 @@ pub enum Event {
     Reload(Box<Checked>),
     /// A new live picture from the sampler.
     Live(Box<LiveView>),
+    /// The live side stopped after an internal error (a contained thread panic): the
+    /// UI goes on with the registry and the last picture, marked stopped.
+    LiveStopped(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -109,6 +112,8 @@ pub struct App {
     /// What the broker side is doing when there is no live data ("offline").
     pub broker_note: String,
     pub message: Option<String>,
+    /// Why live data stopped, when it did (an internal error in the sampler).
+    pub live_stopped: Option<String>,
     /// Text to put on the clipboard (the run loop sends it as OSC 52).
     pub clipboard: Option<String>,
     /// The run loop should load the registry again.
@@ -171,6 +176,7 @@ impl App {
             samples: 0,
             broker_note: "offline".into(),
             message: None,
+            live_stopped: None,
             clipboard: None,
             reload_requested: false,
             suspend_requested: false,
@@ -195,9 +201,10 @@ impl App {
     /// Older than three sampling intervals, judged here rather than by the sampler, so
     /// a sampler that stops sending cannot leave the header green.
     pub fn live_stale(&self) -> bool {
-        self.live
-            .as_ref()
-            .is_some_and(|l| l.stale || (l.interval_s > 0.0 && self.live_age().is_some_and(|a| a > 3.0 * l.interval_s)))
+        self.live_stopped.is_some()
+            || self.live.as_ref().is_some_and(|l| {
+                l.stale || (l.interval_s > 0.0 && self.live_age().is_some_and(|a| a > 3.0 * l.interval_s))
+            })
     }
 
     pub fn screen(&self) -> &Screen {
@@ -261,6 +268,12 @@ impl App {
             }
             Event::Tick(now) => self.now_s = now,
             Event::Reload(c) => self.on_reload(*c),
+            Event::LiveStopped(why) => {
+                self.message = Some(format!(
+                    "live data stopped after an internal error ({why}); the registry views still work, please report it"
+                ));
+                self.live_stopped = Some(why);
+            }
             Event::Live(v) => {
                 self.samples = self.samples.saturating_add(1);
                 self.drift = Some(Drift::compute(&self.data, &v, self.samples));

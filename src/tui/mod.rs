@@ -156,6 +156,24 @@ pub fn run(path: PathBuf, checked: Checked, setup: impl FnOnce(&mut App, Sender<
     // the flag and exits instead of drawing on a restored, cooked terminal.
     let ratatui_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // The live side's threads are contained: their panic is kept for the UI to
+        // show, the terminal stays as it is, and the registry views go on.
+        if std::thread::current().name().is_some_and(|n| CONTAINED.contains(&n)) {
+            let msg = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".into());
+            let at = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            if let Ok(mut last) = CONTAINED_PANIC.lock() {
+                *last = Some(format!("{msg}{at}"));
+            }
+            return;
+        }
         PANICKED.store(true, Ordering::SeqCst);
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
         ratatui_hook(info);
@@ -167,13 +185,19 @@ pub fn run(path: PathBuf, checked: Checked, setup: impl FnOnce(&mut App, Sender<
     spawn_input(tx.clone());
     let ask = spawn_watcher(path.clone(), tx.clone());
     setup(&mut app, tx);
-    let result = event_loop(&mut terminal, &mut app, real_io(rx, ask, Arc::clone(&term)));
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
-    ratatui::restore();
+    // A panic on this thread unwinds to here: the hook has restored the terminal.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        event_loop(&mut terminal, &mut app, real_io(rx, ask, Arc::clone(&term)))
+    }))
+    .unwrap_or(Ok(()));
     if PANICKED.load(Ordering::SeqCst) {
+        // The hook restored the terminal already; leaving the alternate screen twice
+        // would move the cursor back over the panic message.
         eprintln!("ktopo: stopped after an internal error (above); please report it");
         return 101;
     }
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    ratatui::restore();
     match result {
         Ok(()) if term.load(Ordering::SeqCst) != 0 => 128 + term.load(Ordering::SeqCst) as i32,
         Ok(()) => 0,
@@ -186,6 +210,26 @@ pub fn run(path: PathBuf, checked: Checked, setup: impl FnOnce(&mut App, Sender<
 
 /// Set by the panic hook: some thread panicked.
 static PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// Threads whose panic does not end the UI: the live side (connecting and the demo
+/// cluster, the sampler). Their last panic message waits here for the UI.
+const CONTAINED: [&str; 3] = ["ktopo-live", "ktopo-sampler", "ktopo-demo"];
+static CONTAINED_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// The last contained panic, for the message the UI shows.
+pub fn contained_panic() -> String {
+    CONTAINED_PANIC
+        .lock()
+        .ok()
+        .and_then(|mut p| p.take())
+        .unwrap_or_else(|| "a live thread stopped".into())
+}
+
+/// Fault injection for the tests (`KTOPO_INJECT_PANIC=sampler` or `ui`): proves a
+/// panic on either side leaves the terminal usable. Unset, it costs one lookup.
+pub fn inject_panic(side: &str) -> bool {
+    std::env::var("KTOPO_INJECT_PANIC").is_ok_and(|v| v == side)
+}
 
 /// Hand the terminal back to the shell, stop, and take it again on `fg`.
 fn suspend() {
@@ -235,6 +279,8 @@ fn spawn_watcher(path: PathBuf, tx: Sender<Event>) -> Sender<()> {
 fn real_io<'a>(rx: Receiver<Event>, ask: Sender<()>, term: Arc<AtomicUsize>) -> Io<'a> {
     let start = Instant::now();
     let mut last_tick = Instant::now();
+    let mut ticks = 0u32;
+    let inject = inject_panic("ui");
     Io {
         next: Box::new(move || loop {
             match term.load(Ordering::SeqCst) {
@@ -255,6 +301,8 @@ fn real_io<'a>(rx: Receiver<Event>, ask: Sender<()>, term: Arc<AtomicUsize>) -> 
             // Ticks come from the clock, whatever else arrives.
             if last_tick.elapsed() >= Duration::from_millis(1000) {
                 last_tick = Instant::now();
+                ticks += 1;
+                assert!(!(inject && ticks == 2), "injected UI panic (KTOPO_INJECT_PANIC=ui)");
                 return Some(Event::Tick(start.elapsed().as_secs_f64()));
             }
             match rx.recv_timeout(Duration::from_millis(250)) {

@@ -77,11 +77,18 @@ fn header(app: &App, f: &mut Frame) {
 /// "● demo cluster · 2s ago · 8 ms" or "○ offline".
 pub fn broker_label(app: &App) -> String {
     match &app.live {
+        None if app.live_stopped.is_some() => "○ live data STOPPED (internal error) ".into(),
         None => format!("○ broker: {} ", app.broker_note),
         Some(l) => {
             let age = app.live_age().map(|a| format!(" · {a:.0}s ago")).unwrap_or_default();
             let ms = l.sample_ms.map(|m| format!(" · {m} ms")).unwrap_or_default();
-            let stale = if app.live_stale() { " · STALE" } else { "" };
+            let stale = if app.live_stopped.is_some() {
+                " · STOPPED"
+            } else if app.live_stale() {
+                " · STALE"
+            } else {
+                ""
+            };
             let err = if l.errors.is_empty() {
                 String::new()
             } else {
