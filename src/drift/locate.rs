@@ -1,6 +1,6 @@
 //! Where in the registry file a drift finding points: a topic's `name:` value, or the
-//! convention key its expectation comes from. Read again with positions only when drift
-//! has findings to place (the fast load keeps none).
+//! convention key its expectation comes from, read once per registry (the TUI keeps
+//! them with its data).
 
 use crate::diag::Source;
 use crate::registry::load;
@@ -25,7 +25,7 @@ const KEYS: [&str; 6] = [
 
 impl Places {
     pub fn read(source: &Source) -> Places {
-        let parsed = load::parse_str(&source.path, source.text.clone(), true);
+        let parsed = load::parse_str(&source.path, source.text.clone());
         let mut topics = HashMap::new();
         if let Some(f) = &parsed.file {
             let names = f

@@ -5,12 +5,11 @@ use super::model::*;
 use super::pattern::Pattern;
 use foldhash::{HashMap, HashMapExt};
 use std::collections::BTreeMap;
-use std::mem::take;
 
 /// Build the model from a parsed file. References that do not resolve are left out
-/// here; `check` reports each of them with its position. Text that `check` does not
-/// read (events, purposes, notes...) is moved out of `file` rather than copied.
-pub fn build(file: &mut RegistryFile) -> Registry {
+/// here; `check` reports each of them with its position. Pure: `check` reads the same
+/// file afterwards.
+pub fn build(file: &RegistryFile) -> Registry {
     let c = &file.conventions;
     let group_format = c
         .consumer_group
@@ -125,25 +124,25 @@ pub fn build(file: &mut RegistryFile) -> Registry {
         });
     }
 
-    for t in &mut file.topics {
+    for t in &file.topics {
         let topic = Topic {
             producers: endpoints(&mut reg, &t.producers, None, &t.name),
             consumers: endpoints(&mut reg, &t.consumers, Some(&group_format), &t.name),
-            events: events(&mut t.events, &mut t.event_descriptions),
-            tbd: take(&mut t.tbd),
+            events: events(&t.events, &t.event_descriptions),
+            tbd: t.tbd.clone(),
             schema_status: match t.schema.status {
                 SchemaStatus::Tbd => "tbd",
                 SchemaStatus::Draft => "draft",
                 SchemaStatus::Defined => "defined",
             },
-            schema_note: t.schema.note.take(),
-            schema_reference: t.schema.reference.take(),
-            schema_format: t.schema.format.take(),
-            notes: take(&mut t.notes),
-            use_cases: take(&mut t.use_cases),
-            source: t.source.take(),
-            key: t.key.take(),
-            fields: take(&mut t.fields),
+            schema_note: t.schema.note.clone(),
+            schema_reference: t.schema.reference.clone(),
+            schema_format: t.schema.format.clone(),
+            notes: t.notes.clone(),
+            use_cases: t.use_cases.clone(),
+            source: t.source.clone(),
+            key: t.key.clone(),
+            fields: t.fields.clone(),
             audit: t.audit,
             config: config(&reg.conventions.defaults, t),
             examples: t
@@ -154,8 +153,8 @@ pub fn build(file: &mut RegistryFile) -> Registry {
                     json: e.json.value.clone(),
                 })
                 .collect(),
-            summary: t.summary.take(),
-            purpose: t.purpose.take(),
+            summary: t.summary.clone(),
+            purpose: t.purpose.clone(),
             ..bare_topic(&t.name, Status::Active, t.domain.as_ref().map(|d| &d.value), &reg)
         };
         push_topic(&mut reg, topic);
@@ -182,11 +181,11 @@ pub fn build(file: &mut RegistryFile) -> Registry {
         });
         push_topic(&mut reg, topic);
     }
-    for t in &mut file.proposed_topics {
+    for t in &file.proposed_topics {
         let mut topic = bare_topic(&t.name, Status::Proposed, t.domain.as_ref().map(|d| &d.value), &reg);
         topic.producers = endpoints(&mut reg, &t.candidate_producers, None, &t.name);
         topic.consumers = endpoints(&mut reg, &t.candidate_consumers, None, &t.name);
-        topic.events = events(&mut t.candidate_events, &mut BTreeMap::new());
+        topic.events = events(&t.candidate_events, &BTreeMap::new());
         topic.tbd = t.tbd.clone();
         topic.purpose = t.purpose.clone();
         topic.proposal = Some(Proposal {
@@ -345,14 +344,11 @@ fn endpoints(reg: &mut Registry, list: &[format::Endpoint], group_format: Option
     out
 }
 
-fn events(
-    list: &mut [format::EventDecl],
-    descriptions: &mut BTreeMap<String, super::spanned::Sp<String>>,
-) -> Vec<Event> {
-    list.iter_mut()
+fn events(list: &[format::EventDecl], descriptions: &BTreeMap<String, super::spanned::Sp<String>>) -> Vec<Event> {
+    list.iter()
         .map(|e| Event {
-            description: descriptions.remove(&e.value).map(|d| d.value),
-            name: take(&mut e.value),
+            description: descriptions.get(&e.value).map(|d| d.value.clone()),
+            name: e.value.clone(),
             loc: e.loc,
         })
         .collect()

@@ -670,10 +670,18 @@ impl Checker<'_> {
         }
     }
 
-    /// `build` takes the descriptions of listed events; what is left names no event.
+    /// A description of an event the topic does not list names no event.
     fn event_descriptions(&mut self) {
         for t in &self.file.topics {
-            for (name, d) in &t.event_descriptions {
+            if t.event_descriptions.is_empty() {
+                continue;
+            }
+            let listed: std::collections::HashSet<&str> = t.events.iter().map(|e| e.value.as_str()).collect();
+            for (name, d) in t
+                .event_descriptions
+                .iter()
+                .filter(|(n, _)| !listed.contains(n.as_str()))
+            {
                 let events = self
                     .reg
                     .topic(&t.name.value)

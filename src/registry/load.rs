@@ -1,7 +1,7 @@
 //! Reading a registry file: size and input budgets, YAML parsing, structural findings.
 
 use super::format::RegistryFile;
-use super::spanned::{with_positions, Loc, Sp};
+use super::spanned::{Loc, Sp};
 use super::structure::{Node, Walker};
 use crate::diag::{Diagnostic, Source};
 use std::path::Path;
@@ -25,8 +25,6 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
     /// True when the text is not usable YAML (syntax error, budget exceeded, not text).
     pub fatal: bool,
-    /// Whether values carry their positions (false on the fast path for clean files).
-    pub positions: bool,
 }
 
 pub fn read(path: &Path) -> Result<Parsed, LoadError> {
@@ -58,7 +56,6 @@ pub fn read(path: &Path) -> Result<Parsed, LoadError> {
             file: None,
             diagnostics: vec![d],
             fatal: true,
-            positions: true,
         });
     }
     // Bounded whatever the path is: /dev/zero, a pipe, a FIFO without a writer.
@@ -81,7 +78,6 @@ pub fn read(path: &Path) -> Result<Parsed, LoadError> {
                 file: None,
                 diagnostics: vec![d],
                 fatal: true,
-                positions: true,
             });
         }
         Err(e) => return Err(unreadable(io_reason(&e))),
@@ -101,7 +97,7 @@ fn io_reason(e: &std::io::Error) -> String {
 
 pub fn parse_bytes(path: &str, bytes: Vec<u8>) -> Parsed {
     match String::from_utf8(bytes) {
-        Ok(text) => parse_str(path, text, false),
+        Ok(text) => parse_str(path, text),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(&e.into_bytes()[..at]).into_owned();
@@ -126,7 +122,6 @@ fn fatal(path: &str, text: String, d: Diagnostic) -> Parsed {
         file: None,
         diagnostics: vec![d],
         fatal: true,
-        positions: true,
     }
 }
 
@@ -150,8 +145,8 @@ pub fn options() -> serde_saphyr::Options {
     }
 }
 
-/// Parse registry text; `positions` says whether values record where they are.
-pub fn parse_str(path: &str, text: String, positions: bool) -> Parsed {
+/// Parse registry text; every value records where it is (findings point at it).
+pub fn parse_str(path: &str, text: String) -> Parsed {
     // Only comments is as empty as only whitespace.
     if text.lines().all(|l| {
         let l = l.trim();
@@ -161,9 +156,7 @@ pub fn parse_str(path: &str, text: String, positions: bool) -> Parsed {
             .hint("start from `ktopo schema` and docs/registry-format.md, or copy registry.yaml");
         return fatal(path, text, d);
     }
-    let parsed = with_positions(positions, || {
-        serde_saphyr::from_str_with_options::<RegistryFile>(&text, options())
-    });
+    let parsed = serde_saphyr::from_str_with_options::<RegistryFile>(&text, options());
     match parsed {
         Ok(file) => Parsed {
             source: Source {
@@ -173,9 +166,8 @@ pub fn parse_str(path: &str, text: String, positions: bool) -> Parsed {
             file: Some(file),
             diagnostics: Vec::new(),
             fatal: false,
-            positions,
         },
-        Err(first) => with_positions(true, || structural(path, text, first)),
+        Err(first) => structural(path, text, first),
     }
 }
 
@@ -209,7 +201,6 @@ fn structural(path: &str, text: String, first: serde_saphyr::Error) -> Parsed {
         file: None,
         diagnostics,
         fatal,
-        positions: true,
     }
 }
 

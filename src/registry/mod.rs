@@ -54,27 +54,14 @@ pub fn load(path: &Path) -> Result<Checked, LoadError> {
 
 /// The same from text already in memory (tests, reloads).
 pub fn load_str(path: &str, text: String) -> Checked {
-    finish(load::parse_str(path, text, false))
+    finish(load::parse_str(path, text))
 }
 
-/// Build and check. A registry read without positions (the fast path) is read again
-/// with them when there is a finding to point at.
+/// Build and check: two pure steps over the parsed file.
 fn finish(p: load::Parsed) -> Checked {
-    if !p.positions {
-        let first = check_parsed(p);
-        if first.diagnostics.is_empty() {
-            return first;
-        }
-        let again = load::parse_str(&first.source.path, first.source.text, true);
-        return check_parsed(again);
-    }
-    check_parsed(p)
-}
-
-fn check_parsed(p: load::Parsed) -> Checked {
     let mut diagnostics = p.diagnostics;
-    let registry = p.file.map(|mut f| {
-        let reg = build::build(&mut f);
+    let registry = p.file.map(|f| {
+        let reg = build::build(&f);
         diagnostics.extend(check::check(&f, &reg));
         reg
     });

@@ -7,7 +7,6 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::fmt;
 
 /// A position in the registry file (1-based line and column, 0-based byte range).
@@ -63,29 +62,8 @@ impl<T: PartialEq> PartialEq for Sp<T> {
     }
 }
 
-thread_local! {
-    /// Whether `Sp` records positions. Recording costs about a third of the parse time,
-    /// and positions are only needed when there is a finding to show, so a clean registry
-    /// is read without them (see `load::parse_str`).
-    static RECORD_POSITIONS: Cell<bool> = const { Cell::new(true) };
-}
-
-/// Run `f` with position recording switched on or off for this thread.
-pub fn with_positions<R>(on: bool, f: impl FnOnce() -> R) -> R {
-    let before = RECORD_POSITIONS.with(|c| c.replace(on));
-    let r = f();
-    RECORD_POSITIONS.with(|c| c.set(before));
-    r
-}
-
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        if !RECORD_POSITIONS.with(Cell::get) {
-            return T::deserialize(d).map(|value| Sp {
-                value,
-                loc: Loc::default(),
-            });
-        }
         let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
         Ok(Sp {
             value: s.value,

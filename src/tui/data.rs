@@ -39,7 +39,7 @@ impl Data {
         }
     }
 
-    /// Remember where the registry's values are written (read again with positions).
+    /// Remember where the registry's values are written, for drift findings.
     pub fn with_source(mut self, source: &crate::diag::Source) -> Self {
         self.places = crate::drift::locate::Places::read(source);
         self.source_path.clone_from(&source.path);
