@@ -386,3 +386,73 @@ fn json_commands_print_json_even_on_a_fatal_error() {
         assert!(v["error"].as_str().is_some_and(|e| !e.is_empty()), "{args:?}: {v}");
     }
 }
+
+/// A chain of `n` services and topics closing into a ring: every impact path is long.
+fn ring(n: usize) -> String {
+    let mut y = String::from("services:\n");
+    for i in 0..n {
+        y.push_str(&format!("  - {{ id: {i}, key: s{i}, name: S{i} }}\n"));
+    }
+    y.push_str("topics:\n");
+    for i in 0..n {
+        y.push_str(&format!(
+            "  - {{ name: t{i}_events, producers: [s{i}], consumers: [s{}] }}\n",
+            (i + 1) % n
+        ));
+    }
+    y
+}
+
+#[test]
+fn work_grows_with_the_answer_not_with_paths_or_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    // 10,000-topic ring: impact JSON names each entry's parent instead of its whole
+    // path (it was 550 MB; the paths alone are 10,000 x 10,000 steps).
+    let ring_path = dir.path().join("ring.yaml");
+    std::fs::write(&ring_path, ring(10_000)).unwrap();
+    let out = ktopo(&["impact", "s0", "--json", "-r", ring_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.len() < 8 << 20, "{} bytes", out.stdout.len());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let last = v["services"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["key"], "s9999");
+    assert_eq!(last["depth"], 19_998);
+    assert_eq!(last["parent"], "topic:t9998_events", "a parent pointer, not a path");
+    // Text shows long paths by their ends.
+    let out = ktopo(&["impact", "s0", "-r", ring_path.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.contains("t9998_events") && l.contains("topic"))
+        .unwrap();
+    assert!(line.len() < 400 && line.contains("more)"), "{line}");
+
+    // The TUI's impact screen on the ring: the count and the first rows, and a closed
+    // screen leaves nothing behind.
+    let reg = ktopo::registry::load(&ring_path).unwrap().registry.unwrap();
+    let mut app = App::new(Data::new(reg), 120, 40, Theme { color: false });
+    common::run_command(&mut app, "impact service:s0");
+    let s = common::screen(&app);
+    assert!(s.contains("9999 services, 10000 topics"), "{s}");
+    let depth = app.stack.len();
+    common::press(&mut app, crossterm::event::KeyCode::Esc);
+    assert_eq!(app.stack.len(), depth - 1, "the impact screen is dropped when closed");
+
+    // 3,000 services subscribing `*` over 300 topics: 900,000 consumer links, each
+    // resolved once (it took 133 s and 2 GB).
+    let mut y = String::from("services:\n");
+    for i in 0..3_000 {
+        y.push_str(&format!(
+            "  - {{ id: {i}, key: s{i}, name: S{i}, subscriptions: [{{ pattern: '*' }}] }}\n"
+        ));
+    }
+    y.push_str("topics:\n");
+    for i in 0..300 {
+        y.push_str(&format!("  - {{ name: t{i}_events, producers: [s{i}] }}\n"));
+    }
+    let checked = ktopo::registry::load_str("star.yaml", y);
+    let reg = checked.registry.as_ref().unwrap();
+    let links: usize = reg.topics.iter().map(|t| t.consumers.len()).sum();
+    assert_eq!(links, 900_000);
+    assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics.first());
+}
