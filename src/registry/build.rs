@@ -155,6 +155,7 @@ pub fn build(file: &RegistryFile) -> Registry {
                 .collect(),
             summary: t.summary.clone(),
             purpose: t.purpose.clone(),
+            message: t.message.clone(),
             ..bare_topic(&t.name, Status::Active, t.domain.as_ref().map(|d| &d.value), &reg)
         };
         push_topic(&mut reg, topic);
@@ -279,6 +280,7 @@ fn bare_topic(name: &str, status: Status, domain: Option<&String>, reg: &Registr
             overridden: Vec::new(),
         },
         examples: Vec::new(),
+        message: None,
         deprecation: None,
         proposal: None,
     }

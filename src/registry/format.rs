@@ -347,6 +347,26 @@ pub struct Topic {
     pub compression: Option<String>,
     #[serde(default)]
     pub examples: Vec<Example>,
+    /// How this topic's messages are checked when they are sampled, where they do not
+    /// follow the platform's envelope alone (CDC records, agent executions...).
+    pub message: Option<MessageFormat>,
+}
+
+/// A topic's message format, for the observed-events check.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageFormat {
+    /// Fields every message must have (dotted paths, e.g. `_metadata.message_id`),
+    /// besides the envelope's unless `envelope: false`.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// Whether the platform's envelope applies to this topic too (default true).
+    pub envelope: Option<bool>,
+    /// Where the event type is written (default `event_type`), e.g. `operation`, `alert_type`.
+    pub event_type_field: Option<String>,
+    /// Where the producing service names itself (default `source_service`).
+    pub producer_field: Option<String>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

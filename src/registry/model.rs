@@ -248,6 +248,8 @@ pub struct Topic {
     pub audit: bool,
     pub config: TopicConfig,
     pub examples: Vec<Example>,
+    /// How sampled messages are checked (None: the envelope alone).
+    pub message: Option<super::format::MessageFormat>,
     pub deprecation: Option<Deprecation>,
     pub proposal: Option<Proposal>,
 }
