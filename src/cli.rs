@@ -473,7 +473,11 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
         environment_chosen: chosen,
         now_ms: crate::drift::now_ms(),
     };
-    let report = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
+    let places = Places::read(&checked.source);
+    let mut report = rules::compute(reg, &places, &facts, &opts);
+    if let Some(tails) = &facts.tails {
+        report.merge(&rules::observed(reg, &places, tails));
+    }
     let out = if a.json {
         let mut s =
             serde_json::to_string_pretty(&crate::drift::json(&report, &checked.source.path)).unwrap_or_default();

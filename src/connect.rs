@@ -45,6 +45,9 @@ pub fn watched_groups(reg: &Registry) -> Vec<Watched> {
     out
 }
 
+/// Messages read per partition, every minute, for the observed-events checks.
+pub const TAIL_LEN: u32 = 10;
+
 /// What the sampler watches for this registry: its groups, and the last writes of its
 /// deprecated topics (who still writes to them?).
 pub fn watch(reg: &Registry) -> Watch {
@@ -62,6 +65,13 @@ pub fn watch(reg: &Registry) -> Watch {
             .filter(|t| t.status != Status::Proposed)
             .map(|t| t.name.clone())
             .collect(),
+        tails_of: reg
+            .topics
+            .iter()
+            .filter(|t| t.status != Status::Proposed)
+            .map(|t| t.name.clone())
+            .collect(),
+        tail_len: TAIL_LEN,
     }
 }
 

@@ -54,6 +54,7 @@ pub fn for_registry(reg: &Registry, watched: &[Watched]) -> Scenario {
                 name: t.name.clone(),
                 partitions: t.config.partitions.unwrap_or(3).clamp(1, 64) as i32,
                 rate,
+                messages: messages(reg, t),
             }
         })
         .collect();
@@ -98,6 +99,125 @@ pub fn for_registry(reg: &Registry, watched: &[Watched]) -> Scenario {
     Scenario { topics, groups }
 }
 
+/// One message of the registry's envelope (and the topic's own required fields):
+/// `{seq}` makes each event id unique.
+fn message(reg: &Registry, t: &crate::registry::model::Topic, event: &str, producer: &str) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let format = t.message.as_ref();
+    let event_field = format
+        .and_then(|m| m.event_type_field.as_deref())
+        .unwrap_or("event_type");
+    let producer_field = format
+        .and_then(|m| m.producer_field.as_deref())
+        .unwrap_or("source_service");
+    let mut v = Value::Object(Map::new());
+    let mut set = |path: &str, value: Value| {
+        let mut at = &mut v;
+        let parts: Vec<&str> = path.split('.').collect();
+        for (i, k) in parts.iter().enumerate() {
+            let Some(obj) = at.as_object_mut() else { return };
+            if i + 1 == parts.len() {
+                obj.insert(k.to_string(), value.clone());
+                return;
+            }
+            at = obj.entry(k.to_string()).or_insert_with(|| Value::Object(Map::new()));
+        }
+    };
+    let fields = reg
+        .conventions
+        .envelope
+        .iter()
+        .map(|f| (f.name.as_str(), f.kind.to_ascii_lowercase()));
+    let own = format
+        .into_iter()
+        .flat_map(|m| &m.required)
+        .map(|r| (r.as_str(), String::new()));
+    for (name, kind) in fields.chain(own) {
+        let value = match kind.as_str() {
+            _ if name == event_field => json!(event),
+            _ if name == producer_field => json!(producer),
+            "uuid" => json!("0b7f6c1e-2f4a-4d1e-9a51-{seq}"),
+            "iso 8601" => json!("2026-11-30T05:00:00.000Z"),
+            "semver" => json!("1.0.0"),
+            "object" => json!({}),
+            _ => json!("demo"),
+        };
+        set(name, value);
+    }
+    set(event_field, json!(event));
+    set(producer_field, json!(producer));
+    v
+}
+
+/// The messages a topic's simulated producers write: each declared event type from
+/// each declared producer, in turn.
+fn messages(reg: &Registry, t: &crate::registry::model::Topic) -> Vec<String> {
+    let producers: Vec<&str> = t
+        .producers
+        .iter()
+        .map(|p| reg.services[p.service].key.as_str())
+        .collect();
+    let events: Vec<&str> = t.events.iter().map(|e| e.name.as_str()).collect();
+    let mut out = Vec::new();
+    for (i, e) in events.iter().enumerate().take(16) {
+        if let Some(p) = producers.get(i % producers.len().max(1)) {
+            out.push(message(reg, t, e, p).to_string());
+        }
+    }
+    out
+}
+
+/// Messages that disagree with the registry, so the observed-events checks have
+/// something to find: a missing `tenant_id`, an undeclared event type, an undeclared
+/// producer, and the moved events still written to the deprecated topic with residual
+/// traffic (by the replacement's producer, which has not migrated).
+fn message_faults(reg: &Registry, topics: &mut [SimTopic]) {
+    let pick = |name: &str, topics: &[SimTopic]| topics.iter().position(|t| t.name == name && !t.messages.is_empty());
+    let Some(billing) = pick("billing_events", topics) else {
+        return;
+    };
+    let Some(t) = reg.topic("billing_events") else { return };
+    let producer = t
+        .producers
+        .first()
+        .map_or("billing", |p| reg.services[p.service].key.as_str());
+    let mut no_tenant = message(reg, t, "payment_failed", producer);
+    if let Some(o) = no_tenant.as_object_mut() {
+        o.remove("tenant_id");
+    }
+    // First in turn, so a short sample already shows them.
+    topics[billing].messages.insert(0, no_tenant.to_string());
+    topics[billing]
+        .messages
+        .insert(1, message(reg, t, "refund_issued", producer).to_string());
+    if let (Some(i), Some(c)) = (pick("config_events", topics), reg.topic("config_events")) {
+        let e = c.events.first().map_or("config_deployed", |e| e.name.as_str());
+        topics[i]
+            .messages
+            .insert(0, message(reg, c, e, "legacy_admin_tool").to_string());
+    }
+    let residual = topics
+        .iter()
+        .position(|t| t.rate > 0.0 && reg.topic(&t.name).is_some_and(|x| x.status == Status::Deprecated));
+    if let Some(i) = residual {
+        let old = reg.topic(&topics[i].name).expect("a registry topic");
+        let Some(new) = old.replaced_by().and_then(|r| reg.topic(r)) else {
+            return;
+        };
+        let writer = new
+            .producers
+            .first()
+            .map_or("unknown", |p| reg.services[p.service].key.as_str());
+        let moved: Vec<&str> = old
+            .deprecation
+            .iter()
+            .flat_map(|d| &d.moves)
+            .flat_map(|m| m.events.iter().map(String::as_str))
+            .collect();
+        topics[i].messages = moved.iter().map(|e| message(reg, new, e, writer).to_string()).collect();
+    }
+}
+
 /// Where the demo cluster disagrees with the registry, so `ktopo drift` shows its kinds
 /// out of the box: a hand-made topic, a declared topic never created, a topic with the
 /// wrong partition count, and a consumer of the replacement still reading the deprecated
@@ -127,7 +247,9 @@ fn drift_faults(
         name: "adhoc_debug_dump".into(),
         partitions: 1,
         rate: 1.0,
+        messages: Vec::new(),
     });
+    message_faults(reg, topics);
     if let Some(w) = residual.and_then(|r| watched.iter().find(|w| w.probe && w.topic == r)) {
         groups.push(SimGroup {
             group: w.group.clone(),

@@ -486,7 +486,7 @@ fn last_write_of_a_watched_topic_is_its_newest_record_time() {
     let watch = ktopo::kafka::sampler::Watch {
         groups: Vec::new(),
         last_write: vec!["payments".into(), "orders".into(), "absent".into()],
-        configs_of: Vec::new(),
+        ..Default::default()
     };
     let mut s = Sampler::new(props, watch).unwrap();
     s.timeout = Duration::from_secs(3);
@@ -497,5 +497,44 @@ fn last_write_of_a_watched_topic_is_its_newest_record_time() {
     assert!(ts >= before - 1000 && ts <= before + 60_000, "{ts} vs {before}");
     assert_eq!(t("orders"), None, "an empty topic was never written");
     // Topics nobody asked about are not read.
+    drop(p);
+}
+
+#[test]
+fn tails_for_the_event_checks_are_read_without_any_group() {
+    let (p, bootstrap) = cluster();
+    produce(&p, "orders", 0, 5);
+    track(&p);
+    let mut props = Properties::default();
+    props.set("bootstrap.servers", &bootstrap);
+    let watch = ktopo::kafka::sampler::Watch {
+        tails_of: vec!["orders".into(), "payments".into()],
+        tail_len: 2,
+        ..Default::default()
+    };
+    let mut s = Sampler::new(props, watch).unwrap();
+    s.timeout = Duration::from_secs(3);
+    assert!(s.sample().unwrap().tails.is_none(), "not in the first quick rounds");
+    assert!(s.sample().unwrap().tails.is_none());
+    let raw = s.sample().unwrap();
+    let tails = raw.tails.expect("read on the third round");
+    let orders = &tails.iter().find(|(t, _)| t == "orders").unwrap().1;
+    let offsets: Vec<(i32, i64)> = orders.iter().map(|m| (m.partition, m.offset)).collect();
+    assert_eq!(offsets, [(0, 3), (0, 4)], "the last 2 of partition 0, in order");
+    assert_eq!(orders[1].value.as_deref(), Some(&b"m4"[..]));
+    assert!(tails.iter().find(|(t, _)| t == "payments").unwrap().1.is_empty());
+    assert!(s.sample().unwrap().tails.is_none(), "then once a minute");
+    let seen = common::mock_api_keys(&p);
+    assert!(seen.contains(&(RDKafkaApiKey::Fetch as i16)), "{seen:?}");
+    for k in [
+        RDKafkaApiKey::FindCoordinator,
+        RDKafkaApiKey::JoinGroup,
+        RDKafkaApiKey::SyncGroup,
+        RDKafkaApiKey::Heartbeat,
+        RDKafkaApiKey::OffsetCommit,
+        RDKafkaApiKey::OffsetFetch,
+    ] {
+        assert!(!seen.contains(&(k as i16)), "sent {k:?}; saw {seen:?}");
+    }
     drop(p);
 }

@@ -270,7 +270,8 @@ fn a_panic_in_the_sampler_is_contained_and_the_ui_goes_on() {
     t.keys(&[":", "e", "v", "Enter"]);
     t.wait_for("events (130)");
     t.keys(&["q"]);
-    let s = t.wait_for("EXITED=0");
+    let s = t.wait_for("MODE=");
+    assert!(s.contains("EXITED=0"), "{s}");
     assert!(s.contains("MODE= icanon"), "cooked mode after exit:\n{s}");
 }
 

@@ -38,6 +38,8 @@ pub struct Facts {
     /// Why topic configs are missing, when they are.
     pub configs_missing: Option<String>,
     pub samples: u32,
+    /// The last messages of the registry's topics, where they were read.
+    pub tails: Option<crate::live::metrics::Tails>,
 }
 
 impl Facts {
@@ -89,6 +91,7 @@ impl Facts {
             groups_listed: view.limits.is_empty(),
             configs_missing,
             samples,
+            tails: view.tails.clone(),
         }
     }
 }

@@ -41,7 +41,22 @@ pub struct Report {
     pub samples: u32,
 }
 
+/// Worst first, then by kind and subject.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then(a.kind.cmp(b.kind))
+            .then(a.subject.cmp(&b.subject))
+    });
+}
+
 impl Report {
+    /// Add findings computed apart (observed events), keeping the order.
+    pub fn merge(&mut self, more: &[Finding]) {
+        self.findings.extend_from_slice(more);
+        sort(&mut self.findings);
+    }
     pub fn count(&self, s: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == s).count()
     }

@@ -128,13 +128,11 @@ pub fn compute(reg: &Registry, places: &Places, facts: &Facts, opts: &Options) -
     if facts.samples < 2 {
         not_computed.push("produce rates (writes to deprecated topics) need two samples or more".into());
     }
+    if facts.tails.is_none() {
+        not_computed.push("observed events and producers: no messages sampled yet".into());
+    }
     let mut findings = out.findings;
-    findings.sort_by(|a, b| {
-        a.severity
-            .cmp(&b.severity)
-            .then(a.kind.cmp(b.kind))
-            .then(a.subject.cmp(&b.subject))
-    });
+    super::sort(&mut findings);
     Report {
         findings,
         not_computed,
@@ -467,6 +465,21 @@ fn deprecated_in_use(reg: &Registry, facts: &Facts, out: &mut Out) {
             .about(&services);
         }
     }
+}
+
+/// What the topics' last messages show against the registry (`observe.rs`), placed
+/// at their topics. Apart from `compute` because it changes only when new messages
+/// are sampled (once a minute): the TUI keeps it between samples.
+pub fn observed(reg: &Registry, places: &Places, tails: &crate::live::metrics::Tails) -> Vec<Finding> {
+    let observations: Vec<_> = tails
+        .iter()
+        .map(|(topic, msgs)| crate::observe::observe(reg, topic, msgs))
+        .collect();
+    let mut out = crate::observe::findings(reg, &observations);
+    for f in &mut out {
+        f.loc = f.topic.as_deref().and_then(|t| places.topic(t));
+    }
+    out
 }
 
 /// Migration progress of a deprecated topic, for the deprecated view: groups still on

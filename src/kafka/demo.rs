@@ -36,6 +36,9 @@ pub struct SimTopic {
     pub name: String,
     pub partitions: i32,
     pub rate: f64,
+    /// Message values written in turn (`{seq}` is replaced by a sequence number);
+    /// empty: a small JSON record.
+    pub messages: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -165,7 +168,11 @@ fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender
                 *o -= 1.0;
                 let p = next_p.entry(t.name.clone()).or_default();
                 *p = (*p + 1) % t.partitions;
-                let payload = format!("{{\"event_type\":\"demo\",\"seq\":{ticks}}}");
+                let seq = produced[&t.name].iter().sum::<i64>();
+                let payload = match t.messages.len() {
+                    0 => format!("{{\"event_type\":\"demo\",\"seq\":{seq}}}"),
+                    n => t.messages[seq as usize % n].replace("{seq}", &format!("{:012}", seq % 1_000_000_000_000)),
+                };
                 if producer
                     .send(BaseRecord::<(), _>::to(&t.name).partition(*p).payload(&payload))
                     .is_ok()

@@ -33,6 +33,7 @@ pub fn peek(props: &Properties, req: &Request) -> Result<(Vec<Peeked>, Vec<Strin
     cfg.set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
         .set("enable.partition.eof", "false")
+        .set("fetch.wait.max.ms", "10")
         .set("client.id", props.get("client.id").unwrap_or("ktopo-peek"))
         .set("fetch.max.bytes", req.total_cap.clamp(1024, 50 << 20).to_string())
         .set(

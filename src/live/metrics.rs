@@ -85,7 +85,13 @@ pub struct RawSample {
     pub limits: Vec<String>,
     /// Topic configurations, when they were read this round (every few minutes).
     pub configs: Option<Configs>,
+    /// The last messages of some topics, when they were read this round.
+    pub tails: Option<Tails>,
 }
+
+/// Sampled messages by topic (the observed-events checks read them). Shared, not
+/// copied, into every live picture.
+pub type Tails = std::sync::Arc<Vec<(String, Vec<crate::kafka::admin::RawMessage>)>>;
 
 /// Topic configurations by topic (DescribeConfigs), or why they could not be read.
 /// Shared, not copied, into every live picture.
@@ -136,6 +142,7 @@ pub struct Metrics {
     last_ok_s: Option<f64>,
     errors: Vec<String>,
     configs: Option<Configs>,
+    tails: Option<Tails>,
 }
 
 impl Metrics {
@@ -156,6 +163,7 @@ impl Metrics {
             last_ok_s: None,
             errors: Vec::new(),
             configs: None,
+            tails: None,
         }
     }
 
@@ -183,6 +191,9 @@ impl Metrics {
         self.errors = s.errors.clone();
         if let Some(c) = &s.configs {
             self.configs = Some(c.clone());
+        }
+        if let Some(t) = &s.tails {
+            self.tails = Some(t.clone());
         }
         let ends = log_ends(&s);
         let prev_ends = self.last.as_ref().map(log_ends).unwrap_or_default();
@@ -267,6 +278,7 @@ impl Metrics {
             errors: self.errors.clone(),
             interval_s: self.interval_s,
             configs: self.configs.clone(),
+            tails: self.tails.clone(),
             ..LiveView::default()
         };
         let Some(last) = &self.last else {

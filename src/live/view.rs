@@ -203,6 +203,10 @@ pub struct LiveView {
     /// Topic configurations as last read (every few minutes), for drift.
     #[serde(skip)]
     pub configs: Option<super::metrics::Configs>,
+    /// The last messages of the registry's topics as last sampled, for the
+    /// observed-events checks.
+    #[serde(skip)]
+    pub tails: Option<super::metrics::Tails>,
 }
 
 impl LiveView {

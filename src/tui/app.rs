@@ -137,10 +137,13 @@ pub struct Drift {
     /// When it was computed (ms since the epoch): "last written 3 h ago" is relative
     /// to this, so drawing stays a function of the state.
     pub at_ms: i64,
+    /// Findings from the sampled messages, kept until new messages are sampled (they
+    /// arrive once a minute; checking them on every sample would load the UI thread).
+    pub observed: Option<(crate::live::metrics::Tails, Vec<crate::drift::Finding>)>,
 }
 
 impl Drift {
-    pub fn compute(data: &Data, live: &LiveView, samples: u32) -> Drift {
+    pub fn compute(data: &Data, live: &LiveView, samples: u32, before: Option<Drift>) -> Drift {
         use crate::drift::{facts::Facts, rules};
         let facts = Facts::from_live(live, samples);
         // The demo cluster stands for a development environment.
@@ -155,8 +158,20 @@ impl Drift {
             environment_chosen: false,
             now_ms: at_ms,
         };
-        let report = rules::compute(&data.reg, &data.places, &facts, &opts);
-        Drift { facts, report, at_ms }
+        let mut report = rules::compute(&data.reg, &data.places, &facts, &opts);
+        let observed = live.tails.as_ref().map(|tails| match before.and_then(|b| b.observed) {
+            Some((seen, found)) if std::sync::Arc::ptr_eq(&seen, tails) => (seen, found),
+            _ => (tails.clone(), rules::observed(&data.reg, &data.places, tails)),
+        });
+        if let Some((_, found)) = &observed {
+            report.merge(found);
+        }
+        Drift {
+            facts,
+            report,
+            at_ms,
+            observed,
+        }
     }
 }
 
@@ -276,7 +291,7 @@ impl App {
             }
             Event::Live(v) => {
                 self.samples = self.samples.saturating_add(1);
-                self.drift = Some(Drift::compute(&self.data, &v, self.samples));
+                self.drift = Some(Drift::compute(&self.data, &v, self.samples, self.drift.take()));
                 // The lag table re-sorts every sample: keep the cursor on its group and
                 // topic, not on its row number.
                 let keep = (self.screen().route == Route::Lag)
@@ -302,6 +317,10 @@ impl App {
     }
 
     fn on_reload(&mut self, c: Checked) {
+        // Observed findings were checked against the registry being replaced.
+        if let Some(d) = &mut self.drift {
+            d.observed = None;
+        }
         match c.usable() {
             None => {
                 let src: &Source = &c.source;

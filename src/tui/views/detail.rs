@@ -226,6 +226,19 @@ pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: usize) {
     if t.audit {
         lines.push(field(app, "audit", "yes (audit retention)"));
     }
+    if let Some(m) = &t.message {
+        let envelope = if m.envelope.unwrap_or(true) { "envelope + " } else { "" };
+        lines.push(field(
+            app,
+            "messages",
+            format!(
+                "{envelope}{} · event type in `{}` · producer in `{}`",
+                m.required.join(", "),
+                m.event_type_field.as_deref().unwrap_or("event_type"),
+                m.producer_field.as_deref().unwrap_or("source_service")
+            ),
+        ));
+    }
     // What the cluster shows against the registry, where people look for the topic.
     for f in app.drift.iter().flat_map(|d| d.report.for_topic(&t.name)) {
         lines.push(field(app, "drift", format!("{} {}", drift_mark(f.severity), f.message)));
