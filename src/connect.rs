@@ -51,6 +51,13 @@ pub const TAIL_LEN: u32 = 10;
 /// What the sampler watches for this registry: its groups, and the last writes of its
 /// deprecated topics (who still writes to them?).
 pub fn watch(reg: &Registry) -> Watch {
+    // Topics that can exist on the cluster: their configs and messages are read.
+    let existing: Vec<String> = reg
+        .topics
+        .iter()
+        .filter(|t| t.status != Status::Proposed)
+        .map(|t| t.name.clone())
+        .collect();
     Watch {
         groups: watched_groups(reg),
         last_write: reg
@@ -59,18 +66,8 @@ pub fn watch(reg: &Registry) -> Watch {
             .filter(|t| t.status == Status::Deprecated)
             .map(|t| t.name.clone())
             .collect(),
-        configs_of: reg
-            .topics
-            .iter()
-            .filter(|t| t.status != Status::Proposed)
-            .map(|t| t.name.clone())
-            .collect(),
-        tails_of: reg
-            .topics
-            .iter()
-            .filter(|t| t.status != Status::Proposed)
-            .map(|t| t.name.clone())
-            .collect(),
+        configs_of: existing.clone(),
+        tails_of: existing,
         tail_len: TAIL_LEN,
     }
 }

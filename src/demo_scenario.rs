@@ -104,12 +104,7 @@ pub fn for_registry(reg: &Registry, watched: &[Watched]) -> Scenario {
 fn message(reg: &Registry, t: &crate::registry::model::Topic, event: &str, producer: &str) -> serde_json::Value {
     use serde_json::{json, Map, Value};
     let format = t.message.as_ref();
-    let event_field = format
-        .and_then(|m| m.event_type_field.as_deref())
-        .unwrap_or("event_type");
-    let producer_field = format
-        .and_then(|m| m.producer_field.as_deref())
-        .unwrap_or("source_service");
+    let (event_field, producer_field) = (t.event_type_field(), t.producer_field());
     let mut v = Value::Object(Map::new());
     let mut set = |path: &str, value: Value| {
         let mut at = &mut v;

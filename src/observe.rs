@@ -144,13 +144,8 @@ fn count(map: &mut BTreeMap<String, usize>, key: String) {
 pub fn observe(reg: &Registry, topic: &str, messages: &[Peeked]) -> Observation {
     let t = reg.topic(topic);
     let fields = t.map(|t| required(reg, t)).unwrap_or_default();
-    let format = t.and_then(|t| t.message.as_ref());
-    let event_field = format
-        .and_then(|m| m.event_type_field.as_deref())
-        .unwrap_or("event_type");
-    let producer_field = format
-        .and_then(|m| m.producer_field.as_deref())
-        .unwrap_or("source_service");
+    let event_field = t.map_or("event_type", |t| t.event_type_field());
+    let producer_field = t.map_or("source_service", |t| t.producer_field());
     let mut o = Observation {
         topic: topic.to_string(),
         sampled: messages.len(),

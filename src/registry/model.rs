@@ -255,6 +255,20 @@ pub struct Topic {
 }
 
 impl Topic {
+    /// Where its messages name their event type (`event_type` unless its format says).
+    pub fn event_type_field(&self) -> &str {
+        self.message
+            .as_ref()
+            .and_then(|m| m.event_type_field.as_deref())
+            .unwrap_or("event_type")
+    }
+    /// Where its messages name their producer (`source_service` unless its format says).
+    pub fn producer_field(&self) -> &str {
+        self.message
+            .as_ref()
+            .and_then(|m| m.producer_field.as_deref())
+            .unwrap_or("source_service")
+    }
     pub fn replaced_by(&self) -> Option<&str> {
         self.deprecation.as_ref().map(|d| d.replaced_by.as_str())
     }
