@@ -57,6 +57,9 @@ fn json_is_the_normalised_model() {
     assert_eq!(nda["replaced_by"], "sales_doc_events");
     let k = topics.iter().find(|t| t["name"] == "knowledge_events").unwrap();
     assert_eq!(k["status"], "proposed");
+    // Candidates are candidates: neither producers nor what the services produce.
+    assert_eq!(k["producers"], serde_json::json!([]));
+    assert_eq!(k["candidate_producers"], serde_json::json!([17, 21]));
     assert_eq!(
         v["conventions"]["consumer_group"],
         "{service_name}_{topic_name}_consumer"
@@ -68,6 +71,14 @@ fn json_is_the_normalised_model() {
         .find(|s| s["id"] == 21)
         .unwrap();
     assert_eq!(copilot["consumes"].as_array().unwrap().len(), 21);
+    assert!(!copilot["produces"]
+        .as_array()
+        .unwrap()
+        .contains(&"knowledge_events".into()));
+    assert_eq!(
+        copilot["candidate_producer_of"],
+        serde_json::json!(["knowledge_events"])
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The whole normalised model as JSON for scripts (documented in docs/export-json.md).
 
 use crate::registry::model::{Endpoint, Registry};
+use crate::registry::Status;
 use crate::topology::Topology;
 use serde_json::{json, Value};
 
@@ -59,10 +60,18 @@ fn parts<'a>(
 ) -> (Box<dyn Fn(usize) -> Value + 'a>, Box<dyn Fn(usize) -> Value + 'a>) {
     let service = move |i: usize| {
         let s = &reg.services[i];
-        let names = |v: Vec<usize>| v.into_iter().map(|t| reg.topics[t].name.clone()).collect::<Vec<_>>();
+        // A proposed topic's candidates are candidates, not producers or consumers.
+        let names = |v: Vec<usize>, proposed: bool| {
+            v.into_iter()
+                .filter(|&t| (reg.topics[t].status == Status::Proposed) == proposed)
+                .map(|t| reg.topics[t].name.clone())
+                .collect::<Vec<_>>()
+        };
         let mut v = serde_json::to_value(s).unwrap_or_default();
-        v["produces"] = json!(names(topo.outputs(i)));
-        v["consumes"] = json!(names(topo.inputs(i)));
+        v["produces"] = json!(names(topo.outputs(i), false));
+        v["consumes"] = json!(names(topo.inputs(i), false));
+        v["candidate_producer_of"] = json!(names(topo.outputs(i), true));
+        v["candidate_consumer_of"] = json!(names(topo.inputs(i), true));
         v
     };
     let topic = move |i: usize| topic_json(reg, &reg.topics[i]);
@@ -84,16 +93,29 @@ fn topic_json(reg: &Registry, t: &crate::registry::model::Topic) -> Value {
             })
             .collect::<Vec<_>>()
     };
+    let proposed = t.status == Status::Proposed;
+    let (producers, candidates) = if proposed {
+        (&[][..], &t.producers[..])
+    } else {
+        (&t.producers[..], &[][..])
+    };
+    let (consumers, candidate_consumers) = if proposed {
+        (&[][..], &t.consumers[..])
+    } else {
+        (&t.consumers[..], &[][..])
+    };
     json!({
         "name": t.name,
         "status": t.status,
         "domain": t.domain,
         "summary": t.summary,
         "purpose": t.purpose,
-        "producers": refs(&t.producers),
-        "consumers": refs(&t.consumers),
-        "producer_details": details(&t.producers),
-        "consumer_details": details(&t.consumers),
+        "producers": refs(producers),
+        "consumers": refs(consumers),
+        "candidate_producers": refs(candidates),
+        "candidate_consumers": refs(candidate_consumers),
+        "producer_details": details(producers),
+        "consumer_details": details(consumers),
         "events": t.events.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
         "event_details": t.events,
         "replaced_by": t.replaced_by(),
