@@ -127,6 +127,18 @@ pub fn show(bytes: &[u8]) -> String {
     crate::visible::escape(&text).into_owned()
 }
 
+/// A message's value as one copyable text (what `y` copies in the TUI): UTF-8 with
+/// control characters made visible, else hex.
+pub fn value_text(m: &Peeked) -> String {
+    match &m.value {
+        None => String::new(),
+        Some(v) => match std::str::from_utf8(v) {
+            Ok(s) => crate::visible::escape(s).into_owned(),
+            Err(_) => v.iter().map(|b| format!("{b:02x}")).collect(),
+        },
+    }
+}
+
 /// The messages as text, newest first.
 pub fn text(topic: &str, msgs: &[Peeked], notes: &[String]) -> String {
     use std::fmt::Write;

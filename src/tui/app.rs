@@ -40,6 +40,8 @@ pub enum Route {
     Platform,
     Service(usize),
     Topic(usize),
+    /// The last sampled messages of a topic.
+    Messages(usize),
     Impact(Target, Dir),
     Graph(Node),
 }
@@ -56,6 +58,7 @@ impl Route {
             Route::Platform => "platform".into(),
             Route::Service(i) => data.reg.services[*i].key.clone(),
             Route::Topic(i) => data.reg.topics[*i].name.clone(),
+            Route::Messages(i) => format!("messages {}", data.reg.topics[*i].name),
             Route::Impact(t, d) => format!("impact {} ({})", t.describe(&data.reg), d.as_str()),
             Route::Graph(n) => format!("graph {}", impact::node_ref(&data.reg, *n)),
         }
@@ -342,7 +345,9 @@ impl App {
                     .iter()
                     .map(|s| match &s.route {
                         Route::Service(i) | Route::Graph(Node::Service(i)) => Some(old.services[*i].key.clone()),
-                        Route::Topic(i) | Route::Graph(Node::Topic(i)) => Some(old.topics[*i].name.clone()),
+                        Route::Topic(i) | Route::Messages(i) | Route::Graph(Node::Topic(i)) => {
+                            Some(old.topics[*i].name.clone())
+                        }
                         _ => None,
                     })
                     .collect();
@@ -354,7 +359,7 @@ impl App {
                     // usize::MAX: gone, dropped below.
                     match &mut s.route {
                         Route::Service(i) | Route::Graph(Node::Service(i)) => *i = service(name).unwrap_or(usize::MAX),
-                        Route::Topic(i) | Route::Graph(Node::Topic(i)) => {
+                        Route::Topic(i) | Route::Messages(i) | Route::Graph(Node::Topic(i)) => {
                             *i = new.topic_index(name).unwrap_or(usize::MAX)
                         }
                         _ => {}
@@ -370,7 +375,7 @@ impl App {
                 let (ns, nt) = (self.data.reg.services.len(), self.data.reg.topics.len());
                 self.stack.retain(|s| match &s.route {
                     Route::Service(i) => *i < ns,
-                    Route::Topic(i) => *i < nt,
+                    Route::Topic(i) | Route::Messages(i) => *i < nt,
                     Route::Graph(Node::Service(i)) => *i < ns,
                     Route::Graph(Node::Topic(i)) => *i < nt,
                     Route::Impact(..) => false,
@@ -568,7 +573,11 @@ impl App {
             Action::Help => self.popup = Some(Popup::Help),
             Action::Copy => {
                 if let Some(name) = self.selected_name() {
-                    self.message = Some(format!("copied {name}"));
+                    self.message = Some(if name.chars().count() > 60 {
+                        format!("copied {} characters", name.chars().count())
+                    } else {
+                        format!("copied {name}")
+                    });
                     self.clipboard = Some(name);
                 }
             }
@@ -595,6 +604,15 @@ impl App {
                 }
             }
             Action::Lag => self.go(Route::Lag),
+            // On a topic's own screen, its messages; elsewhere the selected topic's.
+            Action::Messages => match self
+                .current_node()
+                .filter(|n| matches!(n, Node::Topic(_)))
+                .or_else(|| self.selected_node())
+            {
+                Some(Node::Topic(i)) => self.push(Route::Messages(i)),
+                _ => self.message = Some("select a topic first".into()),
+            },
         }
     }
 

@@ -25,6 +25,7 @@ pub enum Action {
     Migration,
     Direction,
     Lag,
+    Messages,
     Suspend,
     Quit,
 }
@@ -72,6 +73,12 @@ pub const KEYS: &[Binding] = &[
     b!("m", [Char('m')], Action::Migration, "deprecated ↔ replacement"),
     b!("d", [Char('d')], Action::Direction, "impact direction ↓ ↑ both"),
     b!("L", [Char('L')], Action::Lag, "consumer lag table"),
+    b!(
+        "M",
+        [Char('M')],
+        Action::Messages,
+        "the topic's last messages (sampled)"
+    ),
     b!("^z", [], ['z'], Action::Suspend, "suspend to the shell (fg resumes)"),
     b!("q ^c", [Char('q')], ['c'], Action::Quit, "quit"),
 ];

@@ -20,6 +20,7 @@ impl App {
             // A page: one item per line, so moving the selection scrolls.
             Route::Platform => Box::new(0..super::views::platform::lines(&self.data).len()),
             Route::Impact(..) => Box::new(0..s.impact.as_ref().map_or(0, |i| i.affected.len())),
+            Route::Messages(t) => Box::new(0..self.messages(*t).len()),
             Route::Service(_) | Route::Topic(_) | Route::Graph(_) => return Vec::new(),
         };
         if s.filter.is_empty() {
@@ -153,6 +154,7 @@ impl App {
             Route::Services => s.items.get(s.selected).map(|&i| Node::Service(i)),
             Route::Topics | Route::Deprecated => s.items.get(s.selected).map(|&i| Node::Topic(i)),
             Route::Events | Route::Platform => None,
+            Route::Messages(t) => Some(Node::Topic(*t)),
             Route::Drift => {
                 let d = self.drift.as_ref()?;
                 let f = s.items.get(s.selected).and_then(|&i| d.report.findings.get(i))?;
@@ -207,8 +209,33 @@ impl App {
         }
     }
 
+    /// The last sampled messages of a topic, newest first.
+    pub fn messages(&self, topic: usize) -> Vec<&crate::kafka::peek::Peeked> {
+        let name = &self.data.reg.topics[topic].name;
+        let mut out: Vec<&crate::kafka::peek::Peeked> = self
+            .live
+            .as_ref()
+            .and_then(|l| l.tails.as_ref())
+            .and_then(|t| t.iter().find(|(n, _)| n == name))
+            .map(|(_, m)| m.iter().collect())
+            .unwrap_or_default();
+        out.sort_by(|a, b| {
+            b.timestamp_ms
+                .cmp(&a.timestamp_ms)
+                .then(b.offset.cmp(&a.offset))
+                .then(a.partition.cmp(&b.partition))
+        });
+        out
+    }
+
     pub(super) fn selected_name(&self) -> Option<String> {
         let s = self.screen();
+        if let Route::Messages(t) = s.route {
+            // `y` copies the selected message's value.
+            let msgs = self.messages(t);
+            let m = s.items.get(s.selected).and_then(|&i| msgs.get(i))?;
+            return Some(crate::kafka::peek::value_text(m));
+        }
         if s.route == Route::Events {
             return s.items.get(s.selected).map(|&i| self.data.events[i].0.clone());
         }

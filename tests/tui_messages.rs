@@ -1,0 +1,107 @@
+//! The messages screen (`M` on a topic): the sampler's last messages of the topic,
+//! newest first, the selected one in full; hostile bytes made visible; `y` copies.
+
+mod common;
+use crossterm::event::KeyCode;
+use ktopo::kafka::peek::Peeked;
+use ktopo::live::view::LiveView;
+use ktopo::tui::app::{App, Event, Route};
+use ktopo::tui::data::Data;
+use ktopo::tui::theme::Theme;
+
+fn msg(partition: i32, offset: i64, ts: i64, value: &[u8]) -> Peeked {
+    Peeked {
+        partition,
+        offset,
+        timestamp_ms: Some(ts),
+        key: Some(format!("k{offset}").into_bytes()),
+        headers: vec![("trace".into(), Some(b"abc".to_vec()))],
+        value: Some(value.to_vec()),
+        value_len: value.len(),
+    }
+}
+
+fn app_with_messages() -> App {
+    let checked = ktopo::registry::load(&common::root().join("registry.yaml")).unwrap();
+    let reg = checked.registry.clone().unwrap();
+    let mut app = App::new(
+        Data::new(reg).with_source(&checked.source),
+        120,
+        40,
+        Theme { color: false },
+    );
+    let tails = vec![(
+        "billing_events".to_string(),
+        vec![
+            msg(
+                0,
+                7,
+                1_764_478_800_000,
+                br#"{"event_type":"payment_succeeded","tenant_id":"t1","payload":{"amount":12}}"#,
+            ),
+            msg(1, 3, 1_764_478_860_000, b"\x1b]52;c;aGk=\x07\x1b[2Jboom"),
+            msg(2, 9, 1_764_478_830_000, &[0xff, 0x00, 0x9b, 0x41]),
+        ],
+    )];
+    let v = LiveView {
+        source: "demo cluster".into(),
+        tails: Some(std::sync::Arc::new(tails)),
+        ..LiveView::default()
+    };
+    app.update(Event::Tick(1.0));
+    app.update(Event::Live(Box::new(v)));
+    app
+}
+
+#[test]
+fn messages_of_a_topic_newest_first_hostile_bytes_visible_and_copied() {
+    let mut app = app_with_messages();
+    common::run_command(&mut app, "topics");
+    let ti = app.data.reg.topic_index("billing_events").unwrap();
+    while app.screen().items[app.screen().selected] != ti {
+        common::press(&mut app, KeyCode::Down);
+    }
+    common::press(&mut app, KeyCode::Enter);
+    common::press(&mut app, KeyCode::Char('M'));
+    assert_eq!(app.screen().route, Route::Messages(ti));
+    let s = common::screen(&app);
+    assert!(s.contains("messages of billing_events (3)"), "{s}");
+    // Newest first: partition 1 (…860 000), then 2, then 0.
+    let rows: Vec<&str> = s.lines().filter(|l| l.contains("2025-11-30T")).collect();
+    assert_eq!(rows.len(), 3, "{s}");
+    assert!(rows[0].starts_with("│1    3 "), "{}", rows[0]);
+    assert!(rows[1].starts_with("│2    9 "), "{}", rows[1]);
+    assert!(
+        !s.chars().any(|c| c.is_control() && c != '\n'),
+        "no control character reaches the screen"
+    );
+    assert!(s.contains("\\u{1b}]52;c;aGk="), "escapes shown, not sent:\n{s}");
+    insta::assert_snapshot!("messages_120x40", s);
+
+    common::press(&mut app, KeyCode::Char('y'));
+    assert_eq!(
+        app.clipboard.as_deref(),
+        Some("\\u{1b}]52;c;aGk=\\u{7}\\u{1b}[2Jboom"),
+        "the value is copied with its control characters made visible"
+    );
+    // The JSON one, pretty printed below the table.
+    common::press(&mut app, KeyCode::Down);
+    common::press(&mut app, KeyCode::Down);
+    let s = common::screen(&app);
+    assert!(s.contains("\"event_type\": \"payment_succeeded\""), "{s}");
+    assert!(s.contains("trace abc"), "headers shown: {s}");
+}
+
+#[test]
+fn without_live_data_the_screen_says_why() {
+    let checked = ktopo::registry::load(&common::root().join("registry.yaml")).unwrap();
+    let reg = checked.registry.clone().unwrap();
+    let mut app = App::new(Data::new(reg), 100, 30, Theme { color: false });
+    common::run_command(&mut app, "topics");
+    common::press(&mut app, KeyCode::Char('M'));
+    let s = common::screen(&app);
+    assert!(
+        s.contains("messages of") && s.contains("(0)") && s.contains("no live data"),
+        "{s}"
+    );
+}
