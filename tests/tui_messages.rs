@@ -37,7 +37,7 @@ fn app_with_messages() -> App {
                 0,
                 7,
                 1_764_478_800_000,
-                br#"{"event_type":"payment_succeeded","tenant_id":"t1","payload":{"amount":12}}"#,
+                br#"{"event_type":"payment_succeeded","source_service":"rogue_writer","payload":{"amount":12}}"#,
             ),
             msg(1, 3, 1_764_478_860_000, b"\x1b]52;c;aGk=\x07\x1b[2Jboom"),
             msg(2, 9, 1_764_478_830_000, &[0xff, 0x00, 0x9b, 0x41]),
@@ -103,5 +103,26 @@ fn without_live_data_the_screen_says_why() {
     assert!(
         s.contains("messages of") && s.contains("(0)") && s.contains("no live data"),
         "{s}"
+    );
+}
+
+#[test]
+fn producers_only_the_messages_name_are_drawn_apart_in_the_graph() {
+    let mut app = app_with_messages();
+    common::run_command(&mut app, "graph topic:billing_events");
+    let s = common::screen(&app);
+    let left: Vec<&str> = s.lines().filter(|l| l.contains("rogue_writer")).collect();
+    assert_eq!(left.len(), 1, "{s}");
+    assert!(left[0].starts_with("│rogue_writer"), "on the producers' side: {s}");
+    assert!(s.contains("writes · seen in messages") && s.contains("┄┄?▶"), "{s}");
+    // And among the drift findings, with the sample size.
+    let d = app.drift.as_ref().unwrap();
+    assert!(
+        d.report
+            .findings
+            .iter()
+            .any(|f| f.message.contains("1 of 3 sampled messages come from `rogue_writer`")),
+        "{:?}",
+        d.report.findings
     );
 }

@@ -113,7 +113,7 @@ type Seen = (String, String);
 
 /// What the cluster shows feeding (left) and fed by (right) a node beyond the
 /// registry: groups consuming a topic undeclared, topics a service's groups consume
-/// undeclared. (label, what) pairs.
+/// undeclared, and producers its sampled messages name undeclared. (label, what) pairs.
 fn observed(app: &App, center: Node) -> (Vec<Seen>, Vec<Seen>) {
     let Some(d) = &app.drift else {
         return Default::default();
@@ -127,9 +127,19 @@ fn observed(app: &App, center: Node) -> (Vec<Seen>, Vec<Seen>) {
             "undeclared · commits".to_string()
         }
     };
+    // Producers only the messages name (undeclared, or still on a deprecated topic).
+    let writers = d
+        .observed
+        .iter()
+        .flat_map(|(_, found)| found)
+        .filter(|f| f.kind == "undeclared-producer" || f.kind == "deprecated-producer");
     match center {
         Node::Topic(ti) => {
             let name = &reg.topics[ti].name;
+            let inputs = writers
+                .filter(|f| f.topic.as_deref() == Some(name.as_str()))
+                .map(|f| (f.subject.clone(), "writes · seen in messages".to_string()))
+                .collect();
             let out = d
                 .facts
                 .groups
@@ -137,7 +147,7 @@ fn observed(app: &App, center: Node) -> (Vec<Seen>, Vec<Seen>) {
                 .filter(|(group, g)| reads(g, name) && reg.consumer_by_group(name, group).is_none())
                 .map(|(group, g)| (group.clone(), what(g, name)))
                 .collect();
-            (Vec::new(), out)
+            (inputs, out)
         }
         Node::Service(si) => {
             let key = &reg.services[si].key;
@@ -155,7 +165,12 @@ fn observed(app: &App, center: Node) -> (Vec<Seen>, Vec<Seen>) {
                 })
                 .collect();
             inputs.dedup();
-            (inputs, Vec::new())
+            let outputs = writers
+                .filter(|f| f.services.iter().any(|s| s == key))
+                .filter_map(|f| f.topic.clone())
+                .map(|t| (t, "writes · seen in messages".to_string()))
+                .collect();
+            (inputs, outputs)
         }
     }
 }
