@@ -467,3 +467,68 @@ fn drift_against_a_real_broker_reads_configs_and_sees_undeclared_consumers() {
     assert_eq!(v["environment"], "development");
     drop(sub);
 }
+
+#[test]
+#[ignore = "opt-in: needs the tansu broker (installed by .ci/run)"]
+fn peek_reads_a_topic_written_by_a_real_producer() {
+    use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+    use rdkafka::client::DefaultClientContext;
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    use rdkafka::ClientConfig;
+    use std::time::Duration;
+
+    let broker = start_tansu();
+    let mut cfg = ClientConfig::new();
+    cfg.set("bootstrap.servers", &broker.addr);
+    let admin: AdminClient<DefaultClientContext> = cfg.create().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let created = rt
+        .block_on(admin.create_topics(
+            &[NewTopic::new("payments_events", 2, TopicReplication::Fixed(1))],
+            &AdminOptions::new(),
+        ))
+        .unwrap();
+    assert!(created.iter().all(|r| r.is_ok()), "{created:?}");
+    let producer: BaseProducer = cfg.create().unwrap();
+    for i in 0..5 {
+        let v = format!(r#"{{"event_type":"payment_{i}","source_service":"billing","n":{i}}}"#);
+        producer
+            .send(
+                BaseRecord::<str, _>::to("payments_events")
+                    .partition(1)
+                    .payload(&v)
+                    .key("k"),
+            )
+            .unwrap();
+        // One record a batch: tansu 0.6 reports a batch's records at one offset.
+        producer.flush(Duration::from_secs(30)).unwrap();
+    }
+
+    let out = Command::new(env!("CARGO_BIN_EXE_ktopo"))
+        .current_dir(common::root())
+        .args(["peek", "payments_events", "-n", "2", "--json", "-b", &broker.addr, "-r"])
+        .arg(common::fixture("drift.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(i64, i64, String)> = v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["partition"].as_i64().unwrap(),
+                m["offset"].as_i64().unwrap(),
+                m["value"]["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 2, "{v}");
+    assert_eq!((got[0].0, got[0].1), (1, 4), "newest first: {v}");
+    assert_eq!((got[1].0, got[1].1), (1, 3), "{v}");
+    assert!(got[0].2.contains("payment_4"), "{v}");
+}
