@@ -28,6 +28,9 @@ pub fn watched_groups(reg: &Registry) -> Vec<Watched> {
     // Who must still migrate: each consumer of a replacement topic, looked for on the
     // deprecated topic under the convention (clusters that cannot list groups show
     // them only this way).
+    let Some(format) = reg.conventions.group_format() else {
+        return out;
+    };
     for t in reg.topics.iter().filter(|t| t.status == Status::Deprecated) {
         let Some(new) = t.replaced_by().and_then(|r| reg.topic(r)) else {
             continue;
@@ -35,7 +38,7 @@ pub fn watched_groups(reg: &Registry) -> Vec<Watched> {
         for c in &new.consumers {
             let key = &reg.services[c.service].key;
             out.push(Watched {
-                group: crate::registry::model::group_id(&reg.conventions.consumer_group, key, &t.name),
+                group: crate::registry::model::group_id(format, key, &t.name),
                 topic: t.name.clone(),
                 service: Some(key.clone()),
                 probe: true,

@@ -186,6 +186,13 @@ fn enterprise_registry_matches_the_second_seed() {
             ("data_warehouse_sync", Some("*"))
         ]
     );
+    // The seed names no consumer group convention: no ids are invented, nothing is
+    // watched by a made-up name.
+    assert_eq!(reg.conventions.group_format(), None);
+    assert!(t.consumers.iter().all(|c| c.group.is_none()));
+    assert!(ktopo::connect::watched_groups(&reg).is_empty());
+    // Facts the seed does not state are gone: no service count, no alert "event".
+    assert_eq!(reg.topic("compliance.alerts").unwrap().events.len(), 0);
     // The warehouse reads every topic; the audit service's pattern covers only db.changes.*.
     for t in &reg.topics {
         assert!(

@@ -336,8 +336,11 @@ fn configuration(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out, n
 }
 
 fn consumers(reg: &Registry, facts: &Facts, out: &mut Out, not_computed: &mut Vec<String>) {
-    let format = &reg.conventions.consumer_group;
-    let convention = crate::registry::pattern::naming_regex(format);
+    let format = reg.conventions.group_format().unwrap_or("");
+    let convention = reg
+        .conventions
+        .group_format()
+        .and_then(crate::registry::pattern::naming_regex);
     for (group, g) in &facts.groups {
         for topic in g.committed_on.union(&g.members_on) {
             let declared = g.declared_on.contains(topic) || reg.consumer_by_group(topic, group).is_some();

@@ -15,6 +15,7 @@ pub fn build(file: &RegistryFile) -> Registry {
         .consumer_group
         .as_ref()
         .map_or(DEFAULT_GROUP_FORMAT.to_string(), |g| g.value.clone());
+    let known = group_format != super::model::UNKNOWN_GROUPS;
     let d = &c.topic_defaults;
     let conventions = Conventions {
         topic_naming: c
@@ -127,7 +128,7 @@ pub fn build(file: &RegistryFile) -> Registry {
     for t in &file.topics {
         let topic = Topic {
             producers: endpoints(&mut reg, &t.producers, None, &t.name),
-            consumers: endpoints(&mut reg, &t.consumers, Some(&group_format), &t.name),
+            consumers: endpoints(&mut reg, &t.consumers, known.then_some(&group_format), &t.name),
             events: events(&t.events, &t.event_descriptions),
             tbd: t.tbd.clone(),
             schema_status: match t.schema.status {
@@ -163,7 +164,7 @@ pub fn build(file: &RegistryFile) -> Registry {
     for t in &file.deprecated_topics {
         let mut topic = bare_topic(&t.name, Status::Deprecated, t.domain.as_ref().map(|d| &d.value), &reg);
         topic.producers = endpoints(&mut reg, &t.producers, None, &t.name);
-        topic.consumers = endpoints(&mut reg, &t.consumers, Some(&group_format), &t.name);
+        topic.consumers = endpoints(&mut reg, &t.consumers, known.then_some(&group_format), &t.name);
         topic.deprecation = Some(Deprecation {
             replaced_by: t.replaced_by.value.clone(),
             status: t.status.clone(),
@@ -210,7 +211,7 @@ fn push_topic(reg: &mut Registry, topic: Topic) {
 /// Pattern subscriptions become consumer links to every matching active topic
 /// not already listed by name.
 fn expand_subscriptions(reg: &mut Registry) {
-    let format = reg.conventions.consumer_group.clone();
+    let format = reg.conventions.group_format().map(str::to_string);
     // Who already consumes each topic, kept up to date: scanning the growing consumer
     // lists made 3,000 services subscribing `*` quadratic (minutes for a 345 KB file).
     let mut consuming: Vec<foldhash::HashSet<usize>> = reg
@@ -237,7 +238,10 @@ fn expand_subscriptions(reg: &mut Registry) {
                 if consuming[ti].insert(si) {
                     t.consumers.push(Endpoint {
                         service: si,
-                        group: Some(sub.group.clone().unwrap_or_else(|| group_id(&format, &key, &t.name))),
+                        group: sub
+                            .group
+                            .clone()
+                            .or_else(|| format.as_deref().map(|f| group_id(f, &key, &t.name))),
                         group_explicit: sub.group.is_some(),
                         commits: sub.commits,
                         note: sub.note.clone(),

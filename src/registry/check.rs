@@ -609,7 +609,9 @@ impl Checker<'_> {
     }
 
     fn groups(&mut self) {
-        let format = self.reg.conventions.consumer_group.clone();
+        let Some(format) = self.reg.conventions.group_format().map(str::to_string) else {
+            return;
+        };
         let f = self.file;
         let lists = f
             .topics

@@ -298,6 +298,17 @@ pub struct DataFlow {
 /// The consumer group convention used when a registry declares none.
 pub const DEFAULT_GROUP_FORMAT: &str = "{service_name}_{topic_name}_consumer";
 
+/// `consumer_group: unknown`: the source names no convention, so ktopo derives no
+/// group ids (only explicit `group:` values are known).
+pub const UNKNOWN_GROUPS: &str = "unknown";
+
+impl Conventions {
+    /// The consumer group id format, unless the registry says groups are unknown.
+    pub fn group_format(&self) -> Option<&str> {
+        (self.consumer_group != UNKNOWN_GROUPS).then_some(self.consumer_group.as_str())
+    }
+}
+
 /// Fill in the group-id convention for one service and topic.
 pub fn group_id(format: &str, service_key: &str, topic: &str) -> String {
     // One pass and one allocation: this runs for every consumer of every topic.

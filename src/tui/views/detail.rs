@@ -176,7 +176,7 @@ pub fn service(app: &App, f: &mut Frame, area: Rect, si: usize) {
     for ti in app.data.topo.inputs(si) {
         let t = &reg.topics[ti];
         if let Some(c) = t.consumers.iter().find(|c| c.service == si) {
-            let group = c.group.clone().unwrap_or("—".into());
+            let group = c.group.clone().unwrap_or("group unknown".into());
             let live = app
                 .live
                 .as_ref()

@@ -63,7 +63,13 @@ pub fn lines(data: &Data) -> Vec<(bool, String)> {
             ),
         ));
     }
-    out.push((false, format!("  group id   {}", c.consumer_group)));
+    out.push((
+        false,
+        match c.group_format() {
+            Some(f) => format!("  group id   {f}"),
+            None => "  group id   unknown: the registry names no convention (only explicit ids are known)".into(),
+        },
+    ));
     if let Some(e) = &c.consumer_group_example {
         out.push((false, format!("             e.g. {e}")));
     }
