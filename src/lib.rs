@@ -13,6 +13,7 @@ pub mod input;
 pub mod kafka;
 pub mod lag_report;
 pub mod live;
+pub mod map;
 pub mod observe;
 pub mod output;
 pub mod registry;

@@ -42,6 +42,40 @@ fn graphviz_renders_the_dot_export_unchanged() {
     }
 }
 
+#[test]
+#[ignore = "opt-in: needs librsvg's `rsvg-convert` (installed by .ci/run)"]
+fn a_real_renderer_draws_the_svg_map() {
+    let rsvg = tool("rsvg-convert");
+    for registry in ["registry.yaml", "assets/registries/enterprise-agent-platform.yaml"] {
+        let dir = tempfile::tempdir().unwrap();
+        let svg = dir.path().join("map.svg");
+        let png = dir.path().join("map.png");
+        let status = Command::new(env!("CARGO_BIN_EXE_ktopo"))
+            .current_dir(common::root())
+            .args(["export", "--format", "svg", "-r", registry, "-o"])
+            .arg(&svg)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let out = Command::new(&rsvg).arg("-o").arg(&png).arg(&svg).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && err.trim().is_empty(),
+            "rsvg-convert rejected {registry}'s map: {err}"
+        );
+        let bytes = std::fs::read(&png).unwrap();
+        assert_eq!(&bytes[1..4], b"PNG");
+        // The PNG is as large as the SVG says (IHDR width and height).
+        let (w, h) = (
+            u32::from_be_bytes(bytes[16..20].try_into().unwrap()),
+            u32::from_be_bytes(bytes[20..24].try_into().unwrap()),
+        );
+        let text = std::fs::read_to_string(&svg).unwrap();
+        assert!(text.contains(&format!("width=\"{w}\" height=\"{h}\"")), "{w}x{h}");
+        assert!(w > 400 && h > 100, "{w}x{h}");
+    }
+}
+
 /// A tansu broker on a free loopback port, stopped when dropped.
 struct Tansu {
     child: std::process::Child,

@@ -1,4 +1,5 @@
-//! `ktopo export`: the topology as Graphviz DOT, a Mermaid flowchart, or JSON.
+//! `ktopo export`: the topology as Graphviz DOT, a Mermaid flowchart, JSON, or the
+//! platform map as SVG (the TUI's `:map` layout, no Graphviz needed).
 
 pub mod dot;
 pub mod json;
@@ -12,6 +13,7 @@ pub enum Format {
     Dot,
     Mermaid,
     Json,
+    Svg,
 }
 
 pub fn render(format: Format, reg: &Registry, topo: &Topology) -> String {
@@ -19,6 +21,7 @@ pub fn render(format: Format, reg: &Registry, topo: &Topology) -> String {
         Format::Dot => dot::render(reg, topo),
         Format::Mermaid => mermaid::render(reg, topo),
         Format::Json => json::write(reg, topo),
+        Format::Svg => crate::map::svg::render(reg, &crate::map::layout::layout(reg, topo)),
     }
 }
 

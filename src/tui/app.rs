@@ -37,6 +37,8 @@ pub enum Route {
     Deprecated,
     Lag,
     Drift,
+    /// The whole topology as a layered flow diagram.
+    Map,
     Platform,
     Service(usize),
     Topic(usize),
@@ -55,6 +57,7 @@ impl Route {
             Route::Deprecated => "deprecated".into(),
             Route::Lag => "lag".into(),
             Route::Drift => "drift".into(),
+            Route::Map => "map".into(),
             Route::Platform => "platform".into(),
             Route::Service(i) => data.reg.services[*i].key.clone(),
             Route::Topic(i) => data.reg.topics[*i].name.clone(),
@@ -534,6 +537,20 @@ impl App {
             Action::PageUp => self.move_by(-(page as isize)),
             Action::Top => self.move_to(0),
             Action::Bottom => self.move_to(usize::MAX),
+            Action::Left | Action::Right if self.screen().route == Route::Map => {
+                self.map_step(a == Action::Right);
+            }
+            Action::Focus if self.screen().route == Route::Map => {
+                let s = self.screen();
+                let focus = match (s.impact.is_some(), self.selected_node()) {
+                    (false, Some(Node::Service(i))) => Some(Target::Service(i)),
+                    (false, Some(Node::Topic(i))) => Some(Target::Topic(i)),
+                    _ => None,
+                };
+                let imp = focus.map(|t| impact::impact(&self.data.reg, &self.data.topo, &t, Dir::Both, None));
+                self.screen_mut().impact = imp;
+            }
+            Action::Focus => self.message = Some("f focuses a node on the :map".into()),
             Action::Left | Action::Right => {
                 if matches!(self.screen().route, Route::Graph(_)) {
                     let pane = usize::from(a == Action::Right);
@@ -613,6 +630,34 @@ impl App {
                 Some(Node::Topic(i)) => self.push(Route::Messages(i)),
                 _ => self.message = Some("select a topic first".into()),
             },
+        }
+    }
+
+    /// Map: move the selection along an edge, downstream (right) or upstream (left),
+    /// to the neighbour nearest in its column.
+    fn map_step(&mut self, downstream: bool) {
+        let Some(n) = self.selected_node() else { return };
+        let m = &self.data.map;
+        let Some(&at) = m.index.get(&n) else { return };
+        let here = &m.nodes[at];
+        let next = m
+            .edges
+            .iter()
+            .filter_map(|e| match downstream {
+                true if e.from == at => Some(e.to),
+                false if e.to == at => Some(e.from),
+                _ => None,
+            })
+            .min_by_key(|&j| {
+                (
+                    m.nodes[j].layer.abs_diff(here.layer),
+                    m.nodes[j].order.abs_diff(here.order),
+                )
+            });
+        if let Some(j) = next {
+            if let Some(pos) = self.screen().items.iter().position(|&i| i == j) {
+                self.move_to(pos);
+            }
         }
     }
 

@@ -16,6 +16,8 @@ pub struct Data {
     /// Where topics and conventions are written, for drift findings.
     pub places: crate::drift::locate::Places,
     pub source_path: String,
+    /// The platform map's layout, computed once per registry.
+    pub map: crate::map::layout::Layout,
 }
 
 impl Data {
@@ -28,7 +30,9 @@ impl Data {
         let mut targets: Vec<String> = reg.services.iter().map(|s| format!("service:{}", s.key)).collect();
         targets.extend(reg.topics.iter().map(|t| format!("topic:{}", t.name)));
         targets.extend(events.iter().map(|(e, _)| format!("event:{e}")));
+        let map = crate::map::layout::layout(&reg, &topo);
         Data {
+            map,
             reg,
             topo,
             events,

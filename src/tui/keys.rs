@@ -26,6 +26,7 @@ pub enum Action {
     Direction,
     Lag,
     Messages,
+    Focus,
     Suspend,
     Quit,
 }
@@ -78,6 +79,12 @@ pub const KEYS: &[Binding] = &[
         [Char('M')],
         Action::Messages,
         "the topic's last messages (sampled)"
+    ),
+    b!(
+        "f",
+        [Char('f')],
+        Action::Focus,
+        "map: focus on what feeds and is fed by it"
     ),
     b!("^z", [], ['z'], Action::Suspend, "suspend to the shell (fg resumes)"),
     b!("q ^c", [Char('q')], ['c'], Action::Quit, "quit"),

@@ -17,6 +17,13 @@ impl App {
             Route::Deprecated => Box::new(self.data.deprecated.iter().copied()),
             Route::Lag => Box::new(0..self.lag_rows().len()),
             Route::Drift => Box::new(0..self.drift.as_ref().map_or(0, |d| d.report.findings.len())),
+            // Column by column, top to bottom.
+            Route::Map => {
+                let m = &self.data.map;
+                let mut v: Vec<usize> = (0..m.nodes.len()).collect();
+                v.sort_by_key(|&i| (m.nodes[i].layer, m.nodes[i].order));
+                Box::new(v.into_iter())
+            }
             // A page: one item per line, so moving the selection scrolls.
             Route::Platform => Box::new(0..super::views::platform::lines(&self.data).len()),
             Route::Impact(..) => Box::new(0..s.impact.as_ref().map_or(0, |i| i.affected.len())),
@@ -47,6 +54,7 @@ impl App {
                 format!("{} {} {}", t.name, t.status.as_str(), t.domain.as_deref().unwrap_or(""))
             }
             Route::Events => self.data.events[i].0.clone(),
+            Route::Map => impact::node_label(reg, self.data.map.nodes[i].node),
             Route::Drift => self
                 .drift
                 .as_ref()
@@ -154,6 +162,7 @@ impl App {
             Route::Services => s.items.get(s.selected).map(|&i| Node::Service(i)),
             Route::Topics | Route::Deprecated => s.items.get(s.selected).map(|&i| Node::Topic(i)),
             Route::Events | Route::Platform => None,
+            Route::Map => s.items.get(s.selected).map(|&i| self.data.map.nodes[i].node),
             Route::Messages(t) => Some(Node::Topic(*t)),
             Route::Drift => {
                 let d = self.drift.as_ref()?;

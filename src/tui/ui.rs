@@ -27,6 +27,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Route::Deprecated => views::lists::deprecated(app, f, body),
         Route::Lag => views::lag::render(app, f, body),
         Route::Drift => views::drift::render(app, f, body),
+        Route::Map => views::map::render(app, f, body),
         Route::Messages(t) => views::messages::render(app, f, body, *t),
         Route::Platform => views::platform::render(app, f, body),
         Route::Service(i) => views::detail::service(app, f, body, *i),
@@ -172,6 +173,7 @@ fn footer(app: &App, f: &mut Frame) {
             let keys: &[(&str, &str)] = match app.screen().route {
                 Route::Graph(_) => &[("←→↑↓", "move"), ("⏎", "centre"), ("i", "impact"), ("esc", "back")],
                 Route::Impact(..) => &[("⏎", "open"), ("d", "direction"), ("v", "graph"), ("esc", "back")],
+                Route::Map => &[("←→", "along edges"), ("↑↓", "column"), ("f", "focus"), ("⏎", "open")],
                 Route::Messages(_) => &[("↑↓", "message"), ("y", "copy value"), ("esc", "back")],
                 Route::Service(_) => &[("tab", "pane"), ("⏎", "open"), ("i", "impact"), ("v", "graph")],
                 Route::Topic(_) => &[

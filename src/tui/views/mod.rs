@@ -6,6 +6,7 @@ pub mod graph;
 pub mod impact;
 pub mod lag;
 pub mod lists;
+pub mod map;
 pub mod messages;
 pub mod platform;
 pub mod popup;

@@ -1,0 +1,307 @@
+//! A layered left-to-right layout of the whole topology (Sugiyama-style, written here:
+//! see docs/map.md for why): cycles broken by a greedy feedback-arc-set order, layers
+//! by longest path, order within layers by barycenter sweeps, then grid coordinates.
+//! Pure and computed once per registry.
+
+use crate::registry::Registry;
+use crate::topology::{Edge, Node, Topology};
+use petgraph::visit::EdgeRef;
+use std::collections::HashMap;
+
+/// Width and height of a box in cells, and the gaps between them.
+pub const BOX_W: u16 = 24;
+pub const BOX_H: u16 = 3;
+pub const GAP_X: u16 = 8;
+pub const GAP_Y: u16 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line {
+    /// Data flows along it (produces, consumes).
+    Data,
+    /// A pattern subscription.
+    Pattern,
+    /// Deprecated topic → its replacement.
+    Replacement,
+    /// A proposed topic's candidate producer.
+    Candidate,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub node: Node,
+    pub layer: usize,
+    pub order: usize,
+    /// Top-left cell of its box.
+    pub x: u16,
+    pub y: u16,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapEdge {
+    /// Indices into `Layout::nodes`.
+    pub from: usize,
+    pub to: usize,
+    pub line: Line,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Layout {
+    pub nodes: Vec<Placed>,
+    pub edges: Vec<MapEdge>,
+    pub layers: usize,
+    pub width: u16,
+    pub height: u16,
+    /// Where each node is, by node.
+    pub index: HashMap<Node, usize>,
+    /// Each edge's path and arrow head, computed with the layout; a frame draws only
+    /// the cells in view (`route::cells` with a clip).
+    pub paths: Vec<super::route::Path>,
+    pub arrows: HashMap<(u16, u16), usize>,
+    pub crossings: usize,
+}
+
+impl Layout {
+    pub fn find(&self, n: Node) -> Option<&Placed> {
+        self.index.get(&n).map(|&i| &self.nodes[i])
+    }
+    /// Pairs of edges between the same two layers that cross.
+    fn count_crossings(&self) -> usize {
+        let mut by_pair: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
+        for e in &self.edges {
+            let (a, b) = (&self.nodes[e.from], &self.nodes[e.to]);
+            by_pair.entry((a.layer, b.layer)).or_default().push((a.order, b.order));
+        }
+        let mut n = 0;
+        for v in by_pair.values() {
+            for (i, a) in v.iter().enumerate() {
+                n += v[i + 1..]
+                    .iter()
+                    .filter(|b| (a.0 < b.0 && a.1 > b.1) || (a.0 > b.0 && a.1 < b.1))
+                    .count();
+            }
+        }
+        n
+    }
+}
+
+/// Lay out every service and topic that takes part in a link (and the others in a
+/// last column, so nothing is missing).
+pub fn layout(reg: &Registry, topo: &Topology) -> Layout {
+    let nodes: Vec<Node> = (0..reg.services.len())
+        .map(Node::Service)
+        .chain((0..reg.topics.len()).map(Node::Topic))
+        .collect();
+    let id: HashMap<Node, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let mut edges: Vec<MapEdge> = Vec::new();
+    for e in topo.graph.edge_references() {
+        let (a, b) = (topo.graph[e.source()], topo.graph[e.target()]);
+        let line = match e.weight() {
+            Edge::Produces => Line::Data,
+            Edge::Consumes { pattern: false } => Line::Data,
+            Edge::Consumes { pattern: true } => Line::Pattern,
+            Edge::ReplacedBy => Line::Replacement,
+            Edge::Candidate => Line::Candidate,
+        };
+        edges.push(MapEdge {
+            from: id[&a],
+            to: id[&b],
+            line,
+        });
+    }
+    let n = nodes.len();
+    // Break cycles: edges that point backwards in a greedy feedback-arc-set order
+    // (Eades, Lin and Smyth) are laid out reversed, drawn back to the left.
+    let rank = fas_order(n, &edges);
+    let reversed: Vec<bool> = edges.iter().map(|e| rank[e.from] > rank[e.to]).collect();
+    let forward = |k: usize| {
+        let e = &edges[k];
+        if reversed[k] {
+            (e.to, e.from)
+        } else {
+            (e.from, e.to)
+        }
+    };
+    // Longest-path layers over the now acyclic graph (Kahn's order).
+    let mut indeg = vec![0usize; n];
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for k in 0..edges.len() {
+        let (a, b) = forward(k);
+        if a != b {
+            succ[a].push(b);
+            indeg[b] += 1;
+        }
+    }
+    let mut layer = vec![0usize; n];
+    let mut queue: Vec<usize> = (0..n).filter(|&i| indeg[i] == 0).collect();
+    let mut head = 0;
+    while head < queue.len() {
+        let a = queue[head];
+        head += 1;
+        for &b in &succ[a] {
+            layer[b] = layer[b].max(layer[a] + 1);
+            indeg[b] -= 1;
+            if indeg[b] == 0 {
+                queue.push(b);
+            }
+        }
+    }
+    // Unlinked nodes go after everything else.
+    let mut linked = vec![false; n];
+    for e in &edges {
+        linked[e.from] = true;
+        linked[e.to] = true;
+    }
+    let last = layer.iter().copied().max().unwrap_or(0);
+    for i in 0..n {
+        if !linked[i] {
+            layer[i] = last + 1;
+        }
+    }
+    let layers = layer.iter().copied().max().map_or(0, |m| m + 1);
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); layers];
+    for i in 0..n {
+        rows[layer[i]].push(i);
+    }
+    // Start in registry order (services then topics); the sweeps reorder.
+    let mut pos = vec![0f64; n];
+    for r in &rows {
+        for (o, &i) in r.iter().enumerate() {
+            pos[i] = o as f64;
+        }
+    }
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (a, s) in succ.iter().enumerate() {
+        for &b in s {
+            preds[b].push(a);
+        }
+    }
+    for sweep in 0..8 {
+        let down = sweep % 2 == 0;
+        let order: Vec<usize> = if down {
+            (1..layers).collect()
+        } else {
+            (0..layers.saturating_sub(1)).rev().collect()
+        };
+        for l in order {
+            let r = &mut rows[l];
+            let key = |i: usize| {
+                let ns = if down { &preds[i] } else { &succ[i] };
+                if ns.is_empty() {
+                    pos[i]
+                } else {
+                    ns.iter().map(|&j| pos[j]).sum::<f64>() / ns.len() as f64
+                }
+            };
+            let mut keyed: Vec<(f64, f64, usize)> = r.iter().map(|&i| (key(i), pos[i], i)).collect();
+            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            *r = keyed.into_iter().map(|k| k.2).collect();
+            for (o, &i) in r.iter().enumerate() {
+                pos[i] = o as f64;
+            }
+        }
+    }
+    let mut placed: Vec<Placed> = nodes
+        .iter()
+        .map(|&node| Placed {
+            node,
+            layer: 0,
+            order: 0,
+            x: 0,
+            y: 0,
+        })
+        .collect();
+    let tallest = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for (l, r) in rows.iter().enumerate() {
+        // Every column starts at the top, so the gap rows between boxes line up across
+        // columns: long edges travel along them without crossing a box.
+        for (o, &i) in r.iter().enumerate() {
+            let p = &mut placed[i];
+            p.layer = l;
+            p.order = o;
+            // A gap's margin on the left: edges into the first column need it.
+            p.x = GAP_X.saturating_add((l as u16).saturating_mul(BOX_W + GAP_X));
+            p.y = (o as u16).saturating_mul(BOX_H + GAP_Y);
+        }
+    }
+    let index = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let mut l = Layout {
+        width: GAP_X.saturating_add((layers as u16).saturating_mul(BOX_W + GAP_X)),
+        height: (tallest as u16).saturating_mul(BOX_H + GAP_Y),
+        nodes: placed,
+        edges,
+        layers,
+        index,
+        ..Layout::default()
+    };
+    l.paths = super::route::paths(&l);
+    l.arrows = l
+        .paths
+        .iter()
+        .filter_map(|p| p.points.last().map(|&end| (end, p.edge)))
+        .collect();
+    l.crossings = l.count_crossings();
+    l
+}
+
+/// A vertex order with few backward edges: sinks go last, sources first, and
+/// otherwise the vertex with the most outgoing minus incoming edges goes first.
+fn fas_order(n: usize, edges: &[MapEdge]) -> Vec<usize> {
+    let mut outs: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut ins: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in edges.iter().filter(|e| e.from != e.to) {
+        outs[e.from].push(e.to);
+        ins[e.to].push(e.from);
+    }
+    let mut outdeg: Vec<i64> = outs.iter().map(|o| o.len() as i64).collect();
+    let mut indeg: Vec<i64> = ins.iter().map(|i| i.len() as i64).collect();
+    let mut gone = vec![false; n];
+    let (mut first, mut last) = (Vec::with_capacity(n), Vec::new());
+    let mut left = n;
+    let remove = |v: usize, gone: &mut Vec<bool>, outdeg: &mut Vec<i64>, indeg: &mut Vec<i64>| {
+        gone[v] = true;
+        for &w in &outs[v] {
+            indeg[w] -= 1;
+        }
+        for &u in &ins[v] {
+            outdeg[u] -= 1;
+        }
+    };
+    while left > 0 {
+        let mut progressed = true;
+        while progressed {
+            progressed = false;
+            for v in 0..n {
+                if gone[v] {
+                    continue;
+                }
+                if outdeg[v] == 0 {
+                    last.push(v);
+                } else if indeg[v] == 0 {
+                    first.push(v);
+                } else {
+                    continue;
+                }
+                remove(v, &mut gone, &mut outdeg, &mut indeg);
+                left -= 1;
+                progressed = true;
+            }
+        }
+        if left == 0 {
+            break;
+        }
+        let v = (0..n)
+            .filter(|&v| !gone[v])
+            .max_by_key(|&v| (outdeg[v] - indeg[v], std::cmp::Reverse(v)))
+            .expect("a vertex is left");
+        first.push(v);
+        remove(v, &mut gone, &mut outdeg, &mut indeg);
+        left -= 1;
+    }
+    last.reverse();
+    first.extend(last);
+    let mut rank = vec![0; n];
+    for (r, &v) in first.iter().enumerate() {
+        rank[v] = r;
+    }
+    rank
+}
