@@ -9,6 +9,8 @@
 //!
 //! Median of 5 rounds after one warm-up round. Run: `cargo bench --bench drift`.
 
+mod common;
+use common::median;
 use ktopo::drift::facts::Facts;
 use ktopo::drift::locate::Places;
 use ktopo::drift::rules::{self, Options};
@@ -23,11 +25,6 @@ use std::time::{Duration, Instant};
 const RUNS: usize = 5;
 const TOPICS: usize = 10_000;
 const PARTITIONS: i32 = 3;
-
-fn median(mut v: Vec<Duration>) -> f64 {
-    v.sort();
-    v[v.len() / 2].as_secs_f64() * 1e3
-}
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {

@@ -2,15 +2,12 @@
 //! frame, for the 17-service registry and a synthetic 2,000-topic one. Median of 20.
 //! Run: `cargo bench --bench map`.
 
+mod common;
+use common::median;
 use ktopo::tui::app::App;
 use ktopo::tui::data::Data;
 use ktopo::tui::theme::Theme;
-use std::time::{Duration, Instant};
-
-fn median(mut v: Vec<Duration>) -> f64 {
-    v.sort();
-    v[v.len() / 2].as_secs_f64() * 1e3
-}
+use std::time::Instant;
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {

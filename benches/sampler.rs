@@ -11,6 +11,8 @@
 //! Run: `cargo bench --bench sampler` (a plain harness: the baseline takes minutes).
 //! The baseline runs at 20 and 200 groups (see `main` for why not at 2,000).
 
+mod common;
+use common::median;
 use ktopo::kafka::admin::Admin;
 use ktopo::kafka::config::Properties;
 use ktopo::kafka::sampler::{Sampler, Watched};
@@ -47,11 +49,6 @@ fn connections(ports: &[u16]) -> usize {
                     .is_some_and(|p| ports.contains(&p))
         })
         .count()
-}
-
-fn median(mut v: Vec<Duration>) -> f64 {
-    v.sort();
-    v[v.len() / 2].as_secs_f64() * 1e3
 }
 
 struct Setup<'a> {
