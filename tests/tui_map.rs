@@ -153,3 +153,31 @@ fn map_snapshots_of_both_seed_registries() {
         }
     }
 }
+
+/// The rendered buffer (with styles) of the app.
+fn buffer(a: &App) -> ratatui::buffer::Buffer {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(a.width, a.height)).unwrap();
+    t.draw(|f| ktopo::tui::ui::render(a, f)).unwrap();
+    t.backend().buffer().clone()
+}
+
+#[test]
+fn a_filter_or_focus_dims_the_rest_of_the_map() {
+    let probe = app("registry.yaml", 80, 24);
+    let m = probe.data.map.clone();
+    let mut a = app("registry.yaml", m.width + 4, m.height + 6);
+    for c in "/presales".chars() {
+        common::press(&mut a, KeyCode::Char(c));
+    }
+    common::press(&mut a, KeyCode::Enter);
+    let buf = buffer(&a);
+    let dimmed = |n: ktopo::topology::Node| {
+        let p = m.find(n).unwrap();
+        buf[(p.x, p.y + 2)].modifier.contains(ratatui::style::Modifier::DIM)
+    };
+    let reg = &a.data.reg;
+    let billing = ktopo::topology::Node::Topic(reg.topic_index("billing_events").unwrap());
+    let voice = ktopo::topology::Node::Topic(reg.topic_index("voice_events").unwrap());
+    assert!(!dimmed(billing), "a presales topic stays lit");
+    assert!(dimmed(voice), "a runtime topic dims");
+}

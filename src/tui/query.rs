@@ -54,7 +54,15 @@ impl App {
                 format!("{} {} {}", t.name, t.status.as_str(), t.domain.as_deref().unwrap_or(""))
             }
             Route::Events => self.data.events[i].0.clone(),
-            Route::Map => impact::node_label(reg, self.data.map.nodes[i].node),
+            // Name and domain: `/presales` lights one domain's part of the map.
+            Route::Map => {
+                let n = self.data.map.nodes[i].node;
+                let domain = match n {
+                    Node::Service(s) => reg.services[s].domain.as_deref(),
+                    Node::Topic(t) => reg.topics[t].domain.as_deref(),
+                };
+                format!("{} {}", impact::node_label(reg, n), domain.unwrap_or(""))
+            }
             Route::Drift => self
                 .drift
                 .as_ref()

@@ -64,9 +64,14 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         let (vx, vy) = (x.checked_sub(ox)?, y.checked_sub(oy)?);
         (vx < body.width && vy < body.height).then_some((body.x + vx, body.y + vy))
     };
-    let dim = |n: Node| focus.as_ref().is_some_and(|f| !f.contains(&n));
+    // A filter (`/presales`, `/billing`) dims what it does not match, like focus.
+    let matched: Option<HashSet<Node>> =
+        (!s.filter.is_empty()).then(|| s.items.iter().map(|&i| m.nodes[i].node).collect());
+    let dim =
+        |n: Node| focus.as_ref().is_some_and(|f| !f.contains(&n)) || matched.as_ref().is_some_and(|f| !f.contains(&n));
     // Edges first, boxes over them: only the cells in view are drawn.
-    let base = if focus.is_some() { t.dim() } else { Style::default() };
+    let narrowed = focus.is_some() || matched.is_some();
+    let base = if narrowed { t.dim() } else { Style::default() };
     let clip = (ox, oy, body.width, body.height);
     for ((x, y), (d, dashed)) in cells_in(&m.paths, clip) {
         if let Some((cx, cy)) = inside(x, y) {
@@ -78,8 +83,8 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             put(buf, cx, cy, c, base);
         }
     }
-    if focus.is_some() {
-        // The focused edges again, undimmed.
+    if narrowed {
+        // The focused or matching edges again, undimmed.
         let kept: Vec<crate::map::route::Path> = m
             .paths
             .iter()
