@@ -115,6 +115,14 @@ fn producers_only_the_messages_name_are_drawn_apart_in_the_graph() {
     assert_eq!(left.len(), 1, "{s}");
     assert!(left[0].starts_with("│rogue_writer"), "on the producers' side: {s}");
     assert!(s.contains("writes · seen in messages") && s.contains("┄┄?▶"), "{s}");
+    // The impact of the topic lists the observed producer apart from the declared paths.
+    common::run_command(&mut app, "impact topic:billing_events");
+    let s = common::screen(&app);
+    assert!(s.contains("? observed, not declared"), "{s}");
+    assert!(
+        s.contains("┄┄?▶ `rogue_writer` writes billing_events (seen in its messages)"),
+        "{s}"
+    );
     // And among the drift findings, with the sample size.
     let d = app.drift.as_ref().unwrap();
     assert!(

@@ -27,6 +27,26 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Min(20),
     ];
     let header = ["DEPTH", "", "AFFECTED", "HEALTH", "WHY (path)"];
+    // What the cluster shows beyond the registry on these topics, apart from the
+    // declared paths: producers named only by messages, groups nobody declares.
+    let seen = observed(app, imp);
+    let (area, band) = if seen.is_empty() {
+        (area, None)
+    } else {
+        let parts = ratatui::layout::Layout::default()
+            .direction(ratatui::layout::Direction::Vertical)
+            .constraints([Constraint::Min(5), Constraint::Length(seen.len().min(4) as u16 + 2)])
+            .split(area);
+        (parts[0], Some(parts[1]))
+    };
+    if let Some(band) = band {
+        let lines: Vec<ratatui::text::Line> = seen.iter().map(|l| ratatui::text::Line::from(l.clone())).collect();
+        let block = ratatui::widgets::Block::default()
+            .borders(ratatui::widgets::Borders::ALL)
+            .border_style(app.theme.warn())
+            .title(Span::styled(" ? observed, not declared ", app.theme.warn()));
+        f.render_widget(ratatui::widgets::Paragraph::new(lines).block(block), band);
+    }
     let table = ListTable::for_screen(app, title, &header, &widths);
     table.render(app, f, area, |i| {
         let a = &imp.affected[s.items[i]];
@@ -66,4 +86,48 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             Cell::from(path),
         ]
     });
+}
+
+/// Observed edges on the impact's topics (its target's too): producers only the
+/// sampled messages name, and consumer groups the registry does not declare.
+fn observed(app: &App, imp: &crate::impact::Impact) -> Vec<String> {
+    let Some(d) = &app.drift else { return Vec::new() };
+    let reg = &app.data.reg;
+    let mut topics: Vec<&str> = imp
+        .affected
+        .iter()
+        .filter_map(|a| match a.node {
+            Node::Topic(t) => Some(reg.topics[t].name.as_str()),
+            Node::Service(_) => None,
+        })
+        .collect();
+    match &imp.target {
+        crate::impact::Target::Topic(t) => topics.push(&reg.topics[*t].name),
+        crate::impact::Target::Event(_, ts) => topics.extend(ts.iter().map(|&t| reg.topics[t].name.as_str())),
+        crate::impact::Target::Service(_) => {}
+    }
+    let mut out: Vec<String> = d
+        .observed
+        .iter()
+        .flat_map(|(_, found)| found)
+        .filter(|f| f.kind == "undeclared-producer" || f.kind == "deprecated-producer")
+        .filter(|f| f.topic.as_deref().is_some_and(|t| topics.contains(&t)))
+        .map(|f| {
+            format!(
+                "┄┄?▶ `{}` writes {} (seen in its messages)",
+                f.subject,
+                f.topic.as_deref().unwrap_or("?")
+            )
+        })
+        .collect();
+    for (group, g) in &d.facts.groups {
+        for t in g.committed_on.union(&g.members_on) {
+            if topics.contains(&t.as_str()) && reg.consumer_by_group(t, group).is_none() {
+                out.push(format!("┄┄?▶ group `{group}` reads {t} (undeclared)"));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
