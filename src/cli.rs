@@ -415,6 +415,13 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
         }
         if !a.watch {
             code = crate::lag_report::gate(a.fail_on, &rows, &filters);
+            let owner_of = |key: &str| {
+                let s = reg.services.iter().find(|s| s.key == key)?;
+                Some((s.owner.clone()?, s.oncall.clone()))
+            };
+            for line in crate::lag_report::who_to_call(a.fail_on, &rows, &owner_of) {
+                eprintln!("{}", crate::visible::escape(&line));
+            }
         }
         a.watch
     });

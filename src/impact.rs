@@ -328,6 +328,54 @@ pub fn via(reg: &Registry, imp: &Impact, a: &Affected) -> String {
     format!("{} → … ({skipped} more) → {}", head.join(" → "), tail.join(" → "))
 }
 
+/// Who owns what an impact reaches: one entry per owner team (services and topics
+/// without a declared owner last), so "who is affected" is also "whom to call".
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Owned {
+    pub owner: Option<String>,
+    pub oncall: Option<String>,
+    pub services: Vec<String>,
+    pub topics: Vec<String>,
+}
+
+pub fn owners(reg: &Registry, imp: &Impact) -> Vec<Owned> {
+    let mut by: std::collections::BTreeMap<Option<String>, Owned> = std::collections::BTreeMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for a in &imp.affected {
+        if !seen.insert(a.node) {
+            continue;
+        }
+        let (owner, oncall, name, is_service) = match a.node {
+            Node::Service(i) => {
+                let s = &reg.services[i];
+                (s.owner.clone(), s.oncall.clone(), s.key.clone(), true)
+            }
+            Node::Topic(i) => {
+                let t = &reg.topics[i];
+                (t.owner.clone(), t.oncall.clone(), t.name.clone(), false)
+            }
+        };
+        let e = by.entry(owner.clone()).or_insert(Owned {
+            owner,
+            oncall: None,
+            services: Vec::new(),
+            topics: Vec::new(),
+        });
+        if e.oncall.is_none() {
+            e.oncall = oncall;
+        }
+        if is_service {
+            e.services.push(name);
+        } else {
+            e.topics.push(name);
+        }
+    }
+    // Declared owners first (BTreeMap puts None first).
+    let mut out: Vec<Owned> = by.into_values().collect();
+    out.sort_by_key(|o| o.owner.is_none());
+    out
+}
+
 pub fn to_json(reg: &Registry, imp: &Impact) -> serde_json::Value {
     let parent = |a: &Affected| a.parent.map(|n| node_ref(reg, n));
     let services: Vec<_> = imp
@@ -363,6 +411,7 @@ pub fn to_json(reg: &Registry, imp: &Impact) -> serde_json::Value {
         "services": services,
         "topics": topics,
         "distinct": { "services": imp.counts().0, "topics": imp.counts().1 },
+        "owners": owners(reg, imp),
     })
 }
 
@@ -391,6 +440,24 @@ pub fn to_text(reg: &Registry, imp: &Impact) -> String {
             "topic  "
         };
         let _ = writeln!(out, "  {kind} {:<40} via {}", node_label(reg, a.node), via(reg, imp, a));
+    }
+    let owned = owners(reg, imp);
+    if owned.iter().any(|o| o.owner.is_some()) {
+        let _ = writeln!(out, "\nWho to call (by owner):");
+        for o in owned {
+            let who = o.owner.as_deref().unwrap_or("(no owner declared)");
+            let call = o.oncall.map(|c| format!(" · on-call {c}")).unwrap_or_default();
+            let mut names: Vec<String> = o.services;
+            names.extend(o.topics);
+            let shown: Vec<&str> = names.iter().map(String::as_str).take(8).collect();
+            let more = names.len().saturating_sub(shown.len());
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  {who}{call}: {}{more}", shown.join(", "));
+        }
     }
     out
 }

@@ -117,6 +117,31 @@ pub fn gate(fail_on: Option<FailOn>, rows: &[&GroupTopicLag], filters: &Filters)
     i32::from(!unread.is_empty() || rows.iter().any(|g| f.tripped_by(g)))
 }
 
+/// For a tripped gate: whom to call, one line per owner team with its tripping groups
+/// (`owner_of` maps a service key to its owner and on-call, from the registry).
+pub fn who_to_call(
+    fail_on: Option<FailOn>,
+    rows: &[&GroupTopicLag],
+    owner_of: &dyn Fn(&str) -> Option<(String, Option<String>)>,
+) -> Vec<String> {
+    let Some(f) = fail_on else { return Vec::new() };
+    let mut by: std::collections::BTreeMap<(String, String), Vec<String>> = std::collections::BTreeMap::new();
+    for g in rows.iter().filter(|g| f.tripped_by(g)) {
+        let (owner, oncall) = g
+            .service
+            .as_deref()
+            .and_then(owner_of)
+            .map_or(("(no owner declared)".to_string(), None), |(o, c)| (o, c));
+        let call = oncall.map(|c| format!(" (on-call {c})")).unwrap_or_default();
+        by.entry((owner, call))
+            .or_default()
+            .push(format!("{} on {} {}", g.group, g.topic, g.status.word()));
+    }
+    by.into_iter()
+        .map(|((owner, call), groups)| format!("--fail-on: call {owner}{call}: {}", groups.join(", ")))
+        .collect()
+}
+
 fn dash<T: ToString>(v: Option<T>) -> String {
     v.map_or("-".into(), |x| x.to_string())
 }

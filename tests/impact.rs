@@ -189,3 +189,35 @@ fn ambiguous_bare_name_lists_candidates() {
     let e = impact::resolve(&reg, "billing_events").unwrap_err();
     assert_eq!(e.suggestions, ["service:billing_events", "topic:billing_events"]);
 }
+
+#[test]
+fn impact_says_whom_to_call_by_owner() {
+    let out = assert_cmd::Command::cargo_bin("ktopo")
+        .unwrap()
+        .current_dir(common::root())
+        .args(["impact", "service:shop", "--json", "-r", "tests/fixtures/owners.yaml"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["owners"],
+        serde_json::json!([
+            {"owner": "team-payments", "oncall": "pagerduty:payments", "services": ["billing"], "topics": ["payments_events"]},
+            {"owner": "team-storefront", "oncall": null, "services": [], "topics": ["orders_events"]},
+            {"owner": null, "oncall": null, "services": ["audit"], "topics": []},
+        ])
+    );
+    let out = assert_cmd::Command::cargo_bin("ktopo")
+        .unwrap()
+        .current_dir(common::root())
+        .args(["impact", "service:shop", "-r", "tests/fixtures/owners.yaml"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Who to call (by owner):"), "{text}");
+    assert!(
+        text.contains("  team-payments · on-call pagerduty:payments: billing, payments_events"),
+        "{text}"
+    );
+    assert!(text.contains("  (no owner declared): audit"), "{text}");
+}

@@ -3,7 +3,7 @@
 
 use ktopo::lag_report::{gate, FailOn, Filters};
 use ktopo::live::metrics::{drain, Metrics, RawGroup, RawPartition, RawSample, RawTopic};
-use ktopo::live::view::{Drain, Health};
+use ktopo::live::view::{Drain, GroupTopicLag, Health};
 
 fn topic(name: &str, parts: &[(i64, i64)]) -> RawTopic {
     RawTopic {
@@ -194,4 +194,32 @@ fn classic_member_assignments_are_parsed_defensively() {
         parse_assignment(&[0, 0, 0x7f, 0xff, 0xff, 0xff]).is_empty(),
         "a huge count with no data"
     );
+}
+
+#[test]
+fn a_tripped_gate_says_whom_to_call() {
+    use ktopo::lag_report::who_to_call;
+    let row = |group: &str, service: Option<&str>, status: Health| GroupTopicLag {
+        group: group.into(),
+        topic: "orders".into(),
+        service: service.map(str::to_string),
+        status,
+        ..GroupTopicLag::default()
+    };
+    let rows = [
+        row("billing_orders", Some("billing"), Health::Stop),
+        row("audit_orders", Some("audit"), Health::Ok),
+        row("adhoc", None, Health::Warn),
+    ];
+    let refs: Vec<&GroupTopicLag> = rows.iter().collect();
+    let owner_of = |k: &str| (k == "billing").then(|| ("team-payments".to_string(), Some("#pay".to_string())));
+    let lines = who_to_call(Some(FailOn::Status(Health::Warn)), &refs, &owner_of);
+    assert_eq!(
+        lines,
+        [
+            "--fail-on: call (no owner declared): adhoc on orders WARN",
+            "--fail-on: call team-payments (on-call #pay): billing_orders on orders STOP",
+        ]
+    );
+    assert!(who_to_call(None, &refs, &owner_of).is_empty());
 }

@@ -112,6 +112,8 @@ pub fn build(file: &RegistryFile) -> Registry {
             description: s.description.clone(),
             source: s.source.clone(),
             group: s.group.clone(),
+            owner: s.owner.clone(),
+            oncall: s.oncall.clone(),
             subscriptions: s
                 .subscriptions
                 .iter()
@@ -157,6 +159,8 @@ pub fn build(file: &RegistryFile) -> Registry {
             summary: t.summary.clone(),
             purpose: t.purpose.clone(),
             message: t.message.clone(),
+            owner: t.owner.clone(),
+            oncall: t.oncall.clone(),
             ..bare_topic(&t.name, Status::Active, t.domain.as_ref().map(|d| &d.value), &reg)
         };
         push_topic(&mut reg, topic);
@@ -285,6 +289,8 @@ fn bare_topic(name: &str, status: Status, domain: Option<&String>, reg: &Registr
         },
         examples: Vec::new(),
         message: None,
+        owner: None,
+        oncall: None,
         deprecation: None,
         proposal: None,
     }

@@ -190,6 +190,10 @@ pub struct Service {
     /// Topic patterns it subscribes to (`*` wildcard, or `re:` regex).
     #[serde(default)]
     pub subscriptions: Vec<Subscription>,
+    /// The team that owns it (impact and `lag --fail-on` group by it: whom to call).
+    pub owner: Option<String>,
+    /// How to reach its on-call: a rota, a pager service, a channel.
+    pub oncall: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -347,6 +351,10 @@ pub struct Topic {
     pub compression: Option<String>,
     #[serde(default)]
     pub examples: Vec<Example>,
+    /// The team that owns the topic (its contract), when not its producers' team.
+    pub owner: Option<String>,
+    /// How to reach the owner's on-call.
+    pub oncall: Option<String>,
     /// How this topic's messages are checked when they are sampled, where they do not
     /// follow the platform's envelope alone (CDC records, agent executions...).
     pub message: Option<MessageFormat>,

@@ -103,6 +103,9 @@ pub struct Service {
     pub source: Option<String>,
     pub group: Option<String>,
     pub subscriptions: Vec<Subscription>,
+    /// Owner team and how to reach its on-call.
+    pub owner: Option<String>,
+    pub oncall: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -250,6 +253,9 @@ pub struct Topic {
     pub examples: Vec<Example>,
     /// How sampled messages are checked (None: the envelope alone).
     pub message: Option<super::format::MessageFormat>,
+    /// Owner team and how to reach its on-call.
+    pub owner: Option<String>,
+    pub oncall: Option<String>,
     pub deprecation: Option<Deprecation>,
     pub proposal: Option<Proposal>,
 }

@@ -156,6 +156,8 @@ pub fn service(app: &App, f: &mut Frame, area: Rect, si: usize) {
         lines.push(field(app, "health", h.label()));
     }
     for (k, v) in [
+        ("owner", &svc.owner),
+        ("on-call", &svc.oncall),
         ("source", &svc.source),
         ("family", &svc.group),
         ("about", &svc.description),
@@ -211,6 +213,8 @@ pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: usize) {
         lines.push(field(app, "domain", d.clone()));
     }
     for (k, v) in [
+        ("owner", &t.owner),
+        ("on-call", &t.oncall),
         ("summary", &t.summary),
         ("purpose", &t.purpose),
         ("source", &t.source),
