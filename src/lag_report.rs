@@ -117,13 +117,12 @@ pub fn gate(fail_on: Option<FailOn>, rows: &[&GroupTopicLag], filters: &Filters)
     i32::from(!unread.is_empty() || rows.iter().any(|g| f.tripped_by(g)))
 }
 
+/// A service key's owner team and on-call contact, when the registry names them.
+pub type OwnerOf<'a> = dyn Fn(&str) -> Option<(String, Option<String>)> + 'a;
+
 /// For a tripped gate: whom to call, one line per owner team with its tripping groups
 /// (`owner_of` maps a service key to its owner and on-call, from the registry).
-pub fn who_to_call(
-    fail_on: Option<FailOn>,
-    rows: &[&GroupTopicLag],
-    owner_of: &dyn Fn(&str) -> Option<(String, Option<String>)>,
-) -> Vec<String> {
+pub fn who_to_call(fail_on: Option<FailOn>, rows: &[&GroupTopicLag], owner_of: &OwnerOf) -> Vec<String> {
     let Some(f) = fail_on else { return Vec::new() };
     let mut by: std::collections::BTreeMap<(String, String), Vec<String>> = std::collections::BTreeMap::new();
     for g in rows.iter().filter(|g| f.tripped_by(g)) {
