@@ -26,7 +26,7 @@ fn main() {
             let t = Instant::now();
             let l = ktopo::map::layout::layout(&reg, &topo);
             layouts.push(t.elapsed());
-            crossings = l.crossings;
+            crossings = l.crossings.unwrap_or(0);
         }
         let mut app = App::new(Data::new(reg), 120, 40, Theme { color: true });
         let keys: Vec<crossterm::event::KeyEvent> = ":map\r"
@@ -53,7 +53,7 @@ fn main() {
         println!(
             "{name}: layout {:.2} ms ({} columns, {crossings} crossings); :map frame at 120x40 {:.2} ms",
             median(layouts),
-            app.data.map.layers,
+            app.data.map().layers,
             median(frames)
         );
     }

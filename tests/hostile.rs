@@ -437,6 +437,10 @@ fn work_grows_with_the_answer_not_with_paths_or_pairs() {
     let depth = app.stack.len();
     common::press(&mut app, crossterm::event::KeyCode::Esc);
     assert_eq!(app.stack.len(), depth - 1, "the impact screen is dropped when closed");
+    // The map of the ring: 20,000 boxes, wider than a terminal's u16 coordinates.
+    common::run_command(&mut app, "map");
+    let s = common::screen(&app);
+    assert!(s.contains("map · 10000 services, 10000 topics"), "{s}");
 
     // 3,000 services subscribing `*` over 300 topics: 900,000 consumer links, each
     // resolved once (it took 133 s and 2 GB).
@@ -455,4 +459,9 @@ fn work_grows_with_the_answer_not_with_paths_or_pairs() {
     let links: usize = reg.topics.iter().map(|t| t.consumers.len()).sum();
     assert_eq!(links, 900_000);
     assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics.first());
+    // Too many edges to draw: the map says so instead of working for seconds.
+    let mut app = App::new(Data::new(checked.registry.unwrap()), 100, 30, Theme { color: false });
+    common::run_command(&mut app, "map");
+    let s = common::screen(&app);
+    assert!(s.contains("The map is not drawn: 900300 edges"), "{s}");
 }

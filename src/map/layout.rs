@@ -9,10 +9,10 @@ use petgraph::visit::EdgeRef;
 use std::collections::HashMap;
 
 /// Width and height of a box in cells, and the gaps between them.
-pub const BOX_W: u16 = 24;
-pub const BOX_H: u16 = 3;
-pub const GAP_X: u16 = 8;
-pub const GAP_Y: u16 = 1;
+pub const BOX_W: u32 = 24;
+pub const BOX_H: u32 = 3;
+pub const GAP_X: u32 = 8;
+pub const GAP_Y: u32 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Line {
@@ -32,8 +32,8 @@ pub struct Placed {
     pub layer: usize,
     pub order: usize,
     /// Top-left cell of its box.
-    pub x: u16,
-    pub y: u16,
+    pub x: u32,
+    pub y: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,16 +49,27 @@ pub struct Layout {
     pub nodes: Vec<Placed>,
     pub edges: Vec<MapEdge>,
     pub layers: usize,
-    pub width: u16,
-    pub height: u16,
+    pub width: u32,
+    pub height: u32,
     /// Where each node is, by node.
     pub index: HashMap<Node, usize>,
     /// Each edge's path and arrow head, computed with the layout; a frame draws only
     /// the cells in view (`route::cells` with a clip).
     pub paths: Vec<super::route::Path>,
-    pub arrows: HashMap<(u16, u16), usize>,
-    pub crossings: usize,
+    pub arrows: HashMap<(u32, u32), usize>,
+    /// None when there are too many edges to count pairs (`CROSSINGS_UP_TO`).
+    pub crossings: Option<usize>,
+    /// Set (to the number of edges) when there are more than `MAX_EDGES`: nothing laid out.
+    pub refused: Option<usize>,
 }
+
+/// Beyond this many edges the map is not drawn: no screen or page can show them
+/// legibly, and laying them out costs seconds (3,000 services subscribing `*` over
+/// 300 topics make 900,000).
+pub const MAX_EDGES: usize = 200_000;
+
+/// Crossings are counted pair by pair: beyond this many edges, not at all.
+const CROSSINGS_UP_TO: usize = 20_000;
 
 impl Layout {
     pub fn find(&self, n: Node) -> Option<&Placed> {
@@ -87,6 +98,13 @@ impl Layout {
 /// Lay out every service and topic that takes part in a link (and the others in a
 /// last column, so nothing is missing).
 pub fn layout(reg: &Registry, topo: &Topology) -> Layout {
+    let edges = topo.graph.edge_count();
+    if edges > MAX_EDGES {
+        return Layout {
+            refused: Some(edges),
+            ..Layout::default()
+        };
+    }
     let nodes: Vec<Node> = (0..reg.services.len())
         .map(Node::Service)
         .chain((0..reg.topics.len()).map(Node::Topic))
@@ -219,14 +237,14 @@ pub fn layout(reg: &Registry, topo: &Topology) -> Layout {
             p.layer = l;
             p.order = o;
             // A gap's margin on the left: edges into the first column need it.
-            p.x = GAP_X.saturating_add((l as u16).saturating_mul(BOX_W + GAP_X));
-            p.y = (o as u16).saturating_mul(BOX_H + GAP_Y);
+            p.x = GAP_X.saturating_add((l as u32).saturating_mul(BOX_W + GAP_X));
+            p.y = (o as u32).saturating_mul(BOX_H + GAP_Y);
         }
     }
     let index = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let mut l = Layout {
-        width: GAP_X.saturating_add((layers as u16).saturating_mul(BOX_W + GAP_X)),
-        height: (tallest as u16).saturating_mul(BOX_H + GAP_Y),
+        width: GAP_X.saturating_add((layers as u32).saturating_mul(BOX_W + GAP_X)),
+        height: (tallest as u32).saturating_mul(BOX_H + GAP_Y),
         nodes: placed,
         edges,
         layers,
@@ -239,7 +257,7 @@ pub fn layout(reg: &Registry, topo: &Topology) -> Layout {
         .iter()
         .filter_map(|p| p.points.last().map(|&end| (end, p.edge)))
         .collect();
-    l.crossings = l.count_crossings();
+    l.crossings = (l.edges.len() <= CROSSINGS_UP_TO).then(|| l.count_crossings());
     l
 }
 

@@ -10,12 +10,12 @@ use super::layout::{Layout, Line, BOX_H, BOX_W, GAP_X, GAP_Y};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Path {
     pub edge: usize,
-    pub points: Vec<(u16, u16)>,
+    pub points: Vec<(u32, u32)>,
     pub line: Line,
 }
 
 /// The gap row nearest to `y` (between two rows of boxes).
-fn gap_row(y: u16) -> u16 {
+fn gap_row(y: u32) -> u32 {
     let pitch = BOX_H + GAP_Y;
     (y / pitch) * pitch + BOX_H
 }
@@ -27,7 +27,7 @@ pub fn paths(l: &Layout) -> Vec<Path> {
         .map(|(k, e)| {
             let (a, b) = (&l.nodes[e.from], &l.nodes[e.to]);
             // Spread parallel vertical runs over the gap's columns.
-            let lane = (k as u16) % (GAP_X / 2 - 1);
+            let lane = (k as u32) % (GAP_X / 2 - 1);
             let start = (a.x + BOX_W, a.y + 1);
             let end = (b.x.saturating_sub(1), b.y + 1);
             let out_x = a.x + BOX_W + 1 + lane;
@@ -62,22 +62,22 @@ pub const RIGHT: u8 = 8;
 
 /// Line cells of all paths: each cell's directions (joined where paths meet) and
 /// whether every line through it is dashed (replacement, candidate).
-pub fn cells(paths: &[Path]) -> std::collections::HashMap<(u16, u16), (u8, bool)> {
-    cells_in(paths, (0, 0, u16::MAX, u16::MAX))
+pub fn cells(paths: &[Path]) -> std::collections::HashMap<(u32, u32), (u8, bool)> {
+    cells_in(paths, (0, 0, u32::MAX, u32::MAX))
 }
 
 /// The same, only for the cells inside `clip` (x, y, width, height): a frame of a
 /// 2,000-topic map rasterises what it shows, not the whole map.
-pub fn cells_in(paths: &[Path], clip: (u16, u16, u16, u16)) -> std::collections::HashMap<(u16, u16), (u8, bool)> {
+pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> std::collections::HashMap<(u32, u32), (u8, bool)> {
     let (cx0, cy0) = (clip.0, clip.1);
     let (cx1, cy1) = (
         clip.0.saturating_add(clip.2).saturating_sub(1),
         clip.1.saturating_add(clip.3).saturating_sub(1),
     );
-    let mut out: std::collections::HashMap<(u16, u16), (u8, bool)> = std::collections::HashMap::new();
+    let mut out: std::collections::HashMap<(u32, u32), (u8, bool)> = std::collections::HashMap::new();
     for p in paths {
         let dashed = matches!(p.line, Line::Replacement | Line::Candidate);
-        let mut mark = |c: (u16, u16), d: u8| {
+        let mut mark = |c: (u32, u32), d: u8| {
             if c.0 < cx0 || c.0 > cx1 || c.1 < cy0 || c.1 > cy1 {
                 return;
             }

@@ -20,6 +20,12 @@ fn xml(s: &str) -> String {
 }
 
 pub fn render(reg: &Registry, l: &Layout) -> String {
+    if let Some(n) = l.refused {
+        return format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"40\"><text x=\"8\" y=\"24\">{n} edges: more than {} cannot be drawn legibly; export a domain's registry instead</text></svg>\n",
+            super::layout::MAX_EDGES
+        );
+    }
     let (w, h) = (f64::from(l.width) * CW + 16.0, f64::from(l.height) * CH + 16.0);
     let mut o = String::new();
     let _ = writeln!(

@@ -637,7 +637,7 @@ impl App {
     /// to the neighbour nearest in its column.
     fn map_step(&mut self, downstream: bool) {
         let Some(n) = self.selected_node() else { return };
-        let m = &self.data.map;
+        let m = self.data.map();
         let Some(&at) = m.index.get(&n) else { return };
         let here = &m.nodes[at];
         let next = m

@@ -16,11 +16,16 @@ pub struct Data {
     /// Where topics and conventions are written, for drift findings.
     pub places: crate::drift::locate::Places,
     pub source_path: String,
-    /// The platform map's layout, computed once per registry.
-    pub map: crate::map::layout::Layout,
+    /// The platform map's layout, computed once per registry, when first shown.
+    map: std::cell::OnceCell<crate::map::layout::Layout>,
 }
 
 impl Data {
+    /// The platform map's layout (computed on first use: most sessions never open it).
+    pub fn map(&self) -> &crate::map::layout::Layout {
+        self.map
+            .get_or_init(|| crate::map::layout::layout(&self.reg, &self.topo))
+    }
     pub fn new(reg: Registry) -> Self {
         let topo = Topology::build(&reg);
         let events: Vec<(String, Vec<usize>)> = reg.events().into_iter().map(|(e, t)| (e.to_string(), t)).collect();
@@ -30,9 +35,8 @@ impl Data {
         let mut targets: Vec<String> = reg.services.iter().map(|s| format!("service:{}", s.key)).collect();
         targets.extend(reg.topics.iter().map(|t| format!("topic:{}", t.name)));
         targets.extend(events.iter().map(|(e, _)| format!("event:{e}")));
-        let map = crate::map::layout::layout(&reg, &topo);
         Data {
-            map,
+            map: std::cell::OnceCell::new(),
             reg,
             topo,
             events,

@@ -19,25 +19,31 @@ use ratatui::Frame;
 use std::collections::HashSet;
 
 /// Where the viewport starts so that the selected box is in view (centred).
-fn origin(app: &App, area: Rect) -> (u16, u16) {
-    let m = &app.data.map;
+fn origin(app: &App, area: Rect) -> (u32, u32) {
+    let m = app.data.map();
     let s = app.screen();
     let Some(p) = s.items.get(s.selected).map(|&i| &m.nodes[i]) else {
         return (0, 0);
     };
-    let cx = (p.x + BOX_W / 2).saturating_sub(area.width / 2);
-    let cy = (p.y + BOX_H / 2).saturating_sub(area.height / 2);
-    (
-        cx.min(m.width.saturating_sub(area.width)),
-        cy.min(m.height.saturating_sub(area.height)),
-    )
+    let (w, h) = (u32::from(area.width), u32::from(area.height));
+    let cx = (p.x + BOX_W / 2).saturating_sub(w / 2);
+    let cy = (p.y + BOX_H / 2).saturating_sub(h / 2);
+    (cx.min(m.width.saturating_sub(w)), cy.min(m.height.saturating_sub(h)))
 }
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let m = &app.data.map;
+    let m = app.data.map();
     let reg = &app.data.reg;
     let s = app.screen();
+    if let Some(n) = m.refused {
+        let msg = format!(
+            "The map is not drawn: {n} edges, more than {} can be shown legibly.\nUse :graph, :impact or a filter on a smaller registry.",
+            crate::map::layout::MAX_EDGES
+        );
+        f.render_widget(Paragraph::new(msg), area);
+        return;
+    }
     let title_area = Rect::new(area.x, area.y, area.width, 1);
     let body = Rect::new(area.x, area.y + 1, area.width, area.height.saturating_sub(1));
     let focus: Option<HashSet<Node>> = s.impact.as_ref().map(|imp| {
@@ -54,15 +60,16 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         reg.services.len(),
         reg.topics.len(),
         m.layers,
-        m.crossings,
+        m.crossings.map_or("uncounted".into(), |c| c.to_string()),
         if focus.is_some() { " · FOCUS" } else { "" }
     );
     f.render_widget(Paragraph::new(Span::styled(title, t.title())), title_area);
     let (ox, oy) = origin(app, body);
     let buf = f.buffer_mut();
-    let inside = |x: u16, y: u16| -> Option<(u16, u16)> {
+    // Map cells (u32: a 10,000-topic map is wider than a terminal's u16) to screen cells.
+    let inside = |x: u32, y: u32| -> Option<(u16, u16)> {
         let (vx, vy) = (x.checked_sub(ox)?, y.checked_sub(oy)?);
-        (vx < body.width && vy < body.height).then_some((body.x + vx, body.y + vy))
+        (vx < u32::from(body.width) && vy < u32::from(body.height)).then(|| (body.x + vx as u16, body.y + vy as u16))
     };
     // A filter (`/presales`, `/billing`) dims what it does not match, like focus.
     let matched: Option<HashSet<Node>> =
@@ -72,7 +79,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     // Edges first, boxes over them: only the cells in view are drawn.
     let narrowed = focus.is_some() || matched.is_some();
     let base = if narrowed { t.dim() } else { Style::default() };
-    let clip = (ox, oy, body.width, body.height);
+    let clip = (ox, oy, u32::from(body.width), u32::from(body.height));
     for ((x, y), (d, dashed)) in cells_in(&m.paths, clip) {
         if let Some((cx, cy)) = inside(x, y) {
             let c = if m.arrows.contains_key(&(x, y)) {
@@ -106,12 +113,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         }
     }
     let selected = s.items.get(s.selected).map(|&i| m.nodes[i].node);
-    let view = Rect::new(ox, oy, body.width, body.height);
-    for p in m
-        .nodes
-        .iter()
-        .filter(|p| Rect::new(p.x, p.y, BOX_W, BOX_H).intersects(view))
-    {
+    let (vw, vh) = (u32::from(body.width), u32::from(body.height));
+    let visible =
+        |p: &&crate::map::layout::Placed| p.x + BOX_W > ox && p.x < ox + vw && p.y + BOX_H > oy && p.y < oy + vh;
+    for p in m.nodes.iter().filter(visible) {
         let (name, kind, health) = match p.node {
             Node::Service(i) => {
                 let svc = &reg.services[i];
@@ -173,14 +178,14 @@ fn put(buf: &mut Buffer, x: u16, y: u16, c: char, style: Style) {
 
 fn text(
     buf: &mut Buffer,
-    inside: &dyn Fn(u16, u16) -> Option<(u16, u16)>,
-    at: (u16, u16),
+    inside: &dyn Fn(u32, u32) -> Option<(u16, u16)>,
+    at: (u32, u32),
     s: &str,
-    max: u16,
+    max: u32,
     style: Style,
 ) {
     for (k, ch) in s.chars().take(max as usize).enumerate() {
-        if let Some((x, y)) = inside(at.0 + k as u16, at.1) {
+        if let Some((x, y)) = inside(at.0 + k as u32, at.1) {
             put(buf, x, y, ch, style);
         }
     }
@@ -188,8 +193,8 @@ fn text(
 
 fn draw_box(
     buf: &mut Buffer,
-    inside: &dyn Fn(u16, u16) -> Option<(u16, u16)>,
-    at: (u16, u16),
+    inside: &dyn Fn(u32, u32) -> Option<(u16, u16)>,
+    at: (u32, u32),
     style: Style,
     dashed: bool,
 ) {
