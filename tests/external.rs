@@ -76,6 +76,21 @@ fn a_real_renderer_draws_the_svg_map() {
     }
 }
 
+/// Create topics on a test broker (a fixture step: ktopo itself never creates any).
+fn create_topics(addr: &str, topics: &[rdkafka::admin::NewTopic]) {
+    use rdkafka::admin::{AdminClient, AdminOptions};
+    let admin: AdminClient<rdkafka::client::DefaultClientContext> = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", addr)
+        .create()
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let created = rt.block_on(admin.create_topics(topics, &AdminOptions::new())).unwrap();
+    assert!(created.iter().all(|r| r.is_ok()), "{created:?}");
+}
+
 /// A tansu broker on a free loopback port, stopped when dropped.
 struct Tansu {
     child: std::process::Child,
@@ -411,8 +426,7 @@ fn lag_at_scale_on_a_real_broker_every_group_exact_with_members() {
 #[test]
 #[ignore = "opt-in: needs the tansu broker (installed by .ci/run)"]
 fn drift_against_a_real_broker_reads_configs_and_sees_undeclared_consumers() {
-    use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-    use rdkafka::client::DefaultClientContext;
+    use rdkafka::admin::{NewTopic, TopicReplication};
     use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
     use rdkafka::ClientConfig;
     use std::time::{Duration, Instant};
@@ -420,18 +434,12 @@ fn drift_against_a_real_broker_reads_configs_and_sees_undeclared_consumers() {
     let broker = start_tansu();
     let mut cfg = ClientConfig::new();
     cfg.set("bootstrap.servers", &broker.addr);
-    let admin: AdminClient<DefaultClientContext> = cfg.create().unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     let topics = [
         NewTopic::new("orders_events", 3, TopicReplication::Fixed(1)).set("retention.ms", "3600000"),
         NewTopic::new("handmade_dump", 1, TopicReplication::Fixed(1)),
         NewTopic::new("old_orders_events", 2, TopicReplication::Fixed(1)),
     ];
-    let created = rt.block_on(admin.create_topics(&topics, &AdminOptions::new())).unwrap();
-    assert!(created.iter().all(|r| r.is_ok()), "{created:?}");
+    create_topics(&broker.addr, &topics);
     // A live consumer nobody declared, with a commit (tansu lists only such groups).
     let sub: BaseConsumer = cfg
         .clone()
@@ -505,8 +513,7 @@ fn drift_against_a_real_broker_reads_configs_and_sees_undeclared_consumers() {
 #[test]
 #[ignore = "opt-in: needs the tansu broker (installed by .ci/run)"]
 fn peek_reads_a_topic_written_by_a_real_producer() {
-    use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-    use rdkafka::client::DefaultClientContext;
+    use rdkafka::admin::{NewTopic, TopicReplication};
     use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
     use rdkafka::ClientConfig;
     use std::time::Duration;
@@ -514,18 +521,10 @@ fn peek_reads_a_topic_written_by_a_real_producer() {
     let broker = start_tansu();
     let mut cfg = ClientConfig::new();
     cfg.set("bootstrap.servers", &broker.addr);
-    let admin: AdminClient<DefaultClientContext> = cfg.create().unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let created = rt
-        .block_on(admin.create_topics(
-            &[NewTopic::new("payments_events", 2, TopicReplication::Fixed(1))],
-            &AdminOptions::new(),
-        ))
-        .unwrap();
-    assert!(created.iter().all(|r| r.is_ok()), "{created:?}");
+    create_topics(
+        &broker.addr,
+        &[NewTopic::new("payments_events", 2, TopicReplication::Fixed(1))],
+    );
     let producer: BaseProducer = cfg.create().unwrap();
     for i in 0..5 {
         let v = format!(r#"{{"event_type":"payment_{i}","source_service":"billing","n":{i}}}"#);
