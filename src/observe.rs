@@ -222,40 +222,24 @@ pub fn findings(reg: &Registry, observations: &[Observation]) -> Vec<Finding> {
     for o in observations.iter().filter(|o| o.sampled > 0) {
         let Some(t) = reg.topic(&o.topic) else { continue };
         let n = o.sampled;
-        if o.not_json > 0 {
-            push(
-                &mut out,
-                "message-format",
-                Severity::Warning,
-                o,
-                &o.topic,
-                format!(
-                    "`{}`: {} of {n} sampled messages are not JSON objects",
-                    o.topic, o.not_json
-                ),
+        // Format problems: not JSON, then missing fields, then malformed ones.
+        let not_json = (o.not_json > 0).then(|| (o.not_json, "are not JSON objects".to_string()));
+        let problems = not_json
+            .into_iter()
+            .chain(o.missing.iter().map(|(field, k)| (*k, format!("lack `{field}`"))))
+            .chain(
+                o.malformed
+                    .iter()
+                    .map(|(field, (k, example))| (*k, format!("have a malformed `{field}` (e.g. \"{example}\")"))),
             );
-        }
-        for (field, k) in &o.missing {
+        for (k, what) in problems {
             push(
                 &mut out,
                 "message-format",
                 Severity::Warning,
                 o,
                 &o.topic,
-                format!("`{}`: {k} of {n} sampled messages lack `{field}`", o.topic),
-            );
-        }
-        for (field, (k, example)) in &o.malformed {
-            push(
-                &mut out,
-                "message-format",
-                Severity::Warning,
-                o,
-                &o.topic,
-                format!(
-                    "`{}`: {k} of {n} sampled messages have a malformed `{field}` (e.g. \"{example}\")",
-                    o.topic
-                ),
+                format!("`{}`: {k} of {n} sampled messages {what}", o.topic),
             );
         }
         let declared: Vec<&str> = t.events.iter().map(|e| e.name.as_str()).collect();

@@ -54,7 +54,7 @@ pub struct Layout {
     /// Where each node is, by node.
     pub index: HashMap<Node, usize>,
     /// Each edge's path and arrow head, computed with the layout; a frame draws only
-    /// the cells in view (`route::cells` with a clip).
+    /// the cells in view (`route::cells_in`).
     pub paths: Vec<super::route::Path>,
     pub arrows: HashMap<(u32, u32), usize>,
     /// None when there are too many edges to count pairs (`CROSSINGS_UP_TO`).

@@ -60,14 +60,9 @@ pub const DOWN: u8 = 2;
 pub const LEFT: u8 = 4;
 pub const RIGHT: u8 = 8;
 
-/// Line cells of all paths: each cell's directions (joined where paths meet) and
-/// whether every line through it is dashed (replacement, candidate).
-pub fn cells(paths: &[Path]) -> std::collections::HashMap<(u32, u32), (u8, bool)> {
-    cells_in(paths, (0, 0, u32::MAX, u32::MAX))
-}
-
-/// The same, only for the cells inside `clip` (x, y, width, height): a frame of a
-/// 2,000-topic map rasterises what it shows, not the whole map.
+/// Line cells of the paths inside `clip` (x, y, width, height): each cell's directions
+/// (joined where paths meet) and whether every line through it is dashed (replacement,
+/// candidate). A frame of a 2,000-topic map rasterises what it shows, not the whole map.
 pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> std::collections::HashMap<(u32, u32), (u8, bool)> {
     let (cx0, cy0) = (clip.0, clip.1);
     let (cx1, cy1) = (
