@@ -3,6 +3,7 @@
 use crate::diag;
 use crate::export;
 use crate::impact::{self, Dir};
+use crate::live::view::LiveView;
 use crate::registry::{self, Checked, Registry};
 use crate::topology::Topology;
 use clap::{Args, Parser, Subcommand};
@@ -151,7 +152,19 @@ pub enum FailSeverity {
 #[derive(Debug, Args)]
 pub struct ImpactArgs {
     /// `service:ID`, `service:KEY`, `topic:NAME`, `event:TYPE`, or an unambiguous name.
-    pub target: String,
+    /// Optional with --live (then the whole platform).
+    #[arg(required_unless_present = "live")]
+    pub target: Option<String>,
+    /// Sample the cluster (like `lag`) and report who serves stale data right now,
+    /// because of which group, worst first: staleness propagated along the impact paths.
+    #[arg(long)]
+    pub live: bool,
+    /// With --live: groups less than this many seconds behind do not count.
+    #[arg(long, default_value_t = crate::stale::DEFAULT_MIN_S, value_name = "SECONDS", requires = "live")]
+    pub min_stale: f64,
+    /// With --live: samples to take (time lag needs two or more).
+    #[arg(long, default_value_t = 3, requires = "live")]
+    pub samples: u32,
     /// What feeds the target instead of what it feeds.
     #[arg(long, conflicts_with = "both")]
     pub upstream: bool,
@@ -192,7 +205,10 @@ pub fn run(cli: Cli) -> i32 {
     JSON_ERRORS.store(json, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
         Some(Command::Check { json }) => check(&cli.registry, json),
-        Some(Command::Impact(a)) => with_registry(&cli.registry, |reg, topo| impact_cmd(reg, topo, &a)),
+        Some(Command::Impact(a)) => {
+            let conn = cli.conn.clone();
+            with_registry(&cli.registry, |reg, topo| impact_cmd(reg, topo, &conn, &a))
+        }
         Some(Command::Export { format, output }) => with_registry(&cli.registry, |reg, topo| {
             emit(
                 output.as_deref(),
@@ -441,32 +457,8 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
     let Some(reg) = checked.usable() else {
         return refuse(&checked);
     };
-    let Some(c) = cluster_for(conn, reg, "drift") else {
-        return 2;
-    };
-    let demo = c.demo.is_some();
-    let mut metrics = crate::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
-    let pace = c.pace();
-    let (label, mut sampler) = (c.label.clone(), c.sampler);
     let samples = a.samples.max(1);
-    let mut view = None;
-    let mut failed = None;
-    crate::live::session::run(&mut sampler, &mut metrics, pace, &AtomicBool::new(false), None, |r| {
-        if let Some(e) = r.failed {
-            failed = Some(e.to_string());
-            return false;
-        }
-        if r.number + 1 < samples {
-            return true;
-        }
-        view = Some(r.view.clone());
-        false
-    });
-    let Some(view) = view else {
-        fatal(&format!(
-            "cannot reach the cluster at {label}: {}",
-            failed.unwrap_or_default()
-        ));
+    let Some((view, demo)) = sample_view(conn, reg, "drift", samples) else {
         return 2;
     };
     let facts = Facts::from_live(&view, samples);
@@ -494,8 +486,6 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
         crate::visible::escape(&crate::drift::text(&report, &checked.source.path)).into_owned()
     };
     let code = emit(None, &out, None);
-    std::mem::forget(sampler);
-    std::mem::forget(c.demo);
     if code != 0 {
         return code;
     }
@@ -543,6 +533,41 @@ fn peek_cmd(reg: &Registry, conn: &ConnArgs, a: &PeekArgs) -> i32 {
     code
 }
 
+/// Sample the cluster `samples` times and return the last view (and whether it is the
+/// demo cluster); None after saying why when the cluster cannot be read.
+fn sample_view(conn: &ConnArgs, reg: &Registry, command: &str, samples: u32) -> Option<(LiveView, bool)> {
+    let c = cluster_for(conn, reg, command)?;
+    let demo = c.demo.is_some();
+    let mut metrics = crate::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
+    let pace = c.pace();
+    let (label, mut sampler) = (c.label.clone(), c.sampler);
+    let samples = samples.max(1);
+    let mut view = None;
+    let mut failed = None;
+    crate::live::session::run(&mut sampler, &mut metrics, pace, &AtomicBool::new(false), None, |r| {
+        if let Some(e) = r.failed {
+            failed = Some(e.to_string());
+            return false;
+        }
+        if r.number + 1 < samples {
+            return true;
+        }
+        view = Some(r.view.clone());
+        false
+    });
+    // The process exits next: closing the client handle (and the demo's) would add
+    // time for nothing.
+    std::mem::forget(sampler);
+    std::mem::forget(c.demo);
+    if view.is_none() {
+        fatal(&format!(
+            "cannot reach the cluster at {label}: {}",
+            failed.unwrap_or_default()
+        ));
+    }
+    Some((view?, demo))
+}
+
 /// The cluster a command samples; None (after saying why) when there is none to use.
 fn cluster_for(conn: &ConnArgs, reg: &Registry, command: &str) -> Option<crate::connect::Connection> {
     match crate::connect::connect(conn, reg) {
@@ -587,8 +612,15 @@ fn refuse(checked: &Checked) -> i32 {
     checked.exit_code().max(1)
 }
 
-fn impact_cmd(reg: &Registry, topo: &Topology, a: &ImpactArgs) -> i32 {
-    let target = match impact::resolve(reg, &a.target) {
+fn impact_cmd(reg: &Registry, topo: &Topology, conn: &ConnArgs, a: &ImpactArgs) -> i32 {
+    let dir = if a.both {
+        Dir::Both
+    } else if a.upstream {
+        Dir::Upstream
+    } else {
+        Dir::Downstream
+    };
+    let target = match a.target.as_deref().map(|t| impact::resolve(reg, t)).transpose() {
         Ok(t) => t,
         Err(e) => {
             fatal(&e.to_string());
@@ -601,20 +633,36 @@ fn impact_cmd(reg: &Registry, topo: &Topology, a: &ImpactArgs) -> i32 {
             return 2;
         }
     };
-    let dir = if a.both {
-        Dir::Both
-    } else if a.upstream {
-        Dir::Upstream
-    } else {
-        Dir::Downstream
-    };
-    let imp = impact::impact(reg, topo, &target, dir, a.depth);
-    let out = if a.json {
-        let mut s = serde_json::to_string_pretty(&impact::to_json(reg, &imp)).unwrap_or_default();
-        s.push('\n');
-        s
-    } else {
-        crate::visible::escape(&impact::to_text(reg, &imp)).into_owned()
+    let imp = target.map(|t| impact::impact(reg, topo, &t, dir, a.depth));
+    let out = match (&imp, a.live) {
+        (Some(imp), false) if a.json => {
+            let mut s = serde_json::to_string_pretty(&impact::to_json(reg, imp)).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        (Some(imp), false) => crate::visible::escape(&impact::to_text(reg, imp)).into_owned(),
+        _ => {
+            if !a.min_stale.is_finite() || a.min_stale < 0.0 {
+                fatal("--min-stale must be a number of seconds, 0 or more");
+                return 2;
+            }
+            let Some((view, _)) = sample_view(conn, reg, "impact --live", a.samples) else {
+                return 2;
+            };
+            let st = crate::stale::propagate(reg, topo, &view, a.min_stale);
+            // With a target: only what it reaches (and the target itself).
+            let only: Option<std::collections::HashSet<crate::topology::Node>> = imp
+                .as_ref()
+                .map(|i| i.affected.iter().map(|x| x.node).chain(i.target.nodes()).collect());
+            if a.json {
+                let mut s = serde_json::to_string_pretty(&crate::stale::to_json(reg, &st, only.as_ref(), &view.source))
+                    .unwrap_or_default();
+                s.push('\n');
+                s
+            } else {
+                crate::visible::escape(&crate::stale::to_text(reg, &st, only.as_ref(), &view.source)).into_owned()
+            }
+        }
     };
     crate::output::stdout(&out)
 }

@@ -5,7 +5,7 @@ use crate::registry::Registry;
 use crate::suggest::closest_n;
 use crate::topology::{Node, Topology};
 use serde::Serialize;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 /// What the user asked about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +22,14 @@ impl Target {
             Target::Service(i) => format!("service:{}", reg.services[*i].key),
             Target::Topic(i) => format!("topic:{}", reg.topics[*i].name),
             Target::Event(e, _) => format!("event:{e}"),
+        }
+    }
+    /// The services and topics the target itself is.
+    pub fn nodes(&self) -> Vec<Node> {
+        match self {
+            Target::Service(i) => vec![Node::Service(*i)],
+            Target::Topic(i) => vec![Node::Topic(*i)],
+            Target::Event(_, ts) => ts.iter().map(|&t| Node::Topic(t)).collect(),
         }
     }
 }
@@ -205,11 +213,7 @@ fn not_found(reg: &Registry, name: &str, kind: Option<&str>) -> TargetError {
 
 /// Everything reachable from the target along data-carrying edges.
 pub fn impact(reg: &Registry, topo: &Topology, target: &Target, dir: Dir, max_depth: Option<usize>) -> Impact {
-    let starts: Vec<Node> = match target {
-        Target::Service(i) => vec![Node::Service(*i)],
-        Target::Topic(i) => vec![Node::Topic(*i)],
-        Target::Event(_, ts) => ts.iter().map(|&t| Node::Topic(t)).collect(),
-    };
+    let starts = target.nodes();
     let mut affected = Vec::new();
     for d in [Dir::Downstream, Dir::Upstream] {
         if dir == d || dir == Dir::Both {
@@ -247,45 +251,53 @@ pub fn impact(reg: &Registry, topo: &Topology, target: &Target, dir: Dir, max_de
 }
 
 fn walk(topo: &Topology, starts: &[Node], dir: Dir, max_depth: Option<usize>, keep_starts: bool) -> Vec<Affected> {
+    let mut found = Vec::new();
+    bfs(topo, starts, dir, max_depth, |n, parent, depth| {
+        if depth > 0 || keep_starts {
+            found.push(Affected {
+                node: n,
+                depth,
+                parent,
+                dir,
+            });
+        }
+        true
+    });
+    found
+}
+
+/// Breadth-first along data-carrying edges from `starts`, each node once. `enter(node,
+/// parent, depth)` is called in BFS order; returning false leaves the node out and does
+/// not walk past it. The one engine under impact, focus and stale-data propagation.
+pub(crate) fn bfs(
+    topo: &Topology,
+    starts: &[Node],
+    dir: Dir,
+    max_depth: Option<usize>,
+    mut enter: impl FnMut(Node, Option<Node>, usize) -> bool,
+) {
     let pdir = if dir == Dir::Upstream {
         petgraph::Direction::Incoming
     } else {
         petgraph::Direction::Outgoing
     };
-    let mut prev: HashMap<Node, Option<Node>> = HashMap::new();
-    let mut depth: HashMap<Node, usize> = HashMap::new();
+    let mut seen: std::collections::HashSet<Node> = std::collections::HashSet::new();
     let mut queue = VecDeque::new();
     for &s in starts {
-        prev.insert(s, None);
-        depth.insert(s, 0);
-        queue.push_back(s);
-    }
-    let mut order = Vec::new();
-    while let Some(n) = queue.pop_front() {
-        let d = depth[&n];
-        if d > 0 || keep_starts {
-            order.push(n);
+        if seen.insert(s) {
+            queue.push_back((s, None, 0));
         }
-        if max_depth.is_some_and(|m| d >= m) {
+    }
+    while let Some((n, parent, d)) = queue.pop_front() {
+        if !enter(n, parent, d) || max_depth.is_some_and(|m| d >= m) {
             continue;
         }
         for (m, e) in topo.neighbours(n, pdir) {
-            if e.carries_data() && !prev.contains_key(&m) {
-                prev.insert(m, Some(n));
-                depth.insert(m, d + 1);
-                queue.push_back(m);
+            if e.carries_data() && seen.insert(m) {
+                queue.push_back((m, Some(n), d + 1));
             }
         }
     }
-    order
-        .into_iter()
-        .map(|n| Affected {
-            node: n,
-            depth: depth[&n],
-            parent: prev.get(&n).copied().flatten(),
-            dir,
-        })
-        .collect()
 }
 
 /// `service:KEY` / `topic:NAME` form of a node, as paths print it.
@@ -339,13 +351,18 @@ pub struct Owned {
 }
 
 pub fn owners(reg: &Registry, imp: &Impact) -> Vec<Owned> {
+    owners_of(reg, imp.affected.iter().map(|a| a.node))
+}
+
+/// Owner teams of some services and topics, in the order `owners` gives.
+pub fn owners_of(reg: &Registry, nodes: impl Iterator<Item = Node>) -> Vec<Owned> {
     let mut by: std::collections::BTreeMap<Option<String>, Owned> = std::collections::BTreeMap::new();
     let mut seen = std::collections::HashSet::new();
-    for a in &imp.affected {
-        if !seen.insert(a.node) {
+    for node in nodes {
+        if !seen.insert(node) {
             continue;
         }
-        let (owner, oncall, name, is_service) = match a.node {
+        let (owner, oncall, name, is_service) = match node {
             Node::Service(i) => {
                 let s = &reg.services[i];
                 (s.owner.clone(), s.oncall.clone(), s.key.clone(), true)
@@ -441,16 +458,22 @@ pub fn to_text(reg: &Registry, imp: &Impact) -> String {
         };
         let _ = writeln!(out, "  {kind} {:<40} via {}", node_label(reg, a.node), via(reg, imp, a));
     }
-    let owned = owners(reg, imp);
+    out.push_str(&who_to_call(&owners(reg, imp)));
+    out
+}
+
+/// "Who to call (by owner)": one line per owner team, when any owner is declared.
+pub fn who_to_call(owned: &[Owned]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
     if owned.iter().any(|o| o.owner.is_some()) {
         let _ = writeln!(out, "\nWho to call (by owner):");
         for o in owned {
             let who = o.owner.as_deref().unwrap_or("(no owner declared)");
-            let call = o.oncall.map(|c| format!(" · on-call {c}")).unwrap_or_default();
-            let mut names: Vec<String> = o.services;
-            names.extend(o.topics);
-            let shown: Vec<&str> = names.iter().map(String::as_str).take(8).collect();
-            let more = names.len().saturating_sub(shown.len());
+            let call = o.oncall.as_ref().map(|c| format!(" · on-call {c}")).unwrap_or_default();
+            let names: Vec<&str> = o.services.iter().chain(&o.topics).map(String::as_str).collect();
+            let shown = &names[..names.len().min(8)];
+            let more = names.len() - shown.len();
             let more = if more > 0 {
                 format!(" and {more} more")
             } else {

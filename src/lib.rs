@@ -17,6 +17,7 @@ pub mod map;
 pub mod observe;
 pub mod output;
 pub mod registry;
+pub mod stale;
 pub mod suggest;
 pub mod synthetic;
 pub mod topology;

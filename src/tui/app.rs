@@ -113,6 +113,8 @@ pub struct App {
     pub live: Option<LiveView>,
     /// Registry against cluster, recomputed when a live picture arrives.
     pub drift: Option<Drift>,
+    /// Who serves stale data right now, recomputed when a live picture arrives.
+    pub stale: Option<crate::stale::Staleness>,
     /// Live pictures received (drift's windowed facts need two or more).
     pub samples: u32,
     /// What the broker side is doing when there is no live data ("offline").
@@ -194,6 +196,7 @@ impl App {
             theme,
             live: None,
             drift: None,
+            stale: None,
             samples: 0,
             broker_note: "offline".into(),
             message: None,
@@ -298,6 +301,12 @@ impl App {
             Event::Live(v) => {
                 self.samples = self.samples.saturating_add(1);
                 self.drift = Some(Drift::compute(&self.data, &v, self.samples, self.drift.take()));
+                self.stale = Some(crate::stale::propagate(
+                    &self.data.reg,
+                    &self.data.topo,
+                    &v,
+                    crate::stale::DEFAULT_MIN_S,
+                ));
                 // The lag table re-sorts every sample: keep the cursor on its group and
                 // topic, not on its row number.
                 let keep = (self.screen().route == Route::Lag)
@@ -355,6 +364,8 @@ impl App {
                     })
                     .collect();
                 self.data = Data::new(reg).with_source(&c.source);
+                // Staleness names nodes of the old registry; the next sample recomputes it.
+                self.stale = None;
                 let new = &self.data.reg;
                 let service = |k: &str| new.services.iter().position(|s| s.key == k);
                 for (s, name) in self.stack.iter_mut().zip(&names) {

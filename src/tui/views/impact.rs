@@ -14,8 +14,25 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let Some(imp) = &s.impact else { return };
     let reg = &app.data.reg;
     let (ns, nt) = imp.counts();
+    // Live blast radius: how stale each affected node's data is right now, and why.
+    let stale_of = |n: Node| app.stale.as_ref().and_then(|st| st.of(n));
+    let worst = imp
+        .affected
+        .iter()
+        .map(|a| a.node)
+        .chain(imp.target.nodes())
+        .filter_map(|n| stale_of(n).map(|(_, c)| c))
+        .max_by(|a, b| a.seconds.unwrap_or(-1.0).total_cmp(&b.seconds.unwrap_or(-1.0)));
+    let stale_note = match worst {
+        Some(c) => format!(
+            " · STALE up to {} because of {}",
+            crate::stale::seconds_label(c),
+            c.group
+        ),
+        None => String::new(),
+    };
     let title = format!(
-        "impact of {} · {} · {ns} services, {nt} topics · d: direction",
+        "impact of {} · {} · {ns} services, {nt} topics{stale_note} · d: direction",
         imp.target.describe(reg),
         imp.dir.as_str(),
     );
@@ -24,9 +41,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(3),
         Constraint::Length(28),
         Constraint::Length(9),
+        Constraint::Length(8),
         Constraint::Min(20),
     ];
-    let header = ["DEPTH", "", "AFFECTED", "HEALTH", "WHY (path)"];
+    let header = ["DEPTH", "", "AFFECTED", "HEALTH", "STALE", "WHY (path)"];
     // What the cluster shows beyond the registry on these topics, apart from the
     // declared paths: producers named only by messages, groups nobody declares.
     let seen = observed(app, imp);
@@ -78,11 +96,19 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             ),
         };
         let path = crate::impact::via(reg, imp, a);
+        let (stale, path) = match stale_of(a.node) {
+            Some((_, c)) => (
+                Span::styled(format!("⧗ {}", crate::stale::seconds_label(c)), app.theme.warn()),
+                format!("{path}  ⧗ by {}", c.group),
+            ),
+            None => (Span::raw(""), path),
+        };
         vec![
             Cell::from(Span::styled(depth, app.theme.header())),
             Cell::from(kind),
             Cell::from(node_label(reg, a.node)),
             health_cell(app, health),
+            Cell::from(stale),
             Cell::from(path),
         ]
     });
