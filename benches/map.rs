@@ -21,40 +21,96 @@ fn main() {
         let reg = ktopo::registry::load_str("map.yaml", text).registry.expect("valid");
         let topo = ktopo::topology::Topology::build(&reg);
         let mut layouts = Vec::new();
+        let mut all = Vec::new();
         let mut crossings = 0;
         for _ in 0..20 {
             let t = Instant::now();
             let l = ktopo::map::layout::layout(&reg, &topo);
             layouts.push(t.elapsed());
             crossings = l.crossings.unwrap_or(0);
+            // What the layout thread does per registry load: all three zoom levels.
+            let t = Instant::now();
+            std::hint::black_box(ktopo::map::all_zooms(&reg, &topo));
+            all.push(t.elapsed());
         }
         let mut app = App::new(Data::new(reg), 120, 40, Theme { color: true });
-        let keys: Vec<crossterm::event::KeyEvent> = ":map\r"
-            .chars()
-            .map(|c| {
-                let code = if c == '\r' {
-                    crossterm::event::KeyCode::Enter
-                } else {
-                    crossterm::event::KeyCode::Char(c)
-                };
-                crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE)
-            })
-            .collect();
-        for k in keys {
-            app.update(ktopo::tui::app::Event::Key(k));
+        app.data.wait_map();
+        let key = |c: char| {
+            let code = if c == '\r' {
+                crossterm::event::KeyCode::Enter
+            } else {
+                crossterm::event::KeyCode::Char(c)
+            };
+            ktopo::tui::app::Event::Key(crossterm::event::KeyEvent::new(
+                code,
+                crossterm::event::KeyModifiers::NONE,
+            ))
+        };
+        for c in ":map\r".chars() {
+            app.update(key(c));
         }
         let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("terminal");
         let mut frames = Vec::new();
+        for zoom in ["boxes", "labels", "overview"] {
+            let mut times = Vec::new();
+            for _ in 0..20 {
+                let t = Instant::now();
+                term.draw(|f| ktopo::tui::ui::render(&app, f)).expect("draw");
+                times.push(t.elapsed());
+            }
+            frames.push(format!("{zoom} {:.2} ms", median(times)));
+            app.update(key('-'));
+        }
+        // Live: every declared group sampled, one in seven in trouble and minutes behind
+        // (staleness then reaches much of the platform), the topics producing.
+        let mut live = ktopo::live::view::LiveView::default();
+        for (k, w) in ktopo::connect::watched_groups(&app.data.reg).into_iter().enumerate() {
+            let bad = k % 7 == 0;
+            live.topics.entry(w.topic.clone()).or_default().produce_rate = Some(12.0);
+            live.groups.push(ktopo::live::view::GroupTopicLag {
+                group: w.group,
+                topic: w.topic,
+                service: w.service,
+                declared: true,
+                total_lag: Some(if bad { 5_000 } else { 3 }),
+                time_lag_s: Some(if bad { 60.0 + k as f64 } else { 0.5 }),
+                status: if bad {
+                    ktopo::live::view::Health::Stall
+                } else {
+                    ktopo::live::view::Health::Ok
+                },
+                ..Default::default()
+            });
+        }
+        let mut spread = Vec::new();
+        let mut stale = 0;
+        for _ in 0..20 {
+            let t = Instant::now();
+            let st = ktopo::stale::propagate(&app.data.reg, &app.data.topo, &live, ktopo::stale::DEFAULT_MIN_S);
+            spread.push(t.elapsed());
+            stale = st.stale.len();
+        }
+        let groups = live.groups.len();
+        app.update(ktopo::tui::app::Event::Live(Box::new(live)));
+        app.update(key('+'));
+        app.update(key('+'));
+        let mut times = Vec::new();
         for _ in 0..20 {
             let t = Instant::now();
             term.draw(|f| ktopo::tui::ui::render(&app, f)).expect("draw");
-            frames.push(t.elapsed());
+            times.push(t.elapsed());
         }
+        frames.push(format!("live boxes {:.2} ms", median(times)));
         println!(
-            "{name}: layout {:.2} ms ({} columns, {crossings} crossings); :map frame at 120x40 {:.2} ms",
+            "{name}: {groups} groups, staleness propagated in {:.2} ms ({stale} services and topics stale)",
+            median(spread)
+        );
+        println!(
+            "{name}: layout {:.2} ms, all three zoom levels {:.2} ms ({} columns, {crossings} crossings); :map frame at 120x40: {}",
             median(layouts),
-            app.data.map().layers,
-            median(frames)
+            median(all),
+            app.data.map().map_or(0, |m| m.layers),
+            frames.join(", ")
         );
     }
 }

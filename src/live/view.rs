@@ -225,3 +225,45 @@ impl LiveView {
             .find(|g| g.service.as_deref() == Some(service) && g.topic == topic)
     }
 }
+
+/// A live picture's groups by registry service and topic index, built once per
+/// sample: views that look groups up per box or edge (thousands on a large map) would
+/// otherwise scan every group, or hash two names, each time.
+#[derive(Debug, Clone, Default)]
+pub struct GroupIndex {
+    by_pair: HashMap<(usize, usize), usize>,
+    worst: Vec<Option<Health>>,
+}
+
+impl GroupIndex {
+    pub fn new(view: &LiveView, reg: &crate::registry::Registry) -> Self {
+        let services: HashMap<&str, usize> = reg
+            .services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.key.as_str(), i))
+            .collect();
+        let mut ix = GroupIndex {
+            by_pair: HashMap::new(),
+            worst: vec![None; reg.services.len()],
+        };
+        for (i, g) in view.groups.iter().enumerate() {
+            let Some(&s) = g.service.as_deref().and_then(|k| services.get(k)) else {
+                continue;
+            };
+            if let Some(t) = reg.topic_index(&g.topic) {
+                ix.by_pair.insert((s, t), i);
+            }
+            ix.worst[s] = ix.worst[s].max(Some(g.status));
+        }
+        ix
+    }
+    /// Index into `LiveView::groups` of service `s`'s group on topic `t`.
+    pub fn group(&self, s: usize, t: usize) -> Option<usize> {
+        self.by_pair.get(&(s, t)).copied()
+    }
+    /// Worst status over service `s`'s groups.
+    pub fn worst(&self, s: usize) -> Option<Health> {
+        self.worst.get(s).copied().flatten()
+    }
+}

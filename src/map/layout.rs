@@ -8,11 +8,44 @@ use crate::topology::{Edge, Node, Topology};
 use petgraph::visit::EdgeRef;
 use std::collections::HashMap;
 
-/// Width and height of a box in cells, and the gaps between them.
-pub const BOX_W: u32 = 24;
-pub const BOX_H: u32 = 3;
-pub const GAP_X: u32 = 8;
-pub const GAP_Y: u32 = 1;
+/// Width and height of a box in cells, and the gaps between them: one per zoom level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Geometry {
+    pub box_w: u32,
+    pub box_h: u32,
+    pub gap_x: u32,
+    pub gap_y: u32,
+}
+
+/// Boxes with a border: kind, name, health.
+pub const FULL: Geometry = Geometry {
+    box_w: 24,
+    box_h: 3,
+    gap_x: 8,
+    gap_y: 1,
+};
+/// One-line labels.
+pub const COMPACT: Geometry = Geometry {
+    box_w: 16,
+    box_h: 1,
+    gap_x: 6,
+    gap_y: 1,
+};
+/// A dot per node, a row per node: the platform's shape. Lines may pass under dots
+/// (there are no gap rows); the dots are drawn over them.
+pub const OVERVIEW: Geometry = Geometry {
+    box_w: 1,
+    box_h: 1,
+    gap_x: 5,
+    gap_y: 0,
+};
+
+impl Geometry {
+    /// Vertical lanes in a gap: parallel runs are spread over them.
+    pub fn lanes(&self) -> u32 {
+        (self.gap_x / 2).saturating_sub(1).max(1)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Line {
@@ -44,8 +77,9 @@ pub struct MapEdge {
     pub line: Line,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
+    pub geo: Geometry,
     pub nodes: Vec<Placed>,
     pub edges: Vec<MapEdge>,
     pub layers: usize,
@@ -61,6 +95,24 @@ pub struct Layout {
     pub crossings: Option<usize>,
     /// Set (to the number of edges) when there are more than `MAX_EDGES`: nothing laid out.
     pub refused: Option<usize>,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            geo: FULL,
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            layers: 0,
+            width: 0,
+            height: 0,
+            index: HashMap::new(),
+            paths: Vec::new(),
+            arrows: HashMap::new(),
+            crossings: None,
+            refused: None,
+        }
+    }
 }
 
 /// Beyond this many edges the map is not drawn: no screen or page can show them
@@ -96,8 +148,19 @@ impl Layout {
 }
 
 /// Lay out every service and topic that takes part in a link (and the others in a
-/// last column, so nothing is missing).
+/// last column, so nothing is missing), with full boxes.
 pub fn layout(reg: &Registry, topo: &Topology) -> Layout {
+    layouts(reg, topo, &[FULL]).remove(0)
+}
+
+/// The same order (layers, order within them) placed at each geometry: the costly
+/// part, ordering, is done once for all zoom levels.
+pub fn layouts(reg: &Registry, topo: &Topology, geos: &[Geometry]) -> Vec<Layout> {
+    let ordered = order(reg, topo);
+    geos.iter().map(|&g| place(&ordered, g)).collect()
+}
+
+fn order(reg: &Registry, topo: &Topology) -> Layout {
     let edges = topo.graph.edge_count();
     if edges > MAX_EDGES {
         return Layout {
@@ -228,36 +291,51 @@ pub fn layout(reg: &Registry, topo: &Topology) -> Layout {
             y: 0,
         })
         .collect();
-    let tallest = rows.iter().map(Vec::len).max().unwrap_or(0);
     for (l, r) in rows.iter().enumerate() {
-        // Every column starts at the top, so the gap rows between boxes line up across
-        // columns: long edges travel along them without crossing a box.
         for (o, &i) in r.iter().enumerate() {
-            let p = &mut placed[i];
-            p.layer = l;
-            p.order = o;
-            // A gap's margin on the left: edges into the first column need it.
-            p.x = GAP_X.saturating_add((l as u32).saturating_mul(BOX_W + GAP_X));
-            p.y = (o as u32).saturating_mul(BOX_H + GAP_Y);
+            placed[i].layer = l;
+            placed[i].order = o;
         }
     }
     let index = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let mut l = Layout {
-        width: GAP_X.saturating_add((layers as u32).saturating_mul(BOX_W + GAP_X)),
-        height: (tallest as u32).saturating_mul(BOX_H + GAP_Y),
         nodes: placed,
         edges,
         layers,
         index,
         ..Layout::default()
     };
+    l.crossings = (l.edges.len() <= CROSSINGS_UP_TO).then(|| l.count_crossings());
+    l
+}
+
+/// Grid coordinates and edge paths of an ordered layout at one geometry.
+fn place(ordered: &Layout, geo: Geometry) -> Layout {
+    let mut l = Layout { geo, ..ordered.clone() };
+    if l.refused.is_some() {
+        return l;
+    }
+    let mut tallest = 0;
+    for p in &mut l.nodes {
+        // Every column starts at the top, so the gap rows between boxes line up across
+        // columns: long edges travel along them without crossing a box. A gap's margin
+        // on the left: edges into the first column need it.
+        p.x = geo
+            .gap_x
+            .saturating_add((p.layer as u32).saturating_mul(geo.box_w + geo.gap_x));
+        p.y = (p.order as u32).saturating_mul(geo.box_h + geo.gap_y);
+        tallest = tallest.max(p.order + 1);
+    }
+    l.width = geo
+        .gap_x
+        .saturating_add((l.layers as u32).saturating_mul(geo.box_w + geo.gap_x));
+    l.height = (tallest as u32).saturating_mul(geo.box_h + geo.gap_y);
     l.paths = super::route::paths(&l);
     l.arrows = l
         .paths
         .iter()
         .filter_map(|p| p.points.last().map(|&end| (end, p.edge)))
         .collect();
-    l.crossings = (l.edges.len() <= CROSSINGS_UP_TO).then(|| l.count_crossings());
     l
 }
 

@@ -5,3 +5,51 @@
 pub mod layout;
 pub mod route;
 pub mod svg;
+
+/// How much of each node the map shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Zoom {
+    /// Boxes with kind, name and health.
+    #[default]
+    Full,
+    /// One-line labels.
+    Compact,
+    /// A dot per node.
+    Overview,
+}
+
+impl Zoom {
+    pub const ALL: [Zoom; 3] = [Zoom::Full, Zoom::Compact, Zoom::Overview];
+    pub fn geometry(self) -> layout::Geometry {
+        match self {
+            Zoom::Full => layout::FULL,
+            Zoom::Compact => layout::COMPACT,
+            Zoom::Overview => layout::OVERVIEW,
+        }
+    }
+    pub fn out(self) -> Zoom {
+        match self {
+            Zoom::Full => Zoom::Compact,
+            _ => Zoom::Overview,
+        }
+    }
+    pub fn zoom_in(self) -> Zoom {
+        match self {
+            Zoom::Overview => Zoom::Compact,
+            _ => Zoom::Full,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Zoom::Full => "boxes",
+            Zoom::Compact => "labels",
+            Zoom::Overview => "overview",
+        }
+    }
+}
+
+/// The map of a registry at every zoom level: one ordering, three placements.
+pub fn all_zooms(reg: &crate::registry::Registry, topo: &crate::topology::Topology) -> Vec<layout::Layout> {
+    let geos: Vec<layout::Geometry> = Zoom::ALL.iter().map(|z| z.geometry()).collect();
+    layout::layouts(reg, topo, &geos)
+}

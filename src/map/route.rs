@@ -3,7 +3,7 @@
 //! target is not in the next column, down a gap column before the target, into its
 //! left side. Pure: the TUI draws the cells, the SVG export the polylines.
 
-use super::layout::{Layout, Line, BOX_H, BOX_W, GAP_X, GAP_Y};
+use super::layout::{Geometry, Layout, Line, Placed};
 
 /// One edge's path: cell corners from the cell right of the source box to the cell
 /// left of the target box (where the arrow head goes).
@@ -15,43 +15,46 @@ pub struct Path {
 }
 
 /// The gap row nearest to `y` (between two rows of boxes).
-fn gap_row(y: u32) -> u32 {
-    let pitch = BOX_H + GAP_Y;
-    (y / pitch) * pitch + BOX_H
+fn gap_row(g: Geometry, y: u32) -> u32 {
+    let pitch = g.box_h + g.gap_y;
+    (y / pitch) * pitch + g.box_h
 }
 
 pub fn paths(l: &Layout) -> Vec<Path> {
     l.edges
         .iter()
         .enumerate()
-        .map(|(k, e)| {
-            let (a, b) = (&l.nodes[e.from], &l.nodes[e.to]);
-            // Spread parallel vertical runs over the gap's columns.
-            let lane = (k as u32) % (GAP_X / 2 - 1);
-            let start = (a.x + BOX_W, a.y + 1);
-            let end = (b.x.saturating_sub(1), b.y + 1);
-            let out_x = a.x + BOX_W + 1 + lane;
-            let in_x = b.x.saturating_sub(3 + lane);
-            let mut pts = vec![start, (out_x, start.1)];
-            if b.layer == a.layer + 1 {
-                // Neighbouring columns: one vertical run in the gap between them.
-                pts.push((out_x, end.1));
-            } else {
-                // Further (or backwards): along the gap row below the source.
-                let row = gap_row(a.y);
-                pts.push((out_x, row));
-                pts.push((in_x, row));
-                pts.push((in_x, end.1));
-            }
-            pts.push(end);
-            pts.dedup();
-            Path {
-                edge: k,
-                points: pts,
-                line: e.line,
-            }
+        .map(|(k, e)| Path {
+            edge: k,
+            points: route(l.geo, &l.nodes[e.from], &l.nodes[e.to], k as u32),
+            line: e.line,
         })
         .collect()
+}
+
+/// One edge's corners from box `a` to box `b`; `k` spreads parallel vertical runs
+/// over the gap's lanes.
+pub fn route(g: Geometry, a: &Placed, b: &Placed, k: u32) -> Vec<(u32, u32)> {
+    let mid = g.box_h / 2;
+    let lane = k % g.lanes();
+    let start = (a.x + g.box_w, a.y + mid);
+    let end = (b.x.saturating_sub(1), b.y + mid);
+    let out_x = a.x + g.box_w + 1 + lane;
+    let in_x = b.x.saturating_sub(3 + lane);
+    let mut pts = vec![start, (out_x, start.1)];
+    if b.layer == a.layer + 1 {
+        // Neighbouring columns: one vertical run in the gap between them.
+        pts.push((out_x, end.1));
+    } else {
+        // Further (or backwards): along the gap row below the source.
+        let row = gap_row(g, a.y);
+        pts.push((out_x, row));
+        pts.push((in_x, row));
+        pts.push((in_x, end.1));
+    }
+    pts.push(end);
+    pts.dedup();
+    pts
 }
 
 /// Directions a line leaves a cell by.
@@ -62,26 +65,31 @@ pub const RIGHT: u8 = 8;
 
 /// Line cells of the paths inside `clip` (x, y, width, height): each cell's directions
 /// (joined where paths meet) and whether every line through it is dashed (replacement,
-/// candidate). A frame of a 2,000-topic map rasterises what it shows, not the whole map.
-pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> std::collections::HashMap<(u32, u32), (u8, bool)> {
-    let (cx0, cy0) = (clip.0, clip.1);
-    let (cx1, cy1) = (
-        clip.0.saturating_add(clip.2).saturating_sub(1),
-        clip.1.saturating_add(clip.3).saturating_sub(1),
-    );
-    let mut out: std::collections::HashMap<(u32, u32), (u8, bool)> = std::collections::HashMap::new();
+/// candidate). A frame of a 2,000-topic map rasterises what it shows, not the whole
+/// map, into a grid the size of the view (thousands of long edges share gap rows:
+/// hashing each of their cells cost more than the rest of the frame).
+pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> Vec<((u32, u32), (u8, bool))> {
+    let (cx0, cy0, w, h) = clip;
+    if w == 0 || h == 0 {
+        return Vec::new();
+    }
+    let (cx1, cy1) = (cx0.saturating_add(w - 1), cy0.saturating_add(h - 1));
+    // Per cell: directions, all-dashed, touched.
+    let mut grid: Vec<(u8, bool, bool)> = vec![(0, true, false); (w as usize) * (h as usize)];
+    let idx = |x: u32, y: u32| ((y - cy0) as usize) * (w as usize) + (x - cx0) as usize;
     for p in paths {
         let dashed = matches!(p.line, Line::Replacement | Line::Candidate);
         let mut mark = |c: (u32, u32), d: u8| {
             if c.0 < cx0 || c.0 > cx1 || c.1 < cy0 || c.1 > cy1 {
                 return;
             }
-            let e = out.entry(c).or_insert((0, true));
+            let e = &mut grid[idx(c.0, c.1)];
             e.0 |= d;
             e.1 &= dashed;
+            e.2 = true;
         };
-        for w in p.points.windows(2) {
-            let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+        for seg in p.points.windows(2) {
+            let ((x0, y0), (x1, y1)) = (seg[0], seg[1]);
             if y0 == y1 {
                 let (lo, hi) = (x0.min(x1), x0.max(x1));
                 if y0 < cy0 || y0 > cy1 || hi < cx0 || lo > cx1 {
@@ -122,7 +130,14 @@ pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> std::collections:
             mark(first, LEFT);
         }
     }
-    out
+    grid.iter()
+        .enumerate()
+        .filter(|(_, c)| c.2)
+        .map(|(i, c)| {
+            let (x, y) = (cx0 + (i % w as usize) as u32, cy0 + (i / w as usize) as u32);
+            ((x, y), (c.0, c.1))
+        })
+        .collect()
 }
 
 /// The box-drawing character for a cell's directions.
@@ -151,5 +166,37 @@ pub fn glyph(d: u8, dashed: bool) -> char {
         x if x == LEFT | RIGHT | DOWN => '┬',
         x if x == LEFT | RIGHT | UP => '┴',
         _ => '┼',
+    }
+}
+
+/// How a line is drawn: a problem edge heavy, an observed (undeclared) one dotted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stroke {
+    Heavy,
+    Dotted,
+}
+
+/// The glyph for a cell's directions in a stroke (corners and junctions of dotted
+/// lines are light: Unicode has no dotted corners).
+pub fn stroke_glyph(d: u8, stroke: Stroke) -> char {
+    match stroke {
+        Stroke::Dotted => match d {
+            x if x & (UP | DOWN) == 0 => '┄',
+            x if x & (LEFT | RIGHT) == 0 => '┆',
+            _ => glyph(d, false),
+        },
+        Stroke::Heavy => match glyph(d, false) {
+            '─' => '━',
+            '│' => '┃',
+            '┌' => '┏',
+            '┐' => '┓',
+            '└' => '┗',
+            '┘' => '┛',
+            '├' => '┣',
+            '┤' => '┫',
+            '┬' => '┳',
+            '┴' => '┻',
+            _ => '╋',
+        },
     }
 }

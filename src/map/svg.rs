@@ -2,7 +2,7 @@
 //! TUI's `:map`, one cell = 8 x 16 px, so the picture can go into a document without
 //! Graphviz. Names are XML-escaped; control characters are made visible first.
 
-use super::layout::{Layout, Line, BOX_H, BOX_W};
+use super::layout::{Layout, Line};
 use super::route::paths;
 use crate::registry::{Registry, Status};
 use crate::topology::Node;
@@ -77,14 +77,14 @@ pub fn render(reg: &Registry, l: &Layout) -> String {
             }
         };
         let (x, y) = (f64::from(p.x) * CW, f64::from(p.y) * CH);
-        let (bw, bh) = (f64::from(BOX_W) * CW, f64::from(BOX_H) * CH);
+        let (bw, bh) = (f64::from(l.geo.box_w) * CW, f64::from(l.geo.box_h) * CH);
         let _ = writeln!(
             o,
             r##"<g><title>{kind}: {}</title><rect x="{x}" y="{y}" width="{bw}" height="{bh}" rx="4" fill="{fill}" stroke="#333"{dash}/><text x="{}" y="{}">{}</text></g>"##,
             xml(&name),
             x + 6.0,
             y + bh / 2.0 + 4.0,
-            xml(&name.chars().take(BOX_W as usize - 2).collect::<String>())
+            xml(&name.chars().take(l.geo.box_w as usize - 2).collect::<String>())
         );
     }
     o.push_str("</svg>\n");

@@ -79,8 +79,11 @@ pub struct Screen {
     pub items: Vec<usize>,
     /// Detail views: which pane has focus. Graph: 0 left, 1 right.
     pub pane: usize,
-    /// Impact routes: the computed result; service detail: both directions.
+    /// Impact routes: the computed result; service detail: both directions. Map:
+    /// the focus.
     pub impact: Option<Impact>,
+    /// Map: zoom and panning.
+    pub map: super::map_nav::MapView,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +118,8 @@ pub struct App {
     pub drift: Option<Drift>,
     /// Who serves stale data right now, recomputed when a live picture arrives.
     pub stale: Option<crate::stale::Staleness>,
+    /// The live picture's groups by service and topic, for per-box lookups.
+    pub groups: crate::live::view::GroupIndex,
     /// Live pictures received (drift's windowed facts need two or more).
     pub samples: u32,
     /// What the broker side is doing when there is no live data ("offline").
@@ -197,6 +202,7 @@ impl App {
             live: None,
             drift: None,
             stale: None,
+            groups: Default::default(),
             samples: 0,
             broker_note: "offline".into(),
             message: None,
@@ -235,7 +241,7 @@ impl App {
         self.stack.last().expect("the stack is never empty")
     }
 
-    fn screen_mut(&mut self) -> &mut Screen {
+    pub(super) fn screen_mut(&mut self) -> &mut Screen {
         self.stack.last_mut().expect("the stack is never empty")
     }
 
@@ -264,6 +270,7 @@ impl App {
             items: Vec::new(),
             pane: 0,
             impact,
+            map: Default::default(),
         };
         s.items = self.items_for(&s);
         // Detail views open on their first pane that has something to select.
@@ -290,7 +297,13 @@ impl App {
                 self.height = h;
                 self.clamp();
             }
-            Event::Tick(now) => self.now_s = now,
+            Event::Tick(now) => {
+                self.now_s = now;
+                // The map was laid out after its screen opened: list its nodes now.
+                if self.screen().route == Route::Map && self.screen().items.is_empty() && self.data.map().is_some() {
+                    self.refresh_items();
+                }
+            }
             Event::Reload(c) => self.on_reload(*c),
             Event::LiveStopped(why) => {
                 self.message = Some(format!(
@@ -312,6 +325,7 @@ impl App {
                 let keep = (self.screen().route == Route::Lag)
                     .then(|| self.selected_lag_row())
                     .flatten();
+                self.groups = crate::live::view::GroupIndex::new(&v, &self.data.reg);
                 self.live = Some(*v);
                 self.live_at = Some(self.now_s);
                 self.refresh_items();
@@ -364,8 +378,10 @@ impl App {
                     })
                     .collect();
                 self.data = Data::new(reg).with_source(&c.source);
-                // Staleness names nodes of the old registry; the next sample recomputes it.
+                // Staleness and the group index name nodes of the old registry; the next
+                // sample recomputes them.
                 self.stale = None;
+                self.groups = Default::default();
                 let new = &self.data.reg;
                 let service = |k: &str| new.services.iter().position(|s| s.key == k);
                 for (s, name) in self.stack.iter_mut().zip(&names) {
@@ -438,6 +454,9 @@ impl App {
         match self.mode {
             Mode::Filter | Mode::Command => self.on_input_key(k),
             Mode::Normal => {
+                if self.map_key(k) {
+                    return;
+                }
                 if let Some(a) = action_for(k) {
                     self.on_action(a);
                 }
@@ -551,16 +570,7 @@ impl App {
             Action::Left | Action::Right if self.screen().route == Route::Map => {
                 self.map_step(a == Action::Right);
             }
-            Action::Focus if self.screen().route == Route::Map => {
-                let s = self.screen();
-                let focus = match (s.impact.is_some(), self.selected_node()) {
-                    (false, Some(Node::Service(i))) => Some(Target::Service(i)),
-                    (false, Some(Node::Topic(i))) => Some(Target::Topic(i)),
-                    _ => None,
-                };
-                let imp = focus.map(|t| impact::impact(&self.data.reg, &self.data.topo, &t, Dir::Both, None));
-                self.screen_mut().impact = imp;
-            }
+            Action::Focus if self.screen().route == Route::Map => self.map_focus(),
             Action::Focus => self.message = Some("f focuses a node on the :map".into()),
             Action::Left | Action::Right => {
                 if matches!(self.screen().route, Route::Graph(_)) {
@@ -641,34 +651,6 @@ impl App {
                 Some(Node::Topic(i)) => self.push(Route::Messages(i)),
                 _ => self.message = Some("select a topic first".into()),
             },
-        }
-    }
-
-    /// Map: move the selection along an edge, downstream (right) or upstream (left),
-    /// to the neighbour nearest in its column.
-    fn map_step(&mut self, downstream: bool) {
-        let Some(n) = self.selected_node() else { return };
-        let m = self.data.map();
-        let Some(&at) = m.index.get(&n) else { return };
-        let here = &m.nodes[at];
-        let next = m
-            .edges
-            .iter()
-            .filter_map(|e| match downstream {
-                true if e.from == at => Some(e.to),
-                false if e.to == at => Some(e.from),
-                _ => None,
-            })
-            .min_by_key(|&j| {
-                (
-                    m.nodes[j].layer.abs_diff(here.layer),
-                    m.nodes[j].order.abs_diff(here.order),
-                )
-            });
-        if let Some(j) = next {
-            if let Some(pos) = self.screen().items.iter().position(|&i| i == j) {
-                self.move_to(pos);
-            }
         }
     }
 
@@ -762,9 +744,12 @@ impl App {
         self.move_to((cur + delta).clamp(0, n as isize - 1) as usize);
     }
 
-    fn move_to(&mut self, i: usize) {
+    pub(super) fn move_to(&mut self, i: usize) {
         let n = self.row_count();
-        self.screen_mut().selected = i.min(n.saturating_sub(1));
+        let s = self.screen_mut();
+        s.selected = i.min(n.saturating_sub(1));
+        // The map's view follows a selection that moves.
+        s.map.pan = None;
         self.clamp();
     }
 
@@ -787,6 +772,9 @@ impl App {
     }
 
     fn on_mouse(&mut self, m: MouseEvent) {
+        if self.screen().route == Route::Map {
+            return self.map_mouse(m);
+        }
         match m.kind {
             MouseEventKind::ScrollDown => self.move_by(3),
             MouseEventKind::ScrollUp => self.move_by(-3),

@@ -1,8 +1,11 @@
 //! What the UI shows, derived once per registry load: the registry, its topology,
 //! the event index and completion targets.
 
+use crate::map::layout::Layout;
+use crate::map::Zoom;
 use crate::registry::{Registry, Status};
 use crate::topology::Topology;
+use std::sync::{Arc, OnceLock};
 
 pub struct Data {
     pub reg: Registry,
@@ -16,15 +19,31 @@ pub struct Data {
     /// Where topics and conventions are written, for drift findings.
     pub places: crate::drift::locate::Places,
     pub source_path: String,
-    /// The platform map's layout, computed once per registry, when first shown.
-    map: std::cell::OnceCell<crate::map::layout::Layout>,
+    /// The platform map at each zoom level, computed once per registry load on a
+    /// thread of its own (2,000 topics take tens of milliseconds): None until done.
+    map: Arc<OnceLock<MapResult>>,
 }
 
+type MapResult = Result<Vec<Layout>, String>;
+
 impl Data {
-    /// The platform map's layout (computed on first use: most sessions never open it).
-    pub fn map(&self) -> &crate::map::layout::Layout {
-        self.map
-            .get_or_init(|| crate::map::layout::layout(&self.reg, &self.topo))
+    /// The platform map with full boxes, once laid out.
+    pub fn map(&self) -> Option<&Layout> {
+        self.map_at(Zoom::Full)
+    }
+    pub fn map_at(&self, zoom: Zoom) -> Option<&Layout> {
+        let i = Zoom::ALL.iter().position(|&z| z == zoom)?;
+        self.map.get()?.as_ref().ok()?.get(i)
+    }
+    /// Why there is no map: still laying out (None), or the layout failed.
+    pub fn map_error(&self) -> Option<&str> {
+        self.map.get()?.as_ref().err().map(String::as_str)
+    }
+    /// Block until the layout thread is done (tests, benchmarks, the CLI).
+    pub fn wait_map(&self) {
+        while self.map.get().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
     }
     pub fn new(reg: Registry) -> Self {
         let topo = Topology::build(&reg);
@@ -36,7 +55,7 @@ impl Data {
         targets.extend(reg.topics.iter().map(|t| format!("topic:{}", t.name)));
         targets.extend(events.iter().map(|(e, _)| format!("event:{e}")));
         Data {
-            map: std::cell::OnceCell::new(),
+            map: spawn_layout(&reg),
             reg,
             topo,
             events,
@@ -63,6 +82,26 @@ impl Data {
             .filter(|&d| self.reg.topics[d].replaced_by() == Some(name))
             .collect()
     }
+}
+
+/// Lay out the map on its own thread; its panic is contained (the map then says so).
+fn spawn_layout(reg: &Registry) -> Arc<OnceLock<MapResult>> {
+    let slot: Arc<OnceLock<MapResult>> = Arc::new(OnceLock::new());
+    let (out, reg) = (Arc::clone(&slot), reg.clone());
+    let run = move || {
+        let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            assert!(
+                !crate::tui::inject_panic("layout"),
+                "injected layout panic (KTOPO_INJECT_PANIC=layout)"
+            );
+            crate::map::all_zooms(&reg, &Topology::build(&reg))
+        }));
+        let _ = out.set(done.map_err(|_| format!("the layout failed: {}", crate::tui::contained_panic())));
+    };
+    if let Err(e) = std::thread::Builder::new().name("ktopo-layout".into()).spawn(run) {
+        let _ = slot.set(Err(format!("cannot start the layout thread: {e}")));
+    }
+    slot
 }
 
 /// A list filter: case-insensitive substring, or a regex after `re:`.

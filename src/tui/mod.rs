@@ -5,6 +5,7 @@ pub mod command;
 pub mod data;
 pub mod keys;
 pub mod layout;
+pub mod map_nav;
 pub mod query;
 pub mod theme;
 pub mod ui;
@@ -213,7 +214,7 @@ static PANICKED: AtomicBool = AtomicBool::new(false);
 
 /// Threads whose panic does not end the UI: the live side (connecting and the demo
 /// cluster, the sampler). Their last panic message waits here for the UI.
-const CONTAINED: [&str; 3] = ["ktopo-live", "ktopo-sampler", "ktopo-demo"];
+const CONTAINED: [&str; 4] = ["ktopo-live", "ktopo-sampler", "ktopo-demo", "ktopo-layout"];
 static CONTAINED_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
 /// The last contained panic, for the message the UI shows.

@@ -19,7 +19,7 @@ impl App {
             Route::Drift => Box::new(0..self.drift.as_ref().map_or(0, |d| d.report.findings.len())),
             // Column by column, top to bottom.
             Route::Map => {
-                let m = self.data.map();
+                let Some(m) = self.data.map() else { return Vec::new() };
                 let mut v: Vec<usize> = (0..m.nodes.len()).collect();
                 v.sort_by_key(|&i| (m.nodes[i].layer, m.nodes[i].order));
                 Box::new(v.into_iter())
@@ -56,7 +56,9 @@ impl App {
             Route::Events => self.data.events[i].0.clone(),
             // Name and domain: `/presales` lights one domain's part of the map.
             Route::Map => {
-                let n = self.data.map().nodes[i].node;
+                let Some(n) = self.data.map().map(|m| m.nodes[i].node) else {
+                    return String::new();
+                };
                 let domain = match n {
                     Node::Service(s) => reg.services[s].domain.as_deref(),
                     Node::Topic(t) => reg.topics[t].domain.as_deref(),
@@ -170,7 +172,10 @@ impl App {
             Route::Services => s.items.get(s.selected).map(|&i| Node::Service(i)),
             Route::Topics | Route::Deprecated => s.items.get(s.selected).map(|&i| Node::Topic(i)),
             Route::Events | Route::Platform => None,
-            Route::Map => s.items.get(s.selected).map(|&i| self.data.map().nodes[i].node),
+            Route::Map => s
+                .items
+                .get(s.selected)
+                .and_then(|&i| Some(self.data.map()?.nodes[i].node)),
             Route::Messages(t) => Some(Node::Topic(*t)),
             Route::Drift => {
                 let d = self.drift.as_ref()?;

@@ -173,7 +173,14 @@ fn footer(app: &App, f: &mut Frame) {
             let keys: &[(&str, &str)] = match app.screen().route {
                 Route::Graph(_) => &[("←→↑↓", "move"), ("⏎", "centre"), ("i", "impact"), ("esc", "back")],
                 Route::Impact(..) => &[("⏎", "open"), ("d", "direction"), ("v", "graph"), ("esc", "back")],
-                Route::Map => &[("←→", "along edges"), ("↑↓", "column"), ("f", "focus"), ("⏎", "open")],
+                Route::Map => &[
+                    ("←→", "along edges"),
+                    ("↑↓", "column"),
+                    ("f", "focus"),
+                    ("+-", "zoom"),
+                    ("⇧←→", "pan"),
+                    ("⏎", "open"),
+                ],
                 Route::Messages(_) => &[("↑↓", "message"), ("y", "copy value"), ("esc", "back")],
                 Route::Service(_) => &[("tab", "pane"), ("⏎", "open"), ("i", "impact"), ("v", "graph")],
                 Route::Topic(_) => &[

@@ -45,6 +45,10 @@ pub fn press(app: &mut ktopo::tui::app::App, code: crossterm::event::KeyCode) {
 /// Type `:cmd` and Enter.
 pub fn run_command(app: &mut ktopo::tui::app::App, cmd: &str) {
     use crossterm::event::KeyCode;
+    if cmd == "map" {
+        // The map is laid out on its own thread: tests draw it once it is there.
+        app.data.wait_map();
+    }
     press(app, KeyCode::Char(':'));
     for c in cmd.chars() {
         press(app, KeyCode::Char(c));
