@@ -203,7 +203,6 @@ fn troubled(app: &App, ix: &LiveIndex, m: &Layout, lit: &dyn Fn(&&Path) -> bool)
     if app.live.is_none() {
         return Vec::new();
     }
-    let reg = &app.data.reg;
     let (mut warn, mut bad) = (Vec::new(), Vec::new());
     for p in m.paths.iter().filter(|p| lit(p)) {
         let e = &m.edges[p.edge];
