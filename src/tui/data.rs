@@ -96,7 +96,16 @@ fn spawn_layout(reg: &Registry) -> Arc<OnceLock<MapResult>> {
             );
             crate::map::all_zooms(&reg, &Topology::build(&reg))
         }));
-        let _ = out.set(done.map_err(|_| format!("the layout failed: {}", crate::tui::contained_panic())));
+        let _ = out.set(done.map_err(|e| {
+            let why = e
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| e.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".into());
+            // The hook kept it for the live side's message too: this one is said here.
+            let _ = crate::tui::contained_panic();
+            format!("the layout failed ({why}); please report it")
+        }));
     };
     if let Err(e) = std::thread::Builder::new().name("ktopo-layout".into()).spawn(run) {
         let _ = slot.set(Err(format!("cannot start the layout thread: {e}")));

@@ -21,7 +21,7 @@ pub struct MapView {
 }
 
 /// Rows under the map for the selection's edges and their live numbers.
-pub const INFO_ROWS: u16 = 3;
+pub const INFO_ROWS: u16 = 4;
 
 impl App {
     /// The current zoom's layout, when laid out.

@@ -36,7 +36,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         imp.target.describe(reg),
         imp.dir.as_str(),
     );
-    let widths = [
+    // The STALE column only with live data: offline it would always be empty.
+    let live = app.live.is_some();
+    let mut widths = vec![
         Constraint::Length(7),
         Constraint::Length(3),
         Constraint::Length(28),
@@ -44,7 +46,11 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(8),
         Constraint::Min(20),
     ];
-    let header = ["DEPTH", "", "AFFECTED", "HEALTH", "STALE", "WHY (path)"];
+    let mut header = vec!["DEPTH", "", "AFFECTED", "HEALTH", "STALE", "WHY (path)"];
+    if !live {
+        widths.remove(4);
+        header.remove(4);
+    }
     // What the cluster shows beyond the registry on these topics, apart from the
     // declared paths: producers named only by messages, groups nobody declares.
     let seen = observed(app, imp);
@@ -103,21 +109,24 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             ),
             None => (Span::raw(""), path),
         };
-        vec![
+        let mut row = vec![
             Cell::from(Span::styled(depth, app.theme.header())),
             Cell::from(kind),
             Cell::from(node_label(reg, a.node)),
             health_cell(app, health),
             Cell::from(stale),
             Cell::from(path),
-        ]
+        ];
+        if !live {
+            row.remove(4);
+        }
+        row
     });
 }
 
 /// Observed edges on the impact's topics (its target's too): producers only the
 /// sampled messages name, and consumer groups the registry does not declare.
 fn observed(app: &App, imp: &crate::impact::Impact) -> Vec<String> {
-    let Some(d) = &app.drift else { return Vec::new() };
     let reg = &app.data.reg;
     let mut topics: Vec<&str> = imp
         .affected
@@ -127,33 +136,9 @@ fn observed(app: &App, imp: &crate::impact::Impact) -> Vec<String> {
             Node::Service(_) => None,
         })
         .collect();
-    match &imp.target {
-        crate::impact::Target::Topic(t) => topics.push(&reg.topics[*t].name),
-        crate::impact::Target::Event(_, ts) => topics.extend(ts.iter().map(|&t| reg.topics[t].name.as_str())),
-        crate::impact::Target::Service(_) => {}
-    }
-    let mut out: Vec<String> = d
-        .observed
-        .iter()
-        .flat_map(|(_, found)| found)
-        .filter(|f| f.kind == "undeclared-producer" || f.kind == "deprecated-producer")
-        .filter(|f| f.topic.as_deref().is_some_and(|t| topics.contains(&t)))
-        .map(|f| {
-            format!(
-                "┄┄?▶ `{}` writes {} (seen in its messages)",
-                f.subject,
-                f.topic.as_deref().unwrap_or("?")
-            )
-        })
-        .collect();
-    for (group, g) in &d.facts.groups {
-        for t in g.committed_on.union(&g.members_on) {
-            if topics.contains(&t.as_str()) && reg.consumer_by_group(t, group).is_none() {
-                out.push(format!("┄┄?▶ group `{group}` reads {t} (undeclared)"));
-            }
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
+    topics.extend(imp.target.nodes().into_iter().filter_map(|n| match n {
+        Node::Topic(t) => Some(reg.topics[t].name.as_str()),
+        Node::Service(_) => None,
+    }));
+    super::observed_on(app, &topics)
 }

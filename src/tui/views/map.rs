@@ -21,7 +21,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Map cells (u32: a 10,000-topic map is wider than a terminal's u16) to screen cells.
 struct View {
@@ -124,7 +124,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         draw_paths(buf, &v, &kept, None, Style::default(), None);
     }
     // Consumer edges of groups in trouble: heavy, in their colour (heavy is the symbol).
-    let ix = LiveIndex::new(app);
+    let ix = LiveIndex::new(app, zoom);
     for (paths, style) in troubled(app, &ix, m, &lit) {
         draw_paths(buf, &v, &paths, Some(Stroke::Heavy), style, None);
     }
@@ -248,14 +248,25 @@ fn observed_paths(app: &App, m: &Layout) -> Vec<Path> {
     out
 }
 
-/// Looks groups up in the app's per-sample index.
+/// Looks groups up in the app's per-sample index; observed writers and readers per
+/// topic, counted once per frame (full boxes show them).
 struct LiveIndex<'a> {
     app: &'a App,
+    badges: HashMap<String, usize>,
 }
 
 impl<'a> LiveIndex<'a> {
-    fn new(app: &'a App) -> Self {
-        LiveIndex { app }
+    fn new(app: &'a App, zoom: Zoom) -> Self {
+        let mut badges: HashMap<String, usize> = HashMap::new();
+        if zoom == Zoom::Full {
+            let mut lines = super::observed(app, &|_| true);
+            lines.sort();
+            lines.dedup();
+            for (t, _) in lines {
+                *badges.entry(t).or_default() += 1;
+            }
+        }
+        LiveIndex { app, badges }
     }
     fn group(&self, service: usize, topic: usize) -> Option<&'a GroupTopicLag> {
         let i = self.app.groups.group(service, topic)?;
@@ -354,6 +365,15 @@ fn full_box(app: &App, ix: &LiveIndex, buf: &mut Buffer, v: &View, m: &Layout, p
     // Kind on the top border; health (symbol and word, never colour alone), staleness
     // and the domain on the bottom one.
     text(buf, v, (p.x + 1, p.y), &kind, w - 2, t.dim());
+    if let Node::Topic(i) = p.node {
+        // Writers or readers the registry does not declare: a badge, details below.
+        let seen = ix.badges.get(reg.topics[i].name.as_str()).copied().unwrap_or(0);
+        if seen > 0 {
+            let badge = format!("?{seen}");
+            let at = p.x + w - 1 - badge.chars().count() as u32;
+            text(buf, v, (at, p.y), &badge, badge.chars().count() as u32, t.warn());
+        }
+    }
     let mut x = p.x + 1;
     if let Some(h) = fx.health.filter(|&h| h != Health::Unknown) {
         let mark = format!("{} ", h.label());
@@ -522,6 +542,12 @@ fn info_lines(app: &App, ix: &LiveIndex, n: Node) -> Vec<String> {
             _ => crate::impact::node_label(reg, m),
         });
     }
+    // What the cluster shows beyond the registry here (a producer's topics, or the topic).
+    let topics: Vec<&str> = match n {
+        Node::Topic(t) => vec![reg.topics[t].name.as_str()],
+        Node::Service(_) => Vec::new(),
+    };
+    let seen = super::observed_on(app, &topics);
     let list = |v: &[String], more: usize| match (v.is_empty(), more) {
         (true, _) => "-".to_string(),
         (false, 0) => v.join(" · "),
@@ -535,6 +561,7 @@ fn info_lines(app: &App, ix: &LiveIndex, n: Node) -> Vec<String> {
             list(&outs, more_out)
         ))
         .into_owned(),
+        crate::visible::escape(&seen.join("  ")).into_owned(),
     ]
 }
 
