@@ -129,22 +129,36 @@ impl Layout {
     }
     /// Pairs of edges between the same two layers that cross.
     fn count_crossings(&self) -> usize {
-        let mut by_pair: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
-        for e in &self.edges {
-            let (a, b) = (&self.nodes[e.from], &self.nodes[e.to]);
-            by_pair.entry((a.layer, b.layer)).or_default().push((a.order, b.order));
-        }
-        let mut n = 0;
-        for v in by_pair.values() {
-            for (i, a) in v.iter().enumerate() {
-                n += v[i + 1..]
-                    .iter()
-                    .filter(|b| (a.0 < b.0 && a.1 > b.1) || (a.0 > b.0 && a.1 < b.1))
-                    .count();
-            }
-        }
-        n
+        let ends: Vec<((usize, usize), (usize, usize))> = self
+            .edges
+            .iter()
+            .map(|e| {
+                let (a, b) = (&self.nodes[e.from], &self.nodes[e.to]);
+                ((a.layer, a.order), (b.layer, b.order))
+            })
+            .collect();
+        crossings(&ends)
     }
+}
+
+/// Crossings of edges given as ((layer, order), (layer, order)) ends: pairs of edges
+/// between the same two layers whose orders are inverted. The one measure for this
+/// layout and the crates it is compared with (`benches/map.rs`).
+pub fn crossings(ends: &[((usize, usize), (usize, usize))]) -> usize {
+    let mut by_pair: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
+    for &((la, oa), (lb, ob)) in ends {
+        by_pair.entry((la, lb)).or_default().push((oa, ob));
+    }
+    let mut n = 0;
+    for v in by_pair.values() {
+        for (i, a) in v.iter().enumerate() {
+            n += v[i + 1..]
+                .iter()
+                .filter(|b| (a.0 < b.0 && a.1 > b.1) || (a.0 > b.0 && a.1 < b.1))
+                .count();
+        }
+    }
+    n
 }
 
 /// Lay out every service and topic that takes part in a link (and the others in a
@@ -281,6 +295,39 @@ fn order(reg: &Registry, topo: &Topology) -> Layout {
             }
         }
     }
+    transpose(&mut rows, &mut pos, &preds, &succ, 4, &|_, _| true);
+    // Domain clusters: each column's boxes of one domain together (domains in the
+    // order of their mean position, each keeping its own order), then the local
+    // swaps again, within a domain only.
+    let domain: Vec<Option<&str>> = nodes
+        .iter()
+        .map(|n| match *n {
+            Node::Service(i) => reg.services[i].domain.as_deref(),
+            Node::Topic(i) => reg.topics[i].domain.as_deref(),
+        })
+        .collect();
+    for r in rows.iter_mut() {
+        let mut mean: HashMap<Option<&str>, (f64, usize)> = HashMap::new();
+        for &i in r.iter() {
+            let e = mean.entry(domain[i]).or_insert((0.0, 0));
+            e.0 += pos[i];
+            e.1 += 1;
+        }
+        let key = |i: usize| {
+            let (sum, n) = mean[&domain[i]];
+            sum / n as f64
+        };
+        r.sort_by(|&a, &b| {
+            key(a)
+                .total_cmp(&key(b))
+                .then(domain[a].cmp(&domain[b]))
+                .then(pos[a].total_cmp(&pos[b]))
+        });
+        for (o, &i) in r.iter().enumerate() {
+            pos[i] = o as f64;
+        }
+    }
+    transpose(&mut rows, &mut pos, &preds, &succ, 4, &|a, b| domain[a] == domain[b]);
     let mut placed: Vec<Placed> = nodes
         .iter()
         .map(|&node| Placed {
@@ -337,6 +384,58 @@ fn place(ordered: &Layout, geo: Geometry) -> Layout {
         .filter_map(|p| p.points.last().map(|&end| (end, p.edge)))
         .collect();
     l
+}
+
+/// Swap neighbours within a layer while that removes crossings (the "transpose" step
+/// of Gansner et al.): barycenters leave local inversions that one swap fixes. A few
+/// passes, each O(sum of degree products of adjacent pairs).
+fn transpose(
+    rows: &mut [Vec<usize>],
+    pos: &mut [f64],
+    preds: &[Vec<usize>],
+    succ: &[Vec<usize>],
+    passes: usize,
+    may_swap: &dyn Fn(usize, usize) -> bool,
+) {
+    let layer_of: Vec<usize> = {
+        let mut l = vec![0; pos.len()];
+        for (k, r) in rows.iter().enumerate() {
+            for &i in r {
+                l[i] = k;
+            }
+        }
+        l
+    };
+    // Crossings between u's and v's edges when u is above v: pairs of neighbours in
+    // the same layer in the opposite order.
+    let cost = |u: usize, v: usize, pos: &[f64]| -> usize {
+        let mut c = 0;
+        for &x in preds[u].iter().chain(&succ[u]) {
+            for &y in preds[v].iter().chain(&succ[v]) {
+                if layer_of[x] == layer_of[y] && pos[x] > pos[y] {
+                    c += 1;
+                }
+            }
+        }
+        c
+    };
+    for _ in 0..passes {
+        let mut improved = false;
+        for r in rows.iter_mut() {
+            for k in 1..r.len() {
+                let (u, v) = (r[k - 1], r[k]);
+                if may_swap(u, v) && cost(v, u, pos) < cost(u, v, pos) {
+                    r.swap(k - 1, k);
+                    pos[u] = k as f64;
+                    pos[v] = (k - 1) as f64;
+                    improved = true;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
 }
 
 /// A vertex order with few backward edges: sinks go last, sources first, and
