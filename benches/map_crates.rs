@@ -8,6 +8,7 @@
 
 mod common;
 use common::median;
+use ktopo::map::layout::Slot;
 use ktopo::topology::Topology;
 use petgraph::visit::EdgeRef;
 use std::collections::{BTreeMap, HashMap};
@@ -63,7 +64,7 @@ fn sugiyama(edges: &[(u32, u32)]) -> (usize, usize) {
             }
         }
     }
-    let ends: Vec<((usize, usize), (usize, usize))> = edges
+    let ends: Vec<(Slot, Slot)> = edges
         .iter()
         .filter_map(|&(a, b)| {
             let (ca, la, oa) = place.get(&(a as usize))?;
@@ -90,7 +91,7 @@ fn ascii_dag(edges: &[(u32, u32)], labels: &[String]) -> (usize, usize, (usize, 
     let place: HashMap<usize, (usize, usize)> =
         ir.nodes().iter().map(|n| (n.id, (n.level, n.level_position))).collect();
     let levels = ir.nodes().iter().map(|n| n.level + 1).max().unwrap_or(0);
-    let ends: Vec<((usize, usize), (usize, usize))> = edges
+    let ends: Vec<(Slot, Slot)> = edges
         .iter()
         .filter_map(|&(a, b)| Some((*place.get(&(a as usize))?, *place.get(&(b as usize))?)))
         .collect();

@@ -129,7 +129,7 @@ impl Layout {
     }
     /// Pairs of edges between the same two layers that cross.
     fn count_crossings(&self) -> usize {
-        let ends: Vec<((usize, usize), (usize, usize))> = self
+        let ends: Vec<(Slot, Slot)> = self
             .edges
             .iter()
             .map(|e| {
@@ -141,10 +141,13 @@ impl Layout {
     }
 }
 
+/// Where a node is in a layered drawing: (layer, order within the layer).
+pub type Slot = (usize, usize);
+
 /// Crossings of edges given as ((layer, order), (layer, order)) ends: pairs of edges
 /// between the same two layers whose orders are inverted. The one measure for this
 /// layout and the crates it is compared with (`benches/map.rs`).
-pub fn crossings(ends: &[((usize, usize), (usize, usize))]) -> usize {
+pub fn crossings(ends: &[(Slot, Slot)]) -> usize {
     let mut by_pair: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
     for &((la, oa), (lb, ob)) in ends {
         by_pair.entry((la, lb)).or_default().push((oa, ob));
