@@ -292,3 +292,50 @@ fn a_panic_in_the_ui_restores_the_terminal_and_exits_101() {
         );
     }
 }
+
+#[test]
+fn the_map_zooms_and_pans_in_a_real_terminal() {
+    let t = Tmux::new("map");
+    start(&t, "");
+    t.wait_for("● demo cluster");
+    t.keys(&[":", "m", "a", "p", "Enter"]);
+    let boxes = t.wait_for("· boxes ·");
+    assert!(boxes.contains('┌') && boxes.contains('▶'), "{boxes}");
+    // Shift+Right pans: the boxes move sideways (live numbers change, boxes do not
+    // move on their own). Columns where boxes start:
+    let corners = |x: &str| -> std::collections::BTreeSet<usize> {
+        x.lines()
+            .skip(2)
+            .take(20)
+            .flat_map(|l| {
+                l.chars()
+                    .enumerate()
+                    .filter(|(_, c)| *c == '┌')
+                    .map(|(i, _)| i)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    t.keys(&["S-Right"]);
+    let start = Instant::now();
+    let panned = loop {
+        let s = t.screen();
+        if corners(&s) != corners(&boxes) && !corners(&s).is_empty() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "Shift+Right did not pan:\n{s}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(panned.contains("· boxes ·"), "{panned}");
+    t.keys(&["-"]);
+    t.wait_for("· labels ·");
+    t.keys(&["-"]);
+    let s = t.wait_for("· overview ·");
+    assert!(s.contains('○') || s.contains('●') || s.contains('✓'), "dots: {s}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED=0");
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");
+}

@@ -299,3 +299,70 @@ fn snapshots_at_every_zoom_focused_and_live() {
         }
     }
 }
+
+/// The buffer (with styles) as the app draws it.
+fn buffer(a: &App) -> ratatui::buffer::Buffer {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(a.width, a.height)).unwrap();
+    t.draw(|f| ktopo::tui::ui::render(a, f)).unwrap();
+    t.backend().buffer().clone()
+}
+
+#[test]
+fn a_2000_topic_platform_in_overview_with_a_domain_filter_and_focus() {
+    let reg = ktopo::registry::load_str("synthetic.yaml", ktopo::synthetic::registry(400, 2_000))
+        .registry
+        .expect("valid");
+    let mut a = App::new(Data::new(reg), 120, 40, Theme { color: false });
+    common::run_command(&mut a, "map");
+    common::press(&mut a, KeyCode::Char('-'));
+    common::press(&mut a, KeyCode::Char('-'));
+    let (full, dots) = (
+        a.data.map_at(Zoom::Full).unwrap().clone(),
+        a.data.map_at(Zoom::Overview).unwrap().clone(),
+    );
+    // The overview shows 4 times as much in each direction, at least.
+    assert!(dots.width * 5 <= full.width && dots.height * 4 <= full.height);
+    // One domain: the filter keeps its nodes lit and dims the rest.
+    for c in "/d7".chars() {
+        common::press(&mut a, KeyCode::Char(c));
+    }
+    common::press(&mut a, KeyCode::Enter);
+    let area = a.map_area();
+    let (ox, oy) = a.map_origin();
+    let buf = buffer(&a);
+    let mut lit = 0;
+    let mut dimmed = 0;
+    for p in &dots.nodes {
+        let (Some(x), Some(y)) = (p.x.checked_sub(ox), p.y.checked_sub(oy)) else {
+            continue;
+        };
+        if x >= u32::from(area.width) || y >= u32::from(area.height) {
+            continue;
+        }
+        let cell = &buf[(area.x + x as u16, area.y + y as u16)];
+        let domain = match p.node {
+            Node::Service(i) => a.data.reg.services[i].domain.clone(),
+            Node::Topic(i) => a.data.reg.topics[i].domain.clone(),
+        };
+        let dim = cell.modifier.contains(ratatui::style::Modifier::DIM);
+        // "d7" also matches d70…d79 and names with 7 in them only by domain here:
+        // services are `Service N`, topics `topicN_events`.
+        let label = ktopo::impact::node_label(&a.data.reg, p.node);
+        let matches = domain.as_deref().is_some_and(|d| d.contains("d7")) || label.contains("d7");
+        assert_eq!(dim, !matches, "{label} ({domain:?}) dim={dim}");
+        if dim {
+            dimmed += 1;
+        } else {
+            lit += 1;
+        }
+    }
+    assert!(lit > 0 && dimmed > 0, "lit {lit}, dimmed {dimmed}");
+    // Focus on the selection: the title says so, and the selection is in view.
+    common::press(&mut a, KeyCode::Char('f'));
+    let s = common::screen(&a);
+    assert!(s.contains("· overview · FOCUS"), "{s}");
+    let sel = dots.find(a.selected_node().unwrap()).unwrap();
+    let (ox, oy) = a.map_origin();
+    assert!(sel.x >= ox && sel.x < ox + u32::from(area.width) && sel.y >= oy && sel.y < oy + u32::from(area.height));
+    insta::assert_snapshot!("map_2000_topics_overview_filtered_focused_120x40", s);
+}

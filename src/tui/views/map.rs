@@ -85,8 +85,14 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         .as_ref()
         .map(|imp| imp.affected.iter().map(|a| a.node).chain(imp.target.nodes()).collect());
     let stale_count = app.stale.as_ref().map_or(0, |st| st.stale.len());
+    let narrowed = focus.is_some() || !s.filter.is_empty();
+    let hidden = if hide_base(zoom, m, narrowed) && !narrowed {
+        " · edges hidden: f focus, / filter"
+    } else {
+        ""
+    };
     let title = format!(
-        "map · {} services, {} topics, {} columns, {} crossings · {}{}{} · ←→ edges ↑↓ column f focus +/- zoom ⇧←→↑↓ drag pan ⏎ open",
+        "map · {} services, {} topics, {} columns, {} crossings · {}{hidden}{}{} · ←→ edges ↑↓ column f focus +/- zoom ⇧←→↑↓ drag pan ⏎ open",
         reg.services.len(),
         reg.topics.len(),
         m.layers,
@@ -109,11 +115,14 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         (!s.filter.is_empty()).then(|| s.items.iter().map(|&i| m.nodes[i].node).collect());
     let dim =
         |n: Node| focus.as_ref().is_some_and(|f| !f.contains(&n)) || matched.as_ref().is_some_and(|f| !f.contains(&n));
-    let narrowed = focus.is_some() || matched.is_some();
     let buf = f.buffer_mut();
-    // Edges first, boxes over them: only the cells in view are drawn.
+    // Edges first, boxes over them: only the cells in view are drawn. In the overview
+    // of a large platform every row carries lines (there are no gap rows): only the
+    // focused or filtered edges are drawn there.
     let base = if narrowed { t.dim() } else { Style::default() };
-    draw_paths(buf, &v, &m.paths, None, base, Some(&m.arrows));
+    if !hide_base(zoom, m, narrowed) {
+        draw_paths(buf, &v, &m.paths, None, base, Some(&m.arrows));
+    }
     // Overlays consider only the paths that reach the view.
     let lit = |p: &&Path| {
         let e = &m.edges[p.edge];
@@ -158,6 +167,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             info,
         );
     }
+}
+
+/// Beyond this many edges the overview draws only focused or filtered ones.
+const OVERVIEW_EDGES: usize = 2_000;
+
+fn hide_base(zoom: Zoom, m: &Layout, narrowed: bool) -> bool {
+    zoom == Zoom::Overview && (narrowed || m.edges.len() > OVERVIEW_EDGES)
 }
 
 #[derive(Clone, Copy)]
