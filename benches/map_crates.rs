@@ -4,7 +4,7 @@
 //! rust-sugiyama 0.4 (network-simplex ranks, weighted-median ordering, Brandes-Köpf
 //! coordinates) and ascii-dag 0.11 (layered layout and text renderer, left to right).
 //! Run: `cargo bench --bench map_crates` (the 2,000-topic case runs once: rust-sugiyama
-//! takes minutes on it). Results are quoted in docs/map.md.
+//! takes many minutes on it; `MAP_CRATES=ascii-dag` or `=rust-sugiyama` runs only one). Results are quoted in docs/map.md.
 
 mod common;
 use common::median;
@@ -131,15 +131,20 @@ fn main() {
             k.width,
             k.height
         );
-        let (t_s, (layers, crossings)) = timed(reps, || sugiyama(&e));
-        println!(
+        let wanted = |c: &str| std::env::var("MAP_CRATES").map_or(true, |v| v.split(',').any(|x| x == c));
+        if wanted("rust-sugiyama") {
+            let (t_s, (layers, crossings)) = timed(reps, || sugiyama(&e));
+            println!(
             "{name}: rust-sugiyama  {:>9.2} ms, {layers:>4} layers, {crossings:>6} crossings (coordinates only, no routes)",
             t_s
-        );
-        let (t_a, (levels, crossings, (w, h))) = timed(reps, || ascii_dag(&e, &labels));
-        println!(
+            );
+        }
+        if wanted("ascii-dag") {
+            let (t_a, (levels, crossings, (w, h))) = timed(reps, || ascii_dag(&e, &labels));
+            println!(
             "{name}: ascii-dag      {:>9.2} ms, {levels:>4} layers, {crossings:>6} crossings, {w} x {h} cells (layout and text)",
             t_a
-        );
+            );
+        }
     }
 }

@@ -185,24 +185,27 @@ fn ktopo() -> assert_cmd::Command {
     c
 }
 
+/// `ktopo impact --live` on the demo cluster, quickly, every lagging group counted.
+fn impact_live(extra: &[&str]) -> String {
+    let mut args = vec![
+        "impact",
+        "--live",
+        "--min-stale",
+        "0",
+        "--samples",
+        "2",
+        "--interval",
+        "0.5",
+    ];
+    args.extend_from_slice(extra);
+    let out = ktopo().args(&args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[test]
 fn impact_live_on_the_demo_cluster() {
-    let out = ktopo()
-        .args([
-            "impact",
-            "--live",
-            "--json",
-            "--min-stale",
-            "0",
-            "--samples",
-            "2",
-            "--interval",
-            "0.5",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&impact_live(&["--json"])).unwrap();
     assert_eq!(v["source"], "demo cluster");
     let rows = v["stale"].as_array().unwrap();
     // The demo's consumers are always a little behind: something is stale.
@@ -223,22 +226,7 @@ fn impact_live_on_the_demo_cluster() {
         }
     }
     // With a target, only what it reaches.
-    let out = ktopo()
-        .args([
-            "impact",
-            "topic:monitoring_incidents",
-            "--live",
-            "--min-stale",
-            "0",
-            "--samples",
-            "2",
-            "--interval",
-            "0.5",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = impact_live(&["topic:monitoring_incidents"]);
     assert!(
         text.starts_with("Serving stale data right now (demo cluster)"),
         "{text}"

@@ -204,13 +204,6 @@ fn map_snapshots_of_both_seed_registries() {
     }
 }
 
-/// The rendered buffer (with styles) of the app.
-fn buffer(a: &App) -> ratatui::buffer::Buffer {
-    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(a.width, a.height)).unwrap();
-    t.draw(|f| ktopo::tui::ui::render(a, f)).unwrap();
-    t.backend().buffer().clone()
-}
-
 #[test]
 fn a_filter_or_focus_dims_the_rest_of_the_map() {
     let probe = app("registry.yaml", 80, 24);
@@ -220,7 +213,7 @@ fn a_filter_or_focus_dims_the_rest_of_the_map() {
         common::press(&mut a, KeyCode::Char(c));
     }
     common::press(&mut a, KeyCode::Enter);
-    let buf = buffer(&a);
+    let buf = common::buffer(&a);
     let dimmed = |n: ktopo::topology::Node| {
         let p = m.find(n).unwrap();
         buf[(p.x as u16, p.y as u16 + 2)]

@@ -300,13 +300,6 @@ fn snapshots_at_every_zoom_focused_and_live() {
     }
 }
 
-/// The buffer (with styles) as the app draws it.
-fn buffer(a: &App) -> ratatui::buffer::Buffer {
-    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(a.width, a.height)).unwrap();
-    t.draw(|f| ktopo::tui::ui::render(a, f)).unwrap();
-    t.backend().buffer().clone()
-}
-
 #[test]
 fn a_2000_topic_platform_in_overview_with_a_domain_filter_and_focus() {
     let reg = ktopo::registry::load_str("synthetic.yaml", ktopo::synthetic::registry(400, 2_000))
@@ -329,7 +322,7 @@ fn a_2000_topic_platform_in_overview_with_a_domain_filter_and_focus() {
     common::press(&mut a, KeyCode::Enter);
     let area = a.map_area();
     let (ox, oy) = a.map_origin();
-    let buf = buffer(&a);
+    let buf = common::buffer(&a);
     let mut lit = 0;
     let mut dimmed = 0;
     for p in &dots.nodes {

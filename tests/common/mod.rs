@@ -25,9 +25,7 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// The app drawn into a TestBackend, one trimmed line per row.
 pub fn screen(app: &ktopo::tui::app::App) -> String {
-    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(app.width, app.height)).unwrap();
-    t.draw(|f| ktopo::tui::ui::render(app, f)).unwrap();
-    let buf = t.backend().buffer().clone();
+    let buf = buffer(app);
     (0..buf.area.height)
         .map(|y| {
             let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
@@ -73,4 +71,11 @@ pub fn mock_api_keys(p: &rdkafka::producer::BaseProducer) -> std::collections::B
         rd::rd_kafka_mock_request_destroy_array(reqs, n);
     }
     keys
+}
+
+/// The buffer (with styles) as the app draws it.
+pub fn buffer(a: &ktopo::tui::app::App) -> ratatui::buffer::Buffer {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(a.width, a.height)).unwrap();
+    t.draw(|f| ktopo::tui::ui::render(a, f)).unwrap();
+    t.backend().buffer().clone()
 }

@@ -525,39 +525,44 @@ fn info_lines(app: &App, ix: &LiveIndex, n: Node) -> Vec<String> {
             .map(|r| format!(" {}/s", rate(Some(r))))
             .unwrap_or_default()
     };
-    let mut ins = Vec::new();
-    let mut outs = Vec::new();
-    // At most what two rows can show (a topic every service reads has thousands).
+    // Each edge named by its other end, with its number: a producer edge its topic's
+    // msg/s, a consumer edge its group's status and lag.
+    let edge = |other: Node, from: Node, to: Node| {
+        let number = match (from, to) {
+            (Node::Topic(ti), Node::Service(si)) => group_text(si, ti),
+            (Node::Service(_), Node::Topic(ti)) => topic_rate(ti),
+            _ => String::new(),
+        };
+        let name = match other {
+            Node::Service(i) => reg.services[i].key.as_str(),
+            Node::Topic(i) => reg.topics[i].name.as_str(),
+        };
+        format!("{name}{number}")
+    };
+    // At most what a row can show (a topic every service reads has thousands).
     const SHOWN: usize = 40;
-    let (mut more_in, mut more_out) = (0, 0);
-    for (m, e) in app.data.topo.neighbours(n, petgraph::Direction::Incoming) {
-        if !e.carries_data() {
-            continue;
+    let side = |dir: petgraph::Direction| {
+        let mut shown = Vec::new();
+        let mut more = 0;
+        for (m, e) in app.data.topo.neighbours(n, dir) {
+            if !e.carries_data() {
+                continue;
+            }
+            if shown.len() == SHOWN {
+                more += 1;
+                continue;
+            }
+            let (from, to) = if dir == petgraph::Direction::Incoming {
+                (m, n)
+            } else {
+                (n, m)
+            };
+            shown.push(edge(m, from, to));
         }
-        if ins.len() == SHOWN {
-            more_in += 1;
-            continue;
-        }
-        ins.push(match (m, n) {
-            (Node::Topic(ti), Node::Service(si)) => format!("{}{}", reg.topics[ti].name, group_text(si, ti)),
-            (Node::Service(si), Node::Topic(ti)) => format!("{}{}", reg.services[si].key, topic_rate(ti)),
-            _ => crate::impact::node_label(reg, m),
-        });
-    }
-    for (m, e) in app.data.topo.neighbours(n, petgraph::Direction::Outgoing) {
-        if !e.carries_data() {
-            continue;
-        }
-        if outs.len() == SHOWN {
-            more_out += 1;
-            continue;
-        }
-        outs.push(match (n, m) {
-            (Node::Topic(ti), Node::Service(si)) => format!("{}{}", reg.services[si].key, group_text(si, ti)),
-            (Node::Service(_), Node::Topic(ti)) => format!("{}{}", reg.topics[ti].name, topic_rate(ti)),
-            _ => crate::impact::node_label(reg, m),
-        });
-    }
+        (shown, more)
+    };
+    let (ins, more_in) = side(petgraph::Direction::Incoming);
+    let (outs, more_out) = side(petgraph::Direction::Outgoing);
     // What the cluster shows beyond the registry here (a producer's topics, or the topic).
     let topics: Vec<&str> = match n {
         Node::Topic(t) => vec![reg.topics[t].name.as_str()],
