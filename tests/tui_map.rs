@@ -23,7 +23,7 @@ fn grid(a: &App) -> Vec<Vec<char>> {
     common::screen(a).lines().map(|l| l.chars().collect()).collect()
 }
 
-const LINE: &str = "─│┌┐└┘├┤┬┴┼╌╎";
+const LINE: &str = "─│┌┐└┘├┤┬┴┼╌╎┈┊";
 
 /// The map at a zoom level (pressing - from full boxes).
 fn zoomed(registry: &str, w: u16, h: u16, zoom: Zoom) -> App {
@@ -225,4 +225,48 @@ fn a_filter_or_focus_dims_the_rest_of_the_map() {
     let voice = ktopo::topology::Node::Topic(reg.topic_index("voice_events").unwrap());
     assert!(!dimmed(billing), "a presales topic stays lit");
     assert!(dimmed(voice), "a runtime topic dims");
+}
+
+#[test]
+fn pattern_subscriptions_are_drawn_as_such() {
+    let registry = "assets/registries/enterprise-agent-platform.yaml";
+    let m = app(registry, 80, 24).data.map().unwrap().clone();
+    let a = app(registry, (m.width as u16 + 4).max(80), (m.height as u16 + 9).max(24));
+    let g = grid(&a);
+    let at = |x: u32, y: u32| g[y as usize + 2][x as usize];
+    // Cells each kind of line passes through.
+    let cells = |pattern: bool| -> HashSet<(u32, u32)> {
+        let mut out = HashSet::new();
+        for p in m
+            .paths
+            .iter()
+            .filter(|p| (p.line == ktopo::map::layout::Line::Pattern) == pattern)
+        {
+            for w in p.points.windows(2) {
+                let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+                for x in x0.min(x1)..=x0.max(x1) {
+                    for y in y0.min(y1)..=y0.max(y1) {
+                        out.insert((x, y));
+                    }
+                }
+            }
+        }
+        out
+    };
+    let (pattern, other) = (cells(true), cells(false));
+    assert!(!pattern.is_empty(), "the enterprise registry has pattern consumers");
+    let only_pattern: Vec<&(u32, u32)> = pattern.difference(&other).collect();
+    assert!(!only_pattern.is_empty());
+    let drawn = only_pattern.iter().filter(|&&&(x, y)| "┈┊".contains(at(x, y))).count();
+    assert!(
+        drawn * 2 > only_pattern.len(),
+        "{drawn} of {} pattern-only cells drawn ┈ ┊",
+        only_pattern.len()
+    );
+    for &(x, y) in other.difference(&pattern) {
+        assert!(
+            !"┈┊".contains(at(x, y)),
+            "a declared edge drawn as a pattern at {x},{y}"
+        );
+    }
 }

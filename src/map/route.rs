@@ -64,21 +64,23 @@ pub const LEFT: u8 = 4;
 pub const RIGHT: u8 = 8;
 
 /// Line cells of the paths inside `clip` (x, y, width, height): each cell's directions
-/// (joined where paths meet) and whether every line through it is dashed (replacement,
+/// (joined where paths meet) and how it looks: dashed when every line through it is a
+/// replacement or candidate edge, `┈ ┊` when every line is a pattern subscription (the
 /// candidate). A frame of a 2,000-topic map rasterises what it shows, not the whole
 /// map, into a grid the size of the view (thousands of long edges share gap rows:
 /// hashing each of their cells cost more than the rest of the frame).
-pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> Vec<((u32, u32), (u8, bool))> {
+pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> Vec<((u32, u32), (u8, Look))> {
     let (cx0, cy0, w, h) = clip;
     if w == 0 || h == 0 {
         return Vec::new();
     }
     let (cx1, cy1) = (cx0.saturating_add(w - 1), cy0.saturating_add(h - 1));
-    // Per cell: directions, all-dashed, touched.
-    let mut grid: Vec<(u8, bool, bool)> = vec![(0, true, false); (w as usize) * (h as usize)];
+    // Per cell: directions, all dashed, all pattern, touched.
+    let mut grid: Vec<(u8, bool, bool, bool)> = vec![(0, true, true, false); (w as usize) * (h as usize)];
     let idx = |x: u32, y: u32| ((y - cy0) as usize) * (w as usize) + (x - cx0) as usize;
     for p in paths {
         let dashed = matches!(p.line, Line::Replacement | Line::Candidate);
+        let pattern = p.line == Line::Pattern;
         let mut mark = |c: (u32, u32), d: u8| {
             if c.0 < cx0 || c.0 > cx1 || c.1 < cy0 || c.1 > cy1 {
                 return;
@@ -86,7 +88,8 @@ pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> Vec<((u32, u32), 
             let e = &mut grid[idx(c.0, c.1)];
             e.0 |= d;
             e.1 &= dashed;
-            e.2 = true;
+            e.2 &= pattern;
+            e.3 = true;
         };
         for seg in p.points.windows(2) {
             let ((x0, y0), (x1, y1)) = (seg[0], seg[1]);
@@ -132,12 +135,40 @@ pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> Vec<((u32, u32), 
     }
     grid.iter()
         .enumerate()
-        .filter(|(_, c)| c.2)
+        .filter(|(_, c)| c.3)
         .map(|(i, c)| {
             let (x, y) = (cx0 + (i % w as usize) as u32, cy0 + (i / w as usize) as u32);
-            ((x, y), (c.0, c.1))
+            let look = match (c.1, c.2) {
+                (true, _) => Look::Dashed,
+                (_, true) => Look::Pattern,
+                _ => Look::Solid,
+            };
+            ((x, y), (c.0, look))
         })
         .collect()
+}
+
+/// How a cell's line is drawn, from the kinds of edge through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Look {
+    Solid,
+    /// Replacement and candidate edges only.
+    Dashed,
+    /// Pattern subscriptions only.
+    Pattern,
+}
+
+/// The glyph for a cell in its look.
+pub fn look_glyph(d: u8, look: Look) -> char {
+    match look {
+        Look::Solid => glyph(d, false),
+        Look::Dashed => glyph(d, true),
+        Look::Pattern => match d {
+            x if x & (UP | DOWN) == 0 => '┈',
+            x if x & (LEFT | RIGHT) == 0 => '┊',
+            _ => glyph(d, false),
+        },
+    }
 }
 
 /// The box-drawing character for a cell's directions.

@@ -9,7 +9,7 @@ use super::rate;
 use crate::live::view::GroupTopicLag;
 use crate::live::view::Health;
 use crate::map::layout::{Layout, Line, Placed};
-use crate::map::route::{cells_in, glyph, route, stroke_glyph, Path, Stroke};
+use crate::map::route::{cells_in, look_glyph, route, stroke_glyph, Path, Stroke};
 use crate::map::Zoom;
 use crate::registry::Status;
 use crate::topology::Node;
@@ -195,12 +195,12 @@ fn draw_paths(
     if paths.is_empty() {
         return;
     }
-    for ((x, y), (d, dashed)) in cells_in(paths, v.clip()) {
+    for ((x, y), (d, look)) in cells_in(paths, v.clip()) {
         if let Some((cx, cy)) = v.cell(x, y) {
             let c = match stroke {
                 _ if arrows.is_some_and(|a| a.contains_key(&(x, y))) => '▶',
                 Some(s) => stroke_glyph(d, s),
-                None => glyph(d, dashed),
+                None => look_glyph(d, look),
             };
             put(buf, cx, cy, c, style);
         }
