@@ -250,3 +250,35 @@ fn impact_live_rejects_a_bad_threshold_and_needs_live_for_it() {
     let out = ktopo().args(["impact"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_stale_view_lists_the_platform_worst_first_and_opens_what_it_names() {
+    let mut app = App::new(Data::new(common::main_registry()), 160, 40, Theme { color: false });
+    common::run_command(&mut app, "stale");
+    assert!(common::screen(&app).contains("staleness needs live data"));
+    app.update(Event::Live(Box::new(scripted())));
+    common::run_command(&mut app, "stale");
+    let screen = common::screen(&app);
+    let st = propagate(&app.data.reg, &app.data.topo, &scripted(), DEFAULT_MIN_S);
+    assert!(
+        screen.contains(&format!(
+            "serving stale data right now: {} services and topics, because of 2 groups",
+            st.stale.len()
+        )),
+        "{screen}"
+    );
+    assert!(screen.contains("1 groups behind outside the registry"), "{screen}");
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains('⧗')).collect();
+    assert!(
+        rows[0].contains("4m05s") && rows[0].contains("service:monitoring_engine"),
+        "{screen}"
+    );
+    // customer_success is downstream of monitoring_engine: the worse cause claims it
+    // and everything after it, so every row names the 4 minutes.
+    assert_eq!(rows.len(), st.stale.len(), "{screen}");
+    assert!(rows.iter().all(|r| r.contains("4m05s")), "{screen}");
+    // Enter opens the selected service.
+    common::press(&mut app, crossterm::event::KeyCode::Enter);
+    let me = service(&app.data.reg, "monitoring_engine");
+    assert_eq!(app.screen().route, ktopo::tui::app::Route::Service(me));
+}

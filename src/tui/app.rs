@@ -39,6 +39,8 @@ pub enum Route {
     Drift,
     /// The whole topology as a layered flow diagram.
     Map,
+    /// Who serves stale data right now, worst first.
+    Stale,
     Platform,
     Service(usize),
     Topic(usize),
@@ -58,6 +60,7 @@ impl Route {
             Route::Lag => "lag".into(),
             Route::Drift => "drift".into(),
             Route::Map => "map".into(),
+            Route::Stale => "stale".into(),
             Route::Platform => "platform".into(),
             Route::Service(i) => data.reg.services[*i].key.clone(),
             Route::Topic(i) => data.reg.topics[*i].name.clone(),

@@ -17,6 +17,7 @@ impl App {
             Route::Deprecated => Box::new(self.data.deprecated.iter().copied()),
             Route::Lag => Box::new(0..self.lag_rows().len()),
             Route::Drift => Box::new(0..self.drift.as_ref().map_or(0, |d| d.report.findings.len())),
+            Route::Stale => Box::new(0..self.stale.as_ref().map_or(0, |st| st.stale.len())),
             // Column by column, top to bottom.
             Route::Map => {
                 let Some(m) = self.data.map() else { return Vec::new() };
@@ -65,6 +66,18 @@ impl App {
                 };
                 format!("{} {}", impact::node_label(reg, n), domain.unwrap_or(""))
             }
+            Route::Stale => self
+                .stale
+                .as_ref()
+                .and_then(|st| {
+                    let x = st.stale.get(i)?;
+                    Some(format!(
+                        "{} {}",
+                        impact::node_label(reg, x.node),
+                        st.causes[x.cause].group
+                    ))
+                })
+                .unwrap_or_default(),
             Route::Drift => self
                 .drift
                 .as_ref()
@@ -177,6 +190,10 @@ impl App {
                 .get(s.selected)
                 .and_then(|&i| Some(self.data.map()?.nodes[i].node)),
             Route::Messages(t) => Some(Node::Topic(*t)),
+            Route::Stale => {
+                let st = self.stale.as_ref()?;
+                s.items.get(s.selected).and_then(|&i| st.stale.get(i)).map(|x| x.node)
+            }
             Route::Drift => {
                 let d = self.drift.as_ref()?;
                 let f = s.items.get(s.selected).and_then(|&i| d.report.findings.get(i))?;

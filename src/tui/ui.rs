@@ -27,6 +27,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Route::Deprecated => views::lists::deprecated(app, f, body),
         Route::Lag => views::lag::render(app, f, body),
         Route::Drift => views::drift::render(app, f, body),
+        Route::Stale => views::stale::render(app, f, body),
         Route::Map => views::map::render(app, f, body),
         Route::Messages(t) => views::messages::render(app, f, body, *t),
         Route::Platform => views::platform::render(app, f, body),

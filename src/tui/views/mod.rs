@@ -10,6 +10,7 @@ pub mod map;
 pub mod messages;
 pub mod platform;
 pub mod popup;
+pub mod stale;
 
 use super::app::App;
 use crate::live::view::Health;

@@ -1,0 +1,68 @@
+//! `:stale`: the live blast radius for the whole platform, worst first: every service
+//! and topic serving stale data right now, how stale, because of which group, and the
+//! path from that group's service (`crate::stale`, the engine of `ktopo impact --live`).
+
+use super::ListTable;
+use crate::impact::{node_label, node_ref};
+use crate::tui::app::App;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::{Cell, Paragraph};
+use ratatui::Frame;
+
+pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    let Some(st) = &app.stale else {
+        let msg = format!(
+            "Nothing to say yet: staleness needs live data (broker {}).\nStart ktopo without --offline, or pass -b BROKERS.",
+            app.broker_note
+        );
+        f.render_widget(Paragraph::new(msg), area);
+        return;
+    };
+    let reg = &app.data.reg;
+    let s = app.screen();
+    let unplaced = if st.unplaced.is_empty() {
+        String::new()
+    } else {
+        format!(" · {} groups behind outside the registry", st.unplaced.len())
+    };
+    let title = format!(
+        "serving stale data right now: {} services and topics, because of {} groups (≥ {}s behind){unplaced}",
+        st.stale.len(),
+        st.causes.len(),
+        crate::stale::DEFAULT_MIN_S
+    );
+    let widths = [
+        Constraint::Length(9),
+        Constraint::Length(34),
+        Constraint::Length(48),
+        Constraint::Min(30),
+    ];
+    let header = ["STALE", "SERVICE OR TOPIC", "BECAUSE OF (group, its status)", "VIA"];
+    ListTable::for_screen(app, title, &header, &widths).render(app, f, area, |i| {
+        let x = &st.stale[s.items[i]];
+        let c = &st.causes[x.cause];
+        let via = if x.depth == 0 {
+            format!(
+                "reads {} ({} behind)",
+                c.topic,
+                c.lag.map_or("?".into(), |l| l.to_string())
+            )
+        } else {
+            let path: Vec<String> = st.path(x).iter().map(|&n| node_label(reg, n)).collect();
+            path.join(" → ")
+        };
+        vec![
+            Cell::from(Span::styled(
+                format!("⧗ {}", crate::stale::seconds_label(c)),
+                app.theme.warn(),
+            )),
+            Cell::from(node_ref(reg, x.node)),
+            Cell::from(Span::styled(
+                format!("{} {}", c.status.label(), c.group),
+                app.theme.warn(),
+            )),
+            Cell::from(via),
+        ]
+    });
+}
