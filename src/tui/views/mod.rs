@@ -7,6 +7,8 @@ pub mod impact;
 pub mod lag;
 pub mod lists;
 pub mod map;
+mod map_boxes;
+mod map_info;
 pub mod messages;
 pub mod platform;
 pub mod popup;
