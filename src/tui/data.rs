@@ -84,11 +84,27 @@ impl Data {
     }
 }
 
+static LAYOUT_TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static LAYOUTS_RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Map layouts started in this process (skipped ones are not counted).
+pub fn layouts_run() -> usize {
+    LAYOUTS_RUN.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Lay out the map on its own thread; its panic is contained (the map then says so).
 fn spawn_layout(reg: &Registry) -> Arc<OnceLock<MapResult>> {
     let slot: Arc<OnceLock<MapResult>> = Arc::new(OnceLock::new());
     let (out, reg) = (Arc::clone(&slot), reg.clone());
     let run = move || {
+        // One layout at a time; one for a registry already replaced (its Data dropped,
+        // this thread holds the last reference) is skipped: saving a large registry
+        // several times in a row must not pile up layouts.
+        let _turn = LAYOUT_TURN.lock().unwrap_or_else(|p| p.into_inner());
+        if Arc::strong_count(&out) == 1 {
+            return;
+        }
+        LAYOUTS_RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             assert!(
                 !crate::tui::inject_panic("layout"),
