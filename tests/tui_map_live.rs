@@ -359,3 +359,25 @@ fn a_2000_topic_platform_in_overview_with_a_domain_filter_and_focus() {
     assert!(sel.x >= ox && sel.x < ox + u32::from(area.width) && sel.y >= oy && sel.y < oy + u32::from(area.height));
     insta::assert_snapshot!("map_2000_topics_overview_filtered_focused_120x40", s);
 }
+
+#[test]
+fn an_empty_registry_draws_an_empty_map_and_every_key_is_harmless() {
+    let reg = ktopo::registry::load_str("empty.yaml", "services: []\ntopics: []\n".into())
+        .registry
+        .expect("an empty registry is valid");
+    let mut a = App::new(Data::new(reg), 80, 24, Theme { color: false });
+    common::run_command(&mut a, "map");
+    for k in ['-', '-', '+', 'z', 'f', 'j', 'k', 'h', 'l'] {
+        common::press(&mut a, KeyCode::Char(k));
+    }
+    key(&mut a, KeyCode::Right, KeyModifiers::SHIFT);
+    mouse(&mut a, MouseEventKind::Down(MouseButton::Left), 10, 10);
+    mouse(&mut a, MouseEventKind::Drag(MouseButton::Left), 0, 0);
+    mouse(&mut a, MouseEventKind::ScrollDown, 10, 10);
+    common::press(&mut a, KeyCode::Enter);
+    let s = common::screen(&a);
+    assert!(s.contains("map · 0 services, 0 topics"), "{s}");
+    a.update(Event::Live(Box::new(LiveView::default())));
+    common::run_command(&mut a, "stale");
+    assert!(common::screen(&a).contains("serving stale data right now: 0 services and topics"));
+}
