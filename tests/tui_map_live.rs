@@ -377,7 +377,7 @@ fn an_empty_registry_draws_an_empty_map_and_every_key_is_harmless() {
     common::press(&mut a, KeyCode::Enter);
     let s = common::screen(&a);
     assert!(s.contains("map · 0 services, 0 topics"), "{s}");
-    a.update(Event::Live(Box::new(LiveView::default())));
+    a.update(Event::Live(Box::default()));
     common::run_command(&mut a, "stale");
     assert!(common::screen(&a).contains("serving stale data right now: 0 services and topics"));
 }
