@@ -227,6 +227,26 @@ fn peeked(offset: i64, value: &[u8]) -> Peeked {
     }
 }
 
+/// Whether the route from box `a` to box `b` shows dotted cells (where it does not
+/// share cells with declared edges) and ends in an arrow.
+fn dotted_route(grid: &[Vec<char>], m: &ktopo::map::layout::Layout, a: Node, b: Node) -> bool {
+    let (pa, pb) = (m.find(a).unwrap(), m.find(b).unwrap());
+    let at = |x: u32, y: u32| grid[y as usize + 2][x as usize];
+    let mut dotted = false;
+    for k in 1..=m.geo.lanes() {
+        let pts = ktopo::map::route::route(m.geo, pa, pb, k);
+        for w in pts.windows(2) {
+            let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+            for x in x0.min(x1)..=x0.max(x1) {
+                for y in y0.min(y1)..=y0.max(y1) {
+                    dotted |= "┄┆".contains(at(x, y));
+                }
+            }
+        }
+    }
+    dotted && at(pb.x - 1, pb.y + m.geo.box_h / 2) == '▶'
+}
+
 #[test]
 fn producers_seen_only_in_messages_are_dotted_edges_and_badges() {
     let probe = map_app("registry.yaml", 80, 24);
@@ -380,4 +400,50 @@ fn an_empty_registry_draws_an_empty_map_and_every_key_is_harmless() {
     a.update(Event::Live(Box::default()));
     common::run_command(&mut a, "stale");
     assert!(common::screen(&a).contains("serving stale data right now: 0 services and topics"));
+}
+
+#[test]
+fn a_service_group_live_on_an_undeclared_topic_is_a_dotted_edge() {
+    let probe = map_app("registry.yaml", 80, 24);
+    let m = probe.data.map().unwrap().clone();
+    let mut a = map_app("registry.yaml", m.width as u16 + 4, m.height as u16 + 10);
+    // support_engine's conventional group, with a member, on billing_events, which the
+    // registry does not list support_engine as consuming.
+    let group = ktopo::registry::model::group_id(
+        a.data.reg.conventions.group_format().unwrap(),
+        "support_engine",
+        "billing_events",
+    );
+    let live = LiveView {
+        source: "scripted".into(),
+        groups: vec![GroupTopicLag {
+            group: group.clone(),
+            topic: "billing_events".into(),
+            members: Some(1),
+            member_list: vec![ktopo::live::view::Member {
+                consumer_id: "c-1".into(),
+                assignment: vec![("billing_events".into(), 0)],
+                ..Default::default()
+            }],
+            ..GroupTopicLag::default()
+        }],
+        ..LiveView::default()
+    };
+    a.update(Event::Live(Box::new(live)));
+    let reg = &a.data.reg;
+    let support = reg.services.iter().position(|s| s.key == "support_engine").unwrap();
+    let billing = reg.topic_index("billing_events").unwrap();
+    let screen = common::screen(&a);
+    let grid: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let pb = m.find(Node::Topic(billing)).unwrap();
+    // A dotted line from billing_events' box, and an arrow at support_engine's.
+    assert!(
+        dotted_route(&grid, &m, Node::Topic(billing), Node::Service(support)),
+        "{screen}"
+    );
+    // And the topic's box counts the reader.
+    let top: String = grid[pb.y as usize + 2][pb.x as usize..(pb.x + m.geo.box_w) as usize]
+        .iter()
+        .collect();
+    assert!(top.contains("?1"), "{top}");
 }

@@ -136,6 +136,8 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     for (paths, style) in troubled(app, &ix, m, &lit) {
         draw_paths(buf, &v, &paths, Some(Stroke::Heavy), style, None);
     }
+    // Observed (undeclared) edges last, over shared cells too: they are the anomalies
+    // to notice, and under declared lines they could vanish entirely.
     let seen = observed_paths(app, m);
     draw_paths(buf, &v, &seen, Some(Stroke::Dotted), t.warn(), None);
     let selected = s.items.get(s.selected).map(|&i| m.nodes[i].node);
@@ -233,25 +235,36 @@ fn troubled(app: &App, ix: &LiveIndex, m: &Layout, lit: &dyn Fn(&&Path) -> bool)
     vec![(warn, app.theme.warn()), (bad, app.theme.error())]
 }
 
-/// Producers that only the sampled messages name, when they are registry services:
-/// dotted edges from their box to the topic's.
+/// Observed edges between registry boxes, dotted: producers that only the sampled
+/// messages name, and groups of registry services (by id or the naming convention)
+/// live on topics their service does not declare (drift's `undeclared-consumer`).
 fn observed_paths(app: &App, m: &Layout) -> Vec<Path> {
     let Some(d) = &app.drift else { return Vec::new() };
     let reg = &app.data.reg;
-    let mut out = Vec::new();
-    for f in d
+    let service = |name: &str| reg.services.iter().position(|s| s.key == name || s.name == name);
+    let producers = d
         .observed
         .iter()
         .flat_map(|(_, found)| found)
         .filter(|f| f.kind == "undeclared-producer")
-    {
-        let svc = reg
-            .services
-            .iter()
-            .position(|s| s.key == f.subject || s.name == f.subject);
-        let topic = f.topic.as_deref().and_then(|t| reg.topic_index(t));
-        let (Some(si), Some(ti)) = (svc, topic) else { continue };
-        let (Some(&a), Some(&b)) = (m.index.get(&Node::Service(si)), m.index.get(&Node::Topic(ti))) else {
+        .filter_map(|f| {
+            Some((
+                Node::Service(service(&f.subject)?),
+                Node::Topic(reg.topic_index(f.topic.as_deref()?)?),
+            ))
+        });
+    let readers = d
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.kind == "undeclared-consumer")
+        .filter_map(|f| {
+            let s = service(f.services.first()?)?;
+            Some((Node::Topic(reg.topic_index(f.topic.as_deref()?)?), Node::Service(s)))
+        });
+    let mut out = Vec::new();
+    for (from, to) in producers.chain(readers) {
+        let (Some(&a), Some(&b)) = (m.index.get(&from), m.index.get(&to)) else {
             continue;
         };
         out.push(Path {
