@@ -575,6 +575,7 @@ impl App {
             }
             Action::Focus if self.screen().route == Route::Map => self.map_focus(),
             Action::Focus => self.message = Some("f focuses a node on the :map".into()),
+            Action::ZoomIn | Action::ZoomOut | Action::Zoom => self.map_zoom(a),
             Action::Left | Action::Right => {
                 if matches!(self.screen().route, Route::Graph(_)) {
                     let pane = usize::from(a == Action::Right);

@@ -27,6 +27,9 @@ pub enum Action {
     Lag,
     Messages,
     Focus,
+    ZoomIn,
+    ZoomOut,
+    Zoom,
     Suspend,
     Quit,
 }
@@ -55,8 +58,8 @@ use KeyCode::*;
 pub const KEYS: &[Binding] = &[
     b!("j ↓", [Char('j'), Down], Action::Down, "move down"),
     b!("k ↑", [Char('k'), Up], Action::Up, "move up"),
-    b!("h ←", [Char('h'), Left], Action::Left, "graph: left column"),
-    b!("l →", [Char('l'), Right], Action::Right, "graph: right column"),
+    b!("h ←", [Char('h'), Left], Action::Left, "left column / upstream"),
+    b!("l →", [Char('l'), Right], Action::Right, "right column / downstream"),
     b!("PgDn ^f ^d", [PageDown], ['f', 'd'], Action::PageDown, "page down"),
     b!("PgUp ^b ^u", [PageUp], ['b', 'u'], Action::PageUp, "page up"),
     b!("g Home", [Char('g'), Home], Action::Top, "first row"),
@@ -86,6 +89,9 @@ pub const KEYS: &[Binding] = &[
         Action::Focus,
         "map: focus on what feeds and is fed by it"
     ),
+    b!("+ =", [Char('+'), Char('=')], Action::ZoomIn, "map: zoom in"),
+    b!("-", [Char('-')], Action::ZoomOut, "map: zoom out"),
+    b!("z", [Char('z')], Action::Zoom, "map: next zoom; ⇧←→ pan"),
     b!("^z", [], ['z'], Action::Suspend, "suspend to the shell (fg resumes)"),
     b!("q ^c", [Char('q')], ['c'], Action::Quit, "quit"),
 ];

@@ -56,7 +56,7 @@ impl App {
         ))
     }
 
-    /// Keys only the map has: Shift+arrows pan, + and - zoom. True when handled.
+    /// Shift+arrows pan the map (the key table has no modifiers). True when handled.
     pub(super) fn map_key(&mut self, k: KeyEvent) -> bool {
         if self.screen().route != Route::Map {
             return false;
@@ -69,21 +69,25 @@ impl App {
             KeyCode::Right if shift => self.map_pan(dx, 0),
             KeyCode::Up if shift => self.map_pan(0, -dy),
             KeyCode::Down if shift => self.map_pan(0, dy),
-            KeyCode::Char('+') | KeyCode::Char('=') => self.map_zoom(true),
-            KeyCode::Char('-') => self.map_zoom(false),
-            KeyCode::Char('z') => {
-                let z = self.screen().map.zoom;
-                let next = if z == Zoom::Overview { Zoom::Full } else { z.out() };
-                self.set_zoom(next);
-            }
             _ => return false,
         }
         true
     }
 
-    fn map_zoom(&mut self, zoom_in: bool) {
+    /// `+` `-` and `z` (cycle) on the map.
+    pub(super) fn map_zoom(&mut self, a: crate::tui::keys::Action) {
+        use crate::tui::keys::Action;
+        if self.screen().route != Route::Map {
+            self.message = Some("+ - z zoom the :map".into());
+            return;
+        }
         let z = self.screen().map.zoom;
-        self.set_zoom(if zoom_in { z.zoom_in() } else { z.out() });
+        self.set_zoom(match a {
+            Action::ZoomIn => z.zoom_in(),
+            Action::ZoomOut => z.out(),
+            _ if z == Zoom::Overview => Zoom::Full,
+            _ => z.out(),
+        });
     }
 
     fn set_zoom(&mut self, z: Zoom) {
