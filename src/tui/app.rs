@@ -156,9 +156,17 @@ pub struct Drift {
     /// Findings from the sampled messages, kept until new messages are sampled (they
     /// arrive once a minute; checking them on every sample would load the UI thread).
     pub observed: Option<(crate::live::metrics::Tails, Vec<crate::drift::Finding>)>,
+    /// Writers and readers the registry does not declare, from the above.
+    pub links: Vec<super::observed::Link>,
 }
 
 impl Drift {
+    /// The observed links on one topic (they are sorted by topic).
+    pub fn links_on(&self, topic: usize) -> &[super::observed::Link] {
+        let from = self.links.partition_point(|l| l.topic < topic);
+        let to = self.links.partition_point(|l| l.topic <= topic);
+        &self.links[from..to]
+    }
     pub fn compute(data: &Data, live: &LiveView, samples: u32, before: Option<Drift>) -> Drift {
         use crate::drift::{facts::Facts, rules};
         let facts = Facts::from_live(live, samples);
@@ -182,11 +190,13 @@ impl Drift {
         if let Some((_, found)) = &observed {
             report.merge(found);
         }
+        let links = super::observed::links(&data.reg, &facts, &report);
         Drift {
             facts,
             report,
             at_ms,
             observed,
+            links,
         }
     }
 }

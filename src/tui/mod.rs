@@ -6,6 +6,7 @@ pub mod data;
 pub mod keys;
 pub mod layout;
 pub mod map_nav;
+pub mod observed;
 pub mod query;
 pub mod theme;
 pub mod ui;

@@ -7,6 +7,11 @@ use crate::registry::Status;
 use crate::topology::Node;
 
 impl App {
+    /// Service `s`'s group on topic `t` in the live picture (indexed once per sample).
+    pub fn group_lag(&self, s: usize, t: usize) -> Option<&crate::live::view::GroupTopicLag> {
+        self.live.as_ref()?.groups.get(self.groups.group(s, t)?)
+    }
+
     /// The base items of a route (before filtering) with their search text.
     pub(super) fn items_for(&self, s: &Screen) -> Vec<usize> {
         let reg = &self.data.reg;

@@ -112,67 +112,30 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, center: Node) {
 type Seen = (String, String);
 
 /// What the cluster shows feeding (left) and fed by (right) a node beyond the
-/// registry: groups consuming a topic undeclared, topics a service's groups consume
-/// undeclared, and producers its sampled messages name undeclared. (label, what) pairs.
+/// registry (`tui::observed`): for a topic, who writes it and which groups read it
+/// undeclared; for a service, the topics its groups read and its messages land on.
 fn observed(app: &App, center: Node) -> (Vec<Seen>, Vec<Seen>) {
     let Some(d) = &app.drift else {
         return Default::default();
     };
     let reg = &app.data.reg;
-    let reads = |g: &crate::drift::facts::GroupFacts, t: &str| g.committed_on.contains(t) || g.members_on.contains(t);
-    let what = |g: &crate::drift::facts::GroupFacts, t: &str| {
-        if g.members_on.contains(t) {
-            "undeclared · live".to_string()
-        } else {
-            "undeclared · commits".to_string()
-        }
-    };
-    // Producers only the messages name (undeclared, or still on a deprecated topic).
-    let writers = d
-        .observed
-        .iter()
-        .flat_map(|(_, found)| found)
-        .filter(|f| f.kind == "undeclared-producer" || f.kind == "deprecated-producer");
+    let seen = |l: &crate::tui::observed::Link, label: String| (label, l.what().to_string());
+    let (mut inputs, mut outputs) = (Vec::new(), Vec::new());
     match center {
         Node::Topic(ti) => {
-            let name = &reg.topics[ti].name;
-            let inputs = writers
-                .filter(|f| f.topic.as_deref() == Some(name.as_str()))
-                .map(|f| (f.subject.clone(), "writes · seen in messages".to_string()))
-                .collect();
-            let out = d
-                .facts
-                .groups
-                .iter()
-                .filter(|(group, g)| reads(g, name) && reg.consumer_by_group(name, group).is_none())
-                .map(|(group, g)| (group.clone(), what(g, name)))
-                .collect();
-            (inputs, out)
+            for l in d.links_on(ti) {
+                let side = if l.writes() { &mut inputs } else { &mut outputs };
+                side.push(seen(l, l.name.clone()));
+            }
         }
         Node::Service(si) => {
-            let key = &reg.services[si].key;
-            let mut inputs: Vec<Seen> = d
-                .facts
-                .groups
-                .iter()
-                .filter(|(_, g)| g.service.as_deref() == Some(key))
-                .flat_map(|(group, g)| {
-                    g.committed_on
-                        .union(&g.members_on)
-                        .filter(|t| reg.consumer_by_group(t, group).is_none())
-                        .map(|t| (t.clone(), what(g, t)))
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            inputs.dedup();
-            let outputs = writers
-                .filter(|f| f.services.iter().any(|s| s == key))
-                .filter_map(|f| f.topic.clone())
-                .map(|t| (t, "writes · seen in messages".to_string()))
-                .collect();
-            (inputs, outputs)
+            for l in d.links.iter().filter(|l| l.service == Some(si)) {
+                let side = if l.writes() { &mut outputs } else { &mut inputs };
+                side.push(seen(l, reg.topics[l.topic].name.clone()));
+            }
         }
     }
+    (inputs, outputs)
 }
 
 /// A box for something only the cluster shows.

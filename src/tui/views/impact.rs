@@ -127,18 +127,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
 /// Observed edges on the impact's topics (its target's too): producers only the
 /// sampled messages name, and consumer groups the registry does not declare.
 fn observed(app: &App, imp: &crate::impact::Impact) -> Vec<String> {
-    let reg = &app.data.reg;
-    let mut topics: Vec<&str> = imp
-        .affected
-        .iter()
-        .filter_map(|a| match a.node {
-            Node::Topic(t) => Some(reg.topics[t].name.as_str()),
-            Node::Service(_) => None,
-        })
-        .collect();
-    topics.extend(imp.target.nodes().into_iter().filter_map(|n| match n {
-        Node::Topic(t) => Some(reg.topics[t].name.as_str()),
-        Node::Service(_) => None,
-    }));
-    super::observed_on(app, &topics)
+    let topics: std::collections::HashSet<Node> =
+        imp.affected.iter().map(|a| a.node).chain(imp.target.nodes()).collect();
+    super::observed_on(app, |t| topics.contains(&Node::Topic(t)))
 }

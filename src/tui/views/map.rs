@@ -5,7 +5,7 @@
 //! producers dotted; the rows under the map give the selection's edges with numbers.
 //! Navigation lives in `tui::map_nav`; this is a pure function of the app state.
 
-use super::map_boxes::{dot, full_box, label, put, LiveIndex};
+use super::map_boxes::{dot, full_box, label, put};
 use super::map_info::info_lines;
 use crate::live::view::Health;
 use crate::map::layout::{Layout, Line, Placed};
@@ -132,8 +132,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         draw_paths(buf, &v, &kept, None, Style::default(), None);
     }
     // Consumer edges of groups in trouble: heavy, in their colour (heavy is the symbol).
-    let ix = LiveIndex::new(app, zoom);
-    for (paths, style) in troubled(app, &ix, m, &lit) {
+    for (paths, style) in troubled(app, m, &lit) {
         draw_paths(buf, &v, &paths, Some(Stroke::Heavy), style, None);
     }
     // Observed (undeclared) edges last, over shared cells too: they are the anomalies
@@ -147,9 +146,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             faint: dim(p.node),
         };
         match zoom {
-            Zoom::Full => full_box(app, &ix, buf, &v, m, p, look),
-            Zoom::Compact => label(app, &ix, buf, &v, p, look),
-            Zoom::Overview => dot(app, &ix, buf, &v, p, look),
+            Zoom::Full => full_box(app, buf, &v, m, p, look),
+            Zoom::Compact => label(app, buf, &v, p, look),
+            Zoom::Overview => dot(app, buf, &v, p, look),
         }
     }
     let info = Rect::new(
@@ -159,10 +158,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         INFO_ROWS.min(area.height),
     );
     if let Some(n) = selected {
-        let lines: Vec<ratatui::text::Line> = info_lines(app, &ix, n)
-            .into_iter()
-            .map(ratatui::text::Line::from)
-            .collect();
+        let lines: Vec<ratatui::text::Line> = info_lines(app, n).into_iter().map(ratatui::text::Line::from).collect();
         f.render_widget(
             Paragraph::new(lines).block(ratatui::widgets::Block::default().borders(ratatui::widgets::Borders::TOP)),
             info,
@@ -216,7 +212,7 @@ fn draw_paths(
 }
 
 /// Consumer edges (topic → service) whose group is WARN or worse, grouped by style.
-fn troubled(app: &App, ix: &LiveIndex, m: &Layout, lit: &dyn Fn(&&Path) -> bool) -> Vec<(Vec<Path>, Style)> {
+fn troubled(app: &App, m: &Layout, lit: &dyn Fn(&&Path) -> bool) -> Vec<(Vec<Path>, Style)> {
     if app.live.is_none() {
         return Vec::new();
     }
@@ -226,7 +222,7 @@ fn troubled(app: &App, ix: &LiveIndex, m: &Layout, lit: &dyn Fn(&&Path) -> bool)
         let (Node::Topic(ti), Node::Service(si)) = (m.nodes[e.from].node, m.nodes[e.to].node) else {
             continue;
         };
-        match ix.group(si, ti).map(|g| g.status) {
+        match app.group_lag(si, ti).map(|g| g.status) {
             Some(Health::Warn) => warn.push(p.clone()),
             Some(h) if h.is_problem() => bad.push(p.clone()),
             _ => {}
@@ -235,35 +231,12 @@ fn troubled(app: &App, ix: &LiveIndex, m: &Layout, lit: &dyn Fn(&&Path) -> bool)
     vec![(warn, app.theme.warn()), (bad, app.theme.error())]
 }
 
-/// Observed edges between registry boxes, dotted: producers that only the sampled
-/// messages name, and groups of registry services (by id or the naming convention)
-/// live on topics their service does not declare (drift's `undeclared-consumer`).
+/// Observed edges between registry boxes, dotted (`tui::observed`): a registry
+/// service writing or reading a topic it does not declare.
 fn observed_paths(app: &App, m: &Layout) -> Vec<Path> {
     let Some(d) = &app.drift else { return Vec::new() };
-    let reg = &app.data.reg;
-    let service = |name: &str| reg.services.iter().position(|s| s.key == name || s.name == name);
-    let producers = d
-        .observed
-        .iter()
-        .flat_map(|(_, found)| found)
-        .filter(|f| f.kind == "undeclared-producer")
-        .filter_map(|f| {
-            Some((
-                Node::Service(service(&f.subject)?),
-                Node::Topic(reg.topic_index(f.topic.as_deref()?)?),
-            ))
-        });
-    let readers = d
-        .report
-        .findings
-        .iter()
-        .filter(|f| f.kind == "undeclared-consumer")
-        .filter_map(|f| {
-            let s = service(f.services.first()?)?;
-            Some((Node::Topic(reg.topic_index(f.topic.as_deref()?)?), Node::Service(s)))
-        });
     let mut out = Vec::new();
-    for (from, to) in producers.chain(readers) {
+    for (from, to) in d.links.iter().filter_map(|l| l.edge()) {
         let (Some(&a), Some(&b)) = (m.index.get(&from), m.index.get(&to)) else {
             continue;
         };

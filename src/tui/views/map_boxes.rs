@@ -3,45 +3,13 @@
 
 use super::map::{Look, View};
 use super::rate;
-use crate::live::view::{GroupTopicLag, Health};
+use crate::live::view::Health;
 use crate::map::layout::{Layout, Placed};
-use crate::map::Zoom;
 use crate::registry::Status;
 use crate::topology::Node;
 use crate::tui::app::App;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Modifier, Style};
-use std::collections::HashMap;
-
-/// Looks groups up in the app's per-sample index; observed writers and readers per
-/// topic, counted once per frame (full boxes show them).
-pub(super) struct LiveIndex<'a> {
-    app: &'a App,
-    badges: HashMap<String, usize>,
-}
-
-impl<'a> LiveIndex<'a> {
-    pub(super) fn new(app: &'a App, zoom: Zoom) -> Self {
-        let mut badges: HashMap<String, usize> = HashMap::new();
-        if zoom == Zoom::Full {
-            let mut lines = super::observed(app, &|_| true);
-            lines.sort();
-            lines.dedup();
-            for (t, _) in lines {
-                *badges.entry(t).or_default() += 1;
-            }
-        }
-        LiveIndex { app, badges }
-    }
-    pub(super) fn group(&self, service: usize, topic: usize) -> Option<&'a GroupTopicLag> {
-        let i = self.app.groups.group(service, topic)?;
-        self.app.live.as_ref()?.groups.get(i)
-    }
-    fn worst(&self, service: usize) -> Option<Health> {
-        self.app.live.as_ref()?;
-        self.app.groups.worst(service)
-    }
-}
 
 /// A node's live facts: health, its topic rate, how stale its data is.
 pub(super) struct Facts {
@@ -50,7 +18,7 @@ pub(super) struct Facts {
     stale: Option<String>,
 }
 
-pub(super) fn facts(app: &App, ix: &LiveIndex, n: Node) -> Facts {
+pub(super) fn facts(app: &App, n: Node) -> Facts {
     let reg = &app.data.reg;
     let live = app.live.as_ref();
     let stale = app
@@ -60,7 +28,7 @@ pub(super) fn facts(app: &App, ix: &LiveIndex, n: Node) -> Facts {
         .map(|(_, c)| crate::stale::seconds_label(c));
     match n {
         Node::Service(i) => Facts {
-            health: ix.worst(i),
+            health: app.groups.worst(i),
             rate: None,
             stale,
         },
@@ -94,11 +62,11 @@ fn name_style(app: &App, look: Look) -> Style {
     }
 }
 
-pub(super) fn full_box(app: &App, ix: &LiveIndex, buf: &mut Buffer, v: &View, m: &Layout, p: &Placed, look: Look) {
+pub(super) fn full_box(app: &App, buf: &mut Buffer, v: &View, m: &Layout, p: &Placed, look: Look) {
     let t = &app.theme;
     let reg = &app.data.reg;
     let w = m.geo.box_w;
-    let fx = facts(app, ix, p.node);
+    let fx = facts(app, p.node);
     let (name, kind, domain) = match p.node {
         Node::Service(i) => {
             let svc = &reg.services[i];
@@ -132,7 +100,7 @@ pub(super) fn full_box(app: &App, ix: &LiveIndex, buf: &mut Buffer, v: &View, m:
     text(buf, v, (p.x + 1, p.y), &kind, w - 2, t.dim());
     if let Node::Topic(i) = p.node {
         // Writers or readers the registry does not declare: a badge, details below.
-        let seen = ix.badges.get(reg.topics[i].name.as_str()).copied().unwrap_or(0);
+        let seen = app.drift.as_ref().map_or(0, |d| d.links_on(i).len());
         if seen > 0 {
             let badge = format!("?{seen}");
             let at = p.x + w - 1 - badge.chars().count() as u32;
@@ -160,10 +128,10 @@ pub(super) fn full_box(app: &App, ix: &LiveIndex, buf: &mut Buffer, v: &View, m:
 }
 
 /// Compact zoom: `[service]`, `(topic)`, a leading status symbol.
-pub(super) fn label(app: &App, ix: &LiveIndex, buf: &mut Buffer, v: &View, p: &Placed, look: Look) {
+pub(super) fn label(app: &App, buf: &mut Buffer, v: &View, p: &Placed, look: Look) {
     let reg = &app.data.reg;
     let g = app.map_layout().map_or(crate::map::layout::COMPACT, |m| m.geo);
-    let fx = facts(app, ix, p.node);
+    let fx = facts(app, p.node);
     let (open, close, name) = match p.node {
         Node::Service(i) => ('[', ']', reg.services[i].name.as_str()),
         Node::Topic(i) => match reg.topics[i].status {
@@ -193,9 +161,9 @@ pub(super) fn label(app: &App, ix: &LiveIndex, buf: &mut Buffer, v: &View, p: &P
 }
 
 /// Overview zoom: one cell per node.
-pub(super) fn dot(app: &App, ix: &LiveIndex, buf: &mut Buffer, v: &View, p: &Placed, look: Look) {
+pub(super) fn dot(app: &App, buf: &mut Buffer, v: &View, p: &Placed, look: Look) {
     let reg = &app.data.reg;
-    let fx = facts(app, ix, p.node);
+    let fx = facts(app, p.node);
     let (sym, style) = symbol(app, &fx);
     let c = if sym != ' ' {
         sym

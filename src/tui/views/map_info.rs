@@ -2,14 +2,13 @@
 //! of its edges with its live number (producer edges their topic's msg/s, consumer
 //! edges their group's status and lag), and what the cluster shows beyond the registry.
 
-use super::map_boxes::LiveIndex;
 use super::rate;
 use crate::topology::Node;
 use crate::tui::app::App;
 
 /// The rows under the map: the selection, its staleness, and each of its edges with
 /// its live number (producer edges the topic's msg/s, consumer edges the group's lag).
-pub(super) fn info_lines(app: &App, ix: &LiveIndex, n: Node) -> Vec<String> {
+pub(super) fn info_lines(app: &App, n: Node) -> Vec<String> {
     let reg = &app.data.reg;
     let live = app.live.as_ref();
     let mut head = crate::impact::node_ref(reg, n);
@@ -31,7 +30,7 @@ pub(super) fn info_lines(app: &App, ix: &LiveIndex, n: Node) -> Vec<String> {
         ));
     }
     let group_text = |si: usize, ti: usize| {
-        let g = ix.group(si, ti);
+        let g = app.group_lag(si, ti);
         match g {
             Some(g) => format!(
                 " {} lag {}{}",
@@ -88,12 +87,11 @@ pub(super) fn info_lines(app: &App, ix: &LiveIndex, n: Node) -> Vec<String> {
     };
     let (ins, more_in) = side(petgraph::Direction::Incoming);
     let (outs, more_out) = side(petgraph::Direction::Outgoing);
-    // What the cluster shows beyond the registry here (a producer's topics, or the topic).
-    let topics: Vec<&str> = match n {
-        Node::Topic(t) => vec![reg.topics[t].name.as_str()],
-        Node::Service(_) => Vec::new(),
+    // What the cluster shows beyond the registry on the topic.
+    let seen: Vec<String> = match (n, &app.drift) {
+        (Node::Topic(t), Some(d)) => d.links_on(t).iter().map(|l| l.line(reg)).collect(),
+        _ => Vec::new(),
     };
-    let seen = super::observed_on(app, &topics);
     let list = |v: &[String], more: usize| match (v.is_empty(), more) {
         (true, _) => "-".to_string(),
         (false, 0) => v.join(" · "),

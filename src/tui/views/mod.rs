@@ -142,41 +142,12 @@ pub fn health_cell<'a>(app: &App, h: Option<Health>) -> Cell<'a> {
     }
 }
 
-/// What the cluster shows on some topics beyond the registry, one line each:
-/// producers only the sampled messages name, consumer groups nobody declares.
-pub fn observed_on(app: &App, topics: &[&str]) -> Vec<String> {
-    let mut out: Vec<String> = observed(app, &|t| topics.contains(&t))
-        .into_iter()
-        .map(|(_, l)| l)
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// (topic, line) for every observed writer or reader on the topics `want` accepts.
-pub fn observed(app: &App, want: &dyn Fn(&str) -> bool) -> Vec<(String, String)> {
+/// What the cluster shows beyond the registry on the topics `on` accepts, one line each.
+pub fn observed_on(app: &App, on: impl Fn(usize) -> bool) -> Vec<String> {
     let Some(d) = &app.drift else { return Vec::new() };
-    let reg = &app.data.reg;
-    let mut out: Vec<(String, String)> = d
-        .observed
+    d.links
         .iter()
-        .flat_map(|(_, found)| found)
-        .filter(|f| f.kind == "undeclared-producer" || f.kind == "deprecated-producer")
-        .filter_map(|f| {
-            let t = f.topic.as_deref().filter(|t| want(t))?;
-            Some((
-                t.to_string(),
-                format!("┄┄?▶ `{}` writes {t} (seen in its messages)", f.subject),
-            ))
-        })
-        .collect();
-    for (group, g) in &d.facts.groups {
-        for t in g.committed_on.union(&g.members_on) {
-            if want(t) && reg.consumer_by_group(t, group).is_none() {
-                out.push((t.clone(), format!("┄┄?▶ group `{group}` reads {t} (undeclared)")));
-            }
-        }
-    }
-    out
+        .filter(|l| on(l.topic))
+        .map(|l| l.line(&app.data.reg))
+        .collect()
 }
