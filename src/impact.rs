@@ -336,7 +336,12 @@ pub fn via(reg: &Registry, imp: &Impact, a: &Affected) -> String {
     tail.reverse();
     let head: Vec<String> = start.iter().chain([&branch]).map(label).collect();
     let tail: Vec<String> = tail.iter().map(label).collect();
-    let skipped = (a.depth + 1).saturating_sub(head.len() + tail.len());
+    elided(&head, &tail, a.depth + 1)
+}
+
+/// A long path by its ends: `a → b → … (N more) → y → z`, `len` nodes in all.
+pub fn elided(head: &[String], tail: &[String], len: usize) -> String {
+    let skipped = len.saturating_sub(head.len() + tail.len());
     format!("{} → … ({skipped} more) → {}", head.join(" → "), tail.join(" → "))
 }
 

@@ -11,7 +11,7 @@ use crate::impact::{self, Dir};
 use crate::live::view::{GroupTopicLag, Health, LiveView};
 use crate::registry::Registry;
 use crate::topology::{Node, Topology};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Groups less far behind do not count by default: a healthy consumer is always a
 /// second or two behind the head.
@@ -59,19 +59,43 @@ impl Staleness {
         let s = &self.stale[*self.index.get(&n)?];
         Some((s, &self.causes[s.cause]))
     }
-    /// The path from the cause's service to `s`, both included.
-    pub fn path(&self, s: &Stale) -> Vec<Node> {
+    /// The last `n` nodes of the path from the cause's service to `s` (`s` included),
+    /// in path order: walking parents, never the whole of a long chain.
+    pub fn path_end(&self, s: &Stale, n: usize) -> Vec<Node> {
         let mut path = vec![s.node];
         let mut cur = s.parent;
-        while let Some(p) = cur {
-            if path.len() > self.stale.len() {
-                break; // Parents form a tree; never loop on bad data.
-            }
+        while let (Some(p), true) = (cur, path.len() < n) {
             path.push(p);
             cur = self.of(p).and_then(|(st, _)| st.parent);
         }
         path.reverse();
         path
+    }
+    /// The path from the cause's service to `s` for people: whole when short, its ends
+    /// when long (whole paths of a long chain would be quadratic, as in `impact::via`).
+    pub fn via(&self, reg: &Registry, s: &Stale) -> String {
+        let label = |n: &Node| impact::node_label(reg, *n);
+        if s.depth < 8 {
+            return self
+                .path_end(s, s.depth + 1)
+                .iter()
+                .map(label)
+                .collect::<Vec<_>>()
+                .join(" → ");
+        }
+        let head = [label(&Node::Service(self.causes[s.cause].service))];
+        let tail: Vec<String> = self.path_end(s, 3).iter().map(label).collect();
+        impact::elided(&head, &tail, s.depth + 1)
+    }
+    /// The rows `only` keeps (all without it), and how many causes they have.
+    fn shown(&self, only: Option<&HashSet<Node>>) -> (Vec<&Stale>, usize) {
+        let rows: Vec<&Stale> = self
+            .stale
+            .iter()
+            .filter(|s| only.is_none_or(|o| o.contains(&s.node)))
+            .collect();
+        let causes: HashSet<usize> = rows.iter().map(|s| s.cause).collect();
+        (rows, causes.len())
     }
 }
 
@@ -174,19 +198,14 @@ pub fn because(c: &Cause) -> String {
 
 /// The report `ktopo impact --live` prints; `only` restricts it to some nodes (a
 /// target's impact).
-pub fn to_text(reg: &Registry, st: &Staleness, only: Option<&std::collections::HashSet<Node>>, source: &str) -> String {
+pub fn to_text(reg: &Registry, st: &Staleness, only: Option<&HashSet<Node>>, source: &str) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let rows: Vec<&Stale> = st
-        .stale
-        .iter()
-        .filter(|s| only.is_none_or(|o| o.contains(&s.node)))
-        .collect();
+    let (rows, causes) = st.shown(only);
     let _ = writeln!(
         out,
-        "Serving stale data right now ({source}): {} services and topics, because of {} groups",
+        "Serving stale data right now ({source}): {} services and topics, because of {causes} groups",
         rows.len(),
-        st.causes.len()
     );
     if rows.is_empty() {
         let _ = writeln!(out, "  nothing: no declared group is behind");
@@ -198,13 +217,7 @@ pub fn to_text(reg: &Registry, st: &Staleness, only: Option<&std::collections::H
         let via = if s.depth == 0 {
             because(c)
         } else {
-            let path: Vec<String> = st.path(s).iter().map(|&n| impact::node_label(reg, n)).collect();
-            let path = if path.len() > 6 {
-                format!("{} → … → {}", path[0], path[path.len() - 2..].join(" → "))
-            } else {
-                path.join(" → ")
-            };
-            format!("{} via {path}", c.group)
+            format!("{} via {}", c.group, st.via(reg, s))
         };
         let _ = writeln!(
             out,
@@ -225,17 +238,10 @@ pub fn to_text(reg: &Registry, st: &Staleness, only: Option<&std::collections::H
     out
 }
 
-pub fn to_json(
-    reg: &Registry,
-    st: &Staleness,
-    only: Option<&std::collections::HashSet<Node>>,
-    source: &str,
-) -> serde_json::Value {
-    let rows: Vec<&Stale> = st
-        .stale
-        .iter()
-        .filter(|s| only.is_none_or(|o| o.contains(&s.node)))
-        .collect();
+/// JSON rows carry their parent, not their whole path (as `impact --json` does): the
+/// path is rebuilt by following parents to the row at depth 0.
+pub fn to_json(reg: &Registry, st: &Staleness, only: Option<&HashSet<Node>>, source: &str) -> serde_json::Value {
+    let (rows, _) = st.shown(only);
     let stale: Vec<serde_json::Value> = rows
         .iter()
         .map(|s| {
@@ -250,7 +256,7 @@ pub fn to_json(
                     "service": reg.services[c.service].key,
                     "status": c.status, "lag": c.lag,
                 },
-                "path": st.path(s).iter().map(|&n| impact::node_ref(reg, n)).collect::<Vec<_>>(),
+                "parent": s.parent.map(|p| impact::node_ref(reg, p)),
             })
         })
         .collect();

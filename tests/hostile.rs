@@ -426,6 +426,31 @@ fn work_grows_with_the_answer_not_with_paths_or_pairs() {
         .find(|l| l.contains("t9998_events") && l.contains("topic"))
         .unwrap();
     assert!(line.len() < 400 && line.contains("more)"), "{line}");
+    // Staleness on the ring: one group minutes behind makes all 20,000 nodes stale,
+    // 19,999 hops deep at most. JSON names parents, text shows long paths by their
+    // ends: whole paths would be 200 million steps.
+    let ring_reg = ktopo::registry::load(&ring_path).unwrap().registry.unwrap();
+    let view = ktopo::live::view::LiveView {
+        groups: vec![ktopo::live::view::GroupTopicLag {
+            group: "s1_t0_events".into(),
+            topic: "t0_events".into(),
+            service: Some("s1".into()),
+            total_lag: Some(10),
+            time_lag_s: Some(300.0),
+            status: ktopo::live::view::Health::Stop,
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let topo = ktopo::topology::Topology::build(&ring_reg);
+    let st = ktopo::stale::propagate(&ring_reg, &topo, &view, 10.0);
+    assert_eq!(st.stale.len(), 20_000);
+    let json = serde_json::to_string(&ktopo::stale::to_json(&ring_reg, &st, None, "ring")).unwrap();
+    assert!(json.len() < 16 << 20, "{} bytes", json.len());
+    let text = ktopo::stale::to_text(&ring_reg, &st, None, "ring");
+    let longest = text.lines().map(str::len).max().unwrap();
+    assert!(longest < 400, "{longest}");
+    assert!(text.contains("more)"));
 
     // The TUI's impact screen on the ring: the count and the first rows, and a closed
     // screen leaves nothing behind.

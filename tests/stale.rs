@@ -112,11 +112,11 @@ fn staleness_follows_the_impact_paths_worst_cause_first() {
     // customer_success is downstream of monitoring_engine: it keeps the worse cause.
     let (s, c) = st.of(Node::Service(cs)).unwrap();
     assert_eq!(c.seconds, Some(245.0));
-    assert_eq!(st.path(s).first(), Some(&Node::Service(me)));
-    assert_eq!(st.path(s).last(), Some(&Node::Service(cs)));
+    assert_eq!(st.path_end(s, usize::MAX).first(), Some(&Node::Service(me)));
+    assert_eq!(st.path_end(s, usize::MAX).last(), Some(&Node::Service(cs)));
     // Each path is a real chain of data edges.
     for s in &st.stale {
-        let path = st.path(s);
+        let path = st.path_end(s, usize::MAX);
         assert_eq!(path[0], Node::Service(st.causes[s.cause].service));
         assert_eq!(path.len(), s.depth + 1);
         for w in path.windows(2) {
@@ -212,14 +212,23 @@ fn impact_live_on_the_demo_cluster() {
     assert!(!rows.is_empty(), "{v}");
     let mut seen = HashSet::new();
     let mut last = f64::INFINITY;
+    let by_node: std::collections::HashMap<&str, &serde_json::Value> =
+        rows.iter().map(|r| (r["node"].as_str().unwrap(), r)).collect();
     for r in rows {
         assert!(seen.insert(r["node"].as_str().unwrap().to_string()), "{r} twice");
-        let path = r["path"].as_array().unwrap();
+        // The path, rebuilt from parents: it starts at the cause's service, one hop
+        // per level of depth.
+        let mut path = vec![r["node"].as_str().unwrap()];
+        while let Some(p) = by_node[path[path.len() - 1]]["parent"].as_str() {
+            path.push(p);
+            assert!(path.len() <= rows.len() + 1, "parents loop: {path:?}");
+        }
+        path.reverse();
         assert_eq!(
             path[0],
             format!("service:{}", r["because"]["service"].as_str().unwrap())
         );
-        assert_eq!(path.last().unwrap(), &r["node"]);
+        assert_eq!(path.len() as u64, r["depth"].as_u64().unwrap() + 1, "{path:?}");
         if let Some(s) = r["stale_s"].as_f64() {
             assert!(s <= last, "not worst first: {s} after {last}");
             last = s;
@@ -236,11 +245,16 @@ fn impact_live_on_the_demo_cluster() {
 
 #[test]
 fn impact_live_rejects_a_bad_threshold_and_needs_live_for_it() {
-    let out = ktopo()
-        .args(["impact", "--live", "--min-stale", "-3"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    // Refused by ktopo itself (not by the argument parser), before any sampling.
+    for bad in ["--min-stale=-3", "--min-stale=NaN", "--min-stale=inf"] {
+        let out = ktopo().args(["impact", "--live", bad, "--offline"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--min-stale must be a number of seconds, 0 or more"),
+            "{bad}: {err}"
+        );
+    }
     let out = ktopo()
         .args(["impact", "--min-stale", "3", "topic:x"])
         .output()

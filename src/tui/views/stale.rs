@@ -3,7 +3,7 @@
 //! path from that group's service (`crate::stale`, the engine of `ktopo impact --live`).
 
 use super::ListTable;
-use crate::impact::{node_label, node_ref};
+use crate::impact::node_ref;
 use crate::tui::app::App;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
@@ -49,8 +49,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                 c.lag.map_or("?".into(), |l| l.to_string())
             )
         } else {
-            let path: Vec<String> = st.path(x).iter().map(|&n| node_label(reg, n)).collect();
-            path.join(" → ")
+            st.via(reg, x)
         };
         vec![
             Cell::from(Span::styled(
