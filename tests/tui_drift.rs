@@ -5,20 +5,11 @@ mod common;
 use crossterm::event::KeyCode;
 use ktopo::live::view::{GroupTopicLag, LiveView, PartitionLag, TopicLive};
 use ktopo::tui::app::{App, Event, Route};
-use ktopo::tui::data::Data;
-use ktopo::tui::theme::Theme;
 
 use common::{press as key, run_command as command};
 
 fn drifted_app() -> App {
-    let checked = ktopo::registry::load(&common::root().join("registry.yaml")).unwrap();
-    let reg = checked.registry.clone().unwrap();
-    let mut app = App::new(
-        Data::new(reg).with_source(&checked.source),
-        120,
-        40,
-        Theme { color: false },
-    );
+    let mut app = common::app("registry.yaml", 120, 40);
     let mut v = LiveView {
         source: "demo cluster".into(),
         ..LiveView::default()

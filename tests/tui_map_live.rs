@@ -13,14 +13,7 @@ use ktopo::tui::data::Data;
 use ktopo::tui::theme::Theme;
 
 fn map_app(registry: &str, w: u16, h: u16) -> App {
-    let checked = ktopo::registry::load(&common::root().join(registry)).unwrap();
-    let reg = checked.registry.clone().unwrap();
-    let mut a = App::new(
-        Data::new(reg).with_source(&checked.source),
-        w,
-        h,
-        Theme { color: false },
-    );
+    let mut a = common::app(registry, w, h);
     common::run_command(&mut a, "map");
     a
 }

@@ -22,14 +22,7 @@ fn msg(partition: i32, offset: i64, ts: i64, value: &[u8]) -> Peeked {
 }
 
 fn app_with_messages() -> App {
-    let checked = ktopo::registry::load(&common::root().join("registry.yaml")).unwrap();
-    let reg = checked.registry.clone().unwrap();
-    let mut app = App::new(
-        Data::new(reg).with_source(&checked.source),
-        120,
-        40,
-        Theme { color: false },
-    );
+    let mut app = common::app("registry.yaml", 120, 40);
     let tails = vec![(
         "billing_events".to_string(),
         vec![

@@ -19,6 +19,14 @@ pub fn main_registry() -> Registry {
     load("registry.yaml")
 }
 
+/// The app on a registry file (with its source, so drift can say where), no colour.
+pub fn app(rel: &str, width: u16, height: u16) -> ktopo::tui::app::App {
+    let checked = registry::load(&root().join(rel)).expect("readable");
+    let reg = checked.registry.clone().expect("structure is valid");
+    let data = ktopo::tui::data::Data::new(reg).with_source(&checked.source);
+    ktopo::tui::app::App::new(data, width, height, ktopo::tui::theme::Theme { color: false })
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures").join(name)
 }
