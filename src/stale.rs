@@ -110,16 +110,10 @@ fn is_cause(g: &GroupTopicLag, min_s: f64) -> bool {
 
 /// Propagate every lagging group's staleness downstream.
 pub fn propagate(reg: &Registry, topo: &Topology, view: &LiveView, min_s: f64) -> Staleness {
-    let key_index: HashMap<&str, usize> = reg
-        .services
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.key.as_str(), i))
-        .collect();
     let mut out = Staleness::default();
     for g in view.groups.iter().filter(|g| is_cause(g, min_s)) {
-        match g.service.as_deref().and_then(|k| key_index.get(k)) {
-            Some(&service) => out.causes.push(Cause {
+        match g.service.as_deref().and_then(|k| reg.service_by_key(k)) {
+            Some(service) => out.causes.push(Cause {
                 group: g.group.clone(),
                 topic: g.topic.clone(),
                 service,

@@ -237,18 +237,12 @@ pub struct GroupIndex {
 
 impl GroupIndex {
     pub fn new(view: &LiveView, reg: &crate::registry::Registry) -> Self {
-        let services: HashMap<&str, usize> = reg
-            .services
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.key.as_str(), i))
-            .collect();
         let mut ix = GroupIndex {
             by_pair: HashMap::new(),
             worst: vec![None; reg.services.len()],
         };
         for (i, g) in view.groups.iter().enumerate() {
-            let Some(&s) = g.service.as_deref().and_then(|k| services.get(k)) else {
+            let Some(s) = g.service.as_deref().and_then(|k| reg.service_by_key(k)) else {
                 continue;
             };
             if let Some(t) = reg.topic_index(&g.topic) {

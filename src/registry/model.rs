@@ -349,6 +349,10 @@ impl Registry {
             }),
         }
     }
+    /// The service with this key (exactly: no id fallback).
+    pub fn service_by_key(&self, key: &str) -> Option<usize> {
+        self.service_by_key.get(key).copied()
+    }
     pub fn topic_index(&self, name: &str) -> Option<usize> {
         self.topic_by_name.get(name).copied()
     }

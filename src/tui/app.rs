@@ -396,7 +396,7 @@ impl App {
                 self.stale = None;
                 self.groups = Default::default();
                 let new = &self.data.reg;
-                let service = |k: &str| new.services.iter().position(|s| s.key == k);
+                let service = |k: &str| new.service_by_key(k);
                 for (s, name) in self.stack.iter_mut().zip(&names) {
                     let Some(name) = name else { continue };
                     // usize::MAX: gone, dropped below.

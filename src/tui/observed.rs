@@ -61,13 +61,7 @@ impl Link {
 /// sampled messages, readers from the groups the cluster lists. A reader's service is
 /// the one the sampler knows the group by, else the one drift names for it.
 pub fn links(reg: &Registry, facts: &crate::drift::facts::Facts, report: &Report) -> Vec<Link> {
-    let keys: HashMap<&str, usize> = reg
-        .services
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.key.as_str(), i))
-        .collect();
-    let service = |key: &str| keys.get(key).copied();
+    let service = |key: &str| reg.service_by_key(key);
     let mut out: BTreeSet<Link> = BTreeSet::new();
     // Drift's owner of an undeclared group on a topic (by id or the naming convention).
     let mut owner: HashMap<(&str, &str), &str> = HashMap::new();

@@ -213,7 +213,7 @@ impl App {
                 let reg = &self.data.reg;
                 g.service
                     .as_deref()
-                    .and_then(|k| reg.services.iter().position(|s| s.key == k))
+                    .and_then(|k| reg.service_by_key(k))
                     .map(Node::Service)
                     .or_else(|| self.data.reg.topic_index(&g.topic).map(Node::Topic))
             }
