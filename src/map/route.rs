@@ -69,7 +69,7 @@ pub const RIGHT: u8 = 8;
 /// candidate). A frame of a 2,000-topic map rasterises what it shows, not the whole
 /// map, into a grid the size of the view (thousands of long edges share gap rows:
 /// hashing each of their cells cost more than the rest of the frame).
-pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> Vec<((u32, u32), (u8, Look))> {
+pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> Vec<((u32, u32), (u8, Stroke))> {
     let (cx0, cy0, w, h) = clip;
     if w == 0 || h == 0 {
         return Vec::new();
@@ -138,56 +138,41 @@ pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> Vec<((u32, u32), 
         .filter(|(_, c)| c.3)
         .map(|(i, c)| {
             let (x, y) = (cx0 + (i % w as usize) as u32, cy0 + (i / w as usize) as u32);
-            let look = match (c.1, c.2) {
-                (true, _) => Look::Dashed,
-                (_, true) => Look::Pattern,
-                _ => Look::Solid,
+            let stroke = match (c.1, c.2) {
+                (true, _) => Stroke::Dashed,
+                (_, true) => Stroke::Pattern,
+                _ => Stroke::Solid,
             };
-            ((x, y), (c.0, look))
+            ((x, y), (c.0, stroke))
         })
         .collect()
 }
 
-/// How a cell's line is drawn, from the kinds of edge through it.
+/// How a line is drawn. A cell's own stroke comes from the edges through it (solid,
+/// or dashed or pattern when only such edges pass); the TUI draws overlays in heavy
+/// (groups in trouble) or dotted (observed, undeclared) strokes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Look {
+pub enum Stroke {
     Solid,
     /// Replacement and candidate edges only.
     Dashed,
     /// Pattern subscriptions only.
     Pattern,
+    Dotted,
+    Heavy,
 }
 
-/// The glyph for a cell in its look.
-pub fn look_glyph(d: u8, look: Look) -> char {
-    match look {
-        Look::Solid => glyph(d, false),
-        Look::Dashed => glyph(d, true),
-        Look::Pattern => match d {
-            x if x & (UP | DOWN) == 0 => '┈',
-            x if x & (LEFT | RIGHT) == 0 => '┊',
-            _ => glyph(d, false),
-        },
-    }
-}
-
-/// The box-drawing character for a cell's directions.
-pub fn glyph(d: u8, dashed: bool) -> char {
-    match d {
-        x if x == LEFT | RIGHT || x == LEFT || x == RIGHT => {
-            if dashed {
-                '╌'
-            } else {
-                '─'
-            }
-        }
-        x if x == UP | DOWN || x == UP || x == DOWN => {
-            if dashed {
-                '╎'
-            } else {
-                '│'
-            }
-        }
+/// The glyph for a cell's directions in a stroke. Dashed, pattern and dotted lines
+/// have light corners and junctions: Unicode has no such corners.
+pub fn glyph(d: u8, stroke: Stroke) -> char {
+    let straight = |h: char, v: char| match d {
+        x if x & (UP | DOWN) == 0 => Some(h),
+        x if x & (LEFT | RIGHT) == 0 => Some(v),
+        _ => None,
+    };
+    let light = match d {
+        x if x & (UP | DOWN) == 0 => '─',
+        x if x & (LEFT | RIGHT) == 0 => '│',
         x if x == DOWN | RIGHT => '┌',
         x if x == DOWN | LEFT => '┐',
         x if x == UP | RIGHT => '└',
@@ -197,26 +182,13 @@ pub fn glyph(d: u8, dashed: bool) -> char {
         x if x == LEFT | RIGHT | DOWN => '┬',
         x if x == LEFT | RIGHT | UP => '┴',
         _ => '┼',
-    }
-}
-
-/// How a line is drawn: a problem edge heavy, an observed (undeclared) one dotted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stroke {
-    Heavy,
-    Dotted,
-}
-
-/// The glyph for a cell's directions in a stroke (corners and junctions of dotted
-/// lines are light: Unicode has no dotted corners).
-pub fn stroke_glyph(d: u8, stroke: Stroke) -> char {
+    };
     match stroke {
-        Stroke::Dotted => match d {
-            x if x & (UP | DOWN) == 0 => '┄',
-            x if x & (LEFT | RIGHT) == 0 => '┆',
-            _ => glyph(d, false),
-        },
-        Stroke::Heavy => match glyph(d, false) {
+        Stroke::Solid => light,
+        Stroke::Dashed => straight('╌', '╎').unwrap_or(light),
+        Stroke::Pattern => straight('┈', '┊').unwrap_or(light),
+        Stroke::Dotted => straight('┄', '┆').unwrap_or(light),
+        Stroke::Heavy => match light {
             '─' => '━',
             '│' => '┃',
             '┌' => '┏',

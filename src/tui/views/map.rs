@@ -9,7 +9,7 @@ use super::map_boxes::{dot, full_box, label, put};
 use super::map_info::info_lines;
 use crate::live::view::Health;
 use crate::map::layout::{Layout, Line, Placed};
-use crate::map::route::{cells_in, look_glyph, route, stroke_glyph, Path, Stroke};
+use crate::map::route::{cells_in, glyph, route, Path, Stroke};
 use crate::map::Zoom;
 use crate::topology::Node;
 use crate::tui::app::App;
@@ -192,12 +192,12 @@ fn draw_paths(
     if paths.is_empty() {
         return;
     }
-    for ((x, y), (d, look)) in cells_in(paths, v.clip()) {
+    for ((x, y), (d, own)) in cells_in(paths, v.clip()) {
         if let Some((cx, cy)) = v.cell(x, y) {
-            let c = match stroke {
-                _ if arrows.is_some_and(|a| a.contains_key(&(x, y))) => '▶',
-                Some(s) => stroke_glyph(d, s),
-                None => look_glyph(d, look),
+            let c = if arrows.is_some_and(|a| a.contains_key(&(x, y))) {
+                '▶'
+            } else {
+                glyph(d, stroke.unwrap_or(own))
             };
             put(buf, cx, cy, c, style);
         }
