@@ -75,7 +75,8 @@ pub enum Command {
         output: Option<PathBuf>,
     },
     /// Consumer lag of every watched group, like kafka-consumer-groups.sh --describe.
-    /// Exit status 1 when --fail-on trips, 2 when the cluster cannot be reached.
+    /// Exit status 1 when --fail-on trips (a group at the threshold, unreadable, or not
+    /// evaluated within --max-wait), 4 when the cluster cannot be reached.
     Lag(LagArgs),
     /// Where the registry and the cluster disagree: topics, configuration, consumers,
     /// deprecated topics in use. Exit status 0 nothing at or above --fail-on, 1
@@ -101,16 +102,22 @@ pub struct LagArgs {
     pub topic: Option<String>,
     #[arg(long)]
     pub json: bool,
-    /// Refresh every interval until interrupted.
+    /// Refresh every interval until interrupted (with --json: one JSON object per line).
     #[arg(long)]
     pub watch: bool,
-    /// Exit 1 when any group is at this status or worse (OK, WARN, STALL, REWIND, STOP)
-    /// or has more lag than this number of messages.
+    /// Exit 1 when any group is at this status or worse (IDLE, OK, WARN, NOCOMMIT, STALL,
+    /// REWIND, MISSING, STOP, LOST) or has more lag than this number of messages; also
+    /// when a group cannot be read, is read only partly, or has no verdict within
+    /// --max-wait. With --watch: exit at the first trip.
     #[arg(long, value_name = "STATUS|LAG")]
     pub fail_on: Option<crate::lag_report::FailOn>,
     /// Samples to take before reporting (rates and statuses need more than one).
     #[arg(long, default_value_t = 3)]
     pub samples: u32,
+    /// With --fail-on: keep sampling until every group has a verdict, for at most this
+    /// many seconds (a consumer committing every 30 s needs about a minute).
+    #[arg(long, value_name = "SECONDS", default_value_t = 90.0)]
+    pub max_wait: f64,
 }
 
 #[derive(Debug, Args)]
@@ -237,7 +244,7 @@ pub fn run(cli: Cli) -> i32 {
 fn load(path: &Path) -> Result<Checked, i32> {
     registry::load(path).map_err(|e| {
         fatal(&e.to_string());
-        2
+        crate::exit::REGISTRY
     })
 }
 
@@ -298,7 +305,7 @@ fn tui(path: &Path, conn: &ConnArgs) -> i32 {
         Ok(p) => p.get("bootstrap.servers").map(str::to_string),
         Err(e) => {
             fatal(&e.to_string());
-            return 2;
+            return crate::exit::USAGE;
         }
     };
     let (conn, reg) = (conn.clone(), reg.clone());
@@ -343,7 +350,7 @@ fn live(
         Err(e) => {
             let view = crate::live::view::LiveView {
                 source: "no cluster".into(),
-                errors: vec![e],
+                errors: vec![e.to_string()],
                 ..Default::default()
             };
             let _ = tx.send(Event::Live(Box::new(view)));
@@ -381,15 +388,21 @@ fn live(
 }
 
 fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
-    let filters = match crate::lag_report::Filters::new(a.group.as_deref(), a.topic.as_deref()) {
+    use crate::lag_report as report;
+    let filters = match report::Filters::new(a.group.as_deref(), a.topic.as_deref()) {
         Ok(f) => f,
         Err(e) => {
             fatal(&e.to_string());
-            return 2;
+            return crate::exit::USAGE;
         }
     };
-    let Some(c) = cluster_for(conn, reg, "lag") else {
-        return 2;
+    if !(a.max_wait.is_finite() && (0.0..=86_400.0).contains(&a.max_wait)) {
+        fatal("--max-wait must be a number of seconds between 0 and 86400");
+        return crate::exit::USAGE;
+    }
+    let c = match cluster_for(conn, reg, "lag") {
+        Ok(c) => c,
+        Err(code) => return code,
     };
     let mut metrics = crate::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
     let pace = c.pace();
@@ -397,25 +410,41 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
     let samples = a.samples.max(1);
     // Escape codes only for a terminal: a file or a pipe gets plain successive reports.
     let clear = a.watch && std::io::stdout().is_terminal();
-    let mut code = 0;
+    let owner_of = |key: &str| {
+        let s = reg.service_by_key(key).map(|i| &reg.services[i])?;
+        Some((s.owner.clone(), s.oncall.clone()))
+    };
+    let began = std::time::Instant::now();
+    let mut code = crate::exit::OK;
     crate::live::session::run(&mut sampler, &mut metrics, pace, &AtomicBool::new(false), None, |r| {
         if let (Some(e), false) = (r.failed, a.watch) {
             fatal(&format!("cannot reach the cluster at {label}: {e}"));
-            code = 2;
+            code = crate::exit::CLUSTER;
             return false;
         }
         if r.number + 1 < samples {
             return true;
         }
         let rows = filters.select(r.view);
+        let waited_out = began.elapsed().as_secs_f64() >= a.max_wait;
+        // A gate waits (quietly, unless watching) until every group has a verdict.
+        if a.fail_on.is_some() && !a.watch && !waited_out && !report::all_evaluated(&rows) {
+            return true;
+        }
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
         let written = if a.json {
-            serde_json::to_writer_pretty(&mut stdout, &crate::lag_report::json(r.view, &rows, &filters))
-                .map_err(std::io::Error::from)
-                .and_then(|_| stdout.write_all(b"\n"))
+            let doc = report::json(r.view, &rows, &filters, &owner_of);
+            if a.watch {
+                // NDJSON: one object per line, so line-oriented tools can follow it.
+                serde_json::to_writer(&mut stdout, &doc)
+            } else {
+                serde_json::to_writer_pretty(&mut stdout, &doc)
+            }
+            .map_err(std::io::Error::from)
+            .and_then(|_| stdout.write_all(b"\n"))
         } else {
             let clear_screen = if clear { "\x1b[2J\x1b[H" } else { "" };
-            let text = crate::lag_report::text(r.view, &rows, &filters);
+            let text = report::text(r.view, &rows, &filters);
             let text = crate::visible::escape(&text);
             stdout
                 .write_all(clear_screen.as_bytes())
@@ -425,19 +454,20 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
             // A closed pipe (`| head`) ends quietly; anything else (a full disk) is an error.
             if e.kind() != std::io::ErrorKind::BrokenPipe {
                 eprintln!("error: cannot write the report: {e}");
-                code = 2;
+                code = crate::exit::OUTPUT;
             }
             return false;
         }
-        if !a.watch {
-            code = crate::lag_report::gate(a.fail_on, &rows, &filters);
-            let owner_of = |key: &str| {
-                let s = reg.services.iter().find(|s| s.key == key)?;
-                Some((s.owner.clone()?, s.oncall.clone()))
-            };
-            for line in crate::lag_report::who_to_call(a.fail_on, &rows, &owner_of) {
-                eprintln!("{}", crate::visible::escape(&line));
+        let final_ = !a.watch || waited_out;
+        if let Some(lines) = report::gate(a.fail_on, &rows, &filters, final_) {
+            for line in lines
+                .iter()
+                .chain(&report::who_to_call(a.fail_on, &rows, &owner_of, final_))
+            {
+                eprintln!("{}", crate::visible::escape(line));
             }
+            code = crate::exit::TRIPPED;
+            return false;
         }
         a.watch
     });
@@ -458,8 +488,9 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
         return refuse(&checked);
     };
     let samples = a.samples.max(1);
-    let Some((view, demo)) = sample_view(conn, reg, "drift", samples) else {
-        return 2;
+    let (view, demo) = match sample_view(conn, reg, "drift", samples) {
+        Ok(v) => v,
+        Err(code) => return code,
     };
     let facts = Facts::from_live(&view, samples);
     let (environment, chosen) = match &a.env {
@@ -497,8 +528,9 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
 }
 
 fn peek_cmd(reg: &Registry, conn: &ConnArgs, a: &PeekArgs) -> i32 {
-    let Some(c) = cluster_for(conn, reg, "peek") else {
-        return 2;
+    let c = match cluster_for(conn, reg, "peek") {
+        Ok(c) => c,
+        Err(code) => return code,
     };
     if c.demo.is_some() {
         // The demo cluster was created empty a moment ago: let its producers write.
@@ -515,7 +547,7 @@ fn peek_cmd(reg: &Registry, conn: &ConnArgs, a: &PeekArgs) -> i32 {
     let code = match crate::kafka::peek::peek(&c.props, &req) {
         Err(e) => {
             fatal(&e);
-            2
+            crate::exit::CLUSTER
         }
         Ok((msgs, notes)) => {
             let out = if a.json {
@@ -534,8 +566,8 @@ fn peek_cmd(reg: &Registry, conn: &ConnArgs, a: &PeekArgs) -> i32 {
 }
 
 /// Sample the cluster `samples` times and return the last view (and whether it is the
-/// demo cluster); None after saying why when the cluster cannot be read.
-fn sample_view(conn: &ConnArgs, reg: &Registry, command: &str, samples: u32) -> Option<(LiveView, bool)> {
+/// demo cluster); the exit status after saying why when the cluster cannot be read.
+fn sample_view(conn: &ConnArgs, reg: &Registry, command: &str, samples: u32) -> Result<(LiveView, bool), i32> {
     let c = cluster_for(conn, reg, command)?;
     let demo = c.demo.is_some();
     let mut metrics = crate::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
@@ -559,28 +591,31 @@ fn sample_view(conn: &ConnArgs, reg: &Registry, command: &str, samples: u32) -> 
     // time for nothing.
     std::mem::forget(sampler);
     std::mem::forget(c.demo);
-    if view.is_none() {
-        fatal(&format!(
-            "cannot reach the cluster at {label}: {}",
-            failed.unwrap_or_default()
-        ));
+    match view {
+        Some(v) => Ok((v, demo)),
+        None => {
+            fatal(&format!(
+                "cannot reach the cluster at {label}: {}",
+                failed.unwrap_or_default()
+            ));
+            Err(crate::exit::CLUSTER)
+        }
     }
-    Some((view?, demo))
 }
 
 /// The cluster a command samples; None (after saying why) when there is none to use.
-fn cluster_for(conn: &ConnArgs, reg: &Registry, command: &str) -> Option<crate::connect::Connection> {
+fn cluster_for(conn: &ConnArgs, reg: &Registry, command: &str) -> Result<crate::connect::Connection, i32> {
     match crate::connect::connect(conn, reg) {
-        Ok(Some(c)) => Some(c),
+        Ok(Some(c)) => Ok(c),
         Ok(None) => {
             fatal(&format!(
                 "`ktopo {command}` needs a cluster: drop --offline, or pass -b BROKERS"
             ));
-            None
+            Err(crate::exit::USAGE)
         }
         Err(e) => {
-            fatal(&e);
-            None
+            fatal(&e.to_string());
+            Err(e.exit_code())
         }
     }
 }
@@ -609,7 +644,7 @@ fn refuse(checked: &Checked) -> i32 {
         checked.source.path,
         errors.len()
     ));
-    checked.exit_code().max(1)
+    crate::exit::REGISTRY
 }
 
 fn impact_cmd(reg: &Registry, topo: &Topology, conn: &ConnArgs, a: &ImpactArgs) -> i32 {
@@ -630,7 +665,7 @@ fn impact_cmd(reg: &Registry, topo: &Topology, conn: &ConnArgs, a: &ImpactArgs) 
                     eprintln!("  {s}");
                 }
             }
-            return 2;
+            return crate::exit::USAGE;
         }
     };
     let imp = target.map(|t| impact::impact(reg, topo, &t, dir, a.depth));
@@ -644,10 +679,11 @@ fn impact_cmd(reg: &Registry, topo: &Topology, conn: &ConnArgs, a: &ImpactArgs) 
         _ => {
             if !a.min_stale.is_finite() || a.min_stale < 0.0 {
                 fatal("--min-stale must be a number of seconds, 0 or more");
-                return 2;
+                return crate::exit::USAGE;
             }
-            let Some((view, _)) = sample_view(conn, reg, "impact --live", a.samples) else {
-                return 2;
+            let (view, _) = match sample_view(conn, reg, "impact --live", a.samples) {
+                Ok(v) => v,
+                Err(code) => return code,
             };
             let st = crate::stale::propagate(reg, topo, &view, a.min_stale);
             // With a target: only what it reaches (and the target itself).
@@ -672,10 +708,10 @@ fn emit(output: Option<&Path>, text: &str, protect: Option<&Path>) -> i32 {
     match output {
         None => crate::output::stdout(text),
         Some(p) => match crate::output::write_atomic(p, text.as_bytes(), protect) {
-            Ok(()) => 0,
+            Ok(()) => crate::exit::OK,
             Err(e) => {
                 eprintln!("error: cannot write {}: {e}", p.display());
-                2
+                crate::exit::OUTPUT
             }
         },
     }

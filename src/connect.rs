@@ -115,30 +115,53 @@ pub fn properties(conn: &ConnArgs) -> Result<Properties, String> {
     Ok(p)
 }
 
+/// Why there is no cluster to sample: the user's settings, or the cluster itself.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// Bad `-b/-X/-F/--interval` input (client creation rejects only its settings).
+    #[error("{0}")]
+    Usage(String),
+    /// The demo cluster could not start.
+    #[error("{0}")]
+    Cluster(String),
+}
+
+impl ConnectError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            ConnectError::Usage(_) => crate::exit::USAGE,
+            ConnectError::Cluster(_) => crate::exit::CLUSTER,
+        }
+    }
+}
+
 /// Ok(None) for `--offline`.
-pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, String> {
+pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, ConnectError> {
     if conn.offline {
         return Ok(None);
     }
-    let mut props = properties(conn)?;
+    let mut props = properties(conn).map_err(ConnectError::Usage)?;
     // Checked before anything starts: Duration::from_secs_f64 panics on huge values.
     if let Some(i) = conn.interval {
         if !(i.is_finite() && (0.1..=86_400.0).contains(&i)) {
-            return Err(format!("--interval must be between 0.1 and 86400 seconds, got {i}"));
+            return Err(ConnectError::Usage(format!(
+                "--interval must be between 0.1 and 86400 seconds, got {i}"
+            )));
         }
     }
     let watch = watch(reg);
     let (label, demo, default_interval) = match props.get("bootstrap.servers") {
         Some(b) => (b.to_string(), None, 5.0),
         None => {
-            let demo = Demo::start(crate::demo_scenario::for_registry(reg, &watch.groups))?;
+            let demo =
+                Demo::start(crate::demo_scenario::for_registry(reg, &watch.groups)).map_err(ConnectError::Cluster)?;
             props.set("bootstrap.servers", &demo.bootstrap);
             // The scenario unfolds faster when sampled every 2 s.
             ("demo cluster".to_string(), Some(demo), 2.0)
         }
     };
     let interval = conn.interval.unwrap_or(default_interval);
-    let mut sampler = Sampler::new(props.clone(), watch)?;
+    let mut sampler = Sampler::new(props.clone(), watch).map_err(ConnectError::Usage)?;
     if demo.is_some() {
         sampler.configs_unserved = Some("the demo cluster (librdkafka's mock) does not serve DescribeConfigs".into());
     }

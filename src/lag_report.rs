@@ -13,25 +13,60 @@ pub enum FailOn {
     Lag(i64),
 }
 
+/// The statuses `--fail-on` takes, best to worst (UNKNOWN is no threshold: a group not
+/// yet evaluated always fails a gate once `--max-wait` has passed).
+pub fn fail_on_words() -> String {
+    Health::ALL
+        .iter()
+        .filter(|h| **h != Health::Unknown)
+        .map(|h| h.word())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl std::str::FromStr for FailOn {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         if let Ok(n) = s.parse::<i64>() {
+            if n < 0 {
+                return Err(format!("`{s}`: a lag threshold is a number of messages, 0 or more"));
+            }
             return Ok(FailOn::Lag(n));
         }
-        Health::parse(s).map(FailOn::Status).ok_or_else(|| {
-            format!("`{s}` is neither a lag (a number) nor a status (OK, IDLE, WARN, STALL, REWIND, STOP)")
-        })
+        match Health::parse(s) {
+            Some(Health::Unknown) => Err(format!(
+                "`{s}` is not a threshold: a group not yet evaluated always fails the gate once --max-wait has passed; \
+                 use a status ({}) or a lag",
+                fail_on_words()
+            )),
+            Some(h) => Ok(FailOn::Status(h)),
+            None => Err(format!(
+                "`{s}` is neither a lag (a number) nor a status ({})",
+                fail_on_words()
+            )),
+        }
     }
 }
 
 impl FailOn {
     pub fn tripped_by(&self, g: &GroupTopicLag) -> bool {
         match *self {
+            // Order alone would put UNKNOWN above OK: unevaluated rows are the gate's own case.
             FailOn::Status(s) => g.status >= s && g.status != Health::Unknown,
             FailOn::Lag(n) => g.total_lag.is_some_and(|l| l > n),
         }
     }
+}
+
+/// A row the gate cannot call fine: unreadable, partly unreadable, or not evaluated.
+pub fn unverified(g: &GroupTopicLag) -> Option<String> {
+    if let Some(e) = &g.error {
+        return Some(format!("could not be read: {e}"));
+    }
+    if g.partial {
+        return Some("partial: the log end of some partitions could not be read".into());
+    }
+    (g.status == Health::Unknown).then(|| format!("not yet evaluated: {}", g.reason))
 }
 
 /// `--group` / `--topic`: globs (`*`, `?`) or `re:REGEX`, checked before anything runs.
@@ -92,45 +127,66 @@ impl Filters {
     }
 }
 
-/// Exit status for `--fail-on`: 1 when a row trips it, when a group could not be read
-/// (unknown is not healthy), or when the filters match nothing (a gate must not pass by
-/// accident); the reason goes to stderr.
-pub fn gate(fail_on: Option<FailOn>, rows: &[&GroupTopicLag], filters: &Filters) -> i32 {
-    let Some(f) = fail_on else { return 0 };
+/// Every row has a verdict the gate can use (or was unreadable, which fails it anyway).
+pub fn all_evaluated(rows: &[&GroupTopicLag]) -> bool {
+    rows.iter().all(|g| g.error.is_some() || g.status != Health::Unknown)
+}
+
+/// The `--fail-on` gate: `Some(lines)` when it trips (a row at the threshold, a group
+/// that could not be read or only partly, a group not evaluated when `final_` is set,
+/// or filters that match nothing: a gate never passes by accident), with one line per
+/// reason for stderr; None when it passes.
+pub fn gate(fail_on: Option<FailOn>, rows: &[&GroupTopicLag], filters: &Filters, final_: bool) -> Option<Vec<String>> {
+    let f = fail_on?;
     if rows.is_empty() {
         let what = if filters.any() {
             format!(" matching {}", filters.describe())
         } else {
             String::new()
         };
-        eprintln!("--fail-on: no consumer group{what}: nothing was checked");
-        return 1;
+        return Some(vec![format!("--fail-on: no consumer group{what}: nothing was checked")]);
     }
-    let unread: Vec<_> = rows.iter().filter(|g| g.error.is_some()).collect();
-    for g in &unread {
-        eprintln!(
-            "--fail-on: group {} could not be read: {}",
-            g.group,
-            g.error.as_deref().unwrap_or("")
-        );
+    let mut lines = Vec::new();
+    for g in rows {
+        match unverified(g) {
+            Some(why) if final_ || g.status != Health::Unknown || g.error.is_some() => {
+                lines.push(format!("--fail-on: group {} on {}: {why}", g.group, g.topic))
+            }
+            _ if f.tripped_by(g) => lines.push(format!(
+                "--fail-on: group {} on {} is {} for {}: {}",
+                g.group,
+                g.topic,
+                match f {
+                    FailOn::Lag(_) => format!("{} behind", dash(g.total_lag)),
+                    FailOn::Status(_) => g.status.word().to_string(),
+                },
+                crate::live::view::short_duration(g.status_for_s),
+                g.reason
+            )),
+            _ => {}
+        }
     }
-    i32::from(!unread.is_empty() || rows.iter().any(|g| f.tripped_by(g)))
+    (!lines.is_empty()).then_some(lines)
 }
 
 /// A service key's owner team and on-call contact, when the registry names them.
-pub type OwnerOf<'a> = dyn Fn(&str) -> Option<(String, Option<String>)> + 'a;
+pub type OwnerOf<'a> = dyn Fn(&str) -> Option<(Option<String>, Option<String>)> + 'a;
 
 /// For a tripped gate: whom to call, one line per owner team with its tripping groups
 /// (`owner_of` maps a service key to its owner and on-call, from the registry).
-pub fn who_to_call(fail_on: Option<FailOn>, rows: &[&GroupTopicLag], owner_of: &OwnerOf) -> Vec<String> {
+pub fn who_to_call(fail_on: Option<FailOn>, rows: &[&GroupTopicLag], owner_of: &OwnerOf, final_: bool) -> Vec<String> {
     let Some(f) = fail_on else { return Vec::new() };
     let mut by: std::collections::BTreeMap<(String, String), Vec<String>> = std::collections::BTreeMap::new();
-    for g in rows.iter().filter(|g| f.tripped_by(g)) {
+    let failed = |g: &GroupTopicLag| {
+        f.tripped_by(g) || g.error.is_some() || g.partial || (final_ && g.status == Health::Unknown)
+    };
+    for g in rows.iter().filter(|g| failed(g)) {
         let (owner, oncall) = g
             .service
             .as_deref()
             .and_then(owner_of)
-            .map_or(("(no owner declared)".to_string(), None), |(o, c)| (o, c));
+            .map_or((None, None), |(o, c)| (o, c));
+        let owner = owner.unwrap_or_else(|| "(no owner declared)".to_string());
         let call = oncall.map(|c| format!(" (on-call {c})")).unwrap_or_default();
         by.entry((owner, call))
             .or_default()
@@ -145,9 +201,18 @@ fn dash<T: ToString>(v: Option<T>) -> String {
     v.map_or("-".into(), |x| x.to_string())
 }
 
+/// The status cell of a TOTAL line: `WARN for 4m12s`.
+fn status_for(g: &GroupTopicLag) -> String {
+    format!(
+        "{} for {}",
+        g.status.word(),
+        crate::live::view::short_duration(g.status_for_s)
+    )
+}
+
 /// The notes after a group's TOTAL line: what is unusual about it.
 fn flags(g: &GroupTopicLag) -> String {
-    let mut f = Vec::new();
+    let mut f = vec![g.reason.clone()];
     if !g.declared {
         f.push("undeclared".to_string());
     }
@@ -175,6 +240,20 @@ fn flags(g: &GroupTopicLag) -> String {
 
 pub fn text(view: &LiveView, rows: &[&GroupTopicLag], filters: &Filters) -> String {
     let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} · {}{}",
+        view.wall_ms.map_or("time unknown".into(), crate::live::rfc3339),
+        view.source,
+        if view.stale {
+            format!(
+                " · STALE: last good sample {} ago",
+                crate::live::view::short_duration(view.age_s.unwrap_or(0.0))
+            )
+        } else {
+            String::new()
+        }
+    );
     let _ = writeln!(
         o,
         "{:<44} {:<28} {:>9} {:>14} {:>14} {:>8} {:<24} {:<16} {:<20} {:>9} {:>8} {:>8} {:>8} STATUS",
@@ -239,7 +318,7 @@ pub fn text(view: &LiveView, rows: &[&GroupTopicLag], filters: &Filters) -> Stri
             g.consume_rate.map_or("-".into(), |r| format!("{r:.1}/s")),
             g.drain.map_or("-".into(), |d| d.label()),
             g.retained_share.map_or("-".into(), |s| format!("{:.0}%", s * 100.0)),
-            g.status.word(),
+            status_for(g),
             flags(g)
         );
     }
@@ -289,12 +368,23 @@ struct JsonPartition<'a> {
     client_id: Option<&'a str>,
 }
 
+/// One status change in `--json`.
+#[derive(Serialize)]
+struct JsonTransition<'a> {
+    at: Option<String>,
+    from: Health,
+    to: Health,
+    reason: &'a str,
+}
+
 /// One group × topic row of `--json`.
 #[derive(Serialize)]
 struct JsonGroup<'a> {
     group: &'a str,
     topic: &'a str,
     service: Option<&'a str>,
+    owner: Option<String>,
+    oncall: Option<String>,
     declared: bool,
     state: Option<&'a str>,
     kind: Option<&'a str>,
@@ -313,6 +403,10 @@ struct JsonGroup<'a> {
     time_lag_approximate: bool,
     consume_rate: Option<f64>,
     status: Health,
+    reason: &'a str,
+    status_since: Option<String>,
+    status_for_s: f64,
+    history: Vec<JsonTransition<'a>>,
     partitions: usize,
 }
 
@@ -320,7 +414,12 @@ struct JsonGroup<'a> {
 /// serialised straight to the output: no intermediate tree for thousands of rows.
 #[derive(Serialize)]
 pub struct JsonReport<'a> {
+    /// When the picture was taken (RFC 3339 UTC).
+    time: Option<String>,
     source: &'a str,
+    /// Seconds since the last good sample; values older than three intervals are stale.
+    age_s: Option<f64>,
+    stale: bool,
     sample_ms: Option<u64>,
     errors: &'a [String],
     limits: &'a [String],
@@ -330,7 +429,12 @@ pub struct JsonReport<'a> {
     partitions: Vec<JsonPartition<'a>>,
 }
 
-pub fn json<'a>(view: &'a LiveView, rows: &[&'a GroupTopicLag], filters: &Filters) -> JsonReport<'a> {
+pub fn json<'a>(
+    view: &'a LiveView,
+    rows: &[&'a GroupTopicLag],
+    filters: &Filters,
+    owner_of: &OwnerOf,
+) -> JsonReport<'a> {
     let partitions = rows
         .iter()
         .flat_map(|g| {
@@ -356,33 +460,54 @@ pub fn json<'a>(view: &'a LiveView, rows: &[&'a GroupTopicLag], filters: &Filter
         .collect();
     let groups = rows
         .iter()
-        .map(|g| JsonGroup {
-            group: &g.group,
-            topic: &g.topic,
-            service: g.service.as_deref(),
-            declared: g.declared,
-            state: g.state.as_deref(),
-            kind: g.kind.as_deref(),
-            members: g.members,
-            member_list: &g.member_list,
-            unassigned: g.unassigned,
-            topic_absent: g.topic_absent,
-            error: g.error.as_deref(),
-            partial: g.partial,
-            total_lag: g.total_lag,
-            max_lag: g.max_lag,
-            lost: g.lost,
-            retained_share: g.retained_share,
-            drain: g.drain,
-            time_lag_s: g.time_lag_s,
-            time_lag_approximate: g.time_lag_approx,
-            consume_rate: g.consume_rate,
-            status: g.status,
-            partitions: g.partitions.len(),
+        .map(|g| {
+            let (owner, oncall) = g.service.as_deref().and_then(owner_of).unwrap_or((None, None));
+            JsonGroup {
+                group: &g.group,
+                topic: &g.topic,
+                service: g.service.as_deref(),
+                owner,
+                oncall,
+                declared: g.declared,
+                state: g.state.as_deref(),
+                kind: g.kind.as_deref(),
+                members: g.members,
+                member_list: &g.member_list,
+                unassigned: g.unassigned,
+                topic_absent: g.topic_absent,
+                error: g.error.as_deref(),
+                partial: g.partial,
+                total_lag: g.total_lag,
+                max_lag: g.max_lag,
+                lost: g.lost,
+                retained_share: g.retained_share,
+                drain: g.drain,
+                time_lag_s: g.time_lag_s,
+                time_lag_approximate: g.time_lag_approx,
+                consume_rate: g.consume_rate,
+                status: g.status,
+                reason: &g.reason,
+                status_since: g.status_since_ms.map(crate::live::rfc3339),
+                status_for_s: g.status_for_s,
+                history: g
+                    .history
+                    .iter()
+                    .map(|t| JsonTransition {
+                        at: t.at_ms.map(crate::live::rfc3339),
+                        from: t.from,
+                        to: t.to,
+                        reason: &t.reason,
+                    })
+                    .collect(),
+                partitions: g.partitions.len(),
+            }
         })
         .collect();
     JsonReport {
+        time: view.wall_ms.map(crate::live::rfc3339),
         source: &view.source,
+        age_s: view.age_s,
+        stale: view.stale,
         sample_ms: view.sample_ms,
         errors: &view.errors,
         limits: &view.limits,

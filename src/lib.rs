@@ -7,6 +7,7 @@ pub mod connect;
 pub mod demo_scenario;
 pub mod diag;
 pub mod drift;
+pub mod exit;
 pub mod export;
 pub mod impact;
 pub mod input;

@@ -80,8 +80,8 @@ fn replace(target: &Path, contents: &[u8], mode: Option<std::fs::Permissions>) -
 }
 
 /// Write to standard output. A closed pipe (`| head`) ends quietly with status 0, like
-/// other Unix tools; any other failure (a full disk) is reported and gives status 2, so
-/// output is never lost silently.
+/// other Unix tools; any other failure (a full disk) is reported and gives
+/// `exit::OUTPUT`, so output is never lost silently.
 pub fn stdout(text: &str) -> i32 {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -89,7 +89,7 @@ pub fn stdout(text: &str) -> i32 {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
             eprintln!("error: cannot write to standard output: {e}");
-            2
+            crate::exit::OUTPUT
         }
     }
 }

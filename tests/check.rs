@@ -143,7 +143,7 @@ fn yaml_syntax_error_is_fatal_with_position() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/syntax.yaml");
     let c = ktopo::registry::load(&path).unwrap();
     assert!(c.fatal);
-    assert_eq!(c.exit_code(), 2);
+    assert_eq!(c.exit_code(), 3, "not YAML: the registry is unusable");
     assert_eq!(findings("syntax.yaml")[0].1, "yaml-syntax");
     assert_eq!((findings("syntax.yaml")[0].2, findings("syntax.yaml")[0].3), (4, 10));
 }

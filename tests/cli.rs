@@ -35,11 +35,11 @@ fn check_exit_codes() {
     ktopo()
         .args(["check", "-r", "tests/fixtures/syntax.yaml"])
         .assert()
-        .code(2);
+        .code(3);
     let out = ktopo()
         .args(["check", "-r", "tests/fixtures/missing.yaml"])
         .assert()
-        .code(2);
+        .code(3);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(err.contains("no such file"), "{err}");
 }
@@ -76,14 +76,14 @@ fn check_json_has_the_same_findings() {
 #[test]
 fn empty_file_is_a_clear_error() {
     let (code, text) = check_output(b"");
-    assert_eq!(code, 2);
+    assert_eq!(code, 3);
     assert!(text.contains("error[empty]: the registry file is empty"), "{text}");
 }
 
 #[test]
 fn binary_junk_is_not_text() {
     let (code, text) = check_output(&[0x00, 0xff, 0xfe, 0x80, 0x12, 0x9c, 0xc3]);
-    assert_eq!(code, 2);
+    assert_eq!(code, 3);
     assert!(text.contains("not UTF-8 text"), "{text}");
 }
 
@@ -91,7 +91,7 @@ fn binary_junk_is_not_text() {
 fn huge_file_is_refused_before_parsing() {
     let big = vec![b'#'; 50 * 1024 * 1024];
     let (code, text) = check_output(&big);
-    assert_eq!(code, 2);
+    assert_eq!(code, 3);
     assert!(text.contains("registry is 52.4 MB"), "{text}");
 }
 
@@ -99,11 +99,11 @@ fn huge_file_is_refused_before_parsing() {
 fn deep_nesting_hits_the_depth_budget() {
     let deep = "[".repeat(100_000);
     let (code, text) = check_output(deep.as_bytes());
-    assert_eq!(code, 2);
+    assert_eq!(code, 3);
     assert!(text.contains("error[yaml-syntax]"), "{text}");
     let deep_block: String = (0..500).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
     let (code, text) = check_output(deep_block.as_bytes());
-    assert_eq!(code, 2, "{text}");
+    assert_eq!(code, 3, "{text}");
 }
 
 #[test]
@@ -118,7 +118,7 @@ fn alias_bomb_is_stopped() {
         ));
     }
     let (code, text) = check_output(y.as_bytes());
-    assert_eq!(code, 2, "{text}");
+    assert_eq!(code, 3, "{text}");
     assert!(text.contains("alias"), "{text}");
 }
 
@@ -161,7 +161,7 @@ fn commands_refuse_a_registry_with_errors() {
         .args(["export", "--format", "json", "-r", "tests/fixtures/unknown_refs.yaml"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     // No export, only the error (as JSON, since JSON was asked for).
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["error"].as_str().unwrap().contains("3 errors"), "{v}");
@@ -193,7 +193,7 @@ fn export_output_is_atomic() {
         .arg(&missing)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(5));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
     assert!(!missing.exists());
 }
@@ -236,7 +236,7 @@ fn ui_refuses_a_registry_with_errors_before_touching_the_terminal() {
         .args(["-r", "tests/fixtures/unknown_refs.yaml"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         err.matches("error[unknown-service]").count(),

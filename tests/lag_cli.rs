@@ -1,5 +1,6 @@
 //! `ktopo lag` end to end through the real binary: the embedded demo cluster, the
-//! JSON shape, filters, --fail-on, and a clear exit 2 (without secrets) when the
+//! JSON shape, filters, --fail-on (waiting for verdicts, never passing without one),
+//! --watch (NDJSON, timestamps, gates), and a clear exit 4 (without secrets) when the
 //! cluster cannot be reached.
 
 mod common;
@@ -62,20 +63,34 @@ fn lag_json_from_the_demo_cluster() {
 #[test]
 fn lag_text_table_and_fail_on() {
     let out = ktopo()
-        .args(["lag", "--samples", "3", "--group", "*copilot_crm*", "--fail-on=-1"])
+        .args(["lag", "--interval", "1", "--group", "*copilot_*", "--fail-on", "WARN"])
         .timeout(std::time::Duration::from_secs(120))
         .output()
         .unwrap();
-    // Lag is at least 0 everywhere, so a threshold of -1 always trips.
+    // The demo's agent_copilot_conversation_events_consumer consumes at 60%: WARN.
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("agent_copilot_conversation_events_consumer on conversation_events is WARN for")
+            && err.contains("falling behind: consumed"),
+        "the trip names the group, its status, since when and why: {err}"
+    );
+    assert!(!err.contains("crm_events"), "healthy groups do not trip: {err}");
     let text = String::from_utf8(out.stdout).unwrap();
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("20") && first.contains("Z · demo cluster"),
+        "a timestamp first: {first}"
+    );
+    let text = text.lines().skip(1).collect::<Vec<_>>().join("\n");
     assert!(text.starts_with("GROUP"), "{text}");
     assert!(text.contains("CURRENT-OFFSET") && text.contains("LOG-END-OFFSET"));
     for col in ["CONSUMER-ID", "HOST", "CLIENT-ID", "TIME-LAG", "DRAIN", "RETAINED"] {
         assert!(text.lines().next().unwrap().contains(col), "{col} column:\n{text}");
     }
     assert!(text.contains("agent_copilot_crm_events_consumer"));
-    assert!(!text.contains("billing"), "filtered out:\n{text}");
+    assert!(text.contains("WARN for "), "the status says since when:\n{text}");
+    assert!(!text.contains("voice_agent_"), "filtered out:\n{text}");
     // The demo (librdkafka's mock) cannot describe groups, and says so.
     assert!(text.contains("does not list or describe groups"), "{text}");
 }
@@ -119,7 +134,7 @@ fn filters_that_are_invalid_or_match_nothing_never_pass_a_gate() {
 }
 
 #[test]
-fn unreachable_cluster_exits_2_without_leaking_secrets() {
+fn unreachable_cluster_exits_4_without_leaking_secrets() {
     let out = ktopo()
         .args([
             "lag",
@@ -139,7 +154,7 @@ fn unreachable_cluster_exits_2_without_leaking_secrets() {
         .timeout(std::time::Duration::from_secs(60))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(4), "exit 4: the cluster cannot be reached");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot reach the cluster at 127.0.0.1:1"), "{err}");
     // Which failure, not only "BrokerTransportFailure".
@@ -191,7 +206,7 @@ fn config_file_is_read_and_its_secrets_stay_hidden() {
         .arg(&props)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(4));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("127.0.0.1:1"),
@@ -210,7 +225,7 @@ fn config_file_is_read_and_its_secrets_stay_hidden() {
         .arg(&props)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(2), "a bad line in -F is a usage error");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("s3cr3t"), "{err}");
 }
@@ -273,4 +288,111 @@ fn watch_refreshes_until_interrupted() {
     assert_eq!(seen.matches("GROUP ").count(), 3, "three refreshed tables:\n{seen}");
     // A pipe gets plain successive reports: screen-clearing escapes are for terminals.
     assert!(!seen.contains('\x1b'), "no escape codes into a pipe:\n{seen:?}");
+}
+
+/// Run `ktopo lag ARGS` on the demo cluster.
+fn lag(args: &[&str]) -> std::process::Output {
+    ktopo()
+        .arg("lag")
+        .args(args)
+        .timeout(std::time::Duration::from_secs(150))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_gate_with_default_samples_waits_for_verdicts_and_catches_a_group_that_never_committed() {
+    // monitoring_engine_voice_events_consumer never commits in the demo: MISSING (the
+    // mock cluster reports no members), a problem status WARN catches.
+    let out = lag(&[
+        "--interval",
+        "1",
+        "--group",
+        "monitoring_engine_voice_events_consumer",
+        "--fail-on",
+        "WARN",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g = &v["groups"][0];
+    assert_eq!(g["status"], "MISSING", "{g}");
+    assert!(g["reason"].as_str().unwrap().contains("no commit"), "{g}");
+    // JSON rows carry the service and whom to call (null where the registry names none).
+    assert_eq!(g["service"], "monitoring_engine");
+    assert!(g.get("owner").is_some() && g.get("oncall").is_some(), "{g}");
+    let since = g["status_since"].as_str().unwrap();
+    assert!(since.ends_with('Z') && since.len() == 24, "RFC 3339 UTC: {since}");
+    assert!(v["time"].as_str().unwrap().ends_with('Z'));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is MISSING for"), "{err}");
+}
+
+#[test]
+fn a_gate_never_passes_on_groups_without_a_verdict() {
+    // One sample gives no verdict; with no time to wait, the gate says so and fails.
+    let out = lag(&[
+        "--samples",
+        "1",
+        "--max-wait",
+        "0",
+        "--group",
+        "agent_copilot_crm_events_consumer",
+        "--fail-on",
+        "OK",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not yet evaluated"), "{err}");
+    // UNKNOWN is no threshold, and says why; a negative lag is no threshold either.
+    for bad in ["UNKNOWN", "-1"] {
+        let out = lag(&["--fail-on", bad]);
+        assert_eq!(out.status.code(), Some(2), "usage error for {bad}");
+    }
+    let out = lag(&["--fail-on", "UNKNOWN"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--max-wait"));
+}
+
+#[test]
+fn a_gate_passes_a_healthy_group_once_it_has_a_verdict() {
+    let out = lag(&[
+        "--samples",
+        "1",
+        "--interval",
+        "1",
+        "--group",
+        "agent_copilot_crm_events_consumer",
+        "--fail-on",
+        "WARN",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["groups"][0]["status"], "OK", "{v}");
+}
+
+#[test]
+fn watch_with_a_gate_exits_at_the_first_trip_and_writes_ndjson() {
+    let out = lag(&[
+        "--watch",
+        "--json",
+        "--interval",
+        "1",
+        "--group",
+        "agent_copilot_conversation_events_consumer",
+        "--fail-on",
+        "WARN",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(!lines.is_empty());
+    let mut last = String::new();
+    for l in &lines {
+        // One whole JSON object per line, each with its time.
+        let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+        assert!(v["time"].as_str().is_some_and(|t| t.ends_with('Z')), "{l}");
+        last = v["groups"][0]["status"].as_str().unwrap().to_string();
+    }
+    assert_eq!(last, "WARN", "the last frame is the one that tripped");
 }

@@ -141,38 +141,78 @@ fn consume_rate_uses_the_time_offsets_were_read() {
 #[test]
 fn gates_do_not_pass_by_accident() {
     let mut m = Metrics::new("scripted", 1.0);
-    let mut unread = group("unread", "a", &[]);
-    unread.error = Some("committed offsets: Timed out".into());
+    let unread = || {
+        let mut u = group("unread", "a", &[]);
+        u.error = Some("committed offsets: Timed out".into());
+        u
+    };
     m.absorb(sample(
         1.0,
         vec![topic("a", &[(0, 10)])],
-        vec![group("g", "a", &[Some(10)]), unread],
+        vec![group("g", "a", &[Some(10)]), unread()],
     ));
-    let v = m.view(1.0);
     let ok = Filters::new(Some("g"), None).unwrap();
+    let warn = Some(FailOn::Status(Health::Warn));
+    let v = m.view(1.0);
     let rows = ok.select(&v);
-    assert_eq!(
-        gate(Some(FailOn::Status(Health::Warn)), &rows, &ok),
-        0,
-        "a healthy group passes"
-    );
-    assert_eq!(gate(None, &rows, &ok), 0);
+    assert_eq!(rows[0].status, Health::Unknown, "one sample is no verdict");
+    assert!(gate(warn, &rows, &ok, false).is_none(), "not final: wait for a verdict");
+    let lines = gate(warn, &rows, &ok, true).expect("unevaluated is no pass");
+    assert!(lines[0].contains("not yet evaluated"), "{lines:?}");
+    m.absorb(sample(
+        2.0,
+        vec![topic("a", &[(0, 12)])],
+        vec![group("g", "a", &[Some(12)]), unread()],
+    ));
+    let v = m.view(2.0);
+    let rows = ok.select(&v);
+    assert_eq!(rows[0].status, Health::Ok);
+    assert_eq!(gate(warn, &rows, &ok, true), None, "a healthy group passes");
+    assert_eq!(gate(None, &rows, &ok, true), None);
     let none = Filters::new(Some("nothing_*"), None).unwrap();
-    assert_eq!(
-        gate(Some(FailOn::Lag(0)), &none.select(&v), &none),
-        1,
+    assert!(
+        gate(Some(FailOn::Lag(0)), &none.select(&v), &none, true).is_some(),
         "no match is no pass"
     );
     let all = Filters::new(None, None).unwrap();
-    assert_eq!(
-        gate(Some(FailOn::Lag(1_000)), &all.select(&v), &all),
-        1,
-        "an unreadable group is no pass"
+    let lines = gate(Some(FailOn::Lag(1_000)), &all.select(&v), &all, false).expect("an unreadable group is no pass");
+    assert!(
+        lines.iter().any(|l| l.contains("unread on a: could not be read")),
+        "{lines:?}"
     );
     assert!(
         Filters::new(Some("re:("), None).is_err(),
         "an invalid pattern is an error"
     );
+    // A partly unreadable group (a partition without a log end) is no pass either.
+    let mut m = Metrics::new("scripted", 1.0);
+    for t in [1.0, 2.0] {
+        let mut tp = topic("a", &[(0, 10), (1, 1_000_000)]);
+        tp.partitions[1].log_end = None;
+        m.absorb(sample(t, vec![tp], vec![group("g", "a", &[Some(10), Some(0)])]));
+    }
+    let v = m.view(2.0);
+    let rows = all.select(&v);
+    assert!(rows[0].partial);
+    let lines = gate(Some(FailOn::Lag(0)), &rows, &all, true).expect("partial is no pass");
+    assert!(lines[0].contains("partial"), "{lines:?}");
+}
+
+#[test]
+fn fail_on_takes_every_status_but_unknown() {
+    use std::str::FromStr;
+    for h in Health::ALL {
+        let got = FailOn::from_str(h.word());
+        if h == Health::Unknown {
+            let e = got.unwrap_err();
+            assert!(e.contains("not a threshold") && e.contains("--max-wait"), "{e}");
+        } else {
+            assert_eq!(got, Ok(FailOn::Status(h)));
+        }
+    }
+    assert!(FailOn::from_str("-1").is_err());
+    assert_eq!(FailOn::from_str("1000"), Ok(FailOn::Lag(1000)));
+    assert!(FailOn::from_str("STALE").unwrap_err().contains("NOCOMMIT"));
 }
 
 #[test]
@@ -212,8 +252,8 @@ fn a_tripped_gate_says_whom_to_call() {
         row("adhoc", None, Health::Warn),
     ];
     let refs: Vec<&GroupTopicLag> = rows.iter().collect();
-    let owner_of = |k: &str| (k == "billing").then(|| ("team-payments".to_string(), Some("#pay".to_string())));
-    let lines = who_to_call(Some(FailOn::Status(Health::Warn)), &refs, &owner_of);
+    let owner_of = |k: &str| (k == "billing").then(|| (Some("team-payments".to_string()), Some("#pay".to_string())));
+    let lines = who_to_call(Some(FailOn::Status(Health::Warn)), &refs, &owner_of, true);
     assert_eq!(
         lines,
         [
@@ -221,5 +261,5 @@ fn a_tripped_gate_says_whom_to_call() {
             "--fail-on: call team-payments (on-call #pay): billing_orders on orders STOP",
         ]
     );
-    assert!(who_to_call(None, &refs, &owner_of).is_empty());
+    assert!(who_to_call(None, &refs, &owner_of, true).is_empty());
 }

@@ -137,7 +137,9 @@ fn exact_lag_no_commit_and_totals() {
         .iter()
         .all(|p| p.committed.is_none() && p.lag.is_none()));
     assert_eq!(never.total_lag, None);
+    // No verdict yet: MISSING only once no commit shows for longer than a consumer takes to start.
     assert_eq!(never.status, Health::Unknown);
+    assert_eq!(never.reason, "no commit yet");
 
     // A commit above the log end is clamped to lag 0 and flagged.
     let pay = row(&v.groups, "billing_payments_consumer");

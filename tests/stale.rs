@@ -37,6 +37,7 @@ fn behind(
 /// threshold, one the registry does not know.
 fn scripted() -> LiveView {
     LiveView {
+        sample_ms: Some(10),
         source: "scripted".into(),
         groups: vec![
             behind(
@@ -269,7 +270,7 @@ fn impact_live_rejects_a_bad_threshold_and_needs_live_for_it() {
 fn the_stale_view_lists_the_platform_worst_first_and_opens_what_it_names() {
     let mut app = App::new(Data::new(common::main_registry()), 160, 40, Theme { color: false });
     common::run_command(&mut app, "stale");
-    assert!(common::screen(&app).contains("staleness needs live data"));
+    assert!(common::screen(&app).contains("staleness needs a successful sample"));
     app.update(Event::Live(Box::new(scripted())));
     common::run_command(&mut app, "stale");
     let screen = common::screen(&app);

@@ -11,6 +11,7 @@ use common::{press as key, run_command as command};
 fn drifted_app() -> App {
     let mut app = common::app("registry.yaml", 120, 40);
     let mut v = LiveView {
+        sample_ms: Some(10),
         source: "demo cluster".into(),
         ..LiveView::default()
     };

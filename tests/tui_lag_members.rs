@@ -74,6 +74,7 @@ fn lag_detail_shows_members_owners_and_retention_risk() {
         ..GroupTopicLag::default()
     };
     let v = LiveView {
+        sample_ms: Some(10),
         source: "127.0.0.1:9092".into(),
         groups: vec![unread, g],
         ..LiveView::default()
@@ -110,6 +111,7 @@ fn lag_detail_shows_members_owners_and_retention_risk() {
 fn what_the_cluster_cannot_tell_is_said_on_the_lag_view() {
     let mut app = App::new(Data::new(common::main_registry()), 120, 40, Theme { color: false });
     let v = LiveView {
+        sample_ms: Some(10),
         source: "demo cluster".into(),
         limits: vec!["this cluster does not list or describe groups".into()],
         groups: vec![GroupTopicLag {
@@ -137,6 +139,7 @@ fn what_the_cluster_cannot_tell_is_said_on_the_lag_view() {
 fn staleness_is_judged_by_the_ui_when_samples_stop_arriving() {
     let mut app = App::new(Data::new(common::main_registry()), 120, 40, Theme { color: false });
     let v = LiveView {
+        sample_ms: Some(10),
         source: "127.0.0.1:9092".into(),
         interval_s: 2.0,
         age_s: Some(0.5),

@@ -112,6 +112,7 @@ fn panning_by_keys_and_mouse_moves_the_view_not_the_selection() {
 /// registry's own watch list: deterministic, so it can be a snapshot.
 fn scripted_live(a: &App) -> LiveView {
     let mut v = LiveView {
+        sample_ms: Some(10),
         source: "scripted".into(),
         ..LiveView::default()
     };
@@ -262,6 +263,7 @@ fn producers_seen_only_in_messages_are_dotted_edges_and_badges() {
     )];
     a.update(Event::Tick(1.0));
     a.update(Event::Live(Box::new(LiveView {
+        sample_ms: Some(10),
         source: "scripted".into(),
         tails: Some(std::sync::Arc::new(tails)),
         ..LiveView::default()
@@ -390,7 +392,10 @@ fn an_empty_registry_draws_an_empty_map_and_every_key_is_harmless() {
     common::press(&mut a, KeyCode::Enter);
     let s = common::screen(&a);
     assert!(s.contains("map · 0 services, 0 topics"), "{s}");
-    a.update(Event::Live(Box::default()));
+    a.update(Event::Live(Box::new(LiveView {
+        sample_ms: Some(1),
+        ..LiveView::default()
+    })));
     common::run_command(&mut a, "stale");
     assert!(common::screen(&a).contains("serving stale data right now: 0 services and topics"));
 }
@@ -408,6 +413,7 @@ fn a_service_group_live_on_an_undeclared_topic_is_a_dotted_edge() {
         "billing_events",
     );
     let live = LiveView {
+        sample_ms: Some(10),
         source: "scripted".into(),
         groups: vec![GroupTopicLag {
             group: group.clone(),

@@ -37,6 +37,7 @@ fn app_with_messages() -> App {
         ],
     )];
     let v = LiveView {
+        sample_ms: Some(10),
         source: "demo cluster".into(),
         tails: Some(std::sync::Arc::new(tails)),
         ..LiveView::default()

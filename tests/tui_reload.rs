@@ -50,6 +50,7 @@ fn the_lag_selection_stays_on_its_group_when_rows_resort() {
         ..GroupTopicLag::default()
     };
     let live = |a: Health, b: Health, c: Health| LiveView {
+        sample_ms: Some(10),
         source: "demo cluster".into(),
         groups: vec![row("alpha", a), row("beta", b), row("gamma", c)],
         ..LiveView::default()
@@ -79,6 +80,7 @@ fn the_lag_cursor_stays_inside_the_lag_table_at_80x24() {
         })
         .collect();
     app.update(Event::Live(Box::new(LiveView {
+        sample_ms: Some(10),
         source: "demo cluster".into(),
         groups,
         ..LiveView::default()

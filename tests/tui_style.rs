@@ -21,6 +21,7 @@ fn lag_app(color: bool) -> App {
         ..GroupTopicLag::default()
     };
     app.update(Event::Live(Box::new(LiveView {
+        sample_ms: Some(10),
         source: "demo cluster".into(),
         groups: vec![row("stopped_group", Health::Stop), row("healthy_group", Health::Ok)],
         ..LiveView::default()

@@ -72,7 +72,11 @@ impl Report {
     }
     /// Exit status like `check`: 1 when a finding is at or above `fail_on`.
     pub fn exit_code(&self, fail_on: Severity) -> i32 {
-        i32::from(self.findings.iter().any(|f| f.severity <= fail_on))
+        if self.findings.iter().any(|f| f.severity <= fail_on) {
+            crate::exit::TRIPPED
+        } else {
+            crate::exit::OK
+        }
     }
 }
 

@@ -194,8 +194,8 @@ fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender
                     *pos = match c.group.behaviour {
                         Behaviour::Healthy => head,
                         Behaviour::Behind => (head as f64 * 0.6) as i64,
-                        // Crawls one message forward every 15 s: alive, but stuck.
-                        Behaviour::Stalled => (elapsed / 15.0) as i64,
+                        // Crawls one message forward every 30 s: alive, but stuck.
+                        Behaviour::Stalled => (elapsed / 30.0) as i64,
                         Behaviour::Stopped => {
                             commit = !c.started;
                             *pos

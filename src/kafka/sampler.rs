@@ -275,6 +275,7 @@ impl Sampler {
         Ok(RawSample {
             time_s,
             offsets_at_s,
+            wall_ms: crate::live::wall_ms_now(),
             duration_ms: began.elapsed().as_millis() as u64,
             topics,
             groups,

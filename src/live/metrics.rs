@@ -1,15 +1,20 @@
 //! Turns raw samples into the live picture: lag, rates, time lag, status, history.
 //!
-//! Memory is bounded: per partition a time-lag table of `TABLE_POINTS` points and a status
-//! window of `WINDOW` samples; per topic `HISTORY` full-resolution points for sparklines
-//! plus `HISTORY` points downsampled by `DOWNSAMPLE`. See docs/live.md for the ceiling.
+//! Memory is bounded: per partition a time-lag table of `TABLE_POINTS` points; per group ×
+//! partition a status track (`status::WINDOW` samples and `status::POINTS` commit
+//! points); per group × topic the last `TRANSITIONS` status changes; per topic `HISTORY`
+//! full-resolution points for sparklines plus `HISTORY` points downsampled by
+//! `DOWNSAMPLE`. See docs/live.md for the ceiling.
+//!
+//! Statuses are judged once per sample, in `absorb` (the hysteresis needs every sample),
+//! never when a picture is drawn.
 
-use super::status::{self, Rules, Sample};
+use super::status::{Rules, Track, Verdict};
 use super::timelag::Table;
-use super::view::{Drain, GroupTopicLag, Health, LiveView, PartitionLag, TopicLive};
+use super::view::{Drain, GroupTopicLag, Health, LiveView, PartitionLag, TopicLive, Transition};
 use std::collections::{HashMap, HashSet, VecDeque};
 
-pub const WINDOW: usize = 10;
+pub const TRANSITIONS: usize = 16;
 pub const TABLE_POINTS: usize = 64;
 pub const HISTORY: usize = 120;
 pub const DOWNSAMPLE: usize = 10;
@@ -75,6 +80,8 @@ pub struct RawGroup {
 pub struct RawSample {
     /// Seconds on the sampler's monotonic clock when the log offsets were read.
     pub time_s: f64,
+    /// Wall-clock milliseconds since the epoch at the same moment (0: unknown).
+    pub wall_ms: i64,
     /// ... and when the committed offsets were read (before the log offsets).
     pub offsets_at_s: f64,
     pub duration_ms: u64,
@@ -97,10 +104,15 @@ pub type Tails = std::sync::Arc<Vec<(String, Vec<crate::kafka::admin::RawMessage
 /// Shared, not copied, into every live picture.
 pub type Configs = std::sync::Arc<Result<HashMap<String, HashMap<String, String>>, String>>;
 
-#[derive(Debug, Default)]
-struct Window {
-    samples: VecDeque<Sample>,
-    last_move_s: f64,
+/// A group × topic row's status over time.
+#[derive(Debug)]
+struct RowState {
+    status: Health,
+    reason: String,
+    first_s: f64,
+    since_s: f64,
+    since_ms: Option<i64>,
+    history: VecDeque<Transition>,
 }
 
 #[derive(Debug, Default)]
@@ -134,7 +146,8 @@ pub struct Metrics {
     /// Seconds between samples; values older than three intervals are stale.
     pub interval_s: f64,
     tables: HashMap<(String, i32), Table>,
-    windows: HashMap<(String, String, i32), Window>,
+    tracks: HashMap<(String, String, i32), Track>,
+    rows: HashMap<(String, String), RowState>,
     rates: HashMap<String, Series>,
     lags: HashMap<String, Series>,
     prev: Option<RawSample>,
@@ -149,13 +162,11 @@ impl Metrics {
     pub fn new(source: impl Into<String>, interval_s: f64) -> Self {
         Metrics {
             source: source.into(),
-            rules: Rules {
-                stop_after_s: (interval_s * WINDOW as f64).max(10.0),
-                ..Rules::default()
-            },
+            rules: Rules::for_interval(interval_s),
             interval_s,
             tables: HashMap::new(),
-            windows: HashMap::new(),
+            tracks: HashMap::new(),
+            rows: HashMap::new(),
             rates: HashMap::new(),
             lags: HashMap::new(),
             prev: None,
@@ -179,11 +190,7 @@ impl Metrics {
 
     /// How many per-partition and per-topic histories are kept (for memory tests).
     pub fn retained(&self) -> (usize, usize, usize) {
-        (
-            self.tables.len(),
-            self.windows.len(),
-            self.rates.len() + self.lags.len(),
-        )
+        (self.tables.len(), self.tracks.len(), self.rates.len() + self.lags.len())
     }
 
     pub fn absorb(&mut self, s: RawSample) {
@@ -196,38 +203,13 @@ impl Metrics {
             self.tails = Some(t.clone());
         }
         let ends = log_ends(&s);
-        let prev_ends = self.last.as_ref().map(log_ends).unwrap_or_default();
         for (&(topic, p), &end) in &ends {
             self.tables
                 .entry((topic.to_string(), p))
                 .or_insert_with(|| Table::new(TABLE_POINTS))
                 .push(end, t);
         }
-        for g in &s.groups {
-            for &(p, committed) in &g.committed {
-                let (Some(c), Some(&end)) = (committed, ends.get(&(g.topic.as_str(), p))) else {
-                    continue;
-                };
-                let key = (g.group.clone(), g.topic.clone(), p);
-                let moved = prev_ends.get(&(g.topic.as_str(), p)).is_some_and(|&e| e != end);
-                let w = self.windows.entry(key).or_insert(Window {
-                    samples: VecDeque::new(),
-                    last_move_s: s.offsets_at_s,
-                });
-                if w.samples.back().is_some_and(|b| b.committed != c) {
-                    w.last_move_s = s.offsets_at_s;
-                }
-                if w.samples.len() == WINDOW {
-                    w.samples.pop_front();
-                }
-                w.samples.push_back(Sample {
-                    time_s: s.offsets_at_s,
-                    committed: c,
-                    lag: (end - c).max(0),
-                    log_moved: moved,
-                });
-            }
-        }
+        self.judge(&s, &ends);
         // Topic series for sparklines: the produce rate and the lag summed over groups.
         let mut lag: HashMap<&str, i64> = HashMap::new();
         for g in &s.groups {
@@ -254,6 +236,87 @@ impl Metrics {
         self.last_ok_s = Some(t);
     }
 
+    /// Judge every group × partition and every row on this sample, and keep each row's
+    /// status changes.
+    fn judge(&mut self, s: &RawSample, ends: &HashMap<(&str, i32), i64>) {
+        let now = s.offsets_at_s;
+        let wall = (s.wall_ms > 0).then_some(s.wall_ms);
+        let starts = log_starts(s);
+        // Topics with something to read (a group that never committed on an empty topic is fine).
+        let readable: HashSet<&str> = s
+            .topics
+            .iter()
+            .filter(|t| {
+                t.partitions
+                    .iter()
+                    .any(|p| p.log_end.unwrap_or(0) > p.log_start.unwrap_or(0))
+            })
+            .map(|t| t.name.as_str())
+            .collect();
+        for g in &s.groups {
+            let members = g.members.as_ref().map(Vec::len);
+            let mut parts: Vec<(i32, Verdict)> = Vec::new();
+            for &(p, committed) in &g.committed {
+                let (Some(c), Some(&end)) = (committed, ends.get(&(g.topic.as_str(), p))) else {
+                    continue;
+                };
+                let track = self
+                    .tracks
+                    .entry((g.group.clone(), g.topic.clone(), p))
+                    .or_insert_with(|| Track::new(now));
+                track.push(now, c, end);
+                let v = track.judge(now, members, &self.rules);
+                let moving = v.moving;
+                track.shown.offer(v, now, self.rules.confirm);
+                let lost = starts.get(&(g.topic.as_str(), p)).is_some_and(|&st| c < st);
+                parts.push((
+                    p,
+                    if lost {
+                        Verdict {
+                            health: Health::Lost,
+                            reason: "messages were deleted by retention before the group read them".into(),
+                            moving,
+                        }
+                    } else {
+                        Verdict {
+                            health: track.shown.health,
+                            reason: track.shown.reason.clone(),
+                            moving,
+                        }
+                    },
+                ));
+            }
+            let key = (g.group.clone(), g.topic.clone());
+            let first_s = self.rows.get(&key).map_or(now, |r| r.first_s);
+            let has_data = readable.contains(g.topic.as_str());
+            let v = judge_row(g, &parts, has_data, now - first_s, &self.rules);
+            let row = self.rows.entry(key).or_insert_with(|| RowState {
+                status: Health::Unknown,
+                reason: String::new(),
+                first_s: now,
+                since_s: now,
+                since_ms: wall,
+                history: VecDeque::new(),
+            });
+            if v.health != row.status {
+                if row.history.len() == TRANSITIONS {
+                    row.history.pop_front();
+                }
+                row.history.push_back(Transition {
+                    at_s: now,
+                    at_ms: wall,
+                    from: row.status,
+                    to: v.health,
+                    reason: v.reason.clone(),
+                });
+                row.status = v.health;
+                row.since_s = now;
+                row.since_ms = wall;
+            }
+            row.reason = v.reason;
+        }
+    }
+
     /// Forget groups, partitions and topics the cluster no longer has, so memory
     /// follows what exists now rather than everything ever seen.
     fn evict(&mut self, s: &RawSample) {
@@ -264,8 +327,9 @@ impl Metrics {
             .collect();
         let rows: HashSet<(&str, &str)> = s.groups.iter().map(|g| (g.group.as_str(), g.topic.as_str())).collect();
         self.tables.retain(|(t, p), _| parts.contains(&(t.as_str(), *p)));
-        self.windows
+        self.tracks
             .retain(|(g, t, p), _| rows.contains(&(g.as_str(), t.as_str())) && parts.contains(&(t.as_str(), *p)));
+        self.rows.retain(|(g, t), _| rows.contains(&(g.as_str(), t.as_str())));
         let topics: HashSet<&str> = s.topics.iter().map(|t| t.name.as_str()).collect();
         self.rates.retain(|t, _| topics.contains(t.as_str()));
         self.lags.retain(|t, _| topics.contains(t.as_str()));
@@ -285,20 +349,13 @@ impl Metrics {
             return v;
         };
         v.limits.clone_from(&last.limits);
+        v.wall_ms = (last.wall_ms > 0).then(|| last.wall_ms + ((now_s - last.time_s) * 1000.0) as i64);
         v.sample_ms = Some(last.duration_ms);
         v.age_s = self.last_ok_s.map(|t| (now_s - t).max(0.0));
         v.stale = v.age_s.is_some_and(|a| a > 3.0 * self.interval_s);
         let rates = produce_rates(self.prev.as_ref(), last);
         let ends = log_ends(last);
-        let starts: HashMap<(&str, i32), i64> = last
-            .topics
-            .iter()
-            .flat_map(|tp| {
-                tp.partitions
-                    .iter()
-                    .filter_map(move |p| p.log_start.map(|e| ((tp.name.as_str(), p.id), e)))
-            })
-            .collect();
+        let starts = log_starts(last);
         // Looked up once per group rather than searched for.
         let prev_groups: HashMap<(&str, &str), (&RawGroup, f64)> = self
             .prev
@@ -383,16 +440,12 @@ impl Metrics {
                 retained += (e - s).max(0);
             }
             let key = (g.group.clone(), g.topic.clone(), p);
-            let status = match (committed, self.windows.get(&key)) {
+            let status = match (committed, self.tracks.get(&key)) {
                 (None, _) => None,
                 // Messages the group has not read were deleted by retention: the worst.
                 (Some(_), _) if gone.is_some() => Some(Health::Lost),
                 (Some(_), None) => Some(Health::Unknown),
-                (Some(_), Some(w)) => {
-                    let win: Vec<Sample> = w.samples.iter().copied().collect();
-                    let n = g.members.as_ref().map(Vec::len);
-                    Some(status::evaluate(&win, cx.now_s - w.last_move_s, n, &self.rules))
-                }
+                (Some(_), Some(t)) => Some(t.shown.health),
             };
             match (committed, prev_committed.get(&p).copied().flatten()) {
                 (Some(c), Some(pc)) => consumed += (c - pc).max(0),
@@ -426,7 +479,8 @@ impl Metrics {
         }
         let lags: Vec<i64> = parts.iter().filter_map(|p| p.lag).collect();
         let total_lag = (!lags.is_empty()).then(|| lags.iter().sum::<i64>());
-        let status = parts.iter().filter_map(|p| p.status).max().unwrap_or(Health::Unknown);
+        let row = self.rows.get(&(g.group.clone(), g.topic.clone()));
+        let status = row.map_or(Health::Unknown, |r| r.status);
         let consume_rate = dt.filter(|_| rate_known).map(|d| consumed as f64 / d);
         GroupTopicLag {
             group: g.group.clone(),
@@ -450,6 +504,11 @@ impl Metrics {
             time_lag_approx: time_lag.is_some_and(|t| t.1),
             consume_rate,
             status,
+            reason: row.map_or_else(|| "not evaluated yet".into(), |r| r.reason.clone()),
+            status_since_s: row.map_or(cx.now_s, |r| r.since_s),
+            status_since_ms: row.and_then(|r| r.since_ms),
+            status_for_s: row.map_or(0.0, |r| (cx.now_s - r.since_s).max(0.0)),
+            history: row.map(|r| r.history.iter().cloned().collect()).unwrap_or_default(),
             partitions: parts,
         }
     }
@@ -463,20 +522,86 @@ struct RowContext<'a> {
     offsets_at_s: f64,
 }
 
+/// A row's status from its partitions' (shown) verdicts: a group that never committed
+/// here is MISSING or NOCOMMIT; a STOP while another partition consumes is a STALL (the
+/// group is alive); otherwise the worst partition, with its reason.
+fn judge_row(g: &RawGroup, parts: &[(i32, Verdict)], has_data: bool, seen_s: f64, rules: &Rules) -> Verdict {
+    let v = |health, reason: String| Verdict {
+        health,
+        reason,
+        moving: false,
+    };
+    if let Some(e) = &g.error {
+        return v(Health::Unknown, format!("could not be read: {e}"));
+    }
+    if !g.topic.is_empty() && !g.topic_on_cluster {
+        return v(Health::Idle, "topic absent from the cluster".into());
+    }
+    let members = g.members.as_ref().map(Vec::len);
+    if g.committed.iter().all(|(_, c)| c.is_none()) {
+        return match members {
+            Some(m) if m > 0 && !has_data => v(Health::Idle, format!("{m} members; nothing to read yet")),
+            Some(m) if m > 0 && seen_s >= rules.nocommit_after_s => v(
+                Health::NoCommit,
+                format!("{m} members, but no commit in {}", super::view::short_duration(seen_s)),
+            ),
+            Some(m) if m > 0 => v(Health::Unknown, format!("{m} members, no commit yet")),
+            // A consumer that is starting has neither for a moment.
+            _ if seen_s < rules.floor_s => v(Health::Unknown, "no commit yet".into()),
+            Some(_) => v(Health::Missing, "no members and no commit".into()),
+            None => v(
+                Health::Missing,
+                "no commit (this cluster does not report members)".into(),
+            ),
+        };
+    }
+    let Some((p, worst)) = parts.iter().max_by_key(|(p, w)| (w.health, std::cmp::Reverse(*p))) else {
+        return v(Health::Unknown, "no partition could be judged yet".into());
+    };
+    let label = |r: &str| {
+        if parts.len() > 1 {
+            format!("partition {p}: {r}")
+        } else {
+            r.to_string()
+        }
+    };
+    if worst.health == Health::Stop && parts.iter().any(|(_, w)| w.moving) {
+        return v(
+            Health::Stall,
+            label(&format!("{}; other partitions consume", worst.reason)),
+        );
+    }
+    v(worst.health, label(&worst.reason))
+}
+
 /// Time to consume the lag at the current consume rate (the time to reach today's
-/// head). Not draining: nothing consumed while behind, or lag growing at every sample
-/// (WARN), where an estimate from one interval's jitter would mislead.
+/// head). Not draining: nothing consumed while behind, lag growing (WARN), or a
+/// consumer that does not progress (STALL, STOP), where an estimate from one interval's
+/// movement would mislead.
 pub fn drain(lag: Option<i64>, consume: Option<f64>, status: Health) -> Option<Drain> {
     let lag = lag?;
     if lag == 0 {
         return Some(Drain::Done);
     }
     let rate = consume?;
-    Some(if rate > 0.0 && status != Health::Warn {
+    let progressing = !matches!(status, Health::Warn | Health::Stall | Health::Stop | Health::Rewind);
+    Some(if rate > 0.0 && progressing {
         Drain::Eta(lag as f64 / rate)
     } else {
         Drain::Never
     })
+}
+
+/// Every partition's earliest retained offset in a sample, by (topic, partition).
+fn log_starts(s: &RawSample) -> HashMap<(&str, i32), i64> {
+    s.topics
+        .iter()
+        .flat_map(|tp| {
+            tp.partitions
+                .iter()
+                .filter_map(move |p| p.log_start.map(|e| ((tp.name.as_str(), p.id), e)))
+        })
+        .collect()
 }
 
 /// Every partition's log end in a sample, by (topic, partition).

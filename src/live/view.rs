@@ -15,13 +15,18 @@ pub enum Health {
     /// Not evaluated yet (too few samples) or no commit.
     #[default]
     Unknown,
-    /// Lag grows at every sample: falling behind.
+    /// Consuming less than is produced: falling behind.
     Warn,
-    /// Committing, but the offset does not move while lag exists.
+    /// Members, but never a commit on this topic.
+    NoCommit,
+    /// Alive (members, or moving a little) but not progressing while lag exists.
     Stall,
     /// Committed offset went backwards.
     Rewind,
-    /// No commit for longer than the window spans.
+    /// Declared, but neither members nor a commit: the consumer does not exist.
+    Missing,
+    /// The offset has not moved for clearly longer than the group's commit cadence, and
+    /// nothing shows it alive.
     Stop,
     /// The committed offset is below the earliest retained one: messages were deleted
     /// before the group read them.
@@ -36,8 +41,10 @@ impl Health {
             Health::Ok => "✓ OK",
             Health::Unknown => "? N/A",
             Health::Warn => "▲ WARN",
+            Health::NoCommit => "○ NOCOMMIT",
             Health::Stall => "■ STALL",
             Health::Rewind => "↺ REWIND",
+            Health::Missing => "∅ MISSING",
             Health::Stop => "✗ STOP",
             Health::Lost => "⊘ LOST",
         }
@@ -48,25 +55,29 @@ impl Health {
             Health::Ok => "OK",
             Health::Unknown => "UNKNOWN",
             Health::Warn => "WARN",
+            Health::NoCommit => "NOCOMMIT",
             Health::Stall => "STALL",
             Health::Rewind => "REWIND",
+            Health::Missing => "MISSING",
             Health::Stop => "STOP",
             Health::Lost => "LOST",
         }
     }
+    /// Every status, best to worst.
+    pub const ALL: [Health; 10] = [
+        Health::Idle,
+        Health::Ok,
+        Health::Unknown,
+        Health::Warn,
+        Health::NoCommit,
+        Health::Stall,
+        Health::Rewind,
+        Health::Missing,
+        Health::Stop,
+        Health::Lost,
+    ];
     pub fn parse(s: &str) -> Option<Health> {
-        [
-            Health::Idle,
-            Health::Ok,
-            Health::Unknown,
-            Health::Warn,
-            Health::Stall,
-            Health::Rewind,
-            Health::Stop,
-            Health::Lost,
-        ]
-        .into_iter()
-        .find(|h| h.word().eq_ignore_ascii_case(s))
+        Health::ALL.into_iter().find(|h| h.word().eq_ignore_ascii_case(s))
     }
     /// Needs attention (WARN and worse).
     pub fn is_problem(self) -> bool {
@@ -164,6 +175,30 @@ pub struct GroupTopicLag {
     /// Messages per second committed.
     pub consume_rate: Option<f64>,
     pub status: Health,
+    /// Why, in words ("falling behind: consumed 300 of 600 produced in 30s...").
+    pub reason: String,
+    /// When the row entered its status (seconds on the sampler's clock).
+    pub status_since_s: f64,
+    /// ... and the same as wall-clock milliseconds since the epoch, where known.
+    pub status_since_ms: Option<i64>,
+    /// Seconds in the status as of this picture.
+    pub status_for_s: f64,
+    /// The row's last status changes, oldest first (bounded).
+    pub history: Vec<Transition>,
+}
+
+/// One status change of a group × topic row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Transition {
+    /// Seconds on the sampler's clock.
+    #[serde(skip)]
+    pub at_s: f64,
+    /// Wall-clock milliseconds since the epoch, where known.
+    #[serde(skip)]
+    pub at_ms: Option<i64>,
+    pub from: Health,
+    pub to: Health,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -188,6 +223,8 @@ pub struct TopicLive {
 pub struct LiveView {
     /// "demo cluster" or the bootstrap servers.
     pub source: String,
+    /// Wall-clock milliseconds since the epoch of this picture, where known.
+    pub wall_ms: Option<i64>,
     /// Seconds since the last good sample, as of the UI's last tick.
     pub age_s: Option<f64>,
     pub sample_ms: Option<u64>,
@@ -210,6 +247,10 @@ pub struct LiveView {
 }
 
 impl LiveView {
+    /// At least one sample succeeded: the values are evidence, not defaults.
+    pub fn sampled(&self) -> bool {
+        self.sample_ms.is_some()
+    }
     /// Worst status over a service's consumer groups.
     pub fn service_worst(&self, service: &str) -> Option<Health> {
         self.groups

@@ -31,14 +31,15 @@ impl Checked {
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
-    /// `ktopo check`'s exit status: 0 clean (warnings allowed), 1 errors, 2 not YAML.
+    /// `ktopo check`'s exit status: clean (warnings allowed), errors found (the gate
+    /// tripped), or not YAML at all (the registry is unusable).
     pub fn exit_code(&self) -> i32 {
         if self.fatal {
-            2
+            crate::exit::REGISTRY
         } else if self.errors() > 0 {
-            1
+            crate::exit::TRIPPED
         } else {
-            0
+            crate::exit::OK
         }
     }
     /// The registry when it has no errors: what every command works from.

@@ -325,14 +325,18 @@ impl App {
                 self.live_stopped = Some(why);
             }
             Event::Live(v) => {
-                self.samples = self.samples.saturating_add(1);
-                self.drift = Some(Drift::compute(&self.data, &v, self.samples, self.drift.take()));
-                self.stale = Some(crate::stale::propagate(
-                    &self.data.reg,
-                    &self.data.topo,
-                    &v,
-                    crate::stale::DEFAULT_MIN_S,
-                ));
+                // No verdict without evidence: drift and staleness only from a sample
+                // that succeeded (a cluster never reached has no topics, not missing ones).
+                if v.sampled() {
+                    self.samples = self.samples.saturating_add(1);
+                    self.drift = Some(Drift::compute(&self.data, &v, self.samples, self.drift.take()));
+                    self.stale = Some(crate::stale::propagate(
+                        &self.data.reg,
+                        &self.data.topo,
+                        &v,
+                        crate::stale::DEFAULT_MIN_S,
+                    ));
+                }
                 // The lag table re-sorts every sample: keep the cursor on its group and
                 // topic, not on its row number.
                 let keep = (self.screen().route == Route::Lag)

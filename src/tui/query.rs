@@ -99,6 +99,20 @@ impl App {
     }
 
     /// Consumer-group rows of the live picture, worst first.
+    /// Why live views have nothing to say yet: no broker, or no sample succeeded (with
+    /// the last error). None once a sample succeeded.
+    pub fn no_sample_yet(&self) -> Option<String> {
+        match &self.live {
+            Some(l) if l.sampled() => None,
+            Some(l) => Some(format!(
+                "no sample of {} has succeeded yet{}",
+                l.source,
+                l.errors.first().map(|e| format!(": {e}")).unwrap_or_default()
+            )),
+            None => Some(format!("no live data: broker {}", self.broker_note)),
+        }
+    }
+
     pub fn lag_rows(&self) -> Vec<&crate::live::view::GroupTopicLag> {
         let mut rows: Vec<_> = self.live.iter().flat_map(|l| l.groups.iter()).collect();
         rows.sort_by(|a, b| {

@@ -20,8 +20,8 @@ fn label(s: Severity) -> &'static str {
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let Some(d) = &app.drift else {
         let msg = format!(
-            "No drift yet: it needs live data (broker {}).\nStart ktopo without --offline, or pass -b BROKERS.",
-            app.broker_note
+            "No drift yet: it needs a successful sample ({}).\nStart ktopo without --offline, or pass -b BROKERS.",
+            app.no_sample_yet().unwrap_or_default()
         );
         f.render_widget(Paragraph::new(msg), area);
         return;

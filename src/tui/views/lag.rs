@@ -11,12 +11,11 @@ use ratatui::Frame;
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let s = app.screen();
     let rows = app.lag_rows();
-    if app.live.is_none() {
+    if let Some(why) = app.no_sample_yet() {
         let msg = format!(
-            "No live data: broker {}.\nStart ktopo without --offline (it starts a demo cluster), or pass -b BROKERS.",
-            app.broker_note
+            "No lag yet: {why}.\nStart ktopo without --offline (it starts a demo cluster), or pass -b BROKERS."
         );
-        f.render_widget(Paragraph::new(msg), area);
+        f.render_widget(Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: false }), area);
         return;
     }
     let parts = Layout::default()
@@ -26,16 +25,17 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     // Satisfiable at 80 columns (an over-constrained layout is not deterministic); the
     // group column takes what wider terminals add.
     let widths = [
-        Constraint::Min(24),
+        Constraint::Min(18),
         Constraint::Length(10),
         Constraint::Length(6),
         Constraint::Length(6),
         Constraint::Length(5),
         Constraint::Length(5),
         Constraint::Length(5),
-        Constraint::Length(8),
+        Constraint::Length(10),
+        Constraint::Length(5),
     ];
-    let header = ["GROUP", "TOPIC", "LAG", "MAX", "TIME", "RATE", "DRAIN", "STATUS"];
+    let header = ["GROUP", "TOPIC", "LAG", "MAX", "TIME", "RATE", "DRAIN", "STATUS", "FOR"];
     let mut title = format!("consumer lag ({} group × topic)", s.items.len());
     // What this cluster cannot tell is said where the missing columns would be.
     for l in app.live.iter().flat_map(|l| &l.limits) {
@@ -66,6 +66,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             Cell::from(rate(g.consume_rate)),
             Cell::from(g.drain.map_or("—".into(), |d| d.label())),
             health_cell(app, Some(g.status)),
+            Cell::from(crate::live::view::short_duration(g.status_for_s)),
         ]
     });
     let Some(g) = s.items.get(s.selected).and_then(|&i| rows.get(i)) else {
@@ -85,9 +86,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     } else {
         let split = Layout::default()
             .direction(Direction::Vertical)
-            .constraints([Constraint::Length(1), Constraint::Min(3)])
+            .constraints([Constraint::Length(notes.len() as u16), Constraint::Min(3)])
             .split(parts[1]);
-        f.render_widget(Paragraph::new(notes), split[0]);
+        f.render_widget(Paragraph::new(notes.join("\n")), split[0]);
         split[1]
     };
     let table = ListTable {
@@ -129,9 +130,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     });
 }
 
-/// The detail's title (the group, its state and members) and a line of notes on what
-/// needs attention: retention risk, assignment, absence, partial or failed reads.
-fn detail_title(g: &crate::live::view::GroupTopicLag) -> (String, String) {
+/// The detail's title (the group, its state and members) and lines of notes: its status
+/// with since when and why, its last status changes, and what needs attention
+/// (retention risk, assignment, absence, partial or failed reads).
+fn detail_title(g: &crate::live::view::GroupTopicLag) -> (String, Vec<String>) {
     let mut t = format!("{} on {}", g.group, g.topic);
     t.push_str(&format!(" · {}", g.state.as_deref().unwrap_or("state unknown")));
     if let Some(k) = &g.kind {
@@ -163,5 +165,35 @@ fn detail_title(g: &crate::live::view::GroupTopicLag) -> (String, String) {
     if g.partial {
         notes.push("partial: some log ends unknown".into());
     }
-    (t, notes.join(" · "))
+    let mut lines = vec![format!(
+        "{} for {}{}",
+        g.status.word(),
+        crate::live::view::short_duration(g.status_for_s),
+        if g.reason.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", g.reason)
+        }
+    )];
+    // The last changes, newest first: enough to see flapping or since when it broke.
+    let changes: Vec<String> = g
+        .history
+        .iter()
+        .rev()
+        .take(4)
+        .map(|t| {
+            let at = t.at_ms.map_or("?".to_string(), |ms| {
+                let full = crate::live::rfc3339(ms);
+                full.get(11..19).unwrap_or(&full).to_string()
+            });
+            format!("{at} {}→{}", t.from.word(), t.to.word())
+        })
+        .collect();
+    if !changes.is_empty() {
+        notes.push(format!("changes (UTC): {}", changes.join(", ")));
+    }
+    if !notes.is_empty() {
+        lines.push(notes.join(" · "));
+    }
+    (t, lines)
 }

@@ -13,8 +13,8 @@ use ratatui::Frame;
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let Some(st) = &app.stale else {
         let msg = format!(
-            "Nothing to say yet: staleness needs live data (broker {}).\nStart ktopo without --offline, or pass -b BROKERS.",
-            app.broker_note
+            "Nothing to say yet: staleness needs a successful sample ({}).\nStart ktopo without --offline, or pass -b BROKERS.",
+            app.no_sample_yet().unwrap_or_default()
         );
         f.render_widget(Paragraph::new(msg), area);
         return;
