@@ -16,7 +16,8 @@ use std::sync::Arc;
 #[command(
     name = "ktopo",
     version,
-    about = "Explore a Kafka platform's topology: the declared registry joined with live lag"
+    about = "Explore a Kafka platform's topology: the declared registry joined with live lag",
+    after_help = crate::exit::TABLE
 )]
 pub struct Cli {
     /// Registry file to load.
@@ -58,7 +59,7 @@ pub struct ConnArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate the registry: every problem with file:line:col and a hint.
-    /// Exit status 0 no errors, 1 errors, 2 unreadable or not YAML.
+    /// Exit status 0 no errors, 1 errors, 3 unreadable or not YAML.
     Check {
         /// Findings as JSON.
         #[arg(long)]
@@ -80,7 +81,7 @@ pub enum Command {
     Lag(LagArgs),
     /// Where the registry and the cluster disagree: topics, configuration, consumers,
     /// deprecated topics in use. Exit status 0 nothing at or above --fail-on, 1
-    /// findings, 2 the cluster or registry could not be read.
+    /// findings, 3 the registry or 4 the cluster could not be read.
     Drift(DriftArgs),
     /// The last messages of a topic, strictly read-only (no group, no commit), like
     /// `kcat -C -o -N -e`.

@@ -31,6 +31,23 @@ pub enum Behaviour {
     Silent,
 }
 
+impl Behaviour {
+    /// What a simulated consumer commits on a partition whose log end is `head`, `elapsed`
+    /// seconds into the demo, having committed `pos` (`started`: it committed before); None
+    /// when it commits nothing this round. Pure, so the scenario is tested on a scripted
+    /// clock.
+    pub fn commit(self, head: i64, elapsed: f64, pos: i64, started: bool) -> Option<i64> {
+        match self {
+            Behaviour::Healthy => Some(head),
+            Behaviour::Behind => Some((head as f64 * 0.6) as i64),
+            // Crawls one message forward every 30 s: alive, but stuck.
+            Behaviour::Stalled => Some(((elapsed / 30.0) as i64).min(head)),
+            Behaviour::Stopped => (!started).then_some(pos),
+            Behaviour::Silent => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SimTopic {
     pub name: String,
@@ -191,20 +208,10 @@ fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender
                 let heads = &produced[&c.group.topic];
                 let mut commit = true;
                 for (pos, &head) in c.position.iter_mut().zip(heads) {
-                    *pos = match c.group.behaviour {
-                        Behaviour::Healthy => head,
-                        Behaviour::Behind => (head as f64 * 0.6) as i64,
-                        // Crawls one message forward every 30 s: alive, but stuck.
-                        Behaviour::Stalled => (elapsed / 30.0) as i64,
-                        Behaviour::Stopped => {
-                            commit = !c.started;
-                            *pos
-                        }
-                        Behaviour::Silent => {
-                            commit = false;
-                            0
-                        }
-                    };
+                    match c.group.behaviour.commit(head, elapsed, *pos, c.started) {
+                        Some(p) => *pos = p,
+                        None => commit = false,
+                    }
                 }
                 if commit {
                     let offsets = (0..c.partitions)

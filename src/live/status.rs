@@ -21,12 +21,13 @@
 //!    floor and 2 × its cadence + one interval (an unknown cadence counts as 30 s): STALL
 //!    when the group has members (alive, not progressing), else STOP;
 //! 5. not frozen, no commit point yet: UNKNOWN (waits up to `threshold`);
-//! 6. the lag at the last commit point is within its slack: OK (at the head);
-//! 7. over the commit points in the window (once WARN, it stays WARN while the lag at
-//!    commit points still grows: a band, so jitter does not flip it), when they span at
-//!    least the floor: consumed below 10% of what was produced while lag grew beyond the
-//!    slack: STALL (barely moving); consumed below 90% and lag grew beyond the slack:
-//!    WARN (falling behind);
+//! 6. the trend over the commit points in the window (once WARN, it stays WARN while the
+//!    lag at commit points still grows: a band, so jitter does not flip it), when they
+//!    span at least the floor: consumed below 10% of what was produced while the lag grew
+//!    by more than the largest slack: STALL (barely moving); below 90%: WARN (falling
+//!    behind). The largest slack bounds what a consumer at the head can show, so a
+//!    healthy consumer never trips it;
+//! 7. the lag at the last commit point is within its slack: OK (at the head);
 //! 8. too little evidence either way: UNKNOWN, else OK.
 //!
 //! A verdict is shown only when it holds for `confirm` samples in a row (hysteresis), a
@@ -254,36 +255,46 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
             false,
         );
     };
-    if newest.lag <= newest.slack + rules.allowed_lag {
-        return verdict(Health::Ok, "at the head at its last commit", true);
-    }
+    let at_head = newest.lag <= newest.slack + rules.allowed_lag;
     let oldest = t.points[0];
-    if t.points.len() < 2 {
-        return verdict(Health::Unknown, "behind at its first commit seen; needs another", true);
-    }
     let produced = newest.log_end - oldest.log_end;
     let consumed = newest.committed - oldest.committed;
     let growth = newest.lag - oldest.lag;
     let bound = t.points.iter().map(|p| p.slack).max().unwrap_or(0) + rules.allowed_lag;
     let span = short_duration(newest.time_s - oldest.time_s);
-    if produced <= 0 {
+    let share = if produced > 0 {
+        consumed as f64 / produced as f64
+    } else {
+        1.0
+    };
+    let words = format!("consumed {consumed} of {produced} produced in {span}; lag {growth:+} at commits");
+    // The trend first: a consumer falling behind slowly is near the head for a while.
+    if t.shown.health == Health::Warn && growth > 0 && share < 1.0 {
+        return verdict(Health::Warn, format!("falling behind: {words}"), true);
+    }
+    // A trend over a few seconds of a quiet partition is noise: ask for a floor's worth.
+    let long_enough = t.points.len() >= 2 && newest.time_s - oldest.time_s >= rules.floor_s;
+    if long_enough && growth > bound && share < 0.1 {
+        return verdict(Health::Stall, format!("barely moving: {words}"), true);
+    }
+    if long_enough && growth > bound && share < 0.9 {
+        return verdict(Health::Warn, format!("falling behind: {words}"), true);
+    }
+    if at_head {
+        return verdict(Health::Ok, "at the head at its last commit", true);
+    }
+    if produced <= 0 && t.points.len() >= 2 {
         return verdict(Health::Ok, format!("draining: consumed {consumed} in {span}"), true);
     }
-    let share = consumed as f64 / produced as f64;
-    let words = format!("consumed {consumed} of {produced} produced in {span}; lag {growth:+} at commits");
-    // A trend over a few seconds of a quiet partition is noise: ask for a floor's worth.
-    let long_enough = newest.time_s - oldest.time_s >= rules.floor_s;
-    if t.shown.health == Health::Warn && growth > 0 {
-        return verdict(Health::Warn, format!("falling behind: {words}"), true);
+    if t.points.len() < 2 {
+        return verdict(
+            Health::Unknown,
+            "behind at its first commit seen; its trend needs more",
+            true,
+        );
     }
     if !long_enough {
         return verdict(Health::Unknown, format!("behind; trend not yet clear: {words}"), true);
-    }
-    if growth > bound && share < 0.1 {
-        return verdict(Health::Stall, format!("barely moving: {words}"), true);
-    }
-    if growth > bound && share < 0.9 {
-        return verdict(Health::Warn, format!("falling behind: {words}"), true);
     }
     if share < 0.9 && t.points.len() < POINTS {
         return verdict(Health::Unknown, format!("lag grows a little: {words}"), true);

@@ -131,7 +131,7 @@ pub fn run(path: PathBuf, checked: Checked, setup: impl FnOnce(&mut App, Sender<
         .filter(|_| checked.diagnostics.iter().all(|d| !d.is_error()))
     else {
         eprintln!("ktopo: {} has errors; run `ktopo check` for details", path.display());
-        return 1;
+        return crate::exit::REGISTRY;
     };
     // Signals that end a program end ktopo through the same restore as `q`, with the
     // status a shell expects (128 + the signal); SIGTSTP suspends like Ctrl-Z.
@@ -142,13 +142,13 @@ pub fn run(path: PathBuf, checked: Checked, setup: impl FnOnce(&mut App, Sender<
     }
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         eprintln!("ktopo: the UI needs a terminal; for scripts use `ktopo check`, `impact`, `export` or `lag`");
-        return 2;
+        return crate::exit::USAGE;
     }
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
         Err(e) => {
             eprintln!("ktopo: cannot open the terminal UI: {e}");
-            return 2;
+            return crate::exit::OUTPUT;
         }
     };
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
