@@ -8,4 +8,6 @@ pub mod config;
 pub mod configs;
 pub mod demo;
 pub mod peek;
+#[allow(unsafe_code)]
+pub mod read;
 pub mod sampler;
