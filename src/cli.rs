@@ -521,6 +521,9 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
     if code != 0 {
         return code;
     }
+    for f in &report.failed {
+        eprintln!("drift: could not check: {}", crate::visible::escape(f));
+    }
     report.exit_code(match a.fail_on {
         FailSeverity::Error => diag::Severity::Error,
         FailSeverity::Warning => diag::Severity::Warning,

@@ -112,7 +112,31 @@ pub fn properties(conn: &ConnArgs) -> Result<Properties, String> {
         }
         p.set("bootstrap.servers", b);
     }
+    if let Some(b) = p.get("bootstrap.servers") {
+        check_brokers(b)?;
+    }
     Ok(p)
+}
+
+/// Every `host:port` of a broker list has a port librdkafka will really use: it takes
+/// a port number modulo 65536 (`127.0.0.1:191215` would reach port 60143).
+pub fn check_brokers(list: &str) -> Result<(), String> {
+    for entry in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let addr = entry.rsplit_once("://").map_or(entry, |(_, a)| a);
+        // `[::1]:9092`, `host:9092`, or a bare host (librdkafka's default port).
+        let port = match addr.rsplit_once(':') {
+            Some((host, port)) if !host.ends_with(':') && (!addr.starts_with('[') || host.ends_with(']')) => port,
+            _ => continue,
+        };
+        if !matches!(port.parse::<u32>(), Ok(1..=65535)) {
+            return Err(format!(
+                "broker `{}`: `{}` is not a port (1 to 65535); write host:port",
+                crate::visible::one_line(entry),
+                crate::visible::one_line(port)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Why there is no cluster to sample: the user's settings, or the cluster itself.

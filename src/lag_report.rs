@@ -150,18 +150,18 @@ pub fn gate(fail_on: Option<FailOn>, rows: &[&GroupTopicLag], filters: &Filters,
     for g in rows {
         match unverified(g) {
             Some(why) if final_ || g.status != Health::Unknown || g.error.is_some() => {
-                lines.push(format!("--fail-on: group {} on {}: {why}", g.group, g.topic))
+                lines.push(format!("--fail-on: group {} on {}: {}", line(&g.group), line(&g.topic), line(&why)))
             }
             _ if f.tripped_by(g) => lines.push(format!(
                 "--fail-on: group {} on {} is {} for {}: {}",
-                g.group,
-                g.topic,
+                line(&g.group),
+                line(&g.topic),
                 match f {
                     FailOn::Lag(_) => format!("{} behind", dash(g.total_lag)),
                     FailOn::Status(_) => g.status.word().to_string(),
                 },
                 crate::live::view::short_duration(g.status_for_s),
-                g.reason
+                line(&g.reason)
             )),
             _ => {}
         }
@@ -190,15 +190,32 @@ pub fn who_to_call(fail_on: Option<FailOn>, rows: &[&GroupTopicLag], owner_of: &
         let call = oncall.map(|c| format!(" (on-call {c})")).unwrap_or_default();
         by.entry((owner, call))
             .or_default()
-            .push(format!("{} on {} {}", g.group, g.topic, g.status.word()));
+            .push(format!("{} on {} {}", line(&g.group), line(&g.topic), g.status.word()));
     }
     by.into_iter()
         .map(|((owner, call), groups)| format!("--fail-on: call {owner}{call}: {}", groups.join(", ")))
         .collect()
 }
 
+/// A value from the cluster on one line of a report (a newline in a group id cannot
+/// write a row of its own).
+fn line(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::visible::one_line(s)
+}
+
 fn dash<T: ToString>(v: Option<T>) -> String {
     v.map_or("-".into(), |x| x.to_string())
+}
+
+/// Before a time lag: `≥` for a lower bound, `~` for an extrapolation.
+pub fn time_mark(g: &GroupTopicLag) -> &'static str {
+    if g.time_lag_at_least {
+        "≥"
+    } else if g.time_lag_approx {
+        "~"
+    } else {
+        ""
+    }
 }
 
 /// The status cell of a TOTAL line: `WARN for 4m12s`.
@@ -234,7 +251,7 @@ fn flags(g: &GroupTopicLag) -> String {
     if f.is_empty() {
         String::new()
     } else {
-        format!("  ({})", f.join("; "))
+        format!("  ({})", line(&f.join("; ")))
     }
 }
 
@@ -281,15 +298,15 @@ pub fn text(view: &LiveView, rows: &[&GroupTopicLag], filters: &Filters) -> Stri
             let _ = writeln!(
                 o,
                 "{:<44} {:<28} {:>9} {:>14} {:>14} {:>8} {:<24} {:<16} {:<20} {:>9} {:>8} {:>8} {:>8} {}",
-                g.group,
-                g.topic,
+                line(&g.group),
+                line(&g.topic),
                 p.partition,
                 dash(p.committed),
                 dash(p.log_end),
                 lag,
-                m.map_or("-", |m| m.consumer_id.as_str()),
-                m.map_or("-", |m| m.host.as_str()),
-                m.map_or("-", |m| m.client_id.as_str()),
+                line(m.map_or("-", |m| m.consumer_id.as_str())),
+                line(m.map_or("-", |m| m.host.as_str())),
+                line(m.map_or("-", |m| m.client_id.as_str())),
                 "",
                 "",
                 "",
@@ -299,21 +316,21 @@ pub fn text(view: &LiveView, rows: &[&GroupTopicLag], filters: &Filters) -> Stri
         }
         let time = g
             .time_lag_s
-            .map(|t| format!("{}{t:.1}s", if g.time_lag_approx { "~" } else { "" }))
+            .map(|t| format!("{}{t:.1}s", time_mark(g)))
             .unwrap_or("-".into());
         let members = g.members.map_or("-".to_string(), |n| format!("{n} members"));
         let _ = writeln!(
             o,
             "{:<44} {:<28} {:>9} {:>14} {:>14} {:>8} {:<24} {:<16} {:<20} {:>9} {:>8} {:>8} {:>8} {}{}",
-            g.group,
-            g.topic,
+            line(&g.group),
+            line(&g.topic),
             "TOTAL",
             "",
             "",
             dash(g.total_lag),
             members,
-            g.state.as_deref().unwrap_or("-"),
-            g.kind.as_deref().unwrap_or("-"),
+            line(g.state.as_deref().unwrap_or("-")),
+            line(g.kind.as_deref().unwrap_or("-")),
             time,
             g.consume_rate.map_or("-".into(), |r| format!("{r:.1}/s")),
             g.drain.map_or("-".into(), |d| d.label()),
@@ -339,12 +356,12 @@ pub fn text(view: &LiveView, rows: &[&GroupTopicLag], filters: &Filters) -> Stri
         if view.errors.is_empty() {
             String::new()
         } else {
-            format!(" · errors: {}", view.errors.join("; "))
+            format!(" · errors: {}", line(&view.errors.join("; ")))
         },
         if view.limits.is_empty() {
             String::new()
         } else {
-            format!(" · {}", view.limits.join("; "))
+            format!(" · {}", line(&view.limits.join("; ")))
         }
     );
     o
@@ -401,6 +418,7 @@ struct JsonGroup<'a> {
     drain: Option<crate::live::view::Drain>,
     time_lag_s: Option<f64>,
     time_lag_approximate: bool,
+    time_lag_at_least: bool,
     consume_rate: Option<f64>,
     status: Health,
     reason: &'a str,
@@ -484,6 +502,7 @@ pub fn json<'a>(
                 drain: g.drain,
                 time_lag_s: g.time_lag_s,
                 time_lag_approximate: g.time_lag_approx,
+                time_lag_at_least: g.time_lag_at_least,
                 consume_rate: g.consume_rate,
                 status: g.status,
                 reason: &g.reason,

@@ -183,8 +183,8 @@ pub fn seconds_label(c: &Cause) -> String {
 pub fn because(c: &Cause) -> String {
     format!(
         "{} on {} ({}{})",
-        c.group,
-        c.topic,
+        crate::visible::one_line(&c.group),
+        crate::visible::one_line(&c.topic),
         c.status.label(),
         c.lag.map(|l| format!(", {l} behind")).unwrap_or_default()
     )
@@ -211,7 +211,7 @@ pub fn to_text(reg: &Registry, st: &Staleness, only: Option<&HashSet<Node>>, sou
         let via = if s.depth == 0 {
             because(c)
         } else {
-            format!("{} via {}", c.group, st.via(reg, s))
+            format!("{} via {}", crate::visible::one_line(&c.group), st.via(reg, s))
         };
         let _ = writeln!(
             out,
@@ -224,7 +224,7 @@ pub fn to_text(reg: &Registry, st: &Staleness, only: Option<&HashSet<Node>>, sou
         let _ = writeln!(
             out,
             "\nBehind, but not in the registry (their effect is unknown): {}",
-            st.unplaced.join(", ")
+            crate::visible::one_line(&st.unplaced.join(", "))
         );
     }
     let owned = impact::owners_of(reg, rows.iter().map(|s| s.node));

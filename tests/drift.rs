@@ -25,6 +25,7 @@ fn group(committed: &[&str], members: &[&str], declared: &[&str]) -> GroupFacts 
         members_on: set(members),
         declared_on: set(declared),
         service: None,
+        error: None,
     }
 }
 
@@ -172,12 +173,42 @@ fn every_kind_with_its_registry_location() {
     }
     facts.configs_missing = Some("the cluster does not serve DescribeConfigs".into());
     facts.groups_listed = false;
+    facts.groups_unlisted = Some(ktopo::drift::facts::Unlisted::Cannot("no ListGroups".into()));
     let r = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
     assert!(!r
         .findings
         .iter()
         .any(|f| f.kind == "retention" || f.kind == "compression"));
     assert_eq!(r.not_computed.len(), 2, "{:?}", r.not_computed);
+    assert!(r.failed.is_empty(), "what the cluster cannot do is said, not failed");
+
+    // A ListGroups that failed this round is no "no undeclared consumer": the check
+    // could not run, and the gate trips whatever the threshold.
+    facts.groups_unlisted = Some(ktopo::drift::facts::Unlisted::Failed(
+        "listing groups: COORDINATOR_NOT_AVAILABLE".into(),
+    ));
+    let r = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
+    assert!(
+        r.failed.iter().any(|f| f.contains("COORDINATOR_NOT_AVAILABLE")),
+        "{:?}",
+        r.failed
+    );
+    assert_eq!(r.exit_code(Severity::Note), 1);
+    assert!(ktopo::drift::text(&r, "drift.yaml").contains("could not check: undeclared and abandoned consumers"));
+
+    // A group whose offsets could not be read (authorization denied) is not MISSING.
+    facts.groups_unlisted = None;
+    // MISSING above: declared, with neither commits nor members.
+    let denied = "billing_payments_events_consumer".to_string();
+    facts.groups.get_mut(&denied).unwrap().error = Some("committed offsets: Broker: Group authorization failed".into());
+    facts.groups.get_mut(&denied).unwrap().committed_on.clear();
+    let r = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
+    assert!(
+        !r.findings.iter().any(|f| f.kind == "missing-consumer" && f.subject == denied),
+        "unreadable is not missing: {:?}",
+        r.findings
+    );
+    assert!(r.failed.iter().any(|f| f.contains(&denied) && f.contains("authorization")), "{:?}", r.failed);
 }
 
 #[test]

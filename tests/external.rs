@@ -565,3 +565,351 @@ fn peek_reads_a_topic_written_by_a_real_producer() {
     assert_eq!((got[1].0, got[1].1), (1, 3), "{v}");
     assert!(got[0].2.contains("payment_4"), "{v}");
 }
+
+/// Real consumers at four commit cadences and two speeds, watched by `ktopo lag --watch`
+/// for three minutes: after a warm-up each shows its expected status at every report,
+/// and no status flips between healthy (OK, IDLE) and a problem. `KTOPO_BIN` runs
+/// another build of ktopo instead (to measure an older one: it reads its pretty JSON
+/// documents too, without the "reason" field).
+#[test]
+#[ignore = "opt-in: needs the tansu broker (installed by .ci/run)"]
+fn statuses_hold_for_real_consumers_of_every_commit_cadence() {
+    use rdkafka::admin::{NewTopic, TopicReplication};
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    use rdkafka::ClientConfig;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+    use std::sync::{mpsc, Arc};
+    use std::thread::{sleep, JoinHandle};
+    use std::time::{Duration, Instant};
+
+    const RATE_MS: u64 = 50; // 20 messages a second over the 3 partitions
+    const LEAD: Duration = Duration::from_secs(8);
+    const WATCH: Duration = Duration::from_secs(180);
+    const WARM_UP_S: f64 = 100.0;
+    // Group, auto.commit.interval.ms, pause per message (ms), expected status.
+    const CONSUMERS: [(&str, &str, u64, &str); 4] = [
+        ("commits_every_second", "1000", 0, "OK"),
+        ("commits_every_30s", "30000", 0, "OK"),
+        ("half_speed_every_second", "1000", 100, "WARN"),
+        ("half_speed_every_30s", "30000", 100, "WARN"),
+    ];
+
+    /// Stops the clients and kills ktopo however the test ends (an assertion included).
+    struct Guard {
+        stop: Arc<AtomicBool>,
+        child: Option<std::process::Child>,
+    }
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            self.stop.store(true, Relaxed);
+            if let Some(c) = &mut self.child {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+        }
+    }
+
+    let broker = start_tansu();
+    create_topics(&broker.addr, &[NewTopic::new("orders", 3, TopicReplication::Fixed(1))]);
+    let mut guard = Guard {
+        stop: Arc::new(AtomicBool::new(false)),
+        child: None,
+    };
+    let began = Instant::now();
+    let mut threads: Vec<(&str, JoinHandle<u64>)> = Vec::new();
+
+    // The producer, on a schedule (message n at n × 50 ms), one message a batch (tansu's
+    // memory storage counts batches in ListOffsets).
+    let produced = Arc::new(AtomicU64::new(0));
+    threads.push(("producer", {
+        let (stop, addr, produced) = (guard.stop.clone(), broker.addr.clone(), produced.clone());
+        std::thread::spawn(move || {
+            let producer: BaseProducer = ClientConfig::new()
+                .set("bootstrap.servers", &addr)
+                .set("batch.num.messages", "1")
+                .set("linger.ms", "0")
+                .create()
+                .unwrap();
+            let start = Instant::now();
+            let mut n = 0u64;
+            while !stop.load(Relaxed) {
+                let due = start + Duration::from_millis(RATE_MS * n);
+                if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                    sleep(wait.min(Duration::from_millis(100)));
+                    continue;
+                }
+                let payload = format!("order {n}");
+                let record = BaseRecord::<(), _>::to("orders")
+                    .partition((n % 3) as i32)
+                    .payload(&payload);
+                if let Err((e, _)) = producer.send(record) {
+                    eprintln!("producer: {e}");
+                    sleep(Duration::from_millis(100));
+                    continue;
+                }
+                // No flush per message: a round trip to tansu takes about 100 ms.
+                producer.poll(Duration::ZERO);
+                n += 1;
+                produced.store(n, Relaxed);
+            }
+            let _ = producer.flush(Duration::from_secs(5));
+            n
+        })
+    }));
+
+    // Real subscribing consumers with librdkafka's auto-commit at their own cadence.
+    let read: Vec<Arc<AtomicU64>> = CONSUMERS.iter().map(|_| Arc::new(AtomicU64::new(0))).collect();
+    for (i, &(group, every_ms, pause_ms, _)) in CONSUMERS.iter().enumerate() {
+        let (stop, addr, read) = (guard.stop.clone(), broker.addr.clone(), read[i].clone());
+        threads.push((
+            group,
+            std::thread::spawn(move || {
+                let c: BaseConsumer = ClientConfig::new()
+                    .set("bootstrap.servers", &addr)
+                    .set("group.id", group)
+                    .set("client.id", group)
+                    .set("auto.offset.reset", "earliest")
+                    .set("enable.auto.commit", "true")
+                    .set("auto.commit.interval.ms", every_ms)
+                    .create()
+                    .unwrap();
+                c.subscribe(&["orders"]).unwrap();
+                let mut errors = 0;
+                while !stop.load(Relaxed) {
+                    match c.poll(Duration::from_millis(100)) {
+                        Some(Ok(_)) => {
+                            read.fetch_add(1, Relaxed);
+                            if pause_ms > 0 {
+                                sleep(Duration::from_millis(pause_ms));
+                            }
+                        }
+                        Some(Err(e)) => {
+                            errors += 1;
+                            if errors <= 5 {
+                                eprintln!("{group}: {e}");
+                            }
+                        }
+                        None => {}
+                    }
+                }
+                read.load(Relaxed)
+            }),
+        ));
+    }
+    // A few seconds of a head start, every consumer reading.
+    let until = Instant::now() + Duration::from_secs(60);
+    while began.elapsed() < LEAD || read.iter().any(|r| r.load(Relaxed) == 0) {
+        assert!(Instant::now() < until, "not every consumer reads: {read:?}");
+        sleep(Duration::from_millis(200));
+    }
+
+    // Nothing declared but the producer: tansu lists the groups once they commit.
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("registry.yaml");
+    std::fs::write(
+        &reg,
+        "services:\n  - {key: shop, name: Shop}\ntopics:\n  - {name: orders, producers: [shop]}\n",
+    )
+    .unwrap();
+    let bin = std::env::var_os("KTOPO_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_ktopo").into());
+    let err_file = dir.path().join("ktopo.stderr");
+    let mut child = Command::new(&bin)
+        .args([
+            "lag",
+            "--watch",
+            "--json",
+            "-b",
+            &broker.addr,
+            "--interval",
+            "5",
+            "--topic",
+            "orders",
+            "-r",
+        ])
+        .arg(&reg)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(&err_file).unwrap())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
+    let stdout = child.stdout.take().unwrap();
+    guard.child = Some(child);
+    let watch_began = Instant::now();
+    // NDJSON, or pretty documents one after another (older builds): a stream of values.
+    let (tx, rx) = mpsc::channel::<Result<(Instant, serde_json::Value), String>>();
+    let reader = std::thread::spawn(move || {
+        let docs =
+            serde_json::Deserializer::from_reader(std::io::BufReader::new(stdout)).into_iter::<serde_json::Value>();
+        for doc in docs {
+            let sent = tx.send(doc.map(|v| (Instant::now(), v)).map_err(|e| e.to_string()));
+            if sent.is_err() {
+                break;
+            }
+        }
+    });
+    let mut reports: Vec<(Instant, serde_json::Value)> = Vec::new();
+    let mut failures: Vec<String> = Vec::new();
+    while let Some(left) = WATCH.checked_sub(watch_began.elapsed()) {
+        match rx.recv_timeout(left) {
+            Ok(Ok(r)) => reports.push(r),
+            Ok(Err(e)) => {
+                failures.push(format!("unreadable output after {} reports: {e}", reports.len()));
+                break;
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => break,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                failures.push(format!("ktopo ended early after {} reports", reports.len()));
+                break;
+            }
+        }
+    }
+    if let Some(c) = &mut guard.child {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+    guard.child = None;
+    let _ = reader.join();
+    guard.stop.store(true, Relaxed);
+    let until = Instant::now() + Duration::from_secs(30);
+    while threads.iter().any(|(_, t)| !t.is_finished()) && Instant::now() < until {
+        sleep(Duration::from_millis(100));
+    }
+    let mut counts = Vec::new();
+    for (name, t) in threads {
+        match t.is_finished() {
+            true => counts.push((name, t.join().ok())),
+            false => counts.push((name, None)),
+        }
+    }
+    let stderr = std::fs::read_to_string(&err_file).unwrap_or_default();
+    eprintln!(
+        "ktopo: {}; {} reports in {} s",
+        bin.display(),
+        reports.len(),
+        WATCH.as_secs()
+    );
+    eprintln!("messages (None: did not stop): {counts:?}");
+    if !stderr.trim().is_empty() {
+        eprintln!(
+            "ktopo's stderr (end):\n{}",
+            &stderr[stderr.len().saturating_sub(2000)..]
+        );
+    }
+
+    let Some(&(first, _)) = reports.first() else {
+        panic!("no report at all: {failures:?}\n{stderr}");
+    };
+    // The fixture did what it says: 20 messages a second, one offset each.
+    let (_, last) = reports.last().unwrap();
+    let written = produced.load(Relaxed);
+    let log_end: i64 = last["partitions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["group"] == CONSUMERS[0].0)
+        .filter_map(|p| p["log_end"].as_i64())
+        .sum();
+    let rate = written as f64 / began.elapsed().as_secs_f64();
+    eprintln!("produced {written} ({rate:.1}/s); log ends at the last report: {log_end}");
+    if !(18.0..=22.0).contains(&rate) {
+        failures.push(format!("the producer wrote {rate:.1} messages a second, not 20"));
+    }
+    for &(group, _, _, want) in &CONSUMERS {
+        // (seconds since the first report, status, reason, sum of the committed offsets)
+        let mut seen: Vec<(f64, String, String, Option<i64>)> = Vec::new();
+        let mut absent_after_warm_up = 0;
+        for (at, doc) in &reports {
+            let t = at.duration_since(first).as_secs_f64();
+            let row = doc["groups"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|g| g["group"] == group && g["topic"] == "orders");
+            let Some(row) = row else {
+                absent_after_warm_up += usize::from(t >= WARM_UP_S);
+                continue;
+            };
+            let committed = doc["partitions"].as_array().and_then(|ps| {
+                ps.iter()
+                    .filter(|p| p["group"] == group && p["topic"] == "orders")
+                    .map(|p| p["committed"].as_i64())
+                    .sum::<Option<i64>>()
+            });
+            let status = row["status"].as_str().unwrap_or("?").to_string();
+            let reason = row["reason"].as_str().unwrap_or("").to_string();
+            seen.push((t, status, reason, committed));
+        }
+        let mut runs: Vec<(f64, &str, &str)> = Vec::new();
+        for (t, s, r, _) in &seen {
+            if runs.last().is_none_or(|l| l.1 != s) {
+                runs.push((*t, s, r));
+            }
+        }
+        let changes = runs.len().saturating_sub(1);
+        let moves = seen.windows(2).filter(|w| w[0].3 != w[1].3).count();
+        let path: Vec<&str> = runs.iter().map(|r| r.1).collect();
+        eprintln!(
+            "{group}: {} reports, {changes} changes: {}  (committed offsets moved at {moves} reports)",
+            seen.len(),
+            path.join(" > ")
+        );
+        for (t, s, r) in &runs {
+            eprintln!("    {t:6.1} s  {s:<7} {r}");
+        }
+        if absent_after_warm_up > 0 {
+            failures.push(format!(
+                "{group}: absent from {absent_after_warm_up} reports after the warm-up"
+            ));
+        }
+        let wrong: Vec<String> = seen
+            .iter()
+            .filter(|(t, s, _, _)| *t >= WARM_UP_S && s != want)
+            .map(|(t, s, r, _)| format!("{t:.0} s {s} ({r})"))
+            .collect();
+        if !wrong.is_empty() {
+            failures.push(format!("{group}: expected {want} after {WARM_UP_S} s, got {wrong:?}"));
+        }
+        let healthy = |s: &str| matches!(s, "OK" | "IDLE");
+        let mut class: Option<bool> = None;
+        let mut flips = Vec::new();
+        for (t, s, _) in &runs {
+            if *s == "UNKNOWN" {
+                continue;
+            }
+            if class.is_some_and(|c| c != healthy(s)) {
+                flips.push(format!("{s} at {t:.0} s"));
+            }
+            class = Some(healthy(s));
+        }
+        if !flips.is_empty() {
+            failures.push(format!(
+                "{group}: flipped between healthy and a problem: {}",
+                flips.join(", ")
+            ));
+        }
+        if changes > 2 {
+            failures.push(format!("{group}: {changes} status changes: {}", path.join(" > ")));
+        }
+        // The fixture did what it says: commits at the cadence it was given.
+        let cadence_ok = match CONSUMERS.iter().find(|c| c.0 == group).unwrap().1 {
+            "1000" => moves * 2 >= seen.len(),
+            _ => moves * 4 <= seen.len() && moves >= 3,
+        };
+        if !cadence_ok {
+            failures.push(format!(
+                "{group}: committed offsets moved at {moves} of {} reports",
+                seen.len()
+            ));
+        }
+    }
+    let post_warm_up = reports
+        .iter()
+        .filter(|(at, _)| at.duration_since(first).as_secs_f64() >= WARM_UP_S)
+        .count();
+    if post_warm_up < 10 {
+        failures.push(format!("only {post_warm_up} reports after the warm-up"));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

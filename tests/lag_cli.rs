@@ -396,3 +396,16 @@ fn watch_with_a_gate_exits_at_the_first_trip_and_writes_ndjson() {
     }
     assert_eq!(last, "WARN", "the last frame is the one that tripped");
 }
+
+#[test]
+fn a_broker_port_out_of_range_is_a_usage_error_not_another_port() {
+    for bad in ["127.0.0.1:191215", "127.0.0.1:0", "127.0.0.1:x9", "a:1,127.0.0.1:70000"] {
+        let out = lag(&["-b", bad, "--samples", "1"]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("is not a port (1 to 65535)"), "{bad}: {err}");
+    }
+    for ok in ["[::1]:9092", "PLAINTEXT://127.0.0.1:9092", "localhost"] {
+        assert!(ktopo::connect::check_brokers(ok).is_ok(), "{ok}");
+    }
+}

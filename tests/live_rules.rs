@@ -441,28 +441,32 @@ fn time_lag_interpolates_between_points() {
         t.lag_at(300, 25.0),
         Some(TimeLag {
             seconds: 10.0,
-            approximate: false
+            approximate: false,
+            at_least: false
         })
     );
     assert_eq!(
         t.lag_at(150, 25.0),
         Some(TimeLag {
             seconds: 20.0,
-            approximate: false
+            approximate: false,
+            at_least: false
         })
     );
     assert_eq!(
         t.lag_at(400, 25.0),
         Some(TimeLag {
             seconds: 0.0,
-            approximate: false
+            approximate: false,
+            at_least: false
         })
     );
     assert_eq!(
         t.lag_at(500, 25.0),
         Some(TimeLag {
             seconds: 0.0,
-            approximate: false
+            approximate: false,
+            at_least: false
         })
     );
 }
@@ -473,6 +477,16 @@ fn time_lag_extrapolates_older_offsets_as_approximate() {
     let got = t.lag_at(50, 20.0).unwrap();
     assert!(got.approximate);
     assert!((got.seconds - 15.0).abs() < 1e-9, "{got:?}");
+}
+
+#[test]
+fn time_lag_on_a_topic_without_new_writes_is_a_lower_bound() {
+    // 60 messages written before watching began, none since: a consumer at 0 is at least
+    // as far behind as the table is old, and it says so.
+    let t = table(&[(60, 100.0), (60, 102.0)]);
+    let got = t.lag_at(0, 102.0).unwrap();
+    assert!(got.at_least && got.approximate, "{got:?}");
+    assert!((got.seconds - 2.0).abs() < 1e-9);
 }
 
 #[test]
@@ -491,14 +505,16 @@ fn flat_runs_keep_first_and_latest_point() {
         t.lag_at(200, 50.0),
         Some(TimeLag {
             seconds: 20.0,
-            approximate: false
+            approximate: false,
+            at_least: false
         })
     );
     assert_eq!(
         t.lag_at(150, 50.0),
         Some(TimeLag {
             seconds: 45.0,
-            approximate: false
+            approximate: false,
+            at_least: false
         })
     );
 }

@@ -352,8 +352,14 @@ fn injected_errors_and_round_trip_time_do_not_break_sampling() {
     let mut m = Metrics::new("mock", 1.0);
     let now = raw.time_s;
     m.absorb(raw);
-    let g = row(&m.view(now).groups, "billing_orders_consumer").clone();
+    let view = m.view(now);
+    let g = row(&view.groups, "billing_orders_consumer").clone();
     assert!(g.partial && g.total_lag.is_none_or(|l| l >= 0), "{g:?}");
+    // A gate never passes on what could not be read, whatever its threshold.
+    use ktopo::lag_report::{gate, FailOn, Filters};
+    let f = Filters::new(Some("billing_orders_consumer"), None).unwrap();
+    let lines = gate(Some(FailOn::Lag(1_000_000)), &f.select(&view), &f, true).expect("partial is no pass");
+    assert!(lines.iter().any(|l| l.contains("partial")), "{lines:?}");
     mock.clear_request_errors(RDKafkaApiKey::ListOffsets);
     let raw = s.sample().unwrap();
     let orders = raw.topics.iter().find(|t| t.name == "orders").unwrap();

@@ -13,6 +13,7 @@ fn drifted_app() -> App {
     let mut v = LiveView {
         sample_ms: Some(10),
         source: "demo cluster".into(),
+        groups_listed: true,
         ..LiveView::default()
     };
     // Every declared topic exists with its declared partitions, but for three.

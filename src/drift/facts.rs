@@ -27,14 +27,28 @@ pub struct GroupFacts {
     pub declared_on: BTreeSet<String>,
     /// Key of the registry service the group belongs to, when one does.
     pub service: Option<String>,
+    /// Why the group could not be read this round (its facts are then unknown).
+    pub error: Option<String>,
+}
+
+/// Why the cluster's groups were not all listed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unlisted {
+    /// The cluster does not list groups (librdkafka's mock): said, not a failure.
+    Cannot(String),
+    /// Listing failed this round, wholly or for some brokers.
+    Failed(String),
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub topics: BTreeMap<String, TopicFacts>,
     pub groups: BTreeMap<String, GroupFacts>,
-    /// The cluster lists its groups (else undeclared groups cannot be seen).
+    /// The cluster listed all its groups this round (else undeclared groups cannot be seen).
     pub groups_listed: bool,
+    /// Why groups were not listed: the cluster cannot (a limit), or it failed this
+    /// round (an error: the check could not run).
+    pub groups_unlisted: Option<Unlisted>,
     /// Why topic configs are missing, when they are.
     pub configs_missing: Option<String>,
     pub samples: u32,
@@ -69,11 +83,18 @@ impl Facts {
         let mut groups: BTreeMap<String, GroupFacts> = BTreeMap::new();
         for g in &view.groups {
             if g.topic.is_empty() {
+                // A group that could not be read at all: known only by its error.
+                if let Some(e) = &g.error {
+                    groups.entry(g.group.clone()).or_default().error.get_or_insert(e.clone());
+                }
                 continue;
             }
             let f = groups.entry(g.group.clone()).or_default();
             if f.service.is_none() {
                 f.service.clone_from(&g.service);
+            }
+            if f.error.is_none() {
+                f.error.clone_from(&g.error);
             }
             if g.partitions.iter().any(|p| p.committed.is_some()) {
                 f.committed_on.insert(g.topic.clone());
@@ -85,10 +106,21 @@ impl Facts {
                 f.declared_on.insert(g.topic.clone());
             }
         }
+        let groups_unlisted = (!view.groups_listed).then(|| match view.limits.first() {
+            Some(l) => Unlisted::Cannot(l.clone()),
+            None => Unlisted::Failed(
+                view.errors
+                    .iter()
+                    .find(|e| e.contains("listing groups"))
+                    .cloned()
+                    .unwrap_or_else(|| "ListGroups did not answer".into()),
+            ),
+        });
         Facts {
             topics,
             groups,
-            groups_listed: view.limits.is_empty(),
+            groups_listed: view.groups_listed,
+            groups_unlisted,
             configs_missing,
             samples,
             tails: view.tails.clone(),

@@ -36,6 +36,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Findings that could not be computed, and why (e.g. no DescribeConfigs).
     pub not_computed: Vec<String>,
+    /// Checks that could not run because reading the cluster failed this round: a
+    /// gate never passes on them.
+    pub failed: Vec<String>,
     /// Which environment's replication factor was expected, and whether it was chosen.
     pub environment: String,
     pub samples: u32,
@@ -70,9 +73,10 @@ impl Report {
             .iter()
             .filter(move |f| f.services.iter().any(|s| s == key))
     }
-    /// Exit status like `check`: 1 when a finding is at or above `fail_on`.
+    /// Exit status like `check`: 1 when a finding is at or above `fail_on`, or when a
+    /// check could not run (a gate never passes because ktopo could not see).
     pub fn exit_code(&self, fail_on: Severity) -> i32 {
-        if self.findings.iter().any(|f| f.severity <= fail_on) {
+        if !self.failed.is_empty() || self.findings.iter().any(|f| f.severity <= fail_on) {
             crate::exit::TRIPPED
         } else {
             crate::exit::OK
@@ -107,10 +111,15 @@ pub fn text(r: &Report, path: &str) -> String {
     let mut o = String::new();
     for f in &r.findings {
         let at = place(path, &f.loc).map(|p| format!(" ({p})")).unwrap_or_default();
-        let _ = writeln!(o, "{}[{}]: {}{at}", word(f.severity), f.kind, f.message);
+        // One finding, one line: names from the cluster cannot write a finding of their own.
+        let msg = crate::visible::one_line(&f.message);
+        let _ = writeln!(o, "{}[{}]: {msg}{at}", word(f.severity), f.kind);
     }
     for n in &r.not_computed {
-        let _ = writeln!(o, "not computed: {n}");
+        let _ = writeln!(o, "not computed: {}", crate::visible::one_line(n));
+    }
+    for n in &r.failed {
+        let _ = writeln!(o, "could not check: {}", crate::visible::one_line(n));
     }
     let _ = writeln!(
         o,
@@ -145,6 +154,7 @@ pub fn json(r: &Report, path: &str) -> serde_json::Value {
         "samples": r.samples,
         "findings": findings,
         "not_computed": r.not_computed,
+        "failed": r.failed,
         "counts": {
             "error": r.count(Severity::Error),
             "warning": r.count(Severity::Warning),

@@ -121,9 +121,10 @@ pub fn compute(reg: &Registry, places: &Places, facts: &Facts, opts: &Options) -
         places,
     };
     let mut not_computed = Vec::new();
+    let mut failed = Vec::new();
     topics(reg, facts, opts, &mut out);
     configuration(reg, facts, opts, &mut out, &mut not_computed);
-    consumers(reg, facts, &mut out, &mut not_computed);
+    consumers(reg, facts, &mut out, &mut not_computed, &mut failed);
     deprecated_in_use(reg, facts, &mut out);
     if facts.samples < 2 {
         not_computed.push("produce rates (writes to deprecated topics) need two samples or more".into());
@@ -136,6 +137,7 @@ pub fn compute(reg: &Registry, places: &Places, facts: &Facts, opts: &Options) -
     Report {
         findings,
         not_computed,
+        failed,
         environment: if opts.environment_chosen {
             opts.environment.clone()
         } else {
@@ -335,7 +337,7 @@ fn configuration(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out, n
     }
 }
 
-fn consumers(reg: &Registry, facts: &Facts, out: &mut Out, not_computed: &mut Vec<String>) {
+fn consumers(reg: &Registry, facts: &Facts, out: &mut Out, not_computed: &mut Vec<String>, failed: &mut Vec<String>) {
     let format = reg.conventions.group_format().unwrap_or("");
     let convention = reg
         .conventions
@@ -389,6 +391,15 @@ fn consumers(reg: &Registry, facts: &Facts, out: &mut Out, not_computed: &mut Ve
                 }
             }
         }
+        if let Some(e) = &g.error {
+            // Unreadable is not absent: no MISSING for a group whose offsets were denied.
+            failed.push(format!(
+                "consumer group `{}`: {}",
+                crate::visible::one_line(group),
+                crate::visible::one_line(e)
+            ));
+            continue;
+        }
         for topic in &g.declared_on {
             let on_cluster = facts.topics.contains_key(topic);
             let active = reg.topic(topic).is_some_and(|t| t.status == Status::Active);
@@ -418,8 +429,15 @@ fn consumers(reg: &Registry, facts: &Facts, out: &mut Out, not_computed: &mut Ve
             }
         }
     }
-    if !facts.groups_listed {
-        not_computed.push("undeclared and abandoned consumers: this cluster does not list its groups".into());
+    match &facts.groups_unlisted {
+        Some(super::facts::Unlisted::Cannot(_)) => {
+            not_computed.push("undeclared and abandoned consumers: this cluster does not list its groups".into())
+        }
+        Some(super::facts::Unlisted::Failed(e)) => failed.push(format!(
+            "undeclared and abandoned consumers: the cluster's groups could not all be listed ({})",
+            crate::visible::one_line(e)
+        )),
+        None => {}
     }
 }
 

@@ -185,7 +185,10 @@ impl Sampler {
         let mut errors = Vec::new();
         let mut topics = self.metadata()?;
 
+        let errors_before = errors.len();
         let listed = self.list_groups(&mut errors);
+        // Listed means every broker answered: a partial listing may miss groups.
+        let groups_listed = listed.is_some() && errors.len() == errors_before;
         // Declared groups, then every group the broker lists.
         let mut declared: BTreeMap<&str, Vec<&Watched>> = BTreeMap::new();
         for w in &self.watched {
@@ -276,6 +279,7 @@ impl Sampler {
             time_s,
             offsets_at_s,
             wall_ms: crate::live::wall_ms_now(),
+            groups_listed,
             duration_ms: began.elapsed().as_millis() as u64,
             topics,
             groups,
@@ -535,7 +539,10 @@ impl Sampler {
 
 /// The sum of a topic's log ends: it changes when anything is written.
 fn end_total(t: &RawTopic) -> i64 {
-    t.partitions.iter().filter_map(|p| p.log_end).sum()
+    t.partitions
+        .iter()
+        .filter_map(|p| p.log_end)
+        .fold(0i64, i64::saturating_add)
 }
 
 /// Put the log ends and starts read into the topics; what is missing is said once.
@@ -554,6 +561,11 @@ fn apply_log_offsets(
                 for l in listed {
                     let slot = found.entry((l.topic, l.partition)).or_default();
                     match l.result {
+                        // librdkafka answers a request that got no answer with offset
+                        // -1001 and no error: an offset below 0 is no log end at all.
+                        Ok((o, _)) if o < 0 => {
+                            *failed.entry(format!("no valid offset in the answer ({o})")).or_default() += 1
+                        }
                         Ok((o, _)) if is_end => slot.0 = Some(o),
                         Ok((o, _)) => slot.1 = Some(o),
                         Err(e) => *failed.entry(e).or_default() += 1,
@@ -567,7 +579,8 @@ fn apply_log_offsets(
         for p in &mut t.partitions {
             let (end, start) = found.remove(&(t.name.clone(), p.id)).unwrap_or_default();
             p.log_end = end;
-            p.log_start = start;
+            // A log start past the log end makes no sense: unknown, not a negative log.
+            p.log_start = start.filter(|&s| end.is_none_or(|e| s <= e));
             missing += usize::from(end.is_none());
         }
     }
@@ -682,4 +695,41 @@ fn group_rows(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(p: i32, o: i64) -> Listed {
+        Listed {
+            topic: "orders".into(),
+            partition: p,
+            result: Ok((o, -1)),
+        }
+    }
+
+    #[test]
+    fn offsets_that_make_no_sense_are_unreadable_not_zero() {
+        let mut topics = vec![RawTopic {
+            name: "orders".into(),
+            partitions: (0..3)
+                .map(|id| RawPartition {
+                    id,
+                    ..RawPartition::default()
+                })
+                .collect(),
+            ..RawTopic::default()
+        }];
+        let mut errors = Vec::new();
+        let ends = Ok(vec![listed(0, 10), listed(1, -1001), listed(2, 5)]);
+        let starts = Ok(vec![listed(0, 2), listed(1, 0), listed(2, 9)]);
+        apply_log_offsets(&mut topics, ends, starts, &mut errors);
+        let p = &topics[0].partitions;
+        assert_eq!((p[0].log_end, p[0].log_start), (Some(10), Some(2)));
+        assert_eq!(p[1].log_end, None, "-1001 is no log end");
+        assert_eq!(p[2].log_start, None, "a start past the end is unknown");
+        assert!(errors.iter().any(|e| e.contains("no valid offset in the answer (-1001)")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("1 partitions without a log end")), "{errors:?}");
+    }
 }

@@ -90,6 +90,8 @@ pub struct RawSample {
     pub errors: Vec<String>,
     /// What this cluster cannot tell (e.g. the mock cluster has no ListGroups).
     pub limits: Vec<String>,
+    /// Every broker answered ListGroups this round (else undeclared groups may be missing).
+    pub groups_listed: bool,
     /// Topic configurations, when they were read this round (every few minutes).
     pub configs: Option<Configs>,
     /// The last messages of some topics, when they were read this round.
@@ -215,7 +217,8 @@ impl Metrics {
         for g in &s.groups {
             for &(p, c) in &g.committed {
                 if let (Some(c), Some(&end)) = (c, ends.get(&(g.topic.as_str(), p))) {
-                    *lag.entry(&g.topic).or_default() += (end - c).max(0);
+                    let l = lag.entry(&g.topic).or_default();
+                    *l = l.saturating_add(end.saturating_sub(c).max(0));
                 }
             }
         }
@@ -349,6 +352,7 @@ impl Metrics {
             return v;
         };
         v.limits.clone_from(&last.limits);
+        v.groups_listed = last.groups_listed;
         v.wall_ms = (last.wall_ms > 0).then(|| last.wall_ms + ((now_s - last.time_s) * 1000.0) as i64);
         v.sample_ms = Some(last.duration_ms);
         v.age_s = self.last_ok_s.map(|t| (now_s - t).max(0.0));
@@ -397,7 +401,7 @@ impl Metrics {
             let row = self.group_row(g, prev, &ctx);
             if let Some(t) = v.topics.get_mut(&g.topic) {
                 if let Some(l) = row.total_lag {
-                    t.total_lag = Some(t.total_lag.unwrap_or(0) + l);
+                    t.total_lag = Some(t.total_lag.unwrap_or(0).saturating_add(l));
                 }
                 t.worst = t.worst.max(Some(row.status));
             }
@@ -420,7 +424,7 @@ impl Metrics {
         let mut parts = Vec::new();
         let mut consumed = 0i64;
         let mut rate_known = dt.is_some();
-        let mut time_lag: Option<(f64, bool)> = None;
+        let mut time_lag: Option<(f64, bool, bool)> = None;
         let mut time_unknown = false;
         let (mut lost, mut retained, mut partial) = (0i64, 0i64, false);
         for &(p, committed) in &g.committed {
@@ -428,16 +432,16 @@ impl Metrics {
             let start = cx.starts.get(&(g.topic.as_str(), p)).copied();
             partial |= end.is_none();
             let (lag, clamped) = match (committed, end) {
-                (Some(c), Some(e)) => ((e - c).max(0).into(), c > e),
+                (Some(c), Some(e)) => (e.saturating_sub(c).max(0).into(), c > e),
                 _ => (None, false),
             };
             let gone = match (committed, start) {
                 (Some(c), Some(s)) if c < s => Some(s - c),
                 _ => None,
             };
-            lost += gone.unwrap_or(0);
+            lost = lost.saturating_add(gone.unwrap_or(0));
             if let (Some(e), Some(s)) = (end, start) {
-                retained += (e - s).max(0);
+                retained = retained.saturating_add(e.saturating_sub(s).max(0));
             }
             let key = (g.group.clone(), g.topic.clone(), p);
             let status = match (committed, self.tracks.get(&key)) {
@@ -448,7 +452,7 @@ impl Metrics {
                 (Some(_), Some(t)) => Some(t.shown.health),
             };
             match (committed, prev_committed.get(&p).copied().flatten()) {
-                (Some(c), Some(pc)) => consumed += (c - pc).max(0),
+                (Some(c), Some(pc)) => consumed = consumed.saturating_add(c.saturating_sub(pc).max(0)),
                 _ => rate_known = false,
             }
             if let Some(c) = committed {
@@ -458,8 +462,12 @@ impl Metrics {
                     .and_then(|t| t.lag_at(c, cx.now_s))
                 {
                     Some(tl) => {
-                        let cur = time_lag.unwrap_or((0.0, false));
-                        time_lag = Some((cur.0.max(tl.seconds), cur.1 || tl.approximate));
+                        let cur = time_lag.unwrap_or((0.0, false, false));
+                        time_lag = Some((
+                            cur.0.max(tl.seconds),
+                            cur.1 || tl.approximate,
+                            cur.2 || (tl.at_least && tl.seconds >= cur.0),
+                        ));
                     }
                     // A lagging partition that cannot be dated makes the group's time lag unknown.
                     None => time_unknown = true,
@@ -478,7 +486,11 @@ impl Metrics {
             });
         }
         let lags: Vec<i64> = parts.iter().filter_map(|p| p.lag).collect();
-        let total_lag = (!lags.is_empty()).then(|| lags.iter().sum::<i64>());
+        // A total beyond i64 is no number: unknown, and the row is partial (offsets that
+        // make no sense never read as "fine").
+        let summed = lags.iter().try_fold(0i64, |a, &l| a.checked_add(l));
+        let total_lag = summed.filter(|_| !lags.is_empty());
+        partial |= summed.is_none();
         let row = self.rows.get(&(g.group.clone(), g.topic.clone()));
         let status = row.map_or(Health::Unknown, |r| r.status);
         let consume_rate = dt.filter(|_| rate_known).map(|d| consumed as f64 / d);
@@ -502,6 +514,7 @@ impl Metrics {
             drain: drain(total_lag, consume_rate, status),
             time_lag_s: time_lag.filter(|_| !time_unknown).map(|t| t.0),
             time_lag_approx: time_lag.is_some_and(|t| t.1),
+            time_lag_at_least: time_lag.is_some_and(|t| t.2),
             consume_rate,
             status,
             reason: row.map_or_else(|| "not evaluated yet".into(), |r| r.reason.clone()),
@@ -628,7 +641,7 @@ fn produce_rates<'a>(prev: Option<&RawSample>, last: &'a RawSample) -> HashMap<&
             let mut known = dt.is_some();
             for p in &tp.partitions {
                 match (p.log_end, prev_ends.get(&(tp.name.as_str(), p.id))) {
-                    (Some(e), Some(&pe)) => produced += (e - pe).max(0),
+                    (Some(e), Some(&pe)) => produced = produced.saturating_add(e.saturating_sub(pe).max(0)),
                     _ => known = false,
                 }
             }

@@ -142,7 +142,7 @@ impl Track {
 
     /// Add a sample (committed offset and log end at `time_s`).
     pub fn push(&mut self, time_s: f64, committed: i64, log_end: i64) {
-        let lag = (log_end - committed).max(0);
+        let lag = log_end.saturating_sub(committed).max(0);
         let prev = self.samples.back().copied();
         let log_moved = prev.is_some_and(|p| p.log_end != log_end);
         if let Some(p) = prev {
@@ -156,7 +156,7 @@ impl Track {
                     committed,
                     log_end,
                     lag,
-                    slack: (log_end - p.log_end).max(0),
+                    slack: log_end.saturating_sub(p.log_end).max(0),
                 });
             }
         }
@@ -255,12 +255,12 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
             false,
         );
     };
-    let at_head = newest.lag <= newest.slack + rules.allowed_lag;
+    let at_head = newest.lag <= newest.slack.saturating_add(rules.allowed_lag);
     let oldest = t.points[0];
-    let produced = newest.log_end - oldest.log_end;
-    let consumed = newest.committed - oldest.committed;
-    let growth = newest.lag - oldest.lag;
-    let bound = t.points.iter().map(|p| p.slack).max().unwrap_or(0) + rules.allowed_lag;
+    let produced = newest.log_end.saturating_sub(oldest.log_end);
+    let consumed = newest.committed.saturating_sub(oldest.committed);
+    let growth = newest.lag.saturating_sub(oldest.lag);
+    let bound = t.points.iter().map(|p| p.slack).max().unwrap_or(0).saturating_add(rules.allowed_lag);
     let span = short_duration(newest.time_s - oldest.time_s);
     let share = if produced > 0 {
         consumed as f64 / produced as f64

@@ -16,6 +16,9 @@ pub struct TimeLag {
     pub seconds: f64,
     /// Extrapolated beyond the table.
     pub approximate: bool,
+    /// At least this much: the log end has not moved since the table began, so all the
+    /// table knows is that the offset is older than its first point.
+    pub at_least: bool,
 }
 
 impl Table {
@@ -60,6 +63,7 @@ impl Table {
             return Some(TimeLag {
                 seconds: 0.0,
                 approximate: false,
+                at_least: false,
             });
         }
         if self.points.len() < 2 {
@@ -74,6 +78,7 @@ impl Table {
                 return Some(TimeLag {
                     seconds: (now - t).max(0.0),
                     approximate: false,
+                    at_least: false,
                 });
             }
         }
@@ -83,12 +88,14 @@ impl Table {
             return Some(TimeLag {
                 seconds: (now - o.1).max(0.0),
                 approximate: true,
+                at_least: true,
             });
         }
         let t = n.1 - (n.0 - c) as f64 * (n.1 - o.1) / (n.0 - o.0) as f64;
         Some(TimeLag {
             seconds: (now - t).max(0.0),
             approximate: true,
+            at_least: false,
         })
     }
 }

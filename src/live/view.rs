@@ -172,6 +172,9 @@ pub struct GroupTopicLag {
     pub time_lag_s: Option<f64>,
     /// The time lag was extrapolated beyond the history.
     pub time_lag_approx: bool,
+    /// The time lag is a lower bound: nothing was written since watching began, so the
+    /// unread messages are at least that old.
+    pub time_lag_at_least: bool,
     /// Messages per second committed.
     pub consume_rate: Option<f64>,
     pub status: Health,
@@ -235,6 +238,9 @@ pub struct LiveView {
     pub errors: Vec<String>,
     /// What this cluster cannot tell (shown, so nothing is missing silently).
     pub limits: Vec<String>,
+    /// The last sample listed every group the brokers have (drift needs it for undeclared
+    /// consumers; a failed or partial ListGroups is not "none").
+    pub groups_listed: bool,
     pub topics: HashMap<String, TopicLive>,
     pub groups: Vec<GroupTopicLag>,
     /// Topic configurations as last read (every few minutes), for drift.

@@ -29,9 +29,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let r = &d.report;
     let s = app.screen();
     let notes: Vec<Line> = r
-        .not_computed
+        .failed
         .iter()
-        .map(|n| Line::from(format!("not computed: {n}")))
+        .map(|n| Line::from(format!("⚠ could not check: {n}")))
+        .chain(r.not_computed.iter().map(|n| Line::from(format!("not computed: {n}"))))
         .collect();
     let parts = Layout::default()
         .direction(Direction::Vertical)

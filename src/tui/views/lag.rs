@@ -46,7 +46,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         let g = rows[s.items[i]];
         let time = match g.time_lag_s {
             None => "—".into(),
-            Some(t) => format!("{}{:.0}s", if g.time_lag_approx { "~" } else { "" }, t),
+            Some(t) => format!("{}{:.0}s", crate::lag_report::time_mark(g), t),
         };
         // An unreadable group is listed, marked first so it survives truncation.
         let mut group = if g.error.is_some() {
