@@ -66,7 +66,15 @@ pub fn unverified(g: &GroupTopicLag) -> Option<String> {
     if g.partial {
         return Some("partial: the log end of some partitions could not be read".into());
     }
-    (g.status == Health::Unknown).then(|| format!("not yet evaluated: {}", g.reason))
+    if g.status == Health::NoCommit && g.partitions.iter().any(|p| p.committed.is_some()) {
+        return Some(format!("partly read: {}; its lag there is unknown", g.reason));
+    }
+    (g.status == Health::Unknown).then(|| {
+        format!(
+            "not yet evaluated: {} (a consumer that commits less often than --max-wait allows needs a longer --max-wait)",
+            g.reason
+        )
+    })
 }
 
 /// `--group` / `--topic`: globs (`*`, `?`) or `re:REGEX`, checked before anything runs.
@@ -149,9 +157,12 @@ pub fn gate(fail_on: Option<FailOn>, rows: &[&GroupTopicLag], filters: &Filters,
     let mut lines = Vec::new();
     for g in rows {
         match unverified(g) {
-            Some(why) if final_ || g.status != Health::Unknown || g.error.is_some() => {
-                lines.push(format!("--fail-on: group {} on {}: {}", line(&g.group), line(&g.topic), line(&why)))
-            }
+            Some(why) if final_ || g.status != Health::Unknown || g.error.is_some() => lines.push(format!(
+                "--fail-on: group {} on {}: {}",
+                line(&g.group),
+                line(&g.topic),
+                line(&why)
+            )),
             _ if f.tripped_by(g) => lines.push(format!(
                 "--fail-on: group {} on {} is {} for {}: {}",
                 line(&g.group),
@@ -188,9 +199,12 @@ pub fn who_to_call(fail_on: Option<FailOn>, rows: &[&GroupTopicLag], owner_of: &
             .map_or((None, None), |(o, c)| (o, c));
         let owner = owner.unwrap_or_else(|| "(no owner declared)".to_string());
         let call = oncall.map(|c| format!(" (on-call {c})")).unwrap_or_default();
-        by.entry((owner, call))
-            .or_default()
-            .push(format!("{} on {} {}", line(&g.group), line(&g.topic), g.status.word()));
+        by.entry((owner, call)).or_default().push(format!(
+            "{} on {} {}",
+            line(&g.group),
+            line(&g.topic),
+            g.status.word()
+        ));
     }
     by.into_iter()
         .map(|((owner, call), groups)| format!("--fail-on: call {owner}{call}: {}", groups.join(", ")))

@@ -913,3 +913,82 @@ fn statuses_hold_for_real_consumers_of_every_commit_cadence() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+#[ignore = "opt-in: needs the tansu broker (installed by .ci/run)"]
+fn zstd_compressed_messages_are_read_by_peek_and_checked_by_drift() {
+    use rdkafka::admin::{NewTopic, TopicReplication};
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    use rdkafka::ClientConfig;
+    use std::time::Duration;
+
+    let broker = start_tansu();
+    create_topics(
+        &broker.addr,
+        &[NewTopic::new("payments_events", 1, TopicReplication::Fixed(1))],
+    );
+    // zstd, the compression most production clusters use: without librdkafka's zstd
+    // support every message is "NotImplemented" and the checks silently see nothing.
+    let producer: BaseProducer = ClientConfig::new()
+        .set("bootstrap.servers", &broker.addr)
+        .set("compression.type", "zstd")
+        .create()
+        .unwrap();
+    for i in 0..4 {
+        // A producer the registry does not declare, writing an event type nobody declares.
+        let v = format!(r#"{{"event_type":"zstd_mystery_{i}","source_service":"rogue","n":{i}}}"#);
+        producer
+            .send(
+                BaseRecord::<str, _>::to("payments_events")
+                    .partition(0)
+                    .payload(&v)
+                    .key("k"),
+            )
+            .unwrap();
+        // One record a batch: tansu 0.6 reports a batch's records at one offset.
+        producer.flush(Duration::from_secs(30)).unwrap();
+    }
+    let ktopo = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ktopo"))
+            .current_dir(common::root())
+            .args(args)
+            .args(["-b", &broker.addr, "-r"])
+            .arg(common::fixture("drift.yaml"))
+            .output()
+            .unwrap()
+    };
+    let out = ktopo(&["peek", "payments_events", "-n", "4", "--json"]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stdout.contains("NotImplemented") && !stderr.contains("NotImplemented"),
+        "{stdout}"
+    );
+    for i in 0..4 {
+        assert!(
+            stdout.contains(&format!("zstd_mystery_{i}")),
+            "message {i} decompressed: {stdout}"
+        );
+    }
+    // The observed-events checks read the same messages: the undeclared producer and
+    // event types are found, so the warning gate trips.
+    let out = ktopo(&[
+        "drift",
+        "--json",
+        "--fail-on",
+        "warning",
+        "--samples",
+        "4",
+        "--interval",
+        "1",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("zstd_mystery_"),
+        "the zstd messages were checked: {stdout}"
+    );
+}

@@ -220,3 +220,28 @@ fn topic_configurations_read_by_the_sampler_reach_the_drift_view() {
     );
     assert!(!s.contains("not computed: retention"), "{s}");
 }
+
+#[test]
+fn no_drift_staleness_or_health_without_a_successful_sample() {
+    // An unreachable broker: pictures arrive, with errors, but no sample ever succeeded.
+    let mut app = common::app("registry.yaml", 120, 40);
+    for _ in 0..3 {
+        app.update(Event::Live(Box::new(LiveView {
+            source: "127.0.0.1:1".into(),
+            errors: vec!["metadata: BrokerTransportFailure (Connection refused)".into()],
+            ..LiveView::default()
+        })));
+    }
+    assert!(app.drift.is_none() && app.stale.is_none());
+    common::run_command(&mut app, "drift");
+    let s = common::screen(&app);
+    assert!(
+        s.contains("No drift yet: it needs a successful sample (no sample of 127.0.0.1:1 has succeeded yet: metadata: BrokerTransportFailure"),
+        "{s}"
+    );
+    assert!(!s.contains("does not exist on the cluster"), "{s}");
+    common::run_command(&mut app, "topics");
+    assert!(!common::screen(&app).contains('≠'), "no drift badges without evidence");
+    common::run_command(&mut app, "lag");
+    assert!(common::screen(&app).contains("No lag yet: no sample of 127.0.0.1:1 has succeeded yet"));
+}

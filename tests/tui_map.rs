@@ -270,3 +270,101 @@ fn pattern_subscriptions_are_drawn_as_such() {
         );
     }
 }
+
+/// What a terminal shows once ratatui has drawn this frame over a screen of other text:
+/// every cell is sent (but those a wide character hides), each printed at the cursor,
+/// which moves on by the symbol's display width; ratatui moves the cursor only where it
+/// skipped cells. One string per terminal column; "" where a wide character spills.
+fn terminal(buf: &ratatui::buffer::Buffer) -> Vec<Vec<String>> {
+    use unicode_width::UnicodeWidthStr;
+    let (w, h) = (buf.area.width as usize, buf.area.height as usize);
+    let before = ratatui::buffer::Buffer::filled(buf.area, ratatui::buffer::Cell::new("░"));
+    let mut screen = vec![vec![" ".to_string(); w]; h];
+    let (mut cursor, mut last): (usize, Option<(u16, u16)>) = (0, None);
+    for (x, y, cell) in before.diff(buf) {
+        if !matches!(last, Some((lx, ly)) if x == lx + 1 && y == ly) {
+            cursor = x as usize;
+        }
+        last = Some((x, y));
+        let (s, row) = (cell.symbol(), &mut screen[y as usize]);
+        match s.width() {
+            // A combining mark or zero-width character joins the column before it.
+            0 => {
+                if let Some(prev) = cursor.checked_sub(1).and_then(|c| row.get_mut(c)) {
+                    prev.push_str(s);
+                }
+            }
+            n => {
+                if cursor < w {
+                    row[cursor] = s.to_string();
+                }
+                if n == 2 && cursor + 1 < w {
+                    row[cursor + 1] = String::new();
+                }
+                cursor += n;
+            }
+        }
+    }
+    screen
+}
+
+#[test]
+fn names_with_marks_zero_width_and_wide_characters_keep_box_borders_in_place() {
+    let registry = "tests/fixtures/wide_names.yaml";
+    for zoom in [Zoom::Full, Zoom::Compact] {
+        let m = app(registry, 80, 24).data.map_at(zoom).unwrap().clone();
+        let g = m.geo;
+        let a = zoomed(
+            registry,
+            (m.width as u16 + 4).max(80),
+            (m.height as u16 + 9).max(24),
+            zoom,
+        );
+        let screen = terminal(&common::buffer(&a));
+        // Map cell (x, y) is at screen (x, y + 2): the header row, then the title.
+        let at = |x: u32, y: u32| screen[y as usize + 2][x as usize].as_str();
+        let row = |y: u32, x0: u32, x1: u32| -> String { (x0..=x1).map(|x| at(x, y)).collect() };
+        for p in &m.nodes {
+            let (x1, y1) = (p.x + g.box_w - 1, p.y + g.box_h - 1);
+            let shown = row(p.y, p.x, x1) + "\n" + &row(y1, p.x, x1);
+            match zoom {
+                Zoom::Full => {
+                    for (x, y, want) in [
+                        (p.x, p.y, "┌"),
+                        (x1, p.y, "┐"),
+                        (p.x, p.y + 1, "│"),
+                        (x1, p.y + 1, "│"),
+                        (p.x, y1, "└"),
+                        (x1, y1, "┘"),
+                    ] {
+                        assert_eq!(at(x, y), want, "{:?} at {x},{y}:\n{}", p.node, row(p.y + 1, p.x, x1));
+                    }
+                }
+                _ => {
+                    assert!(["[", "("].contains(&at(p.x, p.y)), "{:?}: {shown}", p.node);
+                    assert!(["]", ")"].contains(&at(x1, p.y)), "{:?}: {shown}", p.node);
+                }
+            }
+        }
+        // Wide names are cut to the box, not overwritten; marks stay on their letters.
+        let name_row = |key: &str| {
+            let i = a.data.reg.services.iter().position(|s| s.key == key).unwrap();
+            let p = m.find(ktopo::topology::Node::Service(i)).unwrap();
+            row(p.y + g.box_h / 2, p.x, p.x + g.box_w - 1)
+        };
+        if zoom == Zoom::Full {
+            assert_eq!(
+                name_row("cjk"),
+                "│請求サービス請求サービ│",
+                "every wide character shows"
+            );
+            assert!(name_row("marks").starts_with("│Re\u{301}sume\u{301}Re\u{301}"));
+            assert!(name_row("zero").starts_with("│ZeroWidth"), "{}", name_row("zero"));
+        } else {
+            assert_eq!(name_row("cjk"), "[ 請求サービス…]", "{}", name_row("cjk"));
+        }
+        // The rows under the map keep a value on its row.
+        let s = common::screen(&a);
+        assert!(s.contains(r"owner Billing\nOK forged\trow"), "{s}");
+    }
+}

@@ -7,12 +7,21 @@ use crate::topology::{Edge, Node, Topology};
 use petgraph::visit::EdgeRef;
 use std::fmt::Write;
 
+/// A value inside a quoted string. Control and invisible characters, newlines too,
+/// become visible text (`\u{1b}`, `\n`) whose backslash is escaped like any other:
+/// Graphviz reads `\n`, `\l`, `\N`... in labels. `&` becomes `&amp;`, since Graphviz
+/// decodes entities in labels (`R&amp;D` would show as `R&D`).
 fn esc(s: &str) -> String {
-    // Control characters become visible text (`\u{1b}`), whose backslash is escaped too.
-    crate::visible::escape(s)
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+    let mut o = String::with_capacity(s.len());
+    for c in crate::visible::one_line(s).chars() {
+        match c {
+            '\\' => o.push_str("\\\\"),
+            '"' => o.push_str("\\\""),
+            '&' => o.push_str("&amp;"),
+            c => o.push(c),
+        }
+    }
+    o
 }
 
 fn id(n: Node, reg: &Registry) -> String {
@@ -56,19 +65,21 @@ pub fn render(reg: &Registry, topo: &Topology) -> String {
         }
         for t in topics {
             let topic = &reg.topics[t];
+            // The status on a line of its own (`\n`): the name's own newlines are text.
+            let name = esc(&topic.name);
             let (style, label) = match topic.status {
-                Status::Active => ("filled".to_string(), topic.name.clone()),
+                Status::Active => ("filled".to_string(), name),
                 Status::Deprecated => (
                     "\"dashed,filled\", color=\"#888888\", fontcolor=\"#666666\"".into(),
-                    format!("{}\n(deprecated)", topic.name),
+                    format!("{name}\\n(deprecated)"),
                 ),
-                Status::Proposed => ("\"dotted,filled\"".into(), format!("{}\n(proposed)", topic.name)),
+                Status::Proposed => ("\"dotted,filled\"".into(), format!("{name}\\n(proposed)")),
             };
             let _ = writeln!(
                 o,
                 "{indent}{} [label=\"{}\", shape=ellipse, style={style}, fillcolor=\"#fdf1d6\"];",
                 id(Node::Topic(t), reg),
-                esc(&label)
+                label
             );
         }
         if domain.is_some() {

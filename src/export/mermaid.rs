@@ -7,8 +7,29 @@ use crate::topology::{Edge, Node, Topology};
 use petgraph::visit::EdgeRef;
 use std::fmt::Write;
 
+/// Text for a quoted label or subgraph title. Mermaid renders labels as HTML, so `<`
+/// `>` `&` `"` become its entity codes (`#lt;`...), which it turns into HTML entities:
+/// text, never markup. `#` is coded too (a name's own `#lt;` stays text), and `%`
+/// (`%%` opens a directive such as `%%{init: ...}%%` or a comment, anywhere in the
+/// file), a backtick (a label opening with one is Markdown), and the first characters
+/// of Mermaid's placeholders for entity codes (`ﬂ°`, `¶ß`), which it decodes in its
+/// output. Control and invisible characters are shown as escapes, newlines too: a
+/// label stays on its line.
 fn esc(s: &str) -> String {
-    crate::visible::escape(s).replace('"', "#quot;")
+    let mut o = String::with_capacity(s.len());
+    for c in crate::visible::one_line(s).chars() {
+        match c {
+            '<' => o.push_str("#lt;"),
+            '>' => o.push_str("#gt;"),
+            '&' => o.push_str("#amp;"),
+            '"' => o.push_str("#quot;"),
+            '#' | '%' | '`' | '\u{fb02}' | '\u{b6}' => {
+                let _ = write!(o, "#{};", u32::from(c));
+            }
+            c => o.push(c),
+        }
+    }
+    o
 }
 
 fn id(n: Node) -> String {

@@ -267,7 +267,7 @@ impl Metrics {
                     .tracks
                     .entry((g.group.clone(), g.topic.clone(), p))
                     .or_insert_with(|| Track::new(now));
-                track.push(now, c, end);
+                track.push(now, c, end, &self.rules);
                 let v = track.judge(now, members, &self.rules);
                 let moving = v.moving;
                 track.shown.offer(v, now, self.rules.confirm);
@@ -292,7 +292,19 @@ impl Metrics {
             let key = (g.group.clone(), g.topic.clone());
             let first_s = self.rows.get(&key).map_or(now, |r| r.first_s);
             let has_data = readable.contains(g.topic.as_str());
-            let v = judge_row(g, &parts, has_data, now - first_s, &self.rules);
+            // Partitions never committed while they hold messages (partitions added,
+            // a consumer that skips some): unread, whatever the others say.
+            let uncommitted: Vec<(i32, i64)> = g
+                .committed
+                .iter()
+                .filter(|(_, c)| c.is_none())
+                .filter_map(|&(p, _)| {
+                    let key = (g.topic.as_str(), p);
+                    let unread = ends.get(&key)? - starts.get(&key).copied().unwrap_or(0);
+                    (unread > 0).then_some((p, unread))
+                })
+                .collect();
+            let v = judge_row(g, &parts, &uncommitted, has_data, now - first_s, &self.rules);
             let row = self.rows.entry(key).or_insert_with(|| RowState {
                 status: Health::Unknown,
                 reason: String::new(),
@@ -538,7 +550,14 @@ struct RowContext<'a> {
 /// A row's status from its partitions' (shown) verdicts: a group that never committed
 /// here is MISSING or NOCOMMIT; a STOP while another partition consumes is a STALL (the
 /// group is alive); otherwise the worst partition, with its reason.
-fn judge_row(g: &RawGroup, parts: &[(i32, Verdict)], has_data: bool, seen_s: f64, rules: &Rules) -> Verdict {
+fn judge_row(
+    g: &RawGroup,
+    parts: &[(i32, Verdict)],
+    uncommitted: &[(i32, i64)],
+    has_data: bool,
+    seen_s: f64,
+    rules: &Rules,
+) -> Verdict {
     let v = |health, reason: String| Verdict {
         health,
         reason,
@@ -583,6 +602,21 @@ fn judge_row(g: &RawGroup, parts: &[(i32, Verdict)], has_data: bool, seen_s: f64
             Health::Stall,
             label(&format!("{}; other partitions consume", worst.reason)),
         );
+    }
+    if let Some(&(p, unread)) = uncommitted.first().filter(|_| worst.health < Health::NoCommit) {
+        let what = format!(
+            "partition {p}{} never committed, with {unread} messages",
+            if uncommitted.len() > 1 {
+                format!(" and {} more", uncommitted.len() - 1)
+            } else {
+                String::new()
+            }
+        );
+        return if seen_s >= rules.nocommit_after_s {
+            v(Health::NoCommit, what)
+        } else {
+            v(Health::Unknown, format!("{what}; judged within a minute"))
+        };
     }
     v(worst.health, label(&worst.reason))
 }

@@ -16,17 +16,26 @@
 //! consumer at the head can show at a commit point). Then, in this order:
 //! 1. one sample only: UNKNOWN (not evaluated yet);
 //! 2. an offset lower than the one before it that never recovers: REWIND;
-//! 3. lag <= allowed: IDLE when the log end did not move in the window, else OK;
-//! 4. frozen: the offset has not moved for longer than `threshold` = the larger of a
-//!    floor and 2 × its cadence + one interval (an unknown cadence counts as 30 s): STALL
-//!    when the group has members (alive, not progressing), else STOP;
+//! 3. lag <= allowed (and the commit not beyond the log end): IDLE when the log end
+//!    never moved while watched, or not for three of its usual gaps between writes; else
+//!    OK;
+//! 4. frozen: the offset has not moved, while there was something to consume, for
+//!    longer than `threshold` = the larger of a floor and 2 × its cadence + one interval
+//!    (the gaps between moves are measured from the last sample before each move, so a
+//!    sampling outage is not a cadence; an unknown cadence counts as 30 s, or as long as
+//!    the offset was already watched unmoved): STALL when the group has members (alive,
+//!    not progressing), else STOP. A commit beyond the log end (a recreated or truncated
+//!    topic) reads nothing: it is judged the same way, never "caught up";
 //! 5. not frozen, no commit point yet: UNKNOWN (waits up to `threshold`);
 //! 6. the trend over the commit points in the window (once WARN, it stays WARN while the
 //!    lag at commit points still grows: a band, so jitter does not flip it), when they
 //!    span at least the floor: consumed below 10% of what was produced while the lag grew
 //!    by more than the largest slack: STALL (barely moving); below 90%: WARN (falling
 //!    behind). The largest slack bounds what a consumer at the head can show, so a
-//!    healthy consumer never trips it;
+//!    healthy consumer never trips it. Over one commit point a minute for the last half
+//!    hour, a lag that grew beyond the slack while less was consumed than produced over
+//!    ten minutes or more is WARN too (a consumer at 95% speed). A rewind, or a resume
+//!    after a freeze, starts the trend again (catching up is not falling behind);
 //! 7. the lag at the last commit point is within its slack: OK (at the head);
 //! 8. too little evidence either way: UNKNOWN, else OK.
 //!
@@ -121,12 +130,40 @@ fn verdict(health: Health, reason: impl Into<String>, moving: bool) -> Verdict {
 #[derive(Debug, Clone)]
 pub struct Track {
     pub samples: VecDeque<Sample>,
+    /// The recent commit points (the short trend).
     pub points: VecDeque<Point>,
+    /// One commit point a minute, for the last half hour (the long trend: a consumer at
+    /// 95% speed falls behind too slowly for the short one).
+    pub anchors: VecDeque<Point>,
     /// When the track began (seconds).
     pub first_s: f64,
     /// The sample at which the committed offset last moved.
     pub last_move_s: Option<f64>,
+    /// The first sample since the last move with something to consume: time without
+    /// movement counts only from here (nothing to read is not being stuck).
+    pub behind_since_s: Option<f64>,
+    /// Recent gaps between moves, each measured from the last sample before the move,
+    /// so a sampling outage is not learned as the consumer's cadence.
+    gaps: VecDeque<f64>,
+    /// Before a second move: how long the offset was watched without moving.
+    first_gap_s: Option<f64>,
+    /// When the log end last moved, and the recent gaps between writes (IDLE).
+    last_write_s: Option<f64>,
+    write_gaps: VecDeque<f64>,
     pub shown: Shown,
+}
+
+/// Anchors kept: one a minute for half an hour.
+const ANCHORS: usize = 30;
+const ANCHOR_EVERY_S: f64 = 60.0;
+/// The long trend needs this span.
+const LONG_TREND_S: f64 = 600.0;
+
+fn push_bounded<T>(q: &mut VecDeque<T>, v: T, cap: usize) {
+    if q.len() == cap {
+        q.pop_front();
+    }
+    q.push_back(v);
 }
 
 impl Track {
@@ -134,56 +171,105 @@ impl Track {
         Track {
             samples: VecDeque::with_capacity(WINDOW),
             points: VecDeque::new(),
+            anchors: VecDeque::new(),
             first_s: time_s,
             last_move_s: None,
+            behind_since_s: None,
+            gaps: VecDeque::new(),
+            first_gap_s: None,
+            last_write_s: None,
+            write_gaps: VecDeque::new(),
             shown: Shown::new(time_s),
         }
     }
 
+    /// Where time without movement counts from.
+    fn frozen_ref(&self) -> f64 {
+        let m = self.last_move_s.unwrap_or(self.first_s);
+        self.behind_since_s.map_or(m, |b| b.max(m))
+    }
+
     /// Add a sample (committed offset and log end at `time_s`).
-    pub fn push(&mut self, time_s: f64, committed: i64, log_end: i64) {
+    pub fn push(&mut self, time_s: f64, committed: i64, log_end: i64, rules: &Rules) {
         let lag = log_end.saturating_sub(committed).max(0);
         let prev = self.samples.back().copied();
         let log_moved = prev.is_some_and(|p| p.log_end != log_end);
-        if let Some(p) = prev {
-            if p.committed != committed {
-                self.last_move_s = Some(time_s);
-                if self.points.len() == POINTS {
-                    self.points.pop_front();
-                }
-                self.points.push_back(Point {
-                    time_s,
-                    committed,
-                    log_end,
-                    lag,
-                    slack: log_end.saturating_sub(p.log_end).max(0),
-                });
+        if log_moved {
+            if let (Some(w), Some(p)) = (self.last_write_s, prev) {
+                push_bounded(&mut self.write_gaps, p.time_s - w + rules.interval_s, 5);
             }
+            self.last_write_s = Some(time_s);
         }
-        if self.samples.len() == WINDOW {
-            self.samples.pop_front();
+        let moved = prev.filter(|p| p.committed != committed);
+        if let Some(p) = moved {
+            // A rewind, or a resume after a freeze: the trend starts again (catching up
+            // after a pause is not falling behind).
+            if committed < p.committed || p.time_s - self.frozen_ref() > self.threshold_s(rules) {
+                self.points.clear();
+                self.anchors.clear();
+            }
+            match self.last_move_s {
+                Some(m) => push_bounded(&mut self.gaps, p.time_s - m + rules.interval_s, 5),
+                None => self.first_gap_s = Some(p.time_s - self.first_s + rules.interval_s),
+            }
+            self.last_move_s = Some(time_s);
+            self.behind_since_s = None;
+            let point = Point {
+                time_s,
+                committed,
+                log_end,
+                lag,
+                slack: log_end.saturating_sub(p.log_end).max(0),
+            };
+            push_bounded(&mut self.points, point, POINTS);
+            if self.anchors.back().is_none_or(|a| time_s - a.time_s >= ANCHOR_EVERY_S) {
+                push_bounded(&mut self.anchors, point, ANCHORS);
+            }
+        } else if lag > rules.allowed_lag || committed > log_end {
+            self.behind_since_s.get_or_insert(time_s);
+        } else {
+            self.behind_since_s = None;
         }
-        self.samples.push_back(Sample {
-            time_s,
-            committed,
-            log_end,
-            lag,
-            log_moved,
-        });
+        push_bounded(
+            &mut self.samples,
+            Sample {
+                time_s,
+                committed,
+                log_end,
+                lag,
+                log_moved,
+            },
+            WINDOW,
+        );
     }
 
-    /// The usual time between moves: the longest of the recent gaps between commit
-    /// points (the offset moves are seen one interval late at most). None until two
+    /// The usual time between moves: the longest of the recent gaps. None until two
     /// moves were seen.
     pub fn cadence_s(&self) -> Option<f64> {
-        let recent: Vec<&Point> = self.points.iter().rev().take(6).collect();
-        recent.windows(2).map(|w| w[0].time_s - w[1].time_s).reduce(f64::max)
+        self.gaps.iter().copied().reduce(f64::max)
     }
 
-    /// Seconds without movement after which the consumer counts as frozen.
+    /// Seconds without movement (while there is something to consume) after which the
+    /// consumer counts as frozen. Before a cadence is known, the assumed one, or longer
+    /// if the offset was already watched unmoved for longer before its first move.
     pub fn threshold_s(&self, rules: &Rules) -> f64 {
-        let cadence = self.cadence_s().unwrap_or(rules.unknown_cadence_s);
+        let cadence = self
+            .cadence_s()
+            .unwrap_or_else(|| rules.unknown_cadence_s.max(self.first_gap_s.unwrap_or(0.0)));
         rules.floor_s.max(2.0 * cadence + rules.interval_s)
+    }
+
+    /// The log end has been quiet long enough to call the partition idle: it never
+    /// moved while watched, or not for three of its usual gaps between writes (so a
+    /// topic written once a minute is not IDLE between its writes).
+    fn quiet(&self, now_s: f64, rules: &Rules) -> bool {
+        match self.last_write_s {
+            None => true,
+            Some(w) => {
+                let gap = self.write_gaps.iter().copied().fold(0.0, f64::max);
+                now_s - w >= (WINDOW as f64 * rules.interval_s).max(3.0 * gap)
+            }
+        }
     }
 
     /// Judge the partition as of `now_s`; `members` is the group's member count where the
@@ -218,21 +304,31 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
         );
     }
     let threshold = t.threshold_s(rules);
-    let frozen_for = now_s - t.last_move_s.unwrap_or(t.first_s);
-    let moving = t.last_move_s.is_some() && frozen_for <= threshold;
-    if last.lag <= rules.allowed_lag {
-        return if w[1..].iter().any(|s| s.log_moved) {
-            verdict(Health::Ok, "caught up", moving)
-        } else {
+    let frozen_for = now_s - t.frozen_ref();
+    let moving = t.last_move_s.is_some_and(|m| now_s - m <= threshold);
+    // A commit beyond the log end reads nothing until the log passes it (a topic
+    // recreated or truncated): never "caught up".
+    let beyond = last.committed > last.log_end;
+    if last.lag <= rules.allowed_lag && !beyond {
+        return if t.quiet(now_s, rules) {
             verdict(Health::Idle, "caught up, and nothing was written", moving)
+        } else {
+            verdict(Health::Ok, "caught up", moving)
         };
     }
     if frozen_for > threshold {
+        let what = if beyond {
+            format!(
+                "committed offset {} is beyond the log end {} (the topic was recreated or truncated?)",
+                last.committed, last.log_end
+            )
+        } else {
+            format!("lag {}", last.lag)
+        };
         let how = format!(
-            "offset unchanged for {}{} with lag {} ({})",
+            "offset unchanged for {}{} with {what} ({})",
             short_duration(frozen_for),
             if t.last_move_s.is_none() { " or more" } else { "" },
-            last.lag,
             cadence_words(t)
         );
         return match members {
@@ -244,6 +340,18 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
             Some(_) => verdict(Health::Stop, format!("{how}; no members"), false),
             None => verdict(Health::Stop, how, false),
         };
+    }
+    if beyond {
+        return verdict(
+            Health::Unknown,
+            format!(
+                "committed offset {} is beyond the log end {}; judged within {}",
+                last.committed,
+                last.log_end,
+                short_duration(threshold - frozen_for)
+            ),
+            moving,
+        );
     }
     let Some(&newest) = t.points.back() else {
         return verdict(
@@ -260,7 +368,13 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
     let produced = newest.log_end.saturating_sub(oldest.log_end);
     let consumed = newest.committed.saturating_sub(oldest.committed);
     let growth = newest.lag.saturating_sub(oldest.lag);
-    let bound = t.points.iter().map(|p| p.slack).max().unwrap_or(0).saturating_add(rules.allowed_lag);
+    let bound = t
+        .points
+        .iter()
+        .map(|p| p.slack)
+        .max()
+        .unwrap_or(0)
+        .saturating_add(rules.allowed_lag);
     let span = short_duration(newest.time_s - oldest.time_s);
     let share = if produced > 0 {
         consumed as f64 / produced as f64
@@ -280,21 +394,42 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
     if long_enough && growth > bound && share < 0.9 {
         return verdict(Health::Warn, format!("falling behind: {words}"), true);
     }
+    // The long trend: over ten minutes or more, any lasting deficit shows.
+    if let Some(&a) = t.anchors.front().filter(|a| newest.time_s - a.time_s >= LONG_TREND_S) {
+        let produced = newest.log_end.saturating_sub(a.log_end);
+        let consumed = newest.committed.saturating_sub(a.committed);
+        let growth = newest.lag.saturating_sub(a.lag);
+        if growth > bound && consumed < produced {
+            return verdict(
+                Health::Warn,
+                format!(
+                    "falling behind slowly: consumed {consumed} of {produced} produced in {}; lag {growth:+} at commits",
+                    short_duration(newest.time_s - a.time_s)
+                ),
+                true,
+            );
+        }
+    }
     if at_head {
         return verdict(Health::Ok, "at the head at its last commit", true);
     }
     if produced <= 0 && t.points.len() >= 2 {
         return verdict(Health::Ok, format!("draining: consumed {consumed} in {span}"), true);
     }
-    if t.points.len() < 2 {
-        return verdict(
-            Health::Unknown,
-            "behind at its first commit seen; its trend needs more",
-            true,
-        );
-    }
-    if !long_enough {
-        return verdict(Health::Unknown, format!("behind; trend not yet clear: {words}"), true);
+    // Moving again after a freeze: consuming, whatever the trend will say.
+    let resumed = matches!(t.shown.health, Health::Stall | Health::Stop);
+    if t.points.len() < 2 || !long_enough {
+        return if resumed {
+            verdict(Health::Ok, "consuming again; its trend is not yet known", true)
+        } else if t.points.len() < 2 {
+            verdict(
+                Health::Unknown,
+                "behind at its first commit seen; its trend needs more",
+                true,
+            )
+        } else {
+            verdict(Health::Unknown, format!("behind; trend not yet clear: {words}"), true)
+        };
     }
     if share < 0.9 && t.points.len() < POINTS {
         return verdict(Health::Unknown, format!("lag grows a little: {words}"), true);

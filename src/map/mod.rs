@@ -5,6 +5,7 @@
 pub mod layout;
 pub mod route;
 pub mod svg;
+pub mod text;
 
 /// How much of each node the map shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

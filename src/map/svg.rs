@@ -1,6 +1,7 @@
 //! The map as SVG (`ktopo export --format svg`): the same layout and edge paths as the
 //! TUI's `:map`, one cell = 8 x 16 px, so the picture can go into a document without
-//! Graphviz. Names are XML-escaped; control characters are made visible first.
+//! Graphviz. Names are XML-escaped, control and invisible characters made visible first,
+//! and cut to their box by display width.
 
 use super::layout::{Layout, Line};
 use super::route::paths;
@@ -11,12 +12,32 @@ use std::fmt::Write;
 const CW: f64 = 8.0;
 const CH: f64 = 16.0;
 
+/// XML 1.0's characters (its `Char` production): anything else makes the file invalid.
+fn xml_char(c: char) -> bool {
+    matches!(c as u32, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+}
+
+/// A name on one line, its control and invisible characters visible (`\u{202e}`).
+fn shown(s: &str) -> String {
+    crate::visible::one_line(s).into_owned()
+}
+
+/// Text for an element or a quoted attribute. Whatever `shown` lets through that XML
+/// forbids, or that reorders or hides text (bidi overrides), becomes U+FFFD.
 fn xml(s: &str) -> String {
-    crate::visible::escape(s)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            c if !xml_char(c) || c.is_control() || crate::visible::is_invisible(c) => o.push('\u{fffd}'),
+            c => o.push(c),
+        }
+    }
+    o
 }
 
 pub fn render(reg: &Registry, l: &Layout) -> String {
@@ -76,6 +97,10 @@ pub fn render(reg: &Registry, l: &Layout) -> String {
                 }
             }
         };
+        // Cut to the box by display width (a CJK character takes two cells), after the
+        // escapes that make hidden characters visible have lengthened it.
+        let name = shown(&name);
+        let fitted = super::text::join(&super::text::fit(&name, l.geo.box_w.saturating_sub(2), false));
         let (x, y) = (f64::from(p.x) * CW, f64::from(p.y) * CH);
         let (bw, bh) = (f64::from(l.geo.box_w) * CW, f64::from(l.geo.box_h) * CH);
         let _ = writeln!(
@@ -84,7 +109,7 @@ pub fn render(reg: &Registry, l: &Layout) -> String {
             xml(&name),
             x + 6.0,
             y + bh / 2.0 + 4.0,
-            xml(&name.chars().take(l.geo.box_w as usize - 2).collect::<String>())
+            xml(&fitted)
         );
     }
     o.push_str("</svg>\n");

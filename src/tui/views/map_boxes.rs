@@ -5,6 +5,7 @@ use super::map::{Look, View};
 use super::rate;
 use crate::live::view::Health;
 use crate::map::layout::{Layout, Placed};
+use crate::map::text::{fit, width, Glyph};
 use crate::registry::Status;
 use crate::topology::Node;
 use crate::tui::app::App;
@@ -103,27 +104,25 @@ pub(super) fn full_box(app: &App, buf: &mut Buffer, v: &View, m: &Layout, p: &Pl
         let seen = app.drift.as_ref().map_or(0, |d| d.links_on(i).len());
         if seen > 0 {
             let badge = format!("?{seen}");
-            let at = p.x + w - 1 - badge.chars().count() as u32;
-            text(buf, v, (at, p.y), &badge, badge.chars().count() as u32, t.warn());
+            let bw = width(&badge).min(w - 2);
+            text(buf, v, (p.x + w - 1 - bw, p.y), &badge, bw, t.warn());
         }
     }
     let mut x = p.x + 1;
     if let Some(h) = fx.health.filter(|&h| h != Health::Unknown) {
         let mark = format!("{} ", h.label());
-        text(buf, v, (x, p.y + 2), &mark, w - 2, health_style(app, h));
-        x += mark.chars().count() as u32;
+        x += text(buf, v, (x, p.y + 2), &mark, w - 2, health_style(app, h));
     }
     if let Some(s) = &fx.stale {
         let mark = format!("⧗{s} ");
-        text(buf, v, (x, p.y + 2), &mark, (p.x + w - 1).saturating_sub(x), t.warn());
-        x += mark.chars().count() as u32;
+        x += text(buf, v, (x, p.y + 2), &mark, (p.x + w - 1).saturating_sub(x), t.warn());
     }
     if let Some(d) = domain {
         // Right-aligned, in what room is left: the domain marks its cluster.
-        let room = (p.x + w - 1).saturating_sub(x + 1) as usize;
-        let d: String = d.chars().take(room).collect();
-        let at = p.x + w - 1 - d.chars().count() as u32;
-        text(buf, v, (at, p.y + 2), &d, d.chars().count() as u32, t.dim());
+        let room = (p.x + w - 1).saturating_sub(x + 1);
+        let d = fit(&d, room, false);
+        let dw: u32 = d.iter().map(|g| g.width).sum();
+        glyphs_at(buf, v, (p.x + w - 1 - dw, p.y + 2), &d, t.dim());
     }
 }
 
@@ -140,16 +139,18 @@ pub(super) fn label(app: &App, buf: &mut Buffer, v: &View, p: &Placed, look: Loo
             Status::Proposed => ('◇', '◇', reg.topics[i].name.as_str()),
         },
     };
-    let room = g.box_w.saturating_sub(3) as usize;
-    let short: String = if name.chars().count() > room {
-        name.chars().take(room.saturating_sub(1)).chain(['…']).collect()
-    } else {
-        format!("{name:<room$}")
-    };
+    // Cut and padded by display width: the closing bracket stays in its column.
+    let room = g.box_w.saturating_sub(3);
+    let short = fit(name, room, true);
+    let used = glyphs_at(buf, v, (p.x + 2, p.y), &short, name_style(app, look));
+    for x in p.x + 2 + used..p.x + 2 + room {
+        if let Some((cx, cy)) = v.cell(x, p.y) {
+            put(buf, cx, cy, ' ', name_style(app, look));
+        }
+    }
     let (sym, sym_style) = symbol(app, &fx);
     text(buf, v, (p.x, p.y), &open.to_string(), 1, name_style(app, look));
     text(buf, v, (p.x + 1, p.y), &sym.to_string(), 1, sym_style);
-    text(buf, v, (p.x + 2, p.y), &short, room as u32, name_style(app, look));
     text(
         buf,
         v,
@@ -205,12 +206,33 @@ pub(super) fn put(buf: &mut Buffer, x: u16, y: u16, c: char, style: Style) {
     }
 }
 
-pub(super) fn text(buf: &mut Buffer, v: &View, at: (u32, u32), s: &str, max: u32, style: Style) {
-    for (k, ch) in s.chars().take(max as usize).enumerate() {
-        if let Some((x, y)) = v.cell(at.0 + k as u32, at.1) {
-            put(buf, x, y, ch, style);
+/// Text from `at`, in at most `max` cells (display width: a CJK character takes two,
+/// a combining mark none); returns the cells used.
+pub(super) fn text(buf: &mut Buffer, v: &View, at: (u32, u32), s: &str, max: u32, style: Style) -> u32 {
+    glyphs_at(buf, v, at, &fit(s, max, false), style)
+}
+
+/// Glyphs from `at`, one cell each or two for a wide one, whose second cell is left
+/// blank as ratatui expects (the terminal draws the glyph over it). A wide glyph cut by
+/// the view's edge shows as a blank. Returns the cells used.
+pub(super) fn glyphs_at(buf: &mut Buffer, v: &View, at: (u32, u32), glyphs: &[Glyph], style: Style) -> u32 {
+    let mut x = at.0;
+    for g in glyphs {
+        let cells: Vec<Option<(u16, u16)>> = (0..g.width).map(|k| v.cell(x + k, at.1)).collect();
+        if cells.iter().all(Option::is_some) {
+            for (k, c) in cells.iter().flatten().enumerate() {
+                if let Some(cell) = buf.cell_mut(*c) {
+                    cell.set_symbol(if k == 0 { &g.symbol } else { " " }).set_style(style);
+                }
+            }
+        } else {
+            for &(cx, cy) in cells.iter().flatten() {
+                put(buf, cx, cy, ' ', style);
+            }
         }
+        x += g.width;
     }
+    x - at.0
 }
 
 pub(super) fn draw_box(buf: &mut Buffer, v: &View, at: (u32, u32), size: (u32, u32), style: Style, dashed: bool) {

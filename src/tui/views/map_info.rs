@@ -97,14 +97,15 @@ pub(super) fn info_lines(app: &App, n: Node) -> Vec<String> {
         (false, 0) => v.join(" · "),
         (false, n) => format!("{} and {n} more", v.join(" · ")),
     };
+    // Each row stays one row: a name's newline or tab shows as `\n`, `\t`.
     vec![
-        crate::visible::escape(&head).into_owned(),
-        crate::visible::escape(&format!(
+        crate::visible::one_line(&head).into_owned(),
+        crate::visible::one_line(&format!(
             "in ▶ {}   out ▶ {}",
             list(&ins, more_in),
             list(&outs, more_out)
         ))
         .into_owned(),
-        crate::visible::escape(&seen.join("  ")).into_owned(),
+        crate::visible::one_line(&seen.join("  ")).into_owned(),
     ]
 }
