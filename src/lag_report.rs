@@ -53,7 +53,12 @@ impl FailOn {
         match *self {
             // Order alone would put UNKNOWN above OK: unevaluated rows are the gate's own case.
             FailOn::Status(s) => g.status >= s && g.status != Health::Unknown,
-            FailOn::Lag(n) => g.total_lag.is_some_and(|l| l > n),
+            // Not the saw-tooth between commits: a healthy consumer committing every 30 s
+            // climbs it every cadence (see GroupTopicLag::settled_lag).
+            FailOn::Lag(n) => g
+                .settled_lag
+                .or(g.total_lag.filter(|_| g.status != Health::Unknown))
+                .is_some_and(|l| l > n),
         }
     }
 }
@@ -426,6 +431,7 @@ struct JsonGroup<'a> {
     error: Option<&'a str>,
     partial: bool,
     total_lag: Option<i64>,
+    settled_lag: Option<i64>,
     max_lag: Option<i64>,
     lost: Option<i64>,
     retained_share: Option<f64>,
@@ -510,6 +516,7 @@ pub fn json<'a>(
                 error: g.error.as_deref(),
                 partial: g.partial,
                 total_lag: g.total_lag,
+                settled_lag: g.settled_lag,
                 max_lag: g.max_lag,
                 lost: g.lost,
                 retained_share: g.retained_share,

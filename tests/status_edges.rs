@@ -477,3 +477,36 @@ fn reg_one_message_a_minute_does_not_flap_ok_idle() {
 fn healthy(h: Health) -> bool {
     matches!(h, Health::Ok | Health::Idle)
 }
+
+#[test]
+fn a_lag_gate_holds_the_lag_at_commits_not_the_saw_tooth() {
+    use ktopo::lag_report::FailOn;
+    let gate = FailOn::Lag(2000);
+    // Healthy, committing every 30 s at 100 msg/s a partition: between commits the lag
+    // climbs to about 9,000, and falls back at each commit.
+    let mut s = Scn::new(5.0, 100.0);
+    s.commits = every(30.0, 0.7, 9000.0);
+    s.to = 1200.0;
+    let (mut above, mut tripped) = (0, 0);
+    run_with(&s, |_, v| {
+        let g = &v.groups[0];
+        above += usize::from(g.total_lag.is_some_and(|l| l > 2000));
+        tripped += usize::from(gate.tripped_by(g));
+        true
+    });
+    assert!(above > 20, "the saw-tooth is there: {above}");
+    assert_eq!(tripped, 0, "a healthy consumer never trips a lag gate");
+    // Stuck at 600 s: the lag it holds is the current lag, which the gate catches.
+    let mut s = Scn::new(5.0, 100.0);
+    s.commits = every(30.0, 0.7, 9000.0);
+    s.stuck = vec![(0, 600.0), (1, 600.0), (2, 600.0)];
+    s.to = 1200.0;
+    let mut first = None;
+    run_with(&s, |at, v| {
+        if gate.tripped_by(&v.groups[0]) && first.is_none() {
+            first = Some(at);
+        }
+        true
+    });
+    assert!(first.is_some_and(|t| t > 600.0 && t < 800.0), "{first:?}");
+}

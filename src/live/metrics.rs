@@ -500,6 +500,15 @@ impl Metrics {
         let lags: Vec<i64> = parts.iter().filter_map(|p| p.lag).collect();
         // A total beyond i64 is no number: unknown, and the row is partial (offsets that
         // make no sense never read as "fine").
+        let settled = g
+            .committed
+            .iter()
+            .filter_map(|&(p, c)| {
+                c?;
+                let key = (g.group.clone(), g.topic.clone(), p);
+                Some(self.tracks.get(&key)?.settled_lag(cx.offsets_at_s, &self.rules))
+            })
+            .try_fold(0i64, |a, l| a.checked_add(l?));
         let summed = lags.iter().try_fold(0i64, |a, &l| a.checked_add(l));
         let total_lag = summed.filter(|_| !lags.is_empty());
         partial |= summed.is_none();
@@ -520,6 +529,7 @@ impl Metrics {
             error: g.error.clone(),
             partial,
             total_lag,
+            settled_lag: settled.filter(|_| total_lag.is_some()),
             max_lag: lags.iter().copied().max(),
             lost: (lost > 0).then_some(lost),
             retained_share: total_lag.filter(|_| retained > 0).map(|l| l as f64 / retained as f64),

@@ -272,6 +272,22 @@ impl Track {
         }
     }
 
+    /// The lag to hold against a threshold: at the last commit point for a consumer that
+    /// moves (between commits the lag draws a saw-tooth a healthy consumer climbs every
+    /// cadence), the current lag for one that does not.
+    /// None before a first commit point while not yet frozen: the saw-tooth cannot be
+    /// told from a backlog then.
+    pub fn settled_lag(&self, now_s: f64, rules: &Rules) -> Option<i64> {
+        let last = self.samples.back()?;
+        let threshold = self.threshold_s(rules);
+        let moving = self.last_move_s.is_some_and(|m| now_s - m <= threshold);
+        match self.points.back() {
+            Some(p) if moving => Some(p.lag.min(last.lag)),
+            None if last.lag > rules.allowed_lag && now_s - self.frozen_ref() <= threshold => None,
+            _ => Some(last.lag),
+        }
+    }
+
     /// Judge the partition as of `now_s`; `members` is the group's member count where the
     /// broker reports it.
     pub fn judge(&self, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdict {

@@ -162,6 +162,9 @@ pub struct GroupTopicLag {
     pub partial: bool,
     pub partitions: Vec<PartitionLag>,
     pub total_lag: Option<i64>,
+    /// The lag `--fail-on LAG` holds against its threshold: summed over partitions, at
+    /// the last commit point of those that move, the current lag of those that do not.
+    pub settled_lag: Option<i64>,
     pub max_lag: Option<i64>,
     /// Messages deleted by retention before this group read them.
     pub lost: Option<i64>,
