@@ -204,11 +204,19 @@ fn every_kind_with_its_registry_location() {
     facts.groups.get_mut(&denied).unwrap().committed_on.clear();
     let r = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
     assert!(
-        !r.findings.iter().any(|f| f.kind == "missing-consumer" && f.subject == denied),
+        !r.findings
+            .iter()
+            .any(|f| f.kind == "missing-consumer" && f.subject == denied),
         "unreadable is not missing: {:?}",
         r.findings
     );
-    assert!(r.failed.iter().any(|f| f.contains(&denied) && f.contains("authorization")), "{:?}", r.failed);
+    assert!(
+        r.failed
+            .iter()
+            .any(|f| f.contains(&denied) && f.contains("authorization")),
+        "{:?}",
+        r.failed
+    );
 }
 
 #[test]

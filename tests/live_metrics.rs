@@ -279,7 +279,10 @@ fn a_total_lag_beyond_i64_is_partial_not_negative() {
     let g = &v.groups[0];
     assert_eq!(g.total_lag, None, "no wrapped total: {:?}", g.total_lag);
     assert!(g.partial);
-    assert!(v.topics["a"].total_lag.is_none_or(|l| l >= 0), "never a wrapped topic total");
+    assert!(
+        v.topics["a"].total_lag.is_none_or(|l| l >= 0),
+        "never a wrapped topic total"
+    );
     let all = Filters::new(None, None).unwrap();
     let lines = gate(Some(FailOn::Lag(1000)), &all.select(&v), &all, true).expect("an overflow is no pass");
     assert!(lines[0].contains("partial"), "{lines:?}");
@@ -291,17 +294,27 @@ fn cluster_names_cannot_forge_lines_or_escape_sequences() {
     let mut m = Metrics::new("scripted", 1.0);
     let evil = "g\nforged_group                                 a                                    0 OK\x1b]52;c;aGk=\x07\u{202e}";
     for t in [1.0, 2.0] {
-        m.absorb(sample(t, vec![topic("a", &[(0, 100)])], vec![group(evil, "a", &[Some(10)])]));
+        m.absorb(sample(
+            t,
+            vec![topic("a", &[(0, 100)])],
+            vec![group(evil, "a", &[Some(10)])],
+        ));
     }
     let v = m.view(2.0);
     let all = Filters::new(None, None).unwrap();
     let rows = all.select(&v);
     let out = text(&v, &rows, &all);
-    assert!(!out.lines().any(|l| l.starts_with("forged_group")), "no forged row:\n{out}");
+    assert!(
+        !out.lines().any(|l| l.starts_with("forged_group")),
+        "no forged row:\n{out}"
+    );
     assert!(!out.contains('\x1b') && !out.contains('\u{202e}'), "{out:?}");
     assert!(out.contains("g\\nforged_group"), "{out}");
     let lines = gate(Some(FailOn::Lag(0)), &rows, &all, true).unwrap();
     for l in &lines {
-        assert!(!l.contains('\n') && !l.contains('\x1b') && !l.contains('\u{202e}'), "{l:?}");
+        assert!(
+            !l.contains('\n') && !l.contains('\x1b') && !l.contains('\u{202e}'),
+            "{l:?}"
+        );
     }
 }

@@ -85,7 +85,11 @@ impl Facts {
             if g.topic.is_empty() {
                 // A group that could not be read at all: known only by its error.
                 if let Some(e) = &g.error {
-                    groups.entry(g.group.clone()).or_default().error.get_or_insert(e.clone());
+                    groups
+                        .entry(g.group.clone())
+                        .or_default()
+                        .error
+                        .get_or_insert(e.clone());
                 }
                 continue;
             }

@@ -14,8 +14,8 @@
 //! - a queue holds a reference of its own in librdkafka, so a request still in flight
 //!   when we give up and destroy our handle on the queue completes harmlessly.
 
-pub use crate::live::metrics::Member;
 pub use super::read::RawMessage;
+pub use crate::live::metrics::Member;
 use rdkafka::bindings as rd;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::types::RDKafkaErrorCode;
@@ -747,4 +747,3 @@ pub fn create_mock_topics<C: rdkafka::ClientContext>(
     });
     errors.into_iter().next().map_or(Ok(()), Err)
 }
-

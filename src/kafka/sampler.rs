@@ -564,7 +564,9 @@ fn apply_log_offsets(
                         // librdkafka answers a request that got no answer with offset
                         // -1001 and no error: an offset below 0 is no log end at all.
                         Ok((o, _)) if o < 0 => {
-                            *failed.entry(format!("no valid offset in the answer ({o})")).or_default() += 1
+                            *failed
+                                .entry(format!("no valid offset in the answer ({o})"))
+                                .or_default() += 1
                         }
                         Ok((o, _)) if is_end => slot.0 = Some(o),
                         Ok((o, _)) => slot.1 = Some(o),
@@ -729,7 +731,15 @@ mod tests {
         assert_eq!((p[0].log_end, p[0].log_start), (Some(10), Some(2)));
         assert_eq!(p[1].log_end, None, "-1001 is no log end");
         assert_eq!(p[2].log_start, None, "a start past the end is unknown");
-        assert!(errors.iter().any(|e| e.contains("no valid offset in the answer (-1001)")), "{errors:?}");
-        assert!(errors.iter().any(|e| e.contains("1 partitions without a log end")), "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("no valid offset in the answer (-1001)")),
+            "{errors:?}"
+        );
+        assert!(
+            errors.iter().any(|e| e.contains("1 partitions without a log end")),
+            "{errors:?}"
+        );
     }
 }
