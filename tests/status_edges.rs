@@ -13,6 +13,8 @@ use ktopo::live::metrics::{Metrics, RawGroup, RawPartition, RawSample, RawTopic}
 use ktopo::live::view::{Health, Member};
 
 type LogEnd = Box<dyn Fn(usize, f64) -> i64>;
+/// A new position from (position, log end), committed at once.
+type Reset = Box<dyn Fn(i64, i64) -> i64>;
 
 struct Scn {
     interval: f64,
@@ -33,7 +35,7 @@ struct Scn {
     outages: Vec<(f64, f64)>,
     members: Option<usize>,
     /// At (time, partition): set the position (and commit at once) to f(log_end).
-    resets: Vec<(f64, Box<dyn Fn(i64, i64) -> i64>)>,
+    resets: Vec<(f64, Reset)>,
     /// Partitions that never commit.
     never: Vec<usize>,
     /// Partitions whose consumer is stuck from this time.
