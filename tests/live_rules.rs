@@ -376,7 +376,7 @@ fn every_status_names_its_reason_and_since() {
 fn a_new_verdict_shows_only_when_it_holds_and_never_goes_back_to_unknown() {
     let v = |health| Verdict {
         health,
-        reason: String::new(),
+        reason: "".into(),
         moving: true,
     };
     let mut s = Shown::new(0.0);

@@ -3,7 +3,7 @@
 
 mod common;
 use crossterm::event::KeyCode;
-use ktopo::kafka::peek::Peeked;
+use ktopo::kafka::peek::{Cut, Header, Peeked};
 use ktopo::live::view::LiveView;
 use ktopo::tui::app::{App, Event, Route};
 use ktopo::tui::data::Data;
@@ -14,8 +14,8 @@ fn msg(partition: i32, offset: i64, ts: i64, value: &[u8]) -> Peeked {
         partition,
         offset,
         timestamp_ms: Some(ts),
-        key: Some(format!("k{offset}").into_bytes()),
-        headers: vec![("trace".into(), Some(b"abc".to_vec()))],
+        key: Some(Cut::whole(format!("k{offset}").as_bytes())),
+        headers: vec![Header::Kept(Cut::whole(b"trace"), Some(Cut::whole(b"abc")))],
         value: Some(value.to_vec()),
         value_len: value.len(),
     }
@@ -127,4 +127,85 @@ fn producers_only_the_messages_name_are_drawn_apart_in_the_graph() {
         "{:?}",
         d.report.findings
     );
+}
+
+/// The messages screen of billing_events on a wide and tall terminal (a key and a
+/// header on one line each), with these messages.
+fn messages_screen(msgs: Vec<Peeked>) -> App {
+    let mut app = common::app("registry.yaml", 300, 80);
+    let v = LiveView {
+        sample_ms: Some(10),
+        source: "demo cluster".into(),
+        tails: Some(std::sync::Arc::new(vec![("billing_events".to_string(), msgs)])),
+        ..LiveView::default()
+    };
+    app.update(Event::Tick(1.0));
+    app.update(Event::Live(Box::new(v)));
+    common::run_command(&mut app, "topics");
+    let ti = app.data.reg.topic_index("billing_events").unwrap();
+    while app.screen().items[app.screen().selected] != ti {
+        common::press(&mut app, KeyCode::Down);
+    }
+    common::press(&mut app, KeyCode::Enter);
+    common::press(&mut app, KeyCode::Char('M'));
+    assert_eq!(app.screen().route, Route::Messages(ti));
+    app
+}
+
+#[test]
+fn text_cut_inside_a_character_is_cut_before_it_and_said() {
+    // 'x' then two-byte characters: the 256-byte and 4 KiB cuts fall inside one.
+    let short = format!("x{}", "é".repeat(200));
+    let long = format!("x{}", "é".repeat(3000));
+    let mut m = msg(0, 1, 1_764_478_800_000, long.as_bytes());
+    m.key = Some(Cut::whole(short.as_bytes()));
+    m.headers = vec![Header::Kept(Cut::whole(b"h"), Some(Cut::whole(short.as_bytes())))];
+    let app = messages_screen(vec![m]);
+    let s = common::screen(&app);
+    assert!(!s.contains("c3 a9"), "text, not hex:\n{s}");
+    let kept = format!("x{}", "é".repeat(127));
+    assert!(s.contains(&format!("key {kept} … 146 more bytes")), "{s}");
+    assert!(s.contains(&format!("h {kept} … 146 more bytes")), "{s}");
+    assert!(s.contains("… 1,906 more bytes not shown"), "{s}");
+}
+
+#[test]
+fn every_cut_is_said_keys_header_names_and_headers_past_the_count() {
+    let mut m = msg(0, 1, 1_764_478_800_000, b"abc");
+    // As the reader cuts them: the sizes say how much was not kept.
+    m.key = Some(Cut {
+        bytes: b"k".to_vec(),
+        len: 5000,
+    });
+    m.headers = vec![
+        Header::Kept(
+            Cut {
+                bytes: b"n".to_vec(),
+                len: 300,
+            },
+            Some(Cut {
+                bytes: Vec::new(),
+                len: 7,
+            }),
+        ),
+        Header::Kept(Cut::whole(b"line\nbreak"), None),
+        Header::NotKept(1044),
+    ];
+    m.value_len = 10;
+    let app = messages_screen(vec![m]);
+    let s = common::screen(&app);
+    for want in [
+        "│key k … 4,999 more bytes ",
+        "│n … 299 more bytes … 7 more bytes ",
+        "│line\\nbreak - ",
+        "│… 1,044 more headers not kept ",
+        "│abc ",
+        "│… 7 more bytes not shown ",
+        "offset 1 · … 7 more bytes not shown · y copies",
+    ] {
+        assert!(s.contains(want), "{want:?} missing:\n{s}");
+    }
+    // The table says the key and the value were cut too.
+    let row = s.lines().find(|l| l.contains("2025-11-30T")).unwrap();
+    assert!(row.contains("k … 4,99") && row.contains("abc … 7 more bytes"), "{row}");
 }

@@ -106,11 +106,12 @@ pub type Tails = std::sync::Arc<Vec<(String, Vec<crate::kafka::admin::RawMessage
 /// Shared, not copied, into every live picture.
 pub type Configs = std::sync::Arc<Result<HashMap<String, HashMap<String, String>>, String>>;
 
-/// A group × topic row's status over time.
+/// A group × topic row's status over time, with its partitions' tracks.
 #[derive(Debug)]
 struct RowState {
+    parts: HashMap<i32, Track>,
     status: Health,
-    reason: String,
+    reason: std::borrow::Cow<'static, str>,
     first_s: f64,
     since_s: f64,
     since_ms: Option<i64>,
@@ -148,8 +149,9 @@ pub struct Metrics {
     /// Seconds between samples; values older than three intervals are stale.
     pub interval_s: f64,
     tables: HashMap<(String, i32), Table>,
-    tracks: HashMap<(String, String, i32), Track>,
-    rows: HashMap<(String, String), RowState>,
+    /// By group, then topic: looked up by borrowed names, never by allocated keys
+    /// (20,000 group-partitions a sample).
+    rows: HashMap<String, HashMap<String, RowState>>,
     rates: HashMap<String, Series>,
     lags: HashMap<String, Series>,
     prev: Option<RawSample>,
@@ -167,7 +169,6 @@ impl Metrics {
             rules: Rules::for_interval(interval_s),
             interval_s,
             tables: HashMap::new(),
-            tracks: HashMap::new(),
             rows: HashMap::new(),
             rates: HashMap::new(),
             lags: HashMap::new(),
@@ -192,7 +193,8 @@ impl Metrics {
 
     /// How many per-partition and per-topic histories are kept (for memory tests).
     pub fn retained(&self) -> (usize, usize, usize) {
-        (self.tables.len(), self.tracks.len(), self.rates.len() + self.lags.len())
+        let tracks = self.rows.values().flat_map(|m| m.values()).map(|r| r.parts.len()).sum();
+        (self.tables.len(), tracks, self.rates.len() + self.lags.len())
     }
 
     pub fn absorb(&mut self, s: RawSample) {
@@ -258,19 +260,33 @@ impl Metrics {
             .collect();
         for g in &s.groups {
             let members = g.members.as_ref().map(Vec::len);
+            let rules = self.rules;
+            let by_topic = match self.rows.get_mut(g.group.as_str()) {
+                Some(m) => m,
+                None => self.rows.entry(g.group.clone()).or_default(),
+            };
+            let row = match by_topic.get_mut(g.topic.as_str()) {
+                Some(r) => r,
+                None => by_topic.entry(g.topic.clone()).or_insert_with(|| RowState {
+                    parts: HashMap::new(),
+                    status: Health::Unknown,
+                    reason: std::borrow::Cow::Borrowed(""),
+                    first_s: now,
+                    since_s: now,
+                    since_ms: wall,
+                    history: VecDeque::new(),
+                }),
+            };
             let mut parts: Vec<(i32, Verdict)> = Vec::new();
             for &(p, committed) in &g.committed {
                 let (Some(c), Some(&end)) = (committed, ends.get(&(g.topic.as_str(), p))) else {
                     continue;
                 };
-                let track = self
-                    .tracks
-                    .entry((g.group.clone(), g.topic.clone(), p))
-                    .or_insert_with(|| Track::new(now));
-                track.push(now, c, end, &self.rules);
-                let v = track.judge(now, members, &self.rules);
+                let track = row.parts.entry(p).or_insert_with(|| Track::new(now));
+                track.push(now, c, end, &rules);
+                let v = track.judge(now, members, &rules);
                 let moving = v.moving;
-                track.shown.offer(v, now, self.rules.confirm);
+                track.shown.offer(v, now, rules.confirm);
                 let lost = starts.get(&(g.topic.as_str(), p)).is_some_and(|&st| c < st);
                 parts.push((
                     p,
@@ -289,8 +305,7 @@ impl Metrics {
                     },
                 ));
             }
-            let key = (g.group.clone(), g.topic.clone());
-            let first_s = self.rows.get(&key).map_or(now, |r| r.first_s);
+            let first_s = row.first_s;
             let has_data = readable.contains(g.topic.as_str());
             // Partitions never committed while they hold messages (partitions added,
             // a consumer that skips some): unread, whatever the others say.
@@ -304,15 +319,7 @@ impl Metrics {
                     (unread > 0).then_some((p, unread))
                 })
                 .collect();
-            let v = judge_row(g, &parts, &uncommitted, has_data, now - first_s, &self.rules);
-            let row = self.rows.entry(key).or_insert_with(|| RowState {
-                status: Health::Unknown,
-                reason: String::new(),
-                first_s: now,
-                since_s: now,
-                since_ms: wall,
-                history: VecDeque::new(),
-            });
+            let v = judge_row(g, &parts, &uncommitted, has_data, now - first_s, &rules);
             if v.health != row.status {
                 if row.history.len() == TRANSITIONS {
                     row.history.pop_front();
@@ -322,7 +329,7 @@ impl Metrics {
                     at_ms: wall,
                     from: row.status,
                     to: v.health,
-                    reason: v.reason.clone(),
+                    reason: v.reason.to_string(),
                 });
                 row.status = v.health;
                 row.since_s = now;
@@ -342,9 +349,13 @@ impl Metrics {
             .collect();
         let rows: HashSet<(&str, &str)> = s.groups.iter().map(|g| (g.group.as_str(), g.topic.as_str())).collect();
         self.tables.retain(|(t, p), _| parts.contains(&(t.as_str(), *p)));
-        self.tracks
-            .retain(|(g, t, p), _| rows.contains(&(g.as_str(), t.as_str())) && parts.contains(&(t.as_str(), *p)));
-        self.rows.retain(|(g, t), _| rows.contains(&(g.as_str(), t.as_str())));
+        self.rows.retain(|g, by_topic| {
+            by_topic.retain(|t, row| {
+                row.parts.retain(|p, _| parts.contains(&(t.as_str(), *p)));
+                rows.contains(&(g.as_str(), t.as_str()))
+            });
+            !by_topic.is_empty()
+        });
         let topics: HashSet<&str> = s.topics.iter().map(|t| t.name.as_str()).collect();
         self.rates.retain(|t, _| topics.contains(t.as_str()));
         self.lags.retain(|t, _| topics.contains(t.as_str()));
@@ -423,6 +434,7 @@ impl Metrics {
     }
 
     fn group_row(&self, g: &RawGroup, prev: Option<(&RawGroup, f64)>, cx: &RowContext) -> GroupTopicLag {
+        let row = self.rows.get(g.group.as_str()).and_then(|m| m.get(g.topic.as_str()));
         let prev_committed: HashMap<i32, Option<i64>> = prev
             .map(|(x, _)| x.committed.iter().copied().collect())
             .unwrap_or_default();
@@ -455,8 +467,7 @@ impl Metrics {
             if let (Some(e), Some(s)) = (end, start) {
                 retained = retained.saturating_add(e.saturating_sub(s).max(0));
             }
-            let key = (g.group.clone(), g.topic.clone(), p);
-            let status = match (committed, self.tracks.get(&key)) {
+            let status = match (committed, row.and_then(|r| r.parts.get(&p))) {
                 (None, _) => None,
                 // Messages the group has not read were deleted by retention: the worst.
                 (Some(_), _) if gone.is_some() => Some(Health::Lost),
@@ -505,14 +516,12 @@ impl Metrics {
             .iter()
             .filter_map(|&(p, c)| {
                 c?;
-                let key = (g.group.clone(), g.topic.clone(), p);
-                Some(self.tracks.get(&key)?.settled_lag(cx.offsets_at_s, &self.rules))
+                Some(row?.parts.get(&p)?.settled_lag(cx.offsets_at_s, &self.rules))
             })
             .try_fold(0i64, |a, l| a.checked_add(l?));
         let summed = lags.iter().try_fold(0i64, |a, &l| a.checked_add(l));
         let total_lag = summed.filter(|_| !lags.is_empty());
         partial |= summed.is_none();
-        let row = self.rows.get(&(g.group.clone(), g.topic.clone()));
         let status = row.map_or(Health::Unknown, |r| r.status);
         let consume_rate = dt.filter(|_| rate_known).map(|d| consumed as f64 / d);
         GroupTopicLag {
@@ -539,7 +548,7 @@ impl Metrics {
             time_lag_at_least: time_lag.is_some_and(|t| t.2),
             consume_rate,
             status,
-            reason: row.map_or_else(|| "not evaluated yet".into(), |r| r.reason.clone()),
+            reason: row.map_or_else(|| "not evaluated yet".into(), |r| r.reason.to_string()),
             status_since_s: row.map_or(cx.now_s, |r| r.since_s),
             status_since_ms: row.and_then(|r| r.since_ms),
             status_for_s: row.map_or(0.0, |r| (cx.now_s - r.since_s).max(0.0)),
@@ -570,7 +579,7 @@ fn judge_row(
 ) -> Verdict {
     let v = |health, reason: String| Verdict {
         health,
-        reason,
+        reason: reason.into(),
         moving: false,
     };
     if let Some(e) = &g.error {

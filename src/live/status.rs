@@ -45,6 +45,7 @@
 //! partition consumes) are in `metrics.rs`.
 
 use super::view::{short_duration, Health};
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 /// Samples kept per group × partition (IDLE and REWIND look at them).
@@ -109,16 +110,17 @@ impl Default for Rules {
     }
 }
 
-/// A status with its reason in words.
+/// A status with its reason in words (borrowed where it is fixed text: judged for every
+/// group × partition at every sample, most verdicts need no allocation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     pub health: Health,
-    pub reason: String,
+    pub reason: Cow<'static, str>,
     /// The offset moved within its threshold (the partition consumes).
     pub moving: bool,
 }
 
-fn verdict(health: Health, reason: impl Into<String>, moving: bool) -> Verdict {
+fn verdict(health: Health, reason: impl Into<Cow<'static, str>>, moving: bool) -> Verdict {
     Verdict {
         health,
         reason: reason.into(),
@@ -310,9 +312,15 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
     if n < 2 {
         return verdict(Health::Unknown, "one sample so far", false);
     }
-    let w: Vec<Sample> = t.samples.iter().copied().collect();
-    let max_before = w[..n - 1].iter().map(|s| s.committed).max().unwrap_or(i64::MIN);
-    if (1..n).any(|i| w[i].committed < w[i - 1].committed) && last.committed < max_before {
+    let w = &t.samples;
+    // The common case first: the offset never went back in the window.
+    let went_back = (1..n).any(|i| w[i].committed < w[i - 1].committed);
+    let max_before = if went_back {
+        w.iter().take(n - 1).map(|s| s.committed).max().unwrap_or(i64::MIN)
+    } else {
+        i64::MIN
+    };
+    if went_back && last.committed < max_before {
         return verdict(
             Health::Rewind,
             format!("committed offset went back from {max_before} to {}", last.committed),
@@ -391,24 +399,30 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
         .max()
         .unwrap_or(0)
         .saturating_add(rules.allowed_lag);
-    let span = short_duration(newest.time_s - oldest.time_s);
+    let span = || short_duration(newest.time_s - oldest.time_s);
     let share = if produced > 0 {
         consumed as f64 / produced as f64
     } else {
         1.0
     };
-    let words = format!("consumed {consumed} of {produced} produced in {span}; lag {growth:+} at commits");
+    // Formatted only for the verdicts that say it.
+    let words = || {
+        format!(
+            "consumed {consumed} of {produced} produced in {}; lag {growth:+} at commits",
+            span()
+        )
+    };
     // The trend first: a consumer falling behind slowly is near the head for a while.
     if t.shown.health == Health::Warn && growth > 0 && share < 1.0 {
-        return verdict(Health::Warn, format!("falling behind: {words}"), true);
+        return verdict(Health::Warn, format!("falling behind: {}", words()), true);
     }
     // A trend over a few seconds of a quiet partition is noise: ask for a floor's worth.
     let long_enough = t.points.len() >= 2 && newest.time_s - oldest.time_s >= rules.floor_s;
     if long_enough && growth > bound && share < 0.1 {
-        return verdict(Health::Stall, format!("barely moving: {words}"), true);
+        return verdict(Health::Stall, format!("barely moving: {}", words()), true);
     }
     if long_enough && growth > bound && share < 0.9 {
-        return verdict(Health::Warn, format!("falling behind: {words}"), true);
+        return verdict(Health::Warn, format!("falling behind: {}", words()), true);
     }
     // The long trend: over ten minutes or more, any lasting deficit shows.
     if let Some(&a) = t.anchors.front().filter(|a| newest.time_s - a.time_s >= LONG_TREND_S) {
@@ -430,7 +444,7 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
         return verdict(Health::Ok, "at the head at its last commit", true);
     }
     if produced <= 0 && t.points.len() >= 2 {
-        return verdict(Health::Ok, format!("draining: consumed {consumed} in {span}"), true);
+        return verdict(Health::Ok, format!("draining: consumed {consumed} in {}", span()), true);
     }
     // Moving again after a freeze: consuming, whatever the trend will say.
     let resumed = matches!(t.shown.health, Health::Stall | Health::Stop);
@@ -444,13 +458,17 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
                 true,
             )
         } else {
-            verdict(Health::Unknown, format!("behind; trend not yet clear: {words}"), true)
+            verdict(
+                Health::Unknown,
+                format!("behind; trend not yet clear: {}", words()),
+                true,
+            )
         };
     }
     if share < 0.9 && t.points.len() < POINTS {
-        return verdict(Health::Unknown, format!("lag grows a little: {words}"), true);
+        return verdict(Health::Unknown, format!("lag grows a little: {}", words()), true);
     }
-    verdict(Health::Ok, format!("keeping up: {words}"), true)
+    verdict(Health::Ok, format!("keeping up: {}", words()), true)
 }
 
 /// What is shown, with hysteresis: a new verdict must hold for `confirm` samples in a
@@ -458,7 +476,7 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shown {
     pub health: Health,
-    pub reason: String,
+    pub reason: Cow<'static, str>,
     /// When the shown status began (seconds).
     pub since_s: f64,
     pending: Option<(Health, u32)>,
@@ -468,7 +486,7 @@ impl Shown {
     pub fn new(time_s: f64) -> Shown {
         Shown {
             health: Health::Unknown,
-            reason: "not evaluated yet".into(),
+            reason: Cow::Borrowed("not evaluated yet"),
             since_s: time_s,
             pending: None,
         }

@@ -1,9 +1,11 @@
 //! A topic's last messages, as the sampler last read them (the last 10 of each
 //! partition, once a minute, without a group): newest first, the selected one in full
-//! below. Values are data from outside: shown through `peek::show`, cut at a size.
+//! below. Values are data from outside: shown through `peek::show` and `peek::line`,
+//! cut at a size (at a character boundary), and every cut said.
 
 use super::ListTable;
-use crate::kafka::peek::{iso, show};
+use crate::kafka::peek::{self, grouped, iso, line, more, show, shown, Header};
+use crate::kafka::read::cut_at;
 use crate::tui::app::App;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -13,10 +15,25 @@ use ratatui::Frame;
 /// Bytes of a value shown in full below the table (the rest is counted).
 const SHOWN: usize = 4096;
 
-/// One line of a value for the table.
-fn preview(bytes: &[u8]) -> String {
-    let s = show(&bytes[..bytes.len().min(256)]);
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Bytes of a key, a header or a value shown in one line (the rest is counted).
+const LINE: usize = 256;
+
+/// A key or a header value on one line: its first `LINE` bytes, and what is not shown
+/// of its `len` bytes.
+fn one_line(bytes: &[u8], len: usize) -> String {
+    let n = cut_at(bytes, LINE);
+    shown(line(&bytes[..n]), len.saturating_sub(n))
+}
+
+/// A value for the table: its first `LINE` bytes on one line, runs of white space as
+/// one (a preview: the value is shown in full below).
+fn preview(bytes: &[u8], len: usize) -> String {
+    let n = cut_at(bytes, LINE);
+    let s = show(&bytes[..n]);
+    shown(
+        s.split_whitespace().collect::<Vec<_>>().join(" "),
+        len.saturating_sub(n),
+    )
 }
 
 pub fn render(app: &App, f: &mut Frame, area: Rect, topic: usize) {
@@ -48,9 +65,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, topic: usize) {
             Cell::from(m.partition.to_string()),
             Cell::from(m.offset.to_string()),
             Cell::from(m.timestamp_ms.map_or("-".into(), iso)),
-            Cell::from(m.key.as_deref().map_or("-".into(), preview)),
+            Cell::from(m.key.as_ref().map_or("-".into(), |k| one_line(&k.bytes, k.len))),
             Cell::from(m.value_len.to_string()),
-            Cell::from(m.value.as_deref().map_or("(tombstone)".into(), preview)),
+            Cell::from(
+                m.value
+                    .as_deref()
+                    .map_or("(tombstone)".into(), |v| preview(v, m.value_len)),
+            ),
         ]
     });
     let Some(m) = s.items.get(s.selected).and_then(|&i| msgs.get(i)) else {
@@ -61,30 +82,42 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, topic: usize) {
         return;
     };
     let mut lines: Vec<Line> = Vec::new();
-    for (k, v) in &m.headers {
-        let v = v.as_deref().map_or("-".into(), preview);
+    if let Some(k) = &m.key {
         lines.push(Line::from(vec![
-            Span::styled(format!("{} ", crate::visible::escape(k)), app.theme.header()),
-            Span::raw(v),
+            Span::styled("key ", app.theme.header()),
+            Span::raw(one_line(&k.bytes, k.len)),
         ]));
     }
+    for h in &m.headers {
+        lines.push(match h {
+            Header::Kept(k, v) => Line::from(vec![
+                Span::styled(
+                    format!("{} ", shown(peek::name(&k.bytes), k.more())),
+                    app.theme.header(),
+                ),
+                Span::raw(v.as_ref().map_or("-".into(), |v| one_line(&v.bytes, v.len))),
+            ]),
+            Header::NotKept(n) => Line::styled(format!("… {} more headers not kept", grouped(*n)), app.theme.dim()),
+        });
+    }
+    let mut cut = String::new();
     match &m.value {
         None => lines.push(Line::from("(no value: a tombstone)")),
         Some(v) => {
-            lines.extend(
-                show(&v[..v.len().min(SHOWN)])
-                    .lines()
-                    .map(|l| Line::from(l.to_string())),
-            );
-            if m.value_len > SHOWN.min(v.len()) {
-                lines.push(Line::styled(
-                    format!("… {} more bytes not shown", m.value_len - SHOWN.min(v.len())),
-                    app.theme.dim(),
-                ));
+            let n = cut_at(v, SHOWN);
+            lines.extend(show(&v[..n]).lines().map(|l| Line::from(l.to_string())));
+            if m.value_len > n {
+                // In the title too: a long value runs past the bottom of the pane.
+                cut = format!("{} not shown", more(m.value_len - n));
+                lines.push(Line::styled(cut.trim_start().to_string(), app.theme.dim()));
+                cut = format!(" ·{cut}");
             }
         }
     }
-    let title = format!(" partition {} · offset {} · y copies the value ", m.partition, m.offset);
+    let title = format!(
+        " partition {} · offset {}{cut} · y copies the value ",
+        m.partition, m.offset
+    );
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             Block::default()
