@@ -9,7 +9,7 @@
 //! Statuses are judged once per sample, in `absorb` (the hysteresis needs every sample),
 //! never when a picture is drawn.
 
-use super::status::{Rules, Track, Verdict};
+use super::status::{Reason, Rules, Track, Verdict};
 use super::timelag::Table;
 use super::view::{Drain, GroupTopicLag, Health, LiveView, PartitionLag, TopicLive, Transition};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -111,7 +111,7 @@ pub type Configs = std::sync::Arc<Result<HashMap<String, HashMap<String, String>
 struct RowState {
     parts: HashMap<i32, Track>,
     status: Health,
-    reason: std::borrow::Cow<'static, str>,
+    reason: RowReason,
     first_s: f64,
     since_s: f64,
     since_ms: Option<i64>,
@@ -270,7 +270,7 @@ impl Metrics {
                 None => by_topic.entry(g.topic.clone()).or_insert_with(|| RowState {
                     parts: HashMap::new(),
                     status: Health::Unknown,
-                    reason: std::borrow::Cow::Borrowed(""),
+                    reason: RowReason::Text(String::new()),
                     first_s: now,
                     since_s: now,
                     since_ms: wall,
@@ -293,13 +293,13 @@ impl Metrics {
                     if lost {
                         Verdict {
                             health: Health::Lost,
-                            reason: "messages were deleted by retention before the group read them".into(),
+                            reason: Reason::Text("messages were deleted by retention before the group read them"),
                             moving,
                         }
                     } else {
                         Verdict {
                             health: track.shown.health,
-                            reason: track.shown.reason.clone(),
+                            reason: track.shown.reason,
                             moving,
                         }
                     },
@@ -319,8 +319,8 @@ impl Metrics {
                     (unread > 0).then_some((p, unread))
                 })
                 .collect();
-            let v = judge_row(g, &parts, &uncommitted, has_data, now - first_s, &rules);
-            if v.health != row.status {
+            let (health, reason) = judge_row(g, &parts, &uncommitted, has_data, now - first_s, &rules);
+            if health != row.status {
                 if row.history.len() == TRANSITIONS {
                     row.history.pop_front();
                 }
@@ -328,14 +328,14 @@ impl Metrics {
                     at_s: now,
                     at_ms: wall,
                     from: row.status,
-                    to: v.health,
-                    reason: v.reason.to_string(),
+                    to: health,
+                    reason: reason.to_string(),
                 });
-                row.status = v.health;
+                row.status = health;
                 row.since_s = now;
                 row.since_ms = wall;
             }
-            row.reason = v.reason;
+            row.reason = reason;
         }
     }
 
@@ -566,6 +566,41 @@ struct RowContext<'a> {
     offsets_at_s: f64,
 }
 
+/// Why a row has its status: its worst partition's reason (put in words when shown),
+/// or a reason of the row's own.
+#[derive(Debug, Clone, PartialEq)]
+enum RowReason {
+    Text(String),
+    Part {
+        /// Named when the row has more than one partition.
+        partition: Option<i32>,
+        reason: Reason,
+        others_consume: bool,
+    },
+}
+
+impl std::fmt::Display for RowReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RowReason::Text(t) => f.write_str(t),
+            RowReason::Part {
+                partition,
+                reason,
+                others_consume,
+            } => {
+                if let Some(p) = partition {
+                    write!(f, "partition {p}: ")?;
+                }
+                write!(f, "{reason}")?;
+                if *others_consume {
+                    f.write_str("; other partitions consume")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 /// A row's status from its partitions' (shown) verdicts: a group that never committed
 /// here is MISSING or NOCOMMIT; a STOP while another partition consumes is a STALL (the
 /// group is alive); otherwise the worst partition, with its reason.
@@ -576,12 +611,8 @@ fn judge_row(
     has_data: bool,
     seen_s: f64,
     rules: &Rules,
-) -> Verdict {
-    let v = |health, reason: String| Verdict {
-        health,
-        reason: reason.into(),
-        moving: false,
-    };
+) -> (Health, RowReason) {
+    let v = |health, reason: String| (health, RowReason::Text(reason));
     if let Some(e) = &g.error {
         return v(Health::Unknown, format!("could not be read: {e}"));
     }
@@ -609,18 +640,13 @@ fn judge_row(
     let Some((p, worst)) = parts.iter().max_by_key(|(p, w)| (w.health, std::cmp::Reverse(*p))) else {
         return v(Health::Unknown, "no partition could be judged yet".into());
     };
-    let label = |r: &str| {
-        if parts.len() > 1 {
-            format!("partition {p}: {r}")
-        } else {
-            r.to_string()
-        }
+    let part = |others_consume| RowReason::Part {
+        partition: (parts.len() > 1).then_some(*p),
+        reason: worst.reason,
+        others_consume,
     };
     if worst.health == Health::Stop && parts.iter().any(|(_, w)| w.moving) {
-        return v(
-            Health::Stall,
-            label(&format!("{}; other partitions consume", worst.reason)),
-        );
+        return (Health::Stall, part(true));
     }
     if let Some(&(p, unread)) = uncommitted.first().filter(|_| worst.health < Health::NoCommit) {
         let what = format!(
@@ -637,7 +663,7 @@ fn judge_row(
             v(Health::Unknown, format!("{what}; judged within a minute"))
         };
     }
-    v(worst.health, label(&worst.reason))
+    (worst.health, part(false))
 }
 
 /// Time to consume the lag at the current consume rate (the time to reach today's

@@ -45,7 +45,6 @@
 //! partition consumes) are in `metrics.rs`.
 
 use super::view::{short_duration, Health};
-use std::borrow::Cow;
 use std::collections::VecDeque;
 
 /// Samples kept per group × partition (IDLE and REWIND look at them).
@@ -110,17 +109,150 @@ impl Default for Rules {
     }
 }
 
-/// A status with its reason in words (borrowed where it is fixed text: judged for every
-/// group × partition at every sample, most verdicts need no allocation).
+/// Why a partition has its status: the numbers, put in words only when shown (every
+/// group × partition is judged at every sample; formatting each reason would cost more
+/// than judging).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reason {
+    Text(&'static str),
+    Rewind {
+        from: i64,
+        to: i64,
+    },
+    /// No movement for `for_s` while there was something to consume.
+    Frozen {
+        for_s: f64,
+        never_moved: bool,
+        lag: i64,
+        /// (committed, log end) when the commit is beyond the log end.
+        beyond: Option<(i64, i64)>,
+        cadence_s: Option<f64>,
+        members: Option<usize>,
+    },
+    Beyond {
+        committed: i64,
+        log_end: i64,
+        within_s: f64,
+    },
+    NoCommitYet {
+        within_s: f64,
+    },
+    Trend {
+        kind: Trend,
+        consumed: i64,
+        produced: i64,
+        span_s: f64,
+        growth: i64,
+    },
+    Draining {
+        consumed: i64,
+        span_s: f64,
+    },
+}
+
+/// What the commit points say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trend {
+    FallingBehind,
+    FallingSlowly,
+    BarelyMoving,
+    NotClear,
+    GrowsALittle,
+    KeepingUp,
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Reason::Text(t) => f.write_str(t),
+            Reason::Rewind { from, to } => write!(f, "committed offset went back from {from} to {to}"),
+            Reason::Frozen {
+                for_s,
+                never_moved,
+                lag,
+                beyond,
+                cadence_s,
+                members,
+            } => {
+                write!(
+                    f,
+                    "offset unchanged for {}{} with ",
+                    short_duration(for_s),
+                    if never_moved { " or more" } else { "" }
+                )?;
+                match beyond {
+                    Some((c, e)) => write!(
+                        f,
+                        "committed offset {c} is beyond the log end {e} (the topic was recreated or truncated?)"
+                    )?,
+                    None => write!(f, "lag {lag}")?,
+                }
+                match cadence_s {
+                    Some(c) => write!(f, " (usual commit interval {})", short_duration(c))?,
+                    None => f.write_str(" (commit interval not yet known)")?,
+                }
+                match members {
+                    Some(m) if m > 0 => write!(f, "; {m} members: alive, not progressing"),
+                    Some(_) => f.write_str("; no members"),
+                    None => Ok(()),
+                }
+            }
+            Reason::Beyond {
+                committed,
+                log_end,
+                within_s,
+            } => write!(
+                f,
+                "committed offset {committed} is beyond the log end {log_end}; judged within {}",
+                short_duration(within_s)
+            ),
+            Reason::NoCommitYet { within_s } => {
+                write!(f, "no commit seen yet; judged within {}", short_duration(within_s))
+            }
+            Reason::Trend {
+                kind,
+                consumed,
+                produced,
+                span_s,
+                growth,
+            } => {
+                let what = match kind {
+                    Trend::FallingBehind => "falling behind",
+                    Trend::FallingSlowly => "falling behind slowly",
+                    Trend::BarelyMoving => "barely moving",
+                    Trend::NotClear => "behind; trend not yet clear",
+                    Trend::GrowsALittle => "lag grows a little",
+                    Trend::KeepingUp => "keeping up",
+                };
+                write!(
+                    f,
+                    "{what}: consumed {consumed} of {produced} produced in {}; lag {growth:+} at commits",
+                    short_duration(span_s)
+                )
+            }
+            Reason::Draining { consumed, span_s } => {
+                write!(f, "draining: consumed {consumed} in {}", short_duration(span_s))
+            }
+        }
+    }
+}
+
+impl From<&'static str> for Reason {
+    fn from(t: &'static str) -> Reason {
+        Reason::Text(t)
+    }
+}
+
+/// A status with its reason.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     pub health: Health,
-    pub reason: Cow<'static, str>,
+    pub reason: Reason,
     /// The offset moved within its threshold (the partition consumes).
     pub moving: bool,
 }
 
-fn verdict(health: Health, reason: impl Into<Cow<'static, str>>, moving: bool) -> Verdict {
+fn verdict(health: Health, reason: impl Into<Reason>, moving: bool) -> Verdict {
     Verdict {
         health,
         reason: reason.into(),
@@ -297,12 +429,6 @@ impl Track {
     }
 }
 
-fn cadence_words(t: &Track) -> String {
-    match t.cadence_s() {
-        Some(c) => format!("usual commit interval {}", short_duration(c)),
-        None => "commit interval not yet known".into(),
-    }
-}
 
 fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdict {
     let n = t.samples.len();
@@ -323,7 +449,10 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
     if went_back && last.committed < max_before {
         return verdict(
             Health::Rewind,
-            format!("committed offset went back from {max_before} to {}", last.committed),
+            Reason::Rewind {
+                from: max_before,
+                to: last.committed,
+            },
             true,
         );
     }
@@ -341,49 +470,34 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
         };
     }
     if frozen_for > threshold {
-        let what = if beyond {
-            format!(
-                "committed offset {} is beyond the log end {} (the topic was recreated or truncated?)",
-                last.committed, last.log_end
-            )
-        } else {
-            format!("lag {}", last.lag)
+        let why = Reason::Frozen {
+            for_s: frozen_for,
+            never_moved: t.last_move_s.is_none(),
+            lag: last.lag,
+            beyond: beyond.then_some((last.committed, last.log_end)),
+            cadence_s: t.cadence_s(),
+            members,
         };
-        let how = format!(
-            "offset unchanged for {}{} with {what} ({})",
-            short_duration(frozen_for),
-            if t.last_move_s.is_none() { " or more" } else { "" },
-            cadence_words(t)
-        );
-        return match members {
-            Some(m) if m > 0 => verdict(
-                Health::Stall,
-                format!("{how}; {m} members: alive, not progressing"),
-                false,
-            ),
-            Some(_) => verdict(Health::Stop, format!("{how}; no members"), false),
-            None => verdict(Health::Stop, how, false),
-        };
+        let alive = members.is_some_and(|m| m > 0);
+        return verdict(if alive { Health::Stall } else { Health::Stop }, why, false);
     }
     if beyond {
         return verdict(
             Health::Unknown,
-            format!(
-                "committed offset {} is beyond the log end {}; judged within {}",
-                last.committed,
-                last.log_end,
-                short_duration(threshold - frozen_for)
-            ),
+            Reason::Beyond {
+                committed: last.committed,
+                log_end: last.log_end,
+                within_s: threshold - frozen_for,
+            },
             moving,
         );
     }
     let Some(&newest) = t.points.back() else {
         return verdict(
             Health::Unknown,
-            format!(
-                "no commit seen yet; judged within {}",
-                short_duration(threshold - frozen_for)
-            ),
+            Reason::NoCommitYet {
+                within_s: threshold - frozen_for,
+            },
             false,
         );
     };
@@ -399,30 +513,30 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
         .max()
         .unwrap_or(0)
         .saturating_add(rules.allowed_lag);
-    let span = || short_duration(newest.time_s - oldest.time_s);
+    let span_s = newest.time_s - oldest.time_s;
     let share = if produced > 0 {
         consumed as f64 / produced as f64
     } else {
         1.0
     };
-    // Formatted only for the verdicts that say it.
-    let words = || {
-        format!(
-            "consumed {consumed} of {produced} produced in {}; lag {growth:+} at commits",
-            span()
-        )
+    let trend = |kind| Reason::Trend {
+        kind,
+        consumed,
+        produced,
+        span_s,
+        growth,
     };
     // The trend first: a consumer falling behind slowly is near the head for a while.
     if t.shown.health == Health::Warn && growth > 0 && share < 1.0 {
-        return verdict(Health::Warn, format!("falling behind: {}", words()), true);
+        return verdict(Health::Warn, trend(Trend::FallingBehind), true);
     }
     // A trend over a few seconds of a quiet partition is noise: ask for a floor's worth.
     let long_enough = t.points.len() >= 2 && newest.time_s - oldest.time_s >= rules.floor_s;
     if long_enough && growth > bound && share < 0.1 {
-        return verdict(Health::Stall, format!("barely moving: {}", words()), true);
+        return verdict(Health::Stall, trend(Trend::BarelyMoving), true);
     }
     if long_enough && growth > bound && share < 0.9 {
-        return verdict(Health::Warn, format!("falling behind: {}", words()), true);
+        return verdict(Health::Warn, trend(Trend::FallingBehind), true);
     }
     // The long trend: over ten minutes or more, any lasting deficit shows.
     if let Some(&a) = t.anchors.front().filter(|a| newest.time_s - a.time_s >= LONG_TREND_S) {
@@ -432,10 +546,13 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
         if growth > bound && consumed < produced {
             return verdict(
                 Health::Warn,
-                format!(
-                    "falling behind slowly: consumed {consumed} of {produced} produced in {}; lag {growth:+} at commits",
-                    short_duration(newest.time_s - a.time_s)
-                ),
+                Reason::Trend {
+                    kind: Trend::FallingSlowly,
+                    consumed,
+                    produced,
+                    span_s: newest.time_s - a.time_s,
+                    growth,
+                },
                 true,
             );
         }
@@ -444,7 +561,7 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
         return verdict(Health::Ok, "at the head at its last commit", true);
     }
     if produced <= 0 && t.points.len() >= 2 {
-        return verdict(Health::Ok, format!("draining: consumed {consumed} in {}", span()), true);
+        return verdict(Health::Ok, Reason::Draining { consumed, span_s }, true);
     }
     // Moving again after a freeze: consuming, whatever the trend will say.
     let resumed = matches!(t.shown.health, Health::Stall | Health::Stop);
@@ -458,17 +575,13 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
                 true,
             )
         } else {
-            verdict(
-                Health::Unknown,
-                format!("behind; trend not yet clear: {}", words()),
-                true,
-            )
+            verdict(Health::Unknown, trend(Trend::NotClear), true)
         };
     }
     if share < 0.9 && t.points.len() < POINTS {
-        return verdict(Health::Unknown, format!("lag grows a little: {}", words()), true);
+        return verdict(Health::Unknown, trend(Trend::GrowsALittle), true);
     }
-    verdict(Health::Ok, format!("keeping up: {}", words()), true)
+    verdict(Health::Ok, trend(Trend::KeepingUp), true)
 }
 
 /// What is shown, with hysteresis: a new verdict must hold for `confirm` samples in a
@@ -476,7 +589,7 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shown {
     pub health: Health,
-    pub reason: Cow<'static, str>,
+    pub reason: Reason,
     /// When the shown status began (seconds).
     pub since_s: f64,
     pending: Option<(Health, u32)>,
@@ -486,7 +599,7 @@ impl Shown {
     pub fn new(time_s: f64) -> Shown {
         Shown {
             health: Health::Unknown,
-            reason: Cow::Borrowed("not evaluated yet"),
+            reason: Reason::Text("not evaluated yet"),
             since_s: time_s,
             pending: None,
         }
