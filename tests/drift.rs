@@ -217,6 +217,20 @@ fn every_kind_with_its_registry_location() {
         "{:?}",
         r.failed
     );
+
+    // Messages that could not be read (a codec librdkafka lacks, a corrupt batch) are a
+    // check that could not run, never "no finding".
+    facts.groups.get_mut(&denied).unwrap().error = None;
+    facts.tail_problems = vec!["`payments_events`: Local: Not implemented".into()];
+    let r = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
+    assert!(
+        r.failed
+            .iter()
+            .any(|f| f.contains("messages of `payments_events`: Local: Not implemented could not be read")),
+        "{:?}",
+        r.failed
+    );
+    assert_eq!(r.exit_code(Severity::Error), 1);
 }
 
 #[test]

@@ -54,6 +54,8 @@ pub struct Facts {
     pub samples: u32,
     /// The last messages of the registry's topics, where they were read.
     pub tails: Option<crate::live::metrics::Tails>,
+    /// What could not be read of them.
+    pub tail_problems: Vec<String>,
 }
 
 impl Facts {
@@ -128,6 +130,7 @@ impl Facts {
             configs_missing,
             samples,
             tails: view.tails.clone(),
+            tail_problems: view.tail_problems.clone(),
         }
     }
 }

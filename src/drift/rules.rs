@@ -132,6 +132,12 @@ pub fn compute(reg: &Registry, places: &Places, facts: &Facts, opts: &Options) -
     if facts.tails.is_none() {
         not_computed.push("observed events and producers: no messages sampled yet".into());
     }
+    for p in &facts.tail_problems {
+        failed.push(format!(
+            "observed events and producers: messages of {} could not be read",
+            crate::visible::one_line(p)
+        ));
+    }
     let mut findings = out.findings;
     super::sort(&mut findings);
     Report {

@@ -81,9 +81,14 @@ pub fn peek(props: &Properties, req: &Request) -> Result<(Vec<Peeked>, Vec<Strin
             Some((*p, (hi - i64::from(req.last)).max(lo), hi))
         })
         .collect();
-    let (raw, notes) = admin.read_ranges(&req.topic, &ranges, req.timeout, req.value_cap, req.total_cap)?;
-    let notes: Vec<String> = notes.iter().map(|n| scrub(n, props)).collect();
-    let mut out: Vec<Peeked> = raw;
+    let read = admin.read_ranges(&req.topic, &ranges, req.timeout, req.value_cap, req.total_cap)?;
+    let notes: Vec<String> = read
+        .problems
+        .iter()
+        .chain(&read.notes)
+        .map(|n| scrub(n, props))
+        .collect();
+    let mut out: Vec<Peeked> = read.messages;
     // Newest first, as a person reads a tail.
     out.sort_by(|a, b| {
         b.timestamp_ms

@@ -52,6 +52,15 @@ pub enum Header {
 /// Headers kept of one message; the rest are counted (`Header::NotKept`).
 pub const HEADERS_KEPT: usize = 256;
 
+/// What `Admin::read_ranges` read: the messages, what was cut (caps), and what could
+/// not be read (partitions, timeouts, messages librdkafka could not decode).
+#[derive(Debug, Default)]
+pub struct Read {
+    pub messages: Vec<RawMessage>,
+    pub notes: Vec<String>,
+    pub problems: Vec<String>,
+}
+
 /// One message read by `Admin::read_ranges`, its byte fields cut at the caps.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RawMessage {
@@ -121,7 +130,7 @@ impl Admin {
         timeout: Duration,
         value_cap: usize,
         total_cap: usize,
-    ) -> Result<(Vec<RawMessage>, Vec<String>), String> {
+    ) -> Result<Read, String> {
         let name = CString::new(topic).map_err(|_| "a topic name cannot contain NUL".to_string())?;
         // SAFETY: `rk` is live; the topic handle and queue are ours and released below,
         // after every partition was stopped.
@@ -131,11 +140,11 @@ impl Admin {
         }
         let queue = Queue(unsafe { rd::rd_kafka_queue_new(self.rk()) });
         let mut left: std::collections::HashMap<i32, i64> = Default::default();
-        let mut notes = Vec::new();
+        let (mut notes, mut problems) = (Vec::new(), Vec::new());
         for &(p, from, to) in ranges.iter().filter(|r| r.1 < r.2) {
             // SAFETY: live topic handle and queue.
             if unsafe { rd::rd_kafka_consume_start_queue(rkt, p, from, queue.0) } == -1 {
-                notes.push(format!("partition {p} could not be read"));
+                problems.push(format!("partition {p} could not be read"));
             } else {
                 left.insert(p, to);
             }
@@ -145,7 +154,7 @@ impl Admin {
         let (mut out, mut kept) = (Vec::new(), 0usize);
         while !left.is_empty() {
             let Some(wait) = deadline.checked_duration_since(Instant::now()) else {
-                notes.push(format!(
+                problems.push(format!(
                     "stopped after {timeout:?}: {} partitions not read to the end",
                     left.len()
                 ));
@@ -161,7 +170,9 @@ impl Admin {
             unsafe { rd::rd_kafka_message_destroy(m) };
             match read {
                 Err(rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__PARTITION_EOF) => {}
-                Err(code) => notes.push(err_text(code)),
+                // A message that cannot be read (a compression codec missing, a corrupt
+                // batch) is no message to check: a problem, never silence.
+                Err(code) => problems.push(err_text(code)),
                 Ok(msg) => {
                     let end = ranges.iter().find(|r| r.0 == msg.partition).map_or(0, |r| r.2);
                     if msg.offset + 1 >= end {
@@ -186,7 +197,11 @@ impl Admin {
         drop(queue);
         // SAFETY: created above; no partition is being consumed any more.
         unsafe { rd::rd_kafka_topic_destroy(rkt) };
-        Ok((out, notes))
+        Ok(Read {
+            messages: out,
+            notes,
+            problems,
+        })
     }
 }
 

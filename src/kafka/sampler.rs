@@ -274,8 +274,12 @@ impl Sampler {
         }
         self.last_writes(&mut topics, &mut errors);
         let configs = self.configs(&topics);
-        let tails = self.tails(&topics);
+        let (tails, tail_problems) = match self.tails(&topics) {
+            Some((t, p)) => (Some(t), Some(p.iter().map(|e| scrub(e, &self.props)).collect())),
+            None => (None, None),
+        };
         Ok(RawSample {
+            tail_problems,
             time_s,
             offsets_at_s,
             wall_ms: crate::live::wall_ms_now(),
@@ -295,7 +299,7 @@ impl Sampler {
 
     /// The last `tail_len` messages of each partition of the asked topics, when due:
     /// read like `peek` (no group), a few topics at a time, bounded in bytes and time.
-    fn tails(&mut self, topics: &[RawTopic]) -> Option<crate::live::metrics::Tails> {
+    fn tails(&mut self, topics: &[RawTopic]) -> Option<(crate::live::metrics::Tails, Vec<String>)> {
         // From the third round on (the quick ones at the start have written little).
         self.rounds = self.rounds.saturating_add(1);
         if self.rounds < 3
@@ -324,6 +328,7 @@ impl Sampler {
             })
             .collect();
         let next = std::sync::atomic::AtomicUsize::new(0);
+        let problems = std::sync::Mutex::new(Vec::new());
         let read: Vec<(String, Vec<super::admin::RawMessage>)> = std::thread::scope(|s| {
             let workers: Vec<_> = (0..TAIL_WORKERS.min(wanted.len()))
                 .map(|_| {
@@ -335,10 +340,24 @@ impl Sampler {
                             let msgs = if ranges.is_empty() {
                                 Vec::new()
                             } else {
-                                self.admin
-                                    .read_ranges(topic, ranges, Duration::from_secs(2), TAIL_VALUE_CAP, TAIL_TOPIC_CAP)
-                                    .map(|(m, _)| m)
-                                    .unwrap_or_default()
+                                match self.admin.read_ranges(
+                                    topic,
+                                    ranges,
+                                    Duration::from_secs(2),
+                                    TAIL_VALUE_CAP,
+                                    TAIL_TOPIC_CAP,
+                                ) {
+                                    Ok(r) => {
+                                        for p in r.problems {
+                                            problems.lock().map(|mut v| v.push(format!("`{topic}`: {p}"))).ok();
+                                        }
+                                        r.messages
+                                    }
+                                    Err(e) => {
+                                        problems.lock().map(|mut v| v.push(format!("`{topic}`: {e}"))).ok();
+                                        Vec::new()
+                                    }
+                                }
                             };
                             got.push((topic.to_string(), msgs));
                         }
@@ -348,7 +367,7 @@ impl Sampler {
                 .collect();
             workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
         });
-        Some(std::sync::Arc::new(read))
+        Some((std::sync::Arc::new(read), problems.into_inner().unwrap_or_default()))
     }
 
     /// Configurations of the asked topics present on the cluster, when due.
@@ -459,8 +478,8 @@ impl Sampler {
                 .admin
                 .read_ranges(&t.name, &ranges, Duration::from_secs(2), 0, 1 << 20)
             {
-                Ok((msgs, _)) => {
-                    if let Some(ts) = msgs.iter().filter_map(|m| m.timestamp_ms).max() {
+                Ok(read) => {
+                    if let Some(ts) = read.messages.iter().filter_map(|m| m.timestamp_ms).max() {
                         out.insert(t.name.clone(), ts);
                     }
                 }

@@ -96,6 +96,9 @@ pub struct RawSample {
     pub configs: Option<Configs>,
     /// The last messages of some topics, when they were read this round.
     pub tails: Option<Tails>,
+    /// ... and what could not be read of them (a partition, a message librdkafka could
+    /// not decode), when they were read this round.
+    pub tail_problems: Option<Vec<String>>,
 }
 
 /// Sampled messages by topic (the observed-events checks read them). Shared, not
@@ -160,6 +163,7 @@ pub struct Metrics {
     errors: Vec<String>,
     configs: Option<Configs>,
     tails: Option<Tails>,
+    tail_problems: Vec<String>,
 }
 
 impl Metrics {
@@ -178,6 +182,7 @@ impl Metrics {
             errors: Vec::new(),
             configs: None,
             tails: None,
+            tail_problems: Vec::new(),
         }
     }
 
@@ -205,6 +210,9 @@ impl Metrics {
         }
         if let Some(t) = &s.tails {
             self.tails = Some(t.clone());
+        }
+        if let Some(p) = &s.tail_problems {
+            self.tail_problems.clone_from(p);
         }
         let ends = log_ends(&s);
         for (&(topic, p), &end) in &ends {
@@ -369,6 +377,7 @@ impl Metrics {
             interval_s: self.interval_s,
             configs: self.configs.clone(),
             tails: self.tails.clone(),
+            tail_problems: self.tail_problems.clone(),
             ..LiveView::default()
         };
         let Some(last) = &self.last else {

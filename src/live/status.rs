@@ -429,7 +429,6 @@ impl Track {
     }
 }
 
-
 fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdict {
     let n = t.samples.len();
     let Some(&last) = t.samples.back() else {

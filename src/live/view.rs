@@ -253,6 +253,8 @@ pub struct LiveView {
     /// observed-events checks.
     #[serde(skip)]
     pub tails: Option<super::metrics::Tails>,
+    /// What could not be read of those messages: the checks did not see it.
+    pub tail_problems: Vec<String>,
 }
 
 impl LiveView {
