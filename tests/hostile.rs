@@ -493,3 +493,25 @@ fn work_grows_with_the_answer_not_with_paths_or_pairs() {
     let s = common::screen(&app);
     assert!(s.contains("The map is not drawn: 900300 edges"), "{s}");
 }
+
+#[test]
+fn a_map_past_fifty_thousand_edges_is_refused_at_once_not_laid_out_for_seconds() {
+    // About 54,000 edges: just under the former cutoff (200,000) a layout took 18 s.
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("big.yaml");
+    std::fs::write(&reg, ktopo::synthetic::registry(2_000, 9_000)).unwrap();
+    let svg = dir.path().join("map.svg");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ktopo"))
+        .args(["export", "--format", "svg", "-r"])
+        .arg(&reg)
+        .arg("-o")
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        text.contains("edges: more than 50000 cannot be drawn legibly"),
+        "{text}"
+    );
+}

@@ -187,3 +187,35 @@ fn graph_and_detail_carry_live_numbers() {
     command(&mut app, "impact topic:config_events");
     insta::assert_snapshot!("live_impact_120x40", common::screen(&app));
 }
+
+#[test]
+fn a_ten_kilobyte_group_id_does_not_squeeze_the_other_columns() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = App::new(Data::new(common::main_registry()), w, h, Theme { color: false });
+        let huge = "g".repeat(10_000);
+        let v = LiveView {
+            source: "scripted".into(),
+            sample_ms: Some(5),
+            groups: vec![
+                group(&app, &huge, "config_events", Health::Warn, &[Some(80)]),
+                group(
+                    &app,
+                    "voice_agent_config_events_consumer",
+                    "config_events",
+                    Health::Ok,
+                    &[Some(0)],
+                ),
+            ],
+            ..LiveView::default()
+        };
+        app.update(Event::Live(Box::new(v)));
+        command(&mut app, "lag");
+        let s = common::screen(&app);
+        let col = |line: &str, what: &str| line.find(what).map(|b| line[..b].chars().count());
+        let header = s.lines().find(|l| l.contains("GROUP")).unwrap();
+        let row = s.lines().find(|l| l.contains("ggg") && l.contains("WARN")).unwrap();
+        // Every column keeps its place: the topic and the status where the header says.
+        assert_eq!(col(row, "config_eve"), col(header, "TOPIC"), "{w}x{h}:\n{s}");
+        assert_eq!(col(row, "▲ WARN"), col(header, "STATUS"), "{w}x{h}:\n{s}");
+    }
+}
