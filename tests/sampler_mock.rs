@@ -546,3 +546,41 @@ fn tails_for_the_event_checks_are_read_without_any_group() {
     }
     drop(p);
 }
+
+#[test]
+fn offsets_denied_by_authorization_are_unreadable_not_missing() {
+    let (p, bootstrap) = cluster();
+    produce(&p, "orders", 0, 5);
+    commit(&bootstrap, "billing_orders_consumer", &[("orders", 0, 2)]);
+    let mock = p.client().mock_cluster().unwrap();
+    // Every OffsetFetch denied, as a broker with ACLs answers a monitor without Describe
+    // on the group.
+    mock.request_errors(
+        RDKafkaApiKey::OffsetFetch,
+        &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED; 64],
+    );
+    let mut s = sampler(&bootstrap);
+    let raw = s.sample().unwrap();
+    let mut m = Metrics::new("mock", 1.0);
+    let now = raw.time_s;
+    m.absorb(raw);
+    let v = m.view(now);
+    let g = row(&v.groups, "billing_orders_consumer");
+    let e = g.error.as_deref().unwrap_or_default();
+    assert!(
+        e.to_lowercase().contains("authoriz"),
+        "the broker's reason is kept: {g:?}"
+    );
+    assert_ne!(g.status, Health::Missing, "unreadable is not missing");
+    // The lag gate fails on it, whatever the threshold, saying why.
+    use ktopo::lag_report::{gate, FailOn, Filters};
+    let f = Filters::new(Some("billing_orders_consumer"), None).unwrap();
+    let lines = gate(Some(FailOn::Lag(1_000_000)), &f.select(&v), &f, true).expect("no pass");
+    assert!(lines[0].contains("could not be read"), "{lines:?}");
+    // And drift: a check that could not run, never a MISSING consumer.
+    let facts = ktopo::drift::facts::Facts::from_live(&v, 1);
+    assert!(facts.groups["billing_orders_consumer"].error.is_some());
+    mock.clear_request_errors(RDKafkaApiKey::OffsetFetch);
+    drop(mock);
+    drop(p);
+}
