@@ -159,30 +159,33 @@ pub fn gate(fail_on: Option<FailOn>, rows: &[&GroupTopicLag], filters: &Filters,
         };
         return Some(vec![format!("--fail-on: no consumer group{what}: nothing was checked")]);
     }
-    let mut lines = Vec::new();
-    for g in rows {
-        match unverified(g) {
-            Some(why) if final_ || g.status != Health::Unknown || g.error.is_some() => lines.push(format!(
-                "--fail-on: group {} on {}: {}",
-                line(&g.group),
-                line(&g.topic),
-                line(&why)
-            )),
-            _ if f.tripped_by(g) => lines.push(format!(
-                "--fail-on: group {} on {} is {} for {}: {}",
-                line(&g.group),
-                line(&g.topic),
-                match f {
-                    FailOn::Lag(_) => format!("{} behind", dash(g.total_lag)),
-                    FailOn::Status(_) => g.status.word().to_string(),
-                },
-                crate::live::view::short_duration(g.status_for_s),
-                line(&g.reason)
-            )),
-            _ => {}
-        }
-    }
+    let lines: Vec<String> = rows.iter().filter_map(|g| trip(f, g, final_)).collect();
     (!lines.is_empty()).then_some(lines)
+}
+
+/// Why one row trips the gate, as a line for stderr; None when it passes. Rows not yet
+/// evaluated trip only when `final_` (a watch waits for them until --max-wait).
+fn trip(f: FailOn, g: &GroupTopicLag, final_: bool) -> Option<String> {
+    match unverified(g) {
+        Some(why) if final_ || g.status != Health::Unknown || g.error.is_some() => Some(format!(
+            "--fail-on: group {} on {}: {}",
+            line(&g.group),
+            line(&g.topic),
+            line(&why)
+        )),
+        _ if f.tripped_by(g) => Some(format!(
+            "--fail-on: group {} on {} is {} for {}: {}",
+            line(&g.group),
+            line(&g.topic),
+            match f {
+                FailOn::Lag(_) => format!("{} behind", dash(g.settled_lag.or(g.total_lag))),
+                FailOn::Status(_) => g.status.word().to_string(),
+            },
+            crate::live::view::short_duration(g.status_for_s),
+            line(&g.reason)
+        )),
+        _ => None,
+    }
 }
 
 /// A service key's owner team and on-call contact, when the registry names them.
@@ -193,10 +196,8 @@ pub type OwnerOf<'a> = dyn Fn(&str) -> Option<(Option<String>, Option<String>)> 
 pub fn who_to_call(fail_on: Option<FailOn>, rows: &[&GroupTopicLag], owner_of: &OwnerOf, final_: bool) -> Vec<String> {
     let Some(f) = fail_on else { return Vec::new() };
     let mut by: std::collections::BTreeMap<(String, String), Vec<String>> = std::collections::BTreeMap::new();
-    let failed = |g: &GroupTopicLag| {
-        f.tripped_by(g) || g.error.is_some() || g.partial || (final_ && g.status == Health::Unknown)
-    };
-    for g in rows.iter().filter(|g| failed(g)) {
+    // Exactly the rows the gate tripped on.
+    for g in rows.iter().filter(|g| trip(f, g, final_).is_some()) {
         let (owner, oncall) = g
             .service
             .as_deref()
@@ -237,8 +238,8 @@ pub fn time_mark(g: &GroupTopicLag) -> &'static str {
     }
 }
 
-/// The status cell of a TOTAL line: `WARN for 4m12s`.
-fn status_for(g: &GroupTopicLag) -> String {
+/// A status with since when: `WARN for 4m12s` (text reports and the TUI).
+pub fn status_for(g: &GroupTopicLag) -> String {
     format!(
         "{} for {}",
         g.status.word(),

@@ -32,8 +32,8 @@
 //!    span at least the floor: consumed below 10% of what was produced while the lag grew
 //!    by more than the largest slack: STALL (barely moving); below 90%: WARN (falling
 //!    behind). The largest slack bounds what a consumer at the head can show, so a
-//!    healthy consumer never trips it. Over one commit point a minute for the last half
-//!    hour, a lag that grew beyond the slack while less was consumed than produced over
+//!    healthy consumer never trips it. Over one commit point a minute for the last twelve
+//!    minutes, a lag that grew beyond the slack while less was consumed than produced over
 //!    ten minutes or more is WARN too (a consumer at 95% speed). A rewind, or a resume
 //!    after a freeze, starts the trend again (catching up is not falling behind);
 //! 7. the lag at the last commit point is within its slack: OK (at the head);
@@ -47,7 +47,7 @@
 use super::view::{short_duration, Health};
 use std::collections::VecDeque;
 
-/// Samples kept per group × partition (IDLE and REWIND look at them).
+/// Samples kept per group × partition (REWIND looks at them; IDLE waits at least as long).
 pub const WINDOW: usize = 10;
 /// Commit points kept per group × partition (the trend and the cadence use them).
 pub const POINTS: usize = 16;
@@ -58,8 +58,6 @@ pub struct Sample {
     pub committed: i64,
     pub log_end: i64,
     pub lag: i64,
-    /// The partition's log end moved since the previous sample.
-    pub log_moved: bool,
 }
 
 /// A sample at which the committed offset had moved since the one before.
@@ -266,7 +264,7 @@ pub struct Track {
     pub samples: VecDeque<Sample>,
     /// The recent commit points (the short trend).
     pub points: VecDeque<Point>,
-    /// One commit point a minute, for the last half hour (the long trend: a consumer at
+    /// One commit point a minute, for the last twelve minutes (the long trend: a consumer at
     /// 95% speed falls behind too slowly for the short one).
     pub anchors: VecDeque<Point>,
     /// When the track began (seconds).
@@ -287,8 +285,8 @@ pub struct Track {
     pub shown: Shown,
 }
 
-/// Anchors kept: one a minute for half an hour.
-const ANCHORS: usize = 30;
+/// Anchors kept: one a minute, enough to span the long trend's ten minutes.
+const ANCHORS: usize = 12;
 const ANCHOR_EVERY_S: f64 = 60.0;
 /// The long trend needs this span.
 const LONG_TREND_S: f64 = 600.0;
@@ -371,7 +369,6 @@ impl Track {
                 committed,
                 log_end,
                 lag,
-                log_moved,
             },
             WINDOW,
         );

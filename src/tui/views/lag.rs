@@ -166,9 +166,8 @@ fn detail_title(g: &crate::live::view::GroupTopicLag) -> (String, Vec<String>) {
         notes.push("partial: some log ends unknown".into());
     }
     let mut lines = vec![format!(
-        "{} for {}{}",
-        g.status.word(),
-        crate::live::view::short_duration(g.status_for_s),
+        "{}{}",
+        crate::lag_report::status_for(g),
         if g.reason.is_empty() {
             String::new()
         } else {
