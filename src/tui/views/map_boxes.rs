@@ -218,7 +218,10 @@ pub(super) fn text(buf: &mut Buffer, v: &View, at: (u32, u32), s: &str, max: u32
 pub(super) fn glyphs_at(buf: &mut Buffer, v: &View, at: (u32, u32), glyphs: &[Glyph], style: Style) -> u32 {
     let mut x = at.0;
     for g in glyphs {
-        let cells: Vec<Option<(u16, u16)>> = (0..g.width).map(|k| v.cell(x + k, at.1)).collect();
+        // A glyph is one cell or two: no allocation per glyph, per frame.
+        let n = g.width.min(2) as usize;
+        let both = [v.cell(x, at.1), v.cell(x + 1, at.1)];
+        let cells = &both[..n];
         if cells.iter().all(Option::is_some) {
             for (k, c) in cells.iter().flatten().enumerate() {
                 if let Some(cell) = buf.cell_mut(*c) {
