@@ -1,6 +1,7 @@
 //! A panic while laying out the map (injected) is contained: the map says so, the
 //! other views go on. Its own test binary: the injection is process-wide.
 
+#[path = "it/common.rs"]
 mod common;
 use ktopo::tui::app::App;
 use ktopo::tui::data::Data;

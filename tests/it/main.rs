@@ -1,0 +1,33 @@
+//! The integration tests: one binary (one link of librdkafka), a module per area.
+//! `external` is the opt-in suite (`cargo test --test it -- --ignored`).
+
+mod check;
+mod cli;
+mod common;
+mod demo_steady;
+mod drift;
+mod export;
+mod external;
+mod fuzz;
+mod hostile;
+mod impact;
+mod lag_cli;
+mod live_metrics;
+mod live_rules;
+mod observe;
+mod peek;
+mod sampler_mock;
+mod sampler_scale;
+mod seed_registries;
+mod stale;
+mod status_edges;
+mod tmux_smoke;
+mod tui;
+mod tui_drift;
+mod tui_lag_members;
+mod tui_live;
+mod tui_map;
+mod tui_map_live;
+mod tui_messages;
+mod tui_reload;
+mod tui_style;

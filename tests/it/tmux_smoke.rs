@@ -1,0 +1,341 @@
+//! The real binary in a real terminal (tmux): start, drive with keys, read the screen,
+//! quit, and check the terminal is restored. tmux is on a fresh machine.
+
+use crate::common;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(name: &str) -> Self {
+        Tmux {
+            socket: format!("ktopo-{name}-{}", std::process::id()),
+        }
+    }
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "smoke"])
+    }
+    /// Wait (bounded) until the screen shows `text`.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "screen never showed {text:?}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "smoke"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+fn start(t: &Tmux, extra: &str) {
+    let bin = env!("CARGO_BIN_EXE_ktopo");
+    let reg = common::root().join("registry.yaml");
+    let cmd = format!("{bin} --registry {} {extra}; echo EXITED=$?; sleep 60", reg.display());
+    t.run(&["new-session", "-d", "-s", "smoke", "-x", "100", "-y", "30", &cmd]);
+}
+
+#[test]
+fn tui_starts_navigates_and_restores_the_terminal() {
+    let t = Tmux::new("nav");
+    start(&t, "--offline");
+    t.wait_for("topics (29)");
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "1");
+    t.keys(&["/", "c", "r", "m", "Enter", "Enter"]);
+    let s = t.wait_for("topic crm_events");
+    assert!(s.contains("opportunity_created"), "{s}");
+    t.keys(&["Escape", ":", "e", "v", "Enter"]);
+    t.wait_for("events (130)");
+    t.keys(&["q"]);
+    let s = t.wait_for("EXITED=0");
+    assert!(
+        !s.contains("ktopo 17-microservice"),
+        "UI left on screen after quit:\n{s}"
+    );
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");
+    assert_eq!(
+        t.run(&["display", "-p", "-t", "smoke", "#{cursor_flag}"]).trim(),
+        "1",
+        "cursor is shown again"
+    );
+}
+
+#[test]
+fn ctrl_c_and_sigterm_restore_the_terminal() {
+    let t = Tmux::new("sig");
+    start(&t, "--offline");
+    t.wait_for("topics (29)");
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED=0");
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");
+
+    let t = Tmux::new("term");
+    start(&t, "--offline");
+    t.wait_for("topics (29)");
+    let pane = t.run(&["display", "-p", "-t", "smoke", "#{pane_pid}"]);
+    // The pane runs `sh -c`; find its ktopo child in /proc and send it SIGTERM.
+    let child = child_named(pane.trim(), "ktopo").expect("ktopo runs in the pane");
+    let out = Command::new("sh")
+        .args(["-c", &format!("kill -TERM {child}")])
+        .status()
+        .unwrap();
+    assert!(out.success());
+    // 128 + SIGTERM, as a shell expects.
+    t.wait_for("EXITED=143");
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");
+}
+
+#[test]
+fn other_signals_restore_the_terminal_and_exit_128_plus_signal() {
+    for (sig, code) in [("INT", 130), ("QUIT", 131), ("HUP", 129), ("USR1", 138)] {
+        let t = Tmux::new(&format!("sig{sig}"));
+        start(&t, "--offline");
+        t.wait_for("topics (29)");
+        let pane = t.run(&["display", "-p", "-t", "smoke", "#{pane_pid}"]);
+        let child = child_named(pane.trim(), "ktopo").expect("ktopo runs in the pane");
+        let out = Command::new("sh")
+            .args(["-c", &format!("kill -{sig} {child}")])
+            .status()
+            .unwrap();
+        assert!(out.success());
+        t.wait_for(&format!("EXITED={code}"));
+        assert_eq!(
+            t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(),
+            "0",
+            "{sig}"
+        );
+        assert_eq!(
+            t.run(&["display", "-p", "-t", "smoke", "#{mouse_any_flag}"]).trim(),
+            "0",
+            "{sig}"
+        );
+        assert_eq!(
+            t.run(&["display", "-p", "-t", "smoke", "#{cursor_flag}"]).trim(),
+            "1",
+            "{sig}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_resumes_in_raw_mode() {
+    let t = Tmux::new("tstp");
+    t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "smoke",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "bash --norc --noprofile -i",
+    ]);
+    let bin = env!("CARGO_BIN_EXE_ktopo");
+    let reg = common::root().join("registry.yaml");
+    t.keys(&[
+        &format!("{bin} --offline --registry {}; echo EXITED=$?", reg.display()),
+        "Enter",
+    ]);
+    t.wait_for("topics (29)");
+    t.keys(&["C-z"]);
+    t.wait_for("Stopped");
+    assert_eq!(
+        t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(),
+        "0",
+        "the shell gets its screen back"
+    );
+    t.keys(&["fg", "Enter"]);
+    t.wait_for("topics (29)");
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "1");
+    // Raw mode again: a key acts at once (no Enter needed) and is not echoed.
+    t.keys(&[":", "e", "v", "Enter"]);
+    t.wait_for("events (130)");
+    // (bash drops the rest of a command line whose job was stopped: no EXITED line.)
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim() != "0" {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the UI did not quit after fg"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    t.keys(&["echo STATUS=$?", "Enter"]);
+    t.wait_for("STATUS=0");
+}
+
+/// The pid of a child process of `parent` whose command name is `name`.
+fn child_named(parent: &str, name: &str) -> Option<String> {
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+        // pid (comm) state ppid ...
+        let (head, rest) = stat.split_once(") ")?;
+        let comm = head.split_once(" (")?.1;
+        let ppid = rest.split_whitespace().nth(1)?;
+        (comm == name && ppid == parent).then(|| e.file_name().to_string_lossy().into_owned())
+    })
+}
+
+#[test]
+fn default_start_shows_live_data_from_the_demo_cluster() {
+    let t = Tmux::new("demo");
+    start(&t, "");
+    // The UI opens before the demo cluster is up, then live columns fill in.
+    t.wait_for("topics (29)");
+    let s = t.wait_for("● demo cluster");
+    assert!(s.contains("auth_events"), "{s}");
+    t.keys(&[":", "l", "a", "g", "Enter"]);
+    t.wait_for("consumer lag (58 group × topic)");
+    t.keys(&["q"]);
+    t.wait_for("EXITED=0");
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");
+}
+
+#[test]
+fn a_watched_registry_swapped_for_a_fifo_never_freezes_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("registry.yaml");
+    std::fs::copy(common::root().join("registry.yaml"), &reg).unwrap();
+    let t = Tmux::new("fifo");
+    let bin = env!("CARGO_BIN_EXE_ktopo");
+    let cmd = format!("{bin} --offline --registry {}; echo EXITED=$?; sleep 60", reg.display());
+    t.run(&["new-session", "-d", "-s", "smoke", "-x", "100", "-y", "30", &cmd]);
+    t.wait_for("topics (29)");
+    // The file becomes a FIFO whose writer stays silent for a minute.
+    std::fs::remove_file(&reg).unwrap();
+    assert!(Command::new("mkfifo").arg(&reg).status().unwrap().success());
+    let mut writer = Command::new("sh")
+        .arg("-c")
+        .arg(format!("sleep 60 > '{}'", reg.display()))
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    // The reload runs off the UI thread: keys still work meanwhile.
+    t.keys(&[":", "e", "v", "Enter"]);
+    t.wait_for("events (130)");
+    t.keys(&["q"]);
+    t.wait_for("EXITED=0");
+    let _ = writer.kill();
+    let _ = writer.wait();
+}
+
+/// Start with a fault injected (`KTOPO_INJECT_PANIC`), printing the terminal's line
+/// discipline after the exit: `icanon` is cooked mode, `-icanon` raw.
+fn start_faulted(t: &Tmux, side: &str, extra: &str) {
+    let bin = env!("CARGO_BIN_EXE_ktopo");
+    let reg = common::root().join("registry.yaml");
+    let cmd = format!(
+        "RUST_BACKTRACE=0 KTOPO_INJECT_PANIC={side} {bin} --registry {} {extra}; echo EXITED=$?; stty -a | grep -o -- ' -*icanon' | sed 's/^/MODE=/'; sleep 60",
+        reg.display()
+    );
+    t.run(&["new-session", "-d", "-s", "smoke", "-x", "100", "-y", "30", &cmd]);
+}
+
+#[test]
+fn a_panic_in_the_sampler_is_contained_and_the_ui_goes_on() {
+    let t = Tmux::new("sampler-panic");
+    start_faulted(&t, "sampler", "");
+    let s = t.wait_for("STOPPED");
+    assert!(s.contains("live data stopped after an intern"), "{s}");
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "1");
+    // Still answering keys, on the alternate screen.
+    t.keys(&[":", "e", "v", "Enter"]);
+    t.wait_for("events (130)");
+    t.keys(&["q"]);
+    let s = t.wait_for("MODE=");
+    assert!(s.contains("EXITED=0"), "{s}");
+    assert!(s.contains("MODE= icanon"), "cooked mode after exit:\n{s}");
+}
+
+#[test]
+fn a_panic_in_the_ui_restores_the_terminal_and_exits_101() {
+    let t = Tmux::new("ui-panic");
+    start_faulted(&t, "ui", "--offline");
+    let s = t.wait_for("MODE=");
+    assert!(s.contains("EXITED=101"), "{s}");
+    assert!(s.contains("injected UI panic"), "{s}");
+    assert!(s.contains("stopped after an internal error"), "{s}");
+    assert!(s.contains("MODE= icanon"), "cooked mode after exit:\n{s}");
+    for (flag, want) in [("alternate_on", "0"), ("mouse_any_flag", "0"), ("cursor_flag", "1")] {
+        assert_eq!(
+            t.run(&["display", "-p", "-t", "smoke", &format!("#{{{flag}}}")]).trim(),
+            want,
+            "{flag}"
+        );
+    }
+}
+
+#[test]
+fn the_map_zooms_and_pans_in_a_real_terminal() {
+    let t = Tmux::new("map");
+    start(&t, "");
+    t.wait_for("● demo cluster");
+    t.keys(&[":", "m", "a", "p", "Enter"]);
+    let boxes = t.wait_for("· boxes ·");
+    assert!(boxes.contains('┌') && boxes.contains('▶'), "{boxes}");
+    // Shift+Right pans: the boxes move sideways (live numbers change, boxes do not
+    // move on their own). Columns where boxes start:
+    let corners = |x: &str| -> std::collections::BTreeSet<usize> {
+        x.lines()
+            .skip(2)
+            .take(20)
+            .flat_map(|l| {
+                l.chars()
+                    .enumerate()
+                    .filter(|(_, c)| *c == '┌')
+                    .map(|(i, _)| i)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    t.keys(&["S-Right"]);
+    let start = Instant::now();
+    let panned = loop {
+        let s = t.screen();
+        if corners(&s) != corners(&boxes) && !corners(&s).is_empty() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "Shift+Right did not pan:\n{s}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(panned.contains("· boxes ·"), "{panned}");
+    t.keys(&["-"]);
+    t.wait_for("· labels ·");
+    t.keys(&["-"]);
+    let s = t.wait_for("· overview ·");
+    assert!(s.contains('○') || s.contains('●') || s.contains('✓'), "dots: {s}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED=0");
+    assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");
+}

@@ -1,0 +1,397 @@
+//! The TUI rendered into ratatui's TestBackend from the real registry: every view at
+//! 80x24 and 120x40, key-driven scenarios, reloads, and the event loop itself.
+
+use crate::common;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ktopo::tui::app::{App, Event, Popup, Route};
+use ktopo::tui::data::Data;
+use ktopo::tui::theme::Theme;
+use ktopo::tui::{event_loop, Io};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn app(w: u16, h: u16) -> App {
+    App::new(Data::new(common::main_registry()), w, h, Theme { color: false })
+}
+
+fn key(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(c: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn keys(app: &mut App, s: &str) {
+    for c in s.chars() {
+        app.update(key(c));
+    }
+}
+
+fn command(app: &mut App, cmd: &str) {
+    app.update(key(':'));
+    keys(app, cmd);
+    app.update(code(KeyCode::Enter));
+}
+
+fn both_sizes(name: &str, setup: impl Fn(&mut App)) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut a = app(w, h);
+        setup(&mut a);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), common::screen(&a));
+    }
+}
+
+#[test]
+fn view_topics() {
+    both_sizes("topics", |_| {});
+}
+
+#[test]
+fn view_services() {
+    both_sizes("services", |a| command(a, "services"));
+}
+
+#[test]
+fn view_events() {
+    both_sizes("events", |a| command(a, "events"));
+}
+
+#[test]
+fn view_deprecated() {
+    both_sizes("deprecated", |a| command(a, "deprecated"));
+}
+
+#[test]
+fn view_lag_offline() {
+    both_sizes("lag_offline", |a| command(a, "lag"));
+}
+
+#[test]
+fn view_service_detail() {
+    both_sizes("service_detail", |a| {
+        command(a, "services");
+        keys(a, "/orchestration");
+        a.update(code(KeyCode::Enter));
+        a.update(code(KeyCode::Enter));
+    });
+}
+
+#[test]
+fn view_topic_details() {
+    for t in [
+        "config_events",
+        "crm_events",
+        "nda_events",
+        "knowledge_events",
+        "agent_action_events",
+    ] {
+        both_sizes(&format!("topic_{t}"), |a| {
+            keys(a, &format!("/{t}"));
+            a.update(code(KeyCode::Enter));
+            a.update(code(KeyCode::Enter));
+        });
+    }
+}
+
+#[test]
+fn view_impact() {
+    both_sizes("impact", |a| command(a, "impact topic:config_events"));
+}
+
+#[test]
+fn view_graph() {
+    both_sizes("graph", |a| command(a, "graph service:agent_orchestration"));
+}
+
+#[test]
+fn view_help() {
+    both_sizes("help", |a| keys(a, "?"));
+}
+
+#[test]
+fn too_small_terminal_says_so() {
+    let a = app(60, 20);
+    let s = common::screen(&a);
+    assert!(s.contains("terminal too small: 60x20"), "{s}");
+    assert!(s.contains("at least 80x24"));
+}
+
+#[test]
+fn resize_is_applied() {
+    let mut a = app(120, 40);
+    a.update(Event::Resize(70, 20));
+    assert!(common::screen(&a).contains("terminal too small"));
+    a.update(Event::Resize(80, 24));
+    assert!(common::screen(&a).contains("topics (29)"));
+}
+
+#[test]
+fn scenario_filter_drill_consumer_impact_and_back() {
+    let mut a = app(120, 40);
+    let mut step = 0;
+    let mut snap = |a: &App, what: &str| {
+        step += 1;
+        insta::assert_snapshot!(format!("scenario_config_{step:02}_{what}"), common::screen(a));
+    };
+    keys(&mut a, "/config");
+    snap(&a, "filtered");
+    assert_eq!(a.screen().items.len(), 1);
+    a.update(code(KeyCode::Enter)); // leave filter input
+    a.update(code(KeyCode::Enter)); // open config_events
+    snap(&a, "topic");
+    a.update(code(KeyCode::Tab)); // consumers pane
+    a.update(code(KeyCode::Enter)); // Agent Orchestration (8)
+    assert!(matches!(a.screen().route, Route::Service(_)));
+    snap(&a, "service");
+    keys(&mut a, "i");
+    snap(&a, "impact");
+    keys(&mut a, "d");
+    snap(&a, "impact_upstream");
+    for _ in 0..3 {
+        a.update(code(KeyCode::Esc));
+    }
+    assert_eq!(a.screen().route, Route::Topics);
+    a.update(code(KeyCode::Esc)); // clears the filter
+    snap(&a, "back_at_start");
+    assert_eq!(a.screen().items.len(), 29);
+}
+
+#[test]
+fn scenario_deprecated_to_replacement_and_back() {
+    let mut a = app(120, 40);
+    command(&mut a, "deprecated");
+    insta::assert_snapshot!("scenario_migration_01_list", common::screen(&a));
+    keys(&mut a, "m");
+    assert_eq!(a.screen().route.title(&a.data), "sales_doc_events");
+    insta::assert_snapshot!("scenario_migration_02_replacement", common::screen(&a));
+    a.update(code(KeyCode::Enter)); // migration pane: nda_events
+    assert_eq!(a.screen().route.title(&a.data), "nda_events");
+    insta::assert_snapshot!("scenario_migration_03_deprecated", common::screen(&a));
+    keys(&mut a, "m");
+    assert_eq!(a.screen().route.title(&a.data), "sales_doc_events");
+    a.update(code(KeyCode::Esc));
+    a.update(code(KeyCode::Esc));
+    a.update(code(KeyCode::Esc));
+    assert_eq!(a.screen().route, Route::Deprecated);
+}
+
+#[test]
+fn scenario_walk_three_hops_in_the_graph() {
+    let mut a = app(120, 40);
+    command(&mut a, "graph topic:rag_events");
+    insta::assert_snapshot!("scenario_graph_01_rag_events", common::screen(&a));
+    // right column: Agent Orchestration (8) → re-centre
+    keys(&mut a, "l");
+    a.update(code(KeyCode::Enter));
+    assert_eq!(a.screen().route.title(&a.data), "graph service:agent_orchestration");
+    insta::assert_snapshot!("scenario_graph_02_agent_orchestration", common::screen(&a));
+    // its outputs: conversation_events, cross_product_events
+    keys(&mut a, "l");
+    a.update(code(KeyCode::Enter));
+    assert_eq!(a.screen().route.title(&a.data), "graph topic:conversation_events");
+    insta::assert_snapshot!("scenario_graph_03_conversation_events", common::screen(&a));
+    keys(&mut a, "lj");
+    a.update(code(KeyCode::Enter));
+    assert_eq!(a.screen().route.title(&a.data), "graph service:analytics");
+    insta::assert_snapshot!("scenario_graph_04_analytics", common::screen(&a));
+    a.update(code(KeyCode::Esc));
+    assert_eq!(a.screen().route, Route::Topics);
+}
+
+#[test]
+fn filter_regex_and_match_count() {
+    let mut a = app(120, 40);
+    keys(&mut a, "/re:^(auth|org)_");
+    assert_eq!(a.screen().items.len(), 2);
+    assert!(common::screen(&a).contains("/re:^(auth|org)_ → 2 matches"));
+    a.update(code(KeyCode::Esc));
+    assert_eq!(a.screen().items.len(), 29);
+}
+
+#[test]
+fn command_completion_and_unknown_command() {
+    let mut a = app(120, 40);
+    a.update(key(':'));
+    keys(&mut a, "dep");
+    a.update(code(KeyCode::Tab));
+    assert_eq!(a.input, "deprecated ");
+    a.update(code(KeyCode::Esc));
+    command(&mut a, "servces");
+    assert_eq!(
+        a.message.as_deref(),
+        Some("unknown command `servces`: did you mean `:services`?")
+    );
+    command(&mut a, "impact topic:nope");
+    assert!(a
+        .message
+        .as_deref()
+        .unwrap()
+        .contains("no service, topic or event is called `nope`"));
+}
+
+#[test]
+fn mouse_click_selects_and_wheel_scrolls() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut a = app(120, 40);
+    let m = |kind, row| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column: 10,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    a.update(m(MouseEventKind::Down(MouseButton::Left), 7)); // header at 2, first row at 3
+    assert_eq!(a.screen().selected, 4);
+    a.update(m(MouseEventKind::ScrollDown, 0));
+    assert_eq!(a.screen().selected, 7);
+}
+
+#[test]
+fn reload_broken_then_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("registry.yaml");
+    let good = std::fs::read_to_string(common::root().join("registry.yaml")).unwrap();
+    std::fs::write(&path, &good).unwrap();
+    let mut a = app(120, 40);
+    // The sampler is told about every registry that replaces the current one.
+    let told = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let sink = std::rc::Rc::clone(&told);
+    a.on_registry_change = Some(Box::new(move |reg| {
+        sink.borrow_mut()
+            .push(ktopo::connect::watched_groups(reg).iter().filter(|w| !w.probe).count());
+    }));
+    std::fs::write(
+        &path,
+        good.replace(
+            "consumers: [8, 9, 21]\n    purpose: JSON",
+            "consumers: [8, 99, 21]\n    purpose: JSON",
+        ),
+    )
+    .unwrap();
+    a.update(Event::Reload(Box::new(ktopo::registry::load(&path).unwrap())));
+    let Some(Popup::Diagnostics(lines)) = &a.popup else {
+        panic!("no popup")
+    };
+    assert_eq!(lines.len(), 1);
+    assert!(lines[0].contains("registry.yaml:"), "{}", lines[0]);
+    assert!(lines[0].contains("unknown service `99`"), "{}", lines[0]);
+    insta::assert_snapshot!(
+        "reload_broken",
+        common::screen(&a).replace(&dir.path().display().to_string(), "TMP")
+    );
+    assert_eq!(a.data.reg.topics.len(), 29, "the last good registry stays");
+    std::fs::write(
+        &path,
+        good.replace("name: Analytics, domain", "name: Analytics Service, domain"),
+    )
+    .unwrap();
+    a.update(Event::Reload(Box::new(ktopo::registry::load(&path).unwrap())));
+    assert_eq!(a.popup, None);
+    assert_eq!(a.message.as_deref(), Some("registry reloaded"));
+    assert!(a.data.reg.services.iter().any(|s| s.name == "Analytics Service"));
+    assert_eq!(*told.borrow(), [58], "told once, after the good reload only");
+}
+
+#[test]
+fn event_loop_drives_the_real_app() {
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let mut a = app(100, 30);
+    let mut events = vec![
+        key('/'),
+        key('c'),
+        key('r'),
+        key('m'),
+        code(KeyCode::Enter),
+        key('y'),
+        key('r'),
+        key('q'),
+    ]
+    .into_iter();
+    let mut copied = Vec::new();
+    let mut reloads = 0;
+    event_loop(
+        &mut terminal,
+        &mut a,
+        Io {
+            next: Box::new(move || events.next()),
+            reload: Box::new(|| {
+                reloads += 1;
+                Some(ktopo::registry::load(&common::root().join("registry.yaml")).unwrap())
+            }),
+            copy: Box::new(|t: &str| copied.push(t.to_string())),
+            suspend: Box::new(|| {}),
+        },
+    )
+    .unwrap();
+    assert!(a.quit);
+    assert_eq!(copied, ["crm_events"]);
+    assert_eq!(reloads, 1);
+}
+
+#[test]
+fn view_platform_conventions() {
+    both_sizes("platform", |a| command(a, "platform"));
+}
+
+#[test]
+fn platform_page_shows_every_non_topic_fact() {
+    let reg = common::load("assets/registries/enterprise-agent-platform.yaml");
+    let mut a = App::new(Data::new(reg), 120, 40, Theme { color: false });
+    command(&mut a, "conventions");
+    let all: String = ktopo::tui::views::platform::lines(&a.data)
+        .into_iter()
+        .map(|l| l.1 + "\n")
+        .collect();
+    for fact in [
+        "KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://kafka:9092,PLAINTEXT_HOST://localhost:9093",
+        "Kafka Connect (Debezium) · CDC Connector",
+        "→ Debezium CDC detects change",
+        "data flow · Example 3: Compliance Alert",
+        "serialization: JSON",
+        "_metadata.message_id",
+    ] {
+        assert!(all.contains(fact), "missing {fact:?} in:\n{all}");
+    }
+    // j scrolls the page at once; G goes to its end.
+    let first = common::screen(&a);
+    keys(&mut a, "j");
+    assert_ne!(common::screen(&a), first);
+    keys(&mut a, "G");
+    assert!(common::screen(&a).contains("SIEM integration consumes"));
+}
+
+#[test]
+fn second_platform_topic_details() {
+    for t in ["db.changes.users", "agent.executions", "compliance.alerts"] {
+        let reg = common::load("assets/registries/enterprise-agent-platform.yaml");
+        let mut a = App::new(Data::new(reg), 120, 40, Theme { color: false });
+        keys(&mut a, &format!("/{t}"));
+        a.update(code(KeyCode::Enter));
+        a.update(code(KeyCode::Enter));
+        let s = common::screen(&a);
+        insta::assert_snapshot!(format!("enterprise_topic_{t}"), s);
+    }
+    let reg = common::load("assets/registries/enterprise-agent-platform.yaml");
+    let mut a = App::new(Data::new(reg), 120, 40, Theme { color: false });
+    command(&mut a, "impact topic:db.changes.users");
+    let s = common::screen(&a);
+    assert!(s.contains("Data Warehouse Sync") && s.contains("Audit Service"), "{s}");
+}
+
+#[test]
+fn reload_of_a_vanished_file_keeps_the_registry_and_says_why() {
+    let mut a = app(120, 40);
+    let gone = common::root().join("tests/fixtures/no-such-registry.yaml");
+    a.update(Event::Reload(Box::new(ktopo::tui::reload_registry(&gone))));
+    let Some(Popup::Diagnostics(lines)) = &a.popup else {
+        panic!("no popup")
+    };
+    assert!(
+        lines[0].contains("error[unreadable]: cannot read") && lines[0].contains("no such file"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(a.data.reg.topics.len(), 29);
+}
