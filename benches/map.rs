@@ -4,8 +4,8 @@
 
 mod common;
 use common::median;
-use ktopo::tui::app::App;
 use ktopo::tui::data::Data;
+use ktopo::tui::state::App;
 use ktopo::tui::theme::Theme;
 use std::time::Instant;
 
@@ -34,14 +34,14 @@ fn main() {
             all.push(t.elapsed());
         }
         let mut app = App::new(Data::new(reg), 120, 40, Theme { color: true });
-        app.data.wait_map();
+        app.data.lay_out_now();
         let key = |c: char| {
             let code = if c == '\r' {
                 crossterm::event::KeyCode::Enter
             } else {
                 crossterm::event::KeyCode::Char(c)
             };
-            ktopo::tui::app::Event::Key(crossterm::event::KeyEvent::new(
+            ktopo::tui::state::Event::Key(crossterm::event::KeyEvent::new(
                 code,
                 crossterm::event::KeyModifiers::NONE,
             ))
@@ -91,7 +91,7 @@ fn main() {
             stale = st.stale.len();
         }
         let groups = live.groups.len();
-        app.update(ktopo::tui::app::Event::Live(Box::new(live)));
+        app.update(ktopo::tui::state::Event::Live(Box::new(live)));
         app.update(key('+'));
         app.update(key('+'));
         let mut times = Vec::new();

@@ -8,7 +8,7 @@
 
 mod common;
 use common::median;
-use ktopo::map::layout::Slot;
+use ktopo::map::plan::Slot;
 use ktopo::topology::Topology;
 use petgraph::visit::EdgeRef;
 use std::collections::{BTreeMap, HashMap};

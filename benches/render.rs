@@ -3,7 +3,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ktopo::tui::app::{App, Event};
+use ktopo::tui::state::{App, Event};
 use ktopo::tui::{data::Data, theme::Theme, ui};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;

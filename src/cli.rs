@@ -10,7 +10,6 @@ use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -297,9 +296,9 @@ fn tui(path: &Path, conn: &ConnArgs) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let Some(reg) = checked.usable() else {
+    if checked.usable().is_none() {
         return refuse(&checked);
-    };
+    }
     // Bad -X/-F input is reported before the screen opens; connecting (and starting the
     // demo cluster, which takes seconds) happens behind the open UI.
     let brokers = match crate::connect::properties(conn) {
@@ -309,83 +308,7 @@ fn tui(path: &Path, conn: &ConnArgs) -> i32 {
             return crate::exit::USAGE;
         }
     };
-    let (conn, reg) = (conn.clone(), reg.clone());
-    crate::tui::run(path.to_path_buf(), checked, move |app, tx| {
-        if conn.offline {
-            app.broker_note = "offline (--offline)".into();
-            return;
-        }
-        app.broker_note = match &brokers {
-            Some(b) => format!("connecting to {b}…"),
-            None => "starting the demo cluster…".into(),
-        };
-        let (wtx, wrx) = std::sync::mpsc::channel();
-        app.on_registry_change = Some(Box::new(move |reg| {
-            let _ = wtx.send(crate::connect::watch(reg));
-        }));
-        let stopped = tx.clone();
-        // A panic on the live side is contained (see `tui::run`): the UI is told.
-        let spawned = std::thread::Builder::new().name("ktopo-live".into()).spawn(move || {
-            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| live(&conn, &reg, wrx, tx))).is_err() {
-                let _ = stopped.send(crate::tui::app::Event::LiveStopped(crate::tui::contained_panic()));
-            }
-        });
-        if let Err(e) = spawned {
-            app.broker_note = format!("cannot start the live thread: {e}");
-        }
-    })
-}
-
-/// The UI's live data: connect, then sample until the UI goes away. The demo cluster
-/// lives on this thread's stack; the process exits without tearing it down.
-fn live(
-    conn: &ConnArgs,
-    reg: &Registry,
-    updates: std::sync::mpsc::Receiver<crate::kafka::sampler::Watch>,
-    tx: std::sync::mpsc::Sender<crate::tui::app::Event>,
-) {
-    use crate::tui::app::Event;
-    let c = match crate::connect::connect(conn, reg) {
-        Ok(Some(c)) => c,
-        Ok(None) => return,
-        Err(e) => {
-            let view = crate::live::view::LiveView {
-                source: "no cluster".into(),
-                errors: vec![e.to_string()],
-                ..Default::default()
-            };
-            let _ = tx.send(Event::Live(Box::new(view)));
-            return;
-        }
-    };
-    let stop = Arc::new(AtomicBool::new(false));
-    let pace = c.pace();
-    let sent = tx.clone();
-    let inject = crate::tui::inject_panic("sampler");
-    let mut rounds = 0u32;
-    match crate::live::session::spawn(c.sampler, c.label, pace, stop, updates, move |v| {
-        rounds += 1;
-        assert!(
-            !(inject && rounds == 2),
-            "injected sampler panic (KTOPO_INJECT_PANIC=sampler)"
-        );
-        sent.send(Event::Live(Box::new(v))).is_ok()
-    }) {
-        Ok(sampler) => {
-            if sampler.join().is_err() {
-                let _ = tx.send(Event::LiveStopped(crate::tui::contained_panic()));
-            }
-        }
-        Err(e) => {
-            let view = crate::live::view::LiveView {
-                source: "no cluster".into(),
-                errors: vec![format!("cannot start the sampler thread: {e}")],
-                ..Default::default()
-            };
-            let _ = tx.send(Event::Live(Box::new(view)));
-        }
-    }
-    std::mem::forget(c.demo);
+    crate::tui::run(path.to_path_buf(), checked, conn, brokers.as_deref())
 }
 
 fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {

@@ -128,14 +128,7 @@ impl Filters {
             .iter()
             .filter(|g| ok(&self.group, &g.group) && ok(&self.topic, &g.topic))
             .collect();
-        rows.sort_by(|a, b| {
-            b.status
-                .cmp(&a.status)
-                .then(b.error.is_some().cmp(&a.error.is_some()))
-                .then(b.total_lag.cmp(&a.total_lag))
-                .then(a.group.cmp(&b.group))
-                .then(a.topic.cmp(&b.topic))
-        });
+        rows.sort_by(|a, b| crate::join::worst_first(a, b));
         rows
     }
 }

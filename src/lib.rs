@@ -11,6 +11,7 @@ pub mod exit;
 pub mod export;
 pub mod impact;
 pub mod input;
+pub mod join;
 pub mod kafka;
 pub mod lag_report;
 pub mod live;

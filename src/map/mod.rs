@@ -3,6 +3,7 @@
 //! `:map` view and `ktopo export --format svg` share both.
 
 pub mod layout;
+pub mod plan;
 pub mod route;
 pub mod svg;
 pub mod text;
@@ -21,11 +22,11 @@ pub enum Zoom {
 
 impl Zoom {
     pub const ALL: [Zoom; 3] = [Zoom::Full, Zoom::Compact, Zoom::Overview];
-    pub fn geometry(self) -> layout::Geometry {
+    pub fn geometry(self) -> plan::Geometry {
         match self {
-            Zoom::Full => layout::FULL,
-            Zoom::Compact => layout::COMPACT,
-            Zoom::Overview => layout::OVERVIEW,
+            Zoom::Full => plan::FULL,
+            Zoom::Compact => plan::COMPACT,
+            Zoom::Overview => plan::OVERVIEW,
         }
     }
     pub fn out(self) -> Zoom {
@@ -50,7 +51,7 @@ impl Zoom {
 }
 
 /// The map of a registry at every zoom level: one ordering, three placements.
-pub fn all_zooms(reg: &crate::registry::Registry, topo: &crate::topology::Topology) -> Vec<layout::Layout> {
-    let geos: Vec<layout::Geometry> = Zoom::ALL.iter().map(|z| z.geometry()).collect();
+pub fn all_zooms(reg: &crate::registry::Registry, topo: &crate::topology::Topology) -> Vec<plan::Layout> {
+    let geos: Vec<plan::Geometry> = Zoom::ALL.iter().map(|z| z.geometry()).collect();
     layout::layouts(reg, topo, &geos)
 }

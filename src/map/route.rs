@@ -3,16 +3,7 @@
 //! target is not in the next column, down a gap column before the target, into its
 //! left side. Pure: the TUI draws the cells, the SVG export the polylines.
 
-use super::layout::{Geometry, Layout, Line, Placed};
-
-/// One edge's path: cell corners from the cell right of the source box to the cell
-/// left of the target box (where the arrow head goes).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Path {
-    pub edge: usize,
-    pub points: Vec<(u32, u32)>,
-    pub line: Line,
-}
+use super::plan::{Geometry, Layout, Line, Path, Placed};
 
 /// The gap row nearest to `y` (between two rows of boxes).
 fn gap_row(g: Geometry, y: u32) -> u32 {

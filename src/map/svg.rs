@@ -3,7 +3,7 @@
 //! Graphviz. Names are XML-escaped, control and invisible characters made visible first,
 //! and cut to their box by display width.
 
-use super::layout::{Layout, Line};
+use super::plan::{Layout, Line};
 use super::route::paths;
 use crate::registry::{Registry, Status};
 use crate::topology::Node;
@@ -44,7 +44,7 @@ pub fn render(reg: &Registry, l: &Layout) -> String {
     if let Some(n) = l.refused {
         return format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"40\"><text x=\"8\" y=\"24\">{n} edges: more than {} cannot be drawn legibly; export a domain's registry instead</text></svg>\n",
-            super::layout::MAX_EDGES
+            super::plan::MAX_EDGES
         );
     }
     let (w, h) = (f64::from(l.width) * CW + 16.0, f64::from(l.height) * CH + 16.0);

@@ -1,6 +1,6 @@
 //! The `:` command line: commands, aliases and completion.
 
-use super::app::Route;
+use super::state::Route;
 
 /// A command the user can type after `:`.
 #[derive(Debug, Clone, PartialEq)]

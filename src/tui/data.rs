@@ -1,14 +1,17 @@
 //! What the UI shows, derived once per registry load: the registry, its topology,
 //! the event index and completion targets.
 
-use crate::map::layout::Layout;
+use crate::map::plan::Layout;
 use crate::map::Zoom;
 use crate::registry::{Registry, Status};
 use crate::topology::Topology;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 pub struct Data {
-    pub reg: Registry,
+    /// Shared with the layout job and the sampler's watch list, never copied.
+    pub reg: Arc<Registry>,
+    /// Which registry load this is: a layout for an older one is dropped.
+    pub generation: u64,
     pub topo: Topology,
     /// Every event type with the topics carrying it, sorted by name.
     pub events: Vec<(String, Vec<usize>)>,
@@ -19,12 +22,21 @@ pub struct Data {
     /// Where topics and conventions are written, for drift findings.
     pub places: crate::drift::locate::Places,
     pub source_path: String,
-    /// The platform map at each zoom level, computed once per registry load on a
-    /// thread of its own (2,000 topics take tens of milliseconds): None until done.
-    map: Arc<OnceLock<MapResult>>,
+    /// The platform map at each zoom level, laid out once per registry load off the UI
+    /// thread (2,000 topics take tens of milliseconds): asked for with an effect, it
+    /// arrives as an event.
+    pub map: MapState,
 }
 
-type MapResult = Result<Vec<Layout>, String>;
+/// Where the map's layout is.
+#[derive(Debug, Clone)]
+pub enum MapState {
+    /// Not asked for yet: the next update asks (`Effect::LayOut`).
+    Wanted,
+    Pending,
+    Ready(Arc<Vec<Layout>>),
+    Failed(MapError),
+}
 
 impl Data {
     /// The platform map with full boxes, once laid out.
@@ -33,19 +45,31 @@ impl Data {
     }
     pub fn map_at(&self, zoom: Zoom) -> Option<&Layout> {
         let i = Zoom::ALL.iter().position(|&z| z == zoom)?;
-        self.map.get()?.as_ref().ok()?.get(i)
+        match &self.map {
+            MapState::Ready(all) => all.get(i),
+            _ => None,
+        }
     }
     /// Why there is no map: still laying out (None), or the layout failed.
-    pub fn map_error(&self) -> Option<&str> {
-        self.map.get()?.as_ref().err().map(String::as_str)
+    pub fn map_error(&self) -> Option<&MapError> {
+        match &self.map {
+            MapState::Failed(why) => Some(why),
+            _ => None,
+        }
     }
-    /// Block until the layout thread is done (tests, benchmarks, the CLI).
-    pub fn wait_map(&self) {
-        while self.map.get().is_none() {
-            std::thread::sleep(std::time::Duration::from_millis(1));
+    /// Lay the map out here and now (tests, benchmarks): what the layout job does.
+    pub fn lay_out_now(&mut self) {
+        if !matches!(self.map, MapState::Ready(_) | MapState::Failed(_)) {
+            self.map = match lay_out_with(layered, &self.reg) {
+                Ok(l) => MapState::Ready(l),
+                Err(why) => MapState::Failed(why),
+            };
         }
     }
     pub fn new(reg: Registry) -> Self {
+        Self::shared(Arc::new(reg))
+    }
+    pub fn shared(reg: Arc<Registry>) -> Self {
         let topo = Topology::build(&reg);
         let events: Vec<(String, Vec<usize>)> = reg.events().into_iter().map(|(e, t)| (e.to_string(), t)).collect();
         let deprecated = (0..reg.topics.len())
@@ -55,7 +79,8 @@ impl Data {
         targets.extend(reg.topics.iter().map(|t| format!("topic:{}", t.name)));
         targets.extend(events.iter().map(|(e, _)| format!("event:{e}")));
         Data {
-            map: spawn_layout(&reg),
+            map: MapState::Wanted,
+            generation: 0,
             reg,
             topo,
             events,
@@ -84,100 +109,26 @@ impl Data {
     }
 }
 
-static LAYOUT_TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
-static LAYOUTS_RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// What lays out a registry (the map's layered layout; tests pass their own).
+pub type Layouter = fn(&Registry) -> Vec<Layout>;
 
-/// Map layouts started in this process (skipped ones are not counted).
-pub fn layouts_run() -> usize {
-    LAYOUTS_RUN.load(std::sync::atomic::Ordering::Relaxed)
+/// The platform map at every zoom level.
+pub fn layered(reg: &Registry) -> Vec<Layout> {
+    crate::map::all_zooms(reg, &crate::topology::Topology::build(reg))
 }
 
-/// Lay out the map on its own thread; its panic is contained (the map then says so).
-fn spawn_layout(reg: &Registry) -> Arc<OnceLock<MapResult>> {
-    let slot: Arc<OnceLock<MapResult>> = Arc::new(OnceLock::new());
-    let (out, reg) = (Arc::clone(&slot), reg.clone());
-    let run = move || {
-        // One layout at a time; one for a registry already replaced (its Data dropped,
-        // this thread holds the last reference) is skipped: saving a large registry
-        // several times in a row must not pile up layouts.
-        let _turn = LAYOUT_TURN.lock().unwrap_or_else(|p| p.into_inner());
-        if Arc::strong_count(&out) == 1 {
-            return;
-        }
-        LAYOUTS_RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            assert!(
-                !crate::tui::inject_panic("layout"),
-                "injected layout panic (KTOPO_INJECT_PANIC=layout)"
-            );
-            crate::map::all_zooms(&reg, &Topology::build(&reg))
-        }));
-        let _ = out.set(done.map_err(|e| {
-            let why = e
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| e.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic".into());
-            // The hook kept it for the live side's message too: this one is said here.
-            let _ = crate::tui::contained_panic();
-            format!("the layout failed ({why}); please report it")
-        }));
-    };
-    if let Err(e) = std::thread::Builder::new().name("ktopo-layout".into()).spawn(run) {
-        let _ = slot.set(Err(format!("cannot start the layout thread: {e}")));
-    }
-    slot
+/// Why there is no map.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MapError {
+    #[error("the layout failed ({0}); please report it")]
+    Panicked(String),
+    #[error("cannot start the layout thread: {0}")]
+    NoThread(String),
 }
 
-/// A list filter: case-insensitive substring, or a regex after `re:`.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    pub text: String,
-    lower: String,
-    regex: Option<regex::Regex>,
-    /// Set when the regex does not compile; the filter then matches nothing.
-    pub error: Option<String>,
-}
-
-impl Filter {
-    pub fn new(text: &str) -> Self {
-        let mut f = Filter {
-            text: text.to_string(),
-            lower: text.to_lowercase(),
-            ..Default::default()
-        };
-        if let Some(re) = text.strip_prefix("re:") {
-            match regex::RegexBuilder::new(re)
-                .case_insensitive(true)
-                .size_limit(1 << 20)
-                .build()
-            {
-                Ok(r) => f.regex = Some(r),
-                Err(_) => f.error = Some("invalid regex".into()),
-            }
-        }
-        f
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.text.is_empty()
-    }
-
-    pub fn matches(&self, hay: &str) -> bool {
-        if self.text.is_empty() {
-            return true;
-        }
-        if let Some(r) = &self.regex {
-            return r.is_match(hay);
-        }
-        if self.error.is_some() {
-            return false;
-        }
-        // Registry names are ASCII; avoid allocating for the common case.
-        if hay.is_ascii() && self.lower.is_ascii() {
-            let (h, n) = (hay.as_bytes(), self.lower.as_bytes());
-            return n.len() <= h.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
-        }
-        hay.to_lowercase().contains(&self.lower)
-    }
+/// Lay out, a panic contained: the map then says the layout failed.
+pub fn lay_out_with(layouter: Layouter, reg: &Registry) -> Result<Arc<Vec<Layout>>, MapError> {
+    super::panics::contain(|| layouter(reg))
+        .map(Arc::new)
+        .map_err(|p| MapError::Panicked(p.0))
 }

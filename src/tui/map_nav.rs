@@ -2,23 +2,13 @@
 //! (Shift+arrows, mouse drag and wheel), clicks on boxes. The view (`views::map`) and
 //! the mouse agree on where things are through `map_area` and `map_origin`.
 
-use super::app::{App, Route};
+use super::state::{App, Route};
 use crate::impact::{self, Dir, Target};
-use crate::map::layout::Layout;
+use crate::map::plan::Layout;
 use crate::map::Zoom;
 use crate::topology::Node;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
-
-/// The map's own state on its screen.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct MapView {
-    pub zoom: Zoom,
-    /// Top-left map cell when panned freely; None: the view follows the selection.
-    pub pan: Option<(u32, u32)>,
-    /// Where a mouse drag was last seen (terminal cell).
-    pub drag: Option<(u16, u16)>,
-}
 
 /// Rows under the map for the selection's edges and their live numbers.
 pub const INFO_ROWS: u16 = 4;

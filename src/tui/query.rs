@@ -1,7 +1,7 @@
 //! Read-only questions about the app state: which items a screen lists, what is
 //! selected, what a detail or graph view links to.
 
-use super::app::{App, Route, Screen};
+use super::state::{App, Route, Screen};
 use crate::impact::{self, Target};
 use crate::registry::Status;
 use crate::topology::Node;
@@ -9,7 +9,7 @@ use crate::topology::Node;
 impl App {
     /// Service `s`'s group on topic `t` in the live picture (indexed once per sample).
     pub fn group_lag(&self, s: usize, t: usize) -> Option<&crate::live::view::GroupTopicLag> {
-        self.live.as_ref()?.groups.get(self.groups.group(s, t)?)
+        self.live.as_ref()?.groups.get(self.joined.groups.group(s, t)?)
     }
 
     /// The base items of a route (before filtering) with their search text.
@@ -21,8 +21,8 @@ impl App {
             Route::Events => Box::new(0..self.data.events.len()),
             Route::Deprecated => Box::new(self.data.deprecated.iter().copied()),
             Route::Lag => Box::new(0..self.lag_rows().len()),
-            Route::Drift => Box::new(0..self.drift.as_ref().map_or(0, |d| d.report.findings.len())),
-            Route::Stale => Box::new(0..self.stale.as_ref().map_or(0, |st| st.stale.len())),
+            Route::Drift => Box::new(0..self.joined.drift.as_ref().map_or(0, |d| d.report.findings.len())),
+            Route::Stale => Box::new(0..self.joined.stale.as_ref().map_or(0, |st| st.stale.len())),
             // Column by column, top to bottom.
             Route::Map => {
                 let Some(m) = self.data.map() else { return Vec::new() };
@@ -72,6 +72,7 @@ impl App {
                 format!("{} {}", impact::node_label(reg, n), domain.unwrap_or(""))
             }
             Route::Stale => self
+                .joined
                 .stale
                 .as_ref()
                 .and_then(|st| {
@@ -84,6 +85,7 @@ impl App {
                 })
                 .unwrap_or_default(),
             Route::Drift => self
+                .joined
                 .drift
                 .as_ref()
                 .and_then(|d| d.report.findings.get(i))
@@ -98,7 +100,6 @@ impl App {
         }
     }
 
-    /// Consumer-group rows of the live picture, worst first.
     /// Why live views have nothing to say yet: no broker, or no sample succeeded (with
     /// the last error). None once a sample succeeded.
     pub fn no_sample_yet(&self) -> Option<String> {
@@ -113,16 +114,10 @@ impl App {
         }
     }
 
+    /// Consumer-group rows of the live picture, worst first (the join's one order).
     pub fn lag_rows(&self) -> Vec<&crate::live::view::GroupTopicLag> {
-        let mut rows: Vec<_> = self.live.iter().flat_map(|l| l.groups.iter()).collect();
-        rows.sort_by(|a, b| {
-            b.status
-                .cmp(&a.status)
-                .then(b.total_lag.unwrap_or(-1).cmp(&a.total_lag.unwrap_or(-1)))
-                .then(a.group.cmp(&b.group))
-                .then(a.topic.cmp(&b.topic))
-        });
-        rows
+        let Some(l) = &self.live else { return Vec::new() };
+        self.joined.lag.iter().filter_map(|&i| l.groups.get(i)).collect()
     }
 
     /// Links a detail view offers, in pane order: (pane title, nodes).
@@ -210,11 +205,11 @@ impl App {
                 .and_then(|&i| Some(self.data.map()?.nodes[i].node)),
             Route::Messages(t) => Some(Node::Topic(*t)),
             Route::Stale => {
-                let st = self.stale.as_ref()?;
+                let st = self.joined.stale.as_ref()?;
                 s.items.get(s.selected).and_then(|&i| st.stale.get(i)).map(|x| x.node)
             }
             Route::Drift => {
-                let d = self.drift.as_ref()?;
+                let d = self.joined.drift.as_ref()?;
                 let f = s.items.get(s.selected).and_then(|&i| d.report.findings.get(i))?;
                 f.topic
                     .as_deref()
@@ -270,20 +265,16 @@ impl App {
     /// The last sampled messages of a topic, newest first.
     pub fn messages(&self, topic: usize) -> Vec<&crate::kafka::peek::Peeked> {
         let name = &self.data.reg.topics[topic].name;
-        let mut out: Vec<&crate::kafka::peek::Peeked> = self
+        let Some((_, msgs)) = self
             .live
             .as_ref()
             .and_then(|l| l.tails.as_ref())
             .and_then(|t| t.iter().find(|(n, _)| n == name))
-            .map(|(_, m)| m.iter().collect())
-            .unwrap_or_default();
-        out.sort_by(|a, b| {
-            b.timestamp_ms
-                .cmp(&a.timestamp_ms)
-                .then(b.offset.cmp(&a.offset))
-                .then(a.partition.cmp(&b.partition))
-        });
-        out
+        else {
+            return Vec::new();
+        };
+        let order = self.joined.messages.get(topic).map_or(&[][..], Vec::as_slice);
+        order.iter().filter_map(|&i| msgs.get(i)).collect()
     }
 
     pub(super) fn selected_name(&self) -> Option<String> {

@@ -1,7 +1,7 @@
 //! `render(&App)`: draws the whole screen from state. No I/O, no clock, no locks.
 
-use super::app::{App, Mode, Route};
 use super::layout::{MIN_HEIGHT, MIN_WIDTH};
+use super::state::{App, Mode, Route};
 use super::views;
 use ratatui::layout::Alignment;
 use ratatui::text::{Line, Span};
@@ -131,7 +131,7 @@ fn status(app: &App, f: &mut Frame) {
         spans.push(Span::styled(format!(" ✗ {e}"), t.error()));
     }
     // After messages and errors, which matter more when the line is short.
-    if let Some(d) = &app.drift {
+    if let Some(d) = &app.joined.drift {
         let (e, w) = (
             d.report.count(crate::diag::Severity::Error),
             d.report.count(crate::diag::Severity::Warning),

@@ -20,11 +20,11 @@ pub fn main_registry() -> Registry {
 }
 
 /// The app on a registry file (with its source, so drift can say where), no colour.
-pub fn app(rel: &str, width: u16, height: u16) -> ktopo::tui::app::App {
+pub fn app(rel: &str, width: u16, height: u16) -> ktopo::tui::state::App {
     let checked = registry::load(&root().join(rel)).expect("readable");
     let reg = checked.registry.clone().expect("structure is valid");
     let data = ktopo::tui::data::Data::new(reg).with_source(&checked.source);
-    ktopo::tui::app::App::new(data, width, height, ktopo::tui::theme::Theme { color: false })
+    ktopo::tui::state::App::new(data, width, height, ktopo::tui::theme::Theme { color: false })
 }
 
 pub fn fixture(name: &str) -> PathBuf {
@@ -32,7 +32,7 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 /// The app drawn into a TestBackend, one trimmed line per row.
-pub fn screen(app: &ktopo::tui::app::App) -> String {
+pub fn screen(app: &ktopo::tui::state::App) -> String {
     let buf = buffer(app);
     (0..buf.area.height)
         .map(|y| {
@@ -43,17 +43,18 @@ pub fn screen(app: &ktopo::tui::app::App) -> String {
 }
 
 /// Press one key.
-pub fn press(app: &mut ktopo::tui::app::App, code: crossterm::event::KeyCode) {
+/// Press a key; returns the effects it asked for.
+pub fn press(app: &mut ktopo::tui::state::App, code: crossterm::event::KeyCode) -> Vec<ktopo::tui::state::Effect> {
     let k = crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE);
-    app.update(ktopo::tui::app::Event::Key(k));
+    app.update(ktopo::tui::state::Event::Key(k))
 }
 
 /// Type `:cmd` and Enter.
-pub fn run_command(app: &mut ktopo::tui::app::App, cmd: &str) {
+pub fn run_command(app: &mut ktopo::tui::state::App, cmd: &str) {
     use crossterm::event::KeyCode;
     if cmd == "map" {
         // The map is laid out on its own thread: tests draw it once it is there.
-        app.data.wait_map();
+        app.data.lay_out_now();
     }
     press(app, KeyCode::Char(':'));
     for c in cmd.chars() {
@@ -82,7 +83,7 @@ pub fn mock_api_keys(p: &rdkafka::producer::BaseProducer) -> std::collections::B
 }
 
 /// The buffer (with styles) as the app draws it.
-pub fn buffer(a: &ktopo::tui::app::App) -> ratatui::buffer::Buffer {
+pub fn buffer(a: &ktopo::tui::state::App) -> ratatui::buffer::Buffer {
     let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(a.width, a.height)).unwrap();
     t.draw(|f| ktopo::tui::ui::render(a, f)).unwrap();
     t.backend().buffer().clone()

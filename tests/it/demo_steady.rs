@@ -7,7 +7,7 @@ use crate::common;
 use ktopo::kafka::demo::Behaviour;
 use ktopo::live::metrics::{Metrics, RawGroup, RawPartition, RawSample, RawTopic};
 use ktopo::live::view::Health;
-use ktopo::tui::app::Event;
+use ktopo::tui::state::Event;
 use std::collections::HashMap;
 
 const INTERVAL: f64 = 2.0;

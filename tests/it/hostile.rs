@@ -4,8 +4,8 @@
 
 use crate::common;
 use assert_cmd::Command;
-use ktopo::tui::app::{App, Event};
 use ktopo::tui::data::Data;
+use ktopo::tui::state::{App, Event};
 use ktopo::tui::theme::Theme;
 
 fn ktopo(args: &[&str]) -> std::process::Output {

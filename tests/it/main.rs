@@ -14,6 +14,7 @@ mod impact;
 mod lag_cli;
 mod live_metrics;
 mod live_rules;
+mod map_layout;
 mod observe;
 mod peek;
 mod sampler_mock;

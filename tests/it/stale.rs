@@ -7,8 +7,8 @@ use ktopo::impact::{self, Dir, Target};
 use ktopo::live::view::{GroupTopicLag, Health, LiveView};
 use ktopo::stale::{propagate, DEFAULT_MIN_S};
 use ktopo::topology::{Node, Topology};
-use ktopo::tui::app::{App, Event};
 use ktopo::tui::data::Data;
+use ktopo::tui::state::{App, Event};
 use ktopo::tui::theme::Theme;
 use std::collections::HashSet;
 
@@ -295,5 +295,5 @@ fn the_stale_view_lists_the_platform_worst_first_and_opens_what_it_names() {
     // Enter opens the selected service.
     common::press(&mut app, crossterm::event::KeyCode::Enter);
     let me = service(&app.data.reg, "monitoring_engine");
-    assert_eq!(app.screen().route, ktopo::tui::app::Route::Service(me));
+    assert_eq!(app.screen().route, ktopo::tui::state::Route::Service(me));
 }

@@ -3,8 +3,9 @@
 
 use crate::common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ktopo::tui::app::{App, Event, Popup, Route};
 use ktopo::tui::data::Data;
+use ktopo::tui::state::Effect;
+use ktopo::tui::state::{App, Event, Popup, Route};
 use ktopo::tui::theme::Theme;
 use ktopo::tui::{event_loop, Io};
 use ratatui::backend::TestBackend;
@@ -256,12 +257,14 @@ fn reload_broken_then_fixed() {
     std::fs::write(&path, &good).unwrap();
     let mut a = app(120, 40);
     // The sampler is told about every registry that replaces the current one.
-    let told = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-    let sink = std::rc::Rc::clone(&told);
-    a.on_registry_change = Some(Box::new(move |reg| {
-        sink.borrow_mut()
-            .push(ktopo::connect::watched_groups(reg).iter().filter(|w| !w.probe).count());
-    }));
+    let mut told = Vec::new();
+    let mut watch = |fx: Vec<ktopo::tui::state::Effect>| {
+        for e in fx {
+            if let ktopo::tui::state::Effect::Watch(reg) = e {
+                told.push(ktopo::connect::watched_groups(&reg).iter().filter(|w| !w.probe).count());
+            }
+        }
+    };
     std::fs::write(
         &path,
         good.replace(
@@ -270,7 +273,7 @@ fn reload_broken_then_fixed() {
         ),
     )
     .unwrap();
-    a.update(Event::Reload(Box::new(ktopo::registry::load(&path).unwrap())));
+    watch(a.update(Event::Reload(Box::new(ktopo::registry::load(&path).unwrap()))));
     let Some(Popup::Diagnostics(lines)) = &a.popup else {
         panic!("no popup")
     };
@@ -287,11 +290,11 @@ fn reload_broken_then_fixed() {
         good.replace("name: Analytics, domain", "name: Analytics Service, domain"),
     )
     .unwrap();
-    a.update(Event::Reload(Box::new(ktopo::registry::load(&path).unwrap())));
+    watch(a.update(Event::Reload(Box::new(ktopo::registry::load(&path).unwrap()))));
     assert_eq!(a.popup, None);
     assert_eq!(a.message.as_deref(), Some("registry reloaded"));
     assert!(a.data.reg.services.iter().any(|s| s.name == "Analytics Service"));
-    assert_eq!(*told.borrow(), [58], "told once, after the good reload only");
+    assert_eq!(told, [58], "told once, after the good reload only");
 }
 
 #[test]
@@ -316,12 +319,18 @@ fn event_loop_drives_the_real_app() {
         &mut a,
         Io {
             next: Box::new(move || events.next()),
-            reload: Box::new(|| {
-                reloads += 1;
-                Some(ktopo::registry::load(&common::root().join("registry.yaml")).unwrap())
+            effect: Box::new(|e| match e {
+                Effect::Reload => {
+                    reloads += 1;
+                    let c = ktopo::registry::load(&common::root().join("registry.yaml")).unwrap();
+                    Some(Event::Reload(Box::new(c)))
+                }
+                Effect::Copy(t) => {
+                    copied.push(t);
+                    None
+                }
+                _ => None,
             }),
-            copy: Box::new(|t: &str| copied.push(t.to_string())),
-            suspend: Box::new(|| {}),
         },
     )
     .unwrap();

@@ -4,12 +4,14 @@
 use crate::common;
 use crossterm::event::KeyCode;
 use ktopo::live::view::{GroupTopicLag, LiveView, PartitionLag, TopicLive};
-use ktopo::tui::app::{App, Event, Route};
+use ktopo::tui::state::{App, Event, Route};
 
 use common::{press as key, run_command as command};
 
 fn drifted_app() -> App {
     let mut app = common::app("registry.yaml", 120, 40);
+    // The scripted cluster stands for the demo's development one (its replication).
+    app.setting.environment = "development".into();
     let mut v = LiveView {
         sample_ms: Some(10),
         source: "demo cluster".into(),
@@ -225,6 +227,8 @@ fn topic_configurations_read_by_the_sampler_reach_the_drift_view() {
 fn no_drift_staleness_or_health_without_a_successful_sample() {
     // An unreachable broker: pictures arrive, with errors, but no sample ever succeeded.
     let mut app = common::app("registry.yaml", 120, 40);
+    // The scripted cluster stands for the demo's development one (its replication).
+    app.setting.environment = "development".into();
     for _ in 0..3 {
         app.update(Event::Live(Box::new(LiveView {
             source: "127.0.0.1:1".into(),
@@ -232,7 +236,7 @@ fn no_drift_staleness_or_health_without_a_successful_sample() {
             ..LiveView::default()
         })));
     }
-    assert!(app.drift.is_none() && app.stale.is_none());
+    assert!(app.joined.drift.is_none() && app.joined.stale.is_none());
     common::run_command(&mut app, "drift");
     let s = common::screen(&app);
     assert!(

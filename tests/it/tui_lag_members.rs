@@ -4,8 +4,8 @@
 use crate::common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ktopo::live::view::{Drain, GroupTopicLag, Health, LiveView, Member, PartitionLag};
-use ktopo::tui::app::{App, Event};
 use ktopo::tui::data::Data;
+use ktopo::tui::state::{App, Event};
 use ktopo::tui::theme::Theme;
 
 fn member(id: &str, client: &str, host: &str, parts: &[i32]) -> Member {

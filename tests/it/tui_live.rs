@@ -4,8 +4,8 @@
 use crate::common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ktopo::live::view::{GroupTopicLag, Health, LiveView, PartitionLag, TopicLive};
-use ktopo::tui::app::{App, Event};
 use ktopo::tui::data::Data;
+use ktopo::tui::state::{App, Event};
 use ktopo::tui::theme::Theme;
 
 fn group(app: &App, group: &str, topic: &str, status: Health, lags: &[Option<i64>]) -> GroupTopicLag {

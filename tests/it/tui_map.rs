@@ -5,15 +5,15 @@
 use crate::common;
 use crossterm::event::KeyCode;
 use ktopo::map::Zoom;
-use ktopo::tui::app::{App, Route};
 use ktopo::tui::data::Data;
+use ktopo::tui::state::{App, Route};
 use ktopo::tui::theme::Theme;
 use std::collections::{HashSet, VecDeque};
 
 fn app(registry: &str, w: u16, h: u16) -> App {
     let reg = common::load(registry);
     let mut a = App::new(Data::new(reg), w, h, Theme { color: false });
-    a.data.wait_map();
+    a.data.lay_out_now();
     common::run_command(&mut a, "map");
     a
 }
@@ -65,7 +65,7 @@ fn edges_join_their_boxes(registry: &str, zoom: Zoom) {
             .unwrap_or(' ')
     };
     // What a box's left edge looks like at this zoom (an overview dot is its own edge).
-    let left_edge = |p: &ktopo::map::layout::Placed| at(p.x, p.y + g.box_h / 2);
+    let left_edge = |p: &ktopo::map::plan::Placed| at(p.x, p.y + g.box_h / 2);
     let dots: HashSet<char> = m.nodes.iter().map(left_edge).collect();
     for p in &m.nodes {
         match zoom {
@@ -240,7 +240,7 @@ fn pattern_subscriptions_are_drawn_as_such() {
         for p in m
             .paths
             .iter()
-            .filter(|p| (p.line == ktopo::map::layout::Line::Pattern) == pattern)
+            .filter(|p| (p.line == ktopo::map::plan::Line::Pattern) == pattern)
         {
             for w in p.points.windows(2) {
                 let ((x0, y0), (x1, y1)) = (w[0], w[1]);

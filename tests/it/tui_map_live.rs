@@ -8,8 +8,8 @@ use ktopo::kafka::peek::Peeked;
 use ktopo::live::view::{GroupTopicLag, Health, LiveView, TopicLive};
 use ktopo::map::Zoom;
 use ktopo::topology::Node;
-use ktopo::tui::app::{App, Event};
 use ktopo::tui::data::Data;
+use ktopo::tui::state::{App, Event};
 use ktopo::tui::theme::Theme;
 
 fn map_app(registry: &str, w: u16, h: u16) -> App {
@@ -223,7 +223,7 @@ fn peeked(offset: i64, value: &[u8]) -> Peeked {
 
 /// Whether the route from box `a` to box `b` shows dotted cells (where it does not
 /// share cells with declared edges) and ends in an arrow.
-fn dotted_route(grid: &[Vec<char>], m: &ktopo::map::layout::Layout, a: Node, b: Node) -> bool {
+fn dotted_route(grid: &[Vec<char>], m: &ktopo::map::plan::Layout, a: Node, b: Node) -> bool {
     let (pa, pb) = (m.find(a).unwrap(), m.find(b).unwrap());
     let at = |x: u32, y: u32| grid[y as usize + 2][x as usize];
     let mut dotted = false;

@@ -5,8 +5,8 @@ use crate::common;
 use crossterm::event::KeyCode;
 use ktopo::kafka::peek::{Cut, Header, Peeked};
 use ktopo::live::view::LiveView;
-use ktopo::tui::app::{App, Event, Route};
 use ktopo::tui::data::Data;
+use ktopo::tui::state::{App, Event, Route};
 use ktopo::tui::theme::Theme;
 
 fn msg(partition: i32, offset: i64, ts: i64, value: &[u8]) -> Peeked {
@@ -72,9 +72,12 @@ fn messages_of_a_topic_newest_first_hostile_bytes_visible_and_copied() {
     assert!(s.contains("\\u{1b}]52;c;aGk="), "escapes shown, not sent:\n{s}");
     insta::assert_snapshot!("messages_120x40", s);
 
-    common::press(&mut app, KeyCode::Char('y'));
+    let fx = common::press(&mut app, KeyCode::Char('y'));
     assert_eq!(
-        app.clipboard.as_deref(),
+        fx.iter().find_map(|e| match e {
+            ktopo::tui::state::Effect::Copy(t) => Some(t.as_str()),
+            _ => None,
+        }),
         Some("\\u{1b}]52;c;aGk=\\u{7}\\u{1b}[2Jboom"),
         "the value is copied with its control characters made visible"
     );
@@ -118,7 +121,7 @@ fn producers_only_the_messages_name_are_drawn_apart_in_the_graph() {
         "{s}"
     );
     // And among the drift findings, with the sample size.
-    let d = app.drift.as_ref().unwrap();
+    let d = app.joined.drift.as_ref().unwrap();
     assert!(
         d.report
             .findings

@@ -4,8 +4,8 @@
 use crate::common;
 use crossterm::event::KeyCode;
 use ktopo::live::view::{GroupTopicLag, Health, LiveView};
-use ktopo::tui::app::{App, Event, Route};
 use ktopo::tui::data::Data;
+use ktopo::tui::state::{App, Event, Route};
 use ktopo::tui::theme::Theme;
 
 use common::{press as key, run_command as command};
@@ -98,4 +98,63 @@ fn the_lag_cursor_stays_inside_the_lag_table_at_80x24() {
     // The selected row is drawn in the table, not scrolled out of its 62% of the body.
     let table_end = s.find("└").unwrap();
     assert!(s[..table_end].contains("group_12"), "{s}");
+}
+
+/// A reload that drops trailing topics while drift's observed links name them: the
+/// links are joined again with the new registry before anything is drawn (they used
+/// to keep the old topic positions, and the graph indexed past the end and panicked).
+#[test]
+fn a_reload_dropping_topics_that_observed_links_name_draws_the_graph_and_the_map() {
+    let base = std::fs::read_to_string(common::fixture("base.yaml")).unwrap();
+    let longer = format!(
+        "{base}  - name: research_events\n    producers: [1]\n    consumers: [0]\n    events: [brief_ready]\n  - name: identity_events\n    producers: [0]\n    consumers: []\n    events: [user_renamed]\n"
+    );
+    let checked = ktopo::registry::load_str("registry.yaml", longer);
+    let mut app = App::new(
+        Data::new(checked.registry.clone().expect("valid")),
+        100,
+        30,
+        Theme { color: false },
+    );
+    // A group of research's reads identity_events, which nobody declares it on.
+    let rogue = GroupTopicLag {
+        group: "research_rogue".into(),
+        topic: "identity_events".into(),
+        service: Some("research".into()),
+        partitions: vec![ktopo::live::view::PartitionLag {
+            partition: 0,
+            committed: Some(5),
+            log_end: Some(5),
+            ..Default::default()
+        }],
+        ..GroupTopicLag::default()
+    };
+    let live = LiveView {
+        sample_ms: Some(10),
+        source: "scripted".into(),
+        groups_listed: true,
+        groups: vec![rogue],
+        ..LiveView::default()
+    };
+    app.update(Event::Live(Box::new(live)));
+    let d = app.joined.drift.as_ref().expect("a sample succeeded");
+    assert_eq!(d.links.len(), 1, "{:?}", d.links);
+    assert_eq!(d.links[0].topic, 2, "identity_events, the last topic");
+    command(&mut app, "graph research");
+    let s = common::screen(&app);
+    assert!(s.contains("? observed") && s.contains("identity_events"), "{s}");
+    // The registry loses its two trailing topics.
+    app.update(Event::Reload(Box::new(ktopo::registry::load_str(
+        "registry.yaml",
+        base,
+    ))));
+    assert_eq!(app.data.reg.topics.len(), 1);
+    let d = app.joined.drift.as_ref().expect("the last sample, joined again");
+    assert!(d.links.is_empty(), "no link names a topic that is gone: {:?}", d.links);
+    command(&mut app, "graph research");
+    let s = common::screen(&app);
+    assert!(s.contains("auth_events") && !s.contains("identity_events"), "{s}");
+    command(&mut app, "map");
+    let s = common::screen(&app);
+    assert!(s.contains("auth_events"), "{s}");
 }

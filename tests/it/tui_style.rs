@@ -3,8 +3,8 @@
 
 use crate::common;
 use ktopo::live::view::{GroupTopicLag, Health, LiveView};
-use ktopo::tui::app::{App, Event};
 use ktopo::tui::data::Data;
+use ktopo::tui::state::{App, Event};
 use ktopo::tui::theme::Theme;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;

@@ -4,7 +4,7 @@ use super::{health_cell, opt, rate, spark, ListTable};
 use crate::impact::Dir;
 use crate::registry::Status;
 use crate::topology::Node;
-use crate::tui::app::App;
+use crate::tui::state::App;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -170,7 +170,7 @@ pub fn service(app: &App, f: &mut Frame, area: Rect, si: usize) {
         lines.push(field(app, "subscribes", format!("pattern {}", sub.pattern)));
     }
     // What the cluster shows against the registry about this service.
-    for f in app.drift.iter().flat_map(|d| d.report.for_service(&svc.key)) {
+    for f in app.joined.drift.iter().flat_map(|d| d.report.for_service(&svc.key)) {
         lines.push(field(app, "drift", format!("{} {}", drift_mark(f.severity), f.message)));
     }
     lines.push(Line::from(""));
@@ -244,7 +244,7 @@ pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: usize) {
         ));
     }
     // What the cluster shows against the registry, where people look for the topic.
-    for f in app.drift.iter().flat_map(|d| d.report.for_topic(&t.name)) {
+    for f in app.joined.drift.iter().flat_map(|d| d.report.for_topic(&t.name)) {
         lines.push(field(app, "drift", format!("{} {}", drift_mark(f.severity), f.message)));
     }
     if let Some(d) = &t.deprecation {

@@ -3,7 +3,7 @@
 
 use super::ListTable;
 use crate::diag::Severity;
-use crate::tui::app::App;
+use crate::tui::state::App;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Wrap};
@@ -18,7 +18,7 @@ fn label(s: Severity) -> &'static str {
 }
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let Some(d) = &app.drift else {
+    let Some(d) = &app.joined.drift else {
         let msg = format!(
             "No drift yet: it needs a successful sample ({}).\nStart ktopo without --offline, or pass -b BROKERS.",
             app.no_sample_yet().unwrap_or_default()

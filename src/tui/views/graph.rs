@@ -12,7 +12,7 @@ use super::{opt, rate};
 use crate::live::view::Health;
 use crate::registry::Status;
 use crate::topology::Node;
-use crate::tui::app::App;
+use crate::tui::state::App;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -112,14 +112,14 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, center: Node) {
 type Seen = (String, String);
 
 /// What the cluster shows feeding (left) and fed by (right) a node beyond the
-/// registry (`tui::observed`): for a topic, who writes it and which groups read it
+/// registry (`join::links`): for a topic, who writes it and which groups read it
 /// undeclared; for a service, the topics its groups read and its messages land on.
 fn observed(app: &App, center: Node) -> (Vec<Seen>, Vec<Seen>) {
-    let Some(d) = &app.drift else {
+    let Some(d) = &app.joined.drift else {
         return Default::default();
     };
     let reg = &app.data.reg;
-    let seen = |l: &crate::tui::observed::Link, label: String| (label, l.what().to_string());
+    let seen = |l: &crate::join::links::Link, label: String| (label, l.what().to_string());
     let (mut inputs, mut outputs) = (Vec::new(), Vec::new());
     match center {
         Node::Topic(ti) => {

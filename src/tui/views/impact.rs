@@ -3,7 +3,7 @@
 use super::{health_cell, ListTable};
 use crate::impact::node_label;
 use crate::topology::Node;
-use crate::tui::app::App;
+use crate::tui::state::App;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::Cell;
@@ -15,7 +15,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let reg = &app.data.reg;
     let (ns, nt) = imp.counts();
     // Live blast radius: how stale each affected node's data is right now, and why.
-    let stale_of = |n: Node| app.stale.as_ref().and_then(|st| st.of(n));
+    let stale_of = |n: Node| app.joined.stale.as_ref().and_then(|st| st.of(n));
     let worst = imp
         .affected
         .iter()

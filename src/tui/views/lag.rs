@@ -2,7 +2,7 @@
 //! row's partitions below (like kafka-consumer-groups.sh --describe).
 
 use super::{health_cell, opt, rate, ListTable};
-use crate::tui::app::App;
+use crate::tui::state::App;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph};

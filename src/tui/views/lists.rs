@@ -2,7 +2,7 @@
 
 use super::{health_cell, opt, rate, spark, ListTable};
 use crate::registry::Status;
-use crate::tui::app::App;
+use crate::tui::state::App;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::Cell;
@@ -32,7 +32,11 @@ pub fn services(app: &App, f: &mut Frame, area: Rect) {
         let si = s.items[i];
         let svc = &reg.services[si];
         // A drift badge: findings about this service's groups and topics.
-        let drift = app.drift.as_ref().map_or(0, |d| d.report.for_service(&svc.key).count());
+        let drift = app
+            .joined
+            .drift
+            .as_ref()
+            .map_or(0, |d| d.report.for_service(&svc.key).count());
         let name = if drift > 0 {
             format!("{} ≠{drift}", svc.name)
         } else {
@@ -87,6 +91,7 @@ pub fn topics(app: &App, f: &mut Frame, area: Rect) {
         };
         // A drift badge: how many findings the cluster gives about this topic.
         let drift = app
+            .joined
             .drift
             .as_ref()
             .map_or(0, |d| d.report.for_topic(&topic.name).count());
@@ -187,7 +192,7 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
                 Cell::from(Span::styled(format!("▲ {}/s", rate(l.produce_rate)), t.warn()))
             }
             // Not written this window: how long ago it last was, where known.
-            Some(l) if l.on_cluster => match (l.last_write_ms, &app.drift) {
+            Some(l) if l.on_cluster => match (l.last_write_ms, &app.joined.drift) {
                 (Some(ms), Some(d)) => Cell::from(format!("idle {}", crate::drift::rules::ago_short(d.at_ms - ms))),
                 _ => Cell::from("on cluster"),
             },
@@ -196,6 +201,7 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
         };
         // Migration progress: groups still reading the old topic, residual writes.
         let migration = match app
+            .joined
             .drift
             .as_ref()
             .map(|d| crate::drift::rules::migration(&d.facts, &topic.name))

@@ -7,13 +7,15 @@
 
 use super::map_boxes::{dot, full_box, label, put};
 use super::map_info::info_lines;
+use super::map_view::{Look, View};
 use crate::live::view::Health;
-use crate::map::layout::{Layout, Line, Placed};
-use crate::map::route::{cells_in, glyph, route, Path, Stroke};
+use crate::map::plan::Path;
+use crate::map::plan::{Layout, Line};
+use crate::map::route::{cells_in, glyph, route, Stroke};
 use crate::map::Zoom;
 use crate::topology::Node;
-use crate::tui::app::App;
 use crate::tui::map_nav::INFO_ROWS;
+use crate::tui::state::App;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -21,41 +23,6 @@ use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use std::collections::HashSet;
-
-/// Map cells (u32: a 10,000-topic map is wider than a terminal's u16) to screen cells.
-pub(super) struct View {
-    area: Rect,
-    origin: (u32, u32),
-}
-
-impl View {
-    pub(super) fn cell(&self, x: u32, y: u32) -> Option<(u16, u16)> {
-        let (vx, vy) = (x.checked_sub(self.origin.0)?, y.checked_sub(self.origin.1)?);
-        (vx < u32::from(self.area.width) && vy < u32::from(self.area.height))
-            .then(|| (self.area.x + vx as u16, self.area.y + vy as u16))
-    }
-    fn clip(&self) -> (u32, u32, u32, u32) {
-        (
-            self.origin.0,
-            self.origin.1,
-            u32::from(self.area.width),
-            u32::from(self.area.height),
-        )
-    }
-    /// Whether any part of a path can be in view (its bounding box meets the view).
-    fn meets(&self, p: &Path) -> bool {
-        let (ox, oy, w, h) = self.clip();
-        let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
-        for &(x, y) in &p.points {
-            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
-        }
-        x1 >= ox && x0 < ox.saturating_add(w) && y1 >= oy && y0 < oy.saturating_add(h)
-    }
-    fn shows(&self, p: &Placed, g: crate::map::layout::Geometry) -> bool {
-        let (ox, oy, w, h) = self.clip();
-        p.x + g.box_w > ox && p.x < ox + w && p.y + g.box_h > oy && p.y < oy + h
-    }
-}
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.theme;
@@ -71,7 +38,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     if let Some(n) = m.refused {
         let msg = format!(
             "The map is not drawn: {n} edges, more than {} can be shown legibly.\nUse :graph, :impact or a filter on a smaller registry.",
-            crate::map::layout::MAX_EDGES
+            crate::map::plan::MAX_EDGES
         );
         f.render_widget(Paragraph::new(msg), area);
         return;
@@ -83,7 +50,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         .impact
         .as_ref()
         .map(|imp| imp.affected.iter().map(|a| a.node).chain(imp.target.nodes()).collect());
-    let stale_count = app.stale.as_ref().map_or(0, |st| st.stale.len());
+    let stale_count = app.joined.stale.as_ref().map_or(0, |st| st.stale.len());
     let narrowed = focus.is_some() || !s.filter.is_empty();
     let hidden = if hide_base(zoom, m, narrowed) && !narrowed {
         " · edges hidden: f focus, / filter"
@@ -173,12 +140,6 @@ fn hide_base(zoom: Zoom, m: &Layout, narrowed: bool) -> bool {
     zoom == Zoom::Overview && (narrowed || m.edges.len() > OVERVIEW_EDGES)
 }
 
-#[derive(Clone, Copy)]
-pub(super) struct Look {
-    pub(super) selected: bool,
-    pub(super) faint: bool,
-}
-
 /// Draw some paths' cells in one stroke and style; `arrows`: where heads go (the
 /// paths' own ends when None).
 fn draw_paths(
@@ -231,10 +192,10 @@ fn troubled(app: &App, m: &Layout, lit: &dyn Fn(&&Path) -> bool) -> Vec<(Vec<Pat
     vec![(warn, app.theme.warn()), (bad, app.theme.error())]
 }
 
-/// Observed edges between registry boxes, dotted (`tui::observed`): a registry
+/// Observed edges between registry boxes, dotted (`join::links`): a registry
 /// service writing or reading a topic it does not declare.
 fn observed_paths(app: &App, m: &Layout) -> Vec<Path> {
-    let Some(d) = &app.drift else { return Vec::new() };
+    let Some(d) = &app.joined.drift else { return Vec::new() };
     let mut out = Vec::new();
     for (from, to) in d.links.iter().filter_map(|l| l.edge()) {
         let (Some(&a), Some(&b)) = (m.index.get(&from), m.index.get(&to)) else {

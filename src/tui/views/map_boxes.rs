@@ -1,14 +1,14 @@
 //! The map's nodes at each zoom level: full boxes (kind, name, health, staleness,
 //! domain, observed badge), one-line labels, dots; and the live facts they show.
 
-use super::map::{Look, View};
+use super::map_view::{Look, View};
 use super::rate;
 use crate::live::view::Health;
-use crate::map::layout::{Layout, Placed};
+use crate::map::plan::{Layout, Placed};
 use crate::map::text::{fit, width, Glyph};
 use crate::registry::Status;
 use crate::topology::Node;
-use crate::tui::app::App;
+use crate::tui::state::App;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Modifier, Style};
 
@@ -23,13 +23,14 @@ pub(super) fn facts(app: &App, n: Node) -> Facts {
     let reg = &app.data.reg;
     let live = app.live.as_ref();
     let stale = app
+        .joined
         .stale
         .as_ref()
         .and_then(|st| st.of(n))
         .map(|(_, c)| crate::stale::seconds_label(c));
     match n {
         Node::Service(i) => Facts {
-            health: app.groups.worst(i),
+            health: app.joined.groups.worst(i),
             rate: None,
             stale,
         },
@@ -101,7 +102,7 @@ pub(super) fn full_box(app: &App, buf: &mut Buffer, v: &View, m: &Layout, p: &Pl
     text(buf, v, (p.x + 1, p.y), &kind, w - 2, t.dim());
     if let Node::Topic(i) = p.node {
         // Writers or readers the registry does not declare: a badge, details below.
-        let seen = app.drift.as_ref().map_or(0, |d| d.links_on(i).len());
+        let seen = app.joined.drift.as_ref().map_or(0, |d| d.links_on(i).len());
         if seen > 0 {
             let badge = format!("?{seen}");
             let bw = width(&badge).min(w - 2);
@@ -129,7 +130,7 @@ pub(super) fn full_box(app: &App, buf: &mut Buffer, v: &View, m: &Layout, p: &Pl
 /// Compact zoom: `[service]`, `(topic)`, a leading status symbol.
 pub(super) fn label(app: &App, buf: &mut Buffer, v: &View, p: &Placed, look: Look) {
     let reg = &app.data.reg;
-    let g = app.map_layout().map_or(crate::map::layout::COMPACT, |m| m.geo);
+    let g = app.map_layout().map_or(crate::map::plan::COMPACT, |m| m.geo);
     let fx = facts(app, p.node);
     let (open, close, name) = match p.node {
         Node::Service(i) => ('[', ']', reg.services[i].name.as_str()),

@@ -4,7 +4,7 @@
 
 use super::rate;
 use crate::topology::Node;
-use crate::tui::app::App;
+use crate::tui::state::App;
 
 /// The rows under the map: the selection, its staleness, and each of its edges with
 /// its live number (producer edges the topic's msg/s, consumer edges the group's lag).
@@ -22,7 +22,7 @@ pub(super) fn info_lines(app: &App, n: Node) -> Vec<String> {
     if let Some(o) = owner {
         head.push_str(&format!(" · owner {o}"));
     }
-    if let Some((_, c)) = app.stale.as_ref().and_then(|st| st.of(n)) {
+    if let Some((_, c)) = app.joined.stale.as_ref().and_then(|st| st.of(n)) {
         head.push_str(&format!(
             " · ⧗ data {} stale because of {}",
             crate::stale::seconds_label(c),
@@ -88,7 +88,7 @@ pub(super) fn info_lines(app: &App, n: Node) -> Vec<String> {
     let (ins, more_in) = side(petgraph::Direction::Incoming);
     let (outs, more_out) = side(petgraph::Direction::Outgoing);
     // What the cluster shows beyond the registry on the topic.
-    let seen: Vec<String> = match (n, &app.drift) {
+    let seen: Vec<String> = match (n, &app.joined.drift) {
         (Node::Topic(t), Some(d)) => d.links_on(t).iter().map(|l| l.line(reg)).collect(),
         _ => Vec::new(),
     };

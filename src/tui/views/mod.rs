@@ -9,12 +9,13 @@ pub mod lists;
 pub mod map;
 mod map_boxes;
 mod map_info;
+mod map_view;
 pub mod messages;
 pub mod platform;
 pub mod popup;
 pub mod stale;
 
-use super::app::App;
+use super::state::App;
 use crate::live::view::Health;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
@@ -144,7 +145,7 @@ pub fn health_cell<'a>(app: &App, h: Option<Health>) -> Cell<'a> {
 
 /// What the cluster shows beyond the registry on the topics `on` accepts, one line each.
 pub fn observed_on(app: &App, on: impl Fn(usize) -> bool) -> Vec<String> {
-    let Some(d) = &app.drift else { return Vec::new() };
+    let Some(d) = &app.joined.drift else { return Vec::new() };
     d.links
         .iter()
         .filter(|l| on(l.topic))

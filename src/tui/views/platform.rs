@@ -2,8 +2,8 @@
 //! conventions and defaults, the event envelope, policies, references, messaging
 //! facts, infrastructure and data flows. A scrollable page.
 
-use crate::tui::app::App;
 use crate::tui::data::Data;
+use crate::tui::state::App;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};

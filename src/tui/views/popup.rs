@@ -1,8 +1,8 @@
 //! Popups: help (generated from the key table) and registry diagnostics.
 
-use crate::tui::app::{App, Popup};
 use crate::tui::command::COMMANDS;
 use crate::tui::keys::KEYS;
+use crate::tui::state::{App, Popup};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};

@@ -4,14 +4,14 @@
 
 use super::ListTable;
 use crate::impact::node_ref;
-use crate::tui::app::App;
+use crate::tui::state::App;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph};
 use ratatui::Frame;
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let Some(st) = &app.stale else {
+    let Some(st) = &app.joined.stale else {
         let msg = format!(
             "Nothing to say yet: staleness needs a successful sample ({}).\nStart ktopo without --offline, or pass -b BROKERS.",
             app.no_sample_yet().unwrap_or_default()

@@ -1,7 +1,7 @@
 //! What the cluster shows beyond the registry, as links between a registry topic and
 //! a writer or reader the registry does not declare there: producers only the sampled
 //! messages name, groups reading topics nobody declares them on. Computed once per
-//! sample with drift, and drawn by the graph, impact and map views alike.
+//! sample with drift (see `join`), and drawn by the graph, impact and map views alike.
 
 use crate::drift::Report;
 use crate::registry::Registry;

@@ -1,205 +1,16 @@
-//! The application state and `update`, the only place it changes.
+//! `update`: the only place the app's state (`state.rs`) changes. It takes an event
+//! and returns the effects it asks for.
 
 use super::command::{self, Command};
-use super::data::{Data, Filter};
+use super::data::{Data, MapState};
 use super::keys::{action_for, Action};
-use super::layout::Layout;
+use super::state::{App, Effect, Event, Filter, Mode, Popup, Route, Screen};
 use super::theme::Theme;
 use crate::diag::{self, Diagnostic, Source};
 use crate::impact::{self, Dir, Impact, Target};
-use crate::live::view::LiveView;
 use crate::registry::Checked;
 use crate::topology::Node;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
-
-/// Everything that can happen to the app.
-#[derive(Debug)]
-pub enum Event {
-    Key(KeyEvent),
-    Mouse(MouseEvent),
-    Resize(u16, u16),
-    /// Periodic: `now_s` is seconds since start (the only clock the app sees).
-    Tick(f64),
-    /// The registry file was loaded again (by `r` or because it changed).
-    Reload(Box<Checked>),
-    /// A new live picture from the sampler.
-    Live(Box<LiveView>),
-    /// The live side stopped after an internal error (a contained thread panic): the
-    /// UI goes on with the registry and the last picture, marked stopped.
-    LiveStopped(String),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Route {
-    Services,
-    Topics,
-    Events,
-    Deprecated,
-    Lag,
-    Drift,
-    /// The whole topology as a layered flow diagram.
-    Map,
-    /// Who serves stale data right now, worst first.
-    Stale,
-    Platform,
-    Service(usize),
-    Topic(usize),
-    /// The last sampled messages of a topic.
-    Messages(usize),
-    Impact(Target, Dir),
-    Graph(Node),
-}
-
-impl Route {
-    pub fn title(&self, data: &Data) -> String {
-        match self {
-            Route::Services => "services".into(),
-            Route::Topics => "topics".into(),
-            Route::Events => "events".into(),
-            Route::Deprecated => "deprecated".into(),
-            Route::Lag => "lag".into(),
-            Route::Drift => "drift".into(),
-            Route::Map => "map".into(),
-            Route::Stale => "stale".into(),
-            Route::Platform => "platform".into(),
-            Route::Service(i) => data.reg.services[*i].key.clone(),
-            Route::Topic(i) => data.reg.topics[*i].name.clone(),
-            Route::Messages(i) => format!("messages {}", data.reg.topics[*i].name),
-            Route::Impact(t, d) => format!("impact {} ({})", t.describe(&data.reg), d.as_str()),
-            Route::Graph(n) => format!("graph {}", impact::node_ref(&data.reg, *n)),
-        }
-    }
-}
-
-/// One entry of the navigation stack, with its own selection and filter.
-#[derive(Debug, Clone)]
-pub struct Screen {
-    pub route: Route,
-    pub selected: usize,
-    pub offset: usize,
-    pub filter: Filter,
-    /// Indices of the visible items after filtering (meaning depends on the route).
-    pub items: Vec<usize>,
-    /// Detail views: which pane has focus. Graph: 0 left, 1 right.
-    pub pane: usize,
-    /// Impact routes: the computed result; service detail: both directions. Map:
-    /// the focus.
-    pub impact: Option<Impact>,
-    /// Map: zoom and panning.
-    pub map: super::map_nav::MapView,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Normal,
-    Filter,
-    Command,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Popup {
-    Help,
-    /// The registry on disk is broken: its findings, one per line.
-    Diagnostics(Vec<String>),
-}
-
-/// Called with each registry that replaces the current one.
-pub type RegistryHook = Box<dyn FnMut(&crate::registry::Registry)>;
-
-pub struct App {
-    pub data: Data,
-    pub stack: Vec<Screen>,
-    pub mode: Mode,
-    /// Text being typed after `/` or `:`.
-    pub input: String,
-    pub popup: Option<Popup>,
-    pub width: u16,
-    pub height: u16,
-    pub theme: Theme,
-    pub live: Option<LiveView>,
-    /// Registry against cluster, recomputed when a live picture arrives.
-    pub drift: Option<Drift>,
-    /// Who serves stale data right now, recomputed when a live picture arrives.
-    pub stale: Option<crate::stale::Staleness>,
-    /// The live picture's groups by service and topic, for per-box lookups.
-    pub groups: crate::live::view::GroupIndex,
-    /// Live pictures received (drift's windowed facts need two or more).
-    pub samples: u32,
-    /// What the broker side is doing when there is no live data ("offline").
-    pub broker_note: String,
-    pub message: Option<String>,
-    /// Why live data stopped, when it did (an internal error in the sampler).
-    pub live_stopped: Option<String>,
-    /// Text to put on the clipboard (the run loop sends it as OSC 52).
-    pub clipboard: Option<String>,
-    /// The run loop should load the registry again.
-    pub reload_requested: bool,
-    /// The run loop should hand the terminal back and stop the process (Ctrl-Z, SIGTSTP).
-    pub suspend_requested: bool,
-    pub quit: bool,
-    pub now_s: f64,
-    /// When the current live picture arrived (in `now_s` time).
-    pub live_at: Option<f64>,
-    /// Told about every registry that replaces the current one (the sampler watches
-    /// the groups it declares).
-    pub on_registry_change: Option<RegistryHook>,
-}
-
-/// Drift as the TUI shows it: the facts (for the deprecated view's migration column)
-/// and the findings.
-pub struct Drift {
-    pub facts: crate::drift::facts::Facts,
-    pub report: crate::drift::Report,
-    /// When it was computed (ms since the epoch): "last written 3 h ago" is relative
-    /// to this, so drawing stays a function of the state.
-    pub at_ms: i64,
-    /// Findings from the sampled messages, kept until new messages are sampled (they
-    /// arrive once a minute; checking them on every sample would load the UI thread).
-    pub observed: Option<(crate::live::metrics::Tails, Vec<crate::drift::Finding>)>,
-    /// Writers and readers the registry does not declare, from the above.
-    pub links: Vec<super::observed::Link>,
-}
-
-impl Drift {
-    /// The observed links on one topic (they are sorted by topic).
-    pub fn links_on(&self, topic: usize) -> &[super::observed::Link] {
-        let from = self.links.partition_point(|l| l.topic < topic);
-        let to = self.links.partition_point(|l| l.topic <= topic);
-        &self.links[from..to]
-    }
-    pub fn compute(data: &Data, live: &LiveView, samples: u32, before: Option<Drift>) -> Drift {
-        use crate::drift::{facts::Facts, rules};
-        let facts = Facts::from_live(live, samples);
-        // The demo cluster stands for a development environment.
-        let env = if live.source == "demo cluster" {
-            "development"
-        } else {
-            "production"
-        };
-        let at_ms = crate::drift::now_ms();
-        let opts = rules::Options {
-            environment: env.into(),
-            environment_chosen: false,
-            now_ms: at_ms,
-        };
-        let mut report = rules::compute(&data.reg, &data.places, &facts, &opts);
-        let observed = live.tails.as_ref().map(|tails| match before.and_then(|b| b.observed) {
-            Some((seen, found)) if std::sync::Arc::ptr_eq(&seen, tails) => (seen, found),
-            _ => (tails.clone(), rules::observed(&data.reg, &data.places, tails)),
-        });
-        if let Some((_, found)) = &observed {
-            report.merge(found);
-        }
-        let links = super::observed::links(&data.reg, &facts, &report);
-        Drift {
-            facts,
-            report,
-            at_ms,
-            observed,
-            links,
-        }
-    }
-}
 
 impl App {
     pub fn new(data: Data, width: u16, height: u16, theme: Theme) -> Self {
@@ -213,53 +24,21 @@ impl App {
             height,
             theme,
             live: None,
-            drift: None,
-            stale: None,
-            groups: Default::default(),
-            samples: 0,
+            joined: Default::default(),
+            setting: crate::join::Setting {
+                environment: "production".into(),
+                ..Default::default()
+            },
             broker_note: "offline".into(),
             message: None,
             live_stopped: None,
-            clipboard: None,
-            reload_requested: false,
-            suspend_requested: false,
             quit: false,
+            out: Vec::new(),
             now_s: 0.0,
             live_at: None,
-            on_registry_change: None,
         };
         app.push(Route::Topics);
         app
-    }
-
-    /// Seconds since the live picture arrived, as of the last tick.
-    /// Seconds since the last good sample, as of now: the picture's own age when it
-    /// arrived plus the time since. It keeps growing if the sampler dies or blocks.
-    pub fn live_age(&self) -> Option<f64> {
-        let since = self.live_at.map(|at| (self.now_s - at).max(0.0))?;
-        let at_arrival = self.live.as_ref().and_then(|l| l.age_s).unwrap_or(0.0);
-        Some(at_arrival + since)
-    }
-
-    /// Older than three sampling intervals, judged here rather than by the sampler, so
-    /// a sampler that stops sending cannot leave the header green.
-    pub fn live_stale(&self) -> bool {
-        self.live_stopped.is_some()
-            || self.live.as_ref().is_some_and(|l| {
-                l.stale || (l.interval_s > 0.0 && self.live_age().is_some_and(|a| a > 3.0 * l.interval_s))
-            })
-    }
-
-    pub fn screen(&self) -> &Screen {
-        self.stack.last().expect("the stack is never empty")
-    }
-
-    pub(super) fn screen_mut(&mut self) -> &mut Screen {
-        self.stack.last_mut().expect("the stack is never empty")
-    }
-
-    pub fn layout(&self) -> Layout {
-        Layout::new(self.width, self.height)
     }
 
     /// What a screen's impact is: the impact view's result, or both directions of a
@@ -300,7 +79,9 @@ impl App {
         }
     }
 
-    pub fn update(&mut self, ev: Event) {
+    /// Apply one event; the effects it asks for are returned, to be carried out by the
+    /// caller (the run loop, or a test).
+    pub fn update(&mut self, ev: Event) -> Vec<Effect> {
         match ev {
             Event::Key(k) if k.kind != KeyEventKind::Release => self.on_key(k),
             Event::Key(_) => {}
@@ -310,13 +91,7 @@ impl App {
                 self.height = h;
                 self.clamp();
             }
-            Event::Tick(now) => {
-                self.now_s = now;
-                // The map was laid out after its screen opened: list its nodes now.
-                if self.screen().route == Route::Map && self.screen().items.is_empty() && self.data.map().is_some() {
-                    self.refresh_items();
-                }
-            }
+            Event::Tick(now) => self.now_s = now,
             Event::Reload(c) => self.on_reload(*c),
             Event::LiveStopped(why) => {
                 self.message = Some(format!(
@@ -325,26 +100,17 @@ impl App {
                 self.live_stopped = Some(why);
             }
             Event::Live(v) => {
-                // No verdict without evidence: drift and staleness only from a sample
-                // that succeeded (a cluster never reached has no topics, not missing ones).
-                if v.sampled() {
-                    self.samples = self.samples.saturating_add(1);
-                    self.drift = Some(Drift::compute(&self.data, &v, self.samples, self.drift.take()));
-                    self.stale = Some(crate::stale::propagate(
-                        &self.data.reg,
-                        &self.data.topo,
-                        &v,
-                        crate::stale::DEFAULT_MIN_S,
-                    ));
-                }
                 // The lag table re-sorts every sample: keep the cursor on its group and
                 // topic, not on its row number.
                 let keep = (self.screen().route == Route::Lag)
                     .then(|| self.selected_lag_row())
                     .flatten();
-                self.groups = crate::live::view::GroupIndex::new(&v, &self.data.reg);
+                if v.sampled() {
+                    self.setting.samples = self.setting.samples.saturating_add(1);
+                }
                 self.live = Some(*v);
                 self.live_at = Some(self.now_s);
+                self.rejoin(true);
                 self.refresh_items();
                 if let Some((group, topic)) = keep {
                     let rows = self.lag_rows();
@@ -359,14 +125,49 @@ impl App {
                     }
                 }
             }
+            Event::Map { generation, layouts } => {
+                // A layout of a registry since replaced is dropped.
+                if generation == self.data.generation {
+                    self.data.map = match layouts {
+                        Ok(l) => MapState::Ready(l),
+                        Err(why) => MapState::Failed(why),
+                    };
+                    if self.screen().route == Route::Map {
+                        self.refresh_items();
+                    }
+                }
+            }
         }
+        if matches!(self.data.map, MapState::Wanted) {
+            self.data.map = MapState::Pending;
+            self.out.push(Effect::LayOut {
+                generation: self.data.generation,
+                registry: self.data.reg.clone(),
+            });
+        }
+        if self.quit {
+            self.out.push(Effect::Quit);
+        }
+        std::mem::take(&mut self.out)
+    }
+
+    /// Join the registry with the live picture again: on a new picture (`same_registry`:
+    /// the message findings of unchanged tails are kept) and on a reload (everything is
+    /// recomputed, since the join names services and topics by position).
+    fn rejoin(&mut self, same_registry: bool) {
+        self.setting.now_ms = crate::drift::now_ms();
+        let before = std::mem::take(&mut self.joined);
+        self.joined = crate::join::join(
+            &self.data.reg,
+            &self.data.topo,
+            &self.data.places,
+            self.live.as_ref(),
+            &self.setting,
+            same_registry.then_some(before),
+        );
     }
 
     fn on_reload(&mut self, c: Checked) {
-        // Observed findings were checked against the registry being replaced.
-        if let Some(d) = &mut self.drift {
-            d.observed = None;
-        }
         match c.usable() {
             None => {
                 let src: &Source = &c.source;
@@ -394,11 +195,12 @@ impl App {
                         _ => None,
                     })
                     .collect();
+                let generation = self.data.generation + 1;
                 self.data = Data::new(reg).with_source(&c.source);
-                // Staleness and the group index name nodes of the old registry; the next
-                // sample recomputes them.
-                self.stale = None;
-                self.groups = Default::default();
+                self.data.generation = generation;
+                // Drift's links, staleness and the group index name services and topics
+                // of the old registry by position: joined again before anything is drawn.
+                self.rejoin(false);
                 let new = &self.data.reg;
                 let service = |k: &str| new.service_by_key(k);
                 for (s, name) in self.stack.iter_mut().zip(&names) {
@@ -412,9 +214,7 @@ impl App {
                         _ => {}
                     }
                 }
-                if let Some(notify) = self.on_registry_change.as_mut() {
-                    notify(&self.data.reg);
-                }
+                self.out.push(Effect::Watch(self.data.reg.clone()));
                 if matches!(self.popup, Some(Popup::Diagnostics(_))) {
                     self.popup = None;
                 }
@@ -577,7 +377,7 @@ impl App {
         let page = self.layout().page_rows();
         match a {
             Action::Quit => self.quit = true,
-            Action::Suspend => self.suspend_requested = true,
+            Action::Suspend => self.out.push(Effect::Suspend),
             Action::Down => self.move_by(1),
             Action::Up => self.move_by(-1),
             Action::PageDown => self.move_by(page as isize),
@@ -634,10 +434,10 @@ impl App {
                     } else {
                         format!("copied {name}")
                     });
-                    self.clipboard = Some(name);
+                    self.out.push(Effect::Copy(name));
                 }
             }
-            Action::Reload => self.reload_requested = true,
+            Action::Reload => self.out.push(Effect::Reload),
             Action::Impact => match self.selected_target() {
                 Some(t) => self.push(Route::Impact(t, Dir::Downstream)),
                 None => self.message = Some("select a service, topic or event first".into()),

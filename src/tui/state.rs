@@ -1,0 +1,264 @@
+//! The application's state: plain data, the events that change it and the effects it
+//! asks for. `update` (in `update.rs`) is the only place it changes.
+
+use super::data::Data;
+use super::theme::Theme;
+use crate::impact::{Dir, Impact, Target};
+use crate::join::{Joined, Setting};
+use crate::live::view::LiveView;
+use crate::map::plan::Layout as MapLayout;
+use crate::map::Zoom;
+use crate::registry::{Checked, Registry};
+use crate::topology::Node;
+use crossterm::event::{KeyEvent, MouseEvent};
+use std::sync::Arc;
+
+/// Everything that can happen to the app.
+#[derive(Debug)]
+pub enum Event {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// Periodic: `now_s` is seconds since start (the only clock the app sees).
+    Tick(f64),
+    /// The registry file was loaded again (by `r` or because it changed).
+    Reload(Box<Checked>),
+    /// A new live picture from the sampler.
+    Live(Box<LiveView>),
+    /// The live side stopped after an internal error (a contained thread panic): the
+    /// UI goes on with the registry and the last picture, marked stopped.
+    LiveStopped(String),
+    /// The map of registry load `generation`, laid out (or why not).
+    Map {
+        generation: u64,
+        layouts: Result<Arc<Vec<MapLayout>>, super::data::MapError>,
+    },
+}
+
+/// What the app asks the outside world to do; `update` returns them, the run loop
+/// (or a test) carries them out. The app itself never does I/O.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Quit,
+    /// Load the registry file again; the result arrives as `Event::Reload`.
+    Reload,
+    /// Put text on the clipboard.
+    Copy(String),
+    /// Hand the terminal back and stop the process (Ctrl-Z, SIGTSTP).
+    Suspend,
+    /// Lay out the map of this registry; the result arrives as `Event::Map`.
+    LayOut {
+        generation: u64,
+        registry: Arc<Registry>,
+    },
+    /// The registry was replaced: the sampler watches the groups it declares.
+    Watch(Arc<Registry>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Route {
+    Services,
+    Topics,
+    Events,
+    Deprecated,
+    Lag,
+    Drift,
+    /// The whole topology as a layered flow diagram.
+    Map,
+    /// Who serves stale data right now, worst first.
+    Stale,
+    Platform,
+    Service(usize),
+    Topic(usize),
+    /// The last sampled messages of a topic.
+    Messages(usize),
+    Impact(Target, Dir),
+    Graph(Node),
+}
+
+impl Route {
+    pub fn title(&self, data: &Data) -> String {
+        match self {
+            Route::Services => "services".into(),
+            Route::Topics => "topics".into(),
+            Route::Events => "events".into(),
+            Route::Deprecated => "deprecated".into(),
+            Route::Lag => "lag".into(),
+            Route::Drift => "drift".into(),
+            Route::Map => "map".into(),
+            Route::Stale => "stale".into(),
+            Route::Platform => "platform".into(),
+            Route::Service(i) => data.reg.services[*i].key.clone(),
+            Route::Topic(i) => data.reg.topics[*i].name.clone(),
+            Route::Messages(i) => format!("messages {}", data.reg.topics[*i].name),
+            Route::Impact(t, d) => format!("impact {} ({})", t.describe(&data.reg), d.as_str()),
+            Route::Graph(n) => format!("graph {}", crate::impact::node_ref(&data.reg, *n)),
+        }
+    }
+}
+
+/// One entry of the navigation stack, with its own selection and filter.
+#[derive(Debug, Clone)]
+pub struct Screen {
+    pub route: Route,
+    pub selected: usize,
+    pub offset: usize,
+    pub filter: Filter,
+    /// Indices of the visible items after filtering (meaning depends on the route).
+    pub items: Vec<usize>,
+    /// Detail views: which pane has focus. Graph: 0 left, 1 right.
+    pub pane: usize,
+    /// Impact routes: the computed result; service detail: both directions. Map:
+    /// the focus.
+    pub impact: Option<Impact>,
+    /// Map: zoom and panning.
+    pub map: MapView,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Filter,
+    Command,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Popup {
+    Help,
+    /// The registry on disk is broken: its findings, one per line.
+    Diagnostics(Vec<String>),
+}
+
+/// The map's own state on its screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MapView {
+    pub zoom: Zoom,
+    /// Top-left map cell when panned freely; None: the view follows the selection.
+    pub pan: Option<(u32, u32)>,
+    /// Where a mouse drag was last seen (terminal cell).
+    pub drag: Option<(u16, u16)>,
+}
+
+pub struct App {
+    pub data: Data,
+    pub stack: Vec<Screen>,
+    pub mode: Mode,
+    /// Text being typed after `/` or `:`.
+    pub input: String,
+    pub popup: Option<Popup>,
+    pub width: u16,
+    pub height: u16,
+    pub theme: Theme,
+    pub live: Option<LiveView>,
+    /// The registry joined with the live picture: recomputed when a picture arrives
+    /// and when the registry is reloaded, never while drawing.
+    pub joined: Joined,
+    /// What the join is told besides the data: the environment, samples so far.
+    pub setting: Setting,
+    /// What the broker side is doing when there is no live data ("offline").
+    pub broker_note: String,
+    pub message: Option<String>,
+    /// Why live data stopped, when it did (an internal error in the sampler).
+    pub live_stopped: Option<String>,
+    pub quit: bool,
+    /// Effects asked for during the current `update`, handed out at its end: always
+    /// empty between updates.
+    pub(super) out: Vec<Effect>,
+    pub now_s: f64,
+    /// When the current live picture arrived (in `now_s` time).
+    pub live_at: Option<f64>,
+}
+
+impl App {
+    pub fn screen(&self) -> &Screen {
+        self.stack.last().expect("the stack is never empty")
+    }
+
+    pub(super) fn screen_mut(&mut self) -> &mut Screen {
+        self.stack.last_mut().expect("the stack is never empty")
+    }
+
+    pub fn layout(&self) -> super::layout::Layout {
+        super::layout::Layout::new(self.width, self.height)
+    }
+
+    /// Seconds since the last good sample, as of now: the picture's own age when it
+    /// arrived plus the time since. It keeps growing if the sampler dies or blocks.
+    pub fn live_age(&self) -> Option<f64> {
+        let since = self.live_at.map(|at| (self.now_s - at).max(0.0))?;
+        let at_arrival = self.live.as_ref().and_then(|l| l.age_s).unwrap_or(0.0);
+        Some(at_arrival + since)
+    }
+
+    /// Older than three sampling intervals, judged here rather than by the sampler, so
+    /// a sampler that stops sending cannot leave the header green.
+    pub fn live_stale(&self) -> bool {
+        self.live_stopped.is_some()
+            || self.live.as_ref().is_some_and(|l| {
+                l.stale || (l.interval_s > 0.0 && self.live_age().is_some_and(|a| a > 3.0 * l.interval_s))
+            })
+    }
+
+    /// Drift of the current picture, once a sample succeeded.
+    pub fn drift(&self) -> Option<&crate::join::Drift> {
+        self.joined.drift.as_ref()
+    }
+
+    /// Who serves stale data right now, once a sample succeeded.
+    pub fn stale(&self) -> Option<&crate::stale::Staleness> {
+        self.joined.stale.as_ref()
+    }
+}
+
+/// A list filter: case-insensitive substring, or a regex after `re:`.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub text: String,
+    lower: String,
+    regex: Option<regex::Regex>,
+    /// Set when the regex does not compile; the filter then matches nothing.
+    pub error: Option<String>,
+}
+
+impl Filter {
+    pub fn new(text: &str) -> Self {
+        let mut f = Filter {
+            text: text.to_string(),
+            lower: text.to_lowercase(),
+            ..Default::default()
+        };
+        if let Some(re) = text.strip_prefix("re:") {
+            match regex::RegexBuilder::new(re)
+                .case_insensitive(true)
+                .size_limit(1 << 20)
+                .build()
+            {
+                Ok(r) => f.regex = Some(r),
+                Err(_) => f.error = Some("invalid regex".into()),
+            }
+        }
+        f
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    pub fn matches(&self, hay: &str) -> bool {
+        if self.text.is_empty() {
+            return true;
+        }
+        if let Some(r) = &self.regex {
+            return r.is_match(hay);
+        }
+        if self.error.is_some() {
+            return false;
+        }
+        // Registry names are ASCII; avoid allocating for the common case.
+        if hay.is_ascii() && self.lower.is_ascii() {
+            let (h, n) = (hay.as_bytes(), self.lower.as_bytes());
+            return n.len() <= h.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+        }
+        hay.to_lowercase().contains(&self.lower)
+    }
+}
