@@ -403,7 +403,7 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
 }
 
 fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
-    use crate::drift::{facts::Facts, locate::Places, rules};
+    use crate::drift::locate::Places;
     let checked = match load(path) {
         Ok(c) => c,
         Err(code) => return code,
@@ -416,22 +416,19 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
         Ok(v) => v,
         Err(code) => return code,
     };
-    let facts = Facts::from_live(&view, samples);
-    let (environment, chosen) = match &a.env {
+    let (environment, environment_chosen) = match &a.env {
         Some(e) => (e.clone(), true),
         None if demo => ("development".to_string(), false),
         None => ("production".to_string(), false),
     };
-    let opts = rules::Options {
+    let setting = crate::join::Setting {
         environment,
-        environment_chosen: chosen,
+        environment_chosen,
+        samples,
         now_ms: crate::drift::now_ms(),
     };
     let places = Places::read(&checked.source);
-    let mut report = rules::compute(reg, &places, &facts, &opts);
-    if let Some(tails) = &facts.tails {
-        report.merge(&rules::observed(reg, &places, tails));
-    }
+    let report = crate::join::drift(reg, &places, &view, &setting, None).report;
     let out = if a.json {
         let mut s =
             serde_json::to_string_pretty(&crate::drift::json(&report, &checked.source.path)).unwrap_or_default();

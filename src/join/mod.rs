@@ -44,6 +44,9 @@ pub struct Drift {
     pub observed: Option<(Tails, Vec<Finding>)>,
     /// Writers and readers the registry does not declare, sorted by topic.
     pub links: Vec<links::Link>,
+    /// Findings per registry topic and per registry service (the list views' badges).
+    pub on_topic: Vec<usize>,
+    pub on_service: Vec<usize>,
 }
 
 impl Drift {
@@ -98,12 +101,25 @@ pub fn drift(reg: &Registry, places: &Places, live: &LiveView, setting: &Setting
         report.merge(found);
     }
     let links = links::links(reg, &facts, &report);
+    let (mut on_topic, mut on_service) = (vec![0; reg.topics.len()], vec![0; reg.services.len()]);
+    for f in &report.findings {
+        if let Some(t) = f.topic.as_deref().and_then(|t| reg.topic_index(t)) {
+            on_topic[t] += 1;
+        }
+        let services: std::collections::BTreeSet<usize> =
+            f.services.iter().filter_map(|k| reg.service_by_key(k)).collect();
+        for s in services {
+            on_service[s] += 1;
+        }
+    }
     Drift {
         facts,
         report,
         at_ms: setting.now_ms,
         observed,
         links,
+        on_topic,
+        on_service,
     }
 }
 

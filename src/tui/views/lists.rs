@@ -36,7 +36,7 @@ pub fn services(app: &App, f: &mut Frame, area: Rect) {
             .joined
             .drift
             .as_ref()
-            .map_or(0, |d| d.report.for_service(&svc.key).count());
+            .map_or(0, |d| d.on_service.get(si).copied().unwrap_or(0));
         let name = if drift > 0 {
             format!("{} ≠{drift}", svc.name)
         } else {
@@ -94,7 +94,7 @@ pub fn topics(app: &App, f: &mut Frame, area: Rect) {
             .joined
             .drift
             .as_ref()
-            .map_or(0, |d| d.report.for_topic(&topic.name).count());
+            .map_or(0, |d| d.on_topic.get(ti).copied().unwrap_or(0));
         let name = if drift > 0 {
             format!("{} ≠{drift}", topic.name)
         } else {
