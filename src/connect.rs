@@ -1,13 +1,34 @@
 //! Choosing the cluster: a real one from `-b/-X/-F`, the embedded demo cluster when
 //! none is configured, or none with `--offline`. Shared by the TUI and `ktopo lag`.
 
-use crate::cli::ConnArgs;
 use crate::kafka::config::Properties;
 use crate::kafka::demo::Demo;
 use crate::kafka::sampler::{Sampler, Watch, Watched};
 use crate::live::session::Pace;
 use crate::registry::{Registry, Status};
+use std::path::PathBuf;
 use std::time::Duration;
+
+/// How to reach the cluster (kcat's conventions). Without a broker, ktopo starts an
+/// embedded demo cluster; `--offline` uses none.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConnArgs {
+    /// Bootstrap brokers, e.g. `127.0.0.1:9092`.
+    #[arg(short = 'b', long, global = true, env = "KTOPO_BROKERS")]
+    pub brokers: Option<String>,
+    /// librdkafka property `key=value` (repeatable), e.g. `-X security.protocol=SASL_SSL`.
+    #[arg(short = 'X', global = true, value_name = "KEY=VALUE")]
+    pub properties: Vec<String>,
+    /// librdkafka properties file (`key=value` lines, `#` comments).
+    #[arg(short = 'F', long = "config", global = true, value_name = "FILE")]
+    pub config_file: Option<PathBuf>,
+    /// Seconds between samples [default: 5, or 2 with the demo cluster].
+    #[arg(long, global = true)]
+    pub interval: Option<f64>,
+    /// No broker at all: registry only.
+    #[arg(long, global = true)]
+    pub offline: bool,
+}
 
 /// The consumer groups the registry declares (explicit ids, else the convention) on
 /// topics that can exist: what the sampler watches. The registry and Kafka meet here.
