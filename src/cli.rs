@@ -530,7 +530,7 @@ fn peek_cmd(reg: &Registry, conn: &ConnArgs, a: &PeekArgs) -> i32 {
     };
     let code = match crate::kafka::peek::peek(&c.props, &req) {
         Err(e) => {
-            fatal(&e);
+            fatal(&e.to_string());
             crate::exit::CLUSTER
         }
         Ok((msgs, notes)) => {

@@ -155,7 +155,7 @@ pub struct Drift {
     pub at_ms: i64,
     /// Findings from the sampled messages, kept until new messages are sampled (they
     /// arrive once a minute; checking them on every sample would load the UI thread).
-    pub observed: Option<(crate::live::metrics::Tails, Vec<crate::drift::Finding>)>,
+    pub observed: Option<(crate::sample::Tails, Vec<crate::drift::Finding>)>,
     /// Writers and readers the registry does not declare, from the above.
     pub links: Vec<super::observed::Link>,
 }
