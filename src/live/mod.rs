@@ -3,6 +3,8 @@
 //! client (`kafka`), which `session` reaches only through its `Source` trait.
 
 pub mod metrics;
+pub mod picture;
+pub mod rows;
 pub mod session;
 pub mod status;
 pub mod timelag;

@@ -2,7 +2,8 @@
 //! the retained log), drain time, eviction of what vanished, and `--fail-on` gates.
 
 use ktopo::lag_report::{gate, FailOn, Filters};
-use ktopo::live::metrics::{drain, Metrics};
+use ktopo::live::metrics::Metrics;
+use ktopo::live::picture::drain;
 use ktopo::live::view::{Drain, GroupTopicLag, Health};
 use ktopo::sample::{RawGroup, RawPartition, RawSample, RawTopic};
 
