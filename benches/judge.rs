@@ -10,7 +10,8 @@
 
 mod common;
 use common::median;
-use ktopo::live::metrics::{Metrics, RawGroup, RawPartition, RawSample, RawTopic};
+use ktopo::live::metrics::Metrics;
+use ktopo::sample::{RawGroup, RawPartition, RawSample, RawTopic};
 use std::time::Instant;
 
 const TOPICS: usize = 500;

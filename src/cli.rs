@@ -1,5 +1,6 @@
 //! Command-line interface: argument definitions and dispatch to the shared core.
 
+use crate::connect::ConnArgs;
 use crate::diag;
 use crate::export;
 use crate::impact::{self, Dir};
@@ -32,27 +33,6 @@ pub struct Cli {
     pub conn: ConnArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-/// How to reach the cluster (kcat's conventions). Without a broker, ktopo starts an
-/// embedded demo cluster; `--offline` uses none.
-#[derive(Debug, Clone, Args)]
-pub struct ConnArgs {
-    /// Bootstrap brokers, e.g. `127.0.0.1:9092`.
-    #[arg(short = 'b', long, global = true, env = "KTOPO_BROKERS")]
-    pub brokers: Option<String>,
-    /// librdkafka property `key=value` (repeatable), e.g. `-X security.protocol=SASL_SSL`.
-    #[arg(short = 'X', global = true, value_name = "KEY=VALUE")]
-    pub properties: Vec<String>,
-    /// librdkafka properties file (`key=value` lines, `#` comments).
-    #[arg(short = 'F', long = "config", global = true, value_name = "FILE")]
-    pub config_file: Option<PathBuf>,
-    /// Seconds between samples [default: 5, or 2 with the demo cluster].
-    #[arg(long, global = true)]
-    pub interval: Option<f64>,
-    /// No broker at all: registry only.
-    #[arg(long, global = true)]
-    pub offline: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -470,7 +450,7 @@ fn peek_cmd(reg: &Registry, conn: &ConnArgs, a: &PeekArgs) -> i32 {
     };
     let code = match crate::kafka::peek::peek(&c.props, &req) {
         Err(e) => {
-            fatal(&e);
+            fatal(&e.to_string());
             crate::exit::CLUSTER
         }
         Ok((msgs, notes)) => {

@@ -1,13 +1,36 @@
 //! Choosing the cluster: a real one from `-b/-X/-F`, the embedded demo cluster when
 //! none is configured, or none with `--offline`. Shared by the TUI and `ktopo lag`.
 
-use crate::cli::ConnArgs;
-use crate::kafka::config::Properties;
-use crate::kafka::demo::Demo;
+use crate::kafka::admin::ClientError;
+use crate::kafka::config::{ConfigError, Properties};
+use crate::kafka::demo::{Demo, DemoError};
 use crate::kafka::sampler::{Sampler, Watch, Watched};
-use crate::live::session::Pace;
+use crate::live::session::{Pace, Source};
 use crate::registry::{Registry, Status};
+use crate::sample::RawSample;
+use std::path::PathBuf;
 use std::time::Duration;
+
+/// How to reach the cluster (kcat's conventions). Without a broker, ktopo starts an
+/// embedded demo cluster; `--offline` uses none.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConnArgs {
+    /// Bootstrap brokers, e.g. `127.0.0.1:9092`.
+    #[arg(short = 'b', long, global = true, env = "KTOPO_BROKERS")]
+    pub brokers: Option<String>,
+    /// librdkafka property `key=value` (repeatable), e.g. `-X security.protocol=SASL_SSL`.
+    #[arg(short = 'X', global = true, value_name = "KEY=VALUE")]
+    pub properties: Vec<String>,
+    /// librdkafka properties file (`key=value` lines, `#` comments).
+    #[arg(short = 'F', long = "config", global = true, value_name = "FILE")]
+    pub config_file: Option<PathBuf>,
+    /// Seconds between samples [default: 5, or 2 with the demo cluster].
+    #[arg(long, global = true)]
+    pub interval: Option<f64>,
+    /// No broker at all: registry only.
+    #[arg(long, global = true)]
+    pub offline: bool,
+}
 
 /// The consumer groups the registry declares (explicit ids, else the convention) on
 /// topics that can exist: what the sampler watches. The registry and Kafka meet here.
@@ -96,7 +119,22 @@ impl Connection {
     }
 }
 
-pub fn properties(conn: &ConnArgs) -> Result<Properties, String> {
+/// The live loop samples the cluster through the sampler.
+impl Source for Sampler {
+    type Watch = Watch;
+    type Error = ClientError;
+    fn sample(&mut self) -> Result<RawSample, ClientError> {
+        Sampler::sample(self)
+    }
+    fn now_s(&self) -> f64 {
+        Sampler::now_s(self)
+    }
+    fn set_watch(&mut self, watch: Watch) {
+        Sampler::set_watch(self, watch)
+    }
+}
+
+pub fn properties(conn: &ConnArgs) -> Result<Properties, ConnectError> {
     let mut p = Properties::default();
     if let Some(f) = &conn.config_file {
         p.read_file(f)?;
@@ -106,9 +144,7 @@ pub fn properties(conn: &ConnArgs) -> Result<Properties, String> {
     }
     if let Some(b) = &conn.brokers {
         if b.trim().is_empty() {
-            return Err(
-                "-b/--brokers is empty: give host:port[,host:port…], or leave it out for the demo cluster".into(),
-            );
+            return Err(ConnectError::EmptyBrokers);
         }
         p.set("bootstrap.servers", b);
     }
@@ -120,7 +156,7 @@ pub fn properties(conn: &ConnArgs) -> Result<Properties, String> {
 
 /// Every `host:port` of a broker list has a port librdkafka will really use: it takes
 /// a port number modulo 65536 (`127.0.0.1:191215` would reach port 60143).
-pub fn check_brokers(list: &str) -> Result<(), String> {
+pub fn check_brokers(list: &str) -> Result<(), ConnectError> {
     for entry in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
         let addr = entry.rsplit_once("://").map_or(entry, |(_, a)| a);
         // `[::1]:9092`, `host:9092`, or a bare host (librdkafka's default port).
@@ -129,11 +165,10 @@ pub fn check_brokers(list: &str) -> Result<(), String> {
             _ => continue,
         };
         if !matches!(port.parse::<u32>(), Ok(1..=65535)) {
-            return Err(format!(
-                "broker `{}`: `{}` is not a port (1 to 65535); write host:port",
-                crate::visible::one_line(entry),
-                crate::visible::one_line(port)
-            ));
+            return Err(ConnectError::NotAPort {
+                entry: crate::visible::one_line(entry).into_owned(),
+                port: crate::visible::one_line(port).into_owned(),
+            });
         }
     }
     Ok(())
@@ -142,19 +177,31 @@ pub fn check_brokers(list: &str) -> Result<(), String> {
 /// Why there is no cluster to sample: the user's settings, or the cluster itself.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
-    /// Bad `-b/-X/-F/--interval` input (client creation rejects only its settings).
-    #[error("{0}")]
-    Usage(String),
+    /// Bad `-X/-F` input.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("-b/--brokers is empty: give host:port[,host:port…], or leave it out for the demo cluster")]
+    EmptyBrokers,
+    /// A broker whose port librdkafka would not really use (both made visible).
+    #[error("broker `{entry}`: `{port}` is not a port (1 to 65535); write host:port")]
+    NotAPort { entry: String, port: String },
+    #[error("--interval must be between 0.1 and 86400 seconds, got {0}")]
+    Interval(f64),
+    /// The client could not be created: client creation rejects only its settings.
+    #[error(transparent)]
+    Client(#[from] ClientError),
     /// The demo cluster could not start.
-    #[error("{0}")]
-    Cluster(String),
+    #[error(transparent)]
+    Demo(#[from] DemoError),
 }
 
 impl ConnectError {
+    /// The user's settings are a usage error; a demo cluster that cannot start, the
+    /// cluster's.
     pub fn exit_code(&self) -> i32 {
         match self {
-            ConnectError::Usage(_) => crate::exit::USAGE,
-            ConnectError::Cluster(_) => crate::exit::CLUSTER,
+            ConnectError::Demo(_) => crate::exit::CLUSTER,
+            _ => crate::exit::USAGE,
         }
     }
 }
@@ -164,28 +211,25 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, Co
     if conn.offline {
         return Ok(None);
     }
-    let mut props = properties(conn).map_err(ConnectError::Usage)?;
+    let mut props = properties(conn)?;
     // Checked before anything starts: Duration::from_secs_f64 panics on huge values.
     if let Some(i) = conn.interval {
         if !(i.is_finite() && (0.1..=86_400.0).contains(&i)) {
-            return Err(ConnectError::Usage(format!(
-                "--interval must be between 0.1 and 86400 seconds, got {i}"
-            )));
+            return Err(ConnectError::Interval(i));
         }
     }
     let watch = watch(reg);
     let (label, demo, default_interval) = match props.get("bootstrap.servers") {
         Some(b) => (b.to_string(), None, 5.0),
         None => {
-            let demo =
-                Demo::start(crate::demo_scenario::for_registry(reg, &watch.groups)).map_err(ConnectError::Cluster)?;
+            let demo = Demo::start(crate::demo_scenario::for_registry(reg, &watch.groups))?;
             props.set("bootstrap.servers", &demo.bootstrap);
             // The scenario unfolds faster when sampled every 2 s.
             ("demo cluster".to_string(), Some(demo), 2.0)
         }
     };
     let interval = conn.interval.unwrap_or(default_interval);
-    let mut sampler = Sampler::new(props.clone(), watch).map_err(ConnectError::Usage)?;
+    let mut sampler = Sampler::new(props.clone(), watch)?;
     if demo.is_some() {
         sampler.configs_unserved = Some("the demo cluster (librdkafka's mock) does not serve DescribeConfigs".into());
     }

@@ -1,5 +1,5 @@
 //! ktopo: explore a Kafka platform's topology from its declared registry.
-// The only unsafe code is the librdkafka Admin API wrapper, kafka::admin.
+// The only unsafe code is the librdkafka wrappers in kafka::admin.
 #![deny(unsafe_code)]
 
 pub mod cli;
@@ -19,6 +19,7 @@ pub mod map;
 pub mod observe;
 pub mod output;
 pub mod registry;
+pub mod sample;
 pub mod stale;
 pub mod suggest;
 pub mod synthetic;

@@ -53,7 +53,7 @@ pub struct Facts {
     pub configs_missing: Option<String>,
     pub samples: u32,
     /// The last messages of the registry's topics, where they were read.
-    pub tails: Option<crate::live::metrics::Tails>,
+    pub tails: Option<crate::sample::Tails>,
     /// What could not be read of them.
     pub tail_problems: Vec<String>,
 }
@@ -65,7 +65,7 @@ impl Facts {
         let empty = HashMap::new();
         let (configs, configs_missing) = match view.configs.as_deref() {
             Some(Ok(c)) => (c, None),
-            Some(Err(e)) => (&empty, Some(e.clone())),
+            Some(Err(e)) => (&empty, Some(e.to_string())),
             None => (&empty, Some("topic configurations have not been read yet".to_string())),
         };
         let topics = view

@@ -497,7 +497,7 @@ fn deprecated_in_use(reg: &Registry, facts: &Facts, out: &mut Out) {
 /// What the topics' last messages show against the registry (`observe.rs`), placed
 /// at their topics. Apart from `compute` because it changes only when new messages
 /// are sampled (once a minute): the TUI keeps it between samples.
-pub fn observed(reg: &Registry, places: &Places, tails: &crate::live::metrics::Tails) -> Vec<Finding> {
+pub fn observed(reg: &Registry, places: &Places, tails: &crate::sample::Tails) -> Vec<Finding> {
     let observations: Vec<_> = tails
         .iter()
         .map(|(topic, msgs)| crate::observe::observe(reg, topic, msgs))

@@ -8,7 +8,7 @@
 pub mod links;
 
 use crate::drift::{facts::Facts, locate::Places, rules, Finding, Report};
-use crate::live::metrics::Tails;
+use crate::sample::Tails;
 use crate::live::view::{GroupIndex, GroupTopicLag, LiveView};
 use crate::registry::Registry;
 use crate::stale::Staleness;

@@ -1,7 +1,19 @@
 //! Client configuration the way Kafka users already write it (kcat's `-b`, `-X`, `-F`),
 //! with secrets masked wherever ktopo prints configuration.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Why client configuration given on the command line could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `-X key` without `=value`; the key is already made visible.
+    #[error("{origin}: `{key}` needs a value: write key=value")]
+    NoValue { origin: String, key: String },
+    #[error("{origin}: empty property name before `=`")]
+    EmptyName { origin: String },
+    #[error("cannot read {}: {source}", path.display())]
+    Unreadable { path: PathBuf, source: std::io::Error },
+}
 
 /// librdkafka properties, in the order given (later ones win).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,21 +54,23 @@ impl Properties {
 
     /// Parse one `key=value` (`-X`); the error never repeats anything after the key
     /// (`-X sasl.password:hunter2` must not print `hunter2`).
-    pub fn parse_one(&mut self, kv: &str, origin: &str) -> Result<(), String> {
+    pub fn parse_one(&mut self, kv: &str, origin: &str) -> Result<(), ConfigError> {
         let Some((k, v)) = kv.split_once('=') else {
             let key: String = kv
                 .trim_start()
                 .chars()
                 .take_while(|c| !c.is_whitespace() && *c != ':')
                 .collect();
-            return Err(format!(
-                "{origin}: `{}` needs a value: write key=value",
-                crate::visible::escape(&key)
-            ));
+            return Err(ConfigError::NoValue {
+                origin: origin.to_string(),
+                key: crate::visible::escape(&key).into_owned(),
+            });
         };
         let k = k.trim();
         if k.is_empty() {
-            return Err(format!("{origin}: empty property name before `=`"));
+            return Err(ConfigError::EmptyName {
+                origin: origin.to_string(),
+            });
         }
         self.set(k, v.trim());
         Ok(())
@@ -65,9 +79,12 @@ impl Properties {
     /// Read a properties file the way Java does (kcat's `-F` files are Java
     /// `.properties`): `=`, `:` or whitespace between key and value, `#` and `!`
     /// comments, `\` line continuations and escapes (`\t`, `\n`, `\uXXXX`…).
-    pub fn read_file(&mut self, path: &Path) -> Result<(), String> {
-        let bytes = crate::input::read_bounded(path, MAX_PROPERTIES_BYTES)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    pub fn read_file(&mut self, path: &Path) -> Result<(), ConfigError> {
+        let bytes =
+            crate::input::read_bounded(path, MAX_PROPERTIES_BYTES).map_err(|source| ConfigError::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            })?;
         let text = String::from_utf8_lossy(&bytes);
         for (k, v) in parse_properties(&text) {
             self.set(&k, &v);

@@ -4,6 +4,7 @@
 //! that drift reports as "not computed".
 
 use super::config::{scrub, Properties};
+use crate::sample::ConfigsError;
 use rdkafka::admin::{AdminClient, AdminOptions, ResourceSpecifier};
 use rdkafka::client::DefaultClientContext;
 use std::collections::HashMap;
@@ -22,7 +23,7 @@ pub fn topic_configs(
     props: &Properties,
     topics: &[String],
     timeout: Duration,
-) -> Result<HashMap<String, HashMap<String, String>>, String> {
+) -> Result<HashMap<String, HashMap<String, String>>, ConfigsError> {
     if topics.is_empty() {
         return Ok(HashMap::new());
     }
@@ -30,13 +31,13 @@ pub fn topic_configs(
     cfg.set("client.id", props.get("client.id").unwrap_or("ktopo"));
     let admin: AdminClient<DefaultClientContext> = cfg
         .create()
-        .map_err(|e| scrub(&format!("cannot create an admin client: {e}"), props))?;
+        .map_err(|e| ConfigsError::Client(scrub(&e.to_string(), props)))?;
     let specs: Vec<ResourceSpecifier> = topics.iter().map(|t| ResourceSpecifier::Topic(t)).collect();
     let opts = AdminOptions::new().request_timeout(Some(timeout));
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
-        .map_err(|e| format!("cannot start a runtime: {e}"))?;
+        .map_err(|e| ConfigsError::Runtime(e.to_string()))?;
     let answer = rt.block_on(async {
         tokio::time::timeout(
             timeout + Duration::from_millis(500),
@@ -45,8 +46,8 @@ pub fn topic_configs(
         .await
     });
     let results = match answer {
-        Err(_) => return Err(format!("the cluster did not answer DescribeConfigs within {timeout:?}")),
-        Ok(Err(e)) => return Err(scrub(&format!("DescribeConfigs failed: {e}"), props)),
+        Err(_) => return Err(ConfigsError::Timeout(timeout)),
+        Ok(Err(e)) => return Err(ConfigsError::Failed(scrub(&e.to_string(), props))),
         Ok(Ok(r)) => r,
     };
     let mut out = HashMap::new();

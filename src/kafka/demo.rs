@@ -8,7 +8,7 @@
 //! a deprecated topic still receiving residual traffic from a producer that has not
 //! migrated. The mock cluster is not `Send`, so it lives on the demo thread.
 
-use super::admin::{Admin, GroupCommit};
+use super::admin::{create_mock_topics, Admin, AdminError, GroupCommit};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::ClientConfig;
 use std::collections::HashMap;
@@ -71,6 +71,23 @@ pub struct Scenario {
     pub groups: Vec<SimGroup>,
 }
 
+/// Why the demo cluster did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("cannot start the demo thread: {0}")]
+    Thread(std::io::Error),
+    #[error("the demo cluster did not start within 30 s")]
+    Timeout,
+    #[error("cannot start the mock cluster: {0}")]
+    Mock(rdkafka::error::KafkaError),
+    #[error("librdkafka did not create a mock cluster")]
+    NoMockCluster,
+    #[error(transparent)]
+    Topics(#[from] AdminError),
+    #[error("cannot create the demo consumers' client: {0}")]
+    Consumers(rdkafka::error::KafkaError),
+}
+
 /// A running demo cluster; dropping it stops the simulation and the brokers.
 pub struct Demo {
     pub bootstrap: String,
@@ -88,14 +105,14 @@ impl Drop for Demo {
 }
 
 impl Demo {
-    pub fn start(scenario: Scenario) -> Result<Demo, String> {
+    pub fn start(scenario: Scenario) -> Result<Demo, DemoError> {
         let stop = Arc::new(AtomicBool::new(false));
         let (tx, rx) = std::sync::mpsc::channel();
         let flag = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
             .name("ktopo-demo".into())
             .spawn(move || run(scenario, flag, tx))
-            .map_err(|e| format!("cannot start the demo thread: {e}"))?;
+            .map_err(DemoError::Thread)?;
         match rx.recv_timeout(Duration::from_secs(30)) {
             Ok(Ok(bootstrap)) => Ok(Demo {
                 bootstrap,
@@ -103,7 +120,7 @@ impl Demo {
                 thread: Some(thread),
             }),
             Ok(Err(e)) => Err(e),
-            Err(_) => Err("the demo cluster did not start within 30 s".into()),
+            Err(_) => Err(DemoError::Timeout),
         }
     }
 }
@@ -116,7 +133,7 @@ struct SimConsumer {
     started: bool,
 }
 
-fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender<Result<String, String>>) {
+fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender<Result<String, DemoError>>) {
     let producer: BaseProducer = match ClientConfig::new()
         .set("test.mock.num.brokers", "3")
         .set("linger.ms", "20")
@@ -125,17 +142,17 @@ fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender
     {
         Ok(p) => p,
         Err(e) => {
-            let _ = ready.send(Err(format!("cannot start the mock cluster: {e}")));
+            let _ = ready.send(Err(DemoError::Mock(e)));
             return;
         }
     };
     let Some(mock) = producer.client().mock_cluster() else {
-        let _ = ready.send(Err("librdkafka did not create a mock cluster".into()));
+        let _ = ready.send(Err(DemoError::NoMockCluster));
         return;
     };
     let wanted: Vec<(String, i32)> = scenario.topics.iter().map(|t| (t.name.clone(), t.partitions)).collect();
-    if let Err(e) = super::admin::create_mock_topics(producer.client(), &wanted) {
-        let _ = ready.send(Err(e));
+    if let Err(e) = create_mock_topics(producer.client(), &wanted) {
+        let _ = ready.send(Err(e.into()));
         return;
     }
     let bootstrap = mock.bootstrap_servers();
@@ -148,7 +165,7 @@ fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender
     ) {
         Ok(c) => c,
         Err(e) => {
-            let _ = ready.send(Err(format!("cannot create the demo consumers' client: {e}")));
+            let _ = ready.send(Err(DemoError::Consumers(e)));
             return;
         }
     };

@@ -3,10 +3,29 @@
 //! subscribes and never commits, so no group on the cluster changes. Bounded in
 //! messages per partition, bytes kept per value and in all, and time.
 
-use super::admin::{Admin, Spec};
+use super::admin::{Admin, AdminError, ClientError, Spec};
 use super::config::{scrub, Properties};
 use rdkafka::consumer::Consumer;
 use std::time::Duration;
+
+/// Why nothing could be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PeekError {
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error("topic `{0}` does not exist on the cluster")]
+    NoTopic(String),
+    #[error("topic `{topic}` has no partition {partition} (it has {count})")]
+    NoPartition {
+        topic: String,
+        partition: i32,
+        count: usize,
+    },
+    #[error("offsets: {0}")]
+    Offsets(AdminError),
+    #[error(transparent)]
+    Read(AdminError),
+}
 
 /// What to read.
 #[derive(Debug, Clone)]
@@ -25,11 +44,11 @@ pub struct Request {
 }
 
 /// One message as read; bytes are data from outside (see `visible` before showing).
-pub use super::admin::RawMessage as Peeked;
-pub use super::read::{Cut, Header};
+pub use crate::sample::message::RawMessage as Peeked;
+pub use crate::sample::message::{Cut, Header};
 
 /// Messages newest first, and notes on anything left unread (timeouts, caps).
-pub fn peek(props: &Properties, req: &Request) -> Result<(Vec<Peeked>, Vec<String>), String> {
+pub fn peek(props: &Properties, req: &Request) -> Result<(Vec<Peeked>, Vec<String>), PeekError> {
     let mut cfg = props.to_client_config();
     // No group.id: this client cannot join, commit for or look up any group.
     cfg.set("enable.auto.commit", "false")
@@ -43,31 +62,31 @@ pub fn peek(props: &Properties, req: &Request) -> Result<(Vec<Peeked>, Vec<Strin
             "max.partition.fetch.bytes",
             req.total_cap.clamp(1024, 10 << 20).to_string(),
         );
-    let admin = Admin::create(&cfg).map_err(|e| scrub(&format!("cannot create a Kafka client: {e}"), props))?;
+    let admin = Admin::create(&cfg).map_err(|e| ClientError::Create(scrub(&e.to_string(), props)))?;
     let md = admin
         .client()
         .fetch_metadata(Some(&req.topic), req.timeout)
-        .map_err(|e| scrub(&format!("metadata: {e}"), props))?;
+        .map_err(|e| ClientError::Metadata(scrub(&e.to_string(), props)))?;
     let t = md
         .topics()
         .iter()
         .find(|t| t.name() == req.topic && t.error().is_none())
-        .ok_or_else(|| format!("topic `{}` does not exist on the cluster", req.topic))?;
+        .ok_or_else(|| PeekError::NoTopic(req.topic.clone()))?;
     let mut parts: Vec<i32> = t.partitions().iter().map(|p| p.id()).collect();
     if let Some(p) = req.partition {
         if !parts.contains(&p) {
-            return Err(format!(
-                "topic `{}` has no partition {p} (it has {})",
-                req.topic,
-                parts.len()
-            ));
+            return Err(PeekError::NoPartition {
+                topic: req.topic.clone(),
+                partition: p,
+                count: parts.len(),
+            });
         }
         parts = vec![p];
     }
     let list: Vec<(&str, i32)> = parts.iter().map(|&p| (req.topic.as_str(), p)).collect();
     let offsets = admin.list_offsets(&list, &[Spec::Earliest, Spec::Latest], req.timeout);
-    let bounds = |i: usize| -> Result<std::collections::HashMap<i32, i64>, String> {
-        let listed = offsets[i].as_ref().map_err(|e| format!("offsets: {e}"))?;
+    let bounds = |i: usize| -> Result<std::collections::HashMap<i32, i64>, PeekError> {
+        let listed = offsets[i].as_ref().map_err(|e| PeekError::Offsets(e.clone()))?;
         Ok(listed
             .iter()
             .filter_map(|l| l.result.as_ref().ok().map(|r| (l.partition, r.0)))
@@ -81,13 +100,13 @@ pub fn peek(props: &Properties, req: &Request) -> Result<(Vec<Peeked>, Vec<Strin
             Some((*p, (hi - i64::from(req.last)).max(lo), hi))
         })
         .collect();
-    let read = admin.read_ranges(&req.topic, &ranges, req.timeout, req.value_cap, req.total_cap)?;
-    let notes: Vec<String> = read
-        .problems
-        .iter()
-        .chain(&read.notes)
-        .map(|n| scrub(n, props))
-        .collect();
+    let read = admin
+        .read_ranges(&req.topic, &ranges, req.timeout, req.value_cap, req.total_cap)
+        .map_err(PeekError::Read)?;
+    let capped = read
+        .capped
+        .map(|cap| format!("stopped at the {} byte cap", grouped(cap)));
+    let notes: Vec<String> = read.problems.iter().chain(&capped).map(|n| scrub(n, props)).collect();
     let mut out: Vec<Peeked> = read.messages;
     // Newest first, as a person reads a tail.
     out.sort_by(|a, b| {

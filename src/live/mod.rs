@@ -1,18 +1,14 @@
-//! Live cluster data: what the sampler measures and how it is judged. Pure: no
-//! network and no clock here; the Kafka client lives in `crate::kafka`.
+//! Live cluster data: how what the sampler measured (`sample`) is judged and
+//! shown. Pure but for `session`'s pacing: no network here, and nothing of the Kafka
+//! client (`kafka`), which `session` reaches only through its `Source` trait.
 
 pub mod metrics;
+pub mod picture;
+pub mod rows;
 pub mod session;
 pub mod status;
 pub mod timelag;
 pub mod view;
-
-/// Wall-clock milliseconds since the epoch (0 if the clock is before it).
-pub fn wall_ms_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
 
 /// RFC 3339 UTC with millisecond precision, e.g. `2026-12-01T13:45:12.345Z`.
 pub fn rfc3339(ms: i64) -> String {

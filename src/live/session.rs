@@ -5,10 +5,25 @@
 
 use super::metrics::Metrics;
 use super::view::LiveView;
-use crate::kafka::sampler::{Sampler, Watch};
+use crate::sample::RawSample;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
+
+/// Where samples come from: the cluster's sampler (`connect` plugs it in), or a
+/// scripted source. The loop needs nothing else of it.
+pub trait Source {
+    /// What to watch, as new watch lists arrive.
+    type Watch;
+    /// Why a round read nothing.
+    type Error: std::fmt::Display;
+    /// One round.
+    fn sample(&mut self) -> Result<RawSample, Self::Error>;
+    /// Seconds on the clock the samples are stamped with.
+    fn now_s(&self) -> f64;
+    /// Watch this from the next round on.
+    fn set_watch(&mut self, watch: Self::Watch);
+}
 
 /// How the loop paces itself.
 #[derive(Debug, Clone, Copy)]
@@ -47,12 +62,12 @@ pub struct Round<'a> {
 
 /// Sample until `stop` is set or `on_round` returns false. New watch lists
 /// arriving on `updates` apply from the next round.
-pub fn run(
-    sampler: &mut Sampler,
+pub fn run<S: Source>(
+    sampler: &mut S,
     metrics: &mut Metrics,
     pace: Pace,
     stop: &AtomicBool,
-    updates: Option<&Receiver<Watch>>,
+    updates: Option<&Receiver<S::Watch>>,
     mut on_round: impl FnMut(Round) -> bool,
 ) {
     let mut failures = 0u32;
@@ -70,7 +85,8 @@ pub fn run(
             }
             Err(e) => {
                 failures += 1;
-                metrics.failed(e.clone());
+                let e = e.to_string();
+                metrics.failed(&e);
                 Some(e)
             }
         };
@@ -92,14 +108,18 @@ pub fn run(
 }
 
 /// `run` on a thread of its own, handing each view to `send` (false stops it).
-pub fn spawn(
-    mut sampler: Sampler,
+pub fn spawn<S>(
+    mut sampler: S,
     source: String,
     pace: Pace,
     stop: std::sync::Arc<AtomicBool>,
-    updates: Receiver<Watch>,
+    updates: Receiver<S::Watch>,
     mut send: impl FnMut(LiveView) -> bool + Send + 'static,
-) -> std::io::Result<std::thread::JoinHandle<()>> {
+) -> std::io::Result<std::thread::JoinHandle<()>>
+where
+    S: Source + Send + 'static,
+    S::Watch: Send,
+{
     std::thread::Builder::new().name("ktopo-sampler".into()).spawn(move || {
         let mut metrics = Metrics::new(source, pace.interval.as_secs_f64());
         run(&mut sampler, &mut metrics, pace, &stop, Some(&updates), |r| {

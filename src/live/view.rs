@@ -1,7 +1,9 @@
 //! What the UI and `ktopo lag` show of the cluster: plain data computed from samples.
 //! No clocks and no network here, so views are tested with scripted values.
 
-pub use super::metrics::Member;
+/// A row's members are the sampler's, as read.
+pub use crate::sample::Member;
+use crate::sample::{Configs, Tails};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -121,7 +123,7 @@ impl Drain {
     pub fn label(self) -> String {
         match self {
             Drain::Done => "-".into(),
-            Drain::Eta(s) => crate::live::view::short_duration(s),
+            Drain::Eta(s) => short_duration(s),
             Drain::Never => "never".into(),
         }
     }
@@ -248,11 +250,11 @@ pub struct LiveView {
     pub groups: Vec<GroupTopicLag>,
     /// Topic configurations as last read (every few minutes), for drift.
     #[serde(skip)]
-    pub configs: Option<super::metrics::Configs>,
+    pub configs: Option<Configs>,
     /// The last messages of the registry's topics as last sampled, for the
     /// observed-events checks.
     #[serde(skip)]
-    pub tails: Option<super::metrics::Tails>,
+    pub tails: Option<Tails>,
     /// What could not be read of those messages: the checks did not see it.
     pub tail_problems: Vec<String>,
 }

@@ -3,7 +3,7 @@
 //! A panic on this side is contained (`panics`): the UI is told and goes on.
 
 use super::state::{App, Event};
-use crate::cli::ConnArgs;
+use crate::connect::ConnArgs;
 use crate::kafka::sampler::Watch;
 use crate::live::view::LiveView;
 use crate::registry::Registry;

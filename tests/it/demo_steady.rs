@@ -5,8 +5,9 @@
 
 use crate::common;
 use ktopo::kafka::demo::Behaviour;
-use ktopo::live::metrics::{Metrics, RawGroup, RawPartition, RawSample, RawTopic};
+use ktopo::live::metrics::Metrics;
 use ktopo::live::view::Health;
+use ktopo::sample::{RawGroup, RawPartition, RawSample, RawTopic};
 use ktopo::tui::state::Event;
 use std::collections::HashMap;
 

@@ -2,8 +2,10 @@
 //! the retained log), drain time, eviction of what vanished, and `--fail-on` gates.
 
 use ktopo::lag_report::{gate, FailOn, Filters};
-use ktopo::live::metrics::{drain, Metrics, RawGroup, RawPartition, RawSample, RawTopic};
+use ktopo::live::metrics::Metrics;
+use ktopo::live::picture::drain;
 use ktopo::live::view::{Drain, GroupTopicLag, Health};
+use ktopo::sample::{RawGroup, RawPartition, RawSample, RawTopic};
 
 fn topic(name: &str, parts: &[(i64, i64)]) -> RawTopic {
     RawTopic {

@@ -9,8 +9,9 @@
 //! functions, a consumer with a processing capacity, a commit schedule, pauses and
 //! offset overrides, sampled like ktopo samples (committed first, log ends just after).
 
-use ktopo::live::metrics::{Metrics, RawGroup, RawPartition, RawSample, RawTopic};
+use ktopo::live::metrics::Metrics;
 use ktopo::live::view::{Health, Member};
+use ktopo::sample::{RawGroup, RawPartition, RawSample, RawTopic};
 
 type LogEnd = Box<dyn Fn(usize, f64) -> i64>;
 /// A new position from (position, log end), committed at once.

@@ -5,7 +5,7 @@
 
 use super::ListTable;
 use crate::kafka::peek::{self, grouped, iso, line, more, show, shown, Header};
-use crate::kafka::read::cut_at;
+use crate::sample::message::cut_at;
 use crate::tui::state::App;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};

@@ -2,118 +2,26 @@
 //! observed-events checks use: librdkafka's simple consumer on the one Admin handle (no
 //! group id, no subscription, no commit), every field cut at a cap.
 
-use super::admin::{err_text, Admin, Queue};
+use super::error::{AdminError, RdError};
+use super::ffi::Queue;
+use super::handle::Admin;
+use crate::sample::message::{Cut, Header, RawMessage};
 use rdkafka::bindings as rd;
 use std::ffi::{c_void, CStr, CString};
 use std::time::{Duration, Instant};
 
-/// Bytes of a message cut at a cap (at a character boundary where they are UTF-8
-/// text): those kept, and the full size.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
-pub struct Cut {
-    pub bytes: Vec<u8>,
-    /// The full size in bytes.
-    pub len: usize,
-}
-
-impl Cut {
-    /// All of `b`, nothing cut.
-    pub fn whole(b: &[u8]) -> Cut {
-        Cut {
-            bytes: b.to_vec(),
-            len: b.len(),
-        }
-    }
-
-    /// `b` cut at `cap` bytes, before a character `cap` would split.
-    pub fn of(b: &[u8], cap: usize) -> Cut {
-        Cut {
-            bytes: b[..cut_at(b, cap)].to_vec(),
-            len: b.len(),
-        }
-    }
-
-    /// Bytes not kept.
-    pub fn more(&self) -> usize {
-        self.len.saturating_sub(self.bytes.len())
-    }
-}
-
-/// A message's header, or how many of them were not kept.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub enum Header {
-    /// Its name and value (`None`: a null value), each cut.
-    Kept(Cut, Option<Cut>),
-    /// The headers past `HEADERS_KEPT` or past the byte caps: counted, not kept. Only
-    /// ever the last entry.
-    NotKept(usize),
-}
-
 /// Headers kept of one message; the rest are counted (`Header::NotKept`).
 pub const HEADERS_KEPT: usize = 256;
 
-/// What `Admin::read_ranges` read: the messages, what was cut (caps), and what could
-/// not be read (partitions, timeouts, messages librdkafka could not decode).
+/// What `Admin::read_ranges` read: the messages, whether reading stopped at the byte
+/// cap, and what could not be read (partitions, timeouts, messages librdkafka could not
+/// decode).
 #[derive(Debug, Default)]
 pub struct Read {
     pub messages: Vec<RawMessage>,
-    pub notes: Vec<String>,
+    /// Reading stopped at this many bytes kept (the `total_cap` asked for).
+    pub capped: Option<usize>,
     pub problems: Vec<String>,
-}
-
-/// One message read by `Admin::read_ranges`, its byte fields cut at the caps.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct RawMessage {
-    pub partition: i32,
-    pub offset: i64,
-    pub timestamp_ms: Option<i64>,
-    pub key: Option<Cut>,
-    /// Names and values of all headers together are cut at the per-value cap.
-    pub headers: Vec<Header>,
-    /// The value, cut at the cap. Not a `Cut`, as code elsewhere builds messages with
-    /// these two fields.
-    pub value: Option<Vec<u8>>,
-    /// The value's full size.
-    pub value_len: usize,
-}
-
-impl RawMessage {
-    /// Bytes kept of the key, the header names and values, and the value: what the caps
-    /// count.
-    pub fn kept(&self) -> usize {
-        let headers: usize = self
-            .headers
-            .iter()
-            .map(|h| match h {
-                Header::Kept(name, value) => name.bytes.len() + value.as_ref().map_or(0, |v| v.bytes.len()),
-                Header::NotKept(_) => 0,
-            })
-            .sum();
-        self.key.as_ref().map_or(0, |k| k.bytes.len()) + headers + self.value.as_ref().map_or(0, Vec::len)
-    }
-}
-
-/// Where to cut `b` to at most `cap` bytes without splitting a UTF-8 character: at
-/// `cap`, or up to 3 bytes before it where a character that `cap` would split starts.
-/// Bytes that are not text are cut at `cap`.
-pub fn cut_at(b: &[u8], cap: usize) -> usize {
-    if b.len() <= cap {
-        return b.len();
-    }
-    for start in (cap.saturating_sub(3)..cap).rev() {
-        let width = match b[start] {
-            0x80..=0xBF => continue,
-            0xC2..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            0xF0..=0xF4 => 4,
-            _ => return cap,
-        };
-        let split = start + width > cap
-            && b.get(start..start + width)
-                .is_some_and(|c| std::str::from_utf8(c).is_ok());
-        return if split { start } else { cap };
-    }
-    cap
 }
 
 impl Admin {
@@ -130,17 +38,17 @@ impl Admin {
         timeout: Duration,
         value_cap: usize,
         total_cap: usize,
-    ) -> Result<Read, String> {
-        let name = CString::new(topic).map_err(|_| "a topic name cannot contain NUL".to_string())?;
+    ) -> Result<Read, AdminError> {
+        let name = CString::new(topic).map_err(|_| AdminError::NulInName)?;
         // SAFETY: `rk` is live; the topic handle and queue are ours and released below,
         // after every partition was stopped.
         let rkt = unsafe { rd::rd_kafka_topic_new(self.rk(), name.as_ptr(), std::ptr::null_mut()) };
         if rkt.is_null() {
-            return Err(format!("cannot open topic `{topic}`"));
+            return Err(AdminError::CannotOpen(topic.to_string()));
         }
-        let queue = Queue(unsafe { rd::rd_kafka_queue_new(self.rk()) });
+        let queue = Queue::new(self.rk());
         let mut left: std::collections::HashMap<i32, i64> = Default::default();
-        let (mut notes, mut problems) = (Vec::new(), Vec::new());
+        let (mut capped, mut problems) = (None, Vec::new());
         for &(p, from, to) in ranges.iter().filter(|r| r.1 < r.2) {
             // SAFETY: live topic handle and queue.
             if unsafe { rd::rd_kafka_consume_start_queue(rkt, p, from, queue.0) } == -1 {
@@ -172,7 +80,7 @@ impl Admin {
                 Err(rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__PARTITION_EOF) => {}
                 // A message that cannot be read (a compression codec missing, a corrupt
                 // batch) is no message to check: a problem, never silence.
-                Err(code) => problems.push(err_text(code)),
+                Err(code) => problems.push(RdError::of(code).to_string()),
                 Ok(msg) => {
                     let end = ranges.iter().find(|r| r.0 == msg.partition).map_or(0, |r| r.2);
                     if msg.offset + 1 >= end {
@@ -184,7 +92,7 @@ impl Admin {
                         out.push(msg);
                     }
                     if kept >= total_cap {
-                        notes.push(format!("stopped at the {} byte cap", super::peek::grouped(total_cap)));
+                        capped = Some(total_cap);
                         break;
                     }
                 }
@@ -199,7 +107,7 @@ impl Admin {
         unsafe { rd::rd_kafka_topic_destroy(rkt) };
         Ok(Read {
             messages: out,
-            notes,
+            capped,
             problems,
         })
     }
@@ -282,27 +190,4 @@ unsafe fn copy_message(
         value,
         value_len: if msg.payload.is_null() { 0 } else { msg.len },
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cuts_fall_between_characters() {
-        let s = "xé€𝄞".as_bytes(); // 1, 2, 3 and 4 bytes
-        let cuts: Vec<usize> = (0..=10).map(|cap| cut_at(s, cap)).collect();
-        assert_eq!(cuts, [0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10]);
-        // Not text: cut where the cap says; a valid character among other bytes is kept whole.
-        assert_eq!(cut_at(&[0xff, 0xfe, 0xfd], 2), 2);
-        assert_eq!(cut_at(&[0xff, 0xc3, 0xa9, 0x00], 2), 1);
-        assert_eq!(
-            cut_at(&[0x41, 0xe2, 0x82, 0x41], 2),
-            2,
-            "an invalid sequence is not backed off"
-        );
-        assert_eq!(cut_at(&[0x80, 0x80, 0x80, 0x80, 0x80], 4), 4);
-        let c = Cut::of("aéb".as_bytes(), 2);
-        assert_eq!((c.bytes, c.len), (b"a".to_vec(), 4));
-    }
 }
