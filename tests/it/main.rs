@@ -19,6 +19,7 @@ mod observe;
 mod peek;
 mod sampler_mock;
 mod sampler_scale;
+mod scripted_broker;
 mod seed_registries;
 mod stale;
 mod status_edges;
