@@ -51,6 +51,10 @@ pub struct Staleness {
     /// Groups behind that the registry does not place (undeclared): their effect on the
     /// platform is unknown, but they are shown.
     pub unplaced: Vec<String>,
+    /// Groups whose lag could not be read this round (an error, or partitions without
+    /// a log end) and that are not known to be behind either: whether their services
+    /// serve stale data is unknown, so nothing is called fresh because of them.
+    pub unread: Vec<String>,
     index: HashMap<Node, usize>,
 }
 
@@ -131,6 +135,21 @@ pub fn propagate(reg: &Registry, topo: &Topology, view: &LiveView, min_s: f64) -
             )),
         }
     }
+    for g in view
+        .groups
+        .iter()
+        .filter(|g| (g.error.is_some() || g.partial) && !is_cause(g, min_s))
+    {
+        let why = match &g.error {
+            Some(e) => format!("could not be read: {e}"),
+            None => "partial: the log end of some partitions could not be read".to_string(),
+        };
+        out.unread.push(if g.topic.is_empty() {
+            format!("{} ({why})", g.group)
+        } else {
+            format!("{} on {} ({why})", g.group, g.topic)
+        });
+    }
     // Worst first; ties by name so the answer is stable between rounds.
     out.causes.sort_by(|a, b| {
         let rank = |c: &Cause| c.seconds.map_or(f64::NEG_INFINITY, |s| s);
@@ -201,8 +220,14 @@ pub fn to_text(reg: &Registry, st: &Staleness, only: Option<&HashSet<Node>>, sou
         "Serving stale data right now ({source}): {} services and topics, because of {causes} groups",
         rows.len(),
     );
-    if rows.is_empty() {
+    if rows.is_empty() && st.unread.is_empty() {
         let _ = writeln!(out, "  nothing: no declared group is behind");
+    } else if rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "  unknown: {} groups could not be read, so whether they are behind is not known",
+            st.unread.len()
+        );
     } else {
         let _ = writeln!(out, "\n  {:<9} {:<44} BECAUSE OF", "STALE", "SERVICE OR TOPIC");
     }
@@ -225,6 +250,13 @@ pub fn to_text(reg: &Registry, st: &Staleness, only: Option<&HashSet<Node>>, sou
             out,
             "\nBehind, but not in the registry (their effect is unknown): {}",
             crate::visible::one_line(&st.unplaced.join(", "))
+        );
+    }
+    if !st.unread.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nCould not be read (whether they are behind is unknown): {}",
+            crate::visible::one_line(&st.unread.join(", "))
         );
     }
     let owned = impact::owners_of(reg, rows.iter().map(|s| s.node));
@@ -258,6 +290,7 @@ pub fn to_json(reg: &Registry, st: &Staleness, only: Option<&HashSet<Node>>, sou
         "source": source,
         "stale": stale,
         "unplaced": st.unplaced,
+        "unread": st.unread,
         "owners": impact::owners_of(reg, rows.iter().map(|s| s.node)),
     })
 }

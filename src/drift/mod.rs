@@ -121,9 +121,16 @@ pub fn text(r: &Report, path: &str) -> String {
     for n in &r.failed {
         let _ = writeln!(o, "could not check: {}", crate::visible::one_line(n));
     }
+    // A check that could not run leaves the counts incomplete: the summary says so
+    // first, so the last line never reads as a clean run.
+    let incomplete = match r.failed.len() {
+        0 => String::new(),
+        1 => "INCOMPLETE, 1 check could not run · ".to_string(),
+        n => format!("INCOMPLETE, {n} checks could not run · "),
+    };
     let _ = writeln!(
         o,
-        "{path} against the cluster: {} errors, {} warnings, {} notes · environment {} · {} samples",
+        "{path} against the cluster: {incomplete}{} errors, {} warnings, {} notes · environment {} · {} samples",
         r.count(Severity::Error),
         r.count(Severity::Warning),
         r.count(Severity::Note),

@@ -8,9 +8,9 @@
 pub mod links;
 
 use crate::drift::{facts::Facts, locate::Places, rules, Finding, Report};
-use crate::sample::Tails;
 use crate::live::view::{GroupIndex, GroupTopicLag, LiveView};
 use crate::registry::Registry;
+use crate::sample::Tails;
 use crate::stale::Staleness;
 use crate::topology::Topology;
 use std::cmp::Ordering;

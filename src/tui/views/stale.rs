@@ -26,8 +26,16 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     } else {
         format!(" · {} groups behind outside the registry", st.unplaced.len())
     };
+    let unread = if st.unread.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " · {} groups could not be read: whether they are behind is unknown",
+            st.unread.len()
+        )
+    };
     let title = format!(
-        "serving stale data right now: {} services and topics, because of {} groups (≥ {}s behind){unplaced}",
+        "serving stale data right now: {} services and topics, because of {} groups (≥ {}s behind){unplaced}{unread}",
         st.stale.len(),
         st.causes.len(),
         crate::stale::DEFAULT_MIN_S
