@@ -4,7 +4,7 @@
 
 use crate::diag::Source;
 use crate::registry::load;
-use crate::registry::spanned::Loc;
+use crate::registry::loc::Loc;
 use std::collections::HashMap;
 
 #[derive(Debug, Default, Clone)]

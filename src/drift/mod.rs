@@ -8,7 +8,7 @@ pub mod locate;
 pub mod rules;
 
 use crate::diag::Severity;
-use crate::registry::spanned::Loc;
+use crate::registry::loc::Loc;
 use serde::Serialize;
 
 /// One disagreement between the registry and the cluster.

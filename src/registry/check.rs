@@ -1,10 +1,12 @@
 //! Semantic checks: references, duplicates, deprecation chains, conventions.
 //! Every finding points at the value it is about.
 
-use super::format::{self, RegistryFile, ServiceRef};
-use super::model::{group_id, Registry, Status};
+use super::endpoint::Endpoint;
+use super::format::RegistryFile;
+use super::loc::Loc;
+use super::model::{group_id, Registry, ServiceRef, Status};
 use super::pattern::{naming_regex, Pattern};
-use super::spanned::{Loc, Sp};
+use super::spanned::Sp;
 use crate::diag::Diagnostic;
 use crate::suggest::closest;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -113,7 +115,7 @@ impl Checker<'_> {
         if self.file.domains.is_empty() {
             return;
         }
-        let known: Vec<&str> = self.file.domains.iter().map(|d| d.id.value.as_str()).collect();
+        let known: Vec<&str> = self.file.domains.iter().map(|d| d.id.as_str()).collect();
         let uses = self
             .file
             .services
@@ -187,7 +189,7 @@ impl Checker<'_> {
         false
     }
 
-    fn endpoints(&mut self, list: &[format::Endpoint], context: String) {
+    fn endpoints(&mut self, list: &[Endpoint], context: String) {
         for e in list {
             self.service_ref(e.service(), &context);
         }

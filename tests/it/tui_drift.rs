@@ -167,7 +167,7 @@ fn services_show_their_drift_and_the_graph_draws_observed_consumers() {
     let si = app
         .data
         .reg
-        .service_index(&ktopo::registry::format::ServiceRef::Key("monitoring_engine".into()))
+        .service_index(&ktopo::registry::model::ServiceRef::Key("monitoring_engine".into()))
         .unwrap();
     while app.screen().items[app.screen().selected] != si {
         key(&mut app, KeyCode::Down);
