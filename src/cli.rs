@@ -480,7 +480,7 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
 }
 
 fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
-    use crate::drift::{facts::Facts, locate::Places, rules};
+    use crate::drift::{facts::Facts, rules};
     let checked = match load(path) {
         Ok(c) => c,
         Err(code) => return code,
@@ -504,10 +504,9 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
         environment_chosen: chosen,
         now_ms: crate::drift::now_ms(),
     };
-    let places = Places::read(&checked.source);
-    let mut report = rules::compute(reg, &places, &facts, &opts);
+    let mut report = rules::compute(reg, &facts, &opts);
     if let Some(tails) = &facts.tails {
-        report.merge(&rules::observed(reg, &places, tails));
+        report.merge(&rules::observed(reg, tails));
     }
     let out = if a.json {
         let mut s =

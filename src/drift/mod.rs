@@ -1,10 +1,10 @@
 //! Drift: what the registry declares against what the cluster has and does. One core
 //! for `ktopo drift` and the TUI's `:drift` view: `facts.rs` gathers the cluster side
 //! from the live picture (plus topic configs where the cluster serves them), `rules.rs`
-//! compares, `locate.rs` points each finding at its place in the registry file.
+//! compares and points each finding at its place in the registry file (the model keeps
+//! where topics and defaults are written).
 
 pub mod facts;
-pub mod locate;
 pub mod rules;
 
 use crate::diag::Severity;

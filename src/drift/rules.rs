@@ -2,7 +2,6 @@
 //! and deprecated topics still in use. Pure: registry + facts in, findings out.
 
 use super::facts::Facts;
-use super::locate::Places;
 use super::{Finding, Report};
 use crate::diag::Severity;
 use crate::registry::model::group_id;
@@ -89,7 +88,7 @@ impl Finding {
 
 struct Out<'a> {
     findings: Vec<Finding>,
-    places: &'a Places,
+    reg: &'a Registry,
 }
 
 impl Out<'_> {
@@ -101,7 +100,7 @@ impl Out<'_> {
         subject: &str,
         message: String,
     ) -> &mut Finding {
-        let loc = topic.and_then(|t| self.places.topic(t));
+        let loc = topic.and_then(|t| self.reg.topic(t)).map(|t| t.loc);
         self.findings.push(Finding {
             kind,
             severity,
@@ -115,10 +114,10 @@ impl Out<'_> {
     }
 }
 
-pub fn compute(reg: &Registry, places: &Places, facts: &Facts, opts: &Options) -> Report {
+pub fn compute(reg: &Registry, facts: &Facts, opts: &Options) -> Report {
     let mut out = Out {
         findings: Vec::new(),
-        places,
+        reg,
     };
     let mut not_computed = Vec::new();
     let mut failed = Vec::new();
@@ -249,7 +248,6 @@ fn topics(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out) {
 
 fn configuration(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out, not_computed: &mut Vec<String>) {
     let defaults = &reg.conventions.defaults;
-    let places = out.places;
     for t in reg.topics.iter().filter(|t| t.status != Status::Proposed) {
         let Some(f) = facts.topics.get(&t.name) else { continue };
         let origin = |key: &'static str| -> String {
@@ -273,7 +271,7 @@ fn configuration(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out, n
                     ),
                 );
                 if !t.config.overridden.contains(&"partitions") {
-                    d.loc = places.default_key("partitions");
+                    d.loc = reg.conventions.default_at("partitions");
                 }
             }
         }
@@ -320,9 +318,9 @@ fn configuration(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out, n
                     ),
                 );
                 if t.audit {
-                    d.loc = places.default_key("audit_retention_days");
+                    d.loc = reg.conventions.default_at("audit_retention_days");
                 } else if !t.config.overridden.contains(&"retention_days") {
-                    d.loc = places.default_key("retention_days");
+                    d.loc = reg.conventions.default_at("retention_days");
                 }
             }
         }
@@ -497,14 +495,14 @@ fn deprecated_in_use(reg: &Registry, facts: &Facts, out: &mut Out) {
 /// What the topics' last messages show against the registry (`observe.rs`), placed
 /// at their topics. Apart from `compute` because it changes only when new messages
 /// are sampled (once a minute): the TUI keeps it between samples.
-pub fn observed(reg: &Registry, places: &Places, tails: &crate::live::metrics::Tails) -> Vec<Finding> {
+pub fn observed(reg: &Registry, tails: &crate::live::metrics::Tails) -> Vec<Finding> {
     let observations: Vec<_> = tails
         .iter()
         .map(|(topic, msgs)| crate::observe::observe(reg, topic, msgs))
         .collect();
     let mut out = crate::observe::findings(reg, &observations);
     for f in &mut out {
-        f.loc = f.topic.as_deref().and_then(|t| places.topic(t));
+        f.loc = f.topic.as_deref().and_then(|t| reg.topic(t)).map(|t| t.loc);
     }
     out
 }

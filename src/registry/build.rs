@@ -30,11 +30,15 @@ pub fn build(file: &RegistryFile) -> Registry {
             .collect(),
         consumer_group: group_format.clone(),
         consumer_group_example: c.consumer_group_example.clone(),
-        defaults: c.topic_defaults.clone(),
+        defaults: c.topic_defaults.value.clone(),
         envelope: c.envelope.clone(),
         deprecation_period_days: c.deprecation_period_days,
         drift_ignore: c.drift_ignore.clone(),
         policies: c.policies.clone(),
+        defaults_at: DefaultsAt {
+            block: file.conventions.key("topic_defaults"),
+            keys: c.topic_defaults.keys.clone(),
+        },
     };
 
     let mut reg = Registry {
@@ -80,6 +84,7 @@ pub fn build(file: &RegistryFile) -> Registry {
             group: s.group.clone(),
             owner: s.owner.clone(),
             oncall: s.oncall.clone(),
+            loc: s.key.loc,
             subscriptions: s
                 .subscriptions
                 .iter()
@@ -224,10 +229,11 @@ fn expand_subscriptions(reg: &mut Registry) {
     }
 }
 
-fn bare_topic(name: &str, status: Status, domain: Option<&String>, reg: &Registry) -> Topic {
+fn bare_topic(name: &Sp<String>, status: Status, domain: Option<&String>, reg: &Registry) -> Topic {
     let d = &reg.conventions.defaults;
     Topic {
-        name: name.to_string(),
+        name: name.value.clone(),
+        loc: name.loc,
         status,
         domain: domain.cloned(),
         summary: None,

@@ -11,7 +11,7 @@
 
 use super::endpoint::Endpoint;
 use super::model::{Defaults, Domain, EnvelopeField, Infrastructure, Kind, MessageFormat, Policy};
-use super::spanned::Sp;
+use super::spanned::{Keyed, Sp};
 use schemars::{JsonSchema, Schema};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -34,7 +34,7 @@ pub struct RegistryFile {
     pub platform: Platform,
     /// Naming rules, defaults, the event envelope, policies.
     #[serde(default)]
-    pub conventions: Conventions,
+    pub conventions: Keyed<Conventions>,
     /// Domains (sections) that group services and topics.
     #[serde(default)]
     #[schemars(transform = no_default)]
@@ -103,8 +103,7 @@ pub struct Conventions {
     /// An example of a conforming consumer group id.
     pub consumer_group_example: Option<String>,
     #[serde(default)]
-    #[schemars(transform = no_default)]
-    pub topic_defaults: Defaults,
+    pub topic_defaults: Keyed<Defaults>,
     /// Fields of the event envelope every message carries.
     #[serde(default)]
     #[schemars(transform = no_default)]

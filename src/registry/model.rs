@@ -57,6 +57,16 @@ pub struct Conventions {
     /// Cluster topics drift does not report as undeclared (globs or `re:`).
     pub drift_ignore: Vec<String>,
     pub policies: Vec<Policy>,
+    /// Where the defaults are written (for findings about values they supply).
+    #[serde(skip)]
+    pub defaults_at: DefaultsAt,
+}
+
+/// Where `topic_defaults:` and each key under it are written.
+#[derive(Debug, Clone, Default)]
+pub struct DefaultsAt {
+    pub block: Option<Loc>,
+    pub keys: Vec<(String, Loc)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,6 +134,9 @@ pub struct Service {
     /// Owner team and how to reach its on-call.
     pub owner: Option<String>,
     pub oncall: Option<String>,
+    /// Where its key is written (for findings).
+    #[serde(skip)]
+    pub loc: Loc,
 }
 
 /// What kind of thing produces or consumes.
@@ -254,6 +267,9 @@ pub struct Proposal {
 #[derive(Debug, Clone, Serialize)]
 pub struct Topic {
     pub name: String,
+    /// Where its name is written (drift findings point there).
+    #[serde(skip)]
+    pub loc: Loc,
     pub status: Status,
     pub domain: Option<String>,
     pub summary: Option<String>,
@@ -358,6 +374,11 @@ impl Conventions {
     /// The consumer group id format, unless the registry says groups are unknown.
     pub fn group_format(&self) -> Option<&str> {
         (self.consumer_group != UNKNOWN_GROUPS).then_some(self.consumer_group.as_str())
+    }
+    /// Where a default comes from: its key under `topic_defaults`, else the block itself.
+    pub fn default_at(&self, key: &str) -> Option<Loc> {
+        let at = &self.defaults_at;
+        at.keys.iter().find(|(k, _)| k == key).map(|(_, l)| *l).or(at.block)
     }
 }
 

@@ -182,10 +182,10 @@ impl Drift {
             environment_chosen: false,
             now_ms: at_ms,
         };
-        let mut report = rules::compute(&data.reg, &data.places, &facts, &opts);
+        let mut report = rules::compute(&data.reg, &facts, &opts);
         let observed = live.tails.as_ref().map(|tails| match before.and_then(|b| b.observed) {
             Some((seen, found)) if std::sync::Arc::ptr_eq(&seen, tails) => (seen, found),
-            _ => (tails.clone(), rules::observed(&data.reg, &data.places, tails)),
+            _ => (tails.clone(), rules::observed(&data.reg, tails)),
         });
         if let Some((_, found)) = &observed {
             report.merge(found);
