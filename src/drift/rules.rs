@@ -492,7 +492,7 @@ fn deprecated_in_use(reg: &Registry, facts: &Facts, out: &mut Out) {
     }
 }
 
-/// What the topics' last messages show against the registry (`observe.rs`), placed
+/// What the topics' last messages show against the registry (`observe/`), placed
 /// at their topics. Apart from `compute` because it changes only when new messages
 /// are sampled (once a minute): the TUI keeps it between samples.
 pub fn observed(reg: &Registry, tails: &crate::live::metrics::Tails) -> Vec<Finding> {
