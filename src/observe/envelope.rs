@@ -37,39 +37,21 @@ pub(super) fn required(reg: &Registry, t: &Topic) -> Vec<Required> {
     out
 }
 
+/// An id as envelopes write it: hyphenated, `0b7f6c1e-2f4a-4d1e-9a51-0c3f2b8d9e10` (the
+/// uuid crate also reads the braced, URN and bare 32-digit forms: not ids here).
 fn uuid(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() == 5
-        && [8, 4, 4, 4, 12].iter().zip(&parts).all(|(n, p)| p.len() == *n)
-        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
+    s.len() == 36 && uuid::Uuid::try_parse(s).is_ok()
 }
 
-/// `2024-11-27T00:00:00Z`, with optional fraction and offset.
+/// An instant with its offset, `2024-11-27T00:00:00Z` or `2024-11-27T01:00:00.123+01:00`,
+/// on a day the calendar has (not 2024-02-31, not month 13).
 fn iso8601(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    b.len() >= 20
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10)
-        && (b[10] == b'T' || b[10] == b't')
-        && digits(11..13)
-        && b[13] == b':'
-        && digits(14..16)
-        && b[16] == b':'
-        && digits(17..19)
-        && (s.ends_with('Z') || s.ends_with('z') || s[19..].contains(['+', '-']))
+    s.parse::<jiff::Timestamp>().is_ok()
 }
 
+/// A semantic version as semver.org writes it: `1.2.0`, `2.0.0-rc.1` (not `01.2.0`).
 fn semver(s: &str) -> bool {
-    let core = s.split(['-', '+']).next().unwrap_or("");
-    let nums: Vec<&str> = core.split('.').collect();
-    nums.len() == 3
-        && nums
-            .iter()
-            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    semver::Version::parse(s).is_ok()
 }
 
 /// Whether a value present at a field has the field's type (`b`: the message).
