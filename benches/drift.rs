@@ -77,7 +77,7 @@ fn main() {
     let opts = Options {
         environment: "development".into(),
         environment_chosen: true,
-        now_ms: ktopo::drift::now_ms(),
+        now_ms: ktopo::time::now_ms(),
     };
     let mut metrics = Metrics::new("mock", 1.0);
     let (mut lag, mut drift, mut compare) = (Vec::new(), Vec::new(), Vec::new());

@@ -502,7 +502,7 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
     let opts = rules::Options {
         environment,
         environment_chosen: chosen,
-        now_ms: crate::drift::now_ms(),
+        now_ms: crate::time::now_ms(),
     };
     let mut report = rules::compute(reg, &facts, &opts);
     if let Some(tails) = &facts.tails {

@@ -21,6 +21,7 @@ pub mod registry;
 pub mod stale;
 pub mod suggest;
 pub mod synthetic;
+pub mod time;
 pub mod topology;
 pub mod tui;
 pub mod visible;

@@ -84,13 +84,6 @@ impl Report {
     }
 }
 
-/// Now as ms since 1970-01-01 (UTC), for deprecation periods and last writes.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
-
 fn word(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",

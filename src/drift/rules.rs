@@ -6,6 +6,7 @@ use super::{Finding, Report};
 use crate::diag::Severity;
 use crate::registry::model::group_id;
 use crate::registry::{Registry, Status};
+use crate::time::{ago, days, rfc3339};
 
 /// What drift is run with besides the registry and the facts.
 #[derive(Debug, Clone)]
@@ -33,46 +34,6 @@ pub fn internal(topic: &str) -> bool {
         || topic.starts_with("connect-")
         || topic.ends_with("-changelog")
         || topic.ends_with("-repartition")
-}
-
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
-pub fn days(date: &str) -> Option<i64> {
-    let mut it = date.trim().get(..10)?.split('-');
-    let (y, m, d): (i64, i64, i64) = (
-        it.next()?.parse().ok()?,
-        it.next()?.parse().ok()?,
-        it.next()?.parse().ok()?,
-    );
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Civil date to days (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
-/// A duration in ms as people say it: 42 s, 7 min, 3 h, 12 days.
-pub fn ago(ms: i64) -> String {
-    let s = ms.max(0) / 1000;
-    match s {
-        0..=119 => format!("{s} s"),
-        120..=7_199 => format!("{} min", s / 60),
-        7_200..=172_799 => format!("{} h", s / 3600),
-        _ => format!("{} days", s / 86_400),
-    }
-}
-
-/// The same, for a narrow column: 42s, 7m, 3h, 12d.
-pub fn ago_short(ms: i64) -> String {
-    ago(ms)
-        .replace(" s", "s")
-        .replace(" min", "m")
-        .replace(" h", "h")
-        .replace(" days", "d")
 }
 
 impl Finding {
@@ -223,11 +184,7 @@ fn topics(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out) {
                     _ => String::new(),
                 };
                 let written = match facts.topics.get(&t.name).and_then(|f| f.last_write_ms) {
-                    Some(ms) => format!(
-                        "; last written {} ({} ago)",
-                        crate::kafka::peek::iso(ms),
-                        ago(opts.now_ms - ms)
-                    ),
+                    Some(ms) => format!("; last written {} ({} ago)", rfc3339(ms), ago(opts.now_ms - ms)),
                     None => String::new(),
                 };
                 out.add(

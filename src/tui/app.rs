@@ -176,7 +176,7 @@ impl Drift {
         } else {
             "production"
         };
-        let at_ms = crate::drift::now_ms();
+        let at_ms = crate::time::now_ms();
         let opts = rules::Options {
             environment: env.into(),
             environment_chosen: false,

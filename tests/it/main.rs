@@ -21,6 +21,7 @@ mod sampler_scale;
 mod seed_registries;
 mod stale;
 mod status_edges;
+mod time;
 mod tmux_smoke;
 mod tui;
 mod tui_drift;

@@ -32,7 +32,7 @@ fn drifted_app() -> App {
             _ => 1.0,
         };
         // pricing_events was last written three hours ago.
-        let last_write_ms = (t.name == "pricing_events").then(|| ktopo::drift::now_ms() - 3 * 3_600_000);
+        let last_write_ms = (t.name == "pricing_events").then(|| ktopo::time::now_ms() - 3 * 3_600_000);
         v.topics.insert(
             t.name.clone(),
             TopicLive {
