@@ -4,15 +4,14 @@
 //! cluster in the same run:
 //! - lag: one `Sampler::sample` (metadata, log ends and starts, committed offsets of
 //!   every declared group) turned into the live picture;
-//! - drift: the same, plus the cluster facts, the registry's positions and the
-//!   comparison (`ktopo drift` does exactly this per round).
+//! - drift: the same, plus the cluster facts and the comparison (`ktopo drift` does
+//!   exactly this per round; the registry's positions come with the model).
 //!
 //! Median of 5 rounds after one warm-up round. Run: `cargo bench --bench drift`.
 
 mod common;
 use common::median;
 use ktopo::drift::facts::Facts;
-use ktopo::drift::locate::Places;
 use ktopo::drift::rules::{self, Options};
 use ktopo::kafka::admin::{Admin, GroupCommit};
 use ktopo::kafka::config::Properties;
@@ -78,7 +77,7 @@ fn main() {
     let opts = Options {
         environment: "development".into(),
         environment_chosen: true,
-        now_ms: ktopo::drift::now_ms(),
+        now_ms: ktopo::time::now_ms(),
     };
     let mut metrics = Metrics::new("mock", 1.0);
     let (mut lag, mut drift, mut compare) = (Vec::new(), Vec::new(), Vec::new());
@@ -91,7 +90,7 @@ fn main() {
         metrics.absorb(raw);
         let view = metrics.view(now);
         let lag_ms = t.elapsed();
-        // Drift: the same sample, then facts, positions and the comparison.
+        // Drift: the same sample, then facts and the comparison.
         let t = Instant::now();
         let raw = sampler.sample().expect("sample");
         let now = raw.time_s;
@@ -99,8 +98,7 @@ fn main() {
         let view2 = metrics.view(now);
         let c = Instant::now();
         let facts = Facts::from_live(&view2, 2);
-        let places = Places::read(&checked.source);
-        found = rules::compute(reg, &places, &facts, &opts).findings.len();
+        found = rules::compute(reg, &facts, &opts).findings.len();
         let compare_ms = c.elapsed();
         let drift_ms = t.elapsed();
         drop(view);
@@ -112,7 +110,7 @@ fn main() {
     }
     let (l, d) = (median(lag), median(drift));
     println!(
-        "one lag sample {l:.0} ms; one drift round {d:.0} ms (of which facts, positions and comparison {:.0} ms, {found} findings): drift/lag = {:.2}x",
+        "one lag sample {l:.0} ms; one drift round {d:.0} ms (of which facts and comparison {:.0} ms, {found} findings): drift/lag = {:.2}x",
         median(compare),
         d / l
     );

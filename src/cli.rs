@@ -383,7 +383,6 @@ fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
 }
 
 fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
-    use crate::drift::locate::Places;
     let checked = match load(path) {
         Ok(c) => c,
         Err(code) => return code,
@@ -405,10 +404,9 @@ fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
         environment,
         environment_chosen,
         samples,
-        now_ms: crate::drift::now_ms(),
+        now_ms: crate::time::now_ms(),
     };
-    let places = Places::read(&checked.source);
-    let report = crate::join::drift(reg, &places, &view, &setting, None).report;
+    let report = crate::join::drift(reg, &view, &setting, None).report;
     let out = if a.json {
         let mut s =
             serde_json::to_string_pretty(&crate::drift::json(&report, &checked.source.path)).unwrap_or_default();

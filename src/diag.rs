@@ -1,7 +1,7 @@
 //! Findings about a registry file: what is wrong, where, and how to fix it.
 //! Rendered like rustc diagnostics (codespan-reporting) or emitted as JSON.
 
-use crate::registry::spanned::Loc;
+use crate::registry::loc::Loc;
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor};

@@ -2,7 +2,7 @@
 //! for every watched group) or JSON, with filters and a failure threshold for scripts.
 
 use crate::live::view::{GroupTopicLag, Health, LiveView};
-use crate::registry::pattern::Pattern;
+use crate::registry::pattern::{InvalidPattern, Pattern};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -24,26 +24,35 @@ pub fn fail_on_words() -> String {
         .join(", ")
 }
 
+/// Why a `--fail-on` value is no threshold.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NotAThreshold {
+    #[error("`{text}`: a lag threshold is a number of messages, 0 or more")]
+    NegativeLag { text: String },
+    #[error(
+        "`{text}` is not a threshold: a group not yet evaluated always fails the gate once --max-wait has passed; \
+         use a status ({}) or a lag",
+        fail_on_words()
+    )]
+    Unknown { text: String },
+    #[error("`{text}` is neither a lag (a number) nor a status ({})", fail_on_words())]
+    Neither { text: String },
+}
+
 impl std::str::FromStr for FailOn {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = NotAThreshold;
+    fn from_str(s: &str) -> Result<Self, NotAThreshold> {
+        let text = s.to_string();
         if let Ok(n) = s.parse::<i64>() {
             if n < 0 {
-                return Err(format!("`{s}`: a lag threshold is a number of messages, 0 or more"));
+                return Err(NotAThreshold::NegativeLag { text });
             }
             return Ok(FailOn::Lag(n));
         }
         match Health::parse(s) {
-            Some(Health::Unknown) => Err(format!(
-                "`{s}` is not a threshold: a group not yet evaluated always fails the gate once --max-wait has passed; \
-                 use a status ({}) or a lag",
-                fail_on_words()
-            )),
+            Some(Health::Unknown) => Err(NotAThreshold::Unknown { text }),
             Some(h) => Ok(FailOn::Status(h)),
-            None => Err(format!(
-                "`{s}` is neither a lag (a number) nor a status ({})",
-                fail_on_words()
-            )),
+            None => Err(NotAThreshold::Neither { text }),
         }
     }
 }
@@ -88,13 +97,26 @@ pub struct Filters {
     topic: Option<(String, Pattern)>,
 }
 
+/// A `--group` or `--topic` pattern that does not compile.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{flag} `{pattern}` is not a valid pattern: {reason} (use a glob such as `billing_*`, or re:REGEX)")]
+pub struct InvalidFilter {
+    pub flag: &'static str,
+    pub pattern: String,
+    pub reason: InvalidPattern,
+}
+
 impl Filters {
-    pub fn new(group: Option<&str>, topic: Option<&str>) -> Result<Filters, String> {
-        let parse = |flag: &str, p: Option<&str>| -> Result<Option<(String, Pattern)>, String> {
+    pub fn new(group: Option<&str>, topic: Option<&str>) -> Result<Filters, InvalidFilter> {
+        let parse = |flag: &'static str, p: Option<&str>| -> Result<Option<(String, Pattern)>, InvalidFilter> {
             p.map(|p| {
-                Pattern::parse(p).map(|re| (p.to_string(), re)).map_err(|e| {
-                    format!("{flag} `{p}` is not a valid pattern: {e} (use a glob such as `billing_*`, or re:REGEX)")
-                })
+                Pattern::parse(p)
+                    .map(|re| (p.to_string(), re))
+                    .map_err(|reason| InvalidFilter {
+                        flag,
+                        pattern: p.to_string(),
+                        reason,
+                    })
             })
             .transpose()
         };

@@ -23,6 +23,7 @@ pub mod sample;
 pub mod stale;
 pub mod suggest;
 pub mod synthetic;
+pub mod time;
 pub mod topology;
 pub mod tui;
 pub mod visible;

@@ -1,14 +1,14 @@
 //! Drift: what the registry declares against what the cluster has and does. One core
 //! for `ktopo drift` and the TUI's `:drift` view: `facts.rs` gathers the cluster side
 //! from the live picture (plus topic configs where the cluster serves them), `rules.rs`
-//! compares, `locate.rs` points each finding at its place in the registry file.
+//! compares and points each finding at its place in the registry file (the model keeps
+//! where topics and defaults are written).
 
 pub mod facts;
-pub mod locate;
 pub mod rules;
 
 use crate::diag::Severity;
-use crate::registry::spanned::Loc;
+use crate::registry::loc::Loc;
 use serde::Serialize;
 
 /// One disagreement between the registry and the cluster.
@@ -82,13 +82,6 @@ impl Report {
             crate::exit::OK
         }
     }
-}
-
-/// Now as ms since 1970-01-01 (UTC), for deprecation periods and last writes.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 fn word(s: Severity) -> &'static str {

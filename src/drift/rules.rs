@@ -2,11 +2,11 @@
 //! and deprecated topics still in use. Pure: registry + facts in, findings out.
 
 use super::facts::Facts;
-use super::locate::Places;
 use super::{Finding, Report};
 use crate::diag::Severity;
 use crate::registry::model::group_id;
 use crate::registry::{Registry, Status};
+use crate::time::{ago, days, rfc3339};
 
 /// What drift is run with besides the registry and the facts.
 #[derive(Debug, Clone)]
@@ -36,46 +36,6 @@ pub fn internal(topic: &str) -> bool {
         || topic.ends_with("-repartition")
 }
 
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
-pub fn days(date: &str) -> Option<i64> {
-    let mut it = date.trim().get(..10)?.split('-');
-    let (y, m, d): (i64, i64, i64) = (
-        it.next()?.parse().ok()?,
-        it.next()?.parse().ok()?,
-        it.next()?.parse().ok()?,
-    );
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Civil date to days (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
-/// A duration in ms as people say it: 42 s, 7 min, 3 h, 12 days.
-pub fn ago(ms: i64) -> String {
-    let s = ms.max(0) / 1000;
-    match s {
-        0..=119 => format!("{s} s"),
-        120..=7_199 => format!("{} min", s / 60),
-        7_200..=172_799 => format!("{} h", s / 3600),
-        _ => format!("{} days", s / 86_400),
-    }
-}
-
-/// The same, for a narrow column: 42s, 7m, 3h, 12d.
-pub fn ago_short(ms: i64) -> String {
-    ago(ms)
-        .replace(" s", "s")
-        .replace(" min", "m")
-        .replace(" h", "h")
-        .replace(" days", "d")
-}
-
 impl Finding {
     /// Name the registry services the finding concerns.
     fn about(&mut self, services: &[&str]) {
@@ -89,7 +49,7 @@ impl Finding {
 
 struct Out<'a> {
     findings: Vec<Finding>,
-    places: &'a Places,
+    reg: &'a Registry,
 }
 
 impl Out<'_> {
@@ -101,7 +61,7 @@ impl Out<'_> {
         subject: &str,
         message: String,
     ) -> &mut Finding {
-        let loc = topic.and_then(|t| self.places.topic(t));
+        let loc = topic.and_then(|t| self.reg.topic(t)).map(|t| t.loc);
         self.findings.push(Finding {
             kind,
             severity,
@@ -115,10 +75,10 @@ impl Out<'_> {
     }
 }
 
-pub fn compute(reg: &Registry, places: &Places, facts: &Facts, opts: &Options) -> Report {
+pub fn compute(reg: &Registry, facts: &Facts, opts: &Options) -> Report {
     let mut out = Out {
         findings: Vec::new(),
-        places,
+        reg,
     };
     let mut not_computed = Vec::new();
     let mut failed = Vec::new();
@@ -224,11 +184,7 @@ fn topics(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out) {
                     _ => String::new(),
                 };
                 let written = match facts.topics.get(&t.name).and_then(|f| f.last_write_ms) {
-                    Some(ms) => format!(
-                        "; last written {} ({} ago)",
-                        crate::kafka::peek::iso(ms),
-                        ago(opts.now_ms - ms)
-                    ),
+                    Some(ms) => format!("; last written {} ({} ago)", rfc3339(ms), ago(opts.now_ms - ms)),
                     None => String::new(),
                 };
                 out.add(
@@ -249,7 +205,6 @@ fn topics(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out) {
 
 fn configuration(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out, not_computed: &mut Vec<String>) {
     let defaults = &reg.conventions.defaults;
-    let places = out.places;
     for t in reg.topics.iter().filter(|t| t.status != Status::Proposed) {
         let Some(f) = facts.topics.get(&t.name) else { continue };
         let origin = |key: &'static str| -> String {
@@ -273,7 +228,7 @@ fn configuration(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out, n
                     ),
                 );
                 if !t.config.overridden.contains(&"partitions") {
-                    d.loc = places.default_key("partitions");
+                    d.loc = reg.conventions.default_at("partitions");
                 }
             }
         }
@@ -320,9 +275,9 @@ fn configuration(reg: &Registry, facts: &Facts, opts: &Options, out: &mut Out, n
                     ),
                 );
                 if t.audit {
-                    d.loc = places.default_key("audit_retention_days");
+                    d.loc = reg.conventions.default_at("audit_retention_days");
                 } else if !t.config.overridden.contains(&"retention_days") {
-                    d.loc = places.default_key("retention_days");
+                    d.loc = reg.conventions.default_at("retention_days");
                 }
             }
         }
@@ -494,17 +449,17 @@ fn deprecated_in_use(reg: &Registry, facts: &Facts, out: &mut Out) {
     }
 }
 
-/// What the topics' last messages show against the registry (`observe.rs`), placed
+/// What the topics' last messages show against the registry (`observe/`), placed
 /// at their topics. Apart from `compute` because it changes only when new messages
 /// are sampled (once a minute): the TUI keeps it between samples.
-pub fn observed(reg: &Registry, places: &Places, tails: &crate::sample::Tails) -> Vec<Finding> {
+pub fn observed(reg: &Registry, tails: &crate::sample::Tails) -> Vec<Finding> {
     let observations: Vec<_> = tails
         .iter()
         .map(|(topic, msgs)| crate::observe::observe(reg, topic, msgs))
         .collect();
     let mut out = crate::observe::findings(reg, &observations);
     for f in &mut out {
-        f.loc = f.topic.as_deref().and_then(|t| places.topic(t));
+        f.loc = f.topic.as_deref().and_then(|t| reg.topic(t)).map(|t| t.loc);
     }
     out
 }

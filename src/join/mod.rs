@@ -7,7 +7,7 @@
 
 pub mod links;
 
-use crate::drift::{facts::Facts, locate::Places, rules, Finding, Report};
+use crate::drift::{facts::Facts, rules, Finding, Report};
 use crate::live::view::{GroupIndex, GroupTopicLag, LiveView};
 use crate::registry::Registry;
 use crate::sample::Tails;
@@ -85,17 +85,17 @@ pub fn worst_first(a: &GroupTopicLag, b: &GroupTopicLag) -> Ordering {
 }
 
 /// Drift alone, for `ktopo drift`: what the TUI's `:drift` shows for the same sample.
-pub fn drift(reg: &Registry, places: &Places, live: &LiveView, setting: &Setting, before: Option<Drift>) -> Drift {
+pub fn drift(reg: &Registry, live: &LiveView, setting: &Setting, before: Option<Drift>) -> Drift {
     let facts = Facts::from_live(live, setting.samples);
     let opts = rules::Options {
         environment: setting.environment.clone(),
         environment_chosen: setting.environment_chosen,
         now_ms: setting.now_ms,
     };
-    let mut report = rules::compute(reg, places, &facts, &opts);
+    let mut report = rules::compute(reg, &facts, &opts);
     let observed = live.tails.as_ref().map(|tails| match before.and_then(|b| b.observed) {
         Some((seen, found)) if Arc::ptr_eq(&seen, tails) => (seen, found),
-        _ => (tails.clone(), rules::observed(reg, places, tails)),
+        _ => (tails.clone(), rules::observed(reg, tails)),
     });
     if let Some((_, found)) = &observed {
         report.merge(found);
@@ -129,14 +129,13 @@ pub fn drift(reg: &Registry, places: &Places, live: &LiveView, setting: &Setting
 pub fn join(
     reg: &Registry,
     topo: &Topology,
-    places: &Places,
     live: Option<&LiveView>,
     setting: &Setting,
     before: Option<Joined>,
 ) -> Joined {
     let Some(live) = live else { return Joined::default() };
     let sampled = live.sampled();
-    let drift = sampled.then(|| drift(reg, places, live, setting, before.and_then(|b| b.drift)));
+    let drift = sampled.then(|| drift(reg, live, setting, before.and_then(|b| b.drift)));
     let stale = sampled.then(|| crate::stale::propagate(reg, topo, live, crate::stale::DEFAULT_MIN_S));
     let mut lag: Vec<usize> = (0..live.groups.len()).collect();
     lag.sort_by(|&a, &b| worst_first(&live.groups[a], &live.groups[b]));

@@ -10,9 +10,4 @@ pub mod status;
 pub mod timelag;
 pub mod view;
 
-/// RFC 3339 UTC with millisecond precision, e.g. `2026-12-01T13:45:12.345Z`.
-pub fn rfc3339(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|t| format!("{t:.3}"))
-        .unwrap_or_else(|_| ms.to_string())
-}
+pub use crate::time::rfc3339;

@@ -129,16 +129,7 @@ impl Drain {
     }
 }
 
-/// 42s, 3m05s, 2h10m, 3d4h: a duration short enough for a table cell.
-pub fn short_duration(s: f64) -> String {
-    let s = s.max(0.0).round() as u64;
-    match s {
-        0..=59 => format!("{s}s"),
-        60..=3599 => format!("{}m{:02}s", s / 60, s % 60),
-        3600..=86_399 => format!("{}h{:02}m", s / 3600, s % 3600 / 60),
-        _ => format!("{}d{}h", s / 86_400, s % 86_400 / 3600),
-    }
-}
+pub use crate::time::short_duration;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct GroupTopicLag {

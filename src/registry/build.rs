@@ -1,8 +1,10 @@
 //! Building the normalised model from a parsed registry file.
 
-use super::format::{self, RegistryFile, SchemaStatus, ServiceKind};
+use super::endpoint;
+use super::format::{self, RegistryFile, SchemaStatus};
 use super::model::*;
 use super::pattern::Pattern;
+use super::spanned::Sp;
 use foldhash::{HashMap, HashMapExt};
 use std::collections::BTreeMap;
 
@@ -16,7 +18,6 @@ pub fn build(file: &RegistryFile) -> Registry {
         .as_ref()
         .map_or(DEFAULT_GROUP_FORMAT.to_string(), |g| g.value.clone());
     let known = group_format != super::model::UNKNOWN_GROUPS;
-    let d = &c.topic_defaults;
     let conventions = Conventions {
         topic_naming: c
             .topic_naming
@@ -29,51 +30,24 @@ pub fn build(file: &RegistryFile) -> Registry {
             .collect(),
         consumer_group: group_format.clone(),
         consumer_group_example: c.consumer_group_example.clone(),
-        defaults: Defaults {
-            partitions: d.partitions,
-            partitions_note: d.partitions_note.clone(),
-            replication: d.replication.clone(),
-            retention_days: d.retention_days,
-            audit_retention_days: d.audit_retention_days,
-            compression: d.compression.clone(),
-            compression_note: d.compression_note.clone(),
-        },
-        envelope: c
-            .envelope
-            .iter()
-            .map(|f| EnvelopeField {
-                name: f.name.clone(),
-                kind: f.kind.clone(),
-                description: f.description.clone(),
-            })
-            .collect(),
+        defaults: c.topic_defaults.value.clone(),
+        envelope: c.envelope.clone(),
         deprecation_period_days: c.deprecation_period_days,
         drift_ignore: c.drift_ignore.clone(),
-        policies: c
-            .policies
-            .iter()
-            .map(|p| Policy {
-                title: p.title.clone(),
-                rules: p.rules.clone(),
-            })
-            .collect(),
+        policies: c.policies.clone(),
+        defaults_at: DefaultsAt {
+            block: file.conventions.key("topic_defaults"),
+            keys: c.topic_defaults.keys.clone(),
+        },
     };
 
     let mut reg = Registry {
         platform: platform(&file.platform),
         conventions,
-        domains: file
-            .domains
-            .iter()
-            .map(|d| Domain {
-                id: d.id.value.clone(),
-                name: d.name.clone(),
-                label: d.label.clone(),
-            })
-            .collect(),
+        domains: file.domains.clone(),
         services: Vec::new(),
         topics: Vec::new(),
-        infrastructure: file.infrastructure.iter().map(infrastructure).collect(),
+        infrastructure: file.infrastructure.clone(),
         data_flows: file
             .data_flows
             .iter()
@@ -104,16 +78,13 @@ pub fn build(file: &RegistryFile) -> Registry {
             key: s.key.value.clone(),
             name: s.name.clone(),
             domain: s.domain.as_ref().map(|d| d.value.clone()),
-            kind: match s.kind {
-                ServiceKind::Service => Kind::Service,
-                ServiceKind::Component => Kind::Component,
-                ServiceKind::External => Kind::External,
-            },
+            kind: s.kind,
             description: s.description.clone(),
             source: s.source.clone(),
             group: s.group.clone(),
             owner: s.owner.clone(),
             oncall: s.oncall.clone(),
+            loc: s.key.loc,
             subscriptions: s
                 .subscriptions
                 .iter()
@@ -258,10 +229,11 @@ fn expand_subscriptions(reg: &mut Registry) {
     }
 }
 
-fn bare_topic(name: &str, status: Status, domain: Option<&String>, reg: &Registry) -> Topic {
+fn bare_topic(name: &Sp<String>, status: Status, domain: Option<&String>, reg: &Registry) -> Topic {
     let d = &reg.conventions.defaults;
     Topic {
-        name: name.to_string(),
+        name: name.value.clone(),
+        loc: name.loc,
         status,
         domain: domain.cloned(),
         summary: None,
@@ -329,7 +301,12 @@ fn config(d: &Defaults, t: &format::Topic) -> TopicConfig {
     }
 }
 
-fn endpoints(reg: &mut Registry, list: &[format::Endpoint], group_format: Option<&str>, topic: &str) -> Vec<Endpoint> {
+fn endpoints(
+    reg: &mut Registry,
+    list: &[endpoint::Endpoint],
+    group_format: Option<&str>,
+    topic: &str,
+) -> Vec<Endpoint> {
     let mut out: Vec<Endpoint> = Vec::with_capacity(list.len());
     for e in list {
         let Some(si) = reg.service_index(e.service().value) else {
@@ -356,7 +333,7 @@ fn endpoints(reg: &mut Registry, list: &[format::Endpoint], group_format: Option
     out
 }
 
-fn events(list: &[format::EventDecl], descriptions: &BTreeMap<String, super::spanned::Sp<String>>) -> Vec<Event> {
+fn events(list: &[format::EventDecl], descriptions: &BTreeMap<String, Sp<String>>) -> Vec<Event> {
     list.iter()
         .map(|e| Event {
             description: descriptions.get(&e.value).map(|d| d.value.clone()),
@@ -381,19 +358,5 @@ fn platform(p: &format::Platform) -> Platform {
             .map(|r| (r.name.clone(), r.description.clone()))
             .collect(),
         messaging: p.messaging.clone(),
-    }
-}
-
-fn infrastructure(i: &format::Infrastructure) -> Infrastructure {
-    Infrastructure {
-        key: i.key.value.clone(),
-        name: i.name.clone(),
-        kind: i.kind.clone(),
-        deployment: i.deployment.clone(),
-        version: i.version.clone(),
-        ports: i.ports.clone(),
-        depends_on: i.depends_on.clone(),
-        purpose: i.purpose.clone(),
-        config: i.config.clone(),
     }
 }

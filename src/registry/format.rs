@@ -4,11 +4,23 @@
 //! Values that other parts of the file refer to (service refs, topic names, event
 //! types) are wrapped in [`Sp`] so checks can point at the exact offending value.
 //! The JSON Schema printed by `ktopo schema` is derived from these same structs.
+//!
+//! Plain values the model keeps as written (a service's kind, the topic defaults, the
+//! envelope, domains, infrastructure, a topic's message format) are read straight into
+//! the model's types; the structs here hold what the model reshapes or resolves.
 
-use super::spanned::Sp;
-use schemars::JsonSchema;
+use super::endpoint::Endpoint;
+use super::model::{Defaults, Domain, EnvelopeField, Infrastructure, Kind, MessageFormat, Policy};
+use super::spanned::{Keyed, Sp};
+use schemars::{JsonSchema, Schema};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+
+/// The schema has never shown a default for the values read into the model's types;
+/// those types serialize, which schemars would otherwise show.
+fn no_default(s: &mut Schema) {
+    s.remove("default");
+}
 
 /// The whole registry file.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -22,9 +34,10 @@ pub struct RegistryFile {
     pub platform: Platform,
     /// Naming rules, defaults, the event envelope, policies.
     #[serde(default)]
-    pub conventions: Conventions,
+    pub conventions: Keyed<Conventions>,
     /// Domains (sections) that group services and topics.
     #[serde(default)]
+    #[schemars(transform = no_default)]
     pub domains: Vec<Domain>,
     /// Services and components that produce or consume.
     #[serde(default)]
@@ -40,6 +53,7 @@ pub struct RegistryFile {
     pub proposed_topics: Vec<ProposedTopic>,
     /// Infrastructure the platform runs on (brokers, connectors, databases...).
     #[serde(default)]
+    #[schemars(transform = no_default)]
     pub infrastructure: Vec<Infrastructure>,
     /// Documented end-to-end data flows, step by step.
     #[serde(default)]
@@ -89,9 +103,10 @@ pub struct Conventions {
     /// An example of a conforming consumer group id.
     pub consumer_group_example: Option<String>,
     #[serde(default)]
-    pub topic_defaults: TopicDefaults,
+    pub topic_defaults: Keyed<Defaults>,
     /// Fields of the event envelope every message carries.
     #[serde(default)]
+    #[schemars(transform = no_default)]
     pub envelope: Vec<EnvelopeField>,
     /// Days a deprecated topic is kept before removal.
     pub deprecation_period_days: Option<u32>,
@@ -102,6 +117,7 @@ pub struct Conventions {
     pub drift_ignore: Vec<String>,
     /// Written rules (idempotency, multi-tenancy, governance procedures).
     #[serde(default)]
+    #[schemars(transform = no_default)]
     pub policies: Vec<Policy>,
 }
 
@@ -115,62 +131,6 @@ pub struct NamingPattern {
     pub examples: Vec<String>,
 }
 
-#[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TopicDefaults {
-    pub partitions: Option<u32>,
-    pub partitions_note: Option<String>,
-    /// Replication factor per environment, e.g. `{production: 3, development: 1}`.
-    #[serde(default)]
-    pub replication: BTreeMap<String, u32>,
-    pub retention_days: Option<u32>,
-    /// Retention of topics marked `audit: true`.
-    pub audit_retention_days: Option<u32>,
-    pub compression: Option<String>,
-    pub compression_note: Option<String>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EnvelopeField {
-    /// Dotted path inside the envelope, e.g. `metadata.correlation_id`.
-    pub name: String,
-    /// Value type as documented: `uuid`, `string`, `ISO 8601`, `semver`, `object`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub description: Option<String>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Policy {
-    pub title: String,
-    #[serde(default)]
-    pub rules: Vec<String>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Domain {
-    pub id: Sp<String>,
-    pub name: String,
-    /// How the source document labels the section, e.g. `Services 1-3, 22`.
-    pub label: Option<String>,
-}
-
-/// What kind of thing produces or consumes.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ServiceKind {
-    /// A deployed microservice.
-    #[default]
-    Service,
-    /// A code component inside a larger application (CDC handler, agent, tool).
-    Component,
-    /// A system outside the platform (SIEM, CRM).
-    External,
-}
-
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
@@ -181,7 +141,8 @@ pub struct Service {
     pub name: String,
     pub domain: Option<Sp<String>>,
     #[serde(default)]
-    pub kind: ServiceKind,
+    #[schemars(transform = no_default)]
+    pub kind: Kind,
     pub description: Option<String>,
     /// Where it lives in the code, e.g. `src/streaming/kafka_manager.py`.
     pub source: Option<String>,
@@ -207,79 +168,6 @@ pub struct Subscription {
     /// with its own checkpoints): it never commits, so drift never calls it MISSING.
     pub commits: Option<bool>,
     pub note: Option<String>,
-}
-
-/// A producer or consumer of a topic: a bare service id/key, or a mapping with details.
-pub type Endpoint = Sp<EndpointSpec>;
-
-/// The two spellings of an endpoint. Deserialized by hand (not `untagged`) so the
-/// YAML positions of nested values survive.
-#[derive(Debug)]
-pub enum EndpointSpec {
-    Bare(ServiceRef),
-    /// Boxed: most endpoints are bare, and the list elements stay small.
-    Detailed(Box<EndpointDetail>),
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EndpointDetail {
-    pub service: Sp<ServiceRef>,
-    /// Explicit consumer group id, when it breaks the convention.
-    pub group: Option<Sp<String>>,
-    /// `false` for a consumer that keeps its offsets outside Kafka (a stream processor
-    /// with its own checkpoints): it never commits, so drift never calls it MISSING and
-    /// lag shows no committed offsets for it.
-    pub commits: Option<bool>,
-    /// Role or condition, e.g. `client self-service`.
-    pub note: Option<String>,
-    /// Infrastructure it goes through, e.g. `kafka_connect`.
-    pub via: Option<String>,
-}
-
-impl Sp<EndpointSpec> {
-    /// The referenced service with the position of the reference itself.
-    pub fn service(&self) -> Sp<&ServiceRef> {
-        match &self.value {
-            EndpointSpec::Bare(s) => Sp::new(s, self.loc),
-            EndpointSpec::Detailed(d) => Sp::new(&d.service.value, d.service.loc),
-        }
-    }
-    fn detail(&self) -> Option<&EndpointDetail> {
-        match &self.value {
-            EndpointSpec::Bare(_) => None,
-            EndpointSpec::Detailed(d) => Some(d),
-        }
-    }
-    pub fn group(&self) -> Option<&Sp<String>> {
-        self.detail().and_then(|d| d.group.as_ref())
-    }
-    /// False when the consumer declares it keeps its offsets outside Kafka.
-    pub fn commits(&self) -> bool {
-        self.detail().and_then(|d| d.commits).unwrap_or(true)
-    }
-    pub fn note(&self) -> Option<&str> {
-        self.detail().and_then(|d| d.note.as_deref())
-    }
-    pub fn via(&self) -> Option<&str> {
-        self.detail().and_then(|d| d.via.as_deref())
-    }
-}
-
-/// A reference to a service: its numeric id or its key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ServiceRef {
-    Id(u32),
-    Key(String),
-}
-
-impl std::fmt::Display for ServiceRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ServiceRef::Id(i) => write!(f, "{i}"),
-            ServiceRef::Key(k) => f.write_str(k),
-        }
-    }
 }
 
 /// An event type's name.
@@ -360,23 +248,6 @@ pub struct Topic {
     pub message: Option<MessageFormat>,
 }
 
-/// A topic's message format, for the observed-events check.
-#[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MessageFormat {
-    /// Fields every message must have (dotted paths, e.g. `_metadata.message_id`),
-    /// besides the envelope's unless `envelope: false`.
-    #[serde(default)]
-    pub required: Vec<String>,
-    /// Whether the platform's envelope applies to this topic too (default true).
-    pub envelope: Option<bool>,
-    /// Where the event type is written (default `event_type`), e.g. `operation`, `alert_type`.
-    pub event_type_field: Option<String>,
-    /// Where the producing service names itself (default `source_service`).
-    pub producer_field: Option<String>,
-    pub note: Option<String>,
-}
-
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Example {
@@ -438,25 +309,6 @@ pub struct ProposedTopic {
     pub status: Option<String>,
     /// The decision still to be taken; a proposed topic with one is reported.
     pub decision: Option<Sp<String>>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Infrastructure {
-    pub key: Sp<String>,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    pub deployment: Option<String>,
-    pub version: Option<String>,
-    #[serde(default)]
-    pub ports: Vec<String>,
-    #[serde(default)]
-    pub depends_on: Vec<String>,
-    pub purpose: Option<String>,
-    /// Configuration as documented (environment variables, properties).
-    #[serde(default)]
-    pub config: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

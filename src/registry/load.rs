@@ -1,7 +1,8 @@
 //! Reading a registry file: size and input budgets, YAML parsing, structural findings.
 
 use super::format::RegistryFile;
-use super::spanned::{Loc, Sp};
+use super::loc::Loc;
+use super::spanned::{self, Sp};
 use super::structure::{Node, Walker};
 use crate::diag::{Diagnostic, Source};
 use std::path::Path;
@@ -268,7 +269,7 @@ fn from_saphyr(code: &'static str, e: &serde_saphyr::Error, text: &str) -> Diagn
         d = d.hint(h);
     }
     if let Some(l) = inner.location() {
-        let mut loc = Loc::from_saphyr(l);
+        let mut loc = spanned::loc(l);
         if loc.offset == 0 && loc.line > 1 {
             loc.offset = offset_of_line_col(text, loc.line, loc.col) as u32;
         }

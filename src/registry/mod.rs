@@ -2,8 +2,10 @@
 
 pub mod build;
 pub mod check;
+pub mod endpoint;
 pub mod format;
 pub mod load;
+pub mod loc;
 pub mod model;
 pub mod pattern;
 pub mod schema;

@@ -1,10 +1,16 @@
 //! The normalised registry every part of ktopo works from: services and topics by index,
 //! references resolved, defaults applied, pattern subscriptions expanded.
 //! Built by `build.rs`. Serialized as-is by `ktopo export --format json` (see docs/export-json.md).
+//!
+//! The plain values the file spells the same way (a service's kind, the topic defaults,
+//! the envelope, domains, infrastructure...) are read straight into these types: the
+//! format (`format.rs`) uses them, this module knows nothing of the file. Their doc
+//! comments are the JSON Schema's descriptions too (`ktopo schema`).
 
-use super::format::ServiceRef;
+use super::loc::Loc;
 use foldhash::HashMap;
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize)]
@@ -51,6 +57,16 @@ pub struct Conventions {
     /// Cluster topics drift does not report as undeclared (globs or `re:`).
     pub drift_ignore: Vec<String>,
     pub policies: Vec<Policy>,
+    /// Where the defaults are written (for findings about values they supply).
+    #[serde(skip)]
+    pub defaults_at: DefaultsAt,
+}
+
+/// Where `topic_defaults:` and each key under it are written.
+#[derive(Debug, Clone, Default)]
+pub struct DefaultsAt {
+    pub block: Option<Loc>,
+    pub keys: Vec<(String, Loc)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -60,35 +76,47 @@ pub struct NamingPattern {
     pub examples: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "TopicDefaults")]
 pub struct Defaults {
     pub partitions: Option<u32>,
     pub partitions_note: Option<String>,
+    /// Replication factor per environment, e.g. `{production: 3, development: 1}`.
+    #[serde(default)]
     pub replication: BTreeMap<String, u32>,
     pub retention_days: Option<u32>,
+    /// Retention of topics marked `audit: true`.
     pub audit_retention_days: Option<u32>,
     pub compression: Option<String>,
     pub compression_note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EnvelopeField {
+    /// Dotted path inside the envelope, e.g. `metadata.correlation_id`.
     pub name: String,
+    /// Value type as documented: `uuid`, `string`, `ISO 8601`, `semver`, `object`.
     #[serde(rename = "type")]
     pub kind: String,
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Policy {
     pub title: String,
+    #[serde(default)]
     pub rules: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Domain {
     pub id: String,
     pub name: String,
+    /// How the source document labels the section, e.g. `Services 1-3, 22`.
     pub label: Option<String>,
 }
 
@@ -106,13 +134,22 @@ pub struct Service {
     /// Owner team and how to reach its on-call.
     pub owner: Option<String>,
     pub oncall: Option<String>,
+    /// Where its key is written (for findings).
+    #[serde(skip)]
+    pub loc: Loc,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// What kind of thing produces or consumes.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "ServiceKind")]
 pub enum Kind {
+    /// A deployed microservice.
+    #[default]
     Service,
+    /// A code component inside a larger application (CDC handler, agent, tool).
     Component,
+    /// A system outside the platform (SIEM, CRM).
     External,
 }
 
@@ -184,7 +221,7 @@ pub struct Event {
     pub description: Option<String>,
     /// Where the name is written (for findings).
     #[serde(skip)]
-    pub loc: super::spanned::Loc,
+    pub loc: Loc,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -230,6 +267,9 @@ pub struct Proposal {
 #[derive(Debug, Clone, Serialize)]
 pub struct Topic {
     pub name: String,
+    /// Where its name is written (drift findings point there).
+    #[serde(skip)]
+    pub loc: Loc,
     pub status: Status,
     pub domain: Option<String>,
     pub summary: Option<String>,
@@ -252,7 +292,7 @@ pub struct Topic {
     pub config: TopicConfig,
     pub examples: Vec<Example>,
     /// How sampled messages are checked (None: the envelope alone).
-    pub message: Option<super::format::MessageFormat>,
+    pub message: Option<MessageFormat>,
     /// Owner team and how to reach its on-call.
     pub owner: Option<String>,
     pub oncall: Option<String>,
@@ -280,7 +320,25 @@ impl Topic {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A topic's message format, for the observed-events check.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageFormat {
+    /// Fields every message must have (dotted paths, e.g. `_metadata.message_id`),
+    /// besides the envelope's unless `envelope: false`.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// Whether the platform's envelope applies to this topic too (default true).
+    pub envelope: Option<bool>,
+    /// Where the event type is written (default `event_type`), e.g. `operation`, `alert_type`.
+    pub event_type_field: Option<String>,
+    /// Where the producing service names itself (default `source_service`).
+    pub producer_field: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Infrastructure {
     pub key: String,
     pub name: String,
@@ -288,9 +346,13 @@ pub struct Infrastructure {
     pub kind: Option<String>,
     pub deployment: Option<String>,
     pub version: Option<String>,
+    #[serde(default)]
     pub ports: Vec<String>,
+    #[serde(default)]
     pub depends_on: Vec<String>,
     pub purpose: Option<String>,
+    /// Configuration as documented (environment variables, properties).
+    #[serde(default)]
     pub config: BTreeMap<String, String>,
 }
 
@@ -312,6 +374,11 @@ impl Conventions {
     /// The consumer group id format, unless the registry says groups are unknown.
     pub fn group_format(&self) -> Option<&str> {
         (self.consumer_group != UNKNOWN_GROUPS).then_some(self.consumer_group.as_str())
+    }
+    /// Where a default comes from: its key under `topic_defaults`, else the block itself.
+    pub fn default_at(&self, key: &str) -> Option<Loc> {
+        let at = &self.defaults_at;
+        at.keys.iter().find(|(k, _)| k == key).map(|(_, l)| *l).or(at.block)
     }
 }
 
@@ -336,6 +403,22 @@ pub fn group_id(format: &str, service_key: &str, topic: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A reference to a service: its numeric id or its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceRef {
+    Id(u32),
+    Key(String),
+}
+
+impl std::fmt::Display for ServiceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServiceRef::Id(i) => write!(f, "{i}"),
+            ServiceRef::Key(k) => f.write_str(k),
+        }
+    }
 }
 
 impl Registry {

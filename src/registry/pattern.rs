@@ -6,9 +6,23 @@ use regex::Regex;
 #[derive(Debug, Clone)]
 pub struct Pattern(Regex);
 
+/// A pattern that does not compile, said in the regex engine's own last line (its
+/// earlier lines repeat the pattern with a caret).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", last_line(.0))]
+pub struct InvalidPattern(regex::Error);
+
+fn last_line(e: &regex::Error) -> String {
+    e.to_string()
+        .lines()
+        .last()
+        .unwrap_or("invalid regular expression")
+        .to_string()
+}
+
 impl Pattern {
     /// Parse a glob, or a regular expression after `re:`. The error says what is wrong.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, InvalidPattern> {
         let source = match text.strip_prefix("re:") {
             Some(re) => format!("^(?:{re})$"),
             None => {
@@ -28,13 +42,7 @@ impl Pattern {
             .size_limit(1 << 20)
             .build()
             .map(Pattern)
-            .map_err(|e| {
-                e.to_string()
-                    .lines()
-                    .last()
-                    .unwrap_or("invalid regular expression")
-                    .to_string()
-            })
+            .map_err(InvalidPattern)
     }
 
     pub fn matches(&self, topic: &str) -> bool {

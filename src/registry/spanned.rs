@@ -1,38 +1,23 @@
-//! Values that remember where they were written, and the hand-written deserializers
-//! for the registry's "scalar or mapping" spellings (serde's `untagged` would lose
-//! the positions of everything nested inside).
+//! Values that remember where they were written: [`Sp`] a value, [`Keyed`] a mapping
+//! whose keys findings point at. Generic over what they hold: the format's types use
+//! them, they know none of the format's types.
 
-use super::format::{EndpointDetail, EndpointSpec, ServiceRef};
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
-use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, Visitor};
+use super::loc::Loc;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::de::{value::MapAccessDeserializer, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
-/// A position in the registry file (1-based line and column, 0-based byte range).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Loc {
-    pub line: u32,
-    pub col: u32,
-    /// u32 is plenty: registries are at most 32 MiB (`load::MAX_BYTES`).
-    pub offset: u32,
-    pub len: u32,
-}
-
-impl Loc {
-    /// True for values built in code rather than read from a file.
-    pub fn is_unknown(&self) -> bool {
-        self.line == 0
-    }
-
-    pub fn from_saphyr(l: serde_saphyr::Location) -> Self {
-        let span = l.span();
-        Loc {
-            line: l.line() as u32,
-            col: l.column() as u32,
-            offset: span.byte_offset().unwrap_or(0) as u32,
-            len: span.byte_len().unwrap_or(0) as u32,
-        }
+/// The position the parser reports, as a [`Loc`].
+pub fn loc(l: serde_saphyr::Location) -> Loc {
+    let span = l.span();
+    Loc {
+        line: l.line() as u32,
+        col: l.column() as u32,
+        offset: span.byte_offset().unwrap_or(0) as u32,
+        len: span.byte_len().unwrap_or(0) as u32,
     }
 }
 
@@ -67,7 +52,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
         let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
         Ok(Sp {
             value: s.value,
-            loc: Loc::from_saphyr(s.referenced),
+            loc: loc(s.referenced),
         })
     }
 }
@@ -83,89 +68,82 @@ impl<T: JsonSchema> JsonSchema for Sp<T> {
         T::inline_schema()
     }
 }
+/// A mapping read into `T`, with where each of its keys is written: a finding about a
+/// value can point at its key (`partitions:` under `topic_defaults`) even where the
+/// value came from a default.
+#[derive(Debug, Default)]
+pub struct Keyed<T> {
+    pub value: T,
+    /// Each key as written, in file order.
+    pub keys: Vec<(String, Loc)>,
+}
 
-impl<'de> Deserialize<'de> for ServiceRef {
+impl<T> Keyed<T> {
+    /// Where `key` is written, if it is.
+    pub fn key(&self, key: &str) -> Option<Loc> {
+        self.keys.iter().find(|(k, _)| k == key).map(|(_, l)| *l)
+    }
+}
+
+impl<T> std::ops::Deref for Keyed<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Keyed<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = ServiceRef;
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Keyed<T>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a service id (number) or service key (string)")
+                f.write_str("a mapping")
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ServiceRef, E> {
-                u32::try_from(v)
-                    .map(ServiceRef::Id)
-                    .map_err(|_| E::custom(format!("service id {v} is too large")))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ServiceRef, E> {
-                u32::try_from(v)
-                    .map(ServiceRef::Id)
-                    .map_err(|_| E::custom(format!("service id {v} must be 0 or more")))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<ServiceRef, E> {
-                Ok(ServiceRef::Key(v.to_string()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<ServiceRef, E> {
-                Ok(ServiceRef::Key(v))
+            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<Keyed<T>, A::Error> {
+                let mut keys = Vec::new();
+                let value = T::deserialize(MapAccessDeserializer::new(KeysNoted {
+                    inner: m,
+                    keys: &mut keys,
+                }))?;
+                Ok(Keyed { value, keys })
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_map(V(PhantomData))
     }
 }
 
-impl JsonSchema for ServiceRef {
+/// Hands a mapping on to `T`'s own deserializer, noting where each key is written.
+struct KeysNoted<'k, A> {
+    inner: A,
+    keys: &'k mut Vec<(String, Loc)>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for KeysNoted<'_, A> {
+    type Error = A::Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        let Some(key) = self.inner.next_key::<Sp<String>>()? else {
+            return Ok(None);
+        };
+        self.keys.push((key.value.clone(), key.loc));
+        seed.deserialize(key.value.into_deserializer()).map(Some)
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.inner.next_value_seed(seed)
+    }
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Keyed<T> {
     fn schema_name() -> Cow<'static, str> {
-        "ServiceRef".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "A service's numeric id or its key.",
-            "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string"}]
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for EndpointSpec {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = EndpointSpec;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a service id, a service key, or a mapping with `service:`")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<EndpointSpec, E> {
-                Ok(EndpointSpec::Bare(ServiceRef::deserialize(
-                    de::value::U64Deserializer::<E>::new(v),
-                )?))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<EndpointSpec, E> {
-                Ok(EndpointSpec::Bare(ServiceRef::deserialize(
-                    de::value::I64Deserializer::<E>::new(v),
-                )?))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<EndpointSpec, E> {
-                Ok(EndpointSpec::Bare(ServiceRef::Key(v.to_string())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<EndpointSpec, E> {
-                Ok(EndpointSpec::Bare(ServiceRef::Key(v)))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<EndpointSpec, A::Error> {
-                EndpointDetail::deserialize(MapAccessDeserializer::new(m)).map(|d| EndpointSpec::Detailed(Box::new(d)))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl JsonSchema for EndpointSpec {
-    fn schema_name() -> Cow<'static, str> {
-        "Endpoint".into()
+        T::schema_name()
     }
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
-        let detail = g.subschema_for::<EndpointDetail>();
-        json_schema!({
-            "description": "A service id or key, or a mapping with `service` and details.",
-            "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string"}, detail]
-        })
+        T::json_schema(g)
+    }
+    fn inline_schema() -> bool {
+        T::inline_schema()
     }
 }

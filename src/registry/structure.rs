@@ -4,7 +4,8 @@
 //! The file is read into a generic tree of positioned values and walked against the
 //! JSON Schema derived from the format structs, so the format has one definition.
 
-use super::spanned::{Loc, Sp};
+use super::loc::Loc;
+use super::spanned::Sp;
 use crate::diag::Diagnostic;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;

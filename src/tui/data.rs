@@ -19,8 +19,6 @@ pub struct Data {
     pub deprecated: Vec<usize>,
     /// `service:KEY`, `topic:NAME`, `event:TYPE` for command completion.
     pub targets: Vec<String>,
-    /// Where topics and conventions are written, for drift findings.
-    pub places: crate::drift::locate::Places,
     pub source_path: String,
     /// The platform map at each zoom level, laid out once per registry load off the UI
     /// thread (2,000 topics take tens of milliseconds): asked for with an effect, it
@@ -86,14 +84,12 @@ impl Data {
             events,
             deprecated,
             targets,
-            places: Default::default(),
             source_path: String::new(),
         }
     }
 
-    /// Remember where the registry's values are written, for drift findings.
+    /// Remember which file the registry was read from, for drift findings.
     pub fn with_source(mut self, source: &crate::diag::Source) -> Self {
-        self.places = crate::drift::locate::Places::read(source);
         self.source_path.clone_from(&source.path);
         self
     }

@@ -155,12 +155,11 @@ impl App {
     /// the message findings of unchanged tails are kept) and on a reload (everything is
     /// recomputed, since the join names services and topics by position).
     fn rejoin(&mut self, same_registry: bool) {
-        self.setting.now_ms = crate::drift::now_ms();
+        self.setting.now_ms = crate::time::now_ms();
         let before = std::mem::take(&mut self.joined);
         self.joined = crate::join::join(
             &self.data.reg,
             &self.data.topo,
-            &self.data.places,
             self.live.as_ref(),
             &self.setting,
             same_registry.then_some(before),

@@ -4,8 +4,8 @@
 use crate::common;
 use ktopo::diag::Severity;
 use ktopo::drift::facts::{Facts, GroupFacts, TopicFacts};
-use ktopo::drift::locate::Places;
-use ktopo::drift::rules::{self, days, Options};
+use ktopo::drift::rules::{self, Options};
+use ktopo::time::days;
 use std::collections::HashMap;
 
 fn topic(partitions: usize, rf: usize, rate: f64, configs: &[(&str, &str)]) -> TopicFacts {
@@ -112,7 +112,7 @@ fn every_kind_with_its_registry_location() {
         environment_chosen: true,
         now_ms: days("2026-11-24").unwrap() * 86_400_000,
     };
-    let r = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
+    let r = rules::compute(reg, &facts, &opts);
     type Row<'a> = (&'a str, Severity, &'a str, Option<(u32, u32)>);
     let got: Vec<Row> = r
         .findings
@@ -174,7 +174,7 @@ fn every_kind_with_its_registry_location() {
     facts.configs_missing = Some("the cluster does not serve DescribeConfigs".into());
     facts.groups_listed = false;
     facts.groups_unlisted = Some(ktopo::drift::facts::Unlisted::Cannot("no ListGroups".into()));
-    let r = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
+    let r = rules::compute(reg, &facts, &opts);
     assert!(!r
         .findings
         .iter()
@@ -187,7 +187,7 @@ fn every_kind_with_its_registry_location() {
     facts.groups_unlisted = Some(ktopo::drift::facts::Unlisted::Failed(
         "listing groups: COORDINATOR_NOT_AVAILABLE".into(),
     ));
-    let r = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
+    let r = rules::compute(reg, &facts, &opts);
     assert!(
         r.failed.iter().any(|f| f.contains("COORDINATOR_NOT_AVAILABLE")),
         "{:?}",
@@ -202,7 +202,7 @@ fn every_kind_with_its_registry_location() {
     let denied = "billing_payments_events_consumer".to_string();
     facts.groups.get_mut(&denied).unwrap().error = Some("committed offsets: Broker: Group authorization failed".into());
     facts.groups.get_mut(&denied).unwrap().committed_on.clear();
-    let r = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
+    let r = rules::compute(reg, &facts, &opts);
     assert!(
         !r.findings
             .iter()
@@ -222,7 +222,7 @@ fn every_kind_with_its_registry_location() {
     // check that could not run, never "no finding".
     facts.groups.get_mut(&denied).unwrap().error = None;
     facts.tail_problems = vec!["`payments_events`: Local: Not implemented".into()];
-    let r = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
+    let r = rules::compute(reg, &facts, &opts);
     assert!(
         r.failed
             .iter()
@@ -234,16 +234,7 @@ fn every_kind_with_its_registry_location() {
 }
 
 #[test]
-fn dates_and_internal_topics() {
-    assert_eq!(days("1970-01-01"), Some(0));
-    assert_eq!(days("2026-11-24").unwrap() - days("2026-06-01").unwrap(), 176);
-    assert_eq!(
-        days("2024-03-01").unwrap() - days("2024-02-28").unwrap(),
-        2,
-        "leap year"
-    );
-    assert_eq!(days("2026-13-01"), None);
-    assert_eq!(days("soon"), None);
+fn internal_topics() {
     for t in [
         "__consumer_offsets",
         "_schemas",
@@ -369,7 +360,7 @@ fn the_registry_can_ignore_cluster_topics() {
         environment_chosen: true,
         now_ms: 0,
     };
-    let r = rules::compute(reg, &Places::read(&checked.source), &facts, &opts);
+    let r = rules::compute(reg, &facts, &opts);
     let undeclared: Vec<&str> = r
         .findings
         .iter()
@@ -387,4 +378,21 @@ fn the_registry_can_ignore_cluster_topics() {
         "{:?}",
         bad.diagnostics
     );
+}
+
+#[test]
+fn a_default_is_placed_at_its_key_else_at_its_block() {
+    let at = |yaml: &str, key: &str| {
+        let c = ktopo::registry::load_str("r.yaml", yaml.to_string());
+        let conventions = &c.registry.as_ref().expect("parsed").conventions;
+        conventions.default_at(key).map(|l| (l.line, l.col))
+    };
+    let block = "conventions:\n  consumer_group: x\n  topic_defaults:\n    # a comment\n    partitions: 6\n";
+    assert_eq!(at(block, "partitions"), Some((5, 5)));
+    assert_eq!(at(block, "retention_days"), Some((3, 3)));
+    let flow = "conventions: {topic_defaults: {retention_days: 7}}\n";
+    assert_eq!(at(flow, "retention_days"), Some((1, 32)));
+    assert_eq!(at(flow, "partitions"), Some((1, 15)));
+    assert_eq!(at("conventions:\n  topic_defaults:\n", "partitions"), Some((2, 3)));
+    assert_eq!(at("conventions:\n  consumer_group: x\n", "partitions"), None);
 }

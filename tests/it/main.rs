@@ -23,6 +23,7 @@ mod scripted_broker;
 mod seed_registries;
 mod stale;
 mod status_edges;
+mod time;
 mod tmux_smoke;
 mod tui;
 mod tui_drift;

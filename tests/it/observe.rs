@@ -141,6 +141,46 @@ fn a_topic_with_its_own_message_format_is_checked_by_it() {
     );
 }
 
+/// Timestamps, versions and ids are judged as their specs define them: a day the
+/// calendar has, no leading zeros, the hyphenated id form.
+#[test]
+fn envelope_values_are_judged_by_their_specs() {
+    let reg = registry();
+    let good = envelope("payment_succeeded", "billing", "");
+    let with = |field: &str, from: &str, to: &str| {
+        let v = good.replacen(from, to, 1);
+        assert_ne!(v, good, "{field}: {from} is in the envelope");
+        v
+    };
+    let id = "0b7f6c1e-2f4a-4d1e-9a51-0c3f2b8d9e10";
+    let time = "2026-11-30T05:00:00.123Z";
+    let cases = [
+        ("timestamp", time, "2026-11-30T06:00:00.123+01:00", true),
+        ("timestamp", time, "2026-11-30t05:00:00z", true),
+        ("timestamp", time, "2024-02-29T05:00:00Z", true),
+        ("timestamp", time, "2024-02-31T05:00:00Z", false),
+        ("timestamp", time, "2026-13-01T05:00:00Z", false),
+        ("timestamp", time, "2026-11-30T25:00:00Z", false),
+        ("timestamp", time, "2026-11-30T05:00:00", false),
+        ("timestamp", time, "2026-11-30", false),
+        ("version", "1.2.0", "2.0.0-rc.1+build.5", true),
+        ("version", "1.2.0", "01.2.0", false),
+        ("version", "1.2.0", "1.2", false),
+        ("version", "1.2.0", "1.2.0-", false),
+        ("event_id", id, "0B7F6C1E-2F4A-4D1E-9A51-0C3F2B8D9E10", true),
+        ("event_id", id, "0b7f6c1e2f4a4d1e9a510c3f2b8d9e10", false),
+        ("event_id", id, "{0b7f6c1e-2f4a-4d1e-9a51-0c3f2b8d9e10}", false),
+        ("event_id", id, "0b7f6c1e-2f4a-4d1e-9a51-0c3f2b8d9e1g", false),
+    ];
+    for (field, from, to, ok) in cases {
+        let o = observe(&reg, "billing_events", &[msg(0, &with(field, from, to))]);
+        assert_eq!(o.conforming == 1, ok, "{field} = {to}: {o:?}");
+        if !ok {
+            assert_eq!(o.malformed.get(field), Some(&(1, to.to_string())), "{field} = {to}");
+        }
+    }
+}
+
 /// A record with no value: a tombstone (a delete on a compacted topic).
 fn tombstone(offset: i64) -> Peeked {
     Peeked {

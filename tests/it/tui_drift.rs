@@ -34,7 +34,7 @@ fn drifted_app() -> App {
             _ => 1.0,
         };
         // pricing_events was last written three hours ago.
-        let last_write_ms = (t.name == "pricing_events").then(|| ktopo::drift::now_ms() - 3 * 3_600_000);
+        let last_write_ms = (t.name == "pricing_events").then(|| ktopo::time::now_ms() - 3 * 3_600_000);
         v.topics.insert(
             t.name.clone(),
             TopicLive {
@@ -169,7 +169,7 @@ fn services_show_their_drift_and_the_graph_draws_observed_consumers() {
     let si = app
         .data
         .reg
-        .service_index(&ktopo::registry::format::ServiceRef::Key("monitoring_engine".into()))
+        .service_index(&ktopo::registry::model::ServiceRef::Key("monitoring_engine".into()))
         .unwrap();
     while app.screen().items[app.screen().selected] != si {
         key(&mut app, KeyCode::Down);

@@ -193,7 +193,7 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
             }
             // Not written this window: how long ago it last was, where known.
             Some(l) if l.on_cluster => match (l.last_write_ms, &app.joined.drift) {
-                (Some(ms), Some(d)) => Cell::from(format!("idle {}", crate::drift::rules::ago_short(d.at_ms - ms))),
+                (Some(ms), Some(d)) => Cell::from(format!("idle {}", crate::time::ago_short(d.at_ms - ms))),
                 _ => Cell::from("on cluster"),
             },
             Some(_) => Cell::from("absent"),
