@@ -30,7 +30,16 @@ pub const COMMANDS: &[(&str, &[&str], bool, &str)] = &[
     ("quit", &["q", "q!"], false, "quit ktopo"),
 ];
 
-pub fn parse(line: &str) -> Result<Command, String> {
+/// A typed command that is not one.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CommandError {
+    #[error("unknown command `{word}`: did you mean `:{closest}`?")]
+    Closest { word: String, closest: String },
+    #[error("unknown command `{word}`: try {all}")]
+    Unknown { word: String, all: String },
+}
+
+pub fn parse(line: &str) -> Result<Command, CommandError> {
     let line = line.trim();
     let (word, arg) = match line.split_once(char::is_whitespace) {
         Some((w, a)) => (w, Some(a.trim().to_string()).filter(|a| !a.is_empty())),
@@ -42,9 +51,16 @@ pub fn parse(line: &str) -> Result<Command, String> {
         .map(|c| c.0)
         .ok_or_else(|| {
             let names: Vec<&str> = COMMANDS.iter().map(|c| c.0).collect();
-            match crate::suggest::closest(word, names.iter().copied()) {
-                Some(s) => format!("unknown command `{word}`: did you mean `:{s}`?"),
-                None => format!("unknown command `{word}`: try {}", names.join(", ")),
+            let word = word.to_string();
+            match crate::suggest::closest(&word, names.iter().copied()) {
+                Some(s) => CommandError::Closest {
+                    word,
+                    closest: s.to_string(),
+                },
+                None => CommandError::Unknown {
+                    word,
+                    all: names.join(", "),
+                },
             }
         })?;
     Ok(match name {

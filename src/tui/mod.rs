@@ -1,8 +1,11 @@
-//! The terminal UI: state (`app`), drawing (`ui`, `views`), and the event loop.
+//! The terminal UI: state (`state`), its one `update` (and `interact` for input),
+//! drawing as a function of the state (`ui`, `views`), and the event loop with the
+//! outside world (`event_loop`, `run`, `layout_job`, `live_feed`).
 
 pub mod command;
 pub mod data;
 mod event_loop;
+mod interact;
 pub mod keys;
 pub mod layout;
 pub mod layout_job;

@@ -1,0 +1,159 @@
+//! The command line's arguments (clap): every command and flag, with its help.
+
+use crate::connect::ConnArgs;
+use crate::export;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ktopo",
+    version,
+    about = "Explore a Kafka platform's topology: the declared registry joined with live lag",
+    after_help = crate::exit::TABLE
+)]
+pub struct Cli {
+    /// Registry file to load.
+    #[arg(
+        short = 'r',
+        long,
+        global = true,
+        env = "KTOPO_REGISTRY",
+        default_value = "registry.yaml"
+    )]
+    pub registry: PathBuf,
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate the registry: every problem with file:line:col and a hint.
+    /// Exit status 0 no errors, 1 errors, 3 unreadable or not YAML.
+    Check {
+        /// Findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What a change to a service, topic or event type affects, hop by hop.
+    Impact(ImpactArgs),
+    /// Write the topology as Graphviz DOT, a Mermaid flowchart or JSON.
+    Export {
+        #[arg(long, value_enum)]
+        format: export::Format,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Consumer lag of every watched group, like kafka-consumer-groups.sh --describe.
+    /// Exit status 1 when --fail-on trips (a group at the threshold, unreadable, or not
+    /// evaluated within --max-wait), 4 when the cluster cannot be reached.
+    Lag(LagArgs),
+    /// Where the registry and the cluster disagree: topics, configuration, consumers,
+    /// deprecated topics in use. Exit status 0 nothing at or above --fail-on, 1
+    /// findings, 3 the registry or 4 the cluster could not be read.
+    Drift(DriftArgs),
+    /// The last messages of a topic, strictly read-only (no group, no commit), like
+    /// `kcat -C -o -N -e`.
+    Peek(PeekArgs),
+    /// Print the JSON Schema of the registry format (for yaml-language-server).
+    Schema {
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct LagArgs {
+    /// Only groups matching this glob (`*` wildcard).
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Only topics matching this glob.
+    #[arg(long)]
+    pub topic: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+    /// Refresh every interval until interrupted (with --json: one JSON object per line).
+    #[arg(long)]
+    pub watch: bool,
+    /// Exit 1 when any group is at this status or worse (IDLE, OK, WARN, NOCOMMIT, STALL,
+    /// REWIND, MISSING, STOP, LOST) or has more lag than this number of messages; also
+    /// when a group cannot be read, is read only partly, or has no verdict within
+    /// --max-wait. With --watch: exit at the first trip.
+    #[arg(long, value_name = "STATUS|LAG")]
+    pub fail_on: Option<crate::lag_report::FailOn>,
+    /// Samples to take before reporting (rates and statuses need more than one).
+    #[arg(long, default_value_t = 3)]
+    pub samples: u32,
+    /// With --fail-on: keep sampling until every group has a verdict, for at most this
+    /// many seconds (a consumer committing every 30 s needs about a minute).
+    #[arg(long, value_name = "SECONDS", default_value_t = 90.0)]
+    pub max_wait: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct PeekArgs {
+    pub topic: String,
+    /// Messages per partition, from the end.
+    #[arg(short = 'n', long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub last: u32,
+    /// Only this partition.
+    #[arg(short = 'p', long)]
+    pub partition: Option<i32>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 1 when a finding is at this severity or worse.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailSeverity,
+    /// Environment whose replication factor is expected [default: production; development
+    /// with the demo cluster].
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Samples to take (produce rates need two or more).
+    #[arg(long, default_value_t = 3)]
+    pub samples: u32,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FailSeverity {
+    Error,
+    Warning,
+    Note,
+}
+
+#[derive(Debug, Args)]
+pub struct ImpactArgs {
+    /// `service:ID`, `service:KEY`, `topic:NAME`, `event:TYPE`, or an unambiguous name.
+    /// Optional with --live (then the whole platform).
+    #[arg(required_unless_present = "live")]
+    pub target: Option<String>,
+    /// Sample the cluster (like `lag`) and report who serves stale data right now,
+    /// because of which group, worst first: staleness propagated along the impact paths.
+    #[arg(long)]
+    pub live: bool,
+    /// With --live: groups less than this many seconds behind do not count.
+    #[arg(long, default_value_t = crate::stale::DEFAULT_MIN_S, value_name = "SECONDS", requires = "live")]
+    pub min_stale: f64,
+    /// With --live: samples to take (time lag needs two or more).
+    #[arg(long, default_value_t = 3, requires = "live")]
+    pub samples: u32,
+    /// What feeds the target instead of what it feeds.
+    #[arg(long, conflicts_with = "both")]
+    pub upstream: bool,
+    /// Both directions.
+    #[arg(long)]
+    pub both: bool,
+    /// Stop after this many hops.
+    #[arg(long)]
+    pub depth: Option<usize>,
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,132 @@
+//! What every command shares: fatal errors (also as JSON), loading the registry,
+//! sampling the cluster, writing output.
+
+use crate::connect::ConnArgs;
+use crate::diag;
+use crate::live::view::LiveView;
+use crate::registry::{self, Checked, Registry};
+use crate::topology::Topology;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+/// Set when the command prints JSON: a fatal error then prints `{"error": …}` on
+/// standard output too, so a script reading it always gets JSON.
+pub(super) static JSON_ERRORS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A fatal error: on standard error, and as JSON on standard output for `--json`.
+pub(super) fn fatal(message: &str) {
+    let message = crate::visible::escape(message);
+    eprintln!("error: {message}");
+    if JSON_ERRORS.load(std::sync::atomic::Ordering::Relaxed) {
+        let _ = crate::output::stdout(&format!("{}\n", serde_json::json!({ "error": message })));
+    }
+}
+
+pub(super) fn load(path: &Path) -> Result<Checked, i32> {
+    registry::load(path).map_err(|e| {
+        fatal(&e.to_string());
+        crate::exit::REGISTRY
+    })
+}
+
+/// Sample the cluster `samples` times and return the last view (and whether it is the
+/// demo cluster); the exit status after saying why when the cluster cannot be read.
+pub(super) fn sample_view(
+    conn: &ConnArgs,
+    reg: &Registry,
+    command: &str,
+    samples: u32,
+) -> Result<(LiveView, bool), i32> {
+    let c = cluster_for(conn, reg, command)?;
+    let demo = c.demo.is_some();
+    let mut metrics = crate::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
+    let pace = c.pace();
+    let (label, mut sampler) = (c.label.clone(), c.sampler);
+    let samples = samples.max(1);
+    let mut view = None;
+    let mut failed = None;
+    crate::live::session::run(&mut sampler, &mut metrics, pace, &AtomicBool::new(false), None, |r| {
+        if let Some(e) = r.failed {
+            failed = Some(e.to_string());
+            return false;
+        }
+        if r.number + 1 < samples {
+            return true;
+        }
+        view = Some(r.view.clone());
+        false
+    });
+    // The process exits next: closing the client handle (and the demo's) would add
+    // time for nothing.
+    std::mem::forget(sampler);
+    std::mem::forget(c.demo);
+    match view {
+        Some(v) => Ok((v, demo)),
+        None => {
+            fatal(&format!(
+                "cannot reach the cluster at {label}: {}",
+                failed.unwrap_or_default()
+            ));
+            Err(crate::exit::CLUSTER)
+        }
+    }
+}
+
+/// The cluster a command samples; None (after saying why) when there is none to use.
+pub(super) fn cluster_for(conn: &ConnArgs, reg: &Registry, command: &str) -> Result<crate::connect::Connection, i32> {
+    match crate::connect::connect(conn, reg) {
+        Ok(Some(c)) => Ok(c),
+        Ok(None) => {
+            fatal(&format!(
+                "`ktopo {command}` needs a cluster: drop --offline, or pass -b BROKERS"
+            ));
+            Err(crate::exit::USAGE)
+        }
+        Err(e) => {
+            fatal(&e.to_string());
+            Err(e.exit_code())
+        }
+    }
+}
+
+/// Load a registry that must be free of errors, then run `f` on it.
+pub(super) fn with_registry(path: &Path, f: impl FnOnce(&Registry, &Topology) -> i32) -> i32 {
+    let checked = match load(path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    match checked.usable() {
+        Some(reg) => f(reg, &Topology::build(reg)),
+        None => refuse(&checked),
+    }
+}
+
+/// A registry with errors: show the errors on stderr, return the exit status.
+pub(super) fn refuse(checked: &Checked) -> i32 {
+    let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    eprint!(
+        "{}",
+        diag::render(&checked.source, &errors, std::io::stderr().is_terminal())
+    );
+    fatal(&format!(
+        "{}: {} errors; run `ktopo check` for details",
+        checked.source.path,
+        errors.len()
+    ));
+    crate::exit::REGISTRY
+}
+
+/// Print to stdout, or write a file atomically.
+pub(super) fn emit(output: Option<&Path>, text: &str, protect: Option<&Path>) -> i32 {
+    match output {
+        None => crate::output::stdout(text),
+        Some(p) => match crate::output::write_atomic(p, text.as_bytes(), protect) {
+            Ok(()) => crate::exit::OK,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", p.display());
+                crate::exit::OUTPUT
+            }
+        },
+    }
+}

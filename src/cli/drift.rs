@@ -1,0 +1,54 @@
+//! `ktopo drift`: the registry against what the cluster has and does.
+
+use super::args::*;
+use super::common::*;
+use crate::connect::ConnArgs;
+use crate::diag;
+use std::path::Path;
+
+pub(super) fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
+    let checked = match load(path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let Some(reg) = checked.usable() else {
+        return refuse(&checked);
+    };
+    let samples = a.samples.max(1);
+    let (view, demo) = match sample_view(conn, reg, "drift", samples) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let (environment, environment_chosen) = match &a.env {
+        Some(e) => (e.clone(), true),
+        None if demo => ("development".to_string(), false),
+        None => ("production".to_string(), false),
+    };
+    let setting = crate::join::Setting {
+        environment,
+        environment_chosen,
+        samples,
+        now_ms: crate::time::now_ms(),
+    };
+    let report = crate::join::drift(reg, &view, &setting, None).report;
+    let out = if a.json {
+        let mut s =
+            serde_json::to_string_pretty(&crate::drift::json(&report, &checked.source.path)).unwrap_or_default();
+        s.push('\n');
+        s
+    } else {
+        crate::visible::escape(&crate::drift::text(&report, &checked.source.path)).into_owned()
+    };
+    let code = emit(None, &out, None);
+    if code != 0 {
+        return code;
+    }
+    for f in &report.failed {
+        eprintln!("drift: could not check: {}", crate::visible::escape(f));
+    }
+    report.exit_code(match a.fail_on {
+        FailSeverity::Error => diag::Severity::Error,
+        FailSeverity::Warning => diag::Severity::Warning,
+        FailSeverity::Note => diag::Severity::Note,
+    })
+}

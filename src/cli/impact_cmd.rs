@@ -1,0 +1,64 @@
+//! `ktopo impact`: what a change affects, hop by hop, optionally with live lag.
+
+use super::args::*;
+use super::common::*;
+use crate::connect::ConnArgs;
+use crate::impact::{self, Dir};
+use crate::registry::Registry;
+use crate::topology::Topology;
+
+pub(super) fn impact_cmd(reg: &Registry, topo: &Topology, conn: &ConnArgs, a: &ImpactArgs) -> i32 {
+    let dir = if a.both {
+        Dir::Both
+    } else if a.upstream {
+        Dir::Upstream
+    } else {
+        Dir::Downstream
+    };
+    let target = match a.target.as_deref().map(|t| impact::resolve(reg, t)).transpose() {
+        Ok(t) => t,
+        Err(e) => {
+            fatal(&e.to_string());
+            if !e.suggestions.is_empty() {
+                eprintln!("closest matches:");
+                for s in &e.suggestions {
+                    eprintln!("  {s}");
+                }
+            }
+            return crate::exit::USAGE;
+        }
+    };
+    let imp = target.map(|t| impact::impact(reg, topo, &t, dir, a.depth));
+    let out = match (&imp, a.live) {
+        (Some(imp), false) if a.json => {
+            let mut s = serde_json::to_string_pretty(&impact::to_json(reg, imp)).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        (Some(imp), false) => crate::visible::escape(&impact::to_text(reg, imp)).into_owned(),
+        _ => {
+            if !a.min_stale.is_finite() || a.min_stale < 0.0 {
+                fatal("--min-stale must be a number of seconds, 0 or more");
+                return crate::exit::USAGE;
+            }
+            let (view, _) = match sample_view(conn, reg, "impact --live", a.samples) {
+                Ok(v) => v,
+                Err(code) => return code,
+            };
+            let st = crate::stale::propagate(reg, topo, &view, a.min_stale);
+            // With a target: only what it reaches (and the target itself).
+            let only: Option<std::collections::HashSet<crate::topology::Node>> = imp
+                .as_ref()
+                .map(|i| i.affected.iter().map(|x| x.node).chain(i.target.nodes()).collect());
+            if a.json {
+                let mut s = serde_json::to_string_pretty(&crate::stale::to_json(reg, &st, only.as_ref(), &view.source))
+                    .unwrap_or_default();
+                s.push('\n');
+                s
+            } else {
+                crate::visible::escape(&crate::stale::to_text(reg, &st, only.as_ref(), &view.source)).into_owned()
+            }
+        }
+    };
+    crate::output::stdout(&out)
+}

@@ -1,0 +1,13 @@
+//! Command-line interface: argument definitions (`args`) and one module per command,
+//! each a thin layer over the shared core.
+
+mod args;
+mod common;
+mod drift;
+mod impact_cmd;
+mod lag;
+mod peek;
+mod run;
+
+pub use args::*;
+pub use run::run;

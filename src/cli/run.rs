@@ -1,0 +1,120 @@
+//! Dispatch: each command to its module, the TUI when there is none.
+
+use super::args::*;
+use super::common::*;
+use super::drift::drift_cmd;
+use super::impact_cmd::impact_cmd;
+use super::lag::lag_cmd;
+use super::peek::peek_cmd;
+use crate::connect::ConnArgs;
+use crate::diag;
+use crate::export;
+use crate::registry;
+use std::io::IsTerminal;
+use std::path::Path;
+
+/// Run a command; returns the process exit status.
+pub fn run(cli: Cli) -> i32 {
+    let json = match &cli.command {
+        Some(Command::Check { json }) => *json,
+        Some(Command::Impact(a)) => a.json,
+        Some(Command::Export { format, .. }) => matches!(format, export::Format::Json),
+        Some(Command::Lag(a)) => a.json,
+        Some(Command::Drift(a)) => a.json,
+        Some(Command::Peek(a)) => a.json,
+        _ => false,
+    };
+    JSON_ERRORS.store(json, std::sync::atomic::Ordering::Relaxed);
+    match cli.command {
+        Some(Command::Check { json }) => check(&cli.registry, json),
+        Some(Command::Impact(a)) => {
+            let conn = cli.conn.clone();
+            with_registry(&cli.registry, |reg, topo| impact_cmd(reg, topo, &conn, &a))
+        }
+        Some(Command::Export { format, output }) => with_registry(&cli.registry, |reg, topo| {
+            emit(
+                output.as_deref(),
+                &export::render(format, reg, topo),
+                Some(&cli.registry),
+            )
+        }),
+        Some(Command::Lag(a)) => {
+            let conn = cli.conn.clone();
+            with_registry(&cli.registry, |reg, _| lag_cmd(reg, &conn, &a))
+        }
+        Some(Command::Drift(a)) => drift_cmd(&cli.registry, &cli.conn, &a),
+        Some(Command::Peek(a)) => {
+            let conn = cli.conn.clone();
+            with_registry(&cli.registry, |reg, _| peek_cmd(reg, &conn, &a))
+        }
+        Some(Command::Schema { output }) => {
+            let mut s = serde_json::to_string_pretty(&registry::schema::json_schema()).unwrap_or_default();
+            s.push('\n');
+            emit(output.as_deref(), &s, Some(&cli.registry))
+        }
+        None => tui(&cli.registry, &cli.conn),
+    }
+}
+
+fn check(path: &Path, json: bool) -> i32 {
+    let checked = match load(path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    if json {
+        let v = diag::to_json(&checked.source, &checked.diagnostics);
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        out.push_str(&diag::render(
+            &checked.source,
+            &checked.diagnostics,
+            std::io::stdout().is_terminal(),
+        ));
+        let count = |s| checked.diagnostics.iter().filter(|d| d.severity == s).count();
+        let _ = writeln!(
+            out,
+            "{}: {} errors, {} warnings, {} notes",
+            crate::visible::escape(&checked.source.path),
+            count(diag::Severity::Error),
+            count(diag::Severity::Warning),
+            count(diag::Severity::Note)
+        );
+        if let Some(reg) = &checked.registry {
+            let _ = writeln!(
+                out,
+                "{} services, {} active topics, {} deprecated, {} proposed, {} event types",
+                reg.services.len(),
+                reg.count(registry::Status::Active),
+                reg.count(registry::Status::Deprecated),
+                reg.count(registry::Status::Proposed),
+                reg.events().len()
+            );
+        }
+    }
+    match crate::output::stdout(&out) {
+        0 => checked.exit_code(),
+        failed => failed,
+    }
+}
+
+fn tui(path: &Path, conn: &ConnArgs) -> i32 {
+    let checked = match load(path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if checked.usable().is_none() {
+        return refuse(&checked);
+    }
+    // Bad -X/-F input is reported before the screen opens; connecting (and starting the
+    // demo cluster, which takes seconds) happens behind the open UI.
+    let brokers = match crate::connect::properties(conn) {
+        Ok(p) => p.get("bootstrap.servers").map(str::to_string),
+        Err(e) => {
+            fatal(&e.to_string());
+            return crate::exit::USAGE;
+        }
+    };
+    crate::tui::run(path.to_path_buf(), checked, conn, brokers.as_deref())
+}

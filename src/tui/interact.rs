@@ -1,0 +1,367 @@
+//! What a key, a typed command or the mouse does: the input side of `update`.
+
+use super::command::{self, Command};
+use super::keys::{action_for, Action};
+use super::state::{App, Effect, Filter, Mode, Popup, Route};
+use crate::impact::{self, Dir, Target};
+use crate::topology::Node;
+use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
+
+impl App {
+    pub(super) fn on_key(&mut self, k: KeyEvent) {
+        self.message = None;
+        if self.popup.is_some() {
+            // Any key closes a popup; q still quits.
+            if matches!(k.code, KeyCode::Char('q')) && self.popup == Some(Popup::Help) {
+                self.popup = None;
+            } else if k.code == KeyCode::Char('c') && k.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) {
+                self.quit = true;
+            } else {
+                self.popup = None;
+            }
+            return;
+        }
+        match self.mode {
+            Mode::Filter | Mode::Command => self.on_input_key(k),
+            Mode::Normal => {
+                if self.map_key(k) {
+                    return;
+                }
+                if let Some(a) = action_for(k) {
+                    self.on_action(a);
+                }
+            }
+        }
+    }
+
+    pub(super) fn on_input_key(&mut self, k: KeyEvent) {
+        if k.code == KeyCode::Char('c') && k.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) {
+            self.quit = true;
+            return;
+        }
+        match k.code {
+            KeyCode::Esc => {
+                if self.mode == Mode::Filter {
+                    self.set_filter("");
+                }
+                self.mode = Mode::Normal;
+                self.input.clear();
+            }
+            KeyCode::Enter => {
+                let mode = self.mode;
+                self.mode = Mode::Normal;
+                if mode == Mode::Command {
+                    let line = std::mem::take(&mut self.input);
+                    self.run_command(&line);
+                }
+                self.input.clear();
+            }
+            KeyCode::Tab if self.mode == Mode::Command => {
+                self.input = command::complete(&self.input, &self.data.targets);
+            }
+            KeyCode::Backspace => {
+                self.input.pop();
+                if self.mode == Mode::Filter {
+                    let text = self.input.clone();
+                    self.set_filter(&text);
+                }
+            }
+            KeyCode::Char(c) => {
+                self.input.push(c);
+                if self.mode == Mode::Filter {
+                    let text = self.input.clone();
+                    self.set_filter(&text);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn set_filter(&mut self, text: &str) {
+        let s = self.screen_mut();
+        s.filter = Filter::new(text);
+        s.selected = 0;
+        s.offset = 0;
+        self.refresh_items();
+    }
+
+    pub fn run_command(&mut self, line: &str) {
+        match command::parse(line) {
+            Err(e) => self.message = Some(e.to_string()),
+            Ok(Command::Go(route)) => self.go(route),
+            Ok(Command::Help) => self.popup = Some(Popup::Help),
+            Ok(Command::Quit) => self.quit = true,
+            Ok(Command::Impact(arg)) | Ok(Command::Graph(arg)) => {
+                let graph = line.trim_start().starts_with('g');
+                let target = match arg {
+                    Some(a) => match impact::resolve(&self.data.reg, &a) {
+                        Ok(t) => Some(t),
+                        Err(e) => {
+                            let hint = e
+                                .suggestions
+                                .first()
+                                .map(|s| format!(" (closest: {s})"))
+                                .unwrap_or_default();
+                            self.message = Some(format!("{e}{hint}"));
+                            return;
+                        }
+                    },
+                    None => self.selected_target(),
+                };
+                match target {
+                    Some(t) if graph => self.open_graph(t),
+                    Some(t) => self.push(Route::Impact(t, Dir::Downstream)),
+                    None => self.message = Some("select a service, topic or event first".into()),
+                }
+            }
+        }
+    }
+
+    pub(super) fn open_graph(&mut self, t: Target) {
+        let node = match t {
+            Target::Service(i) => Node::Service(i),
+            Target::Topic(i) => Node::Topic(i),
+            Target::Event(_, ts) => Node::Topic(ts[0]),
+        };
+        self.push(Route::Graph(node));
+    }
+
+    pub(super) fn on_action(&mut self, a: Action) {
+        let page = self.layout().page_rows();
+        match a {
+            Action::Quit => self.quit = true,
+            Action::Suspend => self.out.push(Effect::Suspend),
+            Action::Down => self.move_by(1),
+            Action::Up => self.move_by(-1),
+            Action::PageDown => self.move_by(page as isize),
+            Action::PageUp => self.move_by(-(page as isize)),
+            Action::Top => self.move_to(0),
+            Action::Bottom => self.move_to(usize::MAX),
+            Action::Left | Action::Right if self.screen().route == Route::Map => {
+                self.map_step(a == Action::Right);
+            }
+            Action::Focus if self.screen().route == Route::Map => self.map_focus(),
+            Action::Focus => self.message = Some("f focuses a node on the :map".into()),
+            Action::ZoomIn | Action::ZoomOut | Action::Zoom => self.map_zoom(a),
+            Action::Left | Action::Right => {
+                if matches!(self.screen().route, Route::Graph(_)) {
+                    let pane = usize::from(a == Action::Right);
+                    self.set_pane(pane);
+                }
+            }
+            Action::NextPane => {
+                let panes = self.links(&self.screen().route).len();
+                if panes > 0 {
+                    // Skip empty panes so Tab always lands on something selectable.
+                    let route = self.screen().route.clone();
+                    let links = self.links(&route);
+                    let start = self.screen().pane;
+                    let next = (1..=panes)
+                        .map(|d| (start + d) % panes)
+                        .find(|&p| !links[p].1.is_empty());
+                    if let Some(p) = next {
+                        self.set_pane(p);
+                    }
+                }
+            }
+            Action::Enter => self.enter(),
+            Action::Back => self.back(),
+            Action::Filter => {
+                if !matches!(
+                    self.screen().route,
+                    Route::Service(_) | Route::Topic(_) | Route::Graph(_)
+                ) {
+                    self.mode = Mode::Filter;
+                    self.input = self.screen().filter.text.clone();
+                }
+            }
+            Action::Command => {
+                self.mode = Mode::Command;
+                self.input.clear();
+            }
+            Action::Help => self.popup = Some(Popup::Help),
+            Action::Copy => {
+                if let Some(name) = self.selected_name() {
+                    self.message = Some(if name.chars().count() > 60 {
+                        format!("copied {} characters", name.chars().count())
+                    } else {
+                        format!("copied {name}")
+                    });
+                    self.out.push(Effect::Copy(name));
+                }
+            }
+            Action::Reload => self.out.push(Effect::Reload),
+            Action::Impact => match self.selected_target() {
+                Some(t) => self.push(Route::Impact(t, Dir::Downstream)),
+                None => self.message = Some("select a service, topic or event first".into()),
+            },
+            Action::Graph => match self.selected_target() {
+                Some(t) => self.open_graph(t),
+                None => self.message = Some("select a service or topic first".into()),
+            },
+            Action::Migration => self.migration(),
+            Action::Direction => {
+                if let Route::Impact(t, d) = self.screen().route.clone() {
+                    let d = d.next();
+                    let imp = impact::impact(&self.data.reg, &self.data.topo, &t, d, None);
+                    let s = self.screen_mut();
+                    s.route = Route::Impact(t, d);
+                    s.impact = Some(imp);
+                    s.selected = 0;
+                    s.offset = 0;
+                    self.refresh_items();
+                }
+            }
+            Action::Lag => self.go(Route::Lag),
+            // On a topic's own screen, its messages; elsewhere the selected topic's.
+            Action::Messages => match self
+                .current_node()
+                .filter(|n| matches!(n, Node::Topic(_)))
+                .or_else(|| self.selected_node())
+            {
+                Some(Node::Topic(i)) => self.push(Route::Messages(i)),
+                _ => self.message = Some("select a topic first".into()),
+            },
+        }
+    }
+
+    pub(super) fn set_pane(&mut self, pane: usize) {
+        let s = self.screen_mut();
+        s.pane = pane;
+        s.selected = 0;
+        s.offset = 0;
+        self.clamp();
+    }
+
+    pub(super) fn enter(&mut self) {
+        if let Route::Graph(_) = self.screen().route {
+            if let Some(n) = self.selected_node() {
+                // Re-centre in place: walking the graph should not grow the stack per hop.
+                let s = self.screen_mut();
+                s.route = Route::Graph(n);
+                s.selected = 0;
+                s.offset = 0;
+                s.pane = 1;
+                let (_, right) = self.graph_sides(n);
+                if right.is_empty() {
+                    self.screen_mut().pane = 0;
+                }
+            }
+            return;
+        }
+        if self.screen().route == Route::Events {
+            if let Some(t) = self.selected_target() {
+                self.push(Route::Impact(t, Dir::Downstream));
+            }
+            return;
+        }
+        match self.selected_node() {
+            Some(Node::Service(i)) => self.push(Route::Service(i)),
+            Some(Node::Topic(i)) => self.push(Route::Topic(i)),
+            None => {}
+        }
+    }
+
+    pub(super) fn back(&mut self) {
+        if !self.screen().filter.is_empty() {
+            self.set_filter("");
+            return;
+        }
+        if self.stack.len() > 1 {
+            self.stack.pop();
+            self.refresh_items();
+        }
+    }
+
+    /// Deprecated topic → its replacement; replacement → the deprecated topics it replaces.
+    pub(super) fn migration(&mut self) {
+        let node = self.selected_node().or_else(|| self.current_node());
+        let Some(Node::Topic(t)) = node else {
+            self.message = Some("select a topic first".into());
+            return;
+        };
+        let topic = &self.data.reg.topics[t];
+        if let Some(r) = topic.replaced_by().and_then(|r| self.data.reg.topic_index(r)) {
+            self.push(Route::Topic(r));
+            self.focus_pane("migration");
+            return;
+        }
+        let replaced = self.data.replaces(t);
+        match replaced.as_slice() {
+            [] => self.message = Some(format!("{} is not part of a migration", topic.name)),
+            [one] => self.push(Route::Topic(*one)),
+            _ => {
+                if self.screen().route != Route::Topic(t) {
+                    self.push(Route::Topic(t));
+                }
+                self.focus_pane("migration");
+            }
+        }
+    }
+
+    pub(super) fn focus_pane(&mut self, title: &str) {
+        let route = self.screen().route.clone();
+        if let Some(p) = self.links(&route).iter().position(|l| l.0 == title) {
+            self.set_pane(p);
+        }
+    }
+
+    pub(super) fn move_by(&mut self, delta: isize) {
+        let n = self.row_count();
+        if n == 0 {
+            return;
+        }
+        let cur = self.screen().selected as isize;
+        self.move_to((cur + delta).clamp(0, n as isize - 1) as usize);
+    }
+
+    pub(super) fn move_to(&mut self, i: usize) {
+        let n = self.row_count();
+        let s = self.screen_mut();
+        s.selected = i.min(n.saturating_sub(1));
+        // The map's view follows a selection that moves.
+        s.map.pan = None;
+        self.clamp();
+    }
+
+    /// Keep the selection in range and visible.
+    pub(super) fn clamp(&mut self) {
+        let n = self.row_count();
+        let rows = if self.screen().route == Route::Lag {
+            self.layout().lag_rows()
+        } else {
+            self.layout().list_rows()
+        };
+        let s = self.screen_mut();
+        s.selected = s.selected.min(n.saturating_sub(1));
+        if s.selected < s.offset {
+            s.offset = s.selected;
+        } else if rows > 0 && s.selected >= s.offset + rows {
+            s.offset = s.selected + 1 - rows;
+        }
+        s.offset = s.offset.min(n.saturating_sub(rows.max(1)));
+    }
+
+    pub(super) fn on_mouse(&mut self, m: MouseEvent) {
+        if self.screen().route == Route::Map {
+            return self.map_mouse(m);
+        }
+        match m.kind {
+            MouseEventKind::ScrollDown => self.move_by(3),
+            MouseEventKind::ScrollUp => self.move_by(-3),
+            MouseEventKind::Down(_) => {
+                let route = self.screen().route.clone();
+                if matches!(route, Route::Service(_) | Route::Topic(_) | Route::Graph(_)) {
+                    return;
+                }
+                if let Some(row) = self.layout().list_row_at(m.row) {
+                    let i = self.screen().offset + row;
+                    if i < self.row_count() {
+                        self.move_to(i);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
