@@ -12,6 +12,7 @@ pub mod layout_job;
 pub mod live_feed;
 pub mod map_nav;
 pub mod panics;
+pub mod prompt;
 pub mod query;
 mod run;
 pub mod state;
