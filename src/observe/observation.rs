@@ -3,7 +3,7 @@
 
 use super::envelope::{required, well_formed};
 use super::json_scan::{scan, text, Kind, Stop};
-use crate::kafka::peek::Peeked;
+use crate::sample::message::RawMessage as Peeked;
 use crate::registry::Registry;
 use std::collections::BTreeMap;
 
