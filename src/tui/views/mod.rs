@@ -117,11 +117,20 @@ pub fn opt(n: Option<i64>) -> String {
     n.map_or("—".into(), human)
 }
 
-/// A text sparkline from the last `width` values.
+/// A text sparkline from the last `width` values, from zero to the highest. A
+/// constant series is drawn flat (mid-height, or on the floor when it is zero): full
+/// blocks would read as a peak.
 pub fn spark(values: &[u64], width: usize) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let tail = &values[values.len().saturating_sub(width)..];
-    let max = tail.iter().copied().max().unwrap_or(0);
+    let (min, max) = (
+        tail.iter().copied().min().unwrap_or(0),
+        tail.iter().copied().max().unwrap_or(0),
+    );
+    if min == max {
+        let flat = if max == 0 { BARS[0] } else { BARS[3] };
+        return std::iter::repeat_n(flat, tail.len()).collect();
+    }
     tail.iter()
         .map(|&v| BARS[(v.saturating_mul(7)).checked_div(max).unwrap_or(0).min(7) as usize])
         .collect()
@@ -151,4 +160,15 @@ pub fn observed_on(app: &App, on: impl Fn(usize) -> bool) -> Vec<String> {
         .filter(|l| on(l.topic))
         .map(|l| l.line(&app.data.reg))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_constant_sparkline_is_flat_and_a_rising_one_rises() {
+        assert_eq!(super::spark(&[12, 12, 12], 12), "▄▄▄");
+        assert_eq!(super::spark(&[0, 0], 12), "▁▁");
+        assert_eq!(super::spark(&[0, 7, 14], 12), "▁▄█");
+        assert_eq!(super::spark(&[1, 2, 3, 4], 2), "▆█", "only the last `width`");
+    }
 }
