@@ -18,8 +18,8 @@ use std::time::Instant;
 /// self-loops left out (no layered layout draws them between layers).
 fn edges(reg: &ktopo::registry::Registry, topo: &Topology) -> Vec<(u32, u32)> {
     let id = |n: ktopo::topology::Node| match n {
-        ktopo::topology::Node::Service(i) => i as u32,
-        ktopo::topology::Node::Topic(i) => (reg.services.len() + i) as u32,
+        ktopo::topology::Node::Service(i) => i.index() as u32,
+        ktopo::topology::Node::Topic(i) => (reg.services.len() + i.index()) as u32,
     };
     topo.graph
         .edge_references()

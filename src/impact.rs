@@ -1,7 +1,7 @@
 //! What a change to a service, topic or event type affects, hop by hop.
 //! One engine for `ktopo impact` and the TUI's impact view.
 
-use crate::registry::Registry;
+use crate::registry::{Registry, ServiceId, TopicId};
 use crate::suggest::closest_n;
 use crate::topology::{Node, Topology};
 use serde::Serialize;
@@ -10,10 +10,10 @@ use std::collections::VecDeque;
 /// What the user asked about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    Service(usize),
-    Topic(usize),
+    Service(ServiceId),
+    Topic(TopicId),
     /// An event type and every topic that carries it.
-    Event(String, Vec<usize>),
+    Event(String, Vec<TopicId>),
 }
 
 impl Target {
@@ -161,21 +161,18 @@ pub fn resolve(reg: &Registry, text: &str) -> Result<Target, TargetError> {
     }
 }
 
-fn find_service(reg: &Registry, name: &str) -> Option<usize> {
+fn find_service(reg: &Registry, name: &str) -> Option<ServiceId> {
+    let find =
+        |f: &dyn Fn(&crate::registry::model::Service) -> bool| reg.services_by_id().find(|(_, s)| f(s)).map(|(i, _)| i);
     if let Ok(id) = name.parse::<u32>() {
-        return reg.services.iter().position(|s| s.id == Some(id));
+        return find(&|s| s.id == Some(id));
     }
-    reg.services
-        .iter()
-        .position(|s| s.key == name)
-        .or_else(|| reg.services.iter().position(|s| s.name.eq_ignore_ascii_case(name)))
+    find(&|s| s.key == name).or_else(|| find(&|s| s.name.eq_ignore_ascii_case(name)))
 }
 
 fn find_event(reg: &Registry, name: &str) -> Option<Target> {
-    let topics: Vec<usize> = reg
-        .topics
-        .iter()
-        .enumerate()
+    let topics: Vec<TopicId> = reg
+        .topics_by_id()
         .filter(|(_, t)| t.events.iter().any(|e| e.name == name))
         .map(|(i, _)| i)
         .collect();

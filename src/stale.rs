@@ -9,7 +9,7 @@
 
 use crate::impact::{self, Dir};
 use crate::live::view::{GroupTopicLag, Health, LiveView};
-use crate::registry::Registry;
+use crate::registry::{Registry, ServiceId};
 use crate::topology::{Node, Topology};
 use std::collections::{HashMap, HashSet};
 
@@ -22,7 +22,7 @@ pub const DEFAULT_MIN_S: f64 = 10.0;
 pub struct Cause {
     pub group: String,
     pub topic: String,
-    pub service: usize,
+    pub service: ServiceId,
     /// Seconds behind the head; None when the history is too short to say (the
     /// group then only counts if it has lag in messages).
     pub seconds: Option<f64>,

@@ -1,17 +1,16 @@
 //! The producer → topic → consumer graph, built once from a checked registry and
 //! shared by the TUI and every command.
 
-use crate::registry::{Registry, Status};
+use crate::registry::{PerService, PerTopic, Registry, ServiceId, Status, TopicId};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Node {
-    /// Index into `Registry::services`.
-    Service(usize),
-    /// Index into `Registry::topics` (active, deprecated or proposed).
-    Topic(usize),
+    Service(ServiceId),
+    /// Active, deprecated or proposed.
+    Topic(TopicId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +35,8 @@ impl Edge {
 #[derive(Debug, Clone)]
 pub struct Topology {
     pub graph: DiGraph<Node, Edge>,
-    service_nodes: Vec<NodeIndex>,
-    topic_nodes: Vec<NodeIndex>,
+    service_nodes: PerService<NodeIndex>,
+    topic_nodes: PerTopic<NodeIndex>,
 }
 
 impl Topology {
@@ -49,11 +48,9 @@ impl Topology {
                 .map(|t| t.producers.len() + t.consumers.len() + 1)
                 .sum(),
         );
-        let service_nodes: Vec<_> = (0..reg.services.len())
-            .map(|i| graph.add_node(Node::Service(i)))
-            .collect();
-        let topic_nodes: Vec<_> = (0..reg.topics.len()).map(|i| graph.add_node(Node::Topic(i))).collect();
-        for (ti, t) in reg.topics.iter().enumerate() {
+        let service_nodes = PerService::from_fn(reg.services.len(), |i| graph.add_node(Node::Service(i)));
+        let topic_nodes = PerTopic::from_fn(reg.topics.len(), |i| graph.add_node(Node::Topic(i)));
+        for (ti, t) in reg.topics_by_id() {
             let tn = topic_nodes[ti];
             let produce = if t.status == Status::Proposed {
                 Edge::Candidate
@@ -105,17 +102,17 @@ impl Topology {
     }
 
     /// Topics a service reads (left of it in the graph view).
-    pub fn inputs(&self, service: usize) -> Vec<usize> {
+    pub fn inputs(&self, service: ServiceId) -> Vec<TopicId> {
         self.topics_of(Node::Service(service), Direction::Incoming)
     }
 
     /// Topics a service writes (right of it in the graph view).
-    pub fn outputs(&self, service: usize) -> Vec<usize> {
+    pub fn outputs(&self, service: ServiceId) -> Vec<TopicId> {
         self.topics_of(Node::Service(service), Direction::Outgoing)
     }
 
-    fn topics_of(&self, n: Node, dir: Direction) -> Vec<usize> {
-        let mut v: Vec<usize> = self
+    fn topics_of(&self, n: Node, dir: Direction) -> Vec<TopicId> {
+        let mut v: Vec<TopicId> = self
             .neighbours(n, dir)
             .filter(|(_, e)| e.carries_data() || *e == Edge::Candidate)
             .filter_map(|(m, _)| match m {

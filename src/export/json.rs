@@ -1,7 +1,7 @@
 //! The whole normalised model as JSON for scripts (documented in docs/export-json.md).
 
 use crate::registry::model::{Endpoint, Registry};
-use crate::registry::Status;
+use crate::registry::{ServiceId, Status, TopicId};
 use crate::topology::Topology;
 use serde_json::{json, Value};
 
@@ -24,16 +24,16 @@ pub fn write(reg: &Registry, topo: &Topology) -> String {
     ] {
         let _ = writeln!(o, "\"{key}\": {value},");
     }
-    let list = |o: &mut String, key: &str, n: usize, item: &dyn Fn(usize) -> Value| {
+    let list = |o: &mut String, key: &str, items: &mut dyn Iterator<Item = Value>| {
         let _ = write!(o, "\"{key}\": [");
-        for i in 0..n {
+        for (i, item) in items.enumerate() {
             o.push_str(if i == 0 { "\n" } else { ",\n" });
-            o.push_str(&serde_json::to_string_pretty(&item(i)).unwrap_or_default());
+            o.push_str(&serde_json::to_string_pretty(&item).unwrap_or_default());
         }
         o.push_str("\n],\n");
     };
-    list(&mut o, "services", reg.services.len(), &|i| services(i));
-    list(&mut o, "topics", reg.topics.len(), &|i| topics(i));
+    list(&mut o, "services", &mut reg.service_ids().map(services));
+    list(&mut o, "topics", &mut reg.topic_ids().map(topics));
     let _ = writeln!(o, "\"infrastructure\": {},", pretty(&reg.infrastructure));
     let _ = writeln!(o, "\"data_flows\": {}", pretty(&reg.data_flows));
     o.push_str("}\n");
@@ -52,16 +52,16 @@ mod erased {
     }
 }
 
-/// Builders of one service's and one topic's JSON, by index.
+/// Builders of one service's and one topic's JSON, by id.
 #[allow(clippy::type_complexity)]
 fn parts<'a>(
     reg: &'a Registry,
     topo: &'a Topology,
-) -> (Box<dyn Fn(usize) -> Value + 'a>, Box<dyn Fn(usize) -> Value + 'a>) {
-    let service = move |i: usize| {
+) -> (Box<dyn Fn(ServiceId) -> Value + 'a>, Box<dyn Fn(TopicId) -> Value + 'a>) {
+    let service = move |i: ServiceId| {
         let s = &reg.services[i];
         // A proposed topic's candidates are candidates, not producers or consumers.
-        let names = |v: Vec<usize>, proposed: bool| {
+        let names = |v: Vec<TopicId>, proposed: bool| {
             v.into_iter()
                 .filter(|&t| (reg.topics[t].status == Status::Proposed) == proposed)
                 .map(|t| reg.topics[t].name.clone())
@@ -74,7 +74,7 @@ fn parts<'a>(
         v["candidate_consumer_of"] = json!(names(topo.inputs(i), true));
         v
     };
-    let topic = move |i: usize| topic_json(reg, &reg.topics[i]);
+    let topic = move |i: TopicId| topic_json(reg, &reg.topics[i]);
     (Box::new(service), Box::new(topic))
 }
 

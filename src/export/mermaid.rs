@@ -34,8 +34,8 @@ fn esc(s: &str) -> String {
 
 fn id(n: Node) -> String {
     match n {
-        Node::Service(i) => format!("s{i}"),
-        Node::Topic(i) => format!("t{i}"),
+        Node::Service(i) => format!("s{}", i.index()),
+        Node::Topic(i) => format!("t{}", i.index()),
     }
 }
 

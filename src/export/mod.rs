@@ -5,7 +5,7 @@ pub mod dot;
 pub mod json;
 pub mod mermaid;
 
-use crate::registry::Registry;
+use crate::registry::{Registry, ServiceId, TopicId};
 use crate::topology::Topology;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -25,11 +25,11 @@ pub fn render(format: Format, reg: &Registry, topo: &Topology) -> String {
     }
 }
 
-/// One domain's services and topics (by index); `domain` is None for the rest.
+/// One domain's services and topics; `domain` is None for the rest.
 pub(crate) struct DomainGroup<'a> {
     pub domain: Option<&'a crate::registry::model::Domain>,
-    pub services: Vec<usize>,
-    pub topics: Vec<usize>,
+    pub services: Vec<ServiceId>,
+    pub topics: Vec<TopicId>,
 }
 
 /// Services and topics grouped by domain in declaration order, then those with none.
@@ -46,10 +46,10 @@ pub(crate) fn by_domain(reg: &Registry) -> Vec<DomainGroup<'_>> {
             .and_then(|d| reg.domains.iter().position(|x| &x.id == d))
             .unwrap_or(reg.domains.len())
     };
-    for (i, s) in reg.services.iter().enumerate() {
+    for (i, s) in reg.services_by_id() {
         groups[slot(&s.domain)].services.push(i);
     }
-    for (i, t) in reg.topics.iter().enumerate() {
+    for (i, t) in reg.topics_by_id() {
         groups[slot(&t.domain)].topics.push(i);
     }
     groups.retain(|g| !g.services.is_empty() || !g.topics.is_empty());

@@ -4,7 +4,7 @@
 //! sample with drift (see `join`), and drawn by the graph, impact and map views alike.
 
 use crate::drift::Report;
-use crate::registry::Registry;
+use crate::registry::{Registry, ServiceId, TopicId};
 use crate::topology::Node;
 use std::collections::{BTreeSet, HashMap};
 
@@ -20,14 +20,13 @@ pub enum Kind {
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Link {
-    /// Registry topic index.
-    pub topic: usize,
+    pub topic: TopicId,
     pub kind: Kind,
     /// The producer as its messages name it, or the group id.
     pub name: String,
     /// The registry service it belongs to, when known (by the producer's name, the
     /// group's declaration elsewhere, or the group naming convention).
-    pub service: Option<usize>,
+    pub service: Option<ServiceId>,
 }
 
 impl Link {

@@ -2,14 +2,14 @@
 //! CLI alike: drift (facts, findings, observed links), who serves stale data, each
 //! service's groups and worst status, the one lag order and each topic's messages in
 //! order. It runs when a sample arrives and when the registry is reloaded (the links
-//! and indices name the registry's services and topics by position, so a reload must
+//! and indices name the registry's services and topics by id, so a reload must
 //! recompute them before anything is drawn), never per frame.
 
 pub mod links;
 
 use crate::drift::{facts::Facts, rules, Finding, Report};
 use crate::live::view::{GroupIndex, GroupTopicLag, LiveView};
-use crate::registry::Registry;
+use crate::registry::{PerService, PerTopic, Registry, ServiceId, TopicId};
 use crate::sample::Tails;
 use crate::stale::Staleness;
 use crate::topology::Topology;
@@ -45,13 +45,13 @@ pub struct Drift {
     /// Writers and readers the registry does not declare, sorted by topic.
     pub links: Vec<links::Link>,
     /// Findings per registry topic and per registry service (the list views' badges).
-    pub on_topic: Vec<usize>,
-    pub on_service: Vec<usize>,
+    pub on_topic: PerTopic<usize>,
+    pub on_service: PerService<usize>,
 }
 
 impl Drift {
     /// The observed links on one topic.
-    pub fn links_on(&self, topic: usize) -> &[links::Link] {
+    pub fn links_on(&self, topic: TopicId) -> &[links::Link] {
         let from = self.links.partition_point(|l| l.topic < topic);
         let to = self.links.partition_point(|l| l.topic <= topic);
         &self.links[from..to]
@@ -70,7 +70,7 @@ pub struct Joined {
     /// Indices into the sample's groups, worst first (`lag_order`).
     pub lag: Vec<usize>,
     /// Per registry topic, indices into its sampled messages, newest first.
-    pub messages: Vec<Vec<usize>>,
+    pub messages: PerTopic<Vec<usize>>,
 }
 
 /// The one order of lag rows, for `:lag`, `ktopo lag` and every gate's message: worst
@@ -101,12 +101,12 @@ pub fn drift(reg: &Registry, live: &LiveView, setting: &Setting, before: Option<
         report.merge(found);
     }
     let links = links::links(reg, &facts, &report);
-    let (mut on_topic, mut on_service) = (vec![0; reg.topics.len()], vec![0; reg.services.len()]);
+    let (mut on_topic, mut on_service) = (reg.per_topic(0), reg.per_service(0));
     for f in &report.findings {
         if let Some(t) = f.topic.as_deref().and_then(|t| reg.topic_index(t)) {
             on_topic[t] += 1;
         }
-        let services: std::collections::BTreeSet<usize> =
+        let services: std::collections::BTreeSet<ServiceId> =
             f.services.iter().filter_map(|k| reg.service_by_key(k)).collect();
         for s in services {
             on_service[s] += 1;
@@ -139,7 +139,7 @@ pub fn join(
     let stale = sampled.then(|| crate::stale::propagate(reg, topo, live, crate::stale::DEFAULT_MIN_S));
     let mut lag: Vec<usize> = (0..live.groups.len()).collect();
     lag.sort_by(|&a, &b| worst_first(&live.groups[a], &live.groups[b]));
-    let mut messages = vec![Vec::new(); reg.topics.len()];
+    let mut messages = reg.per_topic(Vec::new());
     for (name, msgs) in live.tails.iter().flat_map(|t| t.iter()) {
         let Some(t) = reg.topic_index(name) else { continue };
         let mut order: Vec<usize> = (0..msgs.len()).collect();

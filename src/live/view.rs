@@ -1,6 +1,7 @@
 //! What the UI and `ktopo lag` show of the cluster: plain data computed from samples.
 //! No clocks and no network here, so views are tested with scripted values.
 
+use crate::registry::{PerService, ServiceId, TopicId};
 /// A row's members are the sampler's, as read.
 pub use crate::sample::Member;
 use crate::sample::{Configs, Tails};
@@ -271,20 +272,20 @@ impl LiveView {
     }
 }
 
-/// A live picture's groups by registry service and topic index, built once per
+/// A live picture's groups by registry service and topic, built once per
 /// sample: views that look groups up per box or edge (thousands on a large map) would
 /// otherwise scan every group, or hash two names, each time.
 #[derive(Debug, Clone, Default)]
 pub struct GroupIndex {
-    by_pair: HashMap<(usize, usize), usize>,
-    worst: Vec<Option<Health>>,
+    by_pair: HashMap<(ServiceId, TopicId), usize>,
+    worst: PerService<Option<Health>>,
 }
 
 impl GroupIndex {
     pub fn new(view: &LiveView, reg: &crate::registry::Registry) -> Self {
         let mut ix = GroupIndex {
             by_pair: HashMap::new(),
-            worst: vec![None; reg.services.len()],
+            worst: reg.per_service(None),
         };
         for (i, g) in view.groups.iter().enumerate() {
             let Some(s) = g.service.as_deref().and_then(|k| reg.service_by_key(k)) else {
@@ -298,11 +299,11 @@ impl GroupIndex {
         ix
     }
     /// Index into `LiveView::groups` of service `s`'s group on topic `t`.
-    pub fn group(&self, s: usize, t: usize) -> Option<usize> {
+    pub fn group(&self, s: ServiceId, t: TopicId) -> Option<usize> {
         self.by_pair.get(&(s, t)).copied()
     }
     /// Worst status over service `s`'s groups.
-    pub fn worst(&self, s: usize) -> Option<Health> {
+    pub fn worst(&self, s: ServiceId) -> Option<Health> {
         self.worst.get(s).copied().flatten()
     }
 }

@@ -68,9 +68,10 @@ fn order(reg: &Registry, topo: &Topology) -> Layout {
             ..Layout::default()
         };
     }
-    let nodes: Vec<Node> = (0..reg.services.len())
+    let nodes: Vec<Node> = reg
+        .service_ids()
         .map(Node::Service)
-        .chain((0..reg.topics.len()).map(Node::Topic))
+        .chain(reg.topic_ids().map(Node::Topic))
         .collect();
     let id: HashMap<Node, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let mut edges: Vec<MapEdge> = Vec::new();

@@ -2,6 +2,7 @@
 
 use super::endpoint;
 use super::format::{self, RegistryFile, SchemaStatus};
+use super::ids::{ServiceId, TopicId};
 use super::model::*;
 use super::pattern::Pattern;
 use super::spanned::Sp;
@@ -64,7 +65,7 @@ pub fn build(file: &RegistryFile) -> Registry {
     };
 
     for s in &file.services {
-        let i = reg.services.len();
+        let i = ServiceId::new(reg.services.len());
         // First definition wins; duplicates are reported by `check`.
         if reg.service_by_key.contains_key(&s.key.value) {
             continue;
@@ -179,7 +180,8 @@ fn push_topic(reg: &mut Registry, topic: Topic) {
     if reg.topic_by_name.contains_key(&topic.name) {
         return;
     }
-    reg.topic_by_name.insert(topic.name.clone(), reg.topics.len());
+    reg.topic_by_name
+        .insert(topic.name.clone(), TopicId::new(reg.topics.len()));
     reg.topics.push(topic);
 }
 
@@ -189,20 +191,21 @@ fn expand_subscriptions(reg: &mut Registry) {
     let format = reg.conventions.group_format().map(str::to_string);
     // Who already consumes each topic, kept up to date: scanning the growing consumer
     // lists made 3,000 services subscribing `*` quadratic (minutes for a 345 KB file).
-    let mut consuming: Vec<foldhash::HashSet<usize>> = reg
+    let mut consuming: Vec<foldhash::HashSet<ServiceId>> = reg
         .topics
         .iter()
         .map(|t| t.consumers.iter().map(|c| c.service).collect())
         .collect();
     // Which topics each distinct pattern matches, computed once per pattern.
-    let mut matches: foldhash::HashMap<String, Option<Vec<usize>>> = foldhash::HashMap::default();
-    for si in 0..reg.services.len() {
+    let mut matches: foldhash::HashMap<String, Option<Vec<TopicId>>> = foldhash::HashMap::default();
+    for si in reg.service_ids() {
         for sub in reg.services[si].subscriptions.clone() {
             let hits = matches.entry(sub.pattern.clone()).or_insert_with(|| {
                 let p = Pattern::parse(&sub.pattern).ok()?;
                 Some(
-                    (0..reg.topics.len())
-                        .filter(|&i| reg.topics[i].status == Status::Active && p.matches(&reg.topics[i].name))
+                    reg.topics_by_id()
+                        .filter(|(_, t)| t.status == Status::Active && p.matches(&t.name))
+                        .map(|(i, _)| i)
                         .collect(),
                 )
             });
@@ -210,7 +213,7 @@ fn expand_subscriptions(reg: &mut Registry) {
             let key = reg.services[si].key.clone();
             for ti in hits {
                 let t = &mut reg.topics[ti];
-                if consuming[ti].insert(si) {
+                if consuming[ti.index()].insert(si) {
                     t.consumers.push(Endpoint {
                         service: si,
                         group: sub

@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod endpoint;
 pub mod format;
+pub mod ids;
 pub mod load;
 pub mod loc;
 pub mod model;
@@ -12,6 +13,7 @@ pub mod schema;
 pub mod spanned;
 pub mod structure;
 
+pub use ids::{PerService, PerTopic, ServiceId, TopicId};
 pub use load::LoadError;
 pub use model::{Registry, Status};
 

@@ -1,4 +1,5 @@
-//! The normalised registry every part of ktopo works from: services and topics by index,
+//! The normalised registry every part of ktopo works from: services and topics by id
+//! (`ids.rs`: their positions in `services` / `topics`),
 //! references resolved, defaults applied, pattern subscriptions expanded.
 //! Built by `build.rs`. Serialized as-is by `ktopo export --format json` (see docs/export-json.md).
 //!
@@ -7,6 +8,7 @@
 //! format (`format.rs`) uses them, this module knows nothing of the file. Their doc
 //! comments are the JSON Schema's descriptions too (`ktopo schema`).
 
+use super::ids::{index_by, PerService, PerTopic, ServiceId, TopicId};
 use super::loc::Loc;
 use foldhash::HashMap;
 use schemars::JsonSchema;
@@ -23,11 +25,11 @@ pub struct Registry {
     pub infrastructure: Vec<Infrastructure>,
     pub data_flows: Vec<DataFlow>,
     #[serde(skip)]
-    pub(super) service_by_key: HashMap<String, usize>,
+    pub(super) service_by_key: HashMap<String, ServiceId>,
     #[serde(skip)]
-    pub(super) service_by_id: HashMap<u32, usize>,
+    pub(super) service_by_id: HashMap<u32, ServiceId>,
     #[serde(skip)]
-    pub(super) topic_by_name: HashMap<String, usize>,
+    pub(super) topic_by_name: HashMap<String, TopicId>,
     /// References in the file that name no service (reported by `check`).
     #[serde(skip)]
     pub unresolved_refs: usize,
@@ -139,6 +141,8 @@ pub struct Service {
     pub loc: Loc,
 }
 
+index_by!(ServiceId, Service);
+
 /// What kind of thing produces or consumes.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -200,9 +204,8 @@ impl Status {
 /// A service's link to a topic.
 #[derive(Debug, Clone, Serialize)]
 pub struct Endpoint {
-    /// Index into `Registry::services`.
     #[serde(skip)]
-    pub service: usize,
+    pub service: ServiceId,
     /// Consumer group id: explicit, or from the naming convention (consumers of
     /// active and deprecated topics; filled in by `Registry::fill_groups`).
     pub group: Option<String>,
@@ -299,6 +302,8 @@ pub struct Topic {
     pub deprecation: Option<Deprecation>,
     pub proposal: Option<Proposal>,
 }
+
+index_by!(TopicId, Topic);
 
 impl Topic {
     /// Where its messages name their event type (`event_type` unless its format says).
@@ -422,7 +427,31 @@ impl std::fmt::Display for ServiceRef {
 }
 
 impl Registry {
-    pub fn service_index(&self, r: &ServiceRef) -> Option<usize> {
+    /// Every service's id, in registry order.
+    pub fn service_ids(&self) -> impl DoubleEndedIterator<Item = ServiceId> + ExactSizeIterator {
+        (0..self.services.len()).map(ServiceId::new)
+    }
+    /// Every topic's id, in registry order.
+    pub fn topic_ids(&self) -> impl DoubleEndedIterator<Item = TopicId> + ExactSizeIterator {
+        (0..self.topics.len()).map(TopicId::new)
+    }
+    /// Every service with its id, in registry order.
+    pub fn services_by_id(&self) -> impl DoubleEndedIterator<Item = (ServiceId, &Service)> + ExactSizeIterator + '_ {
+        self.service_ids().zip(&self.services)
+    }
+    /// Every topic with its id, in registry order.
+    pub fn topics_by_id(&self) -> impl DoubleEndedIterator<Item = (TopicId, &Topic)> + ExactSizeIterator + '_ {
+        self.topic_ids().zip(&self.topics)
+    }
+    /// `value` for each service.
+    pub fn per_service<T: Clone>(&self, value: T) -> PerService<T> {
+        PerService::new(self.services.len(), value)
+    }
+    /// `value` for each topic.
+    pub fn per_topic<T: Clone>(&self, value: T) -> PerTopic<T> {
+        PerTopic::new(self.topics.len(), value)
+    }
+    pub fn service_index(&self, r: &ServiceRef) -> Option<ServiceId> {
         match r {
             ServiceRef::Id(id) => self.service_by_id.get(id).copied(),
             ServiceRef::Key(k) => self.service_by_key.get(k).copied().or_else(|| {
@@ -433,10 +462,10 @@ impl Registry {
         }
     }
     /// The service with this key (exactly: no id fallback).
-    pub fn service_by_key(&self, key: &str) -> Option<usize> {
+    pub fn service_by_key(&self, key: &str) -> Option<ServiceId> {
         self.service_by_key.get(key).copied()
     }
-    pub fn topic_index(&self, name: &str) -> Option<usize> {
+    pub fn topic_index(&self, name: &str) -> Option<TopicId> {
         self.topic_by_name.get(name).copied()
     }
     pub fn topic(&self, name: &str) -> Option<&Topic> {
@@ -445,10 +474,10 @@ impl Registry {
     pub fn count(&self, status: Status) -> usize {
         self.topics.iter().filter(|t| t.status == status).count()
     }
-    /// Every event type with the indices of the topics that carry it, in name order.
-    pub fn events(&self) -> BTreeMap<&str, Vec<usize>> {
-        let mut m: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, t) in self.topics.iter().enumerate() {
+    /// Every event type with the topics that carry it, in name order.
+    pub fn events(&self) -> BTreeMap<&str, Vec<TopicId>> {
+        let mut m: BTreeMap<&str, Vec<TopicId>> = BTreeMap::new();
+        for (i, t) in self.topics_by_id() {
             for e in &t.events {
                 let v = m.entry(e.name.as_str()).or_default();
                 if !v.contains(&i) {
@@ -459,10 +488,8 @@ impl Registry {
         m
     }
     /// The consumers ktopo expects on the cluster through a group id, with their topic.
-    pub fn declared_groups(&self) -> Vec<(&Endpoint, usize)> {
-        self.topics
-            .iter()
-            .enumerate()
+    pub fn declared_groups(&self) -> Vec<(&Endpoint, TopicId)> {
+        self.topics_by_id()
             .flat_map(|(ti, t)| t.consumers.iter().map(move |c| (c, ti)))
             .filter(|(c, _)| c.group.is_some())
             .collect()

@@ -3,7 +3,7 @@
 
 use crate::map::plan::Layout;
 use crate::map::Zoom;
-use crate::registry::{Registry, Status};
+use crate::registry::{Registry, Status, TopicId};
 use crate::topology::Topology;
 use std::sync::Arc;
 
@@ -14,9 +14,9 @@ pub struct Data {
     pub generation: u64,
     pub topo: Topology,
     /// Every event type with the topics carrying it, sorted by name.
-    pub events: Vec<(String, Vec<usize>)>,
+    pub events: Vec<(String, Vec<TopicId>)>,
     /// Deprecated topics, in registry order.
-    pub deprecated: Vec<usize>,
+    pub deprecated: Vec<TopicId>,
     /// `service:KEY`, `topic:NAME`, `event:TYPE` for command completion.
     pub targets: Vec<String>,
     pub source_path: String,
@@ -69,9 +69,11 @@ impl Data {
     }
     pub fn shared(reg: Arc<Registry>) -> Self {
         let topo = Topology::build(&reg);
-        let events: Vec<(String, Vec<usize>)> = reg.events().into_iter().map(|(e, t)| (e.to_string(), t)).collect();
-        let deprecated = (0..reg.topics.len())
-            .filter(|&i| reg.topics[i].status == Status::Deprecated)
+        let events: Vec<(String, Vec<TopicId>)> = reg.events().into_iter().map(|(e, t)| (e.to_string(), t)).collect();
+        let deprecated = reg
+            .topics_by_id()
+            .filter(|(_, t)| t.status == Status::Deprecated)
+            .map(|(i, _)| i)
             .collect();
         let mut targets: Vec<String> = reg.services.iter().map(|s| format!("service:{}", s.key)).collect();
         targets.extend(reg.topics.iter().map(|t| format!("topic:{}", t.name)));
@@ -95,7 +97,7 @@ impl Data {
     }
 
     /// Deprecated topics that `topic` replaces.
-    pub fn replaces(&self, topic: usize) -> Vec<usize> {
+    pub fn replaces(&self, topic: TopicId) -> Vec<TopicId> {
         let name = &self.reg.topics[topic].name;
         self.deprecated
             .iter()

@@ -36,7 +36,7 @@ impl App {
         if let Some(p) = s.map.pan {
             return clamp(p);
         }
-        let Some(p) = s.items.get(s.selected).map(|&i| &m.nodes[i]) else {
+        let Some(p) = s.items.rows().get(s.selected).map(|&i| &m.nodes[i]) else {
             return (0, 0);
         };
         let g = m.geo;
@@ -123,7 +123,7 @@ impl App {
                         .iter()
                         .position(|p| at.0 >= p.x && at.0 < p.x + g.box_w && at.1 >= p.y && at.1 < p.y + g.box_h)
                 });
-                if let Some(pos) = hit.and_then(|j| self.screen().items.iter().position(|&i| i == j)) {
+                if let Some(pos) = hit.and_then(|j| self.screen().items.rows().iter().position(|&i| i == j)) {
                     // Select without moving the view under the pointer.
                     let keep = self.map_origin();
                     self.move_to(pos);
@@ -177,7 +177,7 @@ impl App {
                 )
             });
         if let Some(j) = next {
-            if let Some(pos) = self.screen().items.iter().position(|&i| i == j) {
+            if let Some(pos) = self.screen().items.rows().iter().position(|&i| i == j) {
                 self.move_to(pos);
             }
         }

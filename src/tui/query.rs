@@ -1,25 +1,42 @@
 //! Read-only questions about the app state: which items a screen lists, what is
 //! selected, what a detail or graph view links to.
 
-use super::state::{App, Route, Screen};
+use super::state::{App, Items, Route, Screen};
 use crate::impact::{self, Target};
-use crate::registry::Status;
+use crate::registry::{ServiceId, Status, TopicId};
 use crate::topology::Node;
 
 impl App {
     /// Service `s`'s group on topic `t` in the live picture (indexed once per sample).
-    pub fn group_lag(&self, s: usize, t: usize) -> Option<&crate::live::view::GroupTopicLag> {
+    pub fn group_lag(&self, s: ServiceId, t: TopicId) -> Option<&crate::live::view::GroupTopicLag> {
         self.live.as_ref()?.groups.get(self.joined.groups.group(s, t)?)
     }
 
     /// The base items of a route (before filtering) with their search text.
-    pub(super) fn items_for(&self, s: &Screen) -> Vec<usize> {
+    pub(super) fn items_for(&self, s: &Screen) -> Items {
         let reg = &self.data.reg;
+        let shown = |text: String| s.filter.is_empty() || s.filter.matches(&text);
+        let topic = |&t: &TopicId| shown(topic_text(&reg.topics[t]));
+        match &s.route {
+            Route::Services => {
+                let service = |&i: &ServiceId| {
+                    let x = &reg.services[i];
+                    shown(format!("{} {} {}", x.key, x.name, x.domain.as_deref().unwrap_or("")))
+                };
+                return Items::Services(reg.service_ids().filter(service).collect());
+            }
+            Route::Topics => return Items::Topics(reg.topic_ids().filter(topic).collect()),
+            Route::Deprecated => return Items::Topics(self.data.deprecated.iter().copied().filter(topic).collect()),
+            _ => {}
+        }
+        Items::Rows(self.rows_for(s))
+    }
+
+    /// The same for a route that lists rows of its own.
+    fn rows_for(&self, s: &Screen) -> Vec<usize> {
         let all: Box<dyn Iterator<Item = usize>> = match &s.route {
-            Route::Services => Box::new(0..reg.services.len()),
-            Route::Topics => Box::new(0..reg.topics.len()),
+            Route::Services | Route::Topics | Route::Deprecated => return Vec::new(),
             Route::Events => Box::new(0..self.data.events.len()),
-            Route::Deprecated => Box::new(self.data.deprecated.iter().copied()),
             Route::Lag => Box::new(0..self.lag_rows().len()),
             Route::Drift => Box::new(0..self.joined.drift.as_ref().map_or(0, |d| d.report.findings.len())),
             Route::Stale => Box::new(0..self.joined.stale.as_ref().map_or(0, |st| st.stale.len())),
@@ -48,17 +65,9 @@ impl App {
         all.filter(|&i| s.filter.matches(&self.search_text(s, i))).collect()
     }
 
-    pub(super) fn search_text(&self, s: &Screen, i: usize) -> String {
+    fn search_text(&self, s: &Screen, i: usize) -> String {
         let reg = &self.data.reg;
         match &s.route {
-            Route::Services => {
-                let x = &reg.services[i];
-                format!("{} {} {}", x.key, x.name, x.domain.as_deref().unwrap_or(""))
-            }
-            Route::Topics | Route::Deprecated => {
-                let t = &reg.topics[i];
-                format!("{} {} {}", t.name, t.status.as_str(), t.domain.as_deref().unwrap_or(""))
-            }
             Route::Events => self.data.events[i].0.clone(),
             // Name and domain: `/presales` lights one domain's part of the map.
             Route::Map => {
@@ -196,21 +205,25 @@ impl App {
     pub fn selected_node(&self) -> Option<Node> {
         let s = self.screen();
         match &s.route {
-            Route::Services => s.items.get(s.selected).map(|&i| Node::Service(i)),
-            Route::Topics | Route::Deprecated => s.items.get(s.selected).map(|&i| Node::Topic(i)),
+            Route::Services | Route::Topics | Route::Deprecated => s.items.node(s.selected),
             Route::Events | Route::Platform => None,
             Route::Map => s
                 .items
+                .rows()
                 .get(s.selected)
                 .and_then(|&i| Some(self.data.map()?.nodes[i].node)),
             Route::Messages(t) => Some(Node::Topic(*t)),
             Route::Stale => {
                 let st = self.joined.stale.as_ref()?;
-                s.items.get(s.selected).and_then(|&i| st.stale.get(i)).map(|x| x.node)
+                s.items
+                    .rows()
+                    .get(s.selected)
+                    .and_then(|&i| st.stale.get(i))
+                    .map(|x| x.node)
             }
             Route::Drift => {
                 let d = self.joined.drift.as_ref()?;
-                let f = s.items.get(s.selected).and_then(|&i| d.report.findings.get(i))?;
+                let f = s.items.rows().get(s.selected).and_then(|&i| d.report.findings.get(i))?;
                 f.topic
                     .as_deref()
                     .and_then(|t| self.data.reg.topic_index(t))
@@ -218,7 +231,7 @@ impl App {
             }
             Route::Lag => {
                 let rows = self.lag_rows();
-                let g = s.items.get(s.selected).and_then(|&i| rows.get(i))?;
+                let g = s.items.rows().get(s.selected).and_then(|&i| rows.get(i))?;
                 let reg = &self.data.reg;
                 g.service
                     .as_deref()
@@ -228,7 +241,7 @@ impl App {
             }
             Route::Impact(..) => {
                 let imp = s.impact.as_ref()?;
-                s.items.get(s.selected).map(|&i| imp.affected[i].node)
+                s.items.rows().get(s.selected).map(|&i| imp.affected[i].node)
             }
             Route::Service(_) | Route::Topic(_) | Route::Graph(_) => self
                 .links(&s.route)
@@ -241,7 +254,7 @@ impl App {
     pub(super) fn selected_target(&self) -> Option<Target> {
         let s = self.screen();
         if s.route == Route::Events {
-            let (e, ts) = s.items.get(s.selected).map(|&i| &self.data.events[i])?;
+            let (e, ts) = s.items.rows().get(s.selected).map(|&i| &self.data.events[i])?;
             return Some(Target::Event(e.clone(), ts.clone()));
         }
         // In a detail or graph view, i and v act on what the view is about;
@@ -263,7 +276,7 @@ impl App {
     }
 
     /// The last sampled messages of a topic, newest first.
-    pub fn messages(&self, topic: usize) -> Vec<&crate::kafka::peek::Peeked> {
+    pub fn messages(&self, topic: TopicId) -> Vec<&crate::kafka::peek::Peeked> {
         let name = &self.data.reg.topics[topic].name;
         let Some((_, msgs)) = self
             .live
@@ -282,16 +295,17 @@ impl App {
         if let Route::Messages(t) = s.route {
             // `y` copies the selected message's value.
             let msgs = self.messages(t);
-            let m = s.items.get(s.selected).and_then(|&i| msgs.get(i))?;
+            let m = s.items.rows().get(s.selected).and_then(|&i| msgs.get(i))?;
             return Some(crate::kafka::peek::value_text(m));
         }
         if s.route == Route::Events {
-            return s.items.get(s.selected).map(|&i| self.data.events[i].0.clone());
+            return s.items.rows().get(s.selected).map(|&i| self.data.events[i].0.clone());
         }
         if s.route == Route::Lag {
             let rows = self.lag_rows();
             return s
                 .items
+                .rows()
                 .get(s.selected)
                 .and_then(|&i| rows.get(i))
                 .map(|g| g.group.clone());
@@ -302,4 +316,9 @@ impl App {
             Node::Topic(i) => self.data.reg.topics[i].name.clone(),
         })
     }
+}
+
+/// What `/` searches in a topic row.
+fn topic_text(t: &crate::registry::model::Topic) -> String {
+    format!("{} {} {}", t.name, t.status.as_str(), t.domain.as_deref().unwrap_or(""))
 }

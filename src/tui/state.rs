@@ -8,7 +8,7 @@ use crate::join::{Joined, Setting};
 use crate::live::view::LiveView;
 use crate::map::plan::Layout as MapLayout;
 use crate::map::Zoom;
-use crate::registry::{Checked, Registry};
+use crate::registry::{Checked, Registry, ServiceId, TopicId};
 use crate::topology::Node;
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::sync::Arc;
@@ -68,10 +68,10 @@ pub enum Route {
     /// Who serves stale data right now, worst first.
     Stale,
     Platform,
-    Service(usize),
-    Topic(usize),
+    Service(ServiceId),
+    Topic(TopicId),
     /// The last sampled messages of a topic.
-    Messages(usize),
+    Messages(TopicId),
     Impact(Target, Dir),
     Graph(Node),
 }
@@ -104,8 +104,8 @@ pub struct Screen {
     pub selected: usize,
     pub offset: usize,
     pub filter: Filter,
-    /// Indices of the visible items after filtering (meaning depends on the route).
-    pub items: Vec<usize>,
+    /// The visible items after filtering.
+    pub items: Items,
     /// Detail views: which pane has focus. Graph: 0 left, 1 right.
     pub pane: usize,
     /// Impact routes: the computed result; service detail: both directions. Map:
@@ -113,6 +113,67 @@ pub struct Screen {
     pub impact: Option<Impact>,
     /// Map: zoom and panning.
     pub map: MapView,
+}
+
+/// What a screen lists, after filtering: services or topics of the registry, or rows
+/// of the route's own list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Items {
+    /// Positions in the route's own list (meaning depends on the route: events, lag
+    /// rows, findings, stale rows, map boxes, page lines, affected entries, messages).
+    Rows(Vec<usize>),
+    /// `:services`.
+    Services(Vec<ServiceId>),
+    /// `:topics` and `:deprecated`.
+    Topics(Vec<TopicId>),
+}
+
+impl Default for Items {
+    fn default() -> Self {
+        Items::Rows(Vec::new())
+    }
+}
+
+impl Items {
+    pub fn len(&self) -> usize {
+        match self {
+            Items::Rows(v) => v.len(),
+            Items::Services(v) => v.len(),
+            Items::Topics(v) => v.len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The rows of a list of rows (empty for a list of services or topics).
+    pub fn rows(&self) -> &[usize] {
+        match self {
+            Items::Rows(v) => v,
+            Items::Services(_) | Items::Topics(_) => &[],
+        }
+    }
+    /// The services of a list of services (else empty).
+    pub fn services(&self) -> &[ServiceId] {
+        match self {
+            Items::Services(v) => v,
+            Items::Rows(_) | Items::Topics(_) => &[],
+        }
+    }
+    /// The topics of a list of topics (else empty).
+    pub fn topics(&self) -> &[TopicId] {
+        match self {
+            Items::Topics(v) => v,
+            Items::Rows(_) | Items::Services(_) => &[],
+        }
+    }
+    /// The service or topic at `i` of a list of them.
+    pub fn node(&self, i: usize) -> Option<Node> {
+        match self {
+            Items::Rows(_) => None,
+            Items::Services(v) => v.get(i).copied().map(Node::Service),
+            Items::Topics(v) => v.get(i).copied().map(Node::Topic),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

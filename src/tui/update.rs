@@ -6,7 +6,7 @@ use super::state::{App, Effect, Event, Filter, Mode, Popup, Route, Screen};
 use super::theme::Theme;
 use crate::diag::{self, Diagnostic, Source};
 use crate::impact::{self, Dir, Impact, Target};
-use crate::registry::Checked;
+use crate::registry::{Checked, Registry, TopicId};
 use crate::topology::Node;
 use crossterm::event::KeyEventKind;
 
@@ -57,7 +57,7 @@ impl App {
             selected: 0,
             offset: 0,
             filter: Filter::default(),
-            items: Vec::new(),
+            items: Default::default(),
             pane: 0,
             impact,
             map: Default::default(),
@@ -115,6 +115,7 @@ impl App {
                     let s = self.screen();
                     let at = s
                         .items
+                        .rows()
                         .iter()
                         .position(|&i| rows[i].group == group && rows[i].topic == topic);
                     if let Some(at) = at {
@@ -151,7 +152,7 @@ impl App {
 
     /// Join the registry with the live picture again: on a new picture (`same_registry`:
     /// the message findings of unchanged tails are kept) and on a reload (everything is
-    /// recomputed, since the join names services and topics by position).
+    /// recomputed, since the join names services and topics by their ids in one registry).
     pub(super) fn rejoin(&mut self, same_registry: bool) {
         self.setting.now_ms = crate::time::now_ms();
         let before = std::mem::take(&mut self.joined);
@@ -178,53 +179,28 @@ impl App {
             }
             Some(_) => {
                 let reg = c.registry.expect("usable implies a registry");
-                // Screens follow what they show by name: a service inserted above the
-                // open one must not make the screen show another service.
-                let old = &self.data.reg;
-                let names: Vec<Option<String>> = self
-                    .stack
-                    .iter()
-                    .map(|s| match &s.route {
-                        Route::Service(i) | Route::Graph(Node::Service(i)) => Some(old.services[*i].key.clone()),
-                        Route::Topic(i) | Route::Messages(i) | Route::Graph(Node::Topic(i)) => {
-                            Some(old.topics[*i].name.clone())
-                        }
-                        _ => None,
-                    })
-                    .collect();
+                let old = self.data.reg.clone();
                 let generation = self.data.generation + 1;
                 self.data = Data::new(reg).with_source(&c.source);
                 self.data.generation = generation;
                 // Drift's links, staleness and the group index name services and topics
-                // of the old registry by position: joined again before anything is drawn.
+                // of the old registry by id: joined again before anything is drawn.
                 self.rejoin(false);
-                let new = &self.data.reg;
-                let service = |k: &str| new.service_by_key(k);
-                for (s, name) in self.stack.iter_mut().zip(&names) {
-                    let Some(name) = name else { continue };
-                    // usize::MAX: gone, dropped below.
-                    match &mut s.route {
-                        Route::Service(i) | Route::Graph(Node::Service(i)) => *i = service(name).unwrap_or(usize::MAX),
-                        Route::Topic(i) | Route::Messages(i) | Route::Graph(Node::Topic(i)) => {
-                            *i = new.topic_index(name).unwrap_or(usize::MAX)
-                        }
-                        _ => {}
+                // Screens follow what they show by name: a service inserted above the
+                // open one must not make the screen show another service. Screens about
+                // things that no longer exist, and impact screens, are dropped.
+                let new = self.data.reg.clone();
+                self.stack.retain_mut(|s| match carry(&old, &new, &s.route) {
+                    Some(route) => {
+                        s.route = route;
+                        true
                     }
-                }
+                    None => false,
+                });
                 self.out.push(Effect::Watch(self.data.reg.clone()));
                 if matches!(self.popup, Some(Popup::Diagnostics(_))) {
                     self.popup = None;
                 }
-                // Screens about things that no longer exist are dropped.
-                let (ns, nt) = (self.data.reg.services.len(), self.data.reg.topics.len());
-                self.stack.retain(|s| match &s.route {
-                    Route::Service(i) => *i < ns,
-                    Route::Topic(i) | Route::Messages(i) => *i < nt,
-                    Route::Graph(Node::Service(i)) => *i < ns,
-                    Route::Graph(Node::Topic(i)) => *i < nt,
-                    Route::Impact(..) => false,
-                    _ => true,
-                });
                 for i in 0..self.stack.len() {
                     self.stack[i].impact = self.impact_for(&self.stack[i].route);
                 }
@@ -241,7 +217,7 @@ impl App {
     pub(super) fn selected_lag_row(&self) -> Option<(String, String)> {
         let s = self.screen();
         let rows = self.lag_rows();
-        let g = s.items.get(s.selected).and_then(|&i| rows.get(i))?;
+        let g = s.items.rows().get(s.selected).and_then(|&i| rows.get(i))?;
         Some((g.group.clone(), g.topic.clone()))
     }
 
@@ -251,4 +227,22 @@ impl App {
         self.screen_mut().items = items;
         self.clamp();
     }
+}
+
+/// A screen's route in the reloaded registry: the same service or topic by name (its
+/// position may have changed), None when it is gone or the screen is an impact one.
+fn carry(old: &Registry, new: &Registry, route: &Route) -> Option<Route> {
+    let node = |n: Node| match n {
+        Node::Service(i) => new.service_by_key(&old.services[i].key).map(Node::Service),
+        Node::Topic(i) => new.topic_index(&old.topics[i].name).map(Node::Topic),
+    };
+    let topic = |i: TopicId| new.topic_index(&old.topics[i].name);
+    Some(match route {
+        Route::Service(i) => Route::Service(new.service_by_key(&old.services[*i].key)?),
+        Route::Topic(i) => Route::Topic(topic(*i)?),
+        Route::Messages(i) => Route::Messages(topic(*i)?),
+        Route::Graph(n) => Route::Graph(node(*n)?),
+        Route::Impact(..) => return None,
+        r => r.clone(),
+    })
 }

@@ -169,9 +169,18 @@ fn both_directions_tag_each_entry() {
 #[test]
 fn targets_resolve_by_id_key_name_and_report_ambiguity() {
     let reg = common::main_registry();
-    assert_eq!(impact::resolve(&reg, "service:8"), Ok(Target::Service(6)));
-    assert_eq!(impact::resolve(&reg, "agent_orchestration"), Ok(Target::Service(6)));
-    assert_eq!(impact::resolve(&reg, "Agent Orchestration"), Ok(Target::Service(6)));
+    assert_eq!(
+        impact::resolve(&reg, "service:8"),
+        Ok(Target::Service(ktopo::registry::ServiceId::new(6)))
+    );
+    assert_eq!(
+        impact::resolve(&reg, "agent_orchestration"),
+        Ok(Target::Service(ktopo::registry::ServiceId::new(6)))
+    );
+    assert_eq!(
+        impact::resolve(&reg, "Agent Orchestration"),
+        Ok(Target::Service(ktopo::registry::ServiceId::new(6)))
+    );
     assert!(matches!(impact::resolve(&reg, "config_events"), Ok(Target::Topic(_))));
     let e = impact::resolve(&reg, "confg_events").unwrap_err();
     assert_eq!(e.suggestions[0], "topic:config_events");

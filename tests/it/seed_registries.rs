@@ -76,7 +76,7 @@ fn main_registry_topics_match_the_seed() {
 fn agent_copilot_consumes_21_topics() {
     let reg = common::main_registry();
     let topo = ktopo::topology::Topology::build(&reg);
-    let copilot = reg.services.iter().position(|s| s.id == Some(21)).unwrap();
+    let (copilot, _) = reg.services_by_id().find(|(_, s)| s.id == Some(21)).unwrap();
     assert_eq!(topo.inputs(copilot).len(), 21);
     let with_summary = reg.topics.iter().filter(|t| t.summary.is_some()).count();
     assert_eq!(with_summary, 21, "the consumption matrix describes 21 topics");
@@ -164,9 +164,7 @@ fn enterprise_registry_matches_the_second_seed() {
     let reg = common::load("assets/registries/enterprise-agent-platform.yaml");
     assert_eq!(reg.count(Status::Active), 6);
     let producers = reg
-        .services
-        .iter()
-        .enumerate()
+        .services_by_id()
         .filter(|(i, _)| reg.topics.iter().any(|t| t.producers.iter().any(|p| p.service == *i)));
     assert_eq!(producers.count(), 7);
     let t = reg.topic("db.changes.users").unwrap();

@@ -77,8 +77,8 @@ fn scripted() -> LiveView {
     }
 }
 
-fn service(reg: &ktopo::registry::Registry, key: &str) -> usize {
-    reg.services.iter().position(|s| s.key == key).unwrap()
+fn service(reg: &ktopo::registry::Registry, key: &str) -> ktopo::registry::ServiceId {
+    reg.service_by_key(key).unwrap()
 }
 
 #[test]

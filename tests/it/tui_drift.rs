@@ -146,7 +146,7 @@ fn drift_shows_where_people_look_badges_and_the_topic_detail() {
     let ti = app.data.reg.topic_index("billing_events").unwrap();
     let mut detail = drifted_app();
     command(&mut detail, "topics");
-    while detail.screen().items[detail.screen().selected] != ti {
+    while detail.screen().items.topics()[detail.screen().selected] != ti {
         key(&mut detail, KeyCode::Down);
     }
     key(&mut detail, KeyCode::Enter);
@@ -171,7 +171,7 @@ fn services_show_their_drift_and_the_graph_draws_observed_consumers() {
         .reg
         .service_index(&ktopo::registry::model::ServiceRef::Key("monitoring_engine".into()))
         .unwrap();
-    while app.screen().items[app.screen().selected] != si {
+    while app.screen().items.services()[app.screen().selected] != si {
         key(&mut app, KeyCode::Down);
     }
     key(&mut app, KeyCode::Enter);

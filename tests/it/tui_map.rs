@@ -348,7 +348,7 @@ fn names_with_marks_zero_width_and_wide_characters_keep_box_borders_in_place() {
         }
         // Wide names are cut to the box, not overwritten; marks stay on their letters.
         let name_row = |key: &str| {
-            let i = a.data.reg.services.iter().position(|s| s.key == key).unwrap();
+            let i = a.data.reg.service_by_key(key).unwrap();
             let p = m.find(ktopo::topology::Node::Service(i)).unwrap();
             row(p.y + g.box_h / 2, p.x, p.x + g.box_w - 1)
         };

@@ -150,11 +150,7 @@ fn live_trouble_and_staleness_show_as_symbols_on_boxes_and_edges() {
     let bad = live.groups.iter().find(|g| g.status == Health::Stall).unwrap().clone();
     a.update(Event::Live(Box::new(live)));
     let reg = &a.data.reg;
-    let si = reg
-        .services
-        .iter()
-        .position(|s| Some(&s.key) == bad.service.as_ref())
-        .unwrap();
+    let si = reg.service_by_key(bad.service.as_deref().unwrap()).unwrap();
     let ti = reg.topic_index(&bad.topic).unwrap();
     let screen = common::screen(&a);
     let grid: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
@@ -269,7 +265,7 @@ fn producers_seen_only_in_messages_are_dotted_edges_and_badges() {
         ..LiveView::default()
     })));
     let reg = &a.data.reg;
-    let voice = reg.services.iter().position(|s| s.key == "voice_agent").unwrap();
+    let voice = reg.service_by_key("voice_agent").unwrap();
     let billing = reg.topic_index("billing_events").unwrap();
     let screen = common::screen(&a);
     let grid: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
@@ -430,7 +426,7 @@ fn a_service_group_live_on_an_undeclared_topic_is_a_dotted_edge() {
     };
     a.update(Event::Live(Box::new(live)));
     let reg = &a.data.reg;
-    let support = reg.services.iter().position(|s| s.key == "support_engine").unwrap();
+    let support = reg.service_by_key("support_engine").unwrap();
     let billing = reg.topic_index("billing_events").unwrap();
     let screen = common::screen(&a);
     let grid: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();

@@ -52,7 +52,7 @@ fn messages_of_a_topic_newest_first_hostile_bytes_visible_and_copied() {
     let mut app = app_with_messages();
     common::run_command(&mut app, "topics");
     let ti = app.data.reg.topic_index("billing_events").unwrap();
-    while app.screen().items[app.screen().selected] != ti {
+    while app.screen().items.topics()[app.screen().selected] != ti {
         common::press(&mut app, KeyCode::Down);
     }
     common::press(&mut app, KeyCode::Enter);
@@ -146,7 +146,7 @@ fn messages_screen(msgs: Vec<Peeked>) -> App {
     app.update(Event::Live(Box::new(v)));
     common::run_command(&mut app, "topics");
     let ti = app.data.reg.topic_index("billing_events").unwrap();
-    while app.screen().items[app.screen().selected] != ti {
+    while app.screen().items.topics()[app.screen().selected] != ti {
         common::press(&mut app, KeyCode::Down);
     }
     common::press(&mut app, KeyCode::Enter);

@@ -60,7 +60,7 @@ fn the_lag_selection_stays_on_its_group_when_rows_resort() {
     key(&mut app, KeyCode::Down); // beta, the second worst
     let selected = |app: &App| {
         let s = app.screen();
-        app.lag_rows()[s.items[s.selected]].group.clone()
+        app.lag_rows()[s.items.rows()[s.selected]].group.clone()
     };
     assert_eq!(selected(&app), "beta");
     // beta becomes the best: it moves to the bottom, the cursor goes with it.
@@ -92,7 +92,7 @@ fn the_lag_cursor_stays_inside_the_lag_table_at_80x24() {
     let s = common::screen(&app);
     let selected = {
         let sc = app.screen();
-        app.lag_rows()[sc.items[sc.selected]].group.clone()
+        app.lag_rows()[sc.items.rows()[sc.selected]].group.clone()
     };
     assert_eq!(selected, "group_12");
     // The selected row is drawn in the table, not scrolled out of its 62% of the body.
@@ -139,7 +139,11 @@ fn a_reload_dropping_topics_that_observed_links_name_draws_the_graph_and_the_map
     app.update(Event::Live(Box::new(live)));
     let d = app.joined.drift.as_ref().expect("a sample succeeded");
     assert_eq!(d.links.len(), 1, "{:?}", d.links);
-    assert_eq!(d.links[0].topic, 2, "identity_events, the last topic");
+    assert_eq!(
+        d.links[0].topic,
+        ktopo::registry::TopicId::new(2),
+        "identity_events, the last topic"
+    );
     command(&mut app, "graph research");
     let s = common::screen(&app);
     assert!(s.contains("? observed") && s.contains("identity_events"), "{s}");

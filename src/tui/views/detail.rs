@@ -2,7 +2,7 @@
 
 use super::{health_cell, opt, rate, spark, ListTable};
 use crate::impact::Dir;
-use crate::registry::Status;
+use crate::registry::{ServiceId, Status, TopicId};
 use crate::topology::Node;
 use crate::tui::state::App;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -35,7 +35,7 @@ fn split(area: Rect) -> (Rect, Rect) {
 }
 
 /// The link panes of a detail view, stacked, the focused one highlighted.
-fn panes(app: &App, f: &mut Frame, area: Rect, topic_ctx: Option<usize>, service_ctx: Option<usize>) {
+fn panes(app: &App, f: &mut Frame, area: Rect, topic_ctx: Option<TopicId>, service_ctx: Option<ServiceId>) {
     let s = app.screen();
     let links = app.links(&s.route);
     let shown: Vec<usize> = (0..links.len())
@@ -126,7 +126,7 @@ fn panes(app: &App, f: &mut Frame, area: Rect, topic_ctx: Option<usize>, service
     }
 }
 
-pub fn service(app: &App, f: &mut Frame, area: Rect, si: usize) {
+pub fn service(app: &App, f: &mut Frame, area: Rect, si: ServiceId) {
     let reg = &app.data.reg;
     let svc = &reg.services[si];
     let (left, right) = split(area);
@@ -195,7 +195,7 @@ pub fn service(app: &App, f: &mut Frame, area: Rect, si: usize) {
     panes(app, f, right, None, Some(si));
 }
 
-pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: usize) {
+pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: TopicId) {
     let reg = &app.data.reg;
     let t = &reg.topics[ti];
     let theme = &app.theme;

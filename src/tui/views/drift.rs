@@ -54,7 +54,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     ];
     let header = ["SEVERITY", "KIND", "WHERE", "WHAT THE CLUSTER SHOWS"];
     ListTable::for_screen(app, title, &header, &widths).render(app, f, parts[0], |i| {
-        let x = &r.findings[s.items[i]];
+        let x = &r.findings[s.items.rows()[i]];
         let at = x.loc.map(|l| format!("{}:{}", l.line, l.col)).unwrap_or("-".into());
         let style = match x.severity {
             Severity::Error => app.theme.error(),
@@ -69,7 +69,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         ]
     });
     // The selected finding in full (the table cuts long messages), then the notes.
-    let selected = s.items.get(s.selected).and_then(|&i| r.findings.get(i));
+    let selected = s.items.rows().get(s.selected).and_then(|&i| r.findings.get(i));
     let mut lines: Vec<Line> = selected
         .map(|x| {
             let at = crate::drift::place(&app.data.source_path, &x.loc)

@@ -73,9 +73,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     }
     let table = ListTable::for_screen(app, title, &header, &widths);
     table.render(app, f, area, |i| {
-        let a = &imp.affected[s.items[i]];
+        let a = &imp.affected[s.items.rows()[i]];
         let first_of_depth = i == 0 || {
-            let prev = &imp.affected[s.items[i - 1]];
+            let prev = &imp.affected[s.items.rows()[i - 1]];
             (prev.dir, prev.depth) != (a.dir, a.depth)
         };
         let arrow = if a.dir == crate::impact::Dir::Upstream {

@@ -43,7 +43,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     }
     let table = ListTable::for_screen(app, title, &header, &widths);
     table.render(app, f, parts[0], |i| {
-        let g = rows[s.items[i]];
+        let g = rows[s.items.rows()[i]];
         let time = match g.time_lag_s {
             None => "—".into(),
             Some(t) => format!("{}{:.0}s", crate::lag_report::time_mark(g), t),
@@ -69,7 +69,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             Cell::from(crate::live::view::short_duration(g.status_for_s)),
         ]
     });
-    let Some(g) = s.items.get(s.selected).and_then(|&i| rows.get(i)) else {
+    let Some(g) = s.items.rows().get(s.selected).and_then(|&i| rows.get(i)) else {
         return;
     };
     let widths = [

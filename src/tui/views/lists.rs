@@ -29,7 +29,7 @@ pub fn services(app: &App, f: &mut Frame, area: Rect) {
         &widths,
     )
     .render(app, f, area, |i| {
-        let si = s.items[i];
+        let si = s.items.services()[i];
         let svc = &reg.services[si];
         // A drift badge: findings about this service's groups and topics.
         let drift = app
@@ -81,7 +81,7 @@ pub fn topics(app: &App, f: &mut Frame, area: Rect) {
     }
     let title = format!("topics ({})", s.items.len());
     ListTable::for_screen(app, title, &header, &widths).render(app, f, area, |i| {
-        let ti = s.items[i];
+        let ti = s.items.topics()[i];
         let topic = &reg.topics[ti];
         let live = app.live.as_ref().and_then(|l| l.topics.get(&topic.name));
         let (name_style, status) = match topic.status {
@@ -125,7 +125,7 @@ pub fn events(app: &App, f: &mut Frame, area: Rect) {
     let widths = [Constraint::Min(28), Constraint::Length(4), Constraint::Percentage(45)];
     let title = format!("events ({})", s.items.len());
     ListTable::for_screen(app, title, &["EVENT", "ON", "TOPICS (producers)"], &widths).render(app, f, area, |i| {
-        let (name, topics) = &app.data.events[s.items[i]];
+        let (name, topics) = &app.data.events[s.items.rows()[i]];
         let places: Vec<String> = topics
             .iter()
             .map(|&ti| {
@@ -177,7 +177,7 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
         &widths,
     )
     .render(app, f, area, |i| {
-        let topic = &reg.topics[s.items[i]];
+        let topic = &reg.topics[s.items.topics()[i]];
         let d = topic.deprecation.as_ref();
         let moving: Vec<String> = d.iter().flat_map(|d| &d.moves).flat_map(|m| m.events.clone()).collect();
         let what = if moving.is_empty() {

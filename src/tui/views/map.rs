@@ -78,7 +78,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     };
     // A filter (`/presales`, `/billing`) dims what it does not match, like focus.
     let matched: Option<HashSet<Node>> =
-        (!s.filter.is_empty()).then(|| s.items.iter().map(|&i| m.nodes[i].node).collect());
+        (!s.filter.is_empty()).then(|| s.items.rows().iter().map(|&i| m.nodes[i].node).collect());
     let dim =
         |n: Node| focus.as_ref().is_some_and(|f| !f.contains(&n)) || matched.as_ref().is_some_and(|f| !f.contains(&n));
     let buf = f.buffer_mut();
@@ -106,7 +106,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     // to notice, and under declared lines they could vanish entirely.
     let seen = observed_paths(app, m);
     draw_paths(buf, &v, &seen, Some(Stroke::Dotted), t.warn(), None);
-    let selected = s.items.get(s.selected).map(|&i| m.nodes[i].node);
+    let selected = s.items.rows().get(s.selected).map(|&i| m.nodes[i].node);
     for p in m.nodes.iter().filter(|p| v.shows(p, m.geo)) {
         let look = Look {
             selected: selected == Some(p.node),

@@ -3,6 +3,7 @@
 //! edges their group's status and lag), and what the cluster shows beyond the registry.
 
 use super::rate;
+use crate::registry::{ServiceId, TopicId};
 use crate::topology::Node;
 use crate::tui::state::App;
 
@@ -29,7 +30,7 @@ pub(super) fn info_lines(app: &App, n: Node) -> Vec<String> {
             crate::stale::because(c)
         ));
     }
-    let group_text = |si: usize, ti: usize| {
+    let group_text = |si: ServiceId, ti: TopicId| {
         let g = app.group_lag(si, ti);
         match g {
             Some(g) => format!(
@@ -43,7 +44,7 @@ pub(super) fn info_lines(app: &App, n: Node) -> Vec<String> {
             None => String::new(),
         }
     };
-    let topic_rate = |ti: usize| {
+    let topic_rate = |ti: TopicId| {
         live.and_then(|l| l.topics.get(&reg.topics[ti].name))
             .and_then(|t| t.produce_rate)
             .map(|r| format!(" {}/s", rate(Some(r))))

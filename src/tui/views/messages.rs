@@ -5,6 +5,7 @@
 
 use super::ListTable;
 use crate::kafka::peek::{self, grouped, iso, line, more, show, shown, Header};
+use crate::registry::TopicId;
 use crate::sample::message::cut_at;
 use crate::tui::state::App;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -36,7 +37,7 @@ fn preview(bytes: &[u8], len: usize) -> String {
     )
 }
 
-pub fn render(app: &App, f: &mut Frame, area: Rect, topic: usize) {
+pub fn render(app: &App, f: &mut Frame, area: Rect, topic: TopicId) {
     let name = &app.data.reg.topics[topic].name;
     let msgs = app.messages(topic);
     let s = app.screen();
@@ -60,7 +61,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, topic: usize) {
     ];
     let header = ["P", "OFFSET", "TIMESTAMP", "KEY", "BYTES", "VALUE"];
     ListTable::for_screen(app, title, &header, &widths).render(app, f, parts[0], |i| {
-        let m = msgs[s.items[i]];
+        let m = msgs[s.items.rows()[i]];
         vec![
             Cell::from(m.partition.to_string()),
             Cell::from(m.offset.to_string()),
@@ -74,7 +75,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, topic: usize) {
             ),
         ]
     });
-    let Some(m) = s.items.get(s.selected).and_then(|&i| msgs.get(i)) else {
+    let Some(m) = s.items.rows().get(s.selected).and_then(|&i| msgs.get(i)) else {
         f.render_widget(
             Paragraph::new("nothing to show").block(Block::default().borders(Borders::ALL)),
             parts[1],

@@ -17,6 +17,7 @@ pub mod stale;
 
 use super::state::App;
 use crate::live::view::Health;
+use crate::registry::TopicId;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -153,7 +154,7 @@ pub fn health_cell<'a>(app: &App, h: Option<Health>) -> Cell<'a> {
 }
 
 /// What the cluster shows beyond the registry on the topics `on` accepts, one line each.
-pub fn observed_on(app: &App, on: impl Fn(usize) -> bool) -> Vec<String> {
+pub fn observed_on(app: &App, on: impl Fn(TopicId) -> bool) -> Vec<String> {
     let Some(d) = &app.joined.drift else { return Vec::new() };
     d.links
         .iter()

@@ -48,7 +48,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     ];
     let header = ["STALE", "SERVICE OR TOPIC", "BECAUSE OF (group, its status)", "VIA"];
     ListTable::for_screen(app, title, &header, &widths).render(app, f, area, |i| {
-        let x = &st.stale[s.items[i]];
+        let x = &st.stale[s.items.rows()[i]];
         let c = &st.causes[x.cause];
         let via = if x.depth == 0 {
             format!(
