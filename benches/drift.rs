@@ -11,12 +11,12 @@
 
 mod common;
 use common::median;
-use ktopo::drift::facts::Facts;
-use ktopo::drift::rules::{self, Options};
-use ktopo::kafka::admin::{Admin, GroupCommit};
-use ktopo::kafka::config::Properties;
-use ktopo::kafka::sampler::Sampler;
-use ktopo::live::metrics::Metrics;
+use ktopo::cluster::kafka::admin::{Admin, GroupCommit};
+use ktopo::cluster::kafka::config::Properties;
+use ktopo::cluster::kafka::sampler::Sampler;
+use ktopo::core::drift::facts::Facts;
+use ktopo::core::drift::rules::{self, Options};
+use ktopo::core::live::metrics::Metrics;
 use rdkafka::producer::{BaseProducer, Producer};
 use rdkafka::ClientConfig;
 use std::time::{Duration, Instant};
@@ -29,8 +29,8 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let text = ktopo::synthetic::registry(2_000, TOPICS);
-    let checked = ktopo::registry::load_str("synthetic.yaml", text);
+    let text = ktopo::core::synthetic::registry(2_000, TOPICS);
+    let checked = ktopo::core::registry::load_str("synthetic.yaml", text);
     let reg = checked.registry.as_ref().expect("valid");
 
     let producer: BaseProducer = ClientConfig::new()
@@ -41,8 +41,8 @@ fn main() {
     let bootstrap = mock.bootstrap_servers();
     let began = Instant::now();
     let names: Vec<(String, i32)> = reg.topics.iter().map(|t| (t.name.clone(), PARTITIONS)).collect();
-    ktopo::kafka::admin::create_mock_topics(producer.client(), &names).expect("topics");
-    let mut watch = ktopo::connect::watch(reg);
+    ktopo::cluster::kafka::admin::create_mock_topics(producer.client(), &names).expect("topics");
+    let mut watch = ktopo::cluster::connect::watch(reg);
     // Message tails are read once a minute, not per round: measured in benches/observe.rs.
     watch.tails_of.clear();
     let admin = Admin::create(ClientConfig::new().set("bootstrap.servers", &bootstrap)).expect("admin");
@@ -77,7 +77,7 @@ fn main() {
     let opts = Options {
         environment: "development".into(),
         environment_chosen: true,
-        now_ms: ktopo::time::now_ms(),
+        now_ms: ktopo::core::time::now_ms(),
     };
     let mut metrics = Metrics::new("mock", 1.0);
     let (mut lag, mut drift, mut compare) = (Vec::new(), Vec::new(), Vec::new());

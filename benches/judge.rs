@@ -10,8 +10,8 @@
 
 mod common;
 use common::median;
-use ktopo::live::metrics::Metrics;
-use ktopo::sample::{RawGroup, RawPartition, RawSample, RawTopic};
+use ktopo::core::live::metrics::Metrics;
+use ktopo::core::sample::{RawGroup, RawPartition, RawSample, RawTopic};
 use std::time::Instant;
 
 const TOPICS: usize = 500;

@@ -38,18 +38,20 @@ struct PlainTopic {
 }
 
 fn bench(c: &mut Criterion) {
-    let text = ktopo::synthetic::registry(2_000, 10_000);
+    let text = ktopo::core::synthetic::registry(2_000, 10_000);
     eprintln!("registry: {} bytes", text.len());
     let mut g = c.benchmark_group("registry_10k_topics");
     g.sample_size(10);
     g.bench_function("floor_plain_serde_parse", |b| {
-        b.iter(|| serde_saphyr::from_str_with_options::<PlainFile>(&text, ktopo::registry::load::options()).unwrap())
+        b.iter(|| {
+            serde_saphyr::from_str_with_options::<PlainFile>(&text, ktopo::core::registry::load::options()).unwrap()
+        })
     });
     g.bench_function("load_check_graph", |b| {
         b.iter(|| {
-            let c = ktopo::registry::load_str("bench.yaml", text.clone());
+            let c = ktopo::core::registry::load_str("bench.yaml", text.clone());
             assert_eq!(c.errors(), 0);
-            ktopo::topology::Topology::build(c.registry.as_ref().unwrap())
+            ktopo::core::topology::Topology::build(c.registry.as_ref().unwrap())
         })
     });
     g.finish();

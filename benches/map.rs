@@ -16,21 +16,23 @@ fn main() {
     let seed = std::fs::read_to_string("registry.yaml").expect("registry.yaml");
     for (name, text) in [
         ("17-service registry.yaml", seed),
-        ("2,000-topic synthetic", ktopo::synthetic::registry(400, 2_000)),
+        ("2,000-topic synthetic", ktopo::core::synthetic::registry(400, 2_000)),
     ] {
-        let reg = ktopo::registry::load_str("map.yaml", text).registry.expect("valid");
-        let topo = ktopo::topology::Topology::build(&reg);
+        let reg = ktopo::core::registry::load_str("map.yaml", text)
+            .registry
+            .expect("valid");
+        let topo = ktopo::core::topology::Topology::build(&reg);
         let mut layouts = Vec::new();
         let mut all = Vec::new();
         let mut crossings = 0;
         for _ in 0..20 {
             let t = Instant::now();
-            let l = ktopo::map::layout::layout(&reg, &topo);
+            let l = ktopo::core::map::layout::layout(&reg, &topo);
             layouts.push(t.elapsed());
             crossings = l.crossings.unwrap_or(0);
             // What the layout thread does per registry load: all three zoom levels.
             let t = Instant::now();
-            std::hint::black_box(ktopo::map::all_zooms(&reg, &topo));
+            std::hint::black_box(ktopo::core::map::all_zooms(&reg, &topo));
             all.push(t.elapsed());
         }
         let mut app = App::new(Data::new(reg), 120, 40, Theme { color: true });
@@ -63,11 +65,14 @@ fn main() {
         }
         // Live: every declared group sampled, one in seven in trouble and minutes behind
         // (staleness then reaches much of the platform), the topics producing.
-        let mut live = ktopo::live::view::LiveView::default();
-        for (k, w) in ktopo::connect::watched_groups(&app.data.reg).into_iter().enumerate() {
+        let mut live = ktopo::core::live::view::LiveView::default();
+        for (k, w) in ktopo::cluster::connect::watched_groups(&app.data.reg)
+            .into_iter()
+            .enumerate()
+        {
             let bad = k % 7 == 0;
             live.topics.entry(w.topic.clone()).or_default().produce_rate = Some(12.0);
-            live.groups.push(ktopo::live::view::GroupTopicLag {
+            live.groups.push(ktopo::core::live::view::GroupTopicLag {
                 group: w.group,
                 topic: w.topic,
                 service: w.service,
@@ -75,9 +80,9 @@ fn main() {
                 total_lag: Some(if bad { 5_000 } else { 3 }),
                 time_lag_s: Some(if bad { 60.0 + k as f64 } else { 0.5 }),
                 status: if bad {
-                    ktopo::live::view::Health::Stall
+                    ktopo::core::live::view::Health::Stall
                 } else {
-                    ktopo::live::view::Health::Ok
+                    ktopo::core::live::view::Health::Ok
                 },
                 ..Default::default()
             });
@@ -86,7 +91,8 @@ fn main() {
         let mut stale = 0;
         for _ in 0..20 {
             let t = Instant::now();
-            let st = ktopo::stale::propagate(&app.data.reg, &app.data.topo, &live, ktopo::stale::DEFAULT_MIN_S);
+            let st =
+                ktopo::core::stale::propagate(&app.data.reg, &app.data.topo, &live, ktopo::core::stale::DEFAULT_MIN_S);
             spread.push(t.elapsed());
             stale = st.stale.len();
         }

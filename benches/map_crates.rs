@@ -8,18 +8,18 @@
 
 mod common;
 use common::median;
-use ktopo::map::plan::Slot;
-use ktopo::topology::Topology;
+use ktopo::core::map::plan::Slot;
+use ktopo::core::topology::Topology;
 use petgraph::visit::EdgeRef;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 /// Every edge of the topology as (from, to) node numbers (services, then topics);
 /// self-loops left out (no layered layout draws them between layers).
-fn edges(reg: &ktopo::registry::Registry, topo: &Topology) -> Vec<(u32, u32)> {
-    let id = |n: ktopo::topology::Node| match n {
-        ktopo::topology::Node::Service(i) => i.index() as u32,
-        ktopo::topology::Node::Topic(i) => (reg.services.len() + i.index()) as u32,
+fn edges(reg: &ktopo::core::registry::Registry, topo: &Topology) -> Vec<(u32, u32)> {
+    let id = |n: ktopo::core::topology::Node| match n {
+        ktopo::core::topology::Node::Service(i) => i.index() as u32,
+        ktopo::core::topology::Node::Topic(i) => (reg.services.len() + i.index()) as u32,
     };
     topo.graph
         .edge_references()
@@ -73,7 +73,7 @@ fn sugiyama(edges: &[(u32, u32)]) -> (usize, usize) {
             (ca == cb).then_some(((ca * 100_000 + la, *oa), (cb * 100_000 + lb, *ob)))
         })
         .collect();
-    (layers, ktopo::map::layout::crossings(&ends))
+    (layers, ktopo::core::map::layout::crossings(&ends))
 }
 
 /// ascii-dag, left to right: its own levels and positions within them; also the
@@ -100,7 +100,7 @@ fn ascii_dag(edges: &[(u32, u32)], labels: &[String]) -> (usize, usize, (usize, 
         text.lines().map(|l| l.chars().count()).max().unwrap_or(0),
         text.lines().count(),
     );
-    (levels, ktopo::map::layout::crossings(&ends), size)
+    (levels, ktopo::core::map::layout::crossings(&ends), size)
 }
 
 fn main() {
@@ -110,10 +110,12 @@ fn main() {
     let seed = std::fs::read_to_string("registry.yaml").expect("registry.yaml");
     for (name, text, reps) in [
         ("17-service registry.yaml", seed, 20),
-        ("200-topic synthetic", ktopo::synthetic::registry(40, 200), 5),
-        ("2,000-topic synthetic", ktopo::synthetic::registry(400, 2_000), 1),
+        ("200-topic synthetic", ktopo::core::synthetic::registry(40, 200), 5),
+        ("2,000-topic synthetic", ktopo::core::synthetic::registry(400, 2_000), 1),
     ] {
-        let reg = ktopo::registry::load_str("map.yaml", text).registry.expect("valid");
+        let reg = ktopo::core::registry::load_str("map.yaml", text)
+            .registry
+            .expect("valid");
         let topo = Topology::build(&reg);
         let e = edges(&reg, &topo);
         let labels: Vec<String> = reg
@@ -122,7 +124,7 @@ fn main() {
             .map(|s| s.name.clone())
             .chain(reg.topics.iter().map(|t| t.name.clone()))
             .collect();
-        let (t_k, k) = timed(reps, || ktopo::map::layout::layout(&reg, &topo));
+        let (t_k, k) = timed(reps, || ktopo::core::map::layout::layout(&reg, &topo));
         println!(
             "{name}: ktopo          {:>9.2} ms, {:>4} layers, {:>6} crossings, {} x {} cells (with edge routes)",
             t_k,

@@ -5,8 +5,8 @@
 //!
 //! Run: `cargo bench --bench observe`. Median of 5 reads.
 
-use ktopo::kafka::config::Properties;
-use ktopo::kafka::sampler::{Sampler, Watch};
+use ktopo::cluster::kafka::config::Properties;
+use ktopo::cluster::kafka::sampler::{Sampler, Watch};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::ClientConfig;
 use std::time::{Duration, Instant};
@@ -19,8 +19,8 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let text = ktopo::synthetic::registry(200, TOPICS);
-    let reg = ktopo::registry::load_str("synthetic.yaml", text)
+    let text = ktopo::core::synthetic::registry(200, TOPICS);
+    let reg = ktopo::core::registry::load_str("synthetic.yaml", text)
         .registry
         .expect("valid");
     let producer: BaseProducer = ClientConfig::new()
@@ -30,7 +30,7 @@ fn main() {
         .expect("mock cluster");
     let bootstrap = producer.client().mock_cluster().expect("mock").bootstrap_servers();
     let names: Vec<(String, i32)> = reg.topics.iter().map(|t| (t.name.clone(), PARTITIONS)).collect();
-    ktopo::kafka::admin::create_mock_topics(producer.client(), &names).expect("topics");
+    ktopo::cluster::kafka::admin::create_mock_topics(producer.client(), &names).expect("topics");
     let began = Instant::now();
     for t in &reg.topics {
         let event = t.events.first().map_or("demo", |e| e.name.as_str());
@@ -80,7 +80,7 @@ fn main() {
         messages = tails.iter().map(|(_, m)| m.len()).sum::<usize>();
         bytes = tails.iter().flat_map(|(_, m)| m).map(|m| m.value_len).sum::<usize>();
         let c = Instant::now();
-        found = ktopo::drift::rules::observed(&reg, &tails).len();
+        found = ktopo::core::drift::rules::observed(&reg, &tails).len();
         checks.push(c.elapsed());
     }
     reads.sort();

@@ -9,8 +9,8 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 fn app() -> App {
-    let text = ktopo::synthetic::registry(2_000, 10_000);
-    let reg = ktopo::registry::load_str("bench.yaml", text).registry.unwrap();
+    let text = ktopo::core::synthetic::registry(2_000, 10_000);
+    let reg = ktopo::core::registry::load_str("bench.yaml", text).registry.unwrap();
     App::new(Data::new(reg), 120, 40, Theme { color: true })
 }
 
@@ -19,7 +19,7 @@ fn bench(c: &mut Criterion) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("registry.yaml");
     c.bench_function("startup_bundled_registry_first_frame", |b| {
         b.iter(|| {
-            let reg = ktopo::registry::load(&path).unwrap().registry.unwrap();
+            let reg = ktopo::core::registry::load(&path).unwrap().registry.unwrap();
             let a = App::new(Data::new(reg), 120, 40, Theme { color: true });
             let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
             term.draw(|f| ui::render(&a, f)).unwrap();

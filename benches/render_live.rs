@@ -7,19 +7,19 @@
 //! Run: `cargo bench --bench render_live`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use ktopo::live::view::{GroupTopicLag, Health, LiveView, PartitionLag, TopicLive};
+use ktopo::core::live::view::{GroupTopicLag, Health, LiveView, PartitionLag, TopicLive};
 use ktopo::tui::state::{App, Event};
 use ktopo::tui::{data::Data, theme::Theme, ui};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-fn registry() -> ktopo::registry::Registry {
-    let text = ktopo::synthetic::registry(2_000, 10_000);
-    ktopo::registry::load_str("bench.yaml", text).registry.unwrap()
+fn registry() -> ktopo::core::registry::Registry {
+    let text = ktopo::core::synthetic::registry(2_000, 10_000);
+    ktopo::core::registry::load_str("bench.yaml", text).registry.unwrap()
 }
 
 /// A sample of a cluster that has every declared topic and group.
-fn sample(reg: &ktopo::registry::Registry) -> LiveView {
+fn sample(reg: &ktopo::core::registry::Registry) -> LiveView {
     let mut v = LiveView {
         sample_ms: Some(40),
         source: "scripted".into(),

@@ -13,9 +13,9 @@
 
 mod common;
 use common::median;
-use ktopo::kafka::admin::Admin;
-use ktopo::kafka::config::Properties;
-use ktopo::kafka::sampler::{Sampler, Watched};
+use ktopo::cluster::kafka::admin::Admin;
+use ktopo::cluster::kafka::config::Properties;
+use ktopo::cluster::kafka::sampler::{Sampler, Watched};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::mocking::MockCluster;
 use rdkafka::producer::{BaseProducer, Producer};
@@ -62,7 +62,7 @@ fn setup(producer: &BaseProducer, partitions: usize, groups: usize) -> Setup<'_>
     let mock = producer.client().mock_cluster().unwrap();
     let topics = partitions / 10;
     let names: Vec<(String, i32)> = (0..topics).map(|t| (format!("topic{t}"), 10)).collect();
-    ktopo::kafka::admin::create_mock_topics(producer.client(), &names).unwrap();
+    ktopo::cluster::kafka::admin::create_mock_topics(producer.client(), &names).unwrap();
     let bootstrap = mock.bootstrap_servers();
     let ports = bootstrap
         .split(',')
@@ -78,7 +78,7 @@ fn setup(producer: &BaseProducer, partitions: usize, groups: usize) -> Setup<'_>
         .collect();
     // Every group has committed on every partition of its topic.
     let admin = Admin::create(ClientConfig::new().set("bootstrap.servers", &bootstrap)).unwrap();
-    let commits: Vec<ktopo::kafka::admin::GroupCommit> = watched
+    let commits: Vec<ktopo::cluster::kafka::admin::GroupCommit> = watched
         .iter()
         .map(|w| (w.group.clone(), (0..10).map(|p| (w.topic.as_str(), p, 0)).collect()))
         .collect();

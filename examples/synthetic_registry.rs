@@ -5,5 +5,5 @@ fn main() {
     let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>().unwrap_or(0));
     let services = args.next().unwrap_or(100);
     let topics = args.next().unwrap_or(300);
-    print!("{}", ktopo::synthetic::registry(services, topics));
+    print!("{}", ktopo::core::synthetic::registry(services, topics));
 }

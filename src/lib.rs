@@ -1,29 +1,12 @@
 //! ktopo: explore a Kafka platform's topology from its declared registry.
-// The only unsafe code is the librdkafka wrappers in kafka::admin.
+//!
+//! Four layers, each importing only the ones before it (docs/design.md):
+//! `core` (pure: the registry, the topology and all that is computed from a registry
+//! and a sample), `cluster` (the Kafka side), `tui` and `cli`.
+// The only unsafe code is the librdkafka wrappers in cluster::kafka::admin.
 #![deny(unsafe_code)]
 
 pub mod cli;
-pub mod connect;
-pub mod demo_scenario;
-pub mod diag;
-pub mod drift;
-pub mod exit;
-pub mod export;
-pub mod impact;
-pub mod input;
-pub mod join;
-pub mod kafka;
-pub mod lag_report;
-pub mod live;
-pub mod map;
-pub mod observe;
-pub mod output;
-pub mod registry;
-pub mod sample;
-pub mod stale;
-pub mod suggest;
-pub mod synthetic;
-pub mod time;
-pub mod topology;
+pub mod cluster;
+pub mod core;
 pub mod tui;
-pub mod visible;

@@ -1,7 +1,7 @@
 //! The command line's arguments (clap): every command and flag, with its help.
 
-use crate::connect::ConnArgs;
-use crate::export;
+use crate::cluster::connect::ConnArgs;
+use crate::core::export;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -10,7 +10,7 @@ use std::path::PathBuf;
     name = "ktopo",
     version,
     about = "Explore a Kafka platform's topology: the declared registry joined with live lag",
-    after_help = crate::exit::TABLE
+    after_help = crate::core::exit::TABLE
 )]
 pub struct Cli {
     /// Registry file to load.
@@ -83,7 +83,7 @@ pub struct LagArgs {
     /// when a group cannot be read, is read only partly, or has no verdict within
     /// --max-wait. With --watch: exit at the first trip.
     #[arg(long, value_name = "STATUS|LAG")]
-    pub fail_on: Option<crate::lag_report::FailOn>,
+    pub fail_on: Option<crate::core::lag_report::FailOn>,
     /// Samples to take before reporting (rates and statuses need more than one).
     #[arg(long, default_value_t = 3)]
     pub samples: u32,
@@ -140,7 +140,7 @@ pub struct ImpactArgs {
     #[arg(long)]
     pub live: bool,
     /// With --live: groups less than this many seconds behind do not count.
-    #[arg(long, default_value_t = crate::stale::DEFAULT_MIN_S, value_name = "SECONDS", requires = "live")]
+    #[arg(long, default_value_t = crate::core::stale::DEFAULT_MIN_S, value_name = "SECONDS", requires = "live")]
     pub min_stale: f64,
     /// With --live: samples to take (time lag needs two or more).
     #[arg(long, default_value_t = 3, requires = "live")]

@@ -1,11 +1,11 @@
 //! What every command shares: fatal errors (also as JSON), loading the registry,
 //! sampling the cluster, writing output.
 
-use crate::connect::ConnArgs;
-use crate::diag;
-use crate::live::view::LiveView;
-use crate::registry::{self, Checked, Registry};
-use crate::topology::Topology;
+use crate::cluster::connect::ConnArgs;
+use crate::core::diag;
+use crate::core::live::view::LiveView;
+use crate::core::registry::{self, Checked, Registry};
+use crate::core::topology::Topology;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -16,17 +16,17 @@ pub(super) static JSON_ERRORS: std::sync::atomic::AtomicBool = std::sync::atomic
 
 /// A fatal error: on standard error, and as JSON on standard output for `--json`.
 pub(super) fn fatal(message: &str) {
-    let message = crate::visible::escape(message);
+    let message = crate::core::visible::escape(message);
     eprintln!("error: {message}");
     if JSON_ERRORS.load(std::sync::atomic::Ordering::Relaxed) {
-        let _ = crate::output::stdout(&format!("{}\n", serde_json::json!({ "error": message })));
+        let _ = crate::cli::output::stdout(&format!("{}\n", serde_json::json!({ "error": message })));
     }
 }
 
 pub(super) fn load(path: &Path) -> Result<Checked, i32> {
     registry::load(path).map_err(|e| {
         fatal(&e.to_string());
-        crate::exit::REGISTRY
+        crate::core::exit::REGISTRY
     })
 }
 
@@ -40,13 +40,13 @@ pub(super) fn sample_view(
 ) -> Result<(LiveView, bool), i32> {
     let c = cluster_for(conn, reg, command)?;
     let demo = c.demo.is_some();
-    let mut metrics = crate::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
+    let mut metrics = crate::core::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
     let pace = c.pace();
     let (label, mut sampler) = (c.label.clone(), c.sampler);
     let samples = samples.max(1);
     let mut view = None;
     let mut failed = None;
-    crate::live::session::run(&mut sampler, &mut metrics, pace, &AtomicBool::new(false), None, |r| {
+    crate::core::live::session::run(&mut sampler, &mut metrics, pace, &AtomicBool::new(false), None, |r| {
         if let Some(e) = r.failed {
             failed = Some(e.to_string());
             return false;
@@ -68,20 +68,24 @@ pub(super) fn sample_view(
                 "cannot reach the cluster at {label}: {}",
                 failed.unwrap_or_default()
             ));
-            Err(crate::exit::CLUSTER)
+            Err(crate::core::exit::CLUSTER)
         }
     }
 }
 
 /// The cluster a command samples; None (after saying why) when there is none to use.
-pub(super) fn cluster_for(conn: &ConnArgs, reg: &Registry, command: &str) -> Result<crate::connect::Connection, i32> {
-    match crate::connect::connect(conn, reg) {
+pub(super) fn cluster_for(
+    conn: &ConnArgs,
+    reg: &Registry,
+    command: &str,
+) -> Result<crate::cluster::connect::Connection, i32> {
+    match crate::cluster::connect::connect(conn, reg) {
         Ok(Some(c)) => Ok(c),
         Ok(None) => {
             fatal(&format!(
                 "`ktopo {command}` needs a cluster: drop --offline, or pass -b BROKERS"
             ));
-            Err(crate::exit::USAGE)
+            Err(crate::core::exit::USAGE)
         }
         Err(e) => {
             fatal(&e.to_string());
@@ -114,18 +118,18 @@ pub(super) fn refuse(checked: &Checked) -> i32 {
         checked.source.path,
         errors.len()
     ));
-    crate::exit::REGISTRY
+    crate::core::exit::REGISTRY
 }
 
 /// Print to stdout, or write a file atomically.
 pub(super) fn emit(output: Option<&Path>, text: &str, protect: Option<&Path>) -> i32 {
     match output {
-        None => crate::output::stdout(text),
-        Some(p) => match crate::output::write_atomic(p, text.as_bytes(), protect) {
-            Ok(()) => crate::exit::OK,
+        None => crate::cli::output::stdout(text),
+        Some(p) => match crate::cli::output::write_atomic(p, text.as_bytes(), protect) {
+            Ok(()) => crate::core::exit::OK,
             Err(e) => {
                 eprintln!("error: cannot write {}: {e}", p.display());
-                crate::exit::OUTPUT
+                crate::core::exit::OUTPUT
             }
         },
     }

@@ -2,8 +2,8 @@
 
 use super::args::*;
 use super::common::*;
-use crate::connect::ConnArgs;
-use crate::diag;
+use crate::cluster::connect::ConnArgs;
+use crate::core::diag;
 use std::path::Path;
 
 pub(super) fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
@@ -24,27 +24,27 @@ pub(super) fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
         None if demo => ("development".to_string(), false),
         None => ("production".to_string(), false),
     };
-    let setting = crate::join::Setting {
+    let setting = crate::core::join::Setting {
         environment,
         environment_chosen,
         samples,
-        now_ms: crate::time::now_ms(),
+        now_ms: crate::core::time::now_ms(),
     };
-    let report = crate::join::drift(reg, &view, &setting, None).report;
+    let report = crate::core::join::drift(reg, &view, &setting, None).report;
     let out = if a.json {
         let mut s =
-            serde_json::to_string_pretty(&crate::drift::json(&report, &checked.source.path)).unwrap_or_default();
+            serde_json::to_string_pretty(&crate::core::drift::json(&report, &checked.source.path)).unwrap_or_default();
         s.push('\n');
         s
     } else {
-        crate::visible::escape(&crate::drift::text(&report, &checked.source.path)).into_owned()
+        crate::core::visible::escape(&crate::core::drift::text(&report, &checked.source.path)).into_owned()
     };
     let code = emit(None, &out, None);
     if code != 0 {
         return code;
     }
     for f in &report.failed {
-        eprintln!("drift: could not check: {}", crate::visible::escape(f));
+        eprintln!("drift: could not check: {}", crate::core::visible::escape(f));
     }
     report.exit_code(match a.fail_on {
         FailSeverity::Error => diag::Severity::Error,

@@ -2,10 +2,10 @@
 
 use super::args::*;
 use super::common::*;
-use crate::connect::ConnArgs;
-use crate::impact::{self, Dir};
-use crate::registry::Registry;
-use crate::topology::Topology;
+use crate::cluster::connect::ConnArgs;
+use crate::core::impact::{self, Dir};
+use crate::core::registry::Registry;
+use crate::core::topology::Topology;
 
 pub(super) fn impact_cmd(reg: &Registry, topo: &Topology, conn: &ConnArgs, a: &ImpactArgs) -> i32 {
     let dir = if a.both {
@@ -25,7 +25,7 @@ pub(super) fn impact_cmd(reg: &Registry, topo: &Topology, conn: &ConnArgs, a: &I
                     eprintln!("  {s}");
                 }
             }
-            return crate::exit::USAGE;
+            return crate::core::exit::USAGE;
         }
     };
     let imp = target.map(|t| impact::impact(reg, topo, &t, dir, a.depth));
@@ -35,30 +35,32 @@ pub(super) fn impact_cmd(reg: &Registry, topo: &Topology, conn: &ConnArgs, a: &I
             s.push('\n');
             s
         }
-        (Some(imp), false) => crate::visible::escape(&impact::to_text(reg, imp)).into_owned(),
+        (Some(imp), false) => crate::core::visible::escape(&impact::to_text(reg, imp)).into_owned(),
         _ => {
             if !a.min_stale.is_finite() || a.min_stale < 0.0 {
                 fatal("--min-stale must be a number of seconds, 0 or more");
-                return crate::exit::USAGE;
+                return crate::core::exit::USAGE;
             }
             let (view, _) = match sample_view(conn, reg, "impact --live", a.samples) {
                 Ok(v) => v,
                 Err(code) => return code,
             };
-            let st = crate::stale::propagate(reg, topo, &view, a.min_stale);
+            let st = crate::core::stale::propagate(reg, topo, &view, a.min_stale);
             // With a target: only what it reaches (and the target itself).
-            let only: Option<std::collections::HashSet<crate::topology::Node>> = imp
+            let only: Option<std::collections::HashSet<crate::core::topology::Node>> = imp
                 .as_ref()
                 .map(|i| i.affected.iter().map(|x| x.node).chain(i.target.nodes()).collect());
             if a.json {
-                let mut s = serde_json::to_string_pretty(&crate::stale::to_json(reg, &st, only.as_ref(), &view.source))
-                    .unwrap_or_default();
+                let mut s =
+                    serde_json::to_string_pretty(&crate::core::stale::to_json(reg, &st, only.as_ref(), &view.source))
+                        .unwrap_or_default();
                 s.push('\n');
                 s
             } else {
-                crate::visible::escape(&crate::stale::to_text(reg, &st, only.as_ref(), &view.source)).into_owned()
+                crate::core::visible::escape(&crate::core::stale::to_text(reg, &st, only.as_ref(), &view.source))
+                    .into_owned()
             }
         }
     };
-    crate::output::stdout(&out)
+    crate::cli::output::stdout(&out)
 }

@@ -2,29 +2,29 @@
 
 use super::args::*;
 use super::common::*;
-use crate::connect::ConnArgs;
-use crate::registry::Registry;
+use crate::cluster::connect::ConnArgs;
+use crate::core::registry::Registry;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::AtomicBool;
 
 pub(super) fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
-    use crate::lag_report as report;
+    use crate::core::lag_report as report;
     let filters = match report::Filters::new(a.group.as_deref(), a.topic.as_deref()) {
         Ok(f) => f,
         Err(e) => {
             fatal(&e.to_string());
-            return crate::exit::USAGE;
+            return crate::core::exit::USAGE;
         }
     };
     if !(a.max_wait.is_finite() && (0.0..=86_400.0).contains(&a.max_wait)) {
         fatal("--max-wait must be a number of seconds between 0 and 86400");
-        return crate::exit::USAGE;
+        return crate::core::exit::USAGE;
     }
     let c = match cluster_for(conn, reg, "lag") {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let mut metrics = crate::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
+    let mut metrics = crate::core::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
     let pace = c.pace();
     let (label, mut sampler) = (c.label.clone(), c.sampler);
     let samples = a.samples.max(1);
@@ -35,11 +35,11 @@ pub(super) fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
         Some((s.owner.clone(), s.oncall.clone()))
     };
     let began = std::time::Instant::now();
-    let mut code = crate::exit::OK;
-    crate::live::session::run(&mut sampler, &mut metrics, pace, &AtomicBool::new(false), None, |r| {
+    let mut code = crate::core::exit::OK;
+    crate::core::live::session::run(&mut sampler, &mut metrics, pace, &AtomicBool::new(false), None, |r| {
         if let (Some(e), false) = (r.failed, a.watch) {
             fatal(&format!("cannot reach the cluster at {label}: {e}"));
-            code = crate::exit::CLUSTER;
+            code = crate::core::exit::CLUSTER;
             return false;
         }
         if r.number + 1 < samples {
@@ -65,7 +65,7 @@ pub(super) fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
         } else {
             let clear_screen = if clear { "\x1b[2J\x1b[H" } else { "" };
             let text = report::text(r.view, &rows, &filters);
-            let text = crate::visible::escape(&text);
+            let text = crate::core::visible::escape(&text);
             stdout
                 .write_all(clear_screen.as_bytes())
                 .and_then(|_| stdout.write_all(text.as_bytes()))
@@ -74,7 +74,7 @@ pub(super) fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
             // A closed pipe (`| head`) ends quietly; anything else (a full disk) is an error.
             if e.kind() != std::io::ErrorKind::BrokenPipe {
                 eprintln!("error: cannot write the report: {e}");
-                code = crate::exit::OUTPUT;
+                code = crate::core::exit::OUTPUT;
             }
             return false;
         }
@@ -84,9 +84,9 @@ pub(super) fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
                 .iter()
                 .chain(&report::who_to_call(a.fail_on, &rows, &owner_of, final_))
             {
-                eprintln!("{}", crate::visible::escape(line));
+                eprintln!("{}", crate::core::visible::escape(line));
             }
-            code = crate::exit::TRIPPED;
+            code = crate::core::exit::TRIPPED;
             return false;
         }
         a.watch

@@ -6,6 +6,7 @@ mod common;
 mod drift;
 mod impact_cmd;
 mod lag;
+pub mod output;
 mod peek;
 mod run;
 

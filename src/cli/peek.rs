@@ -2,8 +2,8 @@
 
 use super::args::*;
 use super::common::*;
-use crate::connect::ConnArgs;
-use crate::registry::Registry;
+use crate::cluster::connect::ConnArgs;
+use crate::core::registry::Registry;
 
 pub(super) fn peek_cmd(reg: &Registry, conn: &ConnArgs, a: &PeekArgs) -> i32 {
     let c = match cluster_for(conn, reg, "peek") {
@@ -14,7 +14,7 @@ pub(super) fn peek_cmd(reg: &Registry, conn: &ConnArgs, a: &PeekArgs) -> i32 {
         // The demo cluster was created empty a moment ago: let its producers write.
         std::thread::sleep(std::time::Duration::from_secs(2));
     }
-    let req = crate::kafka::peek::Request {
+    let req = crate::cluster::kafka::peek::Request {
         topic: a.topic.clone(),
         last: a.last,
         partition: a.partition,
@@ -22,21 +22,21 @@ pub(super) fn peek_cmd(reg: &Registry, conn: &ConnArgs, a: &PeekArgs) -> i32 {
         value_cap: 64 * 1024,
         total_cap: 16 << 20,
     };
-    let code = match crate::kafka::peek::peek(&c.props, &req) {
+    let code = match crate::cluster::kafka::peek::peek(&c.props, &req) {
         Err(e) => {
             fatal(&e.to_string());
-            crate::exit::CLUSTER
+            crate::core::exit::CLUSTER
         }
         Ok((msgs, notes)) => {
             let out = if a.json {
-                let mut s = serde_json::to_string_pretty(&crate::kafka::peek::json(&a.topic, &msgs, &notes))
+                let mut s = serde_json::to_string_pretty(&crate::cluster::kafka::peek::json(&a.topic, &msgs, &notes))
                     .unwrap_or_default();
                 s.push('\n');
                 s
             } else {
-                crate::kafka::peek::text(&a.topic, &msgs, &notes)
+                crate::cluster::kafka::peek::text(&a.topic, &msgs, &notes)
             };
-            crate::output::stdout(&out)
+            crate::cli::output::stdout(&out)
         }
     };
     std::mem::forget(c);

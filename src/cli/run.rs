@@ -6,10 +6,10 @@ use super::drift::drift_cmd;
 use super::impact_cmd::impact_cmd;
 use super::lag::lag_cmd;
 use super::peek::peek_cmd;
-use crate::connect::ConnArgs;
-use crate::diag;
-use crate::export;
-use crate::registry;
+use crate::cluster::connect::ConnArgs;
+use crate::core::diag;
+use crate::core::export;
+use crate::core::registry;
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -76,7 +76,7 @@ fn check(path: &Path, json: bool) -> i32 {
         let _ = writeln!(
             out,
             "{}: {} errors, {} warnings, {} notes",
-            crate::visible::escape(&checked.source.path),
+            crate::core::visible::escape(&checked.source.path),
             count(diag::Severity::Error),
             count(diag::Severity::Warning),
             count(diag::Severity::Note)
@@ -93,7 +93,7 @@ fn check(path: &Path, json: bool) -> i32 {
             );
         }
     }
-    match crate::output::stdout(&out) {
+    match crate::cli::output::stdout(&out) {
         0 => checked.exit_code(),
         failed => failed,
     }
@@ -109,11 +109,11 @@ fn tui(path: &Path, conn: &ConnArgs) -> i32 {
     }
     // Bad -X/-F input is reported before the screen opens; connecting (and starting the
     // demo cluster, which takes seconds) happens behind the open UI.
-    let brokers = match crate::connect::properties(conn) {
+    let brokers = match crate::cluster::connect::properties(conn) {
         Ok(p) => p.get("bootstrap.servers").map(str::to_string),
         Err(e) => {
             fatal(&e.to_string());
-            return crate::exit::USAGE;
+            return crate::core::exit::USAGE;
         }
     };
     crate::tui::run(path.to_path_buf(), checked, conn, brokers.as_deref())

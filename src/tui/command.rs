@@ -52,7 +52,7 @@ pub fn parse(line: &str) -> Result<Command, CommandError> {
         .ok_or_else(|| {
             let names: Vec<&str> = COMMANDS.iter().map(|c| c.0).collect();
             let word = word.to_string();
-            match crate::suggest::closest(&word, names.iter().copied()) {
+            match crate::core::suggest::closest(&word, names.iter().copied()) {
                 Some(s) => CommandError::Closest {
                     word,
                     closest: s.to_string(),

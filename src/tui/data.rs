@@ -1,10 +1,10 @@
 //! What the UI shows, derived once per registry load: the registry, its topology,
 //! the event index and completion targets.
 
-use crate::map::plan::Layout;
-use crate::map::Zoom;
-use crate::registry::{Registry, Status, TopicId};
-use crate::topology::Topology;
+use crate::core::map::plan::Layout;
+use crate::core::map::Zoom;
+use crate::core::registry::{Registry, Status, TopicId};
+use crate::core::topology::Topology;
 use std::sync::Arc;
 
 pub struct Data {
@@ -91,7 +91,7 @@ impl Data {
     }
 
     /// Remember which file the registry was read from, for drift findings.
-    pub fn with_source(mut self, source: &crate::diag::Source) -> Self {
+    pub fn with_source(mut self, source: &crate::core::diag::Source) -> Self {
         self.source_path.clone_from(&source.path);
         self
     }
@@ -112,7 +112,7 @@ pub type Layouter = fn(&Registry) -> Vec<Layout>;
 
 /// The platform map at every zoom level.
 pub fn layered(reg: &Registry) -> Vec<Layout> {
-    crate::map::all_zooms(reg, &crate::topology::Topology::build(reg))
+    crate::core::map::all_zooms(reg, &crate::core::topology::Topology::build(reg))
 }
 
 /// Why there is no map.

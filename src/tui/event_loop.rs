@@ -3,7 +3,7 @@
 
 use super::state::{App, Effect, Event};
 use super::ui;
-use crate::registry::{self, Checked};
+use crate::core::registry::{self, Checked};
 use ratatui::backend::Backend;
 use ratatui::Terminal;
 use std::path::Path;
@@ -48,12 +48,12 @@ pub fn event_loop<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, mut io:
 /// Load for a reload: an unreadable file becomes a finding shown in the popup.
 pub fn reload_registry(path: &Path) -> Checked {
     registry::load(path).unwrap_or_else(|e| Checked {
-        source: crate::diag::Source {
+        source: crate::core::diag::Source {
             path: path.display().to_string(),
             text: String::new(),
         },
         registry: None,
-        diagnostics: vec![crate::diag::Diagnostic::error("unreadable", e.to_string())],
+        diagnostics: vec![crate::core::diag::Diagnostic::error("unreadable", e.to_string())],
         fatal: true,
     })
 }

@@ -3,8 +3,8 @@
 use super::command::{self, Command};
 use super::keys::{action_for, Action};
 use super::state::{App, Effect, Filter, Mode, Popup, Route};
-use crate::impact::{self, Dir, Target};
-use crate::topology::Node;
+use crate::core::impact::{self, Dir, Target};
+use crate::core::topology::Node;
 use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
 
 impl App {

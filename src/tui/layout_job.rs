@@ -4,7 +4,7 @@
 
 use super::data::{lay_out_with, Layouter};
 use super::state::Event;
-use crate::registry::Registry;
+use crate::core::registry::Registry;
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::Arc;
 

@@ -3,10 +3,10 @@
 //! A panic on this side is contained (`panics`): the UI is told and goes on.
 
 use super::state::{App, Event};
-use crate::connect::ConnArgs;
-use crate::kafka::sampler::Watch;
-use crate::live::view::LiveView;
-use crate::registry::Registry;
+use crate::cluster::connect::ConnArgs;
+use crate::cluster::kafka::sampler::Watch;
+use crate::core::live::view::LiveView;
+use crate::core::registry::Registry;
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::Arc;
@@ -54,7 +54,7 @@ fn no_cluster(why: String) -> Event {
 /// Connect, then sample until the UI goes away. The demo cluster lives on this
 /// thread's stack; the process exits without tearing it down.
 fn feed(conn: &ConnArgs, reg: &Registry, updates: Receiver<Watch>, tx: Sender<Event>) {
-    let c = match crate::connect::connect(conn, reg) {
+    let c = match crate::cluster::connect::connect(conn, reg) {
         Ok(Some(c)) => c,
         Ok(None) => return,
         Err(e) => {
@@ -67,7 +67,7 @@ fn feed(conn: &ConnArgs, reg: &Registry, updates: Receiver<Watch>, tx: Sender<Ev
     let sent = tx.clone();
     let inject = super::panics::inject_panic("sampler");
     let mut rounds = 0u32;
-    match crate::live::session::spawn(c.sampler, c.label, pace, stop, updates, move |v| {
+    match crate::core::live::session::spawn(c.sampler, c.label, pace, stop, updates, move |v| {
         rounds += 1;
         assert!(
             !(inject && rounds == 2),

@@ -3,10 +3,10 @@
 //! the mouse agree on where things are through `map_area` and `map_origin`.
 
 use super::state::{App, Route};
-use crate::impact::{self, Dir, Target};
-use crate::map::plan::Layout;
-use crate::map::Zoom;
-use crate::topology::Node;
+use crate::core::impact::{self, Dir, Target};
+use crate::core::map::plan::Layout;
+use crate::core::map::Zoom;
+use crate::core::topology::Node;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 

@@ -287,7 +287,11 @@ mod tests {
         assert_eq!(p.text(), "😀");
         p.set(&"x".repeat(10_000));
         assert_eq!(p.text().len(), MAX_CHARS);
-        assert_eq!(press(&mut p, KeyCode::Char('y'), N), Edit::Moved, "full: nothing inserted");
+        assert_eq!(
+            press(&mut p, KeyCode::Char('y'), N),
+            Edit::Moved,
+            "full: nothing inserted"
+        );
         assert_eq!(press(&mut p, KeyCode::Enter, N), Edit::Ignored);
     }
 }

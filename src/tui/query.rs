@@ -2,13 +2,13 @@
 //! selected, what a detail or graph view links to.
 
 use super::state::{App, Items, Route, Screen};
-use crate::impact::{self, Target};
-use crate::registry::{ServiceId, Status, TopicId};
-use crate::topology::Node;
+use crate::core::impact::{self, Target};
+use crate::core::registry::{ServiceId, Status, TopicId};
+use crate::core::topology::Node;
 
 impl App {
     /// Service `s`'s group on topic `t` in the live picture (indexed once per sample).
-    pub fn group_lag(&self, s: ServiceId, t: TopicId) -> Option<&crate::live::view::GroupTopicLag> {
+    pub fn group_lag(&self, s: ServiceId, t: TopicId) -> Option<&crate::core::live::view::GroupTopicLag> {
         self.live.as_ref()?.groups.get(self.joined.groups.group(s, t)?)
     }
 
@@ -59,7 +59,7 @@ impl App {
         if s.route == Route::Lag {
             // Sort the rows once, not once per row.
             let rows = self.lag_rows();
-            let hay = |g: &crate::live::view::GroupTopicLag| format!("{} {}", g.group, g.topic);
+            let hay = |g: &crate::core::live::view::GroupTopicLag| format!("{} {}", g.group, g.topic);
             return all.filter(|&i| s.filter.matches(&hay(rows[i]))).collect();
         }
         all.filter(|&i| s.filter.matches(&self.search_text(s, i))).collect()
@@ -124,7 +124,7 @@ impl App {
     }
 
     /// Consumer-group rows of the live picture, worst first (the join's one order).
-    pub fn lag_rows(&self) -> Vec<&crate::live::view::GroupTopicLag> {
+    pub fn lag_rows(&self) -> Vec<&crate::core::live::view::GroupTopicLag> {
         let Some(l) = &self.live else { return Vec::new() };
         self.joined.lag.iter().filter_map(|&i| l.groups.get(i)).collect()
     }
@@ -276,7 +276,7 @@ impl App {
     }
 
     /// The last sampled messages of a topic, newest first.
-    pub fn messages(&self, topic: TopicId) -> Vec<&crate::kafka::peek::Peeked> {
+    pub fn messages(&self, topic: TopicId) -> Vec<&crate::cluster::kafka::peek::Peeked> {
         let name = &self.data.reg.topics[topic].name;
         let Some((_, msgs)) = self
             .live
@@ -296,7 +296,7 @@ impl App {
             // `y` copies the selected message's value.
             let msgs = self.messages(t);
             let m = s.items.rows().get(s.selected).and_then(|&i| msgs.get(i))?;
-            return Some(crate::kafka::peek::value_text(m));
+            return Some(crate::cluster::kafka::peek::value_text(m));
         }
         if s.route == Route::Events {
             return s.items.rows().get(s.selected).map(|&i| self.data.events[i].0.clone());
@@ -319,6 +319,6 @@ impl App {
 }
 
 /// What `/` searches in a topic row.
-fn topic_text(t: &crate::registry::model::Topic) -> String {
+fn topic_text(t: &crate::core::registry::model::Topic) -> String {
     format!("{} {} {}", t.name, t.status.as_str(), t.domain.as_deref().unwrap_or(""))
 }

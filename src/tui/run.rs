@@ -6,7 +6,7 @@ use super::event_loop::{event_loop, reload_registry, Io};
 use super::panics::{self, CONTAINED, PANICKED};
 use super::state::{App, Effect, Event};
 use super::{data, layout_job, live_feed, theme};
-use crate::registry::Checked;
+use crate::core::registry::Checked;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -62,13 +62,13 @@ fn spawn_input(tx: Sender<Event>) {
 
 /// Open the TUI on a checked registry, with live data from `conn` (`brokers`: its
 /// bootstrap list, None for the demo cluster). Returns the process exit status.
-pub fn run(path: PathBuf, checked: Checked, conn: &crate::connect::ConnArgs, brokers: Option<&str>) -> i32 {
+pub fn run(path: PathBuf, checked: Checked, conn: &crate::cluster::connect::ConnArgs, brokers: Option<&str>) -> i32 {
     let Some(reg) = checked
         .registry
         .filter(|_| checked.diagnostics.iter().all(|d| !d.is_error()))
     else {
         eprintln!("ktopo: {} has errors; run `ktopo check` for details", path.display());
-        return crate::exit::REGISTRY;
+        return crate::core::exit::REGISTRY;
     };
     // Signals that end a program end ktopo through the same restore as `q`, with the
     // status a shell expects (128 + the signal); SIGTSTP suspends like Ctrl-Z.
@@ -79,13 +79,13 @@ pub fn run(path: PathBuf, checked: Checked, conn: &crate::connect::ConnArgs, bro
     }
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         eprintln!("ktopo: the UI needs a terminal; for scripts use `ktopo check`, `impact`, `export` or `lag`");
-        return crate::exit::USAGE;
+        return crate::core::exit::USAGE;
     }
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
         Err(e) => {
             eprintln!("ktopo: cannot open the terminal UI: {e}");
-            return crate::exit::OUTPUT;
+            return crate::core::exit::OUTPUT;
         }
     };
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
@@ -197,7 +197,7 @@ struct Outside {
     /// The layout job (None: its thread could not start).
     layout: Option<Sender<layout_job::Job>>,
     /// The sampler's watch list (None: offline).
-    watch: Option<Sender<crate::kafka::sampler::Watch>>,
+    watch: Option<Sender<crate::cluster::kafka::sampler::Watch>>,
 }
 
 impl Outside {
@@ -224,7 +224,7 @@ impl Outside {
             }
             Effect::Watch(reg) => {
                 if let Some(w) = &self.watch {
-                    let _ = w.send(crate::connect::watch(&reg));
+                    let _ = w.send(crate::cluster::connect::watch(&reg));
                 }
             }
         }

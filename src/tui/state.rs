@@ -3,13 +3,13 @@
 
 use super::data::Data;
 use super::theme::Theme;
-use crate::impact::{Dir, Impact, Target};
-use crate::join::{Joined, Setting};
-use crate::live::view::LiveView;
-use crate::map::plan::Layout as MapLayout;
-use crate::map::Zoom;
-use crate::registry::{Checked, Registry, ServiceId, TopicId};
-use crate::topology::Node;
+use crate::core::impact::{Dir, Impact, Target};
+use crate::core::join::{Joined, Setting};
+use crate::core::live::view::LiveView;
+use crate::core::map::plan::Layout as MapLayout;
+use crate::core::map::Zoom;
+use crate::core::registry::{Checked, Registry, ServiceId, TopicId};
+use crate::core::topology::Node;
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::sync::Arc;
 
@@ -92,7 +92,7 @@ impl Route {
             Route::Topic(i) => data.reg.topics[*i].name.clone(),
             Route::Messages(i) => format!("messages {}", data.reg.topics[*i].name),
             Route::Impact(t, d) => format!("impact {} ({})", t.describe(&data.reg), d.as_str()),
-            Route::Graph(n) => format!("graph {}", crate::impact::node_ref(&data.reg, *n)),
+            Route::Graph(n) => format!("graph {}", crate::core::impact::node_ref(&data.reg, *n)),
         }
     }
 }
@@ -261,12 +261,12 @@ impl App {
     }
 
     /// Drift of the current picture, once a sample succeeded.
-    pub fn drift(&self) -> Option<&crate::join::Drift> {
+    pub fn drift(&self) -> Option<&crate::core::join::Drift> {
         self.joined.drift.as_ref()
     }
 
     /// Who serves stale data right now, once a sample succeeded.
-    pub fn stale(&self) -> Option<&crate::stale::Staleness> {
+    pub fn stale(&self) -> Option<&crate::core::stale::Staleness> {
         self.joined.stale.as_ref()
     }
 }

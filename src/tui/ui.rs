@@ -42,7 +42,7 @@ pub fn render(app: &App, f: &mut Frame) {
         views::popup::render(app, f, p);
     }
     // Registry and cluster text may carry control characters: never to the terminal.
-    crate::visible::buffer(f.buffer_mut());
+    crate::core::visible::buffer(f.buffer_mut());
 }
 
 fn header(app: &App, f: &mut Frame) {
@@ -111,9 +111,9 @@ fn status(app: &App, f: &mut Frame) {
         format!(
             " {} services · {} topics ({} deprecated, {} proposed) · {} events ",
             reg.services.len(),
-            reg.count(crate::registry::Status::Active),
-            reg.count(crate::registry::Status::Deprecated),
-            reg.count(crate::registry::Status::Proposed),
+            reg.count(crate::core::registry::Status::Active),
+            reg.count(crate::core::registry::Status::Deprecated),
+            reg.count(crate::core::registry::Status::Proposed),
             app.data.events.len()
         ),
         t.dim(),
@@ -133,8 +133,8 @@ fn status(app: &App, f: &mut Frame) {
     // After messages and errors, which matter more when the line is short.
     if let Some(d) = &app.joined.drift {
         let (e, w) = (
-            d.report.count(crate::diag::Severity::Error),
-            d.report.count(crate::diag::Severity::Warning),
+            d.report.count(crate::core::diag::Severity::Error),
+            d.report.count(crate::core::diag::Severity::Warning),
         );
         if e + w > 0 {
             spans.push(Span::styled(

@@ -4,10 +4,10 @@
 use super::data::{Data, MapState};
 use super::state::{App, Effect, Event, Filter, Mode, Popup, Route, Screen};
 use super::theme::Theme;
-use crate::diag::{self, Diagnostic, Source};
-use crate::impact::{self, Dir, Impact, Target};
-use crate::registry::{Checked, Registry, TopicId};
-use crate::topology::Node;
+use crate::core::diag::{self, Diagnostic, Source};
+use crate::core::impact::{self, Dir, Impact, Target};
+use crate::core::registry::{Checked, Registry, TopicId};
+use crate::core::topology::Node;
 use crossterm::event::KeyEventKind;
 
 impl App {
@@ -23,7 +23,7 @@ impl App {
             theme,
             live: None,
             joined: Default::default(),
-            setting: crate::join::Setting {
+            setting: crate::core::join::Setting {
                 environment: "production".into(),
                 ..Default::default()
             },
@@ -154,9 +154,9 @@ impl App {
     /// the message findings of unchanged tails are kept) and on a reload (everything is
     /// recomputed, since the join names services and topics by their ids in one registry).
     pub(super) fn rejoin(&mut self, same_registry: bool) {
-        self.setting.now_ms = crate::time::now_ms();
+        self.setting.now_ms = crate::core::time::now_ms();
         let before = std::mem::take(&mut self.joined);
-        self.joined = crate::join::join(
+        self.joined = crate::core::join::join(
             &self.data.reg,
             &self.data.topo,
             self.live.as_ref(),

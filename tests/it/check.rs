@@ -1,7 +1,7 @@
 //! `ktopo check` findings over fixture registries: every error and warning, with
 //! the exact line and column of the offending value.
 
-use ktopo::diag::Severity::{self, Error, Note, Warning};
+use ktopo::core::diag::Severity::{self, Error, Note, Warning};
 use std::path::Path;
 
 type Expected = &'static [(Severity, &'static str, u32, u32, &'static str)];
@@ -10,7 +10,7 @@ fn findings(fixture: &str) -> Vec<(Severity, &'static str, u32, u32, String)> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(fixture);
-    let c = ktopo::registry::load(&path).expect("fixture is readable");
+    let c = ktopo::core::registry::load(&path).expect("fixture is readable");
     c.diagnostics
         .iter()
         .map(|d| {
@@ -141,7 +141,7 @@ fn descriptions_must_name_listed_events() {
 #[test]
 fn yaml_syntax_error_is_fatal_with_position() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/syntax.yaml");
-    let c = ktopo::registry::load(&path).unwrap();
+    let c = ktopo::core::registry::load(&path).unwrap();
     assert!(c.fatal);
     assert_eq!(c.exit_code(), 3, "not YAML: the registry is unusable");
     assert_eq!(findings("syntax.yaml")[0].1, "yaml-syntax");
@@ -151,7 +151,7 @@ fn yaml_syntax_error_is_fatal_with_position() {
 #[test]
 fn hints_name_the_likely_fix() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/unknown_refs.yaml");
-    let c = ktopo::registry::load(&path).unwrap();
+    let c = ktopo::core::registry::load(&path).unwrap();
     let hints: Vec<_> = c
         .diagnostics
         .iter()

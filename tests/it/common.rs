@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use ktopo::registry::{self, Registry};
+use ktopo::core::registry::{self, Registry};
 use std::path::PathBuf;
 
 pub fn root() -> PathBuf {

@@ -4,10 +4,10 @@
 //! row gets one verdict after warm-up and keeps it for ten minutes.
 
 use crate::common;
-use ktopo::kafka::demo::Behaviour;
-use ktopo::live::metrics::Metrics;
-use ktopo::live::view::Health;
-use ktopo::sample::{RawGroup, RawPartition, RawSample, RawTopic};
+use ktopo::cluster::kafka::demo::Behaviour;
+use ktopo::core::live::metrics::Metrics;
+use ktopo::core::live::view::Health;
+use ktopo::core::sample::{RawGroup, RawPartition, RawSample, RawTopic};
 use ktopo::tui::state::Event;
 use std::collections::HashMap;
 
@@ -19,8 +19,8 @@ type Seen = HashMap<(String, String), Vec<(f64, Health, String)>>;
 #[test]
 fn the_demo_statuses_hold_steady_for_ten_minutes() {
     let reg = common::main_registry();
-    let watched = ktopo::connect::watched_groups(&reg);
-    let sc = ktopo::demo_scenario::for_registry(&reg, &watched);
+    let watched = ktopo::cluster::connect::watched_groups(&reg);
+    let sc = ktopo::cluster::demo_scenario::for_registry(&reg, &watched);
     let mut app = common::app("registry.yaml", 80, 24);
     let mut m = Metrics::new("demo cluster", INTERVAL);
     // Per topic and partition: messages produced; per group: its committed offsets.

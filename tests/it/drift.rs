@@ -2,10 +2,10 @@
 //! locations), and `ktopo drift` end to end against the demo cluster.
 
 use crate::common;
-use ktopo::diag::Severity;
-use ktopo::drift::facts::{Facts, GroupFacts, TopicFacts};
-use ktopo::drift::rules::{self, Options};
-use ktopo::time::days;
+use ktopo::core::diag::Severity;
+use ktopo::core::drift::facts::{Facts, GroupFacts, TopicFacts};
+use ktopo::core::drift::rules::{self, Options};
+use ktopo::core::time::days;
 use std::collections::HashMap;
 
 fn topic(partitions: usize, rf: usize, rate: f64, configs: &[(&str, &str)]) -> TopicFacts {
@@ -31,7 +31,7 @@ fn group(committed: &[&str], members: &[&str], declared: &[&str]) -> GroupFacts 
 
 #[test]
 fn every_kind_with_its_registry_location() {
-    let checked = ktopo::registry::load(&common::fixture("drift.yaml")).unwrap();
+    let checked = ktopo::core::registry::load(&common::fixture("drift.yaml")).unwrap();
     assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
     let reg = checked.registry.as_ref().unwrap();
     let week = "604800000";
@@ -136,7 +136,7 @@ fn every_kind_with_its_registry_location() {
         ("compression", Note, "orders_events", Some((17, 11))),
         ("deprecated-present", Note, "old_orders_events", Some((31, 11))),
     ];
-    assert_eq!(got, want, "{}", ktopo::drift::text(&r, "drift.yaml"));
+    assert_eq!(got, want, "{}", ktopo::core::drift::text(&r, "drift.yaml"));
     let msg = |kind: &str| r.findings.iter().find(|f| f.kind == kind).unwrap().message.clone();
     assert_eq!(
         msg("partitions"),
@@ -173,7 +173,7 @@ fn every_kind_with_its_registry_location() {
     }
     facts.configs_missing = Some("the cluster does not serve DescribeConfigs".into());
     facts.groups_listed = false;
-    facts.groups_unlisted = Some(ktopo::drift::facts::Unlisted::Cannot("no ListGroups".into()));
+    facts.groups_unlisted = Some(ktopo::core::drift::facts::Unlisted::Cannot("no ListGroups".into()));
     let r = rules::compute(reg, &facts, &opts);
     assert!(!r
         .findings
@@ -184,7 +184,7 @@ fn every_kind_with_its_registry_location() {
 
     // A ListGroups that failed this round is no "no undeclared consumer": the check
     // could not run, and the gate trips whatever the threshold.
-    facts.groups_unlisted = Some(ktopo::drift::facts::Unlisted::Failed(
+    facts.groups_unlisted = Some(ktopo::core::drift::facts::Unlisted::Failed(
         "listing groups: COORDINATOR_NOT_AVAILABLE".into(),
     ));
     let r = rules::compute(reg, &facts, &opts);
@@ -194,7 +194,7 @@ fn every_kind_with_its_registry_location() {
         r.failed
     );
     assert_eq!(r.exit_code(Severity::Note), 1);
-    assert!(ktopo::drift::text(&r, "drift.yaml").contains("could not check: undeclared and abandoned consumers"));
+    assert!(ktopo::core::drift::text(&r, "drift.yaml").contains("could not check: undeclared and abandoned consumers"));
 
     // A group whose offsets could not be read (authorization denied) is not MISSING.
     facts.groups_unlisted = None;
@@ -344,7 +344,7 @@ fn the_registry_can_ignore_cluster_topics() {
         "conventions:\n  drift_ignore: [\"handmade_*\", \"re:scratch-[0-9]+\"]\n",
         1,
     );
-    let checked = ktopo::registry::load_str("drift.yaml", text);
+    let checked = ktopo::core::registry::load_str("drift.yaml", text);
     assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
     let reg = checked.registry.as_ref().unwrap();
     let mut facts = Facts {
@@ -369,7 +369,7 @@ fn the_registry_can_ignore_cluster_topics() {
         .collect();
     assert_eq!(undeclared, ["scratch-x"]);
     // An invalid pattern is a registry error.
-    let bad = ktopo::registry::load_str(
+    let bad = ktopo::core::registry::load_str(
         "bad.yaml",
         "conventions:\n  drift_ignore: [\"re:(\"]\nservices: []\ntopics: []\n".into(),
     );
@@ -383,7 +383,7 @@ fn the_registry_can_ignore_cluster_topics() {
 #[test]
 fn a_default_is_placed_at_its_key_else_at_its_block() {
     let at = |yaml: &str, key: &str| {
-        let c = ktopo::registry::load_str("r.yaml", yaml.to_string());
+        let c = ktopo::core::registry::load_str("r.yaml", yaml.to_string());
         let conventions = &c.registry.as_ref().expect("parsed").conventions;
         conventions.default_at(key).map(|l| (l.line, l.col))
     };

@@ -1,8 +1,8 @@
 //! DOT, Mermaid and JSON exports of the bundled registry.
 
 use crate::common;
-use ktopo::export::{self, Format};
-use ktopo::topology::Topology;
+use ktopo::core::export::{self, Format};
+use ktopo::core::topology::Topology;
 
 fn render(f: Format) -> String {
     let reg = common::main_registry();
@@ -99,7 +99,7 @@ fn pattern_consumers_are_marked_in_exports() {
 }
 
 /// Names, a domain and a platform title that try to leave their label.
-fn hostile() -> (ktopo::registry::Registry, Topology) {
+fn hostile() -> (ktopo::core::registry::Registry, Topology) {
     let reg = common::load("tests/fixtures/hostile_labels.yaml");
     let topo = Topology::build(&reg);
     (reg, topo)
@@ -155,7 +155,7 @@ fn mermaid_labels_carry_no_html_directive_or_syntax() {
         .map(|s| s.label())
         .chain(reg.domains.iter().map(|d| d.name.clone()))
         .chain(reg.topics.iter().map(|t| t.name.clone()))
-        .map(|s| ktopo::visible::one_line(&s).into_owned())
+        .map(|s| ktopo::core::visible::one_line(&s).into_owned())
         .collect();
     let mut got = shown.clone();
     want.sort();
@@ -233,7 +233,7 @@ fn svg_text_is_valid_xml_escaped_and_fits_its_box() {
     let svg = export::render(Format::Svg, &reg, &topo);
     for c in svg.chars() {
         assert!(xml_char(c), "{:?} is not an XML character\n{svg}", c);
-        assert!(!ktopo::visible::is_invisible(c), "{c:?} reached the SVG\n{svg}");
+        assert!(!ktopo::core::visible::is_invisible(c), "{c:?} reached the SVG\n{svg}");
     }
     let text = regex::Regex::new(r"<(text|title)[^>]*>([^<]*)</(text|title)>").unwrap();
     let entity = regex::Regex::new(r"&(amp|lt|gt|quot|apos);").unwrap();

@@ -281,7 +281,7 @@ fn lag_json_matches_a_real_broker() {
 #[test]
 #[ignore = "opt-in: needs the tansu broker (installed by .ci/run)"]
 fn lag_at_scale_on_a_real_broker_every_group_exact_with_members() {
-    use ktopo::kafka::admin::{Admin, GroupCommit};
+    use ktopo::cluster::kafka::admin::{Admin, GroupCommit};
     use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
     use rdkafka::client::DefaultClientContext;
     use rdkafka::consumer::{BaseConsumer, Consumer};

@@ -4,7 +4,7 @@
 //! The default run is short; a long run: `PROPTEST_CASES=200000 cargo test --release
 //! --test it fuzz::` (the issue note says how long it ran).
 
-use ktopo::kafka::config::parse_properties;
+use ktopo::cluster::kafka::config::parse_properties;
 use proptest::prelude::*;
 
 /// YAML-ish text from the registry's own vocabulary, so the fuzzer reaches past the
@@ -65,9 +65,9 @@ proptest! {
 
     #[test]
     fn registry_loader_never_panics_on_text(text in registry_like()) {
-        let checked = ktopo::registry::load_str("fuzz.yaml", text);
+        let checked = ktopo::core::registry::load_str("fuzz.yaml", text);
         // Whatever it found renders, and every location lies inside the text.
-        let _ = ktopo::diag::render(&checked.source, &checked.diagnostics, false);
+        let _ = ktopo::core::diag::render(&checked.source, &checked.diagnostics, false);
         for d in &checked.diagnostics {
             if let Some(l) = d.loc {
                 prop_assert!(l.offset as usize <= checked.source.text.len());
@@ -77,7 +77,7 @@ proptest! {
 
     #[test]
     fn registry_loader_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
-        let parsed = ktopo::registry::load::parse_bytes("fuzz.yaml", bytes);
+        let parsed = ktopo::core::registry::load::parse_bytes("fuzz.yaml", bytes);
         let _ = parsed.diagnostics.len();
     }
 

@@ -62,7 +62,7 @@ fn text_outputs_make_control_characters_visible() {
 
 #[test]
 fn the_screen_never_carries_control_characters() {
-    let checked = ktopo::registry::load(&common::root().join("tests/fixtures/hostile/escapes.yaml")).unwrap();
+    let checked = ktopo::core::registry::load(&common::root().join("tests/fixtures/hostile/escapes.yaml")).unwrap();
     let reg = checked.registry.clone().unwrap();
     let mut app = App::new(Data::new(reg), 120, 40, Theme { color: false });
     for keys in ["", ":topics\n", "\n", ":events\n", ":services\n"] {
@@ -233,7 +233,7 @@ fn property_values_never_appear_in_errors() {
 
 #[test]
 fn properties_files_are_read_the_way_java_reads_them() {
-    use ktopo::kafka::config::parse_properties;
+    use ktopo::cluster::kafka::config::parse_properties;
     let text = "# comment\n! also a comment\n  sasl.password:hunter2\nsasl.username = ops\nclient.id  ktopo\\\n    -east\nssl.ca.location=/etc/ca\\u0041.pem\nkey\\=with\\:seps=v\\tx\nempty\n";
     let got = parse_properties(text);
     let want: Vec<(String, String)> = [
@@ -432,32 +432,32 @@ fn work_grows_with_the_answer_not_with_paths_or_pairs() {
     // Staleness on the ring: one group minutes behind makes all 20,000 nodes stale,
     // 19,999 hops deep at most. JSON names parents, text shows long paths by their
     // ends: whole paths would be 200 million steps.
-    let ring_reg = ktopo::registry::load(&ring_path).unwrap().registry.unwrap();
-    let view = ktopo::live::view::LiveView {
-        groups: vec![ktopo::live::view::GroupTopicLag {
+    let ring_reg = ktopo::core::registry::load(&ring_path).unwrap().registry.unwrap();
+    let view = ktopo::core::live::view::LiveView {
+        groups: vec![ktopo::core::live::view::GroupTopicLag {
             group: "s1_t0_events".into(),
             topic: "t0_events".into(),
             service: Some("s1".into()),
             total_lag: Some(10),
             time_lag_s: Some(300.0),
-            status: ktopo::live::view::Health::Stop,
+            status: ktopo::core::live::view::Health::Stop,
             ..Default::default()
         }],
         ..Default::default()
     };
-    let topo = ktopo::topology::Topology::build(&ring_reg);
-    let st = ktopo::stale::propagate(&ring_reg, &topo, &view, 10.0);
+    let topo = ktopo::core::topology::Topology::build(&ring_reg);
+    let st = ktopo::core::stale::propagate(&ring_reg, &topo, &view, 10.0);
     assert_eq!(st.stale.len(), 20_000);
-    let json = serde_json::to_string(&ktopo::stale::to_json(&ring_reg, &st, None, "ring")).unwrap();
+    let json = serde_json::to_string(&ktopo::core::stale::to_json(&ring_reg, &st, None, "ring")).unwrap();
     assert!(json.len() < 16 << 20, "{} bytes", json.len());
-    let text = ktopo::stale::to_text(&ring_reg, &st, None, "ring");
+    let text = ktopo::core::stale::to_text(&ring_reg, &st, None, "ring");
     let longest = text.lines().map(str::len).max().unwrap();
     assert!(longest < 400, "{longest}");
     assert!(text.contains("more)"));
 
     // The TUI's impact screen on the ring: the count and the first rows, and a closed
     // screen leaves nothing behind.
-    let reg = ktopo::registry::load(&ring_path).unwrap().registry.unwrap();
+    let reg = ktopo::core::registry::load(&ring_path).unwrap().registry.unwrap();
     let mut app = App::new(Data::new(reg), 120, 40, Theme { color: false });
     common::run_command(&mut app, "impact service:s0");
     let s = common::screen(&app);
@@ -482,7 +482,7 @@ fn work_grows_with_the_answer_not_with_paths_or_pairs() {
     for i in 0..300 {
         y.push_str(&format!("  - {{ name: t{i}_events, producers: [s{i}] }}\n"));
     }
-    let checked = ktopo::registry::load_str("star.yaml", y);
+    let checked = ktopo::core::registry::load_str("star.yaml", y);
     let reg = checked.registry.as_ref().unwrap();
     let links: usize = reg.topics.iter().map(|t| t.consumers.len()).sum();
     assert_eq!(links, 900_000);
@@ -499,7 +499,7 @@ fn a_map_past_fifty_thousand_edges_is_refused_at_once_not_laid_out_for_seconds()
     // About 54,000 edges: just under the former cutoff (200,000) a layout took 18 s.
     let dir = tempfile::tempdir().unwrap();
     let reg = dir.path().join("big.yaml");
-    std::fs::write(&reg, ktopo::synthetic::registry(2_000, 9_000)).unwrap();
+    std::fs::write(&reg, ktopo::core::synthetic::registry(2_000, 9_000)).unwrap();
     let svg = dir.path().join("map.svg");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_ktopo"))
         .args(["export", "--format", "svg", "-r"])

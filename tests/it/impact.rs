@@ -1,13 +1,13 @@
 //! Impact analysis over the bundled registry: expected sets, depths, paths, cycles.
 
 use crate::common;
-use ktopo::impact::{self, Dir, Target};
-use ktopo::topology::Topology;
+use ktopo::core::impact::{self, Dir, Target};
+use ktopo::core::topology::Topology;
 
 /// (name, depth) of affected services and topics.
 type Named = (Vec<(String, usize)>, Vec<(String, usize)>);
 
-fn names(reg: &ktopo::registry::Registry, imp: &impact::Impact) -> Named {
+fn names(reg: &ktopo::core::registry::Registry, imp: &impact::Impact) -> Named {
     let v = serde_json::to_value(impact::to_json(reg, imp)).unwrap();
     let pick = |k: &str, f: &str| {
         v[k].as_array()
@@ -171,15 +171,15 @@ fn targets_resolve_by_id_key_name_and_report_ambiguity() {
     let reg = common::main_registry();
     assert_eq!(
         impact::resolve(&reg, "service:8"),
-        Ok(Target::Service(ktopo::registry::ServiceId::new(6)))
+        Ok(Target::Service(ktopo::core::registry::ServiceId::new(6)))
     );
     assert_eq!(
         impact::resolve(&reg, "agent_orchestration"),
-        Ok(Target::Service(ktopo::registry::ServiceId::new(6)))
+        Ok(Target::Service(ktopo::core::registry::ServiceId::new(6)))
     );
     assert_eq!(
         impact::resolve(&reg, "Agent Orchestration"),
-        Ok(Target::Service(ktopo::registry::ServiceId::new(6)))
+        Ok(Target::Service(ktopo::core::registry::ServiceId::new(6)))
     );
     assert!(matches!(impact::resolve(&reg, "config_events"), Ok(Target::Topic(_))));
     let e = impact::resolve(&reg, "confg_events").unwrap_err();
@@ -190,7 +190,7 @@ fn targets_resolve_by_id_key_name_and_report_ambiguity() {
 
 #[test]
 fn ambiguous_bare_name_lists_candidates() {
-    let reg = ktopo::registry::load_str(
+    let reg = ktopo::core::registry::load_str(
         "amb.yaml",
         "services:\n  - {key: billing_events, name: B}\ntopics:\n  - {name: billing_events, producers: [billing_events]}\n".into(),
     );

@@ -172,14 +172,14 @@ fn bad_properties_are_reported_without_their_values() {
         err.contains("-X: `sasl.password` needs a value: write key=value"),
         "{err}"
     );
-    let masked = ktopo::kafka::config::masked("sasl.password", "hunter2");
+    let masked = ktopo::cluster::kafka::config::masked("sasl.password", "hunter2");
     assert_eq!(masked, "sasl.password=******");
     assert_eq!(
-        ktopo::kafka::config::masked("ssl.key.password", "x"),
+        ktopo::cluster::kafka::config::masked("ssl.key.password", "x"),
         "ssl.key.password=******"
     );
     assert_eq!(
-        ktopo::kafka::config::masked("bootstrap.servers", "a:1"),
+        ktopo::cluster::kafka::config::masked("bootstrap.servers", "a:1"),
         "bootstrap.servers=a:1"
     );
 }
@@ -232,7 +232,7 @@ fn config_file_is_read_and_its_secrets_stay_hidden() {
 
 #[test]
 fn properties_display_masks_secrets() {
-    let mut p = ktopo::kafka::config::Properties::default();
+    let mut p = ktopo::cluster::kafka::config::Properties::default();
     p.parse_one("sasl.password=pw1", "-X").unwrap();
     p.parse_one("ssl.key.password=pw2", "-X").unwrap();
     p.parse_one("sasl.oauthbearer.client.secret=pw3", "-X").unwrap();
@@ -243,7 +243,7 @@ fn properties_display_masks_secrets() {
         "sasl.password=****** ssl.key.password=****** sasl.oauthbearer.client.secret=****** client.id=ktopo-test"
     );
     assert_eq!(
-        ktopo::kafka::config::scrub("auth failed for pw1", &p),
+        ktopo::cluster::kafka::config::scrub("auth failed for pw1", &p),
         "auth failed for ******"
     );
 }
@@ -406,6 +406,6 @@ fn a_broker_port_out_of_range_is_a_usage_error_not_another_port() {
         assert!(err.contains("is not a port (1 to 65535)"), "{bad}: {err}");
     }
     for ok in ["[::1]:9092", "PLAINTEXT://127.0.0.1:9092", "localhost"] {
-        assert!(ktopo::connect::check_brokers(ok).is_ok(), "{ok}");
+        assert!(ktopo::cluster::connect::check_brokers(ok).is_ok(), "{ok}");
     }
 }

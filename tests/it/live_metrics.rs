@@ -1,11 +1,11 @@
 //! The live picture from scripted samples (no cluster): retention risk (LOST, share of
 //! the retained log), drain time, eviction of what vanished, and `--fail-on` gates.
 
-use ktopo::lag_report::{gate, FailOn, Filters};
-use ktopo::live::metrics::Metrics;
-use ktopo::live::picture::drain;
-use ktopo::live::view::{Drain, GroupTopicLag, Health};
-use ktopo::sample::{RawGroup, RawPartition, RawSample, RawTopic};
+use ktopo::core::lag_report::{gate, FailOn, Filters};
+use ktopo::core::live::metrics::Metrics;
+use ktopo::core::live::picture::drain;
+use ktopo::core::live::view::{Drain, GroupTopicLag, Health};
+use ktopo::core::sample::{RawGroup, RawPartition, RawSample, RawTopic};
 
 fn topic(name: &str, parts: &[(i64, i64)]) -> RawTopic {
     RawTopic {
@@ -226,7 +226,7 @@ fn fail_on_takes_every_status_but_unknown() {
 
 #[test]
 fn classic_member_assignments_are_parsed_defensively() {
-    use ktopo::kafka::admin::parse_assignment;
+    use ktopo::cluster::kafka::admin::parse_assignment;
     // version 0; 2 topics: "a" [0, 2], "bc" [1]; empty user data.
     let mut b = vec![0, 0, 0, 0, 0, 2];
     b.extend([0, 1, b'a', 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2]);
@@ -247,7 +247,7 @@ fn classic_member_assignments_are_parsed_defensively() {
 
 #[test]
 fn a_tripped_gate_says_whom_to_call() {
-    use ktopo::lag_report::who_to_call;
+    use ktopo::core::lag_report::who_to_call;
     let row = |group: &str, service: Option<&str>, status: Health| GroupTopicLag {
         group: group.into(),
         topic: "orders".into(),
@@ -299,7 +299,7 @@ fn a_total_lag_beyond_i64_is_partial_not_negative() {
 
 #[test]
 fn cluster_names_cannot_forge_lines_or_escape_sequences() {
-    use ktopo::lag_report::text;
+    use ktopo::core::lag_report::text;
     let mut m = Metrics::new("scripted", 1.0);
     let evil = "g\nforged_group                                 a                                    0 OK\x1b]52;c;aGk=\x07\u{202e}";
     for t in [1.0, 2.0] {

@@ -5,11 +5,11 @@
 //! status at every sample after warm-up, and that it never flips between a healthy and a
 //! problem status while the behaviour is unchanged. Plus time-lag interpolation.
 
-use ktopo::live::metrics::Metrics;
-use ktopo::live::status::{Rules, Shown, Track, Verdict};
-use ktopo::live::timelag::{Table, TimeLag};
-use ktopo::live::view::{Health, Member};
-use ktopo::sample::{RawGroup, RawPartition, RawSample, RawTopic};
+use ktopo::core::live::metrics::Metrics;
+use ktopo::core::live::status::{Rules, Shown, Track, Verdict};
+use ktopo::core::live::timelag::{Table, TimeLag};
+use ktopo::core::live::view::{Health, Member};
+use ktopo::core::sample::{RawGroup, RawPartition, RawSample, RawTopic};
 
 const INTERVAL: f64 = 5.0;
 /// When ktopo starts watching.

@@ -3,8 +3,8 @@
 //! in a row lays out the latest registry only.
 
 use crate::common;
-use ktopo::map::plan::Layout;
-use ktopo::registry::Registry;
+use ktopo::core::map::plan::Layout;
+use ktopo::core::registry::Registry;
 use ktopo::tui::data::{lay_out_with, layered, Data, MapState};
 use ktopo::tui::layout_job;
 use ktopo::tui::state::{App, Effect, Event};
@@ -49,7 +49,7 @@ fn a_layout_of_a_replaced_registry_is_dropped() {
         panic!("the map's layout was not asked for")
     };
     let text = std::fs::read_to_string(common::root().join("registry.yaml")).unwrap();
-    let fx = a.update(Event::Reload(Box::new(ktopo::registry::load_str(
+    let fx = a.update(Event::Reload(Box::new(ktopo::core::registry::load_str(
         "registry.yaml",
         text,
     ))));
@@ -75,9 +75,9 @@ fn counted(reg: &Registry) -> Vec<Layout> {
 
 #[test]
 fn replaced_registries_are_not_laid_out() {
-    let text = ktopo::synthetic::registry(400, 2_000);
+    let text = ktopo::core::synthetic::registry(400, 2_000);
     let reg = Arc::new(
-        ktopo::registry::load_str("synthetic.yaml", text)
+        ktopo::core::registry::load_str("synthetic.yaml", text)
             .registry
             .expect("valid"),
     );

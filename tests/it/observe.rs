@@ -2,9 +2,9 @@
 //! types and producers (table-tested), and against a topic's own message format.
 
 use crate::common;
-use ktopo::diag::Severity;
-use ktopo::kafka::peek::Peeked;
-use ktopo::observe::{findings, observe};
+use ktopo::cluster::kafka::peek::Peeked;
+use ktopo::core::diag::Severity;
+use ktopo::core::observe::{findings, observe};
 
 fn msg(offset: i64, value: &str) -> Peeked {
     Peeked {
@@ -39,8 +39,8 @@ fn envelope(event: &str, source: &str, drop: &str) -> String {
     v.to_string()
 }
 
-fn registry() -> ktopo::registry::Registry {
-    ktopo::registry::load(&common::root().join("registry.yaml"))
+fn registry() -> ktopo::core::registry::Registry {
+    ktopo::core::registry::load(&common::root().join("registry.yaml"))
         .unwrap()
         .registry
         .unwrap()
@@ -118,7 +118,7 @@ fn envelope_events_and_producers_against_the_registry() {
 #[test]
 fn a_topic_with_its_own_message_format_is_checked_by_it() {
     let checked =
-        ktopo::registry::load(&common::root().join("assets/registries/enterprise-agent-platform.yaml")).unwrap();
+        ktopo::core::registry::load(&common::root().join("assets/registries/enterprise-agent-platform.yaml")).unwrap();
     let reg = checked.registry.unwrap();
     let good = r#"{"execution_id":"exec-1","agent_id":"card_agent","status":"completed","duration_ms":250,
         "input":{},"output":{},"timestamp":"2024-11-27T00:00:00Z",
@@ -200,7 +200,7 @@ fn cut(offset: i64, value: &str, cap: usize) -> Peeked {
 }
 
 /// The findings about one topic's messages, as (kind, message).
-fn said(reg: &ktopo::registry::Registry, topic: &str, messages: &[Peeked]) -> Vec<(&'static str, String)> {
+fn said(reg: &ktopo::core::registry::Registry, topic: &str, messages: &[Peeked]) -> Vec<(&'static str, String)> {
     findings(reg, &[observe(reg, topic, messages)])
         .into_iter()
         .map(|f| (f.kind, f.message))
@@ -410,7 +410,9 @@ topics:
     producers: [shop]
     events: [order_line_item_quantity_adjusted_by_customer_service, order_line_item_quantity_adjusted_by_customer]
 "#;
-    let reg = ktopo::registry::load_str("long.yaml", yaml.into()).registry.unwrap();
+    let reg = ktopo::core::registry::load_str("long.yaml", yaml.into())
+        .registry
+        .unwrap();
     let m = |event: &str| format!(r#"{{"event_type":"{event}","source_service":"shop"}}"#);
     let sample = [
         msg(0, &m("order_line_item_quantity_adjusted_by_customer_service")),
@@ -455,7 +457,7 @@ proptest::proptest! {
     fn not_json_exactly_when_serde_json_says_so(
         edits in proptest::collection::vec((0usize..10_000, 0usize..24, 0u8..3), 1..4)
     ) {
-        static REG: std::sync::OnceLock<ktopo::registry::Registry> = std::sync::OnceLock::new();
+        static REG: std::sync::OnceLock<ktopo::core::registry::Registry> = std::sync::OnceLock::new();
         let reg = REG.get_or_init(registry);
         let mut v = rich().into_bytes();
         let alphabet = b"{}[]\":,\\ \n01-+.eEtrufalsn\x01";

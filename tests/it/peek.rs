@@ -2,8 +2,8 @@
 //! bytes made visible, and request tracking proves no group is involved at all.
 
 use crate::common;
-use ktopo::kafka::config::Properties;
-use ktopo::kafka::peek::{self, Request};
+use ktopo::cluster::kafka::config::Properties;
+use ktopo::cluster::kafka::peek::{self, Request};
 use rdkafka::bindings as rd;
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};

@@ -3,10 +3,10 @@
 //! commit", rates, read-only proof by request tracking, and faults.
 
 use crate::common;
-use ktopo::kafka::config::Properties;
-use ktopo::kafka::sampler::{Sampler, Watched};
-use ktopo::live::metrics::Metrics;
-use ktopo::live::view::{GroupTopicLag, Health};
+use ktopo::cluster::kafka::config::Properties;
+use ktopo::cluster::kafka::sampler::{Sampler, Watched};
+use ktopo::core::live::metrics::Metrics;
+use ktopo::core::live::view::{GroupTopicLag, Health};
 use rdkafka::bindings as rd;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
@@ -356,7 +356,7 @@ fn injected_errors_and_round_trip_time_do_not_break_sampling() {
     let g = row(&view.groups, "billing_orders_consumer").clone();
     assert!(g.partial && g.total_lag.is_none_or(|l| l >= 0), "{g:?}");
     // A gate never passes on what could not be read, whatever its threshold.
-    use ktopo::lag_report::{gate, FailOn, Filters};
+    use ktopo::core::lag_report::{gate, FailOn, Filters};
     let f = Filters::new(Some("billing_orders_consumer"), None).unwrap();
     let lines = gate(Some(FailOn::Lag(1_000_000)), &f.select(&view), &f, true).expect("partial is no pass");
     assert!(lines.iter().any(|l| l.contains("partial")), "{lines:?}");
@@ -491,7 +491,7 @@ fn last_write_of_a_watched_topic_is_its_newest_record_time() {
     produce(&p, "payments", 1, 3);
     let mut props = Properties::default();
     props.set("bootstrap.servers", &bootstrap);
-    let watch = ktopo::kafka::sampler::Watch {
+    let watch = ktopo::cluster::kafka::sampler::Watch {
         groups: Vec::new(),
         last_write: vec!["payments".into(), "orders".into(), "absent".into()],
         ..Default::default()
@@ -515,7 +515,7 @@ fn tails_for_the_event_checks_are_read_without_any_group() {
     track(&p);
     let mut props = Properties::default();
     props.set("bootstrap.servers", &bootstrap);
-    let watch = ktopo::kafka::sampler::Watch {
+    let watch = ktopo::cluster::kafka::sampler::Watch {
         tails_of: vec!["orders".into(), "payments".into()],
         tail_len: 2,
         ..Default::default()
@@ -573,12 +573,12 @@ fn offsets_denied_by_authorization_are_unreadable_not_missing() {
     );
     assert_ne!(g.status, Health::Missing, "unreadable is not missing");
     // The lag gate fails on it, whatever the threshold, saying why.
-    use ktopo::lag_report::{gate, FailOn, Filters};
+    use ktopo::core::lag_report::{gate, FailOn, Filters};
     let f = Filters::new(Some("billing_orders_consumer"), None).unwrap();
     let lines = gate(Some(FailOn::Lag(1_000_000)), &f.select(&v), &f, true).expect("no pass");
     assert!(lines[0].contains("could not be read"), "{lines:?}");
     // And drift: a check that could not run, never a MISSING consumer.
-    let facts = ktopo::drift::facts::Facts::from_live(&v, 1);
+    let facts = ktopo::core::drift::facts::Facts::from_live(&v, 1);
     assert!(facts.groups["billing_orders_consumer"].error.is_some());
     mock.clear_request_errors(RDKafkaApiKey::OffsetFetch);
     drop(mock);

@@ -4,10 +4,10 @@
 //! read from /proc/self/status is this test's alone.
 
 use crate::common;
-use ktopo::kafka::admin::{Admin, GroupCommit};
-use ktopo::kafka::config::Properties;
-use ktopo::kafka::sampler::{Sampler, Watched};
-use ktopo::live::metrics::Metrics;
+use ktopo::cluster::kafka::admin::{Admin, GroupCommit};
+use ktopo::cluster::kafka::config::Properties;
+use ktopo::cluster::kafka::sampler::{Sampler, Watched};
+use ktopo::core::live::metrics::Metrics;
 use rdkafka::bindings as rd;
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::types::RDKafkaApiKey;
@@ -35,7 +35,7 @@ fn hundreds_of_groups_exact_read_only_and_bounded_threads() {
         .unwrap();
     let bootstrap = {
         let names: Vec<(String, i32)> = (0..TOPICS).map(|t| (format!("topic{t}"), 10)).collect();
-        ktopo::kafka::admin::create_mock_topics(p.client(), &names).unwrap();
+        ktopo::cluster::kafka::admin::create_mock_topics(p.client(), &names).unwrap();
         p.client().mock_cluster().unwrap().bootstrap_servers()
     };
     // Partition p of topic t holds (t + p) % 7 messages.

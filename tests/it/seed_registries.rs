@@ -1,9 +1,9 @@
 //! The bundled registries hold every fact of the two source documents.
 
 use crate::common;
-use ktopo::registry::{Registry, Status};
+use ktopo::core::registry::{Registry, Status};
 
-fn keys(reg: &Registry, eps: &[ktopo::registry::model::Endpoint]) -> Vec<Option<u32>> {
+fn keys(reg: &Registry, eps: &[ktopo::core::registry::model::Endpoint]) -> Vec<Option<u32>> {
     eps.iter().map(|e| reg.services[e.service].id).collect()
 }
 
@@ -75,7 +75,7 @@ fn main_registry_topics_match_the_seed() {
 #[test]
 fn agent_copilot_consumes_21_topics() {
     let reg = common::main_registry();
-    let topo = ktopo::topology::Topology::build(&reg);
+    let topo = ktopo::core::topology::Topology::build(&reg);
     let (copilot, _) = reg.services_by_id().find(|(_, s)| s.id == Some(21)).unwrap();
     assert_eq!(topo.inputs(copilot).len(), 21);
     let with_summary = reg.topics.iter().filter(|t| t.summary.is_some()).count();
@@ -134,7 +134,7 @@ fn conventions_match_the_seed() {
 
 #[test]
 fn main_registry_check_findings() {
-    let c = ktopo::registry::load(&common::root().join("registry.yaml")).unwrap();
+    let c = ktopo::core::registry::load(&common::root().join("registry.yaml")).unwrap();
     let mut codes: Vec<_> = c.diagnostics.iter().map(|d| d.code).collect();
     codes.sort();
     // The seed's own inconsistencies: duplicate events, self-consumption, a topic
@@ -188,7 +188,7 @@ fn enterprise_registry_matches_the_second_seed() {
     // watched by a made-up name.
     assert_eq!(reg.conventions.group_format(), None);
     assert!(t.consumers.iter().all(|c| c.group.is_none()));
-    assert!(ktopo::connect::watched_groups(&reg).is_empty());
+    assert!(ktopo::cluster::connect::watched_groups(&reg).is_empty());
     // Facts the seed does not state are gone: no service count, no alert "event".
     assert_eq!(reg.topic("compliance.alerts").unwrap().events.len(), 0);
     // The warehouse reads every topic; the audit service's pattern covers only db.changes.*.

@@ -3,10 +3,10 @@
 //! `ktopo impact --live` end to end on the demo cluster.
 
 use crate::common;
-use ktopo::impact::{self, Dir, Target};
-use ktopo::live::view::{GroupTopicLag, Health, LiveView};
-use ktopo::stale::{propagate, DEFAULT_MIN_S};
-use ktopo::topology::{Node, Topology};
+use ktopo::core::impact::{self, Dir, Target};
+use ktopo::core::live::view::{GroupTopicLag, Health, LiveView};
+use ktopo::core::stale::{propagate, DEFAULT_MIN_S};
+use ktopo::core::topology::{Node, Topology};
 use ktopo::tui::data::Data;
 use ktopo::tui::state::{App, Event};
 use ktopo::tui::theme::Theme;
@@ -77,7 +77,7 @@ fn scripted() -> LiveView {
     }
 }
 
-fn service(reg: &ktopo::registry::Registry, key: &str) -> ktopo::registry::ServiceId {
+fn service(reg: &ktopo::core::registry::Registry, key: &str) -> ktopo::core::registry::ServiceId {
     reg.service_by_key(key).unwrap()
 }
 
@@ -141,7 +141,7 @@ fn staleness_follows_the_impact_paths_worst_cause_first() {
         assert!(st.of(a.node).is_none(), "{:?} is upstream, not stale", a.node);
     }
     // The report: worst first, with who to call.
-    let text = ktopo::stale::to_text(&reg, &st, None, "scripted");
+    let text = ktopo::core::stale::to_text(&reg, &st, None, "scripted");
     let first = text.lines().nth(3).unwrap();
     assert!(
         first.contains("4m05s") && first.contains("service:monitoring_engine"),
@@ -160,7 +160,7 @@ fn no_lag_means_nothing_is_stale() {
     }
     let st = propagate(&reg, &topo, &v, 0.0);
     assert!(st.causes.is_empty() && st.stale.is_empty());
-    assert!(ktopo::stale::to_text(&reg, &st, None, "scripted").contains("nothing"));
+    assert!(ktopo::core::stale::to_text(&reg, &st, None, "scripted").contains("nothing"));
 }
 
 #[test]

@@ -9,9 +9,9 @@
 //! functions, a consumer with a processing capacity, a commit schedule, pauses and
 //! offset overrides, sampled like ktopo samples (committed first, log ends just after).
 
-use ktopo::live::metrics::Metrics;
-use ktopo::live::view::{Health, Member};
-use ktopo::sample::{RawGroup, RawPartition, RawSample, RawTopic};
+use ktopo::core::live::metrics::Metrics;
+use ktopo::core::live::view::{Health, Member};
+use ktopo::core::sample::{RawGroup, RawPartition, RawSample, RawTopic};
 
 type LogEnd = Box<dyn Fn(usize, f64) -> i64>;
 /// A new position from (position, log end), committed at once.
@@ -121,7 +121,7 @@ fn run(s: &Scn) -> Vec<Obs> {
     out
 }
 
-fn run_with(s: &Scn, mut f: impl FnMut(f64, &ktopo::live::view::LiveView) -> bool) {
+fn run_with(s: &Scn, mut f: impl FnMut(f64, &ktopo::core::live::view::LiveView) -> bool) {
     let mut m = Metrics::new("review", s.interval);
     run_raw(s, |at, sample| {
         m.absorb(sample);
@@ -235,7 +235,7 @@ fn run_raw(s: &Scn, mut f: impl FnMut(f64, RawSample) -> bool) {
 
 /// `ktopo lag --fail-on X` (samples 3, max-wait 90) started at `start`: the outcome.
 fn gate_at(s: &mut Scn, start: f64, fail_on: &str) -> (f64, String) {
-    use ktopo::lag_report::{all_evaluated, gate, FailOn, Filters};
+    use ktopo::core::lag_report::{all_evaluated, gate, FailOn, Filters};
     let f: FailOn = fail_on.parse().unwrap();
     let filters = Filters::new(None, None).unwrap();
     s.from = start;
@@ -483,7 +483,7 @@ fn healthy(h: Health) -> bool {
 
 #[test]
 fn a_lag_gate_holds_the_lag_at_commits_not_the_saw_tooth() {
-    use ktopo::lag_report::FailOn;
+    use ktopo::core::lag_report::FailOn;
     let gate = FailOn::Lag(2000);
     // Healthy, committing every 30 s at 100 msg/s a partition: between commits the lag
     // climbs to about 9,000, and falls back at each commit.

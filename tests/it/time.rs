@@ -1,6 +1,6 @@
 //! Dates, instants and durations as ktopo reads and writes them.
 
-use ktopo::time::{ago, ago_short, days, rfc3339, short_duration};
+use ktopo::core::time::{ago, ago_short, days, rfc3339, short_duration};
 
 #[test]
 fn a_registry_date_is_a_day_the_calendar_has() {

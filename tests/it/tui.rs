@@ -261,7 +261,12 @@ fn reload_broken_then_fixed() {
     let mut watch = |fx: Vec<ktopo::tui::state::Effect>| {
         for e in fx {
             if let ktopo::tui::state::Effect::Watch(reg) = e {
-                told.push(ktopo::connect::watched_groups(&reg).iter().filter(|w| !w.probe).count());
+                told.push(
+                    ktopo::cluster::connect::watched_groups(&reg)
+                        .iter()
+                        .filter(|w| !w.probe)
+                        .count(),
+                );
             }
         }
     };
@@ -273,7 +278,7 @@ fn reload_broken_then_fixed() {
         ),
     )
     .unwrap();
-    watch(a.update(Event::Reload(Box::new(ktopo::registry::load(&path).unwrap()))));
+    watch(a.update(Event::Reload(Box::new(ktopo::core::registry::load(&path).unwrap()))));
     let Some(Popup::Diagnostics(lines)) = &a.popup else {
         panic!("no popup")
     };
@@ -290,7 +295,7 @@ fn reload_broken_then_fixed() {
         good.replace("name: Analytics, domain", "name: Analytics Service, domain"),
     )
     .unwrap();
-    watch(a.update(Event::Reload(Box::new(ktopo::registry::load(&path).unwrap()))));
+    watch(a.update(Event::Reload(Box::new(ktopo::core::registry::load(&path).unwrap()))));
     assert_eq!(a.popup, None);
     assert_eq!(a.message.as_deref(), Some("registry reloaded"));
     assert!(a.data.reg.services.iter().any(|s| s.name == "Analytics Service"));
@@ -322,7 +327,7 @@ fn event_loop_drives_the_real_app() {
             effect: Box::new(|e| match e {
                 Effect::Reload => {
                     reloads += 1;
-                    let c = ktopo::registry::load(&common::root().join("registry.yaml")).unwrap();
+                    let c = ktopo::core::registry::load(&common::root().join("registry.yaml")).unwrap();
                     Some(Event::Reload(Box::new(c)))
                 }
                 Effect::Copy(t) => {

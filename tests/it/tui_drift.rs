@@ -3,7 +3,7 @@
 
 use crate::common;
 use crossterm::event::KeyCode;
-use ktopo::live::view::{GroupTopicLag, LiveView, PartitionLag, TopicLive};
+use ktopo::core::live::view::{GroupTopicLag, LiveView, PartitionLag, TopicLive};
 use ktopo::tui::state::{App, Event, Route};
 
 use common::{press as key, run_command as command};
@@ -20,7 +20,7 @@ fn drifted_app() -> App {
     };
     // Every declared topic exists with its declared partitions, but for three.
     for t in &app.data.reg.topics {
-        if t.status == ktopo::registry::Status::Proposed || t.name == "agent_action_events" {
+        if t.status == ktopo::core::registry::Status::Proposed || t.name == "agent_action_events" {
             continue;
         }
         let partitions = if t.name == "billing_events" {
@@ -30,11 +30,11 @@ fn drifted_app() -> App {
         };
         let rate = match t.status {
             _ if t.name == "nda_events" => 0.5,
-            ktopo::registry::Status::Deprecated => 0.0,
+            ktopo::core::registry::Status::Deprecated => 0.0,
             _ => 1.0,
         };
         // pricing_events was last written three hours ago.
-        let last_write_ms = (t.name == "pricing_events").then(|| ktopo::time::now_ms() - 3 * 3_600_000);
+        let last_write_ms = (t.name == "pricing_events").then(|| ktopo::core::time::now_ms() - 3 * 3_600_000);
         v.topics.insert(
             t.name.clone(),
             TopicLive {
@@ -169,7 +169,9 @@ fn services_show_their_drift_and_the_graph_draws_observed_consumers() {
     let si = app
         .data
         .reg
-        .service_index(&ktopo::registry::model::ServiceRef::Key("monitoring_engine".into()))
+        .service_index(&ktopo::core::registry::model::ServiceRef::Key(
+            "monitoring_engine".into(),
+        ))
         .unwrap();
     while app.screen().items.services()[app.screen().selected] != si {
         key(&mut app, KeyCode::Down);

@@ -3,7 +3,7 @@
 
 use crate::common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ktopo::live::view::{Drain, GroupTopicLag, Health, LiveView, Member, PartitionLag};
+use ktopo::core::live::view::{Drain, GroupTopicLag, Health, LiveView, Member, PartitionLag};
 use ktopo::tui::data::Data;
 use ktopo::tui::state::{App, Event};
 use ktopo::tui::theme::Theme;

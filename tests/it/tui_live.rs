@@ -3,7 +3,7 @@
 
 use crate::common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ktopo::live::view::{GroupTopicLag, Health, LiveView, PartitionLag, TopicLive};
+use ktopo::core::live::view::{GroupTopicLag, Health, LiveView, PartitionLag, TopicLive};
 use ktopo::tui::data::Data;
 use ktopo::tui::state::{App, Event};
 use ktopo::tui::theme::Theme;

@@ -4,7 +4,7 @@
 
 use crate::common;
 use crossterm::event::KeyCode;
-use ktopo::map::Zoom;
+use ktopo::core::map::Zoom;
 use ktopo::tui::data::Data;
 use ktopo::tui::state::{App, Route};
 use ktopo::tui::theme::Theme;
@@ -65,7 +65,7 @@ fn edges_join_their_boxes(registry: &str, zoom: Zoom) {
             .unwrap_or(' ')
     };
     // What a box's left edge looks like at this zoom (an overview dot is its own edge).
-    let left_edge = |p: &ktopo::map::plan::Placed| at(p.x, p.y + g.box_h / 2);
+    let left_edge = |p: &ktopo::core::map::plan::Placed| at(p.x, p.y + g.box_h / 2);
     let dots: HashSet<char> = m.nodes.iter().map(left_edge).collect();
     for p in &m.nodes {
         match zoom {
@@ -214,15 +214,15 @@ fn a_filter_or_focus_dims_the_rest_of_the_map() {
     }
     common::press(&mut a, KeyCode::Enter);
     let buf = common::buffer(&a);
-    let dimmed = |n: ktopo::topology::Node| {
+    let dimmed = |n: ktopo::core::topology::Node| {
         let p = m.find(n).unwrap();
         buf[(p.x as u16, p.y as u16 + 2)]
             .modifier
             .contains(ratatui::style::Modifier::DIM)
     };
     let reg = &a.data.reg;
-    let billing = ktopo::topology::Node::Topic(reg.topic_index("billing_events").unwrap());
-    let voice = ktopo::topology::Node::Topic(reg.topic_index("voice_events").unwrap());
+    let billing = ktopo::core::topology::Node::Topic(reg.topic_index("billing_events").unwrap());
+    let voice = ktopo::core::topology::Node::Topic(reg.topic_index("voice_events").unwrap());
     assert!(!dimmed(billing), "a presales topic stays lit");
     assert!(dimmed(voice), "a runtime topic dims");
 }
@@ -240,7 +240,7 @@ fn pattern_subscriptions_are_drawn_as_such() {
         for p in m
             .paths
             .iter()
-            .filter(|p| (p.line == ktopo::map::plan::Line::Pattern) == pattern)
+            .filter(|p| (p.line == ktopo::core::map::plan::Line::Pattern) == pattern)
         {
             for w in p.points.windows(2) {
                 let ((x0, y0), (x1, y1)) = (w[0], w[1]);
@@ -349,7 +349,7 @@ fn names_with_marks_zero_width_and_wide_characters_keep_box_borders_in_place() {
         // Wide names are cut to the box, not overwritten; marks stay on their letters.
         let name_row = |key: &str| {
             let i = a.data.reg.service_by_key(key).unwrap();
-            let p = m.find(ktopo::topology::Node::Service(i)).unwrap();
+            let p = m.find(ktopo::core::topology::Node::Service(i)).unwrap();
             row(p.y + g.box_h / 2, p.x, p.x + g.box_w - 1)
         };
         if zoom == Zoom::Full {

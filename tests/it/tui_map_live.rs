@@ -4,10 +4,10 @@
 
 use crate::common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use ktopo::kafka::peek::Peeked;
-use ktopo::live::view::{GroupTopicLag, Health, LiveView, TopicLive};
-use ktopo::map::Zoom;
-use ktopo::topology::Node;
+use ktopo::cluster::kafka::peek::Peeked;
+use ktopo::core::live::view::{GroupTopicLag, Health, LiveView, TopicLive};
+use ktopo::core::map::Zoom;
+use ktopo::core::topology::Node;
 use ktopo::tui::data::Data;
 use ktopo::tui::state::{App, Event};
 use ktopo::tui::theme::Theme;
@@ -116,7 +116,10 @@ fn scripted_live(a: &App) -> LiveView {
         source: "scripted".into(),
         ..LiveView::default()
     };
-    for (k, w) in ktopo::connect::watched_groups(&a.data.reg).into_iter().enumerate() {
+    for (k, w) in ktopo::cluster::connect::watched_groups(&a.data.reg)
+        .into_iter()
+        .enumerate()
+    {
         let bad = k % 5 == 0;
         v.topics.insert(
             w.topic.clone(),
@@ -219,12 +222,12 @@ fn peeked(offset: i64, value: &[u8]) -> Peeked {
 
 /// Whether the route from box `a` to box `b` shows dotted cells (where it does not
 /// share cells with declared edges) and ends in an arrow.
-fn dotted_route(grid: &[Vec<char>], m: &ktopo::map::plan::Layout, a: Node, b: Node) -> bool {
+fn dotted_route(grid: &[Vec<char>], m: &ktopo::core::map::plan::Layout, a: Node, b: Node) -> bool {
     let (pa, pb) = (m.find(a).unwrap(), m.find(b).unwrap());
     let at = |x: u32, y: u32| grid[y as usize + 2][x as usize];
     let mut dotted = false;
     for k in 1..=m.geo.lanes() {
-        let pts = ktopo::map::route::route(m.geo, pa, pb, k);
+        let pts = ktopo::core::map::route::route(m.geo, pa, pb, k);
         for w in pts.windows(2) {
             let ((x0, y0), (x1, y1)) = (w[0], w[1]);
             for x in x0.min(x1)..=x0.max(x1) {
@@ -313,7 +316,7 @@ fn snapshots_at_every_zoom_focused_and_live() {
 
 #[test]
 fn a_2000_topic_platform_in_overview_with_a_domain_filter_and_focus() {
-    let reg = ktopo::registry::load_str("synthetic.yaml", ktopo::synthetic::registry(400, 2_000))
+    let reg = ktopo::core::registry::load_str("synthetic.yaml", ktopo::core::synthetic::registry(400, 2_000))
         .registry
         .expect("valid");
     let mut a = App::new(Data::new(reg), 120, 40, Theme { color: false });
@@ -351,7 +354,7 @@ fn a_2000_topic_platform_in_overview_with_a_domain_filter_and_focus() {
         let dim = cell.modifier.contains(ratatui::style::Modifier::DIM);
         // "d7" also matches d70…d79 and names with 7 in them only by domain here:
         // services are `Service N`, topics `topicN_events`.
-        let label = ktopo::impact::node_label(&a.data.reg, p.node);
+        let label = ktopo::core::impact::node_label(&a.data.reg, p.node);
         let matches = domain.as_deref().is_some_and(|d| d.contains("d7")) || label.contains("d7");
         assert_eq!(dim, !matches, "{label} ({domain:?}) dim={dim}");
         if dim {
@@ -373,7 +376,7 @@ fn a_2000_topic_platform_in_overview_with_a_domain_filter_and_focus() {
 
 #[test]
 fn an_empty_registry_draws_an_empty_map_and_every_key_is_harmless() {
-    let reg = ktopo::registry::load_str("empty.yaml", "services: []\ntopics: []\n".into())
+    let reg = ktopo::core::registry::load_str("empty.yaml", "services: []\ntopics: []\n".into())
         .registry
         .expect("an empty registry is valid");
     let mut a = App::new(Data::new(reg), 80, 24, Theme { color: false });
@@ -403,7 +406,7 @@ fn a_service_group_live_on_an_undeclared_topic_is_a_dotted_edge() {
     let mut a = map_app("registry.yaml", m.width as u16 + 4, m.height as u16 + 10);
     // support_engine's conventional group, with a member, on billing_events, which the
     // registry does not list support_engine as consuming.
-    let group = ktopo::registry::model::group_id(
+    let group = ktopo::core::registry::model::group_id(
         a.data.reg.conventions.group_format().unwrap(),
         "support_engine",
         "billing_events",
@@ -415,7 +418,7 @@ fn a_service_group_live_on_an_undeclared_topic_is_a_dotted_edge() {
             group: group.clone(),
             topic: "billing_events".into(),
             members: Some(1),
-            member_list: vec![ktopo::live::view::Member {
+            member_list: vec![ktopo::core::live::view::Member {
                 consumer_id: "c-1".into(),
                 assignment: vec![("billing_events".into(), 0)],
                 ..Default::default()

@@ -3,8 +3,8 @@
 
 use crate::common;
 use crossterm::event::KeyCode;
-use ktopo::kafka::peek::{Cut, Header, Peeked};
-use ktopo::live::view::LiveView;
+use ktopo::cluster::kafka::peek::{Cut, Header, Peeked};
+use ktopo::core::live::view::LiveView;
 use ktopo::tui::data::Data;
 use ktopo::tui::state::{App, Event, Route};
 use ktopo::tui::theme::Theme;
@@ -91,7 +91,7 @@ fn messages_of_a_topic_newest_first_hostile_bytes_visible_and_copied() {
 
 #[test]
 fn without_live_data_the_screen_says_why() {
-    let checked = ktopo::registry::load(&common::root().join("registry.yaml")).unwrap();
+    let checked = ktopo::core::registry::load(&common::root().join("registry.yaml")).unwrap();
     let reg = checked.registry.clone().unwrap();
     let mut app = App::new(Data::new(reg), 100, 30, Theme { color: false });
     common::run_command(&mut app, "topics");

@@ -3,7 +3,7 @@
 
 use crate::common;
 use crossterm::event::KeyCode;
-use ktopo::live::view::{GroupTopicLag, Health, LiveView};
+use ktopo::core::live::view::{GroupTopicLag, Health, LiveView};
 use ktopo::tui::data::Data;
 use ktopo::tui::state::{App, Event, Route};
 use ktopo::tui::theme::Theme;
@@ -28,7 +28,7 @@ fn a_detail_screen_follows_its_service_across_a_reload() {
         "services:\n  - { id: 999, key: aa_inserted, name: Inserted }\n",
         1,
     );
-    app.update(Event::Reload(Box::new(ktopo::registry::load_str(
+    app.update(Event::Reload(Box::new(ktopo::core::registry::load_str(
         "registry.yaml",
         text,
     ))));
@@ -109,7 +109,7 @@ fn a_reload_dropping_topics_that_observed_links_name_draws_the_graph_and_the_map
     let longer = format!(
         "{base}  - name: research_events\n    producers: [1]\n    consumers: [0]\n    events: [brief_ready]\n  - name: identity_events\n    producers: [0]\n    consumers: []\n    events: [user_renamed]\n"
     );
-    let checked = ktopo::registry::load_str("registry.yaml", longer);
+    let checked = ktopo::core::registry::load_str("registry.yaml", longer);
     let mut app = App::new(
         Data::new(checked.registry.clone().expect("valid")),
         100,
@@ -121,7 +121,7 @@ fn a_reload_dropping_topics_that_observed_links_name_draws_the_graph_and_the_map
         group: "research_rogue".into(),
         topic: "identity_events".into(),
         service: Some("research".into()),
-        partitions: vec![ktopo::live::view::PartitionLag {
+        partitions: vec![ktopo::core::live::view::PartitionLag {
             partition: 0,
             committed: Some(5),
             log_end: Some(5),
@@ -141,14 +141,14 @@ fn a_reload_dropping_topics_that_observed_links_name_draws_the_graph_and_the_map
     assert_eq!(d.links.len(), 1, "{:?}", d.links);
     assert_eq!(
         d.links[0].topic,
-        ktopo::registry::TopicId::new(2),
+        ktopo::core::registry::TopicId::new(2),
         "identity_events, the last topic"
     );
     command(&mut app, "graph research");
     let s = common::screen(&app);
     assert!(s.contains("? observed") && s.contains("identity_events"), "{s}");
     // The registry loses its two trailing topics.
-    app.update(Event::Reload(Box::new(ktopo::registry::load_str(
+    app.update(Event::Reload(Box::new(ktopo::core::registry::load_str(
         "registry.yaml",
         base,
     ))));

@@ -2,7 +2,7 @@
 //! styles of the rendered cells.
 
 use crate::common;
-use ktopo::live::view::{GroupTopicLag, Health, LiveView};
+use ktopo::core::live::view::{GroupTopicLag, Health, LiveView};
 use ktopo::tui::data::Data;
 use ktopo::tui::state::{App, Event};
 use ktopo::tui::theme::Theme;

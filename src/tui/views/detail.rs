@@ -1,9 +1,9 @@
 //! Service and topic detail: facts on the left, linked items in panes on the right.
 
 use super::{health_cell, opt, rate, spark, ListTable};
-use crate::impact::Dir;
-use crate::registry::{ServiceId, Status, TopicId};
-use crate::topology::Node;
+use crate::core::impact::Dir;
+use crate::core::registry::{ServiceId, Status, TopicId};
+use crate::core::topology::Node;
 use crate::tui::state::App;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::Style;
@@ -133,7 +133,7 @@ pub fn service(app: &App, f: &mut Frame, area: Rect, si: ServiceId) {
     // Computed when the screen was opened (App::push), not at every frame.
     let imp = app.screen().impact.as_ref();
     let count = |d| {
-        let of = |a: &&crate::impact::Affected| a.dir == d;
+        let of = |a: &&crate::core::impact::Affected| a.dir == d;
         imp.map_or((0, 0), |i| {
             (i.services().filter(of).count(), i.topics().filter(of).count())
         })
@@ -355,10 +355,10 @@ pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: TopicId) {
 }
 
 /// A finding's severity as a symbol (colour is never the only signal).
-pub fn drift_mark(s: crate::diag::Severity) -> &'static str {
+pub fn drift_mark(s: crate::core::diag::Severity) -> &'static str {
     match s {
-        crate::diag::Severity::Error => "✗",
-        crate::diag::Severity::Warning => "▲",
-        crate::diag::Severity::Note => "·",
+        crate::core::diag::Severity::Error => "✗",
+        crate::core::diag::Severity::Warning => "▲",
+        crate::core::diag::Severity::Note => "·",
     }
 }

@@ -2,7 +2,7 @@
 //! with its registry location; what could not be computed is said below.
 
 use super::ListTable;
-use crate::diag::Severity;
+use crate::core::diag::Severity;
 use crate::tui::state::App;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -72,7 +72,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let selected = s.items.rows().get(s.selected).and_then(|&i| r.findings.get(i));
     let mut lines: Vec<Line> = selected
         .map(|x| {
-            let at = crate::drift::place(&app.data.source_path, &x.loc)
+            let at = crate::core::drift::place(&app.data.source_path, &x.loc)
                 .map(|p| format!(" ({p})"))
                 .unwrap_or_default();
             Line::from(format!("{}{at}", x.message))

@@ -9,9 +9,9 @@
 //! ```
 
 use super::{opt, rate};
-use crate::live::view::Health;
-use crate::registry::Status;
-use crate::topology::Node;
+use crate::core::live::view::Health;
+use crate::core::registry::Status;
+use crate::core::topology::Node;
 use crate::tui::state::App;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -119,7 +119,7 @@ fn observed(app: &App, center: Node) -> (Vec<Seen>, Vec<Seen>) {
         return Default::default();
     };
     let reg = &app.data.reg;
-    let seen = |l: &crate::join::links::Link, label: String| (label, l.what().to_string());
+    let seen = |l: &crate::core::join::links::Link, label: String| (label, l.what().to_string());
     let (mut inputs, mut outputs) = (Vec::new(), Vec::new());
     match center {
         Node::Topic(ti) => {

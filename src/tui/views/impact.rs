@@ -1,8 +1,8 @@
 //! Impact view: affected services and topics by hop depth, each with its path.
 
 use super::{health_cell, ListTable};
-use crate::impact::node_label;
-use crate::topology::Node;
+use crate::core::impact::node_label;
+use crate::core::topology::Node;
 use crate::tui::state::App;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
@@ -26,7 +26,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let stale_note = match worst {
         Some(c) => format!(
             " · STALE up to {} because of {}",
-            crate::stale::seconds_label(c),
+            crate::core::stale::seconds_label(c),
             c.group
         ),
         None => String::new(),
@@ -78,7 +78,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             let prev = &imp.affected[s.items.rows()[i - 1]];
             (prev.dir, prev.depth) != (a.dir, a.depth)
         };
-        let arrow = if a.dir == crate::impact::Dir::Upstream {
+        let arrow = if a.dir == crate::core::impact::Dir::Upstream {
             "↑"
         } else {
             "↓"
@@ -101,10 +101,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                     .and_then(|l| l.worst),
             ),
         };
-        let path = crate::impact::via(reg, imp, a);
+        let path = crate::core::impact::via(reg, imp, a);
         let (stale, path) = match stale_of(a.node) {
             Some((_, c)) => (
-                Span::styled(format!("⧗ {}", crate::stale::seconds_label(c)), app.theme.warn()),
+                Span::styled(format!("⧗ {}", crate::core::stale::seconds_label(c)), app.theme.warn()),
                 format!("{path}  ⧗ by {}", c.group),
             ),
             None => (Span::raw(""), path),
@@ -126,7 +126,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
 
 /// Observed edges on the impact's topics (its target's too): producers only the
 /// sampled messages name, and consumer groups the registry does not declare.
-fn observed(app: &App, imp: &crate::impact::Impact) -> Vec<String> {
+fn observed(app: &App, imp: &crate::core::impact::Impact) -> Vec<String> {
     let topics: std::collections::HashSet<Node> =
         imp.affected.iter().map(|a| a.node).chain(imp.target.nodes()).collect();
     super::observed_on(app, |t| topics.contains(&Node::Topic(t)))

@@ -46,7 +46,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         let g = rows[s.items.rows()[i]];
         let time = match g.time_lag_s {
             None => "—".into(),
-            Some(t) => format!("{}{:.0}s", crate::lag_report::time_mark(g), t),
+            Some(t) => format!("{}{:.0}s", crate::core::lag_report::time_mark(g), t),
         };
         // An unreadable group is listed, marked first so it survives truncation.
         let mut group = if g.error.is_some() {
@@ -66,7 +66,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             Cell::from(rate(g.consume_rate)),
             Cell::from(g.drain.map_or("—".into(), |d| d.label())),
             health_cell(app, Some(g.status)),
-            Cell::from(crate::live::view::short_duration(g.status_for_s)),
+            Cell::from(crate::core::live::view::short_duration(g.status_for_s)),
         ]
     });
     let Some(g) = s.items.rows().get(s.selected).and_then(|&i| rows.get(i)) else {
@@ -133,7 +133,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
 /// The detail's title (the group, its state and members) and lines of notes: its status
 /// with since when and why, its last status changes, and what needs attention
 /// (retention risk, assignment, absence, partial or failed reads).
-fn detail_title(g: &crate::live::view::GroupTopicLag) -> (String, Vec<String>) {
+fn detail_title(g: &crate::core::live::view::GroupTopicLag) -> (String, Vec<String>) {
     let mut t = format!("{} on {}", g.group, g.topic);
     t.push_str(&format!(" · {}", g.state.as_deref().unwrap_or("state unknown")));
     if let Some(k) = &g.kind {
@@ -167,7 +167,7 @@ fn detail_title(g: &crate::live::view::GroupTopicLag) -> (String, Vec<String>) {
     }
     let mut lines = vec![format!(
         "{}{}",
-        crate::lag_report::status_for(g),
+        crate::core::lag_report::status_for(g),
         if g.reason.is_empty() {
             String::new()
         } else {
@@ -182,7 +182,7 @@ fn detail_title(g: &crate::live::view::GroupTopicLag) -> (String, Vec<String>) {
         .take(4)
         .map(|t| {
             let at = t.at_ms.map_or("?".to_string(), |ms| {
-                let full = crate::live::rfc3339(ms);
+                let full = crate::core::live::rfc3339(ms);
                 full.get(11..19).unwrap_or(&full).to_string()
             });
             format!("{at} {}→{}", t.from.word(), t.to.word())

@@ -1,7 +1,7 @@
 //! The browsing lists: services, topics, events, deprecated topics.
 
 use super::{health_cell, opt, rate, spark, ListTable};
-use crate::registry::Status;
+use crate::core::registry::Status;
 use crate::tui::state::App;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
@@ -193,7 +193,7 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
             }
             // Not written this window: how long ago it last was, where known.
             Some(l) if l.on_cluster => match (l.last_write_ms, &app.joined.drift) {
-                (Some(ms), Some(d)) => Cell::from(format!("idle {}", crate::time::ago_short(d.at_ms - ms))),
+                (Some(ms), Some(d)) => Cell::from(format!("idle {}", crate::core::time::ago_short(d.at_ms - ms))),
                 _ => Cell::from("on cluster"),
             },
             Some(_) => Cell::from("absent"),
@@ -204,7 +204,7 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
             .joined
             .drift
             .as_ref()
-            .map(|d| crate::drift::rules::migration(&d.facts, &topic.name))
+            .map(|d| crate::core::drift::rules::migration(&d.facts, &topic.name))
         {
             None => Cell::from("—"),
             Some(None) => Cell::from("✓ gone"),

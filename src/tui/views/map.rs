@@ -8,12 +8,12 @@
 use super::map_boxes::{dot, full_box, label, put};
 use super::map_info::info_lines;
 use super::map_view::{Look, View};
-use crate::live::view::Health;
-use crate::map::plan::Path;
-use crate::map::plan::{Layout, Line};
-use crate::map::route::{cells_in, glyph, route, Stroke};
-use crate::map::Zoom;
-use crate::topology::Node;
+use crate::core::live::view::Health;
+use crate::core::map::plan::Path;
+use crate::core::map::plan::{Layout, Line};
+use crate::core::map::route::{cells_in, glyph, route, Stroke};
+use crate::core::map::Zoom;
+use crate::core::topology::Node;
 use crate::tui::map_nav::INFO_ROWS;
 use crate::tui::state::App;
 use ratatui::buffer::Buffer;
@@ -38,7 +38,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     if let Some(n) = m.refused {
         let msg = format!(
             "The map is not drawn: {n} edges, more than {} can be shown legibly.\nUse :graph, :impact or a filter on a smaller registry.",
-            crate::map::plan::MAX_EDGES
+            crate::core::map::plan::MAX_EDGES
         );
         f.render_widget(Paragraph::new(msg), area);
         return;

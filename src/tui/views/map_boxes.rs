@@ -3,11 +3,11 @@
 
 use super::map_view::{Look, View};
 use super::rate;
-use crate::live::view::Health;
-use crate::map::plan::{Layout, Placed};
-use crate::map::text::{fit, width, Glyph};
-use crate::registry::Status;
-use crate::topology::Node;
+use crate::core::live::view::Health;
+use crate::core::map::plan::{Layout, Placed};
+use crate::core::map::text::{fit, width, Glyph};
+use crate::core::registry::Status;
+use crate::core::topology::Node;
 use crate::tui::state::App;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Modifier, Style};
@@ -27,7 +27,7 @@ pub(super) fn facts(app: &App, n: Node) -> Facts {
         .stale
         .as_ref()
         .and_then(|st| st.of(n))
-        .map(|(_, c)| crate::stale::seconds_label(c));
+        .map(|(_, c)| crate::core::stale::seconds_label(c));
     match n {
         Node::Service(i) => Facts {
             health: app.joined.groups.worst(i),
@@ -130,7 +130,7 @@ pub(super) fn full_box(app: &App, buf: &mut Buffer, v: &View, m: &Layout, p: &Pl
 /// Compact zoom: `[service]`, `(topic)`, a leading status symbol.
 pub(super) fn label(app: &App, buf: &mut Buffer, v: &View, p: &Placed, look: Look) {
     let reg = &app.data.reg;
-    let g = app.map_layout().map_or(crate::map::plan::COMPACT, |m| m.geo);
+    let g = app.map_layout().map_or(crate::core::map::plan::COMPACT, |m| m.geo);
     let fx = facts(app, p.node);
     let (open, close, name) = match p.node {
         Node::Service(i) => ('[', ']', reg.services[i].name.as_str()),

@@ -3,8 +3,8 @@
 //! edges their group's status and lag), and what the cluster shows beyond the registry.
 
 use super::rate;
-use crate::registry::{ServiceId, TopicId};
-use crate::topology::Node;
+use crate::core::registry::{ServiceId, TopicId};
+use crate::core::topology::Node;
 use crate::tui::state::App;
 
 /// The rows under the map: the selection, its staleness, and each of its edges with
@@ -12,7 +12,7 @@ use crate::tui::state::App;
 pub(super) fn info_lines(app: &App, n: Node) -> Vec<String> {
     let reg = &app.data.reg;
     let live = app.live.as_ref();
-    let mut head = crate::impact::node_ref(reg, n);
+    let mut head = crate::core::impact::node_ref(reg, n);
     let (domain, owner) = match n {
         Node::Service(i) => (reg.services[i].domain.as_deref(), reg.services[i].owner.as_deref()),
         Node::Topic(i) => (reg.topics[i].domain.as_deref(), reg.topics[i].owner.as_deref()),
@@ -26,8 +26,8 @@ pub(super) fn info_lines(app: &App, n: Node) -> Vec<String> {
     if let Some((_, c)) = app.joined.stale.as_ref().and_then(|st| st.of(n)) {
         head.push_str(&format!(
             " · ⧗ data {} stale because of {}",
-            crate::stale::seconds_label(c),
-            crate::stale::because(c)
+            crate::core::stale::seconds_label(c),
+            crate::core::stale::because(c)
         ));
     }
     let group_text = |si: ServiceId, ti: TopicId| {
@@ -38,7 +38,7 @@ pub(super) fn info_lines(app: &App, n: Node) -> Vec<String> {
                 g.status.label(),
                 g.total_lag.map_or("-".into(), |l| l.to_string()),
                 g.time_lag_s
-                    .map(|s| format!(" ({})", crate::live::view::short_duration(s)))
+                    .map(|s| format!(" ({})", crate::core::live::view::short_duration(s)))
                     .unwrap_or_default()
             ),
             None => String::new(),
@@ -100,13 +100,13 @@ pub(super) fn info_lines(app: &App, n: Node) -> Vec<String> {
     };
     // Each row stays one row: a name's newline or tab shows as `\n`, `\t`.
     vec![
-        crate::visible::one_line(&head).into_owned(),
-        crate::visible::one_line(&format!(
+        crate::core::visible::one_line(&head).into_owned(),
+        crate::core::visible::one_line(&format!(
             "in ▶ {}   out ▶ {}",
             list(&ins, more_in),
             list(&outs, more_out)
         ))
         .into_owned(),
-        crate::visible::one_line(&seen.join("  ")).into_owned(),
+        crate::core::visible::one_line(&seen.join("  ")).into_owned(),
     ]
 }

@@ -1,7 +1,7 @@
 //! What the map view draws through: the window of map cells on screen, and how a box
 //! looks (selected, faint). Shared by the map view and its boxes.
 
-use crate::map::plan::{Path, Placed};
+use crate::core::map::plan::{Path, Placed};
 use ratatui::layout::Rect;
 
 #[derive(Clone, Copy)]
@@ -39,7 +39,7 @@ impl View {
         }
         x1 >= ox && x0 < ox.saturating_add(w) && y1 >= oy && y0 < oy.saturating_add(h)
     }
-    pub(super) fn shows(&self, p: &Placed, g: crate::map::plan::Geometry) -> bool {
+    pub(super) fn shows(&self, p: &Placed, g: crate::core::map::plan::Geometry) -> bool {
         let (ox, oy, w, h) = self.clip();
         p.x + g.box_w > ox && p.x < ox + w && p.y + g.box_h > oy && p.y < oy + h
     }

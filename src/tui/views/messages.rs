@@ -4,9 +4,9 @@
 //! cut at a size (at a character boundary), and every cut said.
 
 use super::ListTable;
-use crate::kafka::peek::{self, grouped, iso, line, more, show, shown, Header};
-use crate::registry::TopicId;
-use crate::sample::message::cut_at;
+use crate::cluster::kafka::peek::{self, grouped, iso, line, more, show, shown, Header};
+use crate::core::registry::TopicId;
+use crate::core::sample::message::cut_at;
 use crate::tui::state::App;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};

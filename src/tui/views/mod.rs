@@ -16,8 +16,8 @@ pub mod popup;
 pub mod stale;
 
 use super::state::App;
-use crate::live::view::Health;
-use crate::registry::TopicId;
+use crate::core::live::view::Health;
+use crate::core::registry::TopicId;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

@@ -1,9 +1,9 @@
 //! `:stale`: the live blast radius for the whole platform, worst first: every service
 //! and topic serving stale data right now, how stale, because of which group, and the
-//! path from that group's service (`crate::stale`, the engine of `ktopo impact --live`).
+//! path from that group's service (`crate::core::stale`, the engine of `ktopo impact --live`).
 
 use super::ListTable;
-use crate::impact::node_ref;
+use crate::core::impact::node_ref;
 use crate::tui::state::App;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
@@ -38,7 +38,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         "serving stale data right now: {} services and topics, because of {} groups (≥ {}s behind){unplaced}{unread}",
         st.stale.len(),
         st.causes.len(),
-        crate::stale::DEFAULT_MIN_S
+        crate::core::stale::DEFAULT_MIN_S
     );
     let widths = [
         Constraint::Length(9),
@@ -61,7 +61,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         };
         vec![
             Cell::from(Span::styled(
-                format!("⧗ {}", crate::stale::seconds_label(c)),
+                format!("⧗ {}", crate::core::stale::seconds_label(c)),
                 app.theme.warn(),
             )),
             Cell::from(node_ref(reg, x.node)),

@@ -106,7 +106,7 @@ fn drift_summary_never_reads_clean_when_a_check_could_not_run() {
 /// No control or invisible character but newline (and tab).
 fn visible(s: &str) -> bool {
     s.chars()
-        .all(|c| c == '\n' || c == '\t' || !(c.is_control() || ktopo::visible::is_invisible(c)))
+        .all(|c| c == '\n' || c == '\t' || !(c.is_control() || ktopo::core::visible::is_invisible(c)))
 }
 
 #[test]

@@ -7,8 +7,8 @@ use super::{
     assert_all_spoken, json, ktopo, partial_trip, partitions, registry, row, run_all, script, text, Answer, Broker,
     BILLING, LEDGER, MILLION,
 };
-use ktopo::kafka::config::Properties;
-use ktopo::kafka::sampler::{Sampler, Watched};
+use ktopo::cluster::kafka::config::Properties;
+use ktopo::cluster::kafka::sampler::{Sampler, Watched};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -345,7 +345,7 @@ fn a_late_answer_is_not_read_into_the_next_round() {
     }];
     let mut sampler = Sampler::new(props, watched).unwrap();
     sampler.timeout = Duration::from_secs(1);
-    let ends = |s: &ktopo::sample::RawSample| -> Vec<Option<i64>> {
+    let ends = |s: &ktopo::core::sample::RawSample| -> Vec<Option<i64>> {
         let t = s.topics.iter().find(|t| t.name == "orders_events").unwrap();
         t.partitions.iter().map(|p| p.log_end).collect()
     };

@@ -1,0 +1,243 @@
+//! Choosing the cluster: a real one from `-b/-X/-F`, the embedded demo cluster when
+//! none is configured, or none with `--offline`. Shared by the TUI and `ktopo lag`.
+
+use crate::cluster::kafka::admin::ClientError;
+use crate::cluster::kafka::config::{ConfigError, Properties};
+use crate::cluster::kafka::demo::{Demo, DemoError};
+use crate::cluster::kafka::sampler::{Sampler, Watch, Watched};
+use crate::core::live::session::{Pace, Source};
+use crate::core::registry::{Registry, Status};
+use crate::core::sample::RawSample;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How to reach the cluster (kcat's conventions). Without a broker, ktopo starts an
+/// embedded demo cluster; `--offline` uses none.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConnArgs {
+    /// Bootstrap brokers, e.g. `127.0.0.1:9092`.
+    #[arg(short = 'b', long, global = true, env = "KTOPO_BROKERS")]
+    pub brokers: Option<String>,
+    /// librdkafka property `key=value` (repeatable), e.g. `-X security.protocol=SASL_SSL`.
+    #[arg(short = 'X', global = true, value_name = "KEY=VALUE")]
+    pub properties: Vec<String>,
+    /// librdkafka properties file (`key=value` lines, `#` comments).
+    #[arg(short = 'F', long = "config", global = true, value_name = "FILE")]
+    pub config_file: Option<PathBuf>,
+    /// Seconds between samples [default: 5, or 2 with the demo cluster].
+    #[arg(long, global = true)]
+    pub interval: Option<f64>,
+    /// No broker at all: registry only.
+    #[arg(long, global = true)]
+    pub offline: bool,
+}
+
+/// The consumer groups the registry declares (explicit ids, else the convention) on
+/// topics that can exist: what the sampler watches. The registry and Kafka meet here.
+pub fn watched_groups(reg: &Registry) -> Vec<Watched> {
+    let mut out: Vec<Watched> = reg
+        .declared_groups()
+        .into_iter()
+        .filter(|(_, t)| reg.topics[*t].status != Status::Proposed)
+        .map(|(c, t)| Watched {
+            group: c.group.clone().unwrap_or_default(),
+            topic: reg.topics[t].name.clone(),
+            service: Some(reg.services[c.service].key.clone()),
+            // A consumer that keeps offsets outside Kafka is shown only where it has
+            // commits anyway; it is never expected to.
+            probe: !c.commits,
+        })
+        .collect();
+    // Who must still migrate: each consumer of a replacement topic, looked for on the
+    // deprecated topic under the convention (clusters that cannot list groups show
+    // them only this way).
+    let Some(format) = reg.conventions.group_format() else {
+        return out;
+    };
+    for t in reg.topics.iter().filter(|t| t.status == Status::Deprecated) {
+        let Some(new) = t.replaced_by().and_then(|r| reg.topic(r)) else {
+            continue;
+        };
+        for c in &new.consumers {
+            let key = &reg.services[c.service].key;
+            out.push(Watched {
+                group: crate::core::registry::model::group_id(format, key, &t.name),
+                topic: t.name.clone(),
+                service: Some(key.clone()),
+                probe: true,
+            });
+        }
+    }
+    out
+}
+
+/// Messages read per partition, every minute, for the observed-events checks.
+pub const TAIL_LEN: u32 = 10;
+
+/// What the sampler watches for this registry: its groups, and the last writes of its
+/// deprecated topics (who still writes to them?).
+pub fn watch(reg: &Registry) -> Watch {
+    // Topics that can exist on the cluster: their configs and messages are read.
+    let existing: Vec<String> = reg
+        .topics
+        .iter()
+        .filter(|t| t.status != Status::Proposed)
+        .map(|t| t.name.clone())
+        .collect();
+    Watch {
+        groups: watched_groups(reg),
+        last_write: reg
+            .topics
+            .iter()
+            .filter(|t| t.status == Status::Deprecated)
+            .map(|t| t.name.clone())
+            .collect(),
+        configs_of: existing.clone(),
+        tails_of: existing,
+        tail_len: TAIL_LEN,
+    }
+}
+
+/// A cluster to sample, and the demo that must stay alive while it is used.
+pub struct Connection {
+    pub sampler: Sampler,
+    /// "demo cluster" or the bootstrap servers.
+    pub label: String,
+    pub interval: Duration,
+    pub demo: Option<Demo>,
+    /// The client properties in use (bootstrap servers included), for other requests.
+    pub props: Properties,
+}
+
+impl Connection {
+    /// The sampling pace: the first three rounds quick, so rates and statuses show soon.
+    pub fn pace(&self) -> Pace {
+        Pace {
+            interval: self.interval,
+            quick_rounds: 3,
+        }
+    }
+}
+
+/// The live loop samples the cluster through the sampler.
+impl Source for Sampler {
+    type Watch = Watch;
+    type Error = ClientError;
+    fn sample(&mut self) -> Result<RawSample, ClientError> {
+        Sampler::sample(self)
+    }
+    fn now_s(&self) -> f64 {
+        Sampler::now_s(self)
+    }
+    fn set_watch(&mut self, watch: Watch) {
+        Sampler::set_watch(self, watch)
+    }
+}
+
+pub fn properties(conn: &ConnArgs) -> Result<Properties, ConnectError> {
+    let mut p = Properties::default();
+    if let Some(f) = &conn.config_file {
+        p.read_file(f)?;
+    }
+    for kv in &conn.properties {
+        p.parse_one(kv, "-X")?;
+    }
+    if let Some(b) = &conn.brokers {
+        if b.trim().is_empty() {
+            return Err(ConnectError::EmptyBrokers);
+        }
+        p.set("bootstrap.servers", b);
+    }
+    if let Some(b) = p.get("bootstrap.servers") {
+        check_brokers(b)?;
+    }
+    Ok(p)
+}
+
+/// Every `host:port` of a broker list has a port librdkafka will really use: it takes
+/// a port number modulo 65536 (`127.0.0.1:191215` would reach port 60143).
+pub fn check_brokers(list: &str) -> Result<(), ConnectError> {
+    for entry in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let addr = entry.rsplit_once("://").map_or(entry, |(_, a)| a);
+        // `[::1]:9092`, `host:9092`, or a bare host (librdkafka's default port).
+        let port = match addr.rsplit_once(':') {
+            Some((host, port)) if !host.ends_with(':') && (!addr.starts_with('[') || host.ends_with(']')) => port,
+            _ => continue,
+        };
+        if !matches!(port.parse::<u32>(), Ok(1..=65535)) {
+            return Err(ConnectError::NotAPort {
+                entry: crate::core::visible::one_line(entry).into_owned(),
+                port: crate::core::visible::one_line(port).into_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Why there is no cluster to sample: the user's settings, or the cluster itself.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// Bad `-X/-F` input.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("-b/--brokers is empty: give host:port[,host:port…], or leave it out for the demo cluster")]
+    EmptyBrokers,
+    /// A broker whose port librdkafka would not really use (both made visible).
+    #[error("broker `{entry}`: `{port}` is not a port (1 to 65535); write host:port")]
+    NotAPort { entry: String, port: String },
+    #[error("--interval must be between 0.1 and 86400 seconds, got {0}")]
+    Interval(f64),
+    /// The client could not be created: client creation rejects only its settings.
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    /// The demo cluster could not start.
+    #[error(transparent)]
+    Demo(#[from] DemoError),
+}
+
+impl ConnectError {
+    /// The user's settings are a usage error; a demo cluster that cannot start, the
+    /// cluster's.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            ConnectError::Demo(_) => crate::core::exit::CLUSTER,
+            _ => crate::core::exit::USAGE,
+        }
+    }
+}
+
+/// Ok(None) for `--offline`.
+pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, ConnectError> {
+    if conn.offline {
+        return Ok(None);
+    }
+    let mut props = properties(conn)?;
+    // Checked before anything starts: Duration::from_secs_f64 panics on huge values.
+    if let Some(i) = conn.interval {
+        if !(i.is_finite() && (0.1..=86_400.0).contains(&i)) {
+            return Err(ConnectError::Interval(i));
+        }
+    }
+    let watch = watch(reg);
+    let (label, demo, default_interval) = match props.get("bootstrap.servers") {
+        Some(b) => (b.to_string(), None, 5.0),
+        None => {
+            let demo = Demo::start(crate::cluster::demo_scenario::for_registry(reg, &watch.groups))?;
+            props.set("bootstrap.servers", &demo.bootstrap);
+            // The scenario unfolds faster when sampled every 2 s.
+            ("demo cluster".to_string(), Some(demo), 2.0)
+        }
+    };
+    let interval = conn.interval.unwrap_or(default_interval);
+    let mut sampler = Sampler::new(props.clone(), watch)?;
+    if demo.is_some() {
+        sampler.configs_unserved = Some("the demo cluster (librdkafka's mock) does not serve DescribeConfigs".into());
+    }
+    Ok(Some(Connection {
+        sampler,
+        label,
+        interval: Duration::from_secs_f64(interval),
+        demo,
+        props,
+    }))
+}

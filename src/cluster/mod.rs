@@ -1,0 +1,7 @@
+//! The Kafka side: the librdkafka client (`kafka`), choosing a cluster from the
+//! connection flags (`connect`), and the demo cluster's scenario for a registry. It
+//! produces `core::sample`, the plain data of one sampling round.
+
+pub mod connect;
+pub mod demo_scenario;
+pub mod kafka;

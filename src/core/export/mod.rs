@@ -1,0 +1,57 @@
+//! `ktopo export`: the topology as Graphviz DOT, a Mermaid flowchart, JSON, or the
+//! platform map as SVG (the TUI's `:map` layout, no Graphviz needed).
+
+pub mod dot;
+pub mod json;
+pub mod mermaid;
+
+use crate::core::registry::{Registry, ServiceId, TopicId};
+use crate::core::topology::Topology;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Dot,
+    Mermaid,
+    Json,
+    Svg,
+}
+
+pub fn render(format: Format, reg: &Registry, topo: &Topology) -> String {
+    match format {
+        Format::Dot => dot::render(reg, topo),
+        Format::Mermaid => mermaid::render(reg, topo),
+        Format::Json => json::write(reg, topo),
+        Format::Svg => crate::core::map::svg::render(reg, &crate::core::map::layout::layout(reg, topo)),
+    }
+}
+
+/// One domain's services and topics; `domain` is None for the rest.
+pub(crate) struct DomainGroup<'a> {
+    pub domain: Option<&'a crate::core::registry::model::Domain>,
+    pub services: Vec<ServiceId>,
+    pub topics: Vec<TopicId>,
+}
+
+/// Services and topics grouped by domain in declaration order, then those with none.
+pub(crate) fn by_domain(reg: &Registry) -> Vec<DomainGroup<'_>> {
+    let group = |domain| DomainGroup {
+        domain,
+        services: Vec::new(),
+        topics: Vec::new(),
+    };
+    let mut groups: Vec<_> = reg.domains.iter().map(|d| group(Some(d))).collect();
+    groups.push(group(None));
+    let slot = |d: &Option<String>| {
+        d.as_ref()
+            .and_then(|d| reg.domains.iter().position(|x| &x.id == d))
+            .unwrap_or(reg.domains.len())
+    };
+    for (i, s) in reg.services_by_id() {
+        groups[slot(&s.domain)].services.push(i);
+    }
+    for (i, t) in reg.topics_by_id() {
+        groups[slot(&t.domain)].topics.push(i);
+    }
+    groups.retain(|g| !g.services.is_empty() || !g.topics.is_empty());
+    groups
+}

@@ -1,0 +1,117 @@
+//! The map as SVG (`ktopo export --format svg`): the same layout and edge paths as the
+//! TUI's `:map`, one cell = 8 x 16 px, so the picture can go into a document without
+//! Graphviz. Names are XML-escaped, control and invisible characters made visible first,
+//! and cut to their box by display width.
+
+use super::plan::{Layout, Line};
+use super::route::paths;
+use crate::core::registry::{Registry, Status};
+use crate::core::topology::Node;
+use std::fmt::Write;
+
+const CW: f64 = 8.0;
+const CH: f64 = 16.0;
+
+/// XML 1.0's characters (its `Char` production): anything else makes the file invalid.
+fn xml_char(c: char) -> bool {
+    matches!(c as u32, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+}
+
+/// A name on one line, its control and invisible characters visible (`\u{202e}`).
+fn shown(s: &str) -> String {
+    crate::core::visible::one_line(s).into_owned()
+}
+
+/// Text for an element or a quoted attribute. Whatever `shown` lets through that XML
+/// forbids, or that reorders or hides text (bidi overrides), becomes U+FFFD.
+fn xml(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            c if !xml_char(c) || c.is_control() || crate::core::visible::is_invisible(c) => o.push('\u{fffd}'),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+pub fn render(reg: &Registry, l: &Layout) -> String {
+    if let Some(n) = l.refused {
+        return format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"40\"><text x=\"8\" y=\"24\">{n} edges: more than {} cannot be drawn legibly; export a domain's registry instead</text></svg>\n",
+            super::plan::MAX_EDGES
+        );
+    }
+    let (w, h) = (f64::from(l.width) * CW + 16.0, f64::from(l.height) * CH + 16.0);
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="-8 -8 {w} {h}" font-family="monospace" font-size="12">"##
+    );
+    let _ = writeln!(
+        o,
+        r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#444"/></marker></defs>"##
+    );
+    let _ = writeln!(o, r##"<rect x="-8" y="-8" width="{w}" height="{h}" fill="white"/>"##);
+    for p in paths(l) {
+        let pts: Vec<String> = p
+            .points
+            .iter()
+            .map(|&(x, y)| format!("{:.0},{:.0}", (f64::from(x) + 0.5) * CW, (f64::from(y) + 0.5) * CH))
+            .collect();
+        let dash = match p.line {
+            Line::Replacement | Line::Candidate => r#" stroke-dasharray="6 4""#,
+            Line::Pattern => r#" stroke-dasharray="2 3""#,
+            Line::Data => "",
+        };
+        let _ = writeln!(
+            o,
+            r##"<polyline points="{}" fill="none" stroke="#444" stroke-width="1.2"{dash} marker-end="url(#arrow)"/>"##,
+            pts.join(" ")
+        );
+    }
+    for p in &l.nodes {
+        let (name, kind, fill, dash) = match p.node {
+            Node::Service(i) => (reg.services[i].label(), "service", "#eef4ff", ""),
+            Node::Topic(i) => {
+                let t = &reg.topics[i];
+                match t.status {
+                    Status::Active => (t.name.clone(), "topic", "#f3fbef", ""),
+                    Status::Deprecated => (
+                        t.name.clone(),
+                        "deprecated topic",
+                        "#f4f4f4",
+                        r#" stroke-dasharray="5 3""#,
+                    ),
+                    Status::Proposed => (
+                        t.name.clone(),
+                        "proposed topic",
+                        "#fffbe6",
+                        r#" stroke-dasharray="2 2""#,
+                    ),
+                }
+            }
+        };
+        // Cut to the box by display width (a CJK character takes two cells), after the
+        // escapes that make hidden characters visible have lengthened it.
+        let name = shown(&name);
+        let fitted = super::text::join(&super::text::fit(&name, l.geo.box_w.saturating_sub(2), false));
+        let (x, y) = (f64::from(p.x) * CW, f64::from(p.y) * CH);
+        let (bw, bh) = (f64::from(l.geo.box_w) * CW, f64::from(l.geo.box_h) * CH);
+        let _ = writeln!(
+            o,
+            r##"<g><title>{kind}: {}</title><rect x="{x}" y="{y}" width="{bw}" height="{bh}" rx="4" fill="{fill}" stroke="#333"{dash}/><text x="{}" y="{}">{}</text></g>"##,
+            xml(&name),
+            x + 6.0,
+            y + bh / 2.0 + 4.0,
+            xml(&fitted)
+        );
+    }
+    o.push_str("</svg>\n");
+    o
+}

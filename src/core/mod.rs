@@ -1,0 +1,22 @@
+//! The pure core: the registry and its topology, and everything computed from a
+//! registry and a sample of the cluster. No Kafka client and no terminal here.
+
+pub mod diag;
+pub mod drift;
+pub mod exit;
+pub mod export;
+pub mod impact;
+pub mod input;
+pub mod join;
+pub mod lag_report;
+pub mod live;
+pub mod map;
+pub mod observe;
+pub mod registry;
+pub mod sample;
+pub mod stale;
+pub mod suggest;
+pub mod synthetic;
+pub mod time;
+pub mod topology;
+pub mod visible;
