@@ -55,8 +55,9 @@ pub(super) fn panicked() -> bool {
     PANICKED.load(Ordering::SeqCst)
 }
 
-/// Fault injection for the tests (`KTOPO_INJECT_PANIC=sampler` or `ui`): proves a
-/// panic on either side leaves the terminal usable. Unset, it costs one lookup.
+/// Fault injection for the tmux tests (`KTOPO_INJECT_PANIC=sampler` or `ui`): proves
+/// a panic on either side leaves the terminal usable. Debug builds only (the tests'
+/// build): a release build, what people run, has no fault injection at all.
 pub fn inject_panic(side: &str) -> bool {
-    std::env::var("KTOPO_INJECT_PANIC").is_ok_and(|v| v == side)
+    cfg!(debug_assertions) && std::env::var("KTOPO_INJECT_PANIC").is_ok_and(|v| v == side)
 }

@@ -197,7 +197,7 @@ struct Outside {
     /// The layout job (None: its thread could not start).
     layout: Option<Sender<layout_job::Job>>,
     /// The sampler's watch list (None: offline).
-    watch: Option<Sender<crate::cluster::kafka::sampler::Watch>>,
+    watch: Option<Sender<super::live_feed::Registered>>,
 }
 
 impl Outside {
@@ -222,9 +222,9 @@ impl Outside {
                     });
                 }
             }
-            Effect::Watch(reg) => {
+            Effect::Watch { generation, registry } => {
                 if let Some(w) = &self.watch {
-                    let _ = w.send(crate::cluster::connect::watch(&reg));
+                    let _ = w.send((generation, registry));
                 }
             }
         }

@@ -25,6 +25,13 @@ pub enum Event {
     Reload(Box<Checked>),
     /// A new live picture from the sampler.
     Live(Box<LiveView>),
+    /// A new live picture already joined with registry load `generation` (the live
+    /// feed joins off the UI thread: at 10,000 topics a join takes over 100 ms).
+    Joined {
+        view: Box<LiveView>,
+        generation: u64,
+        joined: Box<crate::core::join::Joined>,
+    },
     /// The live side stopped after an internal error (a contained thread panic): the
     /// UI goes on with the registry and the last picture, marked stopped.
     LiveStopped(String),
@@ -51,8 +58,12 @@ pub enum Effect {
         generation: u64,
         registry: Arc<Registry>,
     },
-    /// The registry was replaced: the sampler watches the groups it declares.
-    Watch(Arc<Registry>),
+    /// The registry was replaced: the sampler watches the groups it declares, and the
+    /// live feed joins its samples with it.
+    Watch {
+        generation: u64,
+        registry: Arc<Registry>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -97,32 +97,16 @@ impl App {
                 ));
                 self.live_stopped = Some(why);
             }
-            Event::Live(v) => {
-                // The lag table re-sorts every sample: keep the cursor on its group and
-                // topic, not on its row number.
-                let keep = (self.screen().route == Route::Lag)
-                    .then(|| self.selected_lag_row())
-                    .flatten();
-                if v.sampled() {
-                    self.setting.samples = self.setting.samples.saturating_add(1);
-                }
-                self.live = Some(*v);
-                self.live_at = Some(self.now_s);
-                self.rejoin(true);
-                self.refresh_items();
-                if let Some((group, topic)) = keep {
-                    let rows = self.lag_rows();
-                    let s = self.screen();
-                    let at = s
-                        .items
-                        .rows()
-                        .iter()
-                        .position(|&i| rows[i].group == group && rows[i].topic == topic);
-                    if let Some(at) = at {
-                        self.screen_mut().selected = at;
-                        self.clamp();
-                    }
-                }
+            Event::Live(v) => self.on_live(*v, None),
+            // Joined by the live feed off this thread; a join on a registry since
+            // replaced is done again here.
+            Event::Joined {
+                view,
+                generation,
+                joined,
+            } => {
+                let joined = (generation == self.data.generation).then_some(*joined);
+                self.on_live(*view, joined);
             }
             Event::Map { generation, layouts } => {
                 // A layout of a registry since replaced is dropped.
@@ -150,19 +134,45 @@ impl App {
         std::mem::take(&mut self.out)
     }
 
+    /// A new live picture, with its join when the live feed made it.
+    fn on_live(&mut self, v: crate::core::live::view::LiveView, joined: Option<crate::core::join::Joined>) {
+        // The lag table re-sorts every sample: keep the cursor on its group and
+        // topic, not on its row number.
+        let keep = (self.screen().route == Route::Lag)
+            .then(|| self.selected_lag_row())
+            .flatten();
+        if v.sampled() {
+            self.setting.samples = self.setting.samples.saturating_add(1);
+        }
+        self.live = Some(v);
+        self.live_at = Some(self.now_s);
+        match joined {
+            Some(j) => self.joined = j,
+            None => self.rejoin(true),
+        }
+        self.refresh_items();
+        if let Some((group, topic)) = keep {
+            let rows = self.lag_rows();
+            let s = self.screen();
+            let at = s
+                .items
+                .rows()
+                .iter()
+                .position(|&i| rows[i].group == group && rows[i].topic == topic);
+            if let Some(at) = at {
+                self.screen_mut().selected = at;
+                self.clamp();
+            }
+        }
+    }
+
     /// Join the registry with the live picture again: on a new picture (`same_registry`:
     /// the message findings of unchanged tails are kept) and on a reload (everything is
     /// recomputed, since the join names services and topics by their ids in one registry).
     pub(super) fn rejoin(&mut self, same_registry: bool) {
         self.setting.now_ms = crate::core::time::now_ms();
-        let before = std::mem::take(&mut self.joined);
-        self.joined = crate::core::join::join(
-            &self.data.reg,
-            &self.data.topo,
-            self.live.as_ref(),
-            &self.setting,
-            same_registry.then_some(before),
-        );
+        let seen = same_registry.then(|| self.joined.observed()).flatten();
+        self.joined = crate::core::join::join(&self.data.reg, &self.data.topo, self.live.as_ref(), &self.setting, seen);
     }
 
     pub(super) fn on_reload(&mut self, c: Checked) {
@@ -197,7 +207,10 @@ impl App {
                     }
                     None => false,
                 });
-                self.out.push(Effect::Watch(self.data.reg.clone()));
+                self.out.push(Effect::Watch {
+                    generation: self.data.generation,
+                    registry: self.data.reg.clone(),
+                });
                 if matches!(self.popup, Some(Popup::Diagnostics(_))) {
                     self.popup = None;
                 }

@@ -88,3 +88,22 @@ pub fn buffer(a: &ktopo::tui::state::App) -> ratatui::buffer::Buffer {
     t.draw(|f| ktopo::tui::ui::render(a, f)).unwrap();
     t.backend().buffer().clone()
 }
+
+/// For a test that measures the whole process (its threads, its memory): true in a
+/// process running only that test, where the caller goes on; false in the test run,
+/// after the same test ran alone in a child process and passed (it fails if not).
+pub fn alone(test: &str) -> bool {
+    const ALONE: &str = "KTOPO_TEST_ALONE";
+    if std::env::var(ALONE).is_ok_and(|t| t == test) {
+        return true;
+    }
+    let out = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+        .args([test, "--exact", "--test-threads=1", "--nocapture"])
+        .env(ALONE, test)
+        .output()
+        .expect("the test binary runs");
+    let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{test}, run alone, failed:\n{text}");
+    assert!(text.contains("1 passed"), "{test} did not run alone:\n{text}");
+    false
+}

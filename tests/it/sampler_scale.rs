@@ -28,6 +28,11 @@ fn threads() -> usize {
 
 #[test]
 fn hundreds_of_groups_exact_read_only_and_bounded_threads() {
+    // It counts the process's threads: in a process of its own, not beside the other
+    // tests of this binary.
+    if !common::alone("sampler_scale::hundreds_of_groups_exact_read_only_and_bounded_threads") {
+        return;
+    }
     let p: BaseProducer = ClientConfig::new()
         .set("test.mock.num.brokers", "3")
         .set("linger.ms", "5")

@@ -260,7 +260,7 @@ fn reload_broken_then_fixed() {
     let mut told = Vec::new();
     let mut watch = |fx: Vec<ktopo::tui::state::Effect>| {
         for e in fx {
-            if let ktopo::tui::state::Effect::Watch(reg) = e {
+            if let ktopo::tui::state::Effect::Watch { registry: reg, .. } = e {
                 told.push(
                     ktopo::cluster::connect::watched_groups(&reg)
                         .iter()

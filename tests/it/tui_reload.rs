@@ -162,3 +162,34 @@ fn a_reload_dropping_topics_that_observed_links_name_draws_the_graph_and_the_map
     let s = common::screen(&app);
     assert!(s.contains("auth_events"), "{s}");
 }
+
+/// The live feed joins each picture off the UI thread; the app takes that join only
+/// when it was made with the registry it shows, and joins again itself otherwise.
+#[test]
+fn a_join_made_with_a_replaced_registry_is_done_again() {
+    let mut app = App::new(Data::new(common::main_registry()), 120, 40, Theme { color: false });
+    let view = LiveView {
+        sample_ms: Some(10),
+        source: "scripted".into(),
+        groups_listed: true,
+        ..LiveView::default()
+    };
+    // A join that knows nothing (as if made before any sample): taken as it is when
+    // its generation is the app's.
+    let empty = || Box::new(ktopo::core::join::Joined::default());
+    app.update(Event::Joined {
+        view: Box::new(view.clone()),
+        generation: app.data.generation,
+        joined: empty(),
+    });
+    assert!(app.joined.drift.is_none(), "the feed's join is used as it is");
+    app.update(Event::Joined {
+        view: Box::new(view),
+        generation: app.data.generation + 1,
+        joined: empty(),
+    });
+    assert!(
+        app.joined.drift.is_some(),
+        "a join on another registry load is not used: the app joined the picture itself"
+    );
+}

@@ -49,6 +49,23 @@ pub struct Drift {
     pub on_service: PerService<usize>,
 }
 
+impl std::fmt::Debug for Joined {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Joined")
+            .field("findings", &self.drift.as_ref().map(|d| d.report.findings.len()))
+            .field("stale", &self.stale.as_ref().map(|s| s.stale.len()))
+            .field("lag_rows", &self.lag.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Joined {
+    /// The message findings to hand to the next join on the same registry.
+    pub fn observed(&self) -> Option<Observed> {
+        self.drift.as_ref()?.observed.clone()
+    }
+}
+
 impl Drift {
     /// The observed links on one topic.
     pub fn links_on(&self, topic: TopicId) -> &[links::Link] {
@@ -84,8 +101,13 @@ pub fn worst_first(a: &GroupTopicLag, b: &GroupTopicLag) -> Ordering {
         .then(a.topic.cmp(&b.topic))
 }
 
+/// Findings from sampled messages with the tails they were checked on.
+pub type Observed = (Tails, Vec<Finding>);
+
 /// Drift alone, for `ktopo drift`: what the TUI's `:drift` shows for the same sample.
-pub fn drift(reg: &Registry, live: &LiveView, setting: &Setting, before: Option<Drift>) -> Drift {
+/// `seen`: the message findings of an earlier join on the same registry, reused while
+/// the tails are the same ones.
+pub fn drift(reg: &Registry, live: &LiveView, setting: &Setting, seen: Option<Observed>) -> Drift {
     let facts = Facts::from_live(live, setting.samples);
     let opts = rules::Options {
         environment: setting.environment.clone(),
@@ -93,7 +115,7 @@ pub fn drift(reg: &Registry, live: &LiveView, setting: &Setting, before: Option<
         now_ms: setting.now_ms,
     };
     let mut report = rules::compute(reg, &facts, &opts);
-    let observed = live.tails.as_ref().map(|tails| match before.and_then(|b| b.observed) {
+    let observed = live.tails.as_ref().map(|tails| match seen {
         Some((seen, found)) if Arc::ptr_eq(&seen, tails) => (seen, found),
         _ => (tails.clone(), rules::observed(reg, tails)),
     });
@@ -123,19 +145,18 @@ pub fn drift(reg: &Registry, live: &LiveView, setting: &Setting, before: Option<
     }
 }
 
-/// Join a registry with the latest sample. `before` is the previous join on the same
-/// registry (its message findings are reused while the tails are unchanged); pass None
-/// after a reload.
+/// Join a registry with the latest sample. `seen`: the previous join's message
+/// findings on the same registry (`Joined::observed`), None after a reload.
 pub fn join(
     reg: &Registry,
     topo: &Topology,
     live: Option<&LiveView>,
     setting: &Setting,
-    before: Option<Joined>,
+    seen: Option<Observed>,
 ) -> Joined {
     let Some(live) = live else { return Joined::default() };
     let sampled = live.sampled();
-    let drift = sampled.then(|| drift(reg, live, setting, before.and_then(|b| b.drift)));
+    let drift = sampled.then(|| drift(reg, live, setting, seen));
     let stale = sampled.then(|| crate::core::stale::propagate(reg, topo, live, crate::core::stale::DEFAULT_MIN_S));
     let mut lag: Vec<usize> = (0..live.groups.len()).collect();
     lag.sort_by(|&a, &b| worst_first(&live.groups[a], &live.groups[b]));
