@@ -2,6 +2,7 @@
 
 use super::command::{self, Command};
 use super::keys::{action_for, Action};
+use super::prompt::Edit;
 use super::state::{App, Effect, Filter, Mode, Popup, Route};
 use crate::core::impact::{self, Dir, Target};
 use crate::core::topology::Node;
@@ -44,36 +45,29 @@ impl App {
                 if self.mode == Mode::Filter {
                     self.set_filter("");
                 }
+                self.line_mut().clear();
                 self.mode = Mode::Normal;
-                self.input.clear();
             }
             KeyCode::Enter => {
                 let mode = self.mode;
+                self.line_mut().remember();
                 self.mode = Mode::Normal;
                 if mode == Mode::Command {
-                    let line = std::mem::take(&mut self.input);
+                    let line = self.command_line.text();
+                    self.command_line.clear();
                     self.run_command(&line);
                 }
-                self.input.clear();
             }
             KeyCode::Tab if self.mode == Mode::Command => {
-                self.input = command::complete(&self.input, &self.data.targets);
+                let done = command::complete(&self.command_line.text(), &self.data.targets);
+                self.command_line.set(&done);
             }
-            KeyCode::Backspace => {
-                self.input.pop();
-                if self.mode == Mode::Filter {
-                    let text = self.input.clone();
+            _ => {
+                if self.line_mut().key(k) == Edit::Changed && self.mode == Mode::Filter {
+                    let text = self.filter_line.text();
                     self.set_filter(&text);
                 }
             }
-            KeyCode::Char(c) => {
-                self.input.push(c);
-                if self.mode == Mode::Filter {
-                    let text = self.input.clone();
-                    self.set_filter(&text);
-                }
-            }
-            _ => {}
         }
     }
 
@@ -172,12 +166,13 @@ impl App {
                     Route::Service(_) | Route::Topic(_) | Route::Graph(_)
                 ) {
                     self.mode = Mode::Filter;
-                    self.input = self.screen().filter.text.clone();
+                    let text = self.screen().filter.text.clone();
+                    self.filter_line.set(&text);
                 }
             }
             Action::Command => {
                 self.mode = Mode::Command;
-                self.input.clear();
+                self.command_line.clear();
             }
             Action::Help => self.popup = Some(Popup::Help),
             Action::Copy => {

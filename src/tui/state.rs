@@ -2,6 +2,7 @@
 //! asks for. `update` (in `update.rs`) is the only place it changes.
 
 use super::data::Data;
+use super::prompt::Prompt;
 use super::theme::Theme;
 use crate::core::impact::{Dir, Impact, Target};
 use crate::core::join::{Joined, Setting};
@@ -215,8 +216,9 @@ pub struct App {
     pub data: Data,
     pub stack: Vec<Screen>,
     pub mode: Mode,
-    /// Text being typed after `/` or `:`.
-    pub input: String,
+    /// The `/` and `:` prompts, each with its own history.
+    pub filter_line: Prompt,
+    pub command_line: Prompt,
     pub popup: Option<Popup>,
     pub width: u16,
     pub height: u16,
@@ -242,6 +244,21 @@ pub struct App {
 }
 
 impl App {
+    /// The line being typed (in `/` or `:` mode).
+    pub fn line(&self) -> &Prompt {
+        match self.mode {
+            Mode::Filter => &self.filter_line,
+            _ => &self.command_line,
+        }
+    }
+
+    pub(super) fn line_mut(&mut self) -> &mut Prompt {
+        match self.mode {
+            Mode::Filter => &mut self.filter_line,
+            _ => &mut self.command_line,
+        }
+    }
+
     pub fn screen(&self) -> &Screen {
         self.stack.last().expect("the stack is never empty")
     }

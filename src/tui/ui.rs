@@ -150,25 +150,23 @@ fn footer(app: &App, f: &mut Frame) {
     let t = &app.theme;
     let area = app.layout().footer;
     let line = match app.mode {
-        Mode::Filter => Line::from(vec![
-            Span::styled("/", t.key()),
-            Span::raw(app.input.clone()),
-            Span::raw("█"),
-        ]),
+        Mode::Filter => {
+            let mut spans = vec![Span::styled("/", t.key())];
+            spans.extend(prompt_spans(app));
+            Line::from(spans)
+        }
         Mode::Command => {
-            let comp = super::command::completions(&app.input, &app.data.targets);
+            let comp = super::command::completions(&app.command_line.text(), &app.data.targets);
             let hint = if comp.len() > 1 {
                 let shown: Vec<&str> = comp.iter().take(6).map(String::as_str).collect();
                 format!("   [{}{}]", shown.join(" "), if comp.len() > 6 { " …" } else { "" })
             } else {
                 String::new()
             };
-            Line::from(vec![
-                Span::styled(":", t.key()),
-                Span::raw(app.input.clone()),
-                Span::raw("█"),
-                Span::styled(hint, t.dim()),
-            ])
+            let mut spans = vec![Span::styled(":", t.key())];
+            spans.extend(prompt_spans(app));
+            spans.push(Span::styled(hint, t.dim()));
+            Line::from(spans)
         }
         Mode::Normal => {
             let keys: &[(&str, &str)] = match app.screen().route {
@@ -203,4 +201,22 @@ fn footer(app: &App, f: &mut Frame) {
         }
     };
     f.render_widget(Paragraph::new(line), area);
+}
+
+/// The line being typed with its cursor (a reversed cell), control characters made
+/// visible (a paste can carry them).
+fn prompt_spans(app: &App) -> Vec<Span<'static>> {
+    let line = app.line();
+    let chars: Vec<char> = line.text().chars().collect();
+    let at = line.cursor().min(chars.len());
+    let show = |c: &[char]| crate::core::visible::escape(&c.iter().collect::<String>()).into_owned();
+    let under = chars.get(at).map_or(" ".to_string(), |c| show(std::slice::from_ref(c)));
+    vec![
+        Span::raw(show(&chars[..at])),
+        Span::styled(
+            under,
+            ratatui::style::Style::default().add_modifier(ratatui::style::Modifier::REVERSED),
+        ),
+        Span::raw(show(chars.get(at + 1..).unwrap_or_default())),
+    ]
 }

@@ -216,7 +216,7 @@ fn command_completion_and_unknown_command() {
     a.update(key(':'));
     keys(&mut a, "dep");
     a.update(code(KeyCode::Tab));
-    assert_eq!(a.input, "deprecated ");
+    assert_eq!(a.command_line.text(), "deprecated ");
     a.update(code(KeyCode::Esc));
     command(&mut a, "servces");
     assert_eq!(
@@ -408,4 +408,40 @@ fn reload_of_a_vanished_file_keeps_the_registry_and_says_why() {
         lines[0]
     );
     assert_eq!(a.data.reg.topics.len(), 29);
+}
+
+/// The `/` and `:` prompts edit like a shell line (they used to insert the letters of
+/// Ctrl-U, Ctrl-W and Ctrl-A: `/hello worldwuabcaX`), and `:` remembers its lines.
+#[test]
+fn prompts_edit_like_a_shell_and_remember_commands() {
+    let mut a = app(80, 24);
+    let ctrl = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    a.update(key('/'));
+    for c in "hello world".chars() {
+        a.update(key(c));
+    }
+    a.update(ctrl('w'));
+    a.update(ctrl('a'));
+    a.update(key('X'));
+    assert_eq!(a.filter_line.text(), "Xhello ");
+    assert_eq!(a.screen().filter.text, "Xhello ", "the filter follows every edit");
+    assert!(common::screen(&a).lines().last().unwrap().starts_with("/Xhello"));
+    a.update(ctrl('u'));
+    assert_eq!(a.filter_line.text(), "hello ", "Ctrl-U kills to the start");
+    a.update(code(KeyCode::Esc));
+    assert_eq!(a.screen().filter.text, "");
+    // `:lag`, then `:` and Up gives it back.
+    a.update(key(':'));
+    for c in "lag".chars() {
+        a.update(key(c));
+    }
+    a.update(code(KeyCode::Enter));
+    assert_eq!(a.screen().route, Route::Lag);
+    a.update(key(':'));
+    a.update(code(KeyCode::Up));
+    assert_eq!(a.command_line.text(), "lag");
+    a.update(code(KeyCode::Left));
+    a.update(code(KeyCode::Left));
+    a.update(code(KeyCode::Backspace));
+    assert_eq!(a.command_line.text(), "ag");
 }
