@@ -12,17 +12,14 @@ impl App {
         self.live.as_ref()?.groups.get(self.joined.groups.group(s, t)?)
     }
 
-    /// The base items of a route (before filtering) with their search text.
+    /// The items of a route that pass its filter.
     pub(super) fn items_for(&self, s: &Screen) -> Items {
         let reg = &self.data.reg;
-        let shown = |text: String| s.filter.is_empty() || s.filter.matches(&text);
-        let topic = |&t: &TopicId| shown(topic_text(&reg.topics[t]));
+        let shown = |fields: Vec<(&str, String)>| s.filter.matches_fields(&fields);
+        let topic = |&t: &TopicId| s.filter.is_empty() || shown(topic_fields(&reg.topics[t]));
         match &s.route {
             Route::Services => {
-                let service = |&i: &ServiceId| {
-                    let x = &reg.services[i];
-                    shown(format!("{} {} {}", x.key, x.name, x.domain.as_deref().unwrap_or("")))
-                };
+                let service = |&i: &ServiceId| s.filter.is_empty() || shown(service_fields(&reg.services[i]));
                 return Items::Services(reg.service_ids().filter(service).collect());
             }
             Route::Topics => return Items::Topics(reg.topic_ids().filter(topic).collect()),
@@ -56,41 +53,53 @@ impl App {
         if s.filter.is_empty() {
             return all.collect();
         }
-        if s.route == Route::Lag {
-            // Sort the rows once, not once per row.
-            let rows = self.lag_rows();
-            let hay = |g: &crate::core::live::view::GroupTopicLag| format!("{} {}", g.group, g.topic);
-            return all.filter(|&i| s.filter.matches(&hay(rows[i]))).collect();
-        }
-        all.filter(|&i| s.filter.matches(&self.search_text(s, i))).collect()
+        // Sort the lag rows once, not once per row.
+        let rows = if s.route == Route::Lag {
+            self.lag_rows()
+        } else {
+            Vec::new()
+        };
+        all.filter(|&i| s.filter.matches_fields(&self.row_fields(s, &rows, i)))
+            .collect()
     }
 
-    fn search_text(&self, s: &Screen, i: usize) -> String {
+    /// The columns a filter can look at, for one row of a route: `name` for the names
+    /// (what a plain `/text` matches), then the view's other columns.
+    fn row_fields(
+        &self,
+        s: &Screen,
+        lag: &[&crate::core::live::view::GroupTopicLag],
+        i: usize,
+    ) -> Vec<(&'static str, String)> {
         let reg = &self.data.reg;
-        match &s.route {
-            Route::Events => self.data.events[i].0.clone(),
-            // Name and domain: `/presales` lights one domain's part of the map.
-            Route::Map => {
-                let Some(n) = self.data.map().map(|m| m.nodes[i].node) else {
-                    return String::new();
-                };
-                let domain = match n {
-                    Node::Service(s) => reg.services[s].domain.as_deref(),
-                    Node::Topic(t) => reg.topics[t].domain.as_deref(),
-                };
-                format!("{} {}", impact::node_label(reg, n), domain.unwrap_or(""))
+        let node_fields = |n: Node| {
+            let mut f = vec![("name", impact::node_label(reg, n))];
+            match n {
+                Node::Service(x) => f.extend(service_fields(&reg.services[x])),
+                Node::Topic(x) => f.extend(topic_fields(&reg.topics[x])),
             }
+            f
+        };
+        match &s.route {
+            Route::Events => vec![
+                ("name", self.data.events[i].0.clone()),
+                ("event", self.data.events[i].0.clone()),
+            ],
+            Route::Map => self
+                .data
+                .map()
+                .and_then(|m| m.nodes.get(i))
+                .map(|p| node_fields(p.node))
+                .unwrap_or_default(),
             Route::Stale => self
                 .joined
                 .stale
                 .as_ref()
                 .and_then(|st| {
                     let x = st.stale.get(i)?;
-                    Some(format!(
-                        "{} {}",
-                        impact::node_label(reg, x.node),
-                        st.causes[x.cause].group
-                    ))
+                    let mut f = node_fields(x.node);
+                    f.push(("group", st.causes[x.cause].group.clone()));
+                    Some(f)
                 })
                 .unwrap_or_default(),
             Route::Drift => self
@@ -98,14 +107,40 @@ impl App {
                 .drift
                 .as_ref()
                 .and_then(|d| d.report.findings.get(i))
-                .map(|f| format!("{} {} {}", f.kind, f.subject, f.message))
+                .map(|f| {
+                    vec![
+                        ("name", f.subject.clone()),
+                        ("kind", f.kind.to_string()),
+                        ("severity", format!("{:?}", f.severity).to_lowercase()),
+                        ("topic", f.topic.clone().unwrap_or_default()),
+                        ("message", f.message.clone()),
+                    ]
+                })
                 .unwrap_or_default(),
             Route::Impact(..) => s
                 .impact
                 .as_ref()
-                .map(|imp| impact::node_label(reg, imp.affected[i].node))
+                .and_then(|imp| imp.affected.get(i))
+                .map(|a| node_fields(a.node))
                 .unwrap_or_default(),
-            _ => String::new(),
+            Route::Lag => lag
+                .get(i)
+                .map(|g| {
+                    let service = g.service.as_deref().and_then(|k| reg.service_by_key(k));
+                    let owner = service.and_then(|x| reg.services[x].owner.clone());
+                    vec![
+                        ("name", g.group.clone()),
+                        ("name", g.topic.clone()),
+                        ("group", g.group.clone()),
+                        ("topic", g.topic.clone()),
+                        ("status", g.status.word().to_string()),
+                        ("service", g.service.clone().unwrap_or_default()),
+                        ("owner", owner.unwrap_or_default()),
+                        ("reason", g.reason.clone()),
+                    ]
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
         }
     }
 
@@ -319,6 +354,26 @@ impl App {
 }
 
 /// What `/` searches in a topic row.
-fn topic_text(t: &crate::core::registry::model::Topic) -> String {
-    format!("{} {} {}", t.name, t.status.as_str(), t.domain.as_deref().unwrap_or(""))
+/// A topic's columns for filters.
+fn topic_fields(t: &crate::core::registry::model::Topic) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", t.name.clone()),
+        ("topic", t.name.clone()),
+        ("status", t.status.as_str().to_string()),
+        ("domain", t.domain.clone().unwrap_or_default()),
+        ("owner", t.owner.clone().unwrap_or_default()),
+    ]
+}
+
+/// A service's columns for filters.
+fn service_fields(x: &crate::core::registry::model::Service) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", x.key.clone()),
+        ("name", x.name.clone()),
+        ("service", x.key.clone()),
+        ("id", x.id.map(|i| i.to_string()).unwrap_or_default()),
+        ("domain", x.domain.clone().unwrap_or_default()),
+        ("kind", format!("{:?}", x.kind).to_lowercase()),
+        ("owner", x.owner.clone().unwrap_or_default()),
+    ]
 }

@@ -299,10 +299,14 @@ impl App {
     }
 }
 
-/// A list filter: case-insensitive substring, or a regex after `re:`.
+/// A list filter: a case-insensitive substring of the names, a regex of them after
+/// `re:`, or `COLUMN:TEXT` for any other column the view has (`status:stall`,
+/// `owner:team-runtime`, `domain:re:^pre`).
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub text: String,
+    /// The column it looks at (None: the names).
+    pub column: Option<String>,
     lower: String,
     regex: Option<regex::Regex>,
     /// Set when the regex does not compile; the filter then matches nothing.
@@ -313,10 +317,18 @@ impl Filter {
     pub fn new(text: &str) -> Self {
         let mut f = Filter {
             text: text.to_string(),
-            lower: text.to_lowercase(),
             ..Default::default()
         };
-        if let Some(re) = text.strip_prefix("re:") {
+        let mut pattern = text;
+        if let Some((col, rest)) = text.split_once(':') {
+            let col = col.trim().to_lowercase();
+            if col != "re" && !col.is_empty() && col.chars().all(|c| c.is_ascii_alphabetic() || c == '-') {
+                f.column = Some(col);
+                pattern = rest.trim_start();
+            }
+        }
+        f.lower = pattern.to_lowercase();
+        if let Some(re) = pattern.strip_prefix("re:") {
             match regex::RegexBuilder::new(re)
                 .case_insensitive(true)
                 .size_limit(1 << 20)
@@ -333,6 +345,19 @@ impl Filter {
         self.text.is_empty()
     }
 
+    /// Whether an item with these (column, value) pairs passes: its `name` values, or
+    /// the filter's column (an item without that column does not pass).
+    pub fn matches_fields(&self, fields: &[(&str, String)]) -> bool {
+        if self.text.is_empty() {
+            return true;
+        }
+        let column = self.column.as_deref().unwrap_or("name");
+        fields
+            .iter()
+            .filter(|(c, _)| *c == column)
+            .any(|(_, v)| self.matches(v))
+    }
+
     pub fn matches(&self, hay: &str) -> bool {
         if self.text.is_empty() {
             return true;
@@ -342,6 +367,10 @@ impl Filter {
         }
         if self.error.is_some() {
             return false;
+        }
+        // `status:` with nothing after it yet: everything passes.
+        if self.lower.is_empty() {
+            return true;
         }
         // Registry names are ASCII; avoid allocating for the common case.
         if hay.is_ascii() && self.lower.is_ascii() {

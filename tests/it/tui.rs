@@ -445,3 +445,43 @@ fn prompts_edit_like_a_shell_and_remember_commands() {
     a.update(code(KeyCode::Backspace));
     assert_eq!(a.command_line.text(), "ag");
 }
+
+/// Plain `/text` and `/re:` match names; `COLUMN:TEXT` any column of the view.
+#[test]
+fn filters_match_names_or_the_column_they_name() {
+    let mut a = app(120, 40);
+    let typed = |a: &mut App, text: &str| {
+        a.update(code(KeyCode::Esc));
+        a.update(key('/'));
+        for c in text.chars() {
+            a.update(key(c));
+        }
+        a.screen().items.len()
+    };
+    // Names only: the regex runs on the name, not on the domain after it.
+    assert_eq!(
+        typed(&mut a, "re:_events$"),
+        a.data.reg.topics.iter().filter(|t| t.name.ends_with("_events")).count()
+    );
+    // A column, even while its value is still being typed.
+    let deprecated = a
+        .data
+        .reg
+        .topics
+        .iter()
+        .filter(|t| t.status == ktopo::core::registry::Status::Deprecated)
+        .count();
+    assert!(deprecated > 0);
+    assert_eq!(typed(&mut a, "status:"), a.data.reg.topics.len());
+    assert_eq!(typed(&mut a, "status:deprecated"), deprecated);
+    assert_eq!(typed(&mut a, "status:re:^dep"), deprecated);
+    assert_eq!(typed(&mut a, "nosuchcolumn:x"), 0);
+    let presales = a
+        .data
+        .reg
+        .topics
+        .iter()
+        .filter(|t| t.domain.as_deref() == Some("presales"))
+        .count();
+    assert_eq!(typed(&mut a, "domain:presales"), presales);
+}

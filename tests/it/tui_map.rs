@@ -209,7 +209,7 @@ fn a_filter_or_focus_dims_the_rest_of_the_map() {
     let probe = app("registry.yaml", 80, 24);
     let m = probe.data.map().unwrap().clone();
     let mut a = app("registry.yaml", m.width as u16 + 4, m.height as u16 + 9);
-    for c in "/presales".chars() {
+    for c in "/domain:presales".chars() {
         common::press(&mut a, KeyCode::Char(c));
     }
     common::press(&mut a, KeyCode::Enter);

@@ -330,7 +330,7 @@ fn a_2000_topic_platform_in_overview_with_a_domain_filter_and_focus() {
     // The overview shows 4 times as much in each direction, at least.
     assert!(dots.width * 5 <= full.width && dots.height * 4 <= full.height);
     // One domain: the filter keeps its nodes lit and dims the rest.
-    for c in "/d7".chars() {
+    for c in "/domain:d7".chars() {
         common::press(&mut a, KeyCode::Char(c));
     }
     common::press(&mut a, KeyCode::Enter);
@@ -352,10 +352,9 @@ fn a_2000_topic_platform_in_overview_with_a_domain_filter_and_focus() {
             Node::Topic(i) => a.data.reg.topics[i].domain.clone(),
         };
         let dim = cell.modifier.contains(ratatui::style::Modifier::DIM);
-        // "d7" also matches d70…d79 and names with 7 in them only by domain here:
-        // services are `Service N`, topics `topicN_events`.
+        // `domain:d7` looks at the domain column only (d7, and d70…d79 if any).
         let label = ktopo::core::impact::node_label(&a.data.reg, p.node);
-        let matches = domain.as_deref().is_some_and(|d| d.contains("d7")) || label.contains("d7");
+        let matches = domain.as_deref().is_some_and(|d| d.contains("d7"));
         assert_eq!(dim, !matches, "{label} ({domain:?}) dim={dim}");
         if dim {
             dimmed += 1;
