@@ -88,3 +88,100 @@ pub fn buffer(a: &ktopo::tui::state::App) -> ratatui::buffer::Buffer {
     t.draw(|f| ktopo::tui::ui::render(a, f)).unwrap();
     t.backend().buffer().clone()
 }
+
+/// The app drawn with its styles as text: `styled_text` of its buffer.
+pub fn styled(app: &ktopo::tui::state::App) -> String {
+    styled_text(&buffer(app))
+}
+
+/// A buffer as text with style marks, for snapshots where style carries meaning (health
+/// colours, dimming, focus, selection).
+///
+/// One line per row. Where the style changes, a tag in braces says what differs from
+/// the terminal's default, and holds for the cells after it until the next tag:
+/// `{fg:red,bold}` is red bold text, `{}` is back to the default. In a tag come `fg:`
+/// then `bg:` (ratatui's colour names in snake case — `dark_gray` —, `#rrggbb`, or
+/// `i<n>` for an indexed colour), then the modifiers in ratatui's order: `bold`, `dim`,
+/// `italic`, `underlined`, `slow_blink`, `rapid_blink`, `reversed`, `hidden`,
+/// `crossed_out`. (Underline colours are left out: no view uses them.) Every row starts
+/// and ends in the default style: a styled run that reaches the row's end is closed by
+/// `{}`, so styled blanks at the end (a selection bar) stay visible, and only unstyled
+/// trailing blanks are trimmed. A `{` on screen is written `{{`. With its tags removed
+/// (and `{{` read as `{`) each row is the row `screen` gives.
+pub fn styled_text(buf: &ratatui::buffer::Buffer) -> String {
+    use ratatui::style::{Color, Modifier};
+    type Look = (Color, Color, Modifier);
+    const PLAIN: Look = (Color::Reset, Color::Reset, Modifier::empty());
+    fn colour(c: Color) -> String {
+        match c {
+            Color::Rgb(r, g, b) => format!("#{r:02x}{g:02x}{b:02x}"),
+            Color::Indexed(i) => format!("i{i}"),
+            named => {
+                // DarkGray -> dark_gray
+                let mut out = String::new();
+                for (i, ch) in format!("{named:?}").chars().enumerate() {
+                    if ch.is_uppercase() && i > 0 {
+                        out.push('_');
+                    }
+                    out.push(ch.to_ascii_lowercase());
+                }
+                out
+            }
+        }
+    }
+    fn tag((fg, bg, m): Look) -> String {
+        let mut parts = Vec::new();
+        if fg != Color::Reset {
+            parts.push(format!("fg:{}", colour(fg)));
+        }
+        if bg != Color::Reset {
+            parts.push(format!("bg:{}", colour(bg)));
+        }
+        parts.extend(m.iter_names().map(|(name, _)| name.to_lowercase()));
+        format!("{{{}}}", parts.join(","))
+    }
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut now = PLAIN;
+        for x in 0..buf.area.width {
+            let cell = &buf[(x, y)];
+            let look = (cell.fg, cell.bg, cell.modifier);
+            if look != now {
+                line.push_str(&tag(look));
+                now = look;
+            }
+            line.push_str(&cell.symbol().replace('{', "{{"));
+        }
+        if now == PLAIN {
+            // Only blanks of the default style can trail: a tag ends in `}`.
+            line.truncate(line.trim_end().len());
+        } else {
+            line.push_str("{}");
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `styled_text` without its tags: the plain text it marks up.
+pub fn strip_style_tags(styled: &str) -> String {
+    let mut out = String::new();
+    let mut chars = styled.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '{' {
+            out.push(c);
+        } else if chars.peek() == Some(&'{') {
+            chars.next();
+            out.push('{');
+        } else {
+            for t in chars.by_ref() {
+                if t == '}' {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
