@@ -29,15 +29,19 @@ impl Tmux {
     }
     /// Wait (bounded) until the screen shows `text`.
     fn wait_for(&self, text: &str) -> String {
+        self.wait_screen(&format!("{text:?}"), |s| s.contains(text))
+    }
+    /// Wait (bounded) until the screen passes `cond`; `what` names it if it never does.
+    fn wait_screen(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
-            if s.contains(text) {
+            if cond(&s) {
                 return s;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(20),
-                "screen never showed {text:?}:\n{s}"
+                "screen never showed {what}:\n{s}"
             );
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -210,10 +214,15 @@ fn default_start_shows_live_data_from_the_demo_cluster() {
     start(&t, "");
     // The UI opens before the demo cluster is up, then live columns fill in.
     t.wait_for("topics (29)");
-    let s = t.wait_for("● demo cluster");
-    assert!(s.contains("auth_events"), "{s}");
+    t.wait_for("● demo cluster");
+    // A health word in the table: there only once samples gave rates (the first
+    // picture, which lights the header, has none; topic names are there offline too).
+    t.wait_for("✓ OK");
     t.keys(&[":", "l", "a", "g", "Enter"]);
-    t.wait_for("consumer lag (58 group × topic)");
+    // 58 pairs commit from the start; the demo's undeclared reader of a deprecated
+    // topic (prd_builder_nda_events_consumer) is listed from the second sample on,
+    // before any group is OK.
+    t.wait_for("consumer lag (59 group × topic)");
     t.keys(&["q"]);
     t.wait_for("EXITED=0");
     assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");
@@ -304,9 +313,8 @@ fn the_map_zooms_and_pans_in_a_real_terminal() {
     // Shift+Right pans: the boxes move sideways (live numbers change, boxes do not
     // move on their own). Columns where boxes start:
     let corners = |x: &str| -> std::collections::BTreeSet<usize> {
-        x.lines()
-            .skip(2)
-            .take(20)
+        map_rows(x)
+            .lines()
             .flat_map(|l| {
                 l.chars()
                     .enumerate()
@@ -333,9 +341,18 @@ fn the_map_zooms_and_pans_in_a_real_terminal() {
     t.keys(&["-"]);
     t.wait_for("· labels ·");
     t.keys(&["-"]);
-    let s = t.wait_for("· overview ·");
-    assert!(s.contains('○') || s.contains('●') || s.contains('✓'), "dots: {s}");
+    t.wait_for("· overview ·");
+    // The overview draws a dot per node, live ones with their health: ✓ (OK) in the
+    // map's own rows. The header's "● demo cluster" (or "○ broker: …" offline) is not
+    // on them, so a map with no dots, or none lit by live data, fails here.
+    t.wait_screen("live health dots on the map", |s| map_rows(s).contains('✓'));
     t.keys(&["q"]);
     t.wait_for("EXITED=0");
     assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");
+}
+
+/// The rows the map is drawn on (100x30): under the header and the map's title, above
+/// its info rows.
+fn map_rows(screen: &str) -> String {
+    screen.lines().skip(2).take(20).map(|l| format!("{l}\n")).collect()
 }
