@@ -89,6 +89,58 @@ pub fn buffer(a: &ktopo::tui::state::App) -> ratatui::buffer::Buffer {
     t.backend().buffer().clone()
 }
 
+/// Poll `cond` every 50 ms until it holds (true) or `within` has passed (false, after
+/// one last look). For tests that wait on a state another process or thread reaches:
+/// a fixed sleep is too short under load and needlessly long otherwise.
+pub fn wait_until(within: std::time::Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        if cond() {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return cond();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Whether process `pid` has `path` open (its /proc fd links).
+pub fn holds_open(pid: u32, path: &std::path::Path) -> bool {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    fds.flatten()
+        .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|target| target == path))
+}
+
+/// A process holding the FIFO `fifo` open for writing that never writes, for `secs`
+/// seconds; returned once it holds it, so whoever opens the FIFO next finds a writer
+/// (no writer yet, a non-blocking reader would read an empty pipe at once). Opening a
+/// FIFO for writing waits for a reader: one of ours is open meanwhile.
+pub fn silent_writer(fifo: &std::path::Path, secs: u32) -> std::process::Child {
+    use std::os::unix::fs::OpenOptionsExt;
+    let reader = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(fifo)
+        .expect("the FIFO opens for reading");
+    // `exec`: the pid is the one holding the FIFO, and killing it closes it.
+    let mut writer = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec sleep {secs} > '{}'", fifo.display()))
+        .spawn()
+        .expect("sh runs");
+    let fifo = fifo.canonicalize().expect("the FIFO exists");
+    let held = wait_until(std::time::Duration::from_secs(20), || holds_open(writer.id(), &fifo));
+    drop(reader);
+    if !held {
+        let _ = writer.kill();
+        panic!("the writer never opened {}", fifo.display());
+    }
+    writer
+}
+
 /// The app drawn with its styles as text: `styled_text` of its buffer.
 pub fn styled(app: &ktopo::tui::state::App) -> String {
     styled_text(&buffer(app))

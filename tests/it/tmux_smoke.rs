@@ -3,7 +3,10 @@
 
 use crate::common;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+/// How long a screen or a process may take to get where a test waits for it.
+const WAIT: Duration = Duration::from_secs(20);
 
 struct Tmux {
     socket: String,
@@ -33,18 +36,13 @@ impl Tmux {
     }
     /// Wait (bounded) until the screen passes `cond`; `what` names it if it never does.
     fn wait_screen(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if cond(&s) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "screen never showed {what}:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        let mut s = String::new();
+        let seen = common::wait_until(WAIT, || {
+            s = self.screen();
+            cond(&s)
+        });
+        assert!(seen, "screen never showed {what}:\n{s}");
+        s
     }
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "smoke"];
@@ -184,14 +182,13 @@ fn ctrl_z_suspends_to_the_shell_and_fg_resumes_in_raw_mode() {
     t.wait_for("events (130)");
     // (bash drops the rest of a command line whose job was stopped: no EXITED line.)
     t.keys(&["q"]);
-    let start = Instant::now();
-    while t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim() != "0" {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the UI did not quit after fg"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    assert!(
+        common::wait_until(WAIT, || t
+            .run(&["display", "-p", "-t", "smoke", "#{alternate_on}"])
+            .trim()
+            == "0"),
+        "the UI did not quit after fg"
+    );
     t.keys(&["echo STATUS=$?", "Enter"]);
     t.wait_for("STATUS=0");
 }
@@ -238,15 +235,24 @@ fn a_watched_registry_swapped_for_a_fifo_never_freezes_the_screen() {
     let cmd = format!("{bin} --offline --registry {}; echo EXITED=$?; sleep 60", reg.display());
     t.run(&["new-session", "-d", "-s", "smoke", "-x", "100", "-y", "30", &cmd]);
     t.wait_for("topics (29)");
-    // The file becomes a FIFO whose writer stays silent for a minute.
-    std::fs::remove_file(&reg).unwrap();
-    assert!(Command::new("mkfifo").arg(&reg).status().unwrap().success());
-    let mut writer = Command::new("sh")
-        .arg("-c")
-        .arg(format!("sleep 60 > '{}'", reg.display()))
-        .spawn()
+    // The file becomes a FIFO whose writer stays silent for a minute: made beside it,
+    // its writer in place, then renamed over it.
+    let fifo = dir.path().join("registry.fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let mut writer = common::silent_writer(&fifo, 60);
+    std::fs::rename(&fifo, &reg).unwrap();
+    // The watcher notices within a second and the reload opens the FIFO, then waits
+    // for data (up to 5 s): once ktopo holds it open, the reload is under way.
+    let pane = t.run(&["display", "-p", "-t", "smoke", "#{pane_pid}"]);
+    let ktopo: u32 = child_named(pane.trim(), "ktopo")
+        .expect("ktopo runs in the pane")
+        .parse()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    let reg = reg.canonicalize().unwrap();
+    assert!(
+        common::wait_until(WAIT, || common::holds_open(ktopo, &reg)),
+        "the reload never opened the FIFO"
+    );
     // The reload runs off the UI thread: keys still work meanwhile.
     t.keys(&[":", "e", "v", "Enter"]);
     t.wait_for("events (130)");
@@ -325,18 +331,9 @@ fn the_map_zooms_and_pans_in_a_real_terminal() {
             .collect()
     };
     t.keys(&["S-Right"]);
-    let start = Instant::now();
-    let panned = loop {
-        let s = t.screen();
-        if corners(&s) != corners(&boxes) && !corners(&s).is_empty() {
-            break s;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "Shift+Right did not pan:\n{s}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let panned = t.wait_screen("the boxes moved by Shift+Right", |s| {
+        corners(s) != corners(&boxes) && !corners(s).is_empty()
+    });
     assert!(panned.contains("· boxes ·"), "{panned}");
     t.keys(&["-"]);
     t.wait_for("· labels ·");
