@@ -353,3 +353,33 @@ fn the_map_zooms_and_pans_in_a_real_terminal() {
 fn map_rows(screen: &str) -> String {
     screen.lines().skip(2).take(20).map(|l| format!("{l}\n")).collect()
 }
+
+#[test]
+fn y_copies_the_selected_name_through_osc_52() {
+    let t = Tmux::new("osc52");
+    start(&t, "--offline");
+    // tmux keeps what an application sends by OSC 52 as a paste buffer.
+    t.run(&["set", "-g", "set-clipboard", "on"]);
+    t.wait_for("topics (29)");
+    // The first three topics: 11, 12 and 10 bytes, each remainder of three bytes
+    // (base64 pads each differently).
+    for (n, name) in ["auth_events", "agent_events", "org_events"].into_iter().enumerate() {
+        if n > 0 {
+            t.keys(&["Down"]);
+        }
+        t.run(&["delete-buffer"]);
+        t.keys(&["y"]);
+        t.wait_for(&format!("copied {name}"));
+        let mut copied = String::new();
+        assert!(
+            common::wait_until(WAIT, || {
+                copied = t.run(&["show-buffer"]);
+                !copied.is_empty()
+            }),
+            "nothing reached the clipboard for {name}"
+        );
+        assert_eq!(copied, name);
+    }
+    t.keys(&["q"]);
+    t.wait_for("EXITED=0");
+}
