@@ -22,21 +22,8 @@ fn modified(path: &Path) -> Option<(SystemTime, u64)> {
 
 /// OSC 52: the terminal puts the text on the system clipboard, also over SSH.
 fn osc52(text: &str) {
-    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut enc = String::new();
-    for chunk in text.as_bytes().chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, &b)| acc | (b as u32) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                enc.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                enc.push('=');
-            }
-        }
-    }
+    use base64::Engine;
+    let enc = base64::engine::general_purpose::STANDARD.encode(text);
     let mut out = std::io::stdout();
     let _ = write!(out, "\x1b]52;c;{enc}\x07");
     let _ = out.flush();

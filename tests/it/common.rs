@@ -107,3 +107,152 @@ pub fn alone(test: &str) -> bool {
     assert!(text.contains("1 passed"), "{test} did not run alone:\n{text}");
     false
 }
+
+/// Poll `cond` every 50 ms until it holds (true) or `within` has passed (false, after
+/// one last look). For tests that wait on a state another process or thread reaches:
+/// a fixed sleep is too short under load and needlessly long otherwise.
+pub fn wait_until(within: std::time::Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        if cond() {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return cond();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Whether process `pid` has `path` open (its /proc fd links).
+pub fn holds_open(pid: u32, path: &std::path::Path) -> bool {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    fds.flatten()
+        .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|target| target == path))
+}
+
+/// A process holding the FIFO `fifo` open for writing that never writes, for `secs`
+/// seconds; returned once it holds it, so whoever opens the FIFO next finds a writer
+/// (no writer yet, a non-blocking reader would read an empty pipe at once). Opening a
+/// FIFO for writing waits for a reader: one of ours is open meanwhile.
+pub fn silent_writer(fifo: &std::path::Path, secs: u32) -> std::process::Child {
+    use std::os::unix::fs::OpenOptionsExt;
+    let reader = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(fifo)
+        .expect("the FIFO opens for reading");
+    // `exec`: the pid is the one holding the FIFO, and killing it closes it.
+    let mut writer = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec sleep {secs} > '{}'", fifo.display()))
+        .spawn()
+        .expect("sh runs");
+    let fifo = fifo.canonicalize().expect("the FIFO exists");
+    let held = wait_until(std::time::Duration::from_secs(20), || holds_open(writer.id(), &fifo));
+    drop(reader);
+    if !held {
+        let _ = writer.kill();
+        panic!("the writer never opened {}", fifo.display());
+    }
+    writer
+}
+
+/// The app drawn with its styles as text: `styled_text` of its buffer.
+pub fn styled(app: &ktopo::tui::state::App) -> String {
+    styled_text(&buffer(app))
+}
+
+/// A buffer as text with style marks, for snapshots where style carries meaning (health
+/// colours, dimming, focus, selection).
+///
+/// One line per row. Where the style changes, a tag in braces says what differs from
+/// the terminal's default, and holds for the cells after it until the next tag:
+/// `{fg:red,bold}` is red bold text, `{}` is back to the default. In a tag come `fg:`
+/// then `bg:` (ratatui's colour names in snake case — `dark_gray` —, `#rrggbb`, or
+/// `i<n>` for an indexed colour), then the modifiers in ratatui's order: `bold`, `dim`,
+/// `italic`, `underlined`, `slow_blink`, `rapid_blink`, `reversed`, `hidden`,
+/// `crossed_out`. (Underline colours are left out: no view uses them.) Every row starts
+/// and ends in the default style: a styled run that reaches the row's end is closed by
+/// `{}`, so styled blanks at the end (a selection bar) stay visible, and only unstyled
+/// trailing blanks are trimmed. A `{` on screen is written `{{`. With its tags removed
+/// (and `{{` read as `{`) each row is the row `screen` gives.
+pub fn styled_text(buf: &ratatui::buffer::Buffer) -> String {
+    use ratatui::style::{Color, Modifier};
+    type Look = (Color, Color, Modifier);
+    const PLAIN: Look = (Color::Reset, Color::Reset, Modifier::empty());
+    fn colour(c: Color) -> String {
+        match c {
+            Color::Rgb(r, g, b) => format!("#{r:02x}{g:02x}{b:02x}"),
+            Color::Indexed(i) => format!("i{i}"),
+            named => {
+                // DarkGray -> dark_gray
+                let mut out = String::new();
+                for (i, ch) in format!("{named:?}").chars().enumerate() {
+                    if ch.is_uppercase() && i > 0 {
+                        out.push('_');
+                    }
+                    out.push(ch.to_ascii_lowercase());
+                }
+                out
+            }
+        }
+    }
+    fn tag((fg, bg, m): Look) -> String {
+        let mut parts = Vec::new();
+        if fg != Color::Reset {
+            parts.push(format!("fg:{}", colour(fg)));
+        }
+        if bg != Color::Reset {
+            parts.push(format!("bg:{}", colour(bg)));
+        }
+        parts.extend(m.iter_names().map(|(name, _)| name.to_lowercase()));
+        format!("{{{}}}", parts.join(","))
+    }
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut now = PLAIN;
+        for x in 0..buf.area.width {
+            let cell = &buf[(x, y)];
+            let look = (cell.fg, cell.bg, cell.modifier);
+            if look != now {
+                line.push_str(&tag(look));
+                now = look;
+            }
+            line.push_str(&cell.symbol().replace('{', "{{"));
+        }
+        if now == PLAIN {
+            // Only blanks of the default style can trail: a tag ends in `}`.
+            line.truncate(line.trim_end().len());
+        } else {
+            line.push_str("{}");
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `styled_text` without its tags: the plain text it marks up.
+pub fn strip_style_tags(styled: &str) -> String {
+    let mut out = String::new();
+    let mut chars = styled.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '{' {
+            out.push(c);
+        } else if chars.peek() == Some(&'{') {
+            chars.next();
+            out.push('{');
+        } else {
+            for t in chars.by_ref() {
+                if t == '}' {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}

@@ -198,12 +198,7 @@ fn reads_of_special_files_are_bounded_in_size_and_time() {
         .success());
     let out = ktopo(&["check", "-r", fifo.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(3));
-    let mut writer = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("sleep 20 > '{}'", fifo.display()))
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(200));
+    let mut writer = common::silent_writer(&fifo, 20);
     let out = ktopo(&["check", "-r", fifo.to_str().unwrap()]);
     let _ = writer.kill();
     let _ = writer.wait();

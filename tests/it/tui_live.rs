@@ -49,7 +49,13 @@ fn group(app: &App, group: &str, topic: &str, status: Health, lags: &[Option<i64
 }
 
 fn live_app(w: u16, h: u16, stale: bool) -> App {
-    let mut app = App::new(Data::new(common::main_registry()), w, h, Theme { color: false });
+    live_app_in(Theme { color: false }, w, h, stale)
+}
+
+/// The seed registry with a scripted live picture: topics and groups in every common
+/// status (OK, IDLE, WARN, STALL, STOP, UNKNOWN), optionally stale with an error.
+pub(crate) fn live_app_in(theme: Theme, w: u16, h: u16, stale: bool) -> App {
+    let mut app = App::new(Data::new(common::main_registry()), w, h, theme);
     let mut v = LiveView {
         source: "demo cluster".into(),
         sample_ms: Some(12),

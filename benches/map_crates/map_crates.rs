@@ -3,9 +3,12 @@
 //! count: pairs of edges between the same two layers whose orders are inverted):
 //! rust-sugiyama 0.4 (network-simplex ranks, weighted-median ordering, Brandes-Köpf
 //! coordinates) and ascii-dag 0.11 (layered layout and text renderer, left to right).
-//! Run: `cargo bench --bench map_crates` (the 2,000-topic case runs once: rust-sugiyama
-//! takes many minutes on it; `MAP_CRATES=ascii-dag` or `=rust-sugiyama` runs only one). Results are quoted in docs/map.md.
+//! Run: `cargo bench --manifest-path benches/map_crates/Cargo.toml` (a crate of its own,
+//! so the root `cargo test` never builds the two; the 2,000-topic case runs once:
+//! rust-sugiyama takes many minutes on it; `MAP_CRATES=ascii-dag` or `=rust-sugiyama`
+//! runs only one). Results are quoted in docs/map.md.
 
+#[path = "../common/mod.rs"]
 mod common;
 use common::median;
 use ktopo::core::map::plan::Slot;
@@ -107,7 +110,9 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let seed = std::fs::read_to_string("registry.yaml").expect("registry.yaml");
+    // cargo runs a bench in its package's directory: the seed is two levels up.
+    let seed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../registry.yaml")).expect("registry.yaml");
     for (name, text, reps) in [
         ("17-service registry.yaml", seed, 20),
         ("200-topic synthetic", ktopo::core::synthetic::registry(40, 200), 5),
