@@ -83,6 +83,33 @@ fn bench(c: &mut Criterion) {
     g.bench_function("sample_arrives", |b| {
         b.iter(|| a.update(Event::Live(Box::new(view.clone()))));
     });
+    // What the live feed does off the UI thread (the join), and what is left for the
+    // UI thread when the join arrives with the picture.
+    let topo = ktopo::core::topology::Topology::build(&reg);
+    let setting = ktopo::core::join::Setting {
+        environment: "production".into(),
+        samples: 3,
+        ..Default::default()
+    };
+    g.bench_function("join_only", |b| {
+        b.iter(|| ktopo::core::join::join(&reg, &topo, Some(&view), &setting, None));
+    });
+    g.bench_function("sample_arrives_joined", |b| {
+        b.iter_batched(
+            || {
+                let joined = ktopo::core::join::join(&reg, &topo, Some(&view), &setting, None);
+                (Box::new(view.clone()), Box::new(joined))
+            },
+            |(view, joined)| {
+                a.update(Event::Joined {
+                    view,
+                    generation: a.data.generation,
+                    joined,
+                })
+            },
+            criterion::BatchSize::LargeInput,
+        );
+    });
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
     for (name, command) in [
         ("topics_frame", "topics"),
