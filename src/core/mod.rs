@@ -20,3 +20,4 @@ pub mod synthetic;
 pub mod time;
 pub mod topology;
 pub mod visible;
+pub mod words;

@@ -207,7 +207,19 @@ impl App {
                     self.refresh_items();
                 }
             }
-            Action::Lag => self.go(Route::Lag),
+            // From a topic's own screen, that topic's groups only.
+            Action::Lag => {
+                let topic = match self.current_node() {
+                    Some(Node::Topic(t)) => Some(self.data.reg.topics[t].name.clone()),
+                    _ => None,
+                };
+                self.go(Route::Lag);
+                if let Some(name) = topic {
+                    let filter = format!("topic:re:^{}$", regex::escape(&name));
+                    self.set_filter(&filter);
+                    self.filter_line.set(&filter);
+                }
+            }
             // On a topic's own screen, its messages; elsewhere the selected topic's.
             Action::Messages => match self
                 .current_node()
@@ -270,25 +282,26 @@ impl App {
 
     /// Deprecated topic → its replacement; replacement → the deprecated topics it replaces.
     pub(super) fn migration(&mut self) {
-        let node = self.selected_node().or_else(|| self.current_node());
+        // The selected topic, else the topic this screen is about (a service selected
+        // on a topic's screen does not hide the topic).
+        let topic_of = |n: Option<Node>| n.filter(|n| matches!(n, Node::Topic(_)));
+        let node = topic_of(self.selected_node()).or_else(|| topic_of(self.current_node()));
         let Some(Node::Topic(t)) = node else {
             self.message = Some("select a topic first".into());
             return;
         };
         let topic = &self.data.reg.topics[t];
         if let Some(r) = topic.replaced_by().and_then(|r| self.data.reg.topic_index(r)) {
-            self.push(Route::Topic(r));
+            self.go(Route::Topic(r));
             self.focus_pane("migration");
             return;
         }
         let replaced = self.data.replaces(t);
         match replaced.as_slice() {
             [] => self.message = Some(format!("{} is not part of a migration", topic.name)),
-            [one] => self.push(Route::Topic(*one)),
+            [one] => self.go(Route::Topic(*one)),
             _ => {
-                if self.screen().route != Route::Topic(t) {
-                    self.push(Route::Topic(t));
-                }
+                self.go(Route::Topic(t));
                 self.focus_pane("migration");
             }
         }

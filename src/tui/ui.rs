@@ -50,7 +50,11 @@ fn header(app: &App, f: &mut Frame) {
     let area = app.layout().header;
     let crumbs: Vec<String> = app.stack.iter().map(|s| s.route.title(&app.data)).collect();
     let name = app.data.reg.platform.name.as_deref().unwrap_or("registry");
-    let broker = broker_label(app);
+    // The broker's side gets what the first crumb leaves (an unreachable broker's
+    // reason is cut to fit, not the crumbs).
+    let first = crumbs.first().map_or(0, |c| c.chars().count());
+    let room = (area.width as usize).saturating_sub(name.chars().count() + first + 12);
+    let broker = broker_label(app, room);
     let mut crumb = crumbs.join(" › ");
     let room = (area.width as usize).saturating_sub(name.len() + broker.chars().count() + 12);
     if crumb.chars().count() > room {
@@ -77,11 +81,26 @@ fn header(app: &App, f: &mut Frame) {
     );
 }
 
-/// "● demo cluster · 2s ago · 8 ms" or "○ offline".
-pub fn broker_label(app: &App) -> String {
+/// "● demo cluster · 2s ago · 8 ms" or "○ offline", in about `room` characters when it
+/// has a reason to cut.
+pub fn broker_label(app: &App, room: usize) -> String {
     match &app.live {
         None if app.live_stopped.is_some() => "○ live data STOPPED (internal error) ".into(),
         None => format!("○ broker: {} ", app.broker_note),
+        // No sample has succeeded yet: say so, and why, rather than an age.
+        Some(l) if app.setting.samples == 0 && !l.sampled() => match l.errors.first() {
+            Some(e) => {
+                let head = format!("○ cannot reach {}", l.source);
+                let left = room.saturating_sub(head.chars().count() + 3);
+                if left < 8 {
+                    format!("{head} ")
+                } else {
+                    let why = crate::core::words::cut(&crate::core::visible::one_line(e), left);
+                    format!("{head}: {why} ")
+                }
+            }
+            None => format!("○ connecting to {}… ", l.source),
+        },
         Some(l) => {
             let age = app.live_age().map(|a| format!(" · {a:.0}s ago")).unwrap_or_default();
             let ms = l.sample_ms.map(|m| format!(" · {m} ms")).unwrap_or_default();
@@ -95,7 +114,7 @@ pub fn broker_label(app: &App) -> String {
             let err = if l.errors.is_empty() {
                 String::new()
             } else {
-                format!(" · {} errors", l.errors.len())
+                format!(" · {}", crate::core::words::count(l.errors.len(), "error", "errors"))
             };
             format!("● {}{age}{ms}{stale}{err} ", l.source)
         }

@@ -72,9 +72,15 @@ impl App {
     }
 
     /// Replace the whole stack with one list route (`:topics` and friends).
+    /// Go to a route: back to it when it is on the stack already (as k9s does, so
+    /// `:services :topics :services` or `m m` never pile up history), else push it.
     pub(super) fn go(&mut self, route: Route) {
-        if self.screen().route != route {
-            self.push(route);
+        match self.stack.iter().position(|s| s.route == route) {
+            Some(i) => {
+                self.stack.truncate(i + 1);
+                self.refresh_items();
+            }
+            None => self.push(route),
         }
     }
 

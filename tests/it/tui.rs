@@ -171,8 +171,7 @@ fn scenario_deprecated_to_replacement_and_back() {
     insta::assert_snapshot!("scenario_migration_03_deprecated", common::screen(&a));
     keys(&mut a, "m");
     assert_eq!(a.screen().route.title(&a.data), "sales_doc_events");
-    a.update(code(KeyCode::Esc));
-    a.update(code(KeyCode::Esc));
+    // m went back to the screen on the stack: one Esc, not three, returns to the list.
     a.update(code(KeyCode::Esc));
     assert_eq!(a.screen().route, Route::Deprecated);
 }
@@ -484,4 +483,66 @@ fn filters_match_names_or_the_column_they_name() {
         .filter(|t| t.domain.as_deref() == Some("presales"))
         .count();
     assert_eq!(typed(&mut a, "domain:presales"), presales);
+}
+
+/// Going to a screen already on the stack goes back to it (k9s): `:services :topics
+/// :services` and `m` pressed again and again never pile up history; `m` works on a
+/// topic's own screen whatever its panes select.
+#[test]
+fn going_to_a_screen_on_the_stack_goes_back_to_it() {
+    let mut a = app(80, 24);
+    for c in ["services", "topics", "services"] {
+        command(&mut a, c);
+    }
+    assert_eq!(a.stack.len(), 2, "topics › services");
+    command(&mut a, "topics");
+    assert_eq!(a.stack.len(), 1);
+    let nda = a.data.reg.topic_index("nda_events").unwrap();
+    let sales = a.data.reg.topic_index("sales_doc_events").unwrap();
+    a.push(Route::Topic(nda));
+    let depth = a.stack.len();
+    // On nda_events (deprecated): m goes to its replacement, m again back.
+    a.update(key('m'));
+    assert_eq!(a.screen().route, Route::Topic(sales));
+    a.update(key('m'));
+    a.update(key('m'));
+    a.update(key('m'));
+    assert!(a.stack.len() <= depth + 1, "{} screens after four m", a.stack.len());
+    // On the replacement with its producers pane focused (a service selected), m
+    // acts on the topic: it replaces three, so its migration pane gets the focus.
+    command(&mut a, "topics");
+    a.push(Route::Topic(sales));
+    assert!(matches!(
+        a.selected_node(),
+        Some(ktopo::core::topology::Node::Service(_))
+    ));
+    a.update(key('m'));
+    assert_eq!(a.message, None);
+    assert_eq!(a.screen().route, Route::Topic(sales));
+    let panes = a.links(&a.screen().route);
+    assert_eq!(panes[a.screen().pane].0, "migration");
+}
+
+/// `L` on a topic's screen opens `:lag` on that topic's groups.
+#[test]
+fn lag_from_a_topic_shows_its_groups() {
+    let mut a = crate::tui_live::live_app_in(Theme { color: false }, 120, 40, false);
+    command(&mut a, "topics");
+    let t = a.data.reg.topic_index("voice_events").unwrap();
+    a.push(Route::Topic(t));
+    a.update(key('L'));
+    assert_eq!(a.screen().route, Route::Lag);
+    let rows = a.lag_rows();
+    let shown: Vec<&str> = a
+        .screen()
+        .items
+        .rows()
+        .iter()
+        .map(|&i| rows[i].topic.as_str())
+        .collect();
+    assert!(
+        !shown.is_empty() && shown.iter().all(|t| *t == "voice_events"),
+        "{shown:?}"
+    );
+    assert!(rows.len() > shown.len(), "other topics' groups are filtered out");
 }

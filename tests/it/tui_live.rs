@@ -225,3 +225,28 @@ fn a_ten_kilobyte_group_id_does_not_squeeze_the_other_columns() {
         assert_eq!(col(row, "▲ WARN"), col(header, "STATUS"), "{w}x{h}:\n{s}");
     }
 }
+
+/// An unreachable broker: until a sample succeeds the header says it cannot reach it
+/// and why, never an age as if a sample had arrived.
+#[test]
+fn the_header_says_a_broker_cannot_be_reached_until_a_sample_succeeds() {
+    let mut a = ktopo::tui::state::App::new(
+        ktopo::tui::data::Data::new(common::main_registry()),
+        80,
+        24,
+        ktopo::tui::theme::Theme { color: false },
+    );
+    let failed = ktopo::core::live::view::LiveView {
+        source: "127.0.0.1:1".into(),
+        errors: vec!["Local: Broker transport failure (after 5000 ms)".into()],
+        ..Default::default()
+    };
+    a.update(ktopo::tui::state::Event::Live(Box::new(failed)));
+    let top = common::screen(&a).lines().next().unwrap().to_string();
+    assert!(top.contains("○ cannot reach 127.0.0.1:1: Local: B"), "{top}");
+    assert!(
+        top.trim_end().ends_with('…'),
+        "the reason is cut to fit, and says so: {top}"
+    );
+    assert!(!top.contains("ago"), "{top}");
+}
