@@ -351,7 +351,7 @@ pub fn text(view: &LiveView, rows: &[&GroupTopicLag], filters: &Filters) -> Stri
         }
         let time = g
             .time_lag_s
-            .map(|t| format!("{}{t:.1}s", time_mark(g)))
+            .map(|t| format!("{}{}", time_mark(g), crate::core::time::short_duration(t)))
             .unwrap_or("-".into());
         let members = g.members.map_or("-".to_string(), |n| format!("{n} members"));
         let _ = writeln!(

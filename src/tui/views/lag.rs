@@ -46,7 +46,11 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         let g = rows[s.items.rows()[i]];
         let time = match g.time_lag_s {
             None => "—".into(),
-            Some(t) => format!("{}{:.0}s", crate::core::lag_report::time_mark(g), t),
+            Some(t) => format!(
+                "{}{}",
+                crate::core::lag_report::time_mark(g),
+                crate::core::time::short_duration(t)
+            ),
         };
         // An unreadable group is listed, marked first so it survives truncation.
         let mut group = if g.error.is_some() {
