@@ -96,6 +96,14 @@ impl Data {
         self
     }
 
+    /// The topics that carry an event type (none for one the registry lacks).
+    pub fn event_topics(&self, event: &str) -> &[TopicId] {
+        match self.events.binary_search_by(|(e, _)| e.as_str().cmp(event)) {
+            Ok(i) => &self.events[i].1,
+            Err(_) => &[],
+        }
+    }
+
     /// Deprecated topics that `topic` replaces.
     pub fn replaces(&self, topic: TopicId) -> Vec<TopicId> {
         let name = &self.reg.topics[topic].name;

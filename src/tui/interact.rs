@@ -163,7 +163,7 @@ impl App {
             Action::Filter => {
                 if !matches!(
                     self.screen().route,
-                    Route::Service(_) | Route::Topic(_) | Route::Graph(_)
+                    Route::Service(_) | Route::Topic(_) | Route::Event(_) | Route::Graph(_)
                 ) {
                     self.mode = Mode::Filter;
                     let text = self.screen().filter.text.clone();
@@ -257,8 +257,8 @@ impl App {
             return;
         }
         if self.screen().route == Route::Events {
-            if let Some(t) = self.selected_target() {
-                self.push(Route::Impact(t, Dir::Downstream));
+            if let Some(Target::Event(e, _)) = self.selected_target() {
+                self.push(Route::Event(e));
             }
             return;
         }
@@ -359,7 +359,10 @@ impl App {
             MouseEventKind::ScrollUp => self.move_by(-3),
             MouseEventKind::Down(_) => {
                 let route = self.screen().route.clone();
-                if matches!(route, Route::Service(_) | Route::Topic(_) | Route::Graph(_)) {
+                if matches!(
+                    route,
+                    Route::Service(_) | Route::Topic(_) | Route::Event(_) | Route::Graph(_)
+                ) {
                     return;
                 }
                 if let Some(row) = self.layout().list_row_at(m.row) {

@@ -48,7 +48,7 @@ impl App {
             Route::Platform => Box::new(0..super::views::platform::lines(&self.data).len()),
             Route::Impact(..) => Box::new(0..s.impact.as_ref().map_or(0, |i| i.affected.len())),
             Route::Messages(t) => Box::new(0..self.messages(*t).len()),
-            Route::Service(_) | Route::Topic(_) | Route::Graph(_) => return Vec::new(),
+            Route::Service(_) | Route::Topic(_) | Route::Event(_) | Route::Graph(_) => return Vec::new(),
         };
         if s.filter.is_empty() {
             return all.collect();
@@ -194,6 +194,28 @@ impl App {
                     ("migration", related),
                 ]
             }
+            Route::Event(e) => {
+                let topics = self.data.event_topics(e);
+                let mut producers: Vec<Node> = Vec::new();
+                let mut consumers: Vec<Node> = Vec::new();
+                for &t in topics {
+                    for p in &reg.topics[t].producers {
+                        if !producers.contains(&Node::Service(p.service)) {
+                            producers.push(Node::Service(p.service));
+                        }
+                    }
+                    for c in &reg.topics[t].consumers {
+                        if !consumers.contains(&Node::Service(c.service)) {
+                            consumers.push(Node::Service(c.service));
+                        }
+                    }
+                }
+                vec![
+                    ("topics", topics.iter().copied().map(Node::Topic).collect()),
+                    ("producers", producers),
+                    ("consumers", consumers),
+                ]
+            }
             Route::Graph(n) => {
                 let (left, right) = self.graph_sides(*n);
                 vec![("in", left), ("out", right)]
@@ -229,7 +251,7 @@ impl App {
     pub(super) fn row_count(&self) -> usize {
         let s = self.screen();
         match &s.route {
-            Route::Service(_) | Route::Topic(_) | Route::Graph(_) => {
+            Route::Service(_) | Route::Topic(_) | Route::Event(_) | Route::Graph(_) => {
                 self.links(&s.route).get(s.pane).map_or(0, |p| p.1.len())
             }
             _ => s.items.len(),
@@ -278,7 +300,7 @@ impl App {
                 let imp = s.impact.as_ref()?;
                 s.items.rows().get(s.selected).map(|&i| imp.affected[i].node)
             }
-            Route::Service(_) | Route::Topic(_) | Route::Graph(_) => self
+            Route::Service(_) | Route::Topic(_) | Route::Event(_) | Route::Graph(_) => self
                 .links(&s.route)
                 .get(s.pane)
                 .and_then(|p| p.1.get(s.selected).copied()),
@@ -291,6 +313,10 @@ impl App {
         if s.route == Route::Events {
             let (e, ts) = s.items.rows().get(s.selected).map(|&i| &self.data.events[i])?;
             return Some(Target::Event(e.clone(), ts.clone()));
+        }
+        // On an event's screen, i and v act on the event.
+        if let Route::Event(e) = &s.route {
+            return Some(Target::Event(e.clone(), self.data.event_topics(e).to_vec()));
         }
         // In a detail or graph view, i and v act on what the view is about;
         // Enter is the way into a linked item.

@@ -81,6 +81,9 @@ pub enum Route {
     Stale,
     Platform,
     Service(ServiceId),
+    /// An event type: the topics that carry it, their producers and consumers, an
+    /// example (by name: event types have no id).
+    Event(String),
     Topic(TopicId),
     /// The last sampled messages of a topic.
     Messages(TopicId),
@@ -94,6 +97,7 @@ impl Route {
             Route::Services => "services".into(),
             Route::Topics => "topics".into(),
             Route::Events => "events".into(),
+            Route::Event(e) => format!("event {e}"),
             Route::Deprecated => "deprecated".into(),
             Route::Lag => "lag".into(),
             Route::Drift => "drift".into(),

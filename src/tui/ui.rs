@@ -24,6 +24,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Route::Services => views::lists::services(app, f, body),
         Route::Topics => views::lists::topics(app, f, body),
         Route::Events => views::lists::events(app, f, body),
+        Route::Event(e) => views::detail::event(app, f, body, e),
         Route::Deprecated => views::lists::deprecated(app, f, body),
         Route::Lag => views::lag::render(app, f, body),
         Route::Drift => views::drift::render(app, f, body),

@@ -263,6 +263,8 @@ fn carry(old: &Registry, new: &Registry, route: &Route) -> Option<Route> {
         Route::Messages(i) => Route::Messages(topic(*i)?),
         Route::Graph(n) => Route::Graph(node(*n)?),
         Route::Impact(..) => return None,
+        // Gone with the last topic that carried it.
+        Route::Event(e) if !new.topics.iter().any(|t| t.events.iter().any(|x| &x.name == e)) => return None,
         r => r.clone(),
     })
 }

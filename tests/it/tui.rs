@@ -546,3 +546,33 @@ fn lag_from_a_topic_shows_its_groups() {
     );
     assert!(rows.len() > shown.len(), "other topics' groups are filtered out");
 }
+
+/// Enter on an event opens the event's own view: the topics that carry it, their
+/// producers and consumers, an example payload; `i` there is the event's impact.
+#[test]
+fn an_event_opens_its_own_view() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut a = app(w, h);
+        command(&mut a, "events");
+        let at = a
+            .data
+            .events
+            .iter()
+            .position(|(e, _)| e == "ticket_created")
+            .expect("seed event");
+        let row = a.screen().items.rows().iter().position(|&i| i == at).unwrap();
+        a.stack.last_mut().unwrap().selected = row;
+        a.update(code(KeyCode::Enter));
+        assert_eq!(a.screen().route, Route::Event("ticket_created".into()));
+        let s = common::screen(&a);
+        assert!(s.contains("event ticket_created"), "{s}");
+        assert!(s.contains("support_events"), "{s}");
+        assert!(s.contains("producers") && s.contains("consumers"), "{s}");
+        insta::assert_snapshot!(format!("event_ticket_created_{w}x{h}"), s);
+        a.update(key('i'));
+        assert!(matches!(
+            a.screen().route,
+            Route::Impact(ktopo::core::impact::Target::Event(..), _)
+        ));
+    }
+}

@@ -354,6 +354,52 @@ pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: TopicId) {
     panes(app, f, right, Some(ti), None);
 }
 
+/// An event type: what it means, the topics that carry it, and an example payload
+/// (one of those topics' examples that names it, else the first of them).
+pub fn event(app: &App, f: &mut Frame, area: Rect, name: &str) {
+    let reg = &app.data.reg;
+    let theme = &app.theme;
+    let (left, right) = split(area);
+    let topics = app.data.event_topics(name);
+    let mut lines = Vec::new();
+    let described = topics
+        .iter()
+        .flat_map(|&t| reg.topics[t].events.iter())
+        .find(|e| e.name == name)
+        .and_then(|e| e.description.clone());
+    if let Some(d) = described {
+        lines.push(field(app, "meaning", d));
+    }
+    for &t in topics {
+        let topic = &reg.topics[t];
+        lines.push(field(
+            app,
+            "on topic",
+            format!("{} ({})", topic.name, topic.status.as_str()),
+        ));
+    }
+    let quoted = format!("\"{name}\"");
+    let example = topics
+        .iter()
+        .flat_map(|&t| reg.topics[t].examples.iter())
+        .find(|ex| ex.json.contains(&quoted))
+        .or_else(|| topics.iter().flat_map(|&t| reg.topics[t].examples.iter()).next());
+    match example {
+        Some(ex) => {
+            lines.push(Line::from(""));
+            lines.push(Line::styled(format!("example: {}", ex.name), theme.header()));
+            let pretty = serde_json::from_str::<serde_json::Value>(&ex.json)
+                .ok()
+                .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                .unwrap_or_else(|| ex.json.clone());
+            lines.extend(pretty.lines().map(|l| Line::from(format!("  {l}"))));
+        }
+        None => lines.push(field(app, "example", "none in the registry")),
+    }
+    info(app, f, left, format!("event {name}"), lines);
+    panes(app, f, right, None, None);
+}
+
 /// A finding's severity as a symbol (colour is never the only signal).
 pub fn drift_mark(s: crate::core::diag::Severity) -> &'static str {
     match s {
