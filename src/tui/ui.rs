@@ -39,6 +39,9 @@ pub fn render(app: &App, f: &mut Frame) {
     }
     status(app, f);
     footer(app, f);
+    if app.mode == Mode::Command {
+        command_list(app, f);
+    }
     if let Some(p) = &app.popup {
         views::popup::render(app, f, p);
     }
@@ -239,4 +242,53 @@ fn prompt_spans(app: &App) -> Vec<Span<'static>> {
         ),
         Span::raw(show(chars.get(at + 1..).unwrap_or_default())),
     ]
+}
+
+/// While a command's name is typed: the commands it may become, with their aliases
+/// and what they do, in a box over the bottom of the body (from the one command table).
+fn command_list(app: &App, f: &mut Frame) {
+    let typed = app.command_line.text();
+    let word = typed.trim_start();
+    if word.contains(char::is_whitespace) {
+        return;
+    }
+    let rows: Vec<Line> = super::command::COMMANDS
+        .iter()
+        .filter(|(name, aliases, ..)| name.starts_with(word) || aliases.iter().any(|a| a.starts_with(word)))
+        .map(|(name, aliases, target, what)| {
+            let target = if *target { " [target]" } else { "" };
+            let aliases = if aliases.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", aliases.join(" "))
+            };
+            Line::from(vec![
+                Span::styled(format!(":{name}"), app.theme.key()),
+                Span::styled(format!("{target}{aliases}"), app.theme.dim()),
+                Span::raw(format!("  {what}")),
+            ])
+        })
+        .collect();
+    let body = app.layout().body;
+    if rows.is_empty() || body.height < 4 {
+        return;
+    }
+    let shown = rows.len().min(body.height as usize - 2);
+    let height = shown as u16 + 2;
+    let area = ratatui::layout::Rect::new(body.x, body.y + body.height - height, body.width, height);
+    let more = rows.len() - shown;
+    let title = if more > 0 {
+        format!(" commands · {more} more ")
+    } else {
+        " commands ".to_string()
+    };
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(app.theme.border())
+        .title(title);
+    f.render_widget(ratatui::widgets::Clear, area);
+    f.render_widget(
+        Paragraph::new(rows.into_iter().take(shown).collect::<Vec<_>>()).block(block),
+        area,
+    );
 }

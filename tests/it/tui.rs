@@ -576,3 +576,24 @@ fn an_event_opens_its_own_view() {
         ));
     }
 }
+
+/// `:` lists the commands with their aliases and what they do, narrowing as a name is
+/// typed (at 80x24 every command fits).
+#[test]
+fn the_command_prompt_lists_commands_with_descriptions() {
+    let mut a = app(80, 24);
+    a.update(key(':'));
+    let s = common::screen(&a);
+    for (name, _, _, what) in ktopo::tui::command::COMMANDS {
+        assert!(s.contains(&format!(":{name}")), "{name} missing:\n{s}");
+        assert!(s.contains(what), "{what} missing:\n{s}");
+    }
+    a.update(key('m'));
+    let s = common::screen(&a);
+    assert!(
+        s.contains(":map") && s.contains(":deprecated"),
+        "map, and deprecated by its alias migrations:\n{s}"
+    );
+    assert!(!s.contains(":lag"), "{s}");
+    insta::assert_snapshot!("command_list_m_80x24", s);
+}
