@@ -65,7 +65,7 @@ pub struct Affected {
     pub node: Node,
     pub depth: usize,
     /// The node before this one on its shortest path from the target (None at the
-    /// start). A parent pointer, not the whole path: on a 10,000-topic chain whole paths
+    /// start): upstream, the node it feeds (the walk goes against the flow). A parent pointer, not the whole path: on a 10,000-topic chain whole paths
     /// per entry made the answer quadratic (550 MB of JSON).
     pub parent: Option<Node>,
     /// Downstream or upstream of the target.
@@ -98,6 +98,17 @@ impl Impact {
             cur = self.parents.get(&(a.dir, p)).copied();
         }
         path.reverse();
+        path
+    }
+
+    /// The path through `a` as data flows: producer → topic → consumer. Downstream that
+    /// is the target first and `a` last; upstream, `a` first and the target last (the
+    /// walk went against the flow). The same nodes as `path`, in reading order.
+    pub fn flow_path(&self, a: &Affected) -> Vec<Node> {
+        let mut path = self.path(a);
+        if a.dir == Dir::Upstream {
+            path.reverse();
+        }
         path
     }
 
@@ -314,12 +325,13 @@ pub fn node_label(reg: &Registry, n: Node) -> String {
     }
 }
 
-/// The path to an entry for people: whole when short, its ends when long (a deep chain
+/// The path to an entry for people, in the direction data flows (producer → topic →
+/// consumer, upstream entries too): whole when short, its ends when long (a deep chain
 /// would otherwise print a quadratic amount of text).
 pub fn via(reg: &Registry, imp: &Impact, a: &Affected) -> String {
     let label = |n: &Node| node_label(reg, *n);
     if a.depth < 8 {
-        return imp.path(a).iter().map(label).collect::<Vec<_>>().join(" → ");
+        return imp.flow_path(a).iter().map(label).collect::<Vec<_>>().join(" → ");
     }
     // The ends only, found without walking the whole chain.
     let branch = imp.branches.get(&(a.dir, a.node)).copied().unwrap_or(a.node);
@@ -332,8 +344,14 @@ pub fn via(reg: &Registry, imp: &Impact, a: &Affected) -> String {
         }
     }
     tail.reverse();
-    let head: Vec<String> = start.iter().chain([&branch]).map(label).collect();
-    let tail: Vec<String> = tail.iter().map(label).collect();
+    let mut head: Vec<String> = start.iter().chain([&branch]).map(label).collect();
+    let mut tail: Vec<String> = tail.iter().map(label).collect();
+    if a.dir == Dir::Upstream {
+        // Read with the flow: the entry's end first, the target last.
+        head.reverse();
+        tail.reverse();
+        std::mem::swap(&mut head, &mut tail);
+    }
     elided(&head, &tail, a.depth + 1)
 }
 
@@ -351,6 +369,14 @@ pub struct Owned {
     pub oncall: Option<String>,
     pub services: Vec<String>,
     pub topics: Vec<String>,
+}
+
+/// A service's or topic's declared owner and on-call, as the registry gives them.
+pub fn owner_of(reg: &Registry, n: Node) -> (Option<&str>, Option<&str>) {
+    match n {
+        Node::Service(i) => (reg.services[i].owner.as_deref(), reg.services[i].oncall.as_deref()),
+        Node::Topic(i) => (reg.topics[i].owner.as_deref(), reg.topics[i].oncall.as_deref()),
+    }
 }
 
 pub fn owners(reg: &Registry, imp: &Impact) -> Vec<Owned> {

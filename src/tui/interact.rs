@@ -197,16 +197,22 @@ impl App {
             Action::Migration => self.migration(),
             Action::Direction => {
                 if let Route::Impact(t, d) = self.screen().route.clone() {
-                    let d = d.next();
-                    let imp = impact::impact(&self.data.reg, &self.data.topo, &t, d, None);
-                    let s = self.screen_mut();
-                    s.route = Route::Impact(t, d);
-                    s.impact = Some(imp);
-                    s.selected = 0;
-                    s.offset = 0;
-                    self.refresh_items();
+                    let depth = self.screen().impact.as_ref().and_then(|i| i.max_depth);
+                    self.set_impact(t, d.next(), depth);
                 }
             }
+            Action::Depth(n) => match self.screen().route.clone() {
+                Route::Impact(t, d) => {
+                    let depth = (n > 0).then_some(usize::from(n));
+                    self.set_impact(t, d, depth);
+                    self.message = Some(match depth {
+                        Some(1) => "depth: 1 hop".into(),
+                        Some(n) => format!("depth: at most {n} hops"),
+                        None => "depth: all hops".into(),
+                    });
+                }
+                _ => self.message = Some("1-9 and 0 set the depth of an impact view".into()),
+            },
             // From a topic's own screen, that topic's groups only.
             Action::Lag => {
                 let topic = match self.current_node() {
@@ -230,6 +236,17 @@ impl App {
                 _ => self.message = Some("select a topic first".into()),
             },
         }
+    }
+
+    /// The impact screen on another direction or depth: computed again, from its top.
+    pub(super) fn set_impact(&mut self, t: Target, d: Dir, depth: Option<usize>) {
+        let imp = impact::impact(&self.data.reg, &self.data.topo, &t, d, depth);
+        let s = self.screen_mut();
+        s.route = Route::Impact(t, d);
+        s.impact = Some(imp);
+        s.selected = 0;
+        s.offset = 0;
+        self.refresh_items();
     }
 
     pub(super) fn set_pane(&mut self, pane: usize) {

@@ -24,6 +24,8 @@ pub enum Action {
     Graph,
     Migration,
     Direction,
+    /// Impact view: at most this many hops (0: all). The table binds it to `0`-`9`.
+    Depth(u8),
     Lag,
     Messages,
     Focus,
@@ -76,6 +78,23 @@ pub const KEYS: &[Binding] = &[
     b!("v", [Char('v')], Action::Graph, "graph of the selection"),
     b!("m", [Char('m')], Action::Migration, "deprecated ↔ replacement"),
     b!("d", [Char('d')], Action::Direction, "impact direction ↓ ↑ both"),
+    b!(
+        "1-9 0",
+        [
+            Char('1'),
+            Char('2'),
+            Char('3'),
+            Char('4'),
+            Char('5'),
+            Char('6'),
+            Char('7'),
+            Char('8'),
+            Char('9'),
+            Char('0')
+        ],
+        Action::Depth(0),
+        "impact depth N (0 all)"
+    ),
     b!("L", [Char('L')], Action::Lag, "consumer lag table"),
     b!(
         "M",
@@ -102,5 +121,10 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
         let Char(c) = key.code else { return None };
         return KEYS.iter().find(|b| b.ctrl.contains(&c)).map(|b| b.action);
     }
-    KEYS.iter().find(|b| b.codes.contains(&key.code)).map(|b| b.action)
+    let action = KEYS.iter().find(|b| b.codes.contains(&key.code)).map(|b| b.action)?;
+    Some(match (action, key.code) {
+        // One binding for ten digits: the digit pressed is the depth.
+        (Action::Depth(_), Char(c)) => Action::Depth(c.to_digit(10).map_or(0, |d| d as u8)),
+        (a, _) => a,
+    })
 }

@@ -194,7 +194,13 @@ fn footer(app: &App, f: &mut Frame) {
         Mode::Normal => {
             let keys: &[(&str, &str)] = match app.screen().route {
                 Route::Graph(_) => &[("←→↑↓", "move"), ("⏎", "centre"), ("i", "impact"), ("esc", "back")],
-                Route::Impact(..) => &[("⏎", "open"), ("d", "direction"), ("v", "graph"), ("esc", "back")],
+                Route::Impact(..) => &[
+                    ("⏎", "open"),
+                    ("d", "direction"),
+                    ("0-9", "depth"),
+                    ("v", "graph"),
+                    ("esc", "back"),
+                ],
                 Route::Map => &[
                     ("←→", "along edges"),
                     ("↑↓", "column"),

@@ -230,3 +230,74 @@ fn impact_says_whom_to_call_by_owner() {
     );
     assert!(text.contains("  (no owner declared): audit"), "{text}");
 }
+
+#[test]
+fn upstream_paths_read_in_the_direction_data_flows() {
+    let reg = common::main_registry();
+    let topo = Topology::build(&reg);
+    let t = impact::resolve(&reg, "service:agent_orchestration").unwrap();
+    let imp = impact::impact(&reg, &topo, &t, Dir::Upstream, None);
+    let target = ktopo::core::topology::Node::Service(ktopo::core::registry::ServiceId::new(6));
+    for a in &imp.affected {
+        let path = imp.flow_path(a);
+        assert_eq!(path.len(), a.depth + 1);
+        // The entry produces (through the path) what the target consumes.
+        assert_eq!(path[0], a.node);
+        assert_eq!(path.last(), Some(&target));
+        for w in path.windows(2) {
+            assert!(
+                topo.neighbours(w[0], petgraph::Direction::Outgoing)
+                    .any(|(n, _)| n == w[1]),
+                "{} does not feed {}",
+                impact::node_ref(&reg, w[0]),
+                impact::node_ref(&reg, w[1])
+            );
+        }
+        // The walk order is unchanged: the target first.
+        assert_eq!(imp.path(a)[0], target);
+        // Long paths are cut in the middle, still with the flow.
+        let via = impact::via(&reg, &imp, a);
+        assert!(via.starts_with(&impact::node_label(&reg, a.node)), "{via}");
+        assert!(via.ends_with("→ Agent Orchestration (8)"), "{via}");
+    }
+    let deep = imp.affected.iter().find(|a| a.depth == 8).unwrap();
+    assert_eq!(
+        impact::via(&reg, &imp, deep),
+        "Research Engine (1) → research_events → Demo Generator (2) → demo_events → … (3 more) → config_events → Agent Orchestration (8)"
+    );
+}
+
+#[test]
+fn impact_text_reads_upstream_paths_producer_first() {
+    let out = assert_cmd::Command::cargo_bin("ktopo")
+        .unwrap()
+        .current_dir(common::root())
+        .args(["impact", "service:customer_success", "--upstream", "--depth", "2"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("via Support Engine (14) → support_events → Customer Success Service (13)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("via support_events → Customer Success Service (13)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Customer Success Service (13) → support_events"),
+        "{text}"
+    );
+    // Downstream is unchanged: the target first.
+    let out = assert_cmd::Command::cargo_bin("ktopo")
+        .unwrap()
+        .current_dir(common::root())
+        .args(["impact", "service:support_engine", "--depth", "2"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("via Support Engine (14) → support_events → Customer Success Service (13)"),
+        "{text}"
+    );
+}

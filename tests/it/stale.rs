@@ -165,7 +165,7 @@ fn no_lag_means_nothing_is_stale() {
 
 #[test]
 fn the_impact_view_shows_staleness_and_its_cause() {
-    let mut app = App::new(Data::new(common::main_registry()), 160, 30, Theme { color: false });
+    let mut app = App::new(Data::new(common::main_registry()), 170, 30, Theme { color: false });
     app.update(Event::Live(Box::new(scripted())));
     common::run_command(&mut app, "impact service:monitoring_engine");
     let screen = common::screen(&app);

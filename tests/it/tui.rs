@@ -597,3 +597,96 @@ fn the_command_prompt_lists_commands_with_descriptions() {
     assert!(!s.contains(":lag"), "{s}");
     insta::assert_snapshot!("command_list_m_80x24", s);
 }
+
+#[test]
+fn impact_upstream_paths_read_producer_to_consumer() {
+    let mut a = app(160, 40);
+    command(&mut a, "impact service:customer_success");
+    keys(&mut a, "d2");
+    let screen = common::screen(&a);
+    assert!(
+        screen.contains("Support Engine (14) → support_events → Customer Success Service (13)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("support_events → Customer Success Service (13)"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Customer Success Service (13) → support_events"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn impact_depth_keys_limit_hops() {
+    let mut a = app(80, 24);
+    command(&mut a, "impact service:agent_orchestration");
+    let max = |a: &App| {
+        a.screen()
+            .impact
+            .as_ref()
+            .unwrap()
+            .affected
+            .iter()
+            .map(|x| x.depth)
+            .max()
+    };
+    let title = |a: &App| common::screen(a).lines().nth(1).unwrap().to_string();
+    assert!(title(&a).contains("· all hops ·"), "{}", title(&a));
+    keys(&mut a, "1");
+    assert_eq!(max(&a), Some(1));
+    assert_eq!(a.screen().items.len(), 2, "the topics Agent Orchestration produces");
+    assert!(title(&a).contains("· 1 hop ·"), "{}", title(&a));
+    keys(&mut a, "3");
+    assert_eq!(max(&a), Some(3));
+    assert!(title(&a).contains("· ≤3 hops ·"), "{}", title(&a));
+    // The direction keeps the depth.
+    keys(&mut a, "d");
+    assert!(matches!(
+        a.screen().route,
+        Route::Impact(_, ktopo::core::impact::Dir::Upstream)
+    ));
+    assert_eq!(max(&a), Some(3));
+    assert!(title(&a).contains("upstream · ≤3 hops"), "{}", title(&a));
+    keys(&mut a, "0");
+    assert_eq!(max(&a), Some(8));
+    assert!(title(&a).contains("· all hops ·"), "{}", title(&a));
+    // Elsewhere a digit says what it is for and changes nothing.
+    a.update(code(KeyCode::Esc));
+    keys(&mut a, "2");
+    assert_eq!(a.message.as_deref(), Some("1-9 and 0 set the depth of an impact view"));
+    assert_eq!(a.screen().route, Route::Topics);
+}
+
+#[test]
+fn impact_view_shows_owner_and_oncall_of_the_selection() {
+    let mut a = App::new(
+        Data::new(common::load("tests/fixtures/owners.yaml")),
+        80,
+        24,
+        Theme { color: false },
+    );
+    command(&mut a, "impact service:shop");
+    let bottom = |a: &App| {
+        let s = common::screen(a);
+        let line = s.lines().find(|l| l.starts_with('└')).unwrap().to_string();
+        assert!(line.chars().count() <= 80, "{line}");
+        line
+    };
+    // orders_events, then Audit and Billing at depth 2, then payments_events.
+    assert!(
+        bottom(&a).contains("orders_events: owner team-storefront · no on-call declared"),
+        "{}",
+        bottom(&a)
+    );
+    keys(&mut a, "j");
+    assert!(bottom(&a).contains("Audit"), "{}", bottom(&a));
+    assert!(bottom(&a).contains("no owner declared"), "{}", bottom(&a));
+    keys(&mut a, "j");
+    assert!(
+        bottom(&a).contains("owner team-payments · on-call pagerduty:payments"),
+        "{}",
+        bottom(&a)
+    );
+}

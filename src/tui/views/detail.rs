@@ -72,6 +72,7 @@ fn panes(app: &App, f: &mut Frame, area: Rect, topic_ctx: Option<TopicId>, servi
             selected: if focused { s.selected } else { usize::MAX },
             offset,
             focused,
+            detail: None,
         };
         table.render(app, f, rects[k], |i| {
             let n = nodes[i];

@@ -31,8 +31,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         ),
         None => String::new(),
     };
+    let depth = match imp.max_depth {
+        Some(1) => "1 hop".to_string(),
+        Some(n) => format!("≤{n} hops"),
+        None => "all hops".to_string(),
+    };
     let title = format!(
-        "impact of {} · {} · {ns} services, {nt} topics{stale_note} · d: direction",
+        "impact of {} · {} · {depth} · {ns} services, {nt} topics{stale_note} · d: direction · 0-9: depth",
         imp.target.describe(reg),
         imp.dir.as_str(),
     );
@@ -71,7 +76,14 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             .title(Span::styled(" ? observed, not declared ", app.theme.warn()));
         f.render_widget(ratatui::widgets::Paragraph::new(lines).block(block), band);
     }
-    let table = ListTable::for_screen(app, title, &header, &widths);
+    let mut table = ListTable::for_screen(app, title, &header, &widths);
+    // Whom to call about the selected entry, as `ktopo impact` lists by owner.
+    table.detail = s
+        .items
+        .rows()
+        .get(s.selected)
+        .and_then(|&i| imp.affected.get(i))
+        .map(|a| owner_line(reg, a.node));
     table.render(app, f, area, |i| {
         let a = &imp.affected[s.items.rows()[i]];
         let first_of_depth = i == 0 || {
@@ -122,6 +134,17 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         }
         row
     });
+}
+
+/// `Billing (5): owner team-payments · on-call pagerduty:payments`, from the registry.
+fn owner_line(reg: &crate::core::registry::Registry, n: Node) -> String {
+    let who = match crate::core::impact::owner_of(reg, n) {
+        (Some(o), Some(c)) => format!("owner {o} · on-call {c}"),
+        (Some(o), None) => format!("owner {o} · no on-call declared"),
+        (None, Some(c)) => format!("no owner declared · on-call {c}"),
+        (None, None) => "no owner declared".to_string(),
+    };
+    format!("{}: {who}", node_label(reg, n))
 }
 
 /// Observed edges on the impact's topics (its target's too): producers only the

@@ -110,6 +110,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         selected: usize::MAX,
         offset: 0,
         focused: false,
+        detail: None,
     };
     table.render(app, f, detail, |i| {
         let p = &g.partitions[i];

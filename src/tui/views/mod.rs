@@ -33,6 +33,8 @@ pub struct ListTable<'a> {
     pub selected: usize,
     pub offset: usize,
     pub focused: bool,
+    /// A line about the selected row, in the bottom border (left; the position is right).
+    pub detail: Option<String>,
 }
 
 impl<'a> ListTable<'a> {
@@ -47,6 +49,7 @@ impl<'a> ListTable<'a> {
             selected: s.selected,
             offset: s.offset,
             focused: true,
+            detail: None,
         }
     }
 
@@ -71,11 +74,17 @@ impl<'a> ListTable<'a> {
         } else {
             self.len.to_string()
         };
-        let block = Block::default()
+        let mut block = Block::default()
             .borders(Borders::ALL)
             .border_style(if self.focused { t.focus_border() } else { t.border() })
-            .title(Span::styled(format!(" {} ", self.title), t.title()))
-            .title_bottom(Line::from(format!(" {pos} ")).right_aligned());
+            .title(Span::styled(format!(" {} ", self.title), t.title()));
+        if let Some(d) = &self.detail {
+            // Room for the corners, the position and a gap of one.
+            let room = (area.width as usize).saturating_sub(pos.chars().count() + 8);
+            let d = crate::core::words::cut(&crate::core::visible::one_line(d), room);
+            block = block.title_bottom(Line::from(format!(" {d} ")).left_aligned());
+        }
+        let block = block.title_bottom(Line::from(format!(" {pos} ")).right_aligned());
         let header = Row::new(self.header.iter().map(|h| Cell::from(*h))).style(t.header());
         f.render_widget(
             Table::new(rows, self.widths)
