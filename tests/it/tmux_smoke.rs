@@ -383,3 +383,39 @@ fn y_copies_the_selected_name_through_osc_52() {
     t.keys(&["q"]);
     t.wait_for("EXITED=0");
 }
+
+/// In a real 80x24 terminal: the prompts edit like a shell line (Ctrl-W, Ctrl-A, Ctrl-U
+/// as tmux sends them), `:` lists the commands, and an unreachable broker is said to
+/// be unreachable in the header, never as if a sample had arrived.
+#[test]
+fn prompts_edit_and_an_unreachable_broker_is_said_at_80x24() {
+    let t = Tmux::new("prompts");
+    let bin = env!("CARGO_BIN_EXE_ktopo");
+    let reg = common::root().join("registry.yaml");
+    let cmd = format!(
+        "{bin} --registry {} -b 127.0.0.1:1; echo EXITED=$?; sleep 60",
+        reg.display()
+    );
+    t.run(&["new-session", "-d", "-s", "smoke", "-x", "80", "-y", "24", &cmd]);
+    t.wait_for("topics (29)");
+    // Port 1 on loopback refuses: the header says so once the first round fails.
+    let s = t.wait_for("cannot reach 127.0.0.1:1");
+    assert!(!s.lines().next().unwrap_or("").contains("ago"), "{s}");
+    t.keys(&[
+        "/", "h", "e", "l", "l", "o", "Space", "w", "o", "r", "l", "d", "C-w", "C-a", "X",
+    ]);
+    let s = t.wait_screen("the edited filter", |s| s.lines().any(|l| l.starts_with("/Xhello")));
+    assert!(!s.contains("worldw"), "Ctrl-W inserted a letter:\n{s}");
+    t.keys(&["C-e", "C-u", "c", "r", "m"]);
+    t.wait_screen("the filter after Ctrl-U", |s| s.lines().any(|l| l.starts_with("/crm")));
+    // Esc alone (an Esc followed at once by `:` reads as Alt-:).
+    t.keys(&["Escape"]);
+    t.wait_for("topics (29)");
+    t.keys(&[":"]);
+    let s = t.wait_for("commands");
+    assert!(s.contains(":quit") && s.contains("quit ktopo"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_screen("the prompt closed", |s| !s.contains("commands"));
+    t.keys(&["q"]);
+    t.wait_for("EXITED=0");
+}
