@@ -193,11 +193,11 @@ fn node_box(app: &App, f: &mut Frame, r: Rect, n: Node, center: Node, selected: 
                 .map(|l| format!("{}/s · lag {}", rate(l.produce_rate), opt(l.total_lag)))
                 .unwrap_or_default();
             let status = match topic.status {
-                Status::Active => "topic",
-                Status::Deprecated => "topic ⊘ deprecated",
-                Status::Proposed => "topic ◇ proposed",
+                Status::Active => "topic".to_string(),
+                Status::Deprecated => format!("topic {} deprecated", crate::tui::symbols::DEPRECATED.glyph),
+                Status::Proposed => format!("topic {} proposed", crate::tui::symbols::PROPOSED.glyph),
             };
-            (status.into(), topic.name.clone(), edge, live.and_then(|l| l.worst))
+            (status, topic.name.clone(), edge, live.and_then(|l| l.worst))
         }
     };
     let border = if selected || is_center {
