@@ -366,6 +366,17 @@ impl App {
     }
 
     pub(super) fn on_mouse(&mut self, m: MouseEvent) {
+        if let Some(Popup::Help { scroll }) = self.popup {
+            // The wheel scrolls the help; the list behind stays where it is.
+            let next = match m.kind {
+                MouseEventKind::ScrollDown => scroll + 3,
+                MouseEventKind::ScrollUp => scroll.saturating_sub(3),
+                _ => return,
+            };
+            let scroll = next.min(super::views::popup::help_max_scroll(self));
+            self.popup = Some(Popup::Help { scroll });
+            return;
+        }
         if self.screen().route == Route::Map {
             return self.map_mouse(m);
         }

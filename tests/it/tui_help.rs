@@ -150,6 +150,13 @@ fn lag_help_lists_every_health_and_column() {
             c.name
         );
     }
+    for s in ktopo::tui::views::lag::LAG_MARKS {
+        assert!(
+            text.contains(&norm(&format!("{} {}", s.glyph, s.meaning))),
+            "lag mark {}",
+            s.glyph
+        );
+    }
     for s in GLOBAL {
         assert!(text.contains(&norm(s.meaning)), "mark {}", s.glyph);
     }
@@ -175,6 +182,40 @@ fn map_help_lists_each_stroke_with_its_glyph() {
         let g = ktopo::core::map::route::glyph(ktopo::core::map::route::LEFT | ktopo::core::map::route::RIGHT, s);
         assert!(text.contains(g), "{s:?} drawn as {g}");
     }
+}
+
+#[test]
+fn graph_help_lists_its_arrows() {
+    let mut a = app(80, 24);
+    run_command(&mut a, "graph service:agent_orchestration");
+    press(&mut a, KeyCode::Char('?'));
+    let text = norm(&whole_help(&mut a).join(" "));
+    for (arrow, what) in ktopo::tui::views::graph::legend() {
+        assert!(
+            text.contains(&norm(&format!("{arrow} {what}"))),
+            "{arrow} in the graph's legend"
+        );
+    }
+}
+
+#[test]
+fn mouse_wheel_scrolls_the_help() {
+    use crossterm::event::{KeyModifiers, MouseEvent, MouseEventKind};
+    let mut a = app(80, 24);
+    press(&mut a, KeyCode::Char('?'));
+    let wheel = |kind| {
+        ktopo::tui::state::Event::Mouse(MouseEvent {
+            kind,
+            column: 10,
+            row: 10,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    a.update(wheel(MouseEventKind::ScrollDown));
+    assert_eq!(a.popup, Some(Popup::Help { scroll: 3 }));
+    a.update(wheel(MouseEventKind::ScrollUp));
+    assert_eq!(a.popup, Some(Popup::Help { scroll: 0 }));
+    assert_eq!(a.screen().selected, 0, "the list behind did not move");
 }
 
 #[test]

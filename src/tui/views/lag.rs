@@ -8,6 +8,19 @@ use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph};
 use ratatui::Frame;
 
+/// Before a group: its offsets could not be read.
+pub const UNREADABLE: crate::tui::symbols::Symbol = crate::tui::symbols::Symbol {
+    glyph: "⚠",
+    meaning: "before a group: its offsets could not be read (details below)",
+};
+/// After a group: the registry does not declare it.
+pub const UNDECLARED: crate::tui::symbols::Symbol = crate::tui::symbols::Symbol {
+    glyph: "(undeclared)",
+    meaning: "after a group: seen on the cluster, the registry does not declare it",
+};
+/// The marks only `:lag` draws.
+pub const LAG_MARKS: &[crate::tui::symbols::Symbol] = &[UNREADABLE, UNDECLARED];
+
 /// The columns of `:lag`.
 pub const LAG_COLUMNS: &[crate::tui::symbols::Column] = &[
     crate::tui::symbols::col("GROUP", "the consumer group"),
@@ -63,12 +76,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         };
         // An unreadable group is listed, marked first so it survives truncation.
         let mut group = if g.error.is_some() {
-            format!("⚠ {}", g.group)
+            format!("{} {}", UNREADABLE.glyph, g.group)
         } else {
             g.group.clone()
         };
         if !g.declared {
-            group.push_str(" (undeclared)");
+            group.push_str(&format!(" {}", UNDECLARED.glyph));
         }
         vec![
             Cell::from(group),

@@ -64,7 +64,15 @@ fn parts(app: &App) -> Vec<Part> {
         ),
         Route::Events => columns(super::lists::EVENT_COLUMNS, &[]),
         Route::Deprecated => columns(super::lists::DEPRECATED_COLUMNS, &[]),
-        Route::Lag => columns(super::lag::LAG_COLUMNS, &[]),
+        Route::Lag => {
+            let mut out = columns(super::lag::LAG_COLUMNS, &[]);
+            out.extend(
+                super::lag::LAG_MARKS
+                    .iter()
+                    .map(|s| Part::Entry(s.glyph.into(), t.warn(), s.meaning.into())),
+            );
+            out
+        }
         Route::Drift => columns(super::drift::DRIFT_COLUMNS, &[]),
         Route::Stale => columns(super::stale::STALE_COLUMNS, &[]),
         Route::Messages(_) => columns(super::messages::MESSAGE_COLUMNS, &[]),
@@ -73,13 +81,17 @@ fn parts(app: &App) -> Vec<Part> {
             .into_iter()
             .map(|(sym, what)| Part::Entry(sym, Style::default(), what))
             .collect(),
-        Route::Platform | Route::Service(_) | Route::Topic(_) | Route::Graph(_) => Vec::new(),
+        Route::Graph(_) => super::graph::legend()
+            .into_iter()
+            .map(|(sym, what)| Part::Entry(sym, Style::default(), what))
+            .collect(),
+        Route::Platform | Route::Service(_) | Route::Topic(_) => Vec::new(),
     };
     if !cols.is_empty() {
-        let what = if matches!(route, Route::Map) {
-            "on the map"
-        } else {
-            "columns"
+        let what = match route {
+            Route::Map => "on the map",
+            Route::Graph(_) => "arrows",
+            _ => "columns",
         };
         out.push(Part::Heading(format!("{what} of {view}")));
         out.extend(cols);
