@@ -139,17 +139,16 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
             cur.push_str(word);
             continue;
         }
-        let mut piece = String::new();
-        for c in word.chars() {
-            if piece.width() + c.to_string().width() > width {
-                lines.push(std::mem::take(&mut piece));
-            }
-            piece.push(c);
+        // Wider than a line: on lines of its own, split.
+        if !cur.is_empty() {
+            lines.push(String::new());
         }
-        if lines.last().is_some_and(|l| l.is_empty()) {
-            *lines.last_mut().expect("one line at least") = piece;
-        } else {
-            lines.push(piece);
+        for c in word.chars() {
+            let last = lines.last_mut().expect("one line at least");
+            if !last.is_empty() && last.width() + c.to_string().width() > width {
+                lines.push(String::new());
+            }
+            lines.last_mut().expect("one line at least").push(c);
         }
     }
     lines
