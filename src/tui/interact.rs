@@ -12,14 +12,29 @@ impl App {
     pub(super) fn on_key(&mut self, k: KeyEvent) {
         self.message = None;
         if self.popup.is_some() {
-            // Any key closes a popup; q still quits.
-            if matches!(k.code, KeyCode::Char('q')) && self.popup == Some(Popup::Help) {
-                self.popup = None;
-            } else if k.code == KeyCode::Char('c') && k.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) {
+            if k.code == KeyCode::Char('c') && k.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) {
                 self.quit = true;
-            } else {
-                self.popup = None;
+                return;
             }
+            // The help scrolls; any other key (q too) closes a popup.
+            if let Some(Popup::Help { scroll }) = self.popup {
+                let page = super::views::popup::help_page(self);
+                let next = match action_for(k) {
+                    Some(Action::Down) => Some(scroll + 1),
+                    Some(Action::Up) => Some(scroll.saturating_sub(1)),
+                    Some(Action::PageDown) => Some(scroll + page),
+                    Some(Action::PageUp) => Some(scroll.saturating_sub(page)),
+                    Some(Action::Top) => Some(0),
+                    Some(Action::Bottom) => Some(usize::MAX),
+                    _ => None,
+                };
+                if let Some(next) = next {
+                    let scroll = next.min(super::views::popup::help_max_scroll(self));
+                    self.popup = Some(Popup::Help { scroll });
+                    return;
+                }
+            }
+            self.popup = None;
             return;
         }
         match self.mode {
@@ -83,7 +98,7 @@ impl App {
         match command::parse(line) {
             Err(e) => self.message = Some(e.to_string()),
             Ok(Command::Go(route)) => self.go(route),
-            Ok(Command::Help) => self.popup = Some(Popup::Help),
+            Ok(Command::Help) => self.popup = Some(Popup::Help { scroll: 0 }),
             Ok(Command::Quit) => self.quit = true,
             Ok(Command::Impact(arg)) | Ok(Command::Graph(arg)) => {
                 let graph = line.trim_start().starts_with('g');
@@ -174,7 +189,7 @@ impl App {
                 self.mode = Mode::Command;
                 self.command_line.clear();
             }
-            Action::Help => self.popup = Some(Popup::Help),
+            Action::Help => self.popup = Some(Popup::Help { scroll: 0 }),
             Action::Copy => {
                 if let Some(name) = self.selected_name() {
                     self.message = Some(if name.chars().count() > 60 {
@@ -368,6 +383,17 @@ impl App {
     }
 
     pub(super) fn on_mouse(&mut self, m: MouseEvent) {
+        if let Some(Popup::Help { scroll }) = self.popup {
+            // The wheel scrolls the help; the list behind stays where it is.
+            let next = match m.kind {
+                MouseEventKind::ScrollDown => scroll + 3,
+                MouseEventKind::ScrollUp => scroll.saturating_sub(3),
+                _ => return,
+            };
+            let scroll = next.min(super::views::popup::help_max_scroll(self));
+            self.popup = Some(Popup::Help { scroll });
+            return;
+        }
         if self.screen().route == Route::Map {
             return self.map_mouse(m);
         }

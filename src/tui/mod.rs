@@ -16,6 +16,7 @@ pub mod prompt;
 pub mod query;
 mod run;
 pub mod state;
+pub mod symbols;
 pub mod theme;
 pub mod ui;
 pub mod update;

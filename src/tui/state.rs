@@ -201,7 +201,9 @@ pub enum Mode {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
-    Help,
+    /// Keys, commands and the legend of the current view; `scroll`: the first line
+    /// shown.
+    Help { scroll: usize },
     /// The registry on disk is broken: its findings, one per line.
     Diagnostics(Vec<String>),
 }

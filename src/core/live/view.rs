@@ -52,6 +52,25 @@ impl Health {
             Health::Lost => "⊘ LOST",
         }
     }
+    /// One line on what the status means, for the help legend.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Health::Idle => "no traffic and no lag: healthy, not stopped",
+            Health::Ok => "keeping up",
+            Health::Unknown => "not evaluated yet (too few samples) or no commit",
+            Health::Warn => "consuming less than is produced: falling behind",
+            Health::NoCommit => "members, but never a commit on this topic",
+            Health::Stall => "alive but not progressing while lag exists",
+            Health::Rewind => "the committed offset went backwards",
+            Health::Missing => "declared, but neither members nor a commit",
+            Health::Stop => "offset still for longer than its commit cadence, nothing alive",
+            Health::Lost => "committed below the earliest retained offset: messages deleted unread",
+        }
+    }
+    /// Every status as the views draw it (`label`) with its meaning, best to worst.
+    pub fn legend() -> Vec<(&'static str, &'static str)> {
+        Health::ALL.iter().map(|h| (h.label(), h.meaning())).collect()
+    }
     pub fn word(self) -> &'static str {
         match self {
             Health::Idle => "IDLE",

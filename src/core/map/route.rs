@@ -153,6 +153,34 @@ pub enum Stroke {
     Heavy,
 }
 
+impl Stroke {
+    /// Every stroke, in the order the help lists them.
+    pub const ALL: [Stroke; 5] = [
+        Stroke::Solid,
+        Stroke::Dashed,
+        Stroke::Pattern,
+        Stroke::Dotted,
+        Stroke::Heavy,
+    ];
+    /// What a line in this stroke means on the map.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Stroke::Solid => "declared produce / consume",
+            Stroke::Dashed => "deprecated topic to its replacement (or a candidate)",
+            Stroke::Pattern => "pattern subscription",
+            Stroke::Dotted => "observed on the cluster, not declared",
+            Stroke::Heavy => "a group in trouble (coloured by its health)",
+        }
+    }
+    /// Each stroke with the glyph `glyph` draws for a horizontal run of it.
+    pub fn legend() -> Vec<(char, &'static str)> {
+        Stroke::ALL
+            .iter()
+            .map(|&s| (glyph(LEFT | RIGHT, s), s.meaning()))
+            .collect()
+    }
+}
+
 /// The glyph for a cell's directions in a stroke. Dashed, pattern and dotted lines
 /// have light corners and junctions: Unicode has no such corners.
 pub fn glyph(d: u8, stroke: Stroke) -> char {

@@ -115,9 +115,9 @@ fn panes(app: &App, f: &mut Frame, area: Rect, topic_ctx: Option<TopicId>, servi
                             .and_then(|l| l.worst),
                     };
                     let mark = match t.status {
-                        Status::Active => "",
-                        Status::Deprecated => " ⊘",
-                        Status::Proposed => " ◇",
+                        Status::Active => String::new(),
+                        Status::Deprecated => format!(" {}", crate::tui::symbols::DEPRECATED.glyph),
+                        Status::Proposed => format!(" {}", crate::tui::symbols::PROPOSED.glyph),
                     };
                     (format!("{}{mark}", t.name), h)
                 }
@@ -327,7 +327,7 @@ pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: TopicId) {
             .binary_search_by(|(n, _)| n.as_str().cmp(&e.name))
             .map_or(0, |k| app.data.events[k].1.len().saturating_sub(1));
         let dup = if others > 0 {
-            format!("  ⚑ on {} more", others)
+            format!("  {} on {} more", crate::tui::symbols::MULTI.glyph, others)
         } else {
             String::new()
         };

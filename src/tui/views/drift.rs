@@ -17,6 +17,14 @@ fn label(s: Severity) -> &'static str {
     }
 }
 
+/// The columns of `:drift`.
+pub const DRIFT_COLUMNS: &[crate::tui::symbols::Column] = &[
+    crate::tui::symbols::col("SEVERITY", "error, warning or info"),
+    crate::tui::symbols::col("KIND", "which rule found it"),
+    crate::tui::symbols::col("WHERE", "line:column in the registry file"),
+    crate::tui::symbols::col("WHAT THE CLUSTER SHOWS", "how the cluster disagrees with the registry"),
+];
+
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let Some(d) = &app.joined.drift else {
         let msg = format!(
@@ -52,7 +60,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(7),
         Constraint::Min(30),
     ];
-    let header = ["SEVERITY", "KIND", "WHERE", "WHAT THE CLUSTER SHOWS"];
+    let header = crate::tui::symbols::names(DRIFT_COLUMNS);
     ListTable::for_screen(app, title, &header, &widths).render(app, f, parts[0], |i| {
         let x = &r.findings[s.items.rows()[i]];
         let at = x.loc.map(|l| format!("{}:{}", l.line, l.col)).unwrap_or("-".into());

@@ -22,6 +22,23 @@ use ratatui::Frame;
 const BOX_H: u16 = 4;
 const GAP: u16 = 6;
 
+/// The arrows between boxes, as drawn and as the help explains them.
+pub const ARROW: &str = " ───▶ ";
+pub const ARROW_DEPRECATED: &str = " ╌╌╌▶ ";
+pub const ARROW_OBSERVED: &str = " ┄┄?▶ ";
+
+/// The graph's arrows with what they mean, for the help legend.
+pub fn legend() -> Vec<(String, String)> {
+    [
+        (ARROW, "declared produce / consume"),
+        (ARROW_DEPRECATED, "to or from a deprecated topic (dim)"),
+        (ARROW_OBSERVED, "seen on the cluster, not declared"),
+    ]
+    .into_iter()
+    .map(|(a, what)| (a.trim().to_string(), what.to_string()))
+    .collect()
+}
+
 pub fn render(app: &App, f: &mut Frame, area: Rect, center: Node) {
     let s = app.screen();
     let (left, right) = app.graph_sides(center);
@@ -70,7 +87,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, center: Node) {
             node_box(app, f, Rect::new(x, y, col_w, BOX_H), n, center, selected, false);
             let gap_x = if side == 0 { xs[0] + col_w } else { xs[1] + col_w };
             let deprecated = is_deprecated_link(app, center, n);
-            let arrow = if deprecated { " ╌╌╌▶ " } else { " ───▶ " };
+            let arrow = if deprecated { ARROW_DEPRECATED } else { ARROW };
             let style = if deprecated { app.theme.dim() } else { Style::default() };
             f.render_widget(
                 Paragraph::new(Span::styled(arrow, style)),
@@ -82,7 +99,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, center: Node) {
             let y = first_y + (shown.len() + k) as u16 * BOX_H;
             observed_box(app, f, Rect::new(x, y, col_w, BOX_H), label, what);
             f.render_widget(
-                Paragraph::new(Span::styled(" ┄┄?▶ ", app.theme.warn())),
+                Paragraph::new(Span::styled(ARROW_OBSERVED, app.theme.warn())),
                 Rect::new(gap_x, y + 1, GAP, 1),
             );
         }
@@ -193,11 +210,11 @@ fn node_box(app: &App, f: &mut Frame, r: Rect, n: Node, center: Node, selected: 
                 .map(|l| format!("{}/s · lag {}", rate(l.produce_rate), opt(l.total_lag)))
                 .unwrap_or_default();
             let status = match topic.status {
-                Status::Active => "topic",
-                Status::Deprecated => "topic ⊘ deprecated",
-                Status::Proposed => "topic ◇ proposed",
+                Status::Active => "topic".to_string(),
+                Status::Deprecated => format!("topic {} deprecated", crate::tui::symbols::DEPRECATED.glyph),
+                Status::Proposed => format!("topic {} proposed", crate::tui::symbols::PROPOSED.glyph),
             };
-            (status.into(), topic.name.clone(), edge, live.and_then(|l| l.worst))
+            (status, topic.name.clone(), edge, live.and_then(|l| l.worst))
         }
     };
     let border = if selected || is_center {

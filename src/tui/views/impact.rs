@@ -9,6 +9,16 @@ use ratatui::text::Span;
 use ratatui::widgets::Cell;
 use ratatui::Frame;
 
+/// The columns of an impact (STALE only with live data).
+pub const IMPACT_COLUMNS: &[crate::tui::symbols::Column] = &[
+    crate::tui::symbols::col("DEPTH", "hops from the target"),
+    crate::tui::symbols::col("", "service or topic"),
+    crate::tui::symbols::col("AFFECTED", "what is affected"),
+    crate::tui::symbols::col("HEALTH", "its consumer groups' worst status"),
+    crate::tui::symbols::col("STALE", "how stale its data is (⧗), with live data"),
+    crate::tui::symbols::col("WHY (path)", "the path from the target"),
+];
+
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let s = app.screen();
     let Some(imp) = &s.impact else { return };
@@ -51,7 +61,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(8),
         Constraint::Min(20),
     ];
-    let mut header = vec!["DEPTH", "", "AFFECTED", "HEALTH", "STALE", "WHY (path)"];
+    let mut header = crate::tui::symbols::names(IMPACT_COLUMNS);
     if !live {
         widths.remove(4);
         header.remove(4);
@@ -116,8 +126,15 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         let path = crate::core::impact::via(reg, imp, a);
         let (stale, path) = match stale_of(a.node) {
             Some((_, c)) => (
-                Span::styled(format!("⧗ {}", crate::core::stale::seconds_label(c)), app.theme.warn()),
-                format!("{path}  ⧗ by {}", c.group),
+                Span::styled(
+                    format!(
+                        "{} {}",
+                        crate::tui::symbols::STALE.glyph,
+                        crate::core::stale::seconds_label(c)
+                    ),
+                    app.theme.warn(),
+                ),
+                format!("{path}  {} by {}", crate::tui::symbols::STALE.glyph, c.group),
             ),
             None => (Span::raw(""), path),
         };

@@ -8,6 +8,32 @@ use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph};
 use ratatui::Frame;
 
+/// Before a group: its offsets could not be read.
+pub const UNREADABLE: crate::tui::symbols::Symbol = crate::tui::symbols::Symbol {
+    glyph: "⚠",
+    meaning: "before a group: its offsets could not be read (details below)",
+};
+/// After a group: the registry does not declare it.
+pub const UNDECLARED: crate::tui::symbols::Symbol = crate::tui::symbols::Symbol {
+    glyph: "(undeclared)",
+    meaning: "after a group: seen on the cluster, the registry does not declare it",
+};
+/// The marks only `:lag` draws.
+pub const LAG_MARKS: &[crate::tui::symbols::Symbol] = &[UNREADABLE, UNDECLARED];
+
+/// The columns of `:lag`.
+pub const LAG_COLUMNS: &[crate::tui::symbols::Column] = &[
+    crate::tui::symbols::col("GROUP", "the consumer group"),
+    crate::tui::symbols::col("TOPIC", "the topic it reads"),
+    crate::tui::symbols::col("LAG", "messages behind, all partitions"),
+    crate::tui::symbols::col("MAX", "the largest lag of one partition"),
+    crate::tui::symbols::col("TIME", "how far behind in time (~ estimated, ≥ at least)"),
+    crate::tui::symbols::col("RATE", "messages consumed per second"),
+    crate::tui::symbols::col("DRAIN", "time to catch up at current rates (never: it will not)"),
+    crate::tui::symbols::col("STATUS", "health: symbol and word, see below"),
+    crate::tui::symbols::col("FOR", "how long it has had this status"),
+];
+
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let s = app.screen();
     let rows = app.lag_rows();
@@ -35,7 +61,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(10),
         Constraint::Length(5),
     ];
-    let header = ["GROUP", "TOPIC", "LAG", "MAX", "TIME", "RATE", "DRAIN", "STATUS", "FOR"];
+    let header = crate::tui::symbols::names(LAG_COLUMNS);
     let mut title = format!("consumer lag ({} group × topic)", s.items.len());
     // What this cluster cannot tell is said where the missing columns would be.
     for l in app.live.iter().flat_map(|l| &l.limits) {
@@ -54,12 +80,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         };
         // An unreadable group is listed, marked first so it survives truncation.
         let mut group = if g.error.is_some() {
-            format!("⚠ {}", g.group)
+            format!("{} {}", UNREADABLE.glyph, g.group)
         } else {
             g.group.clone()
         };
         if !g.declared {
-            group.push_str(" (undeclared)");
+            group.push_str(&format!(" {}", UNDECLARED.glyph));
         }
         vec![
             Cell::from(group),

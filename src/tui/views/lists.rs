@@ -3,10 +3,54 @@
 use super::{health_cell, opt, rate, spark, ListTable};
 use crate::core::registry::Status;
 use crate::tui::state::App;
+use crate::tui::symbols::{col, names, Column, DEPRECATED, DRIFT, MULTI, PROPOSED};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::Cell;
 use ratatui::Frame;
+
+/// The columns of `:services`.
+pub const SERVICE_COLUMNS: &[Column] = &[
+    col("ID", "the service's number in the registry"),
+    col("NAME", "the service (≠N: drift findings)"),
+    col("DOMAIN", "the domain it belongs to"),
+    col("KIND", "what it is (service, job, connector, ...)"),
+    col("PROD", "topics it produces to"),
+    col("CONS", "topics it consumes from"),
+    col("HEALTH", "the worst status of its consumer groups"),
+];
+
+/// The columns of `:topics` (DOMAIN and TREND only when the terminal is wide).
+pub const TOPIC_COLUMNS: &[Column] = &[
+    col("TOPIC", "the topic (≠N: drift findings)"),
+    col("STATUS", "active, deprecated or proposed"),
+    col("PROD", "declared producers"),
+    col("CONS", "declared consumers"),
+    col("EV", "event types it carries"),
+    col("MSG/S", "messages produced per second (live)"),
+    col("LAG", "total lag of its consumer groups (live)"),
+    col("HEALTH", "the worst status of its consumer groups"),
+];
+/// `:topics` on a wide terminal, second column.
+pub const TOPIC_DOMAIN: Column = col("DOMAIN", "the topic's domain (wide terminals)");
+/// `:topics` on a wide terminal, last column.
+pub const TOPIC_TREND: Column = col("TREND", "produce rate over recent samples (wide terminals)");
+
+/// The columns of `:events`.
+pub const EVENT_COLUMNS: &[Column] = &[
+    col("EVENT", "the event type"),
+    col("ON", "how many topics carry it (⚑N: more than one)"),
+    col("TOPICS (producers)", "those topics, with their producers' ids"),
+];
+
+/// The columns of `:deprecated`.
+pub const DEPRECATED_COLUMNS: &[Column] = &[
+    col("DEPRECATED", "the deprecated topic"),
+    col("→ REPLACED BY", "the topic that replaces it (m jumps there)"),
+    col("EVENTS MOVING / REASON", "events moving over, or why it is deprecated"),
+    col("LIVE", "still written (▲ N/s), idle since, on cluster or absent"),
+    col("MIGRATION", "groups still reading it (▲ N groups) or ✓ done"),
+];
 
 pub fn services(app: &App, f: &mut Frame, area: Rect) {
     let reg = &app.data.reg;
@@ -22,13 +66,7 @@ pub fn services(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(9),
     ];
     let title = format!("services ({})", s.items.len());
-    ListTable::for_screen(
-        app,
-        title,
-        &["ID", "NAME", "DOMAIN", "KIND", "PROD", "CONS", "HEALTH"],
-        &widths,
-    )
-    .render(app, f, area, |i| {
+    ListTable::for_screen(app, title, &names(SERVICE_COLUMNS), &widths).render(app, f, area, |i| {
         let si = s.items.services()[i];
         let svc = &reg.services[si];
         // A drift badge: findings about this service's groups and topics.
@@ -38,7 +76,7 @@ pub fn services(app: &App, f: &mut Frame, area: Rect) {
             .as_ref()
             .map_or(0, |d| d.on_service.get(si).copied().unwrap_or(0));
         let name = if drift > 0 {
-            format!("{} ≠{drift}", svc.name)
+            format!("{} {}{drift}", svc.name, DRIFT.glyph)
         } else {
             svc.name.clone()
         };
@@ -72,12 +110,12 @@ pub fn topics(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(6),
         Constraint::Length(9),
     ];
-    let mut header = vec!["TOPIC", "STATUS", "PROD", "CONS", "EV", "MSG/S", "LAG", "HEALTH"];
+    let mut header = names(TOPIC_COLUMNS);
     if wide {
         widths.insert(1, Constraint::Length(14));
-        header.insert(1, "DOMAIN");
+        header.insert(1, TOPIC_DOMAIN.name);
         widths.push(Constraint::Length(12));
-        header.push("TREND");
+        header.push(TOPIC_TREND.name);
     }
     let title = format!("topics ({})", s.items.len());
     ListTable::for_screen(app, title, &header, &widths).render(app, f, area, |i| {
@@ -85,9 +123,9 @@ pub fn topics(app: &App, f: &mut Frame, area: Rect) {
         let topic = &reg.topics[ti];
         let live = app.live.as_ref().and_then(|l| l.topics.get(&topic.name));
         let (name_style, status) = match topic.status {
-            Status::Active => (ratatui::style::Style::default(), "active"),
-            Status::Deprecated => (t.deprecated(), "⊘ deprec."),
-            Status::Proposed => (t.proposed(), "◇ proposed"),
+            Status::Active => (ratatui::style::Style::default(), "active".to_string()),
+            Status::Deprecated => (t.deprecated(), format!("{} deprec.", DEPRECATED.glyph)),
+            Status::Proposed => (t.proposed(), format!("{} proposed", PROPOSED.glyph)),
         };
         // A drift badge: how many findings the cluster gives about this topic.
         let drift = app
@@ -96,7 +134,7 @@ pub fn topics(app: &App, f: &mut Frame, area: Rect) {
             .as_ref()
             .map_or(0, |d| d.on_topic.get(ti).copied().unwrap_or(0));
         let name = if drift > 0 {
-            format!("{} ≠{drift}", topic.name)
+            format!("{} {}{drift}", topic.name, DRIFT.glyph)
         } else {
             topic.name.clone()
         };
@@ -124,7 +162,7 @@ pub fn events(app: &App, f: &mut Frame, area: Rect) {
     let s = app.screen();
     let widths = [Constraint::Min(28), Constraint::Length(4), Constraint::Percentage(45)];
     let title = format!("events ({})", s.items.len());
-    ListTable::for_screen(app, title, &["EVENT", "ON", "TOPICS (producers)"], &widths).render(app, f, area, |i| {
+    ListTable::for_screen(app, title, &names(EVENT_COLUMNS), &widths).render(app, f, area, |i| {
         let (name, topics) = &app.data.events[s.items.rows()[i]];
         let places: Vec<String> = topics
             .iter()
@@ -143,7 +181,7 @@ pub fn events(app: &App, f: &mut Frame, area: Rect) {
             })
             .collect();
         let count = if topics.len() > 1 {
-            Cell::from(Span::styled(format!("⚑{}", topics.len()), t.warn()))
+            Cell::from(Span::styled(format!("{}{}", MULTI.glyph, topics.len()), t.warn()))
         } else {
             Cell::from("1")
         };
@@ -164,19 +202,7 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(11),
     ];
     let title = format!("deprecated topics ({}) · m: jump to replacement", s.items.len());
-    ListTable::for_screen(
-        app,
-        title,
-        &[
-            "DEPRECATED",
-            "→ REPLACED BY",
-            "EVENTS MOVING / REASON",
-            "LIVE",
-            "MIGRATION",
-        ],
-        &widths,
-    )
-    .render(app, f, area, |i| {
+    ListTable::for_screen(app, title, &names(DEPRECATED_COLUMNS), &widths).render(app, f, area, |i| {
         let topic = &reg.topics[s.items.topics()[i]];
         let d = topic.deprecation.as_ref();
         let moving: Vec<String> = d.iter().flat_map(|d| &d.moves).flat_map(|m| m.events.clone()).collect();

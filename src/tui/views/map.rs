@@ -66,7 +66,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         zoom.name(),
         if focus.is_some() { " · FOCUS" } else { "" },
         if stale_count > 0 {
-            format!(" · ⧗ {stale_count} serving stale data")
+            format!(" · {} {stale_count} serving stale data", crate::tui::symbols::STALE.glyph)
         } else {
             String::new()
         },

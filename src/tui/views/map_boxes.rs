@@ -5,10 +5,12 @@ use super::map_view::{Look, View};
 use super::rate;
 use crate::core::live::view::Health;
 use crate::core::map::plan::{Layout, Placed};
+use crate::core::map::route::{glyph, Stroke, DOWN, LEFT, RIGHT, UP};
 use crate::core::map::text::{fit, width, Glyph};
 use crate::core::registry::Status;
 use crate::core::topology::Node;
 use crate::tui::state::App;
+use crate::tui::symbols::STALE;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Modifier, Style};
 
@@ -81,8 +83,8 @@ pub(super) fn full_box(app: &App, buf: &mut Buffer, v: &View, m: &Layout, p: &Pl
                     Some(r) => format!("topic {}/s", rate(Some(r))),
                     None => "topic".into(),
                 },
-                Status::Deprecated => "⊘ deprecated".into(),
-                Status::Proposed => "◇ proposed".into(),
+                Status::Deprecated => format!("{} deprecated", crate::tui::symbols::DEPRECATED.glyph),
+                Status::Proposed => format!("{} proposed", crate::tui::symbols::PROPOSED.glyph),
             };
             (topic.name.clone(), kind, topic.domain.clone())
         }
@@ -104,7 +106,7 @@ pub(super) fn full_box(app: &App, buf: &mut Buffer, v: &View, m: &Layout, p: &Pl
         // Writers or readers the registry does not declare: a badge, details below.
         let seen = app.joined.drift.as_ref().map_or(0, |d| d.links_on(i).len());
         if seen > 0 {
-            let badge = format!("?{seen}");
+            let badge = format!("{}{seen}", crate::tui::symbols::OBSERVED.glyph);
             let bw = width(&badge).min(w - 2);
             text(buf, v, (p.x + w - 1 - bw, p.y), &badge, bw, t.warn());
         }
@@ -115,7 +117,7 @@ pub(super) fn full_box(app: &App, buf: &mut Buffer, v: &View, m: &Layout, p: &Pl
         x += text(buf, v, (x, p.y + 2), &mark, w - 2, health_style(app, h));
     }
     if let Some(s) = &fx.stale {
-        let mark = format!("⧗{s} ");
+        let mark = format!("{}{s} ", crate::tui::symbols::STALE.glyph);
         x += text(buf, v, (x, p.y + 2), &mark, (p.x + w - 1).saturating_sub(x), t.warn());
     }
     if let Some(d) = domain {
@@ -127,18 +129,62 @@ pub(super) fn full_box(app: &App, buf: &mut Buffer, v: &View, m: &Layout, p: &Pl
     }
 }
 
+/// Compact zoom: how a service and a topic in each status is bracketed.
+pub const BRACKET_SERVICE: (char, char) = ('[', ']');
+pub const BRACKET_TOPIC: (char, char) = ('(', ')');
+pub const BRACKET_DEPRECATED: (char, char) = ('‹', '›');
+pub const BRACKET_PROPOSED: (char, char) = ('◇', '◇');
+/// Overview zoom: one cell per node.
+pub const DOT_SERVICE: char = '●';
+pub const DOT_TOPIC: char = '○';
+pub const DOT_DEPRECATED: char = '◌';
+pub const DOT_PROPOSED: char = '◇';
+
+/// The map's own marks, drawn from the constants above and the stroke table, for the
+/// help legend: (symbol, meaning).
+pub fn legend() -> Vec<(String, String)> {
+    let b = |(o, c): (char, char), what: &str| (format!("{o}name{c}"), format!("compact zoom: {what}"));
+    let d = |c: char, what: &str| (c.to_string(), format!("overview zoom: {what}"));
+    let mut out: Vec<(String, String)> = Stroke::legend()
+        .into_iter()
+        .map(|(g, what)| (g.to_string().repeat(3), format!("line: {what}")))
+        .collect();
+    out.push((
+        format!(
+            "{}{}",
+            glyph(DOWN | RIGHT, Stroke::Solid),
+            glyph(LEFT | RIGHT, Stroke::Dashed).to_string().repeat(2)
+        ),
+        "dashed, dim box: a deprecated topic".into(),
+    ));
+    out.extend([
+        b(BRACKET_SERVICE, "a service"),
+        b(BRACKET_TOPIC, "a topic"),
+        b(BRACKET_DEPRECATED, "a deprecated topic"),
+        b(BRACKET_PROPOSED, "a proposed topic"),
+        d(DOT_SERVICE, "a service"),
+        d(DOT_TOPIC, "a topic"),
+        d(DOT_DEPRECATED, "a deprecated topic"),
+        d(DOT_PROPOSED, "a proposed topic"),
+    ]);
+    out
+}
+
 /// Compact zoom: `[service]`, `(topic)`, a leading status symbol.
 pub(super) fn label(app: &App, buf: &mut Buffer, v: &View, p: &Placed, look: Look) {
     let reg = &app.data.reg;
     let g = app.map_layout().map_or(crate::core::map::plan::COMPACT, |m| m.geo);
     let fx = facts(app, p.node);
     let (open, close, name) = match p.node {
-        Node::Service(i) => ('[', ']', reg.services[i].name.as_str()),
-        Node::Topic(i) => match reg.topics[i].status {
-            Status::Active => ('(', ')', reg.topics[i].name.as_str()),
-            Status::Deprecated => ('‹', '›', reg.topics[i].name.as_str()),
-            Status::Proposed => ('◇', '◇', reg.topics[i].name.as_str()),
-        },
+        Node::Service(i) => (BRACKET_SERVICE.0, BRACKET_SERVICE.1, reg.services[i].name.as_str()),
+        Node::Topic(i) => {
+            let (o, c) = match reg.topics[i].status {
+                Status::Active => BRACKET_TOPIC,
+                Status::Deprecated => BRACKET_DEPRECATED,
+                Status::Proposed => BRACKET_PROPOSED,
+            };
+            (o, c, reg.topics[i].name.as_str())
+        }
     };
     // Cut and padded by display width: the closing bracket stays in its column.
     let room = g.box_w.saturating_sub(3);
@@ -171,11 +217,11 @@ pub(super) fn dot(app: &App, buf: &mut Buffer, v: &View, p: &Placed, look: Look)
         sym
     } else {
         match p.node {
-            Node::Service(_) => '●',
+            Node::Service(_) => DOT_SERVICE,
             Node::Topic(i) => match reg.topics[i].status {
-                Status::Active => '○',
-                Status::Deprecated => '◌',
-                Status::Proposed => '◇',
+                Status::Active => DOT_TOPIC,
+                Status::Deprecated => DOT_DEPRECATED,
+                Status::Proposed => DOT_PROPOSED,
             },
         }
     };
@@ -195,7 +241,7 @@ pub(super) fn dot(app: &App, buf: &mut Buffer, v: &View, p: &Placed, look: Look)
 pub(super) fn symbol(app: &App, fx: &Facts) -> (char, Style) {
     match fx.health {
         Some(h) if h.is_problem() => (h.label().chars().next().unwrap_or('!'), health_style(app, h)),
-        _ if fx.stale.is_some() => ('⧗', app.theme.warn()),
+        _ if fx.stale.is_some() => (STALE.glyph.chars().next().unwrap_or(' '), app.theme.warn()),
         Some(h @ (Health::Ok | Health::Idle)) => (h.label().chars().next().unwrap_or(' '), health_style(app, h)),
         _ => (' ', Style::default()),
     }
@@ -242,7 +288,8 @@ pub(super) fn glyphs_at(buf: &mut Buffer, v: &View, at: (u32, u32), glyphs: &[Gl
 pub(super) fn draw_box(buf: &mut Buffer, v: &View, at: (u32, u32), size: (u32, u32), style: Style, dashed: bool) {
     let (x0, y0) = at;
     let (x1, y1) = (x0 + size.0 - 1, y0 + size.1 - 1);
-    let (h, vl) = if dashed { ('╌', '╎') } else { ('─', '│') };
+    let stroke = if dashed { Stroke::Dashed } else { Stroke::Solid };
+    let (h, vl) = (glyph(LEFT | RIGHT, stroke), glyph(UP | DOWN, stroke));
     let style = if dashed {
         style.add_modifier(Modifier::DIM)
     } else {

@@ -25,7 +25,8 @@ pub(super) fn info_lines(app: &App, n: Node) -> Vec<String> {
     }
     if let Some((_, c)) = app.joined.stale.as_ref().and_then(|st| st.of(n)) {
         head.push_str(&format!(
-            " · ⧗ data {} stale because of {}",
+            " · {} data {} stale because of {}",
+            crate::tui::symbols::STALE.glyph,
             crate::core::stale::seconds_label(c),
             crate::core::stale::because(c)
         ));

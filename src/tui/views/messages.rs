@@ -37,6 +37,16 @@ fn preview(bytes: &[u8], len: usize) -> String {
     )
 }
 
+/// The columns of a topic's messages.
+pub const MESSAGE_COLUMNS: &[crate::tui::symbols::Column] = &[
+    crate::tui::symbols::col("P", "partition"),
+    crate::tui::symbols::col("OFFSET", "the message's offset"),
+    crate::tui::symbols::col("TIMESTAMP", "when it was produced"),
+    crate::tui::symbols::col("KEY", "its key"),
+    crate::tui::symbols::col("BYTES", "size of its value"),
+    crate::tui::symbols::col("VALUE", "its value, cut to fit"),
+];
+
 pub fn render(app: &App, f: &mut Frame, area: Rect, topic: TopicId) {
     let name = &app.data.reg.topics[topic].name;
     let msgs = app.messages(topic);
@@ -59,7 +69,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, topic: TopicId) {
         Constraint::Length(7),
         Constraint::Min(20),
     ];
-    let header = ["P", "OFFSET", "TIMESTAMP", "KEY", "BYTES", "VALUE"];
+    let header = crate::tui::symbols::names(MESSAGE_COLUMNS);
     ListTable::for_screen(app, title, &header, &widths).render(app, f, parts[0], |i| {
         let m = msgs[s.items.rows()[i]];
         vec![

@@ -1,12 +1,24 @@
-//! Popups: help (generated from the key table) and registry diagnostics.
+//! Popups: help (generated from the key and command tables and from the tables that
+//! draw things: health labels, map strokes, badges, column headers) and registry
+//! diagnostics.
+//!
+//! The help wraps its lines to the popup's width and scrolls; what it shows is a pure
+//! function of the app state (`Popup::Help { scroll }`).
 
+use crate::core::live::view::Health;
 use crate::tui::command::COMMANDS;
 use crate::tui::keys::KEYS;
-use crate::tui::state::{App, Popup};
+use crate::tui::state::{App, Popup, Route};
+use crate::tui::symbols::{Column, GLOBAL};
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+/// The help's widest popup.
+const HELP_WIDTH: u16 = 78;
 
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width.saturating_sub(2));
@@ -14,31 +26,228 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
 }
 
+/// One part of the help: a heading, or what is shown (a key, symbol or column) and
+/// what it means.
+enum Part {
+    Heading(String),
+    Entry(String, Style, String),
+}
+
+fn columns(cols: &[Column], extra: &[Column]) -> Vec<Part> {
+    cols.iter()
+        .chain(extra)
+        .map(|c| {
+            let name = if c.name.is_empty() { "(blank)" } else { c.name };
+            Part::Entry(name.to_string(), Style::default(), c.meaning.to_string())
+        })
+        .collect()
+}
+
+/// Everything the help says on the current screen, in order: keys, commands, the
+/// view's columns and marks, health labels, the badges every view may show.
+fn parts(app: &App) -> Vec<Part> {
+    let t = &app.theme;
+    let mut out = vec![Part::Heading("keys".into())];
+    out.extend(KEYS.iter().map(|b| Part::Entry(b.keys.into(), t.key(), b.help.into())));
+    out.push(Part::Heading("commands".into()));
+    out.extend(COMMANDS.iter().map(|(name, aliases, _, what)| {
+        let alias = aliases.first().map(|a| format!(" :{a}")).unwrap_or_default();
+        Part::Entry(format!(":{name}{alias}"), t.key(), what.to_string())
+    }));
+    let route = &app.screen().route;
+    let view = route.title(&app.data);
+    let cols = match route {
+        Route::Services => columns(super::lists::SERVICE_COLUMNS, &[]),
+        Route::Topics => columns(
+            super::lists::TOPIC_COLUMNS,
+            &[super::lists::TOPIC_DOMAIN, super::lists::TOPIC_TREND],
+        ),
+        Route::Events => columns(super::lists::EVENT_COLUMNS, &[]),
+        Route::Deprecated => columns(super::lists::DEPRECATED_COLUMNS, &[]),
+        Route::Lag => {
+            let mut out = columns(super::lag::LAG_COLUMNS, &[]);
+            out.extend(
+                super::lag::LAG_MARKS
+                    .iter()
+                    .map(|s| Part::Entry(s.glyph.into(), t.warn(), s.meaning.into())),
+            );
+            out
+        }
+        Route::Drift => columns(super::drift::DRIFT_COLUMNS, &[]),
+        Route::Stale => columns(super::stale::STALE_COLUMNS, &[]),
+        Route::Messages(_) => columns(super::messages::MESSAGE_COLUMNS, &[]),
+        Route::Impact(..) => columns(super::impact::IMPACT_COLUMNS, &[]),
+        Route::Map => super::map_boxes::legend()
+            .into_iter()
+            .map(|(sym, what)| Part::Entry(sym, Style::default(), what))
+            .collect(),
+        Route::Graph(_) => super::graph::legend()
+            .into_iter()
+            .map(|(sym, what)| Part::Entry(sym, Style::default(), what))
+            .collect(),
+        Route::Platform | Route::Service(_) | Route::Topic(_) | Route::Event(_) => Vec::new(),
+    };
+    if !cols.is_empty() {
+        let what = match route {
+            Route::Map => "on the map",
+            Route::Graph(_) => "arrows",
+            _ => "columns",
+        };
+        out.push(Part::Heading(format!("{what} of {view}")));
+        out.extend(cols);
+    }
+    out.push(Part::Heading(
+        "health: symbol and word (colour only repeats them)".into(),
+    ));
+    out.extend(Health::ALL.iter().map(|&h| {
+        // The word the filters and `ktopo lag` use, when the label shows another.
+        let what = if h.label().contains(h.word()) {
+            h.meaning().to_string()
+        } else {
+            format!("{}: {}", h.word(), h.meaning())
+        };
+        Part::Entry(h.label().into(), super::map_boxes::health_style(app, h), what)
+    }));
+    out.push(Part::Heading("marks".into()));
+    out.extend(GLOBAL.iter().map(|s| {
+        let style = match s.glyph {
+            g if g == crate::tui::symbols::DEPRECATED.glyph => t.deprecated(),
+            g if g == crate::tui::symbols::PROPOSED.glyph => t.proposed(),
+            _ => t.warn(),
+        };
+        Part::Entry(s.glyph.into(), style, s.meaning.into())
+    }));
+    out
+}
+
+/// Words of `text` in lines of at most `width` columns; a word wider than that is
+/// split.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let cur = lines.last_mut().expect("one line at least");
+        let need = if cur.is_empty() {
+            word.width()
+        } else {
+            cur.width() + 1 + word.width()
+        };
+        if need <= width {
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+            continue;
+        }
+        // Wider than a line: on lines of its own, split.
+        if !cur.is_empty() {
+            lines.push(String::new());
+        }
+        for c in word.chars() {
+            let last = lines.last_mut().expect("one line at least");
+            if !last.is_empty() && last.width() + c.to_string().width() > width {
+                lines.push(String::new());
+            }
+            lines.last_mut().expect("one line at least").push(c);
+        }
+    }
+    lines
+}
+
+/// The help as lines of at most `width` columns: nothing is cut, long text wraps under
+/// its own column.
+pub fn help_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let parts = parts(app);
+    // The key column: as wide as the widest short key; longer ones take a line alone.
+    let key_w = parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::Entry(k, ..) => Some(k.width()),
+            Part::Heading(_) => None,
+        })
+        .filter(|&w| w <= 16)
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let text_w = width.saturating_sub(1 + key_w).max(10);
+    let mut lines = Vec::new();
+    for p in parts {
+        match p {
+            Part::Heading(h) => {
+                if !lines.is_empty() {
+                    lines.push(Line::from(""));
+                }
+                for l in wrap(&h, width.saturating_sub(1)) {
+                    lines.push(Line::from(Span::styled(format!(" {l}"), t.header())));
+                }
+            }
+            Part::Entry(k, style, text) => {
+                let mut body = wrap(&text, text_w).into_iter();
+                let first = body.next().unwrap_or_default();
+                if k.width() + 1 > key_w || k.width() + 1 > width.saturating_sub(1) {
+                    for kl in wrap(&k, width.saturating_sub(1)) {
+                        lines.push(Line::from(Span::styled(format!(" {kl}"), style)));
+                    }
+                    lines.push(Line::from(format!(" {}{first}", " ".repeat(key_w))));
+                } else {
+                    let pad = " ".repeat(key_w - k.width());
+                    lines.push(Line::from(vec![
+                        Span::styled(format!(" {k}"), style),
+                        Span::raw(format!("{pad}{first}")),
+                    ]));
+                }
+                for l in body {
+                    lines.push(Line::from(format!(" {}{l}", " ".repeat(key_w))));
+                }
+            }
+        }
+    }
+    lines
+}
+
+/// Where the help goes on screen, and its lines for that width.
+fn help_layout(app: &App) -> (Rect, Vec<Line<'static>>) {
+    let area = app.layout().area;
+    let w = HELP_WIDTH.min(area.width.saturating_sub(2));
+    let lines = help_lines(app, w.saturating_sub(2) as usize);
+    let r = centered(area, w, lines.len() as u16 + 2);
+    (r, lines)
+}
+
+/// How many lines the help shows at once.
+pub fn help_page(app: &App) -> usize {
+    help_layout(app).0.height.saturating_sub(2).max(1) as usize
+}
+
+/// The furthest the help scrolls: its last line at the bottom.
+pub fn help_max_scroll(app: &App) -> usize {
+    let (r, lines) = help_layout(app);
+    lines.len().saturating_sub(r.height.saturating_sub(2) as usize)
+}
+
 pub fn render(app: &App, f: &mut Frame, popup: &Popup) {
     let t = &app.theme;
-    let area = app.layout().area;
-    let (title, lines, w) = match popup {
-        Popup::Help => {
-            // Two columns so the whole table fits an 80x24 terminal.
-            // `?` needs no line in the help it opens (and the table fits 80x24).
-            let keys = KEYS
-                .iter()
-                .filter(|b| b.action != crate::tui::keys::Action::Help)
-                .map(|b| (format!("{:<10}", b.keys), b.help.to_string()))
-                .collect();
-            // `:help` needs no line in the help it opens (and the table fits 80x24).
-            let cmds = COMMANDS
-                .iter()
-                .filter(|c| c.0 != "help")
-                .map(|(name, aliases, _, what)| {
-                    let alias = aliases.first().map(|a| format!(" :{a}")).unwrap_or_default();
-                    (format!(":{name}{alias}"), what.to_string())
-                })
-                .collect();
-            let mut lines = two_columns(t, keys, 38);
-            lines.push(Line::from(""));
-            lines.extend(two_columns(t, cmds, 38));
-            ("help · any key closes", lines, 78)
+    match popup {
+        Popup::Help { scroll } => {
+            let (r, lines) = help_layout(app);
+            let page = r.height.saturating_sub(2) as usize;
+            let scroll = (*scroll).min(lines.len().saturating_sub(page));
+            let below = lines.len().saturating_sub(scroll + page);
+            let mut block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.focus_border())
+                .title(Span::styled(" help · j/k scroll · any other key closes ", t.title()));
+            if below > 0 {
+                block = block.title_bottom(Span::styled(format!(" ↓ {below} more "), t.key()));
+            }
+            if scroll > 0 {
+                block = block
+                    .title_bottom(Line::from(Span::styled(format!(" ↑ {scroll} above "), t.dim())).right_aligned());
+            }
+            let shown: Vec<Line> = lines.into_iter().skip(scroll).take(page).collect();
+            f.render_widget(Clear, r);
+            f.render_widget(Paragraph::new(shown).block(block), r);
         }
         Popup::Diagnostics(d) => {
             let mut lines = vec![
@@ -50,47 +259,30 @@ pub fn render(app: &App, f: &mut Frame, popup: &Popup) {
                 Line::from(""),
             ];
             lines.extend(d.iter().map(|l| Line::styled(format!(" {l}"), t.error())));
-            ("registry not reloaded", lines, 100)
+            let h = lines.len() as u16 + 2;
+            let r = centered(app.layout().area, 100, h);
+            f.render_widget(Clear, r);
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.focus_border())
+                .title(Span::styled(" registry not reloaded ", t.title()));
+            // Diagnostics are long lines that must wrap.
+            f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), r);
         }
-    };
-    let h = lines.len() as u16 + 2;
-    let r = centered(area, w, h);
-    f.render_widget(Clear, r);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.focus_border())
-        .title(Span::styled(format!(" {title} "), t.title()));
-    let para = Paragraph::new(lines).block(block);
-    // Help is laid out to fit; diagnostics are long lines that must wrap.
-    let para = if matches!(popup, Popup::Help) {
-        para
-    } else {
-        para.wrap(Wrap { trim: false })
-    };
-    f.render_widget(para, r);
+    }
 }
 
-/// Lay out (key, text) entries in two columns of `width` characters each.
-fn two_columns(t: &crate::tui::theme::Theme, entries: Vec<(String, String)>, width: usize) -> Vec<Line<'static>> {
-    let half = entries.len().div_ceil(2);
-    let cell = |(k, v): &(String, String)| {
-        let text: String = format!(" {v}")
-            .chars()
-            .take(width.saturating_sub(k.chars().count() + 1))
-            .collect();
-        let pad = width.saturating_sub(k.chars().count() + 1 + text.chars().count());
-        vec![
-            Span::styled(format!(" {k}"), t.key()),
-            Span::raw(format!("{text}{}", " ".repeat(pad))),
-        ]
-    };
-    (0..half)
-        .map(|i| {
-            let mut spans = cell(&entries[i]);
-            if let Some(r) = entries.get(half + i) {
-                spans.extend(cell(r));
-            }
-            Line::from(spans)
-        })
-        .collect()
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrap_keeps_words_whole() {
+        assert_eq!(
+            wrap("map: focus on what feeds and is fed by it", 20),
+            ["map: focus on what", "feeds and is fed by", "it"]
+        );
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert_eq!(wrap("", 3), [""]);
+    }
 }

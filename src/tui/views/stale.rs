@@ -10,6 +10,14 @@ use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph};
 use ratatui::Frame;
 
+/// The columns of `:stale`.
+pub const STALE_COLUMNS: &[crate::tui::symbols::Column] = &[
+    crate::tui::symbols::col("STALE", "how old the data it serves is (⧗)"),
+    crate::tui::symbols::col("SERVICE OR TOPIC", "who serves stale data"),
+    crate::tui::symbols::col("BECAUSE OF (group, its status)", "the group upstream that is behind"),
+    crate::tui::symbols::col("VIA", "the path from that group to here"),
+];
+
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let Some(st) = &app.joined.stale else {
         let msg = format!(
@@ -46,7 +54,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(48),
         Constraint::Min(30),
     ];
-    let header = ["STALE", "SERVICE OR TOPIC", "BECAUSE OF (group, its status)", "VIA"];
+    let header = crate::tui::symbols::names(STALE_COLUMNS);
     ListTable::for_screen(app, title, &header, &widths).render(app, f, area, |i| {
         let x = &st.stale[s.items.rows()[i]];
         let c = &st.causes[x.cause];
@@ -61,7 +69,11 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         };
         vec![
             Cell::from(Span::styled(
-                format!("⧗ {}", crate::core::stale::seconds_label(c)),
+                format!(
+                    "{} {}",
+                    crate::tui::symbols::STALE.glyph,
+                    crate::core::stale::seconds_label(c)
+                ),
                 app.theme.warn(),
             )),
             Cell::from(node_ref(reg, x.node)),
