@@ -121,6 +121,16 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         f.render_widget(Paragraph::new(notes.join("\n")), split[0]);
         split[1]
     };
+    // Worst first: by status, then most behind (unreadable ones before), then by number.
+    let mut order: Vec<usize> = (0..g.partitions.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&g.partitions[a], &g.partitions[b]);
+        b.status
+            .cmp(&a.status)
+            .then(a.lag.is_some().cmp(&b.lag.is_some()))
+            .then(b.lag.cmp(&a.lag))
+            .then(a.partition.cmp(&b.partition))
+    });
     let table = ListTable {
         title,
         header: &[
@@ -132,14 +142,14 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             "STATUS",
         ],
         widths: &widths,
-        len: g.partitions.len(),
+        len: order.len(),
         selected: usize::MAX,
         offset: 0,
         focused: false,
         detail: None,
     };
     table.render(app, f, detail, |i| {
-        let p = &g.partitions[i];
+        let p = &g.partitions[order[i]];
         let lag = match (p.lag, p.clamped, p.lost) {
             (None, ..) => "-".into(),
             (Some(l), _, Some(lost)) => format!("{l} ({lost} lost)"),

@@ -67,13 +67,17 @@ impl<'a> ListTable<'a> {
                 }
             })
             .collect();
-        let pos = if self.len == 0 {
+        let mut pos = if self.len == 0 {
             "empty".to_string()
         } else if self.focused && self.selected < self.len {
             format!("{}/{}", self.selected + 1, self.len)
         } else {
             self.len.to_string()
         };
+        // A cut list says so: how many rows are out of sight below.
+        if end < self.len {
+            pos = format!("↓{} more · {pos}", self.len - end);
+        }
         let mut block = Block::default()
             .borders(Borders::ALL)
             .border_style(if self.focused { t.focus_border() } else { t.border() })
