@@ -69,7 +69,12 @@ pub const KEYS: &[Binding] = &[
     b!("Enter", [Enter], Action::Enter, "open / re-centre the graph"),
     b!("Esc ⌫", [Esc, Backspace], Action::Back, "back (clears filter first)"),
     b!("Tab", [Tab], Action::NextPane, "next pane"),
-    b!("/", [Char('/')], Action::Filter, "filter; /re: for a regex"),
+    b!(
+        "/",
+        [Char('/')],
+        Action::Filter,
+        "filter names (re: a regex; COLUMN:text a column)"
+    ),
     b!(":", [Char(':')], Action::Command, "command line (see below)"),
     b!("?", [Char('?')], Action::Help, "this help"),
     b!("y", [Char('y')], Action::Copy, "copy the name (OSC 52)"),

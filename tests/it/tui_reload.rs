@@ -193,3 +193,36 @@ fn a_join_made_with_a_replaced_registry_is_done_again() {
         "a join on another registry load is not used: the app joined the picture itself"
     );
 }
+
+/// The reload popup shows every finding whole, or says how many more there are: at
+/// 80x24 it used to show 2 of 3 errors and nothing about the third.
+#[test]
+fn the_reload_popup_shows_every_error_or_says_how_many_more() {
+    let broken = ktopo::core::registry::load(&common::fixture("unknown_refs.yaml")).unwrap();
+    let errors = broken.diagnostics.iter().filter(|d| d.is_error()).count();
+    assert_eq!(errors, 3);
+    let mut app = App::new(Data::new(common::main_registry()), 80, 24, Theme { color: false });
+    let c = ktopo::core::registry::load(&common::fixture("unknown_refs.yaml")).unwrap();
+    app.update(Event::Reload(Box::new(c)));
+    let s = common::screen(&app);
+    assert_eq!(s.matches("unknown_refs.yaml:").count(), 3, "{s}");
+    assert!(!s.contains("more error"), "{s}");
+    // Thirty errors: what fits, and how many more.
+    let base = std::fs::read_to_string(common::fixture("base.yaml")).unwrap();
+    let mut text = base.clone();
+    for i in 0..30 {
+        text.push_str(&format!(
+            "  - name: t{i}_events\n    producers: [{}]\n    consumers: [1]\n    events: [e{i}]\n",
+            100 + i
+        ));
+    }
+    let c = ktopo::core::registry::load_str("many.yaml", text);
+    let errors = c.diagnostics.iter().filter(|d| d.is_error()).count();
+    assert!(errors >= 30, "{errors}");
+    let mut app = App::new(Data::new(common::main_registry()), 80, 24, Theme { color: false });
+    app.update(Event::Reload(Box::new(c)));
+    let s = common::screen(&app);
+    let shown = s.matches("many.yaml:").count();
+    assert!(shown > 0 && shown < errors, "{s}");
+    assert!(s.contains(&format!("↓ {} more errors", errors - shown)), "{s}");
+}

@@ -13,7 +13,7 @@ use crate::tui::symbols::{Column, GLOBAL};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -250,6 +250,8 @@ pub fn render(app: &App, f: &mut Frame, popup: &Popup) {
             f.render_widget(Paragraph::new(shown).block(block), r);
         }
         Popup::Diagnostics(d) => {
+            let area = app.layout().area;
+            let inner = 100u16.min(area.width.saturating_sub(2)).saturating_sub(2) as usize;
             let mut lines = vec![
                 Line::styled(
                     " The registry on disk has errors; the last good one stays on screen.",
@@ -258,16 +260,33 @@ pub fn render(app: &App, f: &mut Frame, popup: &Popup) {
                 Line::from(" Fix the file and it reloads by itself (or press r)."),
                 Line::from(""),
             ];
-            lines.extend(d.iter().map(|l| Line::styled(format!(" {l}"), t.error())));
+            // Each finding wrapped here, so the popup knows its height and can say
+            // what did not fit.
+            let room = area.height.saturating_sub(4) as usize;
+            let mut shown = 0;
+            for l in d {
+                let wrapped = wrap(l, inner.saturating_sub(1));
+                if lines.len() + wrapped.len() > room {
+                    break;
+                }
+                lines.extend(wrapped.into_iter().map(|w| Line::styled(format!(" {w}"), t.error())));
+                shown += 1;
+            }
             let h = lines.len() as u16 + 2;
-            let r = centered(app.layout().area, 100, h);
+            let r = centered(area, 100, h);
             f.render_widget(Clear, r);
-            let block = Block::default()
+            let mut block = Block::default()
                 .borders(Borders::ALL)
                 .border_style(t.focus_border())
                 .title(Span::styled(" registry not reloaded ", t.title()));
-            // Diagnostics are long lines that must wrap.
-            f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), r);
+            if shown < d.len() {
+                let more = d.len() - shown;
+                let more = crate::core::words::count(more, "more error", "more errors");
+                block = block.title_bottom(
+                    Line::from(Span::styled(format!(" ↓ {more}: ktopo check lists all "), t.warn())).right_aligned(),
+                );
+            }
+            f.render_widget(Paragraph::new(lines).block(block), r);
         }
     }
 }
