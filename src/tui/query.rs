@@ -5,6 +5,7 @@ use super::state::{App, Items, Route, Screen};
 use crate::core::impact::{self, Target};
 use crate::core::registry::{ServiceId, Status, TopicId};
 use crate::core::topology::Node;
+use std::borrow::Cow;
 
 impl App {
     /// Service `s`'s group on topic `t` in the live picture (indexed once per sample).
@@ -15,7 +16,7 @@ impl App {
     /// The items of a route that pass its filter.
     pub(super) fn items_for(&self, s: &Screen) -> Items {
         let reg = &self.data.reg;
-        let shown = |fields: Vec<(&str, String)>| s.filter.matches_fields(&fields);
+        let shown = |fields: Vec<Field>| s.filter.matches_fields(&fields);
         let topic = |&t: &TopicId| s.filter.is_empty() || shown(topic_fields(&reg.topics[t]));
         match &s.route {
             Route::Services => {
@@ -65,15 +66,15 @@ impl App {
 
     /// The columns a filter can look at, for one row of a route: `name` for the names
     /// (what a plain `/text` matches), then the view's other columns.
-    fn row_fields(
-        &self,
-        s: &Screen,
-        lag: &[&crate::core::live::view::GroupTopicLag],
+    fn row_fields<'a>(
+        &'a self,
+        s: &'a Screen,
+        lag: &[&'a crate::core::live::view::GroupTopicLag],
         i: usize,
-    ) -> Vec<(&'static str, String)> {
+    ) -> Vec<Field<'a>> {
         let reg = &self.data.reg;
         let node_fields = |n: Node| {
-            let mut f = vec![("name", impact::node_label(reg, n))];
+            let mut f: Vec<Field<'a>> = vec![("name", impact::node_label(reg, n).into())];
             match n {
                 Node::Service(x) => f.extend(service_fields(&reg.services[x])),
                 Node::Topic(x) => f.extend(topic_fields(&reg.topics[x])),
@@ -81,10 +82,10 @@ impl App {
             f
         };
         match &s.route {
-            Route::Events => vec![
-                ("name", self.data.events[i].0.clone()),
-                ("event", self.data.events[i].0.clone()),
-            ],
+            Route::Events => {
+                let e = self.data.events[i].0.as_str();
+                vec![("name", e.into()), ("event", e.into())]
+            }
             Route::Map => self
                 .data
                 .map()
@@ -98,7 +99,7 @@ impl App {
                 .and_then(|st| {
                     let x = st.stale.get(i)?;
                     let mut f = node_fields(x.node);
-                    f.push(("group", st.causes[x.cause].group.clone()));
+                    f.push(("group", st.causes[x.cause].group.as_str().into()));
                     Some(f)
                 })
                 .unwrap_or_default(),
@@ -109,11 +110,11 @@ impl App {
                 .and_then(|d| d.report.findings.get(i))
                 .map(|f| {
                     vec![
-                        ("name", f.subject.clone()),
-                        ("kind", f.kind.to_string()),
-                        ("severity", format!("{:?}", f.severity).to_lowercase()),
-                        ("topic", f.topic.clone().unwrap_or_default()),
-                        ("message", f.message.clone()),
+                        ("name", f.subject.as_str().into()),
+                        ("kind", f.kind.into()),
+                        ("severity", format!("{:?}", f.severity).to_lowercase().into()),
+                        ("topic", f.topic.as_deref().unwrap_or("").into()),
+                        ("message", f.message.as_str().into()),
                     ]
                 })
                 .unwrap_or_default(),
@@ -125,18 +126,18 @@ impl App {
                 .unwrap_or_default(),
             Route::Lag => lag
                 .get(i)
-                .map(|g| {
+                .map(|&g| {
                     let service = g.service.as_deref().and_then(|k| reg.service_by_key(k));
-                    let owner = service.and_then(|x| reg.services[x].owner.clone());
+                    let owner = service.and_then(|x| reg.services[x].owner.as_deref());
                     vec![
-                        ("name", g.group.clone()),
-                        ("name", g.topic.clone()),
-                        ("group", g.group.clone()),
-                        ("topic", g.topic.clone()),
-                        ("status", g.status.word().to_string()),
-                        ("service", g.service.clone().unwrap_or_default()),
-                        ("owner", owner.unwrap_or_default()),
-                        ("reason", g.reason.clone()),
+                        ("name", g.group.as_str().into()),
+                        ("name", g.topic.as_str().into()),
+                        ("group", g.group.as_str().into()),
+                        ("topic", g.topic.as_str().into()),
+                        ("status", g.status.word().into()),
+                        ("service", g.service.as_deref().unwrap_or("").into()),
+                        ("owner", owner.unwrap_or("").into()),
+                        ("reason", g.reason.as_str().into()),
                     ]
                 })
                 .unwrap_or_default(),
@@ -379,27 +380,35 @@ impl App {
     }
 }
 
-/// What `/` searches in a topic row.
+/// A column a filter can look at, and its value in one row (borrowed where it can
+/// be: a keystroke filters every row of a 10,000-topic list).
+pub(super) type Field<'a> = (&'static str, Cow<'a, str>);
+
+/// An optional text as a column's value (empty when absent).
+fn opt(v: &Option<String>) -> Cow<'_, str> {
+    v.as_deref().unwrap_or("").into()
+}
+
 /// A topic's columns for filters.
-fn topic_fields(t: &crate::core::registry::model::Topic) -> Vec<(&'static str, String)> {
+fn topic_fields(t: &crate::core::registry::model::Topic) -> Vec<Field<'_>> {
     vec![
-        ("name", t.name.clone()),
-        ("topic", t.name.clone()),
-        ("status", t.status.as_str().to_string()),
-        ("domain", t.domain.clone().unwrap_or_default()),
-        ("owner", t.owner.clone().unwrap_or_default()),
+        ("name", t.name.as_str().into()),
+        ("topic", t.name.as_str().into()),
+        ("status", t.status.as_str().into()),
+        ("domain", opt(&t.domain)),
+        ("owner", opt(&t.owner)),
     ]
 }
 
 /// A service's columns for filters.
-fn service_fields(x: &crate::core::registry::model::Service) -> Vec<(&'static str, String)> {
+fn service_fields(x: &crate::core::registry::model::Service) -> Vec<Field<'_>> {
     vec![
-        ("name", x.key.clone()),
-        ("name", x.name.clone()),
-        ("service", x.key.clone()),
-        ("id", x.id.map(|i| i.to_string()).unwrap_or_default()),
-        ("domain", x.domain.clone().unwrap_or_default()),
-        ("kind", format!("{:?}", x.kind).to_lowercase()),
-        ("owner", x.owner.clone().unwrap_or_default()),
+        ("name", x.key.as_str().into()),
+        ("name", x.name.as_str().into()),
+        ("service", x.key.as_str().into()),
+        ("id", x.id.map(|i| i.to_string()).unwrap_or_default().into()),
+        ("domain", opt(&x.domain)),
+        ("kind", format!("{:?}", x.kind).to_lowercase().into()),
+        ("owner", opt(&x.owner)),
     ]
 }

@@ -293,16 +293,6 @@ impl App {
                 l.stale || (l.interval_s > 0.0 && self.live_age().is_some_and(|a| a > 3.0 * l.interval_s))
             })
     }
-
-    /// Drift of the current picture, once a sample succeeded.
-    pub fn drift(&self) -> Option<&crate::core::join::Drift> {
-        self.joined.drift.as_ref()
-    }
-
-    /// Who serves stale data right now, once a sample succeeded.
-    pub fn stale(&self) -> Option<&crate::core::stale::Staleness> {
-        self.joined.stale.as_ref()
-    }
 }
 
 /// A list filter: a case-insensitive substring of the names, a regex of them after
@@ -353,7 +343,7 @@ impl Filter {
 
     /// Whether an item with these (column, value) pairs passes: its `name` values, or
     /// the filter's column (an item without that column does not pass).
-    pub fn matches_fields(&self, fields: &[(&str, String)]) -> bool {
+    pub fn matches_fields(&self, fields: &[(&str, std::borrow::Cow<str>)]) -> bool {
         if self.text.is_empty() {
             return true;
         }

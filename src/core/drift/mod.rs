@@ -73,6 +73,24 @@ impl Report {
             .iter()
             .filter(move |f| f.services.iter().any(|s| s == key))
     }
+    /// The counts in one line, for the text report and the TUI alike. A check that
+    /// could not run leaves them incomplete: the line says so first, so it never reads
+    /// as a clean run.
+    pub fn summary(&self) -> String {
+        use crate::core::words::count;
+        let incomplete = match self.failed.len() {
+            0 => String::new(),
+            n => format!("INCOMPLETE, {} could not run · ", count(n, "check", "checks")),
+        };
+        format!(
+            "{incomplete}{}, {}, {} · environment {} · {}",
+            count(self.count(Severity::Error), "error", "errors"),
+            count(self.count(Severity::Warning), "warning", "warnings"),
+            count(self.count(Severity::Note), "note", "notes"),
+            self.environment,
+            count(self.samples as usize, "sample", "samples"),
+        )
+    }
     /// Exit status like `check`: 1 when a finding is at or above `fail_on`, or when a
     /// check could not run (a gate never passes because ktopo could not see).
     pub fn exit_code(&self, fail_on: Severity) -> i32 {
@@ -114,22 +132,7 @@ pub fn text(r: &Report, path: &str) -> String {
     for n in &r.failed {
         let _ = writeln!(o, "could not check: {}", crate::core::visible::one_line(n));
     }
-    // A check that could not run leaves the counts incomplete: the summary says so
-    // first, so the last line never reads as a clean run.
-    let incomplete = match r.failed.len() {
-        0 => String::new(),
-        1 => "INCOMPLETE, 1 check could not run · ".to_string(),
-        n => format!("INCOMPLETE, {n} checks could not run · "),
-    };
-    let _ = writeln!(
-        o,
-        "{path} against the cluster: {incomplete}{} errors, {} warnings, {} notes · environment {} · {} samples",
-        r.count(Severity::Error),
-        r.count(Severity::Warning),
-        r.count(Severity::Note),
-        r.environment,
-        r.samples
-    );
+    let _ = writeln!(o, "{path} against the cluster: {}", r.summary());
     o
 }
 
@@ -161,4 +164,26 @@ pub fn json(r: &Report, path: &str) -> serde_json::Value {
             "note": r.count(Severity::Note),
         },
     })
+}
+
+#[cfg(test)]
+mod summary_tests {
+    #[test]
+    fn the_summary_says_incomplete_before_the_counts_and_counts_in_words() {
+        let r = super::Report {
+            failed: vec!["ListGroups: COORDINATOR_NOT_AVAILABLE".into()],
+            environment: "production".into(),
+            samples: 1,
+            ..Default::default()
+        };
+        assert_eq!(
+            r.summary(),
+            "INCOMPLETE, 1 check could not run · 0 errors, 0 warnings, 0 notes · environment production · 1 sample"
+        );
+        let clean = super::Report {
+            failed: Vec::new(),
+            ..r
+        };
+        assert!(clean.summary().starts_with("0 errors"));
+    }
 }

@@ -46,14 +46,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         .direction(Direction::Vertical)
         .constraints([Constraint::Min(5), Constraint::Length(notes.len().min(3) as u16 + 3)])
         .split(area);
-    let title = format!(
-        "drift: {} errors, {} warnings, {} notes · environment {} · {} samples",
-        r.count(Severity::Error),
-        r.count(Severity::Warning),
-        r.count(Severity::Note),
-        r.environment,
-        r.samples
-    );
+    let title = format!("drift: {}", r.summary());
     let widths = [
         Constraint::Length(9),
         Constraint::Length(19),
