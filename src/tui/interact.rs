@@ -3,7 +3,7 @@
 use super::command::{self, Command};
 use super::keys::{action_for, Action};
 use super::prompt::Edit;
-use super::state::{App, Effect, Filter, Mode, Popup, Route};
+use super::state::{App, Effect, Filter, Mode, Popup, Route, FACTS_PANE};
 use crate::core::impact::{self, Dir, Target};
 use crate::core::topology::Node;
 use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
@@ -137,6 +137,19 @@ impl App {
 
     pub(super) fn on_action(&mut self, a: Action) {
         let page = self.layout().page_rows();
+        if self.facts_focused() {
+            let page = super::views::detail::facts_page(self);
+            let by = |d: isize| move |at: usize| at.saturating_add_signed(d);
+            match a {
+                Action::Down => return self.scroll_facts(by(1)),
+                Action::Up => return self.scroll_facts(by(-1)),
+                Action::PageDown => return self.scroll_facts(by(page as isize)),
+                Action::PageUp => return self.scroll_facts(by(-(page as isize))),
+                Action::Top => return self.scroll_facts(|_| 0),
+                Action::Bottom => return self.scroll_facts(|_| usize::MAX),
+                _ => {}
+            }
+        }
         match a {
             Action::Quit => self.quit = true,
             Action::Suspend => self.out.push(Effect::Suspend),
@@ -158,21 +171,7 @@ impl App {
                     self.set_pane(pane);
                 }
             }
-            Action::NextPane => {
-                let panes = self.links(&self.screen().route).len();
-                if panes > 0 {
-                    // Skip empty panes so Tab always lands on something selectable.
-                    let route = self.screen().route.clone();
-                    let links = self.links(&route);
-                    let start = self.screen().pane;
-                    let next = (1..=panes)
-                        .map(|d| (start + d) % panes)
-                        .find(|&p| !links[p].1.is_empty());
-                    if let Some(p) = next {
-                        self.set_pane(p);
-                    }
-                }
-            }
+            Action::NextPane => self.next_pane(),
             Action::Enter => self.enter(),
             Action::Back => self.back(),
             Action::Filter => {
@@ -262,6 +261,35 @@ impl App {
         s.selected = 0;
         s.offset = 0;
         self.refresh_items();
+    }
+
+    /// Tab: the next link pane with something to select, and on a detail view its
+    /// facts after the last one, so every pane can be reached (and scrolled).
+    fn next_pane(&mut self) {
+        let route = self.screen().route.clone();
+        let links = self.links(&route);
+        let mut order: Vec<usize> = (0..links.len()).filter(|&p| !links[p].1.is_empty()).collect();
+        if route.has_facts() {
+            order.push(FACTS_PANE);
+        }
+        if order.is_empty() {
+            return;
+        }
+        let at = order.iter().position(|&p| p == self.screen().pane);
+        let next = order[at.map_or(0, |k| (k + 1) % order.len())];
+        self.set_pane(next);
+    }
+
+    /// Scroll the focused facts pane of a detail view, within what it holds.
+    fn scroll_facts(&mut self, to: impl FnOnce(usize) -> usize) {
+        let max = super::views::detail::facts_max_scroll(self);
+        let s = self.screen_mut();
+        s.facts_scroll = to(s.facts_scroll.min(max)).min(max);
+    }
+
+    fn facts_focused(&self) -> bool {
+        let s = self.screen();
+        s.route.has_facts() && s.pane == FACTS_PANE
     }
 
     pub(super) fn set_pane(&mut self, pane: usize) {
@@ -397,7 +425,11 @@ impl App {
         if self.screen().route == Route::Map {
             return self.map_mouse(m);
         }
+        // The wheel over a detail view's facts scrolls them, wherever the focus is.
+        let over_facts = self.screen().route.has_facts() && m.column < super::views::detail::facts_right_edge(self);
         match m.kind {
+            MouseEventKind::ScrollDown if over_facts => self.scroll_facts(|at| at + 3),
+            MouseEventKind::ScrollUp if over_facts => self.scroll_facts(|at| at.saturating_sub(3)),
             MouseEventKind::ScrollDown => self.move_by(3),
             MouseEventKind::ScrollUp => self.move_by(-3),
             MouseEventKind::Down(_) => {

@@ -68,7 +68,12 @@ pub const KEYS: &[Binding] = &[
     b!("G End", [Char('G'), End], Action::Bottom, "last row"),
     b!("Enter", [Enter], Action::Enter, "open / re-centre the graph"),
     b!("Esc ⌫", [Esc, Backspace], Action::Back, "back (clears filter first)"),
-    b!("Tab", [Tab], Action::NextPane, "next pane"),
+    b!(
+        "Tab",
+        [Tab],
+        Action::NextPane,
+        "next pane (a detail view's facts too: then ↑↓ scroll them)"
+    ),
     b!(
         "/",
         [Char('/')],

@@ -92,6 +92,11 @@ pub enum Route {
 }
 
 impl Route {
+    /// Service, topic and event detail: facts on the left, link panes on the right.
+    pub fn has_facts(&self) -> bool {
+        matches!(self, Route::Service(_) | Route::Topic(_) | Route::Event(_))
+    }
+
     pub fn title(&self, data: &Data) -> String {
         match self {
             Route::Services => "services".into(),
@@ -113,6 +118,9 @@ impl Route {
     }
 }
 
+/// The `pane` of a detail view whose facts (its left side) have the focus.
+pub const FACTS_PANE: usize = usize::MAX;
+
 /// One entry of the navigation stack, with its own selection and filter.
 #[derive(Debug, Clone)]
 pub struct Screen {
@@ -122,8 +130,11 @@ pub struct Screen {
     pub filter: Filter,
     /// The visible items after filtering.
     pub items: Items,
-    /// Detail views: which pane has focus. Graph: 0 left, 1 right.
+    /// Detail views: which pane has focus (a link pane, or `FACTS_PANE`). Graph: 0
+    /// left, 1 right.
     pub pane: usize,
+    /// Detail views: the first line of the facts pane shown.
+    pub facts_scroll: usize,
     /// Impact routes: the computed result; service detail: both directions. Map:
     /// the focus.
     pub impact: Option<Impact>,

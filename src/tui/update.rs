@@ -2,7 +2,7 @@
 //! and returns the effects it asks for.
 
 use super::data::{Data, MapState};
-use super::state::{App, Effect, Event, Filter, Mode, Popup, Route, Screen};
+use super::state::{App, Effect, Event, Filter, Mode, Popup, Route, Screen, FACTS_PANE};
 use super::theme::Theme;
 use crate::core::diag::{self, Diagnostic, Source};
 use crate::core::impact::{self, Dir, Impact, Target};
@@ -60,13 +60,18 @@ impl App {
             filter: Filter::default(),
             items: Default::default(),
             pane: 0,
+            facts_scroll: 0,
             impact,
             map: Default::default(),
         };
         s.items = self.items_for(&s);
-        // Detail views open on their first pane that has something to select.
-        if let Some(p) = self.links(&s.route).iter().position(|l| !l.1.is_empty()) {
+        // Detail views open on their first pane that has something to select (on
+        // their facts when nothing is linked).
+        let links = self.links(&s.route);
+        if let Some(p) = links.iter().position(|l| !l.1.is_empty()) {
             s.pane = p;
+        } else if s.route.has_facts() {
+            s.pane = FACTS_PANE;
         }
         self.stack.push(s);
     }

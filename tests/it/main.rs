@@ -33,5 +33,6 @@ mod tui_live;
 mod tui_map;
 mod tui_map_live;
 mod tui_messages;
+mod tui_panes;
 mod tui_reload;
 mod tui_style;

@@ -4,16 +4,16 @@ use super::{health_cell, opt, rate, spark, ListTable};
 use crate::core::impact::Dir;
 use crate::core::registry::{ServiceId, Status, TopicId};
 use crate::core::topology::Node;
-use crate::tui::state::App;
+use crate::tui::state::{App, Route, FACTS_PANE};
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
-fn field<'a>(app: &App, name: &'a str, value: impl Into<String>) -> Line<'a> {
+fn field(app: &App, name: &str, value: impl Into<String>) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{name:<12}"), app.theme.header()),
+        Span::styled(format!("{name:<LABEL$}"), app.theme.header()),
         Span::raw(value.into()),
     ])
 }
@@ -24,6 +24,116 @@ fn info(app: &App, f: &mut Frame, area: Rect, title: String, lines: Vec<Line>) {
         .border_style(app.theme.border())
         .title(Span::styled(format!(" {title} "), app.theme.title()));
     f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+}
+
+/// The facts of a detail route (title and lines), for drawing and for the
+/// furthest its pane scrolls.
+fn facts(app: &App, route: &Route) -> Option<(String, Vec<Line<'static>>)> {
+    match route {
+        Route::Service(i) => Some(service_facts(app, *i)),
+        Route::Topic(i) => Some(topic_facts(app, *i)),
+        Route::Event(e) => Some(event_facts(app, e)),
+        _ => None,
+    }
+}
+
+/// The width of a field's label: a value wraps under itself, not under its label.
+const LABEL: usize = 12;
+
+/// Facts lines in rows of at most `width` columns, so the pane counts its rows and
+/// scrolls exactly: a field's value wraps under the value, an indented line (a list
+/// item, a line of an example) under its own indent; a word too long is split.
+fn hang(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.width() <= width {
+            out.push(line);
+            continue;
+        }
+        let is_field = line.spans.len() >= 2 && line.spans[0].content.chars().count() == LABEL;
+        let (lead, rest, style) = if is_field {
+            let rest: String = line.spans[1..].iter().map(|s| s.content.as_ref()).collect();
+            (line.spans[0].clone(), rest, line.spans[1].style)
+        } else {
+            // The indent, and a list item's bullet, lead; the text wraps under them.
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            let body = text.trim_start();
+            let mut lead = text[..text.len() - body.len()].to_string();
+            let body = match body.strip_prefix("• ") {
+                Some(b) => {
+                    lead.push_str("• ");
+                    b
+                }
+                None => body,
+            };
+            let style = line.spans.first().map(|s| s.style).unwrap_or_default();
+            (Span::raw(lead), body.to_string(), style)
+        };
+        let indent = lead.width().min(width / 2);
+        for (k, row) in crate::core::words::wrap(&rest, width - indent).into_iter().enumerate() {
+            let first = if k == 0 {
+                lead.clone()
+            } else {
+                Span::raw(" ".repeat(indent))
+            };
+            out.push(Line::from(vec![first, Span::styled(row, style)]).style(line.style));
+        }
+    }
+    out
+}
+
+/// The facts as drawn inside a pane of `area`, one line per row.
+fn facts_rows(lines: Vec<Line<'static>>, area: Rect) -> Vec<Line<'static>> {
+    hang(lines, area.width.saturating_sub(2).max(1) as usize)
+}
+
+/// How far the current screen's facts pane scrolls: its last line at the bottom.
+pub fn facts_max_scroll(app: &App) -> usize {
+    let s = app.screen();
+    let Some((_, lines)) = facts(app, &s.route) else {
+        return 0;
+    };
+    let (left, _) = split(app.layout().body);
+    let total = facts_rows(lines, left).len();
+    total.saturating_sub(left.height.saturating_sub(2) as usize)
+}
+
+/// The first column right of the facts pane (for the mouse).
+pub fn facts_right_edge(app: &App) -> u16 {
+    let (left, _) = split(app.layout().body);
+    left.x + left.width
+}
+
+/// Rows a page of the facts pane scrolls.
+pub fn facts_page(app: &App) -> usize {
+    let (left, _) = split(app.layout().body);
+    left.height.saturating_sub(3).max(1) as usize
+}
+
+/// The left pane of a detail view: its facts, scrolled, saying what is out of sight;
+/// Tab focuses it (then the arrows scroll it).
+fn facts_pane(app: &App, f: &mut Frame, area: Rect, title: String, lines: Vec<Line<'static>>) {
+    let t = &app.theme;
+    let s = app.screen();
+    let focused = s.pane == FACTS_PANE;
+    let rows = facts_rows(lines, area);
+    let inner = area.height.saturating_sub(2) as usize;
+    let total = rows.len();
+    let scroll = s.facts_scroll.min(total.saturating_sub(inner));
+    let below = total.saturating_sub(scroll + inner);
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { t.focus_border() } else { t.border() })
+        .title(Span::styled(format!(" {title} "), t.title()));
+    if below > 0 {
+        let hint = if focused { "" } else { " · Tab to scroll" };
+        block = block.title_bottom(Span::styled(format!(" ↓{below} more{hint} "), t.key()));
+    }
+    if scroll > 0 {
+        block = block.title_bottom(Line::from(Span::styled(format!(" ↑{scroll} above "), t.dim())).right_aligned());
+    }
+    let shown: Vec<Line> = rows.into_iter().skip(scroll).take(inner).collect();
+    f.render_widget(Paragraph::new(shown).block(block), area);
 }
 
 fn split(area: Rect) -> (Rect, Rect) {
@@ -128,9 +238,15 @@ fn panes(app: &App, f: &mut Frame, area: Rect, topic_ctx: Option<TopicId>, servi
 }
 
 pub fn service(app: &App, f: &mut Frame, area: Rect, si: ServiceId) {
+    let (left, right) = split(area);
+    let (title, lines) = service_facts(app, si);
+    facts_pane(app, f, left, title, lines);
+    panes(app, f, right, None, Some(si));
+}
+
+fn service_facts(app: &App, si: ServiceId) -> (String, Vec<Line<'static>>) {
     let reg = &app.data.reg;
     let svc = &reg.services[si];
-    let (left, right) = split(area);
     // Computed when the screen was opened (App::push), not at every frame.
     let imp = app.screen().impact.as_ref();
     let count = |d| {
@@ -192,15 +308,20 @@ pub fn service(app: &App, f: &mut Frame, area: Rect, si: ServiceId) {
             lines.push(Line::from(format!("  {group}{lag}")));
         }
     }
-    info(app, f, left, format!("service {}", svc.label()), lines);
-    panes(app, f, right, None, Some(si));
+    (format!("service {}", svc.label()), lines)
 }
 
 pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: TopicId) {
+    let (left, right) = split(area);
+    let (title, lines) = topic_facts(app, ti);
+    facts_pane(app, f, left, title, lines);
+    panes(app, f, right, Some(ti), None);
+}
+
+fn topic_facts(app: &App, ti: TopicId) -> (String, Vec<Line<'static>>) {
     let reg = &app.data.reg;
     let t = &reg.topics[ti];
     let theme = &app.theme;
-    let (left, right) = split(area);
     let status_style = match t.status {
         Status::Active => Style::default(),
         Status::Deprecated => theme.deprecated(),
@@ -334,10 +455,28 @@ pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: TopicId) {
         let desc = e.description.as_ref().map(|d| format!(" — {d}")).unwrap_or_default();
         lines.push(Line::from(format!("  • {}{desc}{dup}", e.name)));
     }
-    for c in &t.consumers {
-        if let Some(g) = &c.group {
-            lines.push(field(app, "group", format!("{g} ({})", reg.services[c.service].key)));
-        }
+    let groups: Vec<Line> = t
+        .consumers
+        .iter()
+        .filter_map(|c| {
+            let g = c.group.as_ref()?;
+            // The service, unless the group's name already says it.
+            let key = &reg.services[c.service].key;
+            let who = if g.contains(key.as_str()) {
+                String::new()
+            } else {
+                format!(" ({key})")
+            };
+            Some(Line::from(format!("  • {g}{who}")))
+        })
+        .collect();
+    if !groups.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::styled(
+            crate::core::words::count(groups.len(), "consumer group", "consumer groups"),
+            theme.header(),
+        ));
+        lines.extend(groups);
     }
     for u in &t.use_cases {
         lines.push(field(app, "use case", u.clone()));
@@ -351,16 +490,21 @@ pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: TopicId) {
             .unwrap_or_else(|| ex.json.clone());
         lines.extend(pretty.lines().map(|l| Line::from(format!("  {l}"))));
     }
-    info(app, f, left, format!("topic {}", t.name), lines);
-    panes(app, f, right, Some(ti), None);
+    (format!("topic {}", t.name), lines)
 }
 
 /// An event type: what it means, the topics that carry it, and an example payload
 /// (one of those topics' examples that names it, else the first of them).
 pub fn event(app: &App, f: &mut Frame, area: Rect, name: &str) {
+    let (left, right) = split(area);
+    let (title, lines) = event_facts(app, name);
+    facts_pane(app, f, left, title, lines);
+    panes(app, f, right, None, None);
+}
+
+fn event_facts(app: &App, name: &str) -> (String, Vec<Line<'static>>) {
     let reg = &app.data.reg;
     let theme = &app.theme;
-    let (left, right) = split(area);
     let topics = app.data.event_topics(name);
     let mut lines = Vec::new();
     let described = topics
@@ -397,8 +541,7 @@ pub fn event(app: &App, f: &mut Frame, area: Rect, name: &str) {
         }
         None => lines.push(field(app, "example", "none in the registry")),
     }
-    info(app, f, left, format!("event {name}"), lines);
-    panes(app, f, right, None, None);
+    (format!("event {name}"), lines)
 }
 
 /// A finding's severity as a symbol (colour is never the only signal).

@@ -6,6 +6,7 @@
 //! function of the app state (`Popup::Help { scroll }`).
 
 use crate::core::live::view::Health;
+use crate::core::words::wrap;
 use crate::tui::command::COMMANDS;
 use crate::tui::keys::KEYS;
 use crate::tui::state::{App, Popup, Route};
@@ -118,40 +119,6 @@ fn parts(app: &App) -> Vec<Part> {
         Part::Entry(s.glyph.into(), style, s.meaning.into())
     }));
     out
-}
-
-/// Words of `text` in lines of at most `width` columns; a word wider than that is
-/// split.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = vec![String::new()];
-    for word in text.split_whitespace() {
-        let cur = lines.last_mut().expect("one line at least");
-        let need = if cur.is_empty() {
-            word.width()
-        } else {
-            cur.width() + 1 + word.width()
-        };
-        if need <= width {
-            if !cur.is_empty() {
-                cur.push(' ');
-            }
-            cur.push_str(word);
-            continue;
-        }
-        // Wider than a line: on lines of its own, split.
-        if !cur.is_empty() {
-            lines.push(String::new());
-        }
-        for c in word.chars() {
-            let last = lines.last_mut().expect("one line at least");
-            if !last.is_empty() && last.width() + c.to_string().width() > width {
-                lines.push(String::new());
-            }
-            lines.last_mut().expect("one line at least").push(c);
-        }
-    }
-    lines
 }
 
 /// The help as lines of at most `width` columns: nothing is cut, long text wraps under
@@ -288,20 +255,5 @@ pub fn render(app: &App, f: &mut Frame, popup: &Popup) {
             }
             f.render_widget(Paragraph::new(lines).block(block), r);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn wrap_keeps_words_whole() {
-        assert_eq!(
-            wrap("map: focus on what feeds and is fed by it", 20),
-            ["map: focus on what", "feeds and is fed by", "it"]
-        );
-        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
-        assert_eq!(wrap("", 3), [""]);
     }
 }
