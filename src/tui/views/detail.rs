@@ -8,7 +8,7 @@ use crate::tui::state::{App, Route, FACTS_PANE};
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 fn field(app: &App, name: &str, value: impl Into<String>) -> Line<'static> {
@@ -232,7 +232,7 @@ fn panes(app: &App, f: &mut Frame, area: Rect, topic_ctx: Option<TopicId>, servi
                     (format!("{}{mark}", t.name), h)
                 }
             };
-            vec![Cell::from(label), health_cell(app, health)]
+            vec![Line::from(label), health_cell(app, health)]
         });
     }
 }

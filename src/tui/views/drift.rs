@@ -6,7 +6,7 @@ use crate::core::diag::Severity;
 use crate::tui::state::App;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 fn label(s: Severity) -> &'static str {
@@ -63,10 +63,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             Severity::Note => app.theme.dim(),
         };
         vec![
-            Cell::from(Span::styled(label(x.severity), style)),
-            Cell::from(x.kind),
-            Cell::from(at),
-            Cell::from(x.message.clone()),
+            Line::from(Span::styled(label(x.severity), style)),
+            Line::from(x.kind),
+            Line::from(at),
+            Line::from(x.message.clone()),
         ]
     });
     // The selected finding in full (the table cuts long messages), then the notes.

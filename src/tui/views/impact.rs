@@ -5,8 +5,7 @@ use crate::core::impact::node_label;
 use crate::core::topology::Node;
 use crate::tui::state::App;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::Cell;
+use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
 /// The columns of an impact (STALE only with live data).
@@ -139,12 +138,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             None => (Span::raw(""), path),
         };
         let mut row = vec![
-            Cell::from(Span::styled(depth, app.theme.header())),
-            Cell::from(kind),
-            Cell::from(node_label(reg, a.node)),
+            Line::from(Span::styled(depth, app.theme.header())),
+            Line::from(kind),
+            Line::from(node_label(reg, a.node)),
             health_cell(app, health),
-            Cell::from(stale),
-            Cell::from(path),
+            Line::from(stale),
+            Line::from(path),
         ];
         if !live {
             row.remove(4);

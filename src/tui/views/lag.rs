@@ -4,8 +4,8 @@
 use super::{health_cell, opt, rate, ListTable};
 use crate::tui::state::App;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::{Cell, Paragraph};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 /// Before a group: its offsets could not be read.
@@ -88,15 +88,15 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             group.push_str(&format!(" {}", UNDECLARED.glyph));
         }
         vec![
-            Cell::from(group),
-            Cell::from(g.topic.clone()),
-            Cell::from(opt(g.total_lag)),
-            Cell::from(opt(g.max_lag)),
-            Cell::from(time),
-            Cell::from(rate(g.consume_rate)),
-            Cell::from(g.drain.map_or("—".into(), |d| d.label())),
+            Line::from(group),
+            Line::from(g.topic.clone()),
+            Line::from(opt(g.total_lag)),
+            Line::from(opt(g.max_lag)),
+            Line::from(time),
+            Line::from(rate(g.consume_rate)),
+            Line::from(g.drain.map_or("—".into(), |d| d.label())),
             health_cell(app, Some(g.status)),
-            Cell::from(crate::core::live::view::short_duration(g.status_for_s)),
+            Line::from(crate::core::live::view::short_duration(g.status_for_s)),
         ]
     });
     let Some(g) = s.items.rows().get(s.selected).and_then(|&i| rows.get(i)) else {
@@ -161,11 +161,11 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             .and_then(|o| g.member_list.get(o))
             .map_or("-".into(), |m| format!("{} @ {}", m.client_id, m.host));
         vec![
-            Cell::from(p.partition.to_string()),
-            Cell::from(p.committed.map_or("-".into(), |c| c.to_string())),
-            Cell::from(p.log_end.map_or("?".into(), |c| c.to_string())),
-            Cell::from(Span::raw(lag)),
-            Cell::from(owner),
+            Line::from(p.partition.to_string()),
+            Line::from(p.committed.map_or("-".into(), |c| c.to_string())),
+            Line::from(p.log_end.map_or("?".into(), |c| c.to_string())),
+            Line::from(Span::raw(lag)),
+            Line::from(owner),
             health_cell(app, p.status),
         ]
     });

@@ -5,8 +5,7 @@ use crate::core::registry::Status;
 use crate::tui::state::App;
 use crate::tui::symbols::{col, names, Column, DEPRECATED, DRIFT, MULTI, PROPOSED};
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::Cell;
+use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
 /// The columns of `:services`.
@@ -81,12 +80,12 @@ pub fn services(app: &App, f: &mut Frame, area: Rect) {
             svc.name.clone()
         };
         vec![
-            Cell::from(svc.id.map_or("—".into(), |i| i.to_string())),
-            Cell::from(name),
-            Cell::from(svc.domain.clone().unwrap_or_default()),
-            Cell::from(format!("{:?}", svc.kind).to_lowercase()),
-            Cell::from(topo.outputs(si).len().to_string()),
-            Cell::from(topo.inputs(si).len().to_string()),
+            Line::from(svc.id.map_or("—".into(), |i| i.to_string())),
+            Line::from(name),
+            Line::from(svc.domain.clone().unwrap_or_default()),
+            Line::from(format!("{:?}", svc.kind).to_lowercase()),
+            Line::from(topo.outputs(si).len().to_string()),
+            Line::from(topo.inputs(si).len().to_string()),
             health_cell(
                 app,
                 app.live.as_ref().and_then(|l| l.service_worst(&reg.services[si].key)),
@@ -139,18 +138,18 @@ pub fn topics(app: &App, f: &mut Frame, area: Rect) {
             topic.name.clone()
         };
         let mut cells = vec![
-            Cell::from(Span::styled(name, name_style)),
-            Cell::from(status),
-            Cell::from(topic.producers.len().to_string()),
-            Cell::from(topic.consumers.len().to_string()),
-            Cell::from(topic.events.len().to_string()),
-            Cell::from(rate(live.and_then(|l| l.produce_rate))),
-            Cell::from(opt(live.and_then(|l| l.total_lag))),
+            Line::from(Span::styled(name, name_style)),
+            Line::from(status),
+            Line::from(topic.producers.len().to_string()),
+            Line::from(topic.consumers.len().to_string()),
+            Line::from(topic.events.len().to_string()),
+            Line::from(rate(live.and_then(|l| l.produce_rate))),
+            Line::from(opt(live.and_then(|l| l.total_lag))),
             health_cell(app, live.and_then(|l| l.worst)),
         ];
         if wide {
-            cells.insert(1, Cell::from(topic.domain.clone().unwrap_or_default()));
-            cells.push(Cell::from(live.map(|l| spark(&l.rate_history, 12)).unwrap_or_default()));
+            cells.insert(1, Line::from(topic.domain.clone().unwrap_or_default()));
+            cells.push(Line::from(live.map(|l| spark(&l.rate_history, 12)).unwrap_or_default()));
         }
         cells
     });
@@ -181,11 +180,11 @@ pub fn events(app: &App, f: &mut Frame, area: Rect) {
             })
             .collect();
         let count = if topics.len() > 1 {
-            Cell::from(Span::styled(format!("{}{}", MULTI.glyph, topics.len()), t.warn()))
+            Line::from(Span::styled(format!("{}{}", MULTI.glyph, topics.len()), t.warn()))
         } else {
-            Cell::from("1")
+            Line::from("1")
         };
-        vec![Cell::from(name.clone()), count, Cell::from(places.join(", "))]
+        vec![Line::from(name.clone()), count, Line::from(places.join(", "))]
     });
 }
 
@@ -215,15 +214,15 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
         let live = app.live.as_ref().and_then(|l| l.topics.get(&topic.name));
         let traffic = match live {
             Some(l) if l.produce_rate.is_some_and(|r| r > 0.0) => {
-                Cell::from(Span::styled(format!("▲ {}/s", rate(l.produce_rate)), t.warn()))
+                Line::from(Span::styled(format!("▲ {}/s", rate(l.produce_rate)), t.warn()))
             }
             // Not written this window: how long ago it last was, where known.
             Some(l) if l.on_cluster => match (l.last_write_ms, &app.joined.drift) {
-                (Some(ms), Some(d)) => Cell::from(format!("idle {}", crate::core::time::ago_short(d.at_ms - ms))),
-                _ => Cell::from("on cluster"),
+                (Some(ms), Some(d)) => Line::from(format!("idle {}", crate::core::time::ago_short(d.at_ms - ms))),
+                _ => Line::from("on cluster"),
             },
-            Some(_) => Cell::from("absent"),
-            None => Cell::from("—"),
+            Some(_) => Line::from("absent"),
+            None => Line::from("—"),
         };
         // Migration progress: groups still reading the old topic, residual writes.
         let migration = match app
@@ -232,16 +231,16 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
             .as_ref()
             .map(|d| crate::core::drift::rules::migration(&d.facts, &topic.name))
         {
-            None => Cell::from("—"),
-            Some(None) => Cell::from("✓ gone"),
-            Some(Some((0, Some(r)))) if r > 0.0 => Cell::from(Span::styled("writes only", t.warn())),
-            Some(Some((0, _))) => Cell::from("✓ none left"),
-            Some(Some((n, _))) => Cell::from(Span::styled(format!("▲ {n} groups"), t.warn())),
+            None => Line::from("—"),
+            Some(None) => Line::from("✓ gone"),
+            Some(Some((0, Some(r)))) if r > 0.0 => Line::from(Span::styled("writes only", t.warn())),
+            Some(Some((0, _))) => Line::from("✓ none left"),
+            Some(Some((n, _))) => Line::from(Span::styled(format!("▲ {n} groups"), t.warn())),
         };
         vec![
-            Cell::from(Span::styled(topic.name.clone(), t.deprecated())),
-            Cell::from(format!("→ {}", topic.replaced_by().unwrap_or("?"))),
-            Cell::from(what),
+            Line::from(Span::styled(topic.name.clone(), t.deprecated())),
+            Line::from(format!("→ {}", topic.replaced_by().unwrap_or("?"))),
+            Line::from(what),
             traffic,
             migration,
         ]

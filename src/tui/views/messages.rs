@@ -10,7 +10,7 @@ use crate::core::sample::message::cut_at;
 use crate::tui::state::App;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 /// Bytes of a value shown in full below the table (the rest is counted).
@@ -73,12 +73,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, topic: TopicId) {
     ListTable::for_screen(app, title, &header, &widths).render(app, f, parts[0], |i| {
         let m = msgs[s.items.rows()[i]];
         vec![
-            Cell::from(m.partition.to_string()),
-            Cell::from(m.offset.to_string()),
-            Cell::from(m.timestamp_ms.map_or("-".into(), iso)),
-            Cell::from(m.key.as_ref().map_or("-".into(), |k| one_line(&k.bytes, k.len))),
-            Cell::from(m.value_len.to_string()),
-            Cell::from(
+            Line::from(m.partition.to_string()),
+            Line::from(m.offset.to_string()),
+            Line::from(m.timestamp_ms.map_or("-".into(), iso)),
+            Line::from(m.key.as_ref().map_or("-".into(), |k| one_line(&k.bytes, k.len))),
+            Line::from(m.value_len.to_string()),
+            Line::from(
                 m.value
                     .as_deref()
                     .map_or("(tombstone)".into(), |v| preview(v, m.value_len)),

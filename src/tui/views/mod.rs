@@ -23,6 +23,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 /// A bordered table that builds only the rows it can show.
 pub struct ListTable<'a> {
@@ -53,13 +54,19 @@ impl<'a> ListTable<'a> {
         }
     }
 
-    pub fn render<'r>(self, app: &App, f: &mut Frame, area: Rect, mut row: impl FnMut(usize) -> Vec<Cell<'r>>) {
+    pub fn render<'r>(self, app: &App, f: &mut Frame, area: Rect, mut row: impl FnMut(usize) -> Vec<Line<'r>>) {
         let t = &app.theme;
         let visible = area.height.saturating_sub(3) as usize;
         let end = (self.offset + visible).min(self.len);
-        let rows: Vec<Row> = (self.offset..end)
-            .map(|i| {
-                let r = Row::new(row(i));
+        let lines: Vec<Vec<Line>> = (self.offset..end).map(&mut row).collect();
+        let widths = fit_columns(self.widths, self.header, &lines, area.width.saturating_sub(2));
+        let rows: Vec<Row> = lines
+            .into_iter()
+            .zip(self.offset..)
+            .map(|(cells, i)| {
+                // A cut cell ends in `…`, so a cut name never passes for a whole one.
+                let cells = cells.into_iter().zip(&widths).map(|(l, &w)| Cell::from(ellipsis(l, w)));
+                let r = Row::new(cells);
                 if i == self.selected && self.focused {
                     r.style(t.selected())
                 } else {
@@ -91,13 +98,96 @@ impl<'a> ListTable<'a> {
         let block = block.title_bottom(Line::from(format!(" {pos} ")).right_aligned());
         let header = Row::new(self.header.iter().map(|h| Cell::from(*h))).style(t.header());
         f.render_widget(
-            Table::new(rows, self.widths)
+            Table::new(rows, widths.iter().map(|&w| Constraint::Length(w)))
                 .header(header)
                 .block(block)
                 .column_spacing(1),
             area,
         );
     }
+}
+
+/// Column widths sized by what the rows shown hold: each column gets at least its
+/// declared width (a `Length` or `Min`, a `Percentage` of the row), then spare room
+/// goes to the columns whose content is wider, the narrowest need first, and what is
+/// left to the first `Min` column. When the declared widths do not fit, ratatui's own
+/// solver shares the room as the constraints say.
+fn fit_columns(constraints: &[Constraint], header: &[&str], rows: &[Vec<Line>], total: u16) -> Vec<u16> {
+    let n = constraints.len();
+    let gaps = n.saturating_sub(1) as u16;
+    let room = total.saturating_sub(gaps);
+    let base: Vec<u16> = constraints
+        .iter()
+        .map(|c| match *c {
+            Constraint::Length(w) | Constraint::Min(w) | Constraint::Max(w) => w,
+            Constraint::Percentage(p) => (u32::from(room) * u32::from(p) / 100) as u16,
+            _ => 0,
+        })
+        .collect();
+    let declared: u32 = base.iter().map(|&w| u32::from(w)).sum();
+    if declared > u32::from(room) {
+        let r = Rect::new(0, 0, total, 1);
+        let split = ratatui::layout::Layout::horizontal(constraints.iter().copied())
+            .flex(ratatui::layout::Flex::Start)
+            .spacing(1)
+            .split(r);
+        return split.iter().map(|c| c.width).collect();
+    }
+    let want: Vec<u16> = (0..n)
+        .map(|k| {
+            let cells = rows.iter().filter_map(|r| r.get(k)).map(|l| l.width());
+            let head = header.get(k).map_or(0, |h| h.width());
+            cells.chain([head]).max().unwrap_or(0).min(usize::from(u16::MAX)) as u16
+        })
+        .collect();
+    let mut widths = base.clone();
+    let mut spare = room - declared as u16;
+    let mut needy: Vec<usize> = (0..n).filter(|&k| want[k] > base[k]).collect();
+    needy.sort_by_key(|&k| want[k] - base[k]);
+    let mut left = needy.len() as u16;
+    for k in needy {
+        // An equal share of what is left for each column still in need.
+        let give = (want[k] - base[k]).min(spare / left.max(1));
+        widths[k] += give;
+        spare -= give;
+        left -= 1;
+    }
+    let first_min = constraints
+        .iter()
+        .position(|c| matches!(c, Constraint::Min(_)))
+        .unwrap_or(0);
+    if let Some(w) = widths.get_mut(first_min) {
+        *w += spare;
+    }
+    widths
+}
+
+/// A cell's line in at most `width` columns, a cut one ending in `…`.
+fn ellipsis(line: Line<'_>, width: u16) -> Line<'_> {
+    let width = usize::from(width);
+    if line.width() <= width {
+        return line;
+    }
+    let mut out = Vec::new();
+    let mut used = 0;
+    for span in line.spans {
+        let mut kept = String::new();
+        for c in span.content.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + w + 1 > width {
+                break;
+            }
+            kept.push(c);
+            used += w;
+        }
+        let full = kept.len() == span.content.len();
+        out.push(Span::styled(kept, span.style));
+        if !full {
+            out.push(Span::styled("…", span.style));
+            break;
+        }
+    }
+    Line::from(out).style(line.style)
 }
 
 /// `1.2k`-style counts for narrow columns.
@@ -150,10 +240,10 @@ pub fn spark(values: &[u64], width: usize) -> String {
         .collect()
 }
 
-pub fn health_cell<'a>(app: &App, h: Option<Health>) -> Cell<'a> {
+pub fn health_cell<'a>(app: &App, h: Option<Health>) -> Line<'a> {
     let t = &app.theme;
     match h {
-        None => Cell::from("—"),
+        None => Line::from("—"),
         Some(h) => {
             let style = match h {
                 Health::Ok | Health::Idle => t.ok(),
@@ -161,7 +251,7 @@ pub fn health_cell<'a>(app: &App, h: Option<Health>) -> Cell<'a> {
                 Health::Warn => t.warn(),
                 _ => t.error(),
             };
-            Cell::from(Span::styled(h.label(), style))
+            Line::from(Span::styled(h.label(), style))
         }
     }
 }

@@ -6,8 +6,8 @@ use super::ListTable;
 use crate::core::impact::node_ref;
 use crate::tui::state::App;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::{Cell, Paragraph};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 /// The columns of `:stale`.
@@ -68,7 +68,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             st.via(reg, x)
         };
         vec![
-            Cell::from(Span::styled(
+            Line::from(Span::styled(
                 format!(
                     "{} {}",
                     crate::tui::symbols::STALE.glyph,
@@ -76,12 +76,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                 ),
                 app.theme.warn(),
             )),
-            Cell::from(node_ref(reg, x.node)),
-            Cell::from(Span::styled(
+            Line::from(node_ref(reg, x.node)),
+            Line::from(Span::styled(
                 format!("{} {}", c.status.label(), c.group),
                 app.theme.warn(),
             )),
-            Cell::from(via),
+            Line::from(via),
         ]
     });
 }
