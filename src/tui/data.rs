@@ -7,6 +7,41 @@ use crate::core::registry::{Registry, Status, TopicId};
 use crate::core::topology::Topology;
 use std::sync::Arc;
 
+/// One finding of the registry's own checks, as `:check` shows it: made once per
+/// load, escaped, with the snippet `ktopo check` prints.
+#[derive(Debug, Clone)]
+pub struct CheckFinding {
+    pub severity: crate::core::diag::Severity,
+    pub code: &'static str,
+    /// `file:line:col`, or the file alone.
+    pub at: String,
+    pub line: u32,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The rustc-style rendering (message, the registry's line, help), one line each.
+    pub snippet: Vec<String>,
+}
+
+impl CheckFinding {
+    fn new(src: &crate::core::diag::Source, d: &crate::core::diag::Diagnostic) -> Self {
+        use crate::core::visible::one_line;
+        let at = match d.loc {
+            Some(l) => format!("{}:{}:{}", src.path, l.line, l.col),
+            None => src.path.clone(),
+        };
+        let rendered = crate::core::diag::render(src, std::slice::from_ref(d), false);
+        CheckFinding {
+            severity: d.severity,
+            code: d.code,
+            at: one_line(&at).into_owned(),
+            line: d.loc.map_or(0, |l| l.line),
+            message: one_line(&d.message).into_owned(),
+            hint: d.hint.as_deref().map(|h| one_line(h).into_owned()),
+            snippet: rendered.lines().map(|l| one_line(l).into_owned()).collect(),
+        }
+    }
+}
+
 pub struct Data {
     /// Shared with the layout job and the sampler's watch list, never copied.
     pub reg: Arc<Registry>,
@@ -20,6 +55,8 @@ pub struct Data {
     /// `service:KEY`, `topic:NAME`, `event:TYPE` for command completion.
     pub targets: Vec<String>,
     pub source_path: String,
+    /// What the registry's own checks found (`:check`), worst first.
+    pub checks: Vec<CheckFinding>,
     /// The platform map at each zoom level, laid out once per registry load off the UI
     /// thread (2,000 topics take tens of milliseconds): asked for with an effect, it
     /// arrives as an event.
@@ -87,12 +124,17 @@ impl Data {
             deprecated,
             targets,
             source_path: String::new(),
+            checks: Vec::new(),
         }
     }
 
-    /// Remember which file the registry was read from, for drift findings.
-    pub fn with_source(mut self, source: &crate::core::diag::Source) -> Self {
+    /// Remember which file the registry was read from (for drift findings) and what
+    /// `ktopo check` says about it (for `:check`).
+    pub fn with_checks(mut self, source: &crate::core::diag::Source, found: &[crate::core::diag::Diagnostic]) -> Self {
         self.source_path.clone_from(&source.path);
+        self.checks = found.iter().map(|d| CheckFinding::new(source, d)).collect();
+        // Worst first, then in file order.
+        self.checks.sort_by_key(|f| (f.severity, f.line));
         self
     }
 

@@ -316,6 +316,13 @@ impl App {
             }
             return;
         }
+        if self.screen().route == Route::Check {
+            let s = self.screen();
+            if let Some(c) = s.items.rows().get(s.selected).and_then(|&i| self.data.checks.get(i)) {
+                self.popup = Some(Popup::Finding(c.snippet.clone()));
+            }
+            return;
+        }
         if self.screen().route == Route::Events {
             if let Some(Target::Event(e, _)) = self.selected_target() {
                 self.push(Route::Event(e));

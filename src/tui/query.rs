@@ -3,7 +3,7 @@
 
 use super::state::{App, Items, Route, Screen};
 use crate::core::impact::{self, Target};
-use crate::core::registry::{ServiceId, Status, TopicId};
+use crate::core::registry::{Registry, ServiceId, Status, TopicId};
 use crate::core::topology::Node;
 use std::borrow::Cow;
 
@@ -17,10 +17,10 @@ impl App {
     pub(super) fn items_for(&self, s: &Screen) -> Items {
         let reg = &self.data.reg;
         let shown = |fields: Vec<Field>| s.filter.matches_fields(&fields);
-        let topic = |&t: &TopicId| s.filter.is_empty() || shown(topic_fields(&reg.topics[t]));
+        let topic = |&t: &TopicId| s.filter.is_empty() || shown(topic_fields(reg, &reg.topics[t]));
         match &s.route {
             Route::Services => {
-                let service = |&i: &ServiceId| s.filter.is_empty() || shown(service_fields(&reg.services[i]));
+                let service = |&i: &ServiceId| s.filter.is_empty() || shown(service_fields(reg, &reg.services[i]));
                 return Items::Services(reg.service_ids().filter(service).collect());
             }
             Route::Topics => return Items::Topics(reg.topic_ids().filter(topic).collect()),
@@ -37,6 +37,7 @@ impl App {
             Route::Events => Box::new(0..self.data.events.len()),
             Route::Lag => Box::new(0..self.lag_rows().len()),
             Route::Drift => Box::new(0..self.joined.drift.as_ref().map_or(0, |d| d.report.findings.len())),
+            Route::Check => Box::new(0..self.data.checks.len()),
             Route::Stale => Box::new(0..self.joined.stale.as_ref().map_or(0, |st| st.stale.len())),
             // Column by column, top to bottom.
             Route::Map => {
@@ -76,8 +77,8 @@ impl App {
         let node_fields = |n: Node| {
             let mut f: Vec<Field<'a>> = vec![("name", impact::node_label(reg, n).into())];
             match n {
-                Node::Service(x) => f.extend(service_fields(&reg.services[x])),
-                Node::Topic(x) => f.extend(topic_fields(&reg.topics[x])),
+                Node::Service(x) => f.extend(service_fields(reg, &reg.services[x])),
+                Node::Topic(x) => f.extend(topic_fields(reg, &reg.topics[x])),
             }
             f
         };
@@ -123,6 +124,20 @@ impl App {
                 .as_ref()
                 .and_then(|imp| imp.affected.get(i))
                 .map(|a| node_fields(a.node))
+                .unwrap_or_default(),
+            Route::Check => self
+                .data
+                .checks
+                .get(i)
+                .map(|c| {
+                    vec![
+                        ("name", c.code.into()),
+                        ("code", c.code.into()),
+                        ("severity", format!("{:?}", c.severity).to_lowercase().into()),
+                        ("where", c.at.as_str().into()),
+                        ("message", c.message.as_str().into()),
+                    ]
+                })
                 .unwrap_or_default(),
             Route::Lag => lag
                 .get(i)
@@ -279,6 +294,7 @@ impl App {
                     .and_then(|&i| st.stale.get(i))
                     .map(|x| x.node)
             }
+            Route::Check => None,
             Route::Drift => {
                 let d = self.joined.drift.as_ref()?;
                 let f = s.items.rows().get(s.selected).and_then(|&i| d.report.findings.get(i))?;
@@ -389,9 +405,16 @@ fn opt(v: &Option<String>) -> Cow<'_, str> {
     v.as_deref().unwrap_or("").into()
 }
 
+/// A domain's display name as a column's value (`domain:runtime` and `domain:Runtime
+/// Services` both match).
+fn domain_name<'a>(reg: &'a Registry, d: &'a Option<String>) -> Cow<'a, str> {
+    d.as_deref().map_or("", |d| reg.domain_name(d)).into()
+}
+
 /// A topic's columns for filters.
-fn topic_fields(t: &crate::core::registry::model::Topic) -> Vec<Field<'_>> {
+fn topic_fields<'a>(reg: &'a Registry, t: &'a crate::core::registry::model::Topic) -> Vec<Field<'a>> {
     vec![
+        ("domain", domain_name(reg, &t.domain)),
         ("name", t.name.as_str().into()),
         ("topic", t.name.as_str().into()),
         ("status", t.status.as_str().into()),
@@ -401,8 +424,9 @@ fn topic_fields(t: &crate::core::registry::model::Topic) -> Vec<Field<'_>> {
 }
 
 /// A service's columns for filters.
-fn service_fields(x: &crate::core::registry::model::Service) -> Vec<Field<'_>> {
+fn service_fields<'a>(reg: &'a Registry, x: &'a crate::core::registry::model::Service) -> Vec<Field<'a>> {
     vec![
+        ("domain", domain_name(reg, &x.domain)),
         ("name", x.key.as_str().into()),
         ("name", x.name.as_str().into()),
         ("service", x.key.as_str().into()),

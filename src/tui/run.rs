@@ -97,7 +97,7 @@ pub fn run(path: PathBuf, checked: Checked, conn: &crate::cluster::connect::Conn
         ratatui_hook(info);
     }));
     let size = terminal.size().unwrap_or_default();
-    let data = data::Data::new(reg).with_source(&checked.source);
+    let data = data::Data::new(reg).with_checks(&checked.source, &checked.diagnostics);
     let mut app = App::new(data, size.width, size.height, theme::Theme::from_env());
     let (tx, rx) = std::sync::mpsc::channel();
     spawn_input(tx.clone());

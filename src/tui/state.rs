@@ -75,6 +75,8 @@ pub enum Route {
     Deprecated,
     Lag,
     Drift,
+    /// The registry's own checks (`ktopo check`), with file:line:col.
+    Check,
     /// The whole topology as a layered flow diagram.
     Map,
     /// Who serves stale data right now, worst first.
@@ -106,6 +108,7 @@ impl Route {
             Route::Deprecated => "deprecated".into(),
             Route::Lag => "lag".into(),
             Route::Drift => "drift".into(),
+            Route::Check => "check".into(),
             Route::Map => "map".into(),
             Route::Stale => "stale".into(),
             Route::Platform => "platform".into(),
@@ -217,6 +220,8 @@ pub enum Popup {
     Help { scroll: usize },
     /// The registry on disk is broken: its findings, one per line.
     Diagnostics(Vec<String>),
+    /// One `:check` finding as `ktopo check` prints it (message, snippet, help).
+    Finding(Vec<String>),
 }
 
 /// The map's own state on its screen.

@@ -28,6 +28,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Route::Deprecated => views::lists::deprecated(app, f, body),
         Route::Lag => views::lag::render(app, f, body),
         Route::Drift => views::drift::render(app, f, body),
+        Route::Check => views::check::render(app, f, body),
         Route::Stale => views::stale::render(app, f, body),
         Route::Map => views::map::render(app, f, body),
         Route::Messages(t) => views::messages::render(app, f, body, *t),
@@ -130,21 +131,36 @@ fn status(app: &App, f: &mut Frame) {
     let area = app.layout().status;
     let s = app.screen();
     let reg = &app.data.reg;
-    let mut spans = vec![Span::styled(
+    use crate::core::words::count;
+    // At 80 columns the drift and check counts matter more than the registry's
+    // breakdown (`:deprecated` and `:events` have it).
+    let narrow = area.width < 100;
+    let summary = if narrow {
         format!(
-            " {} services · {} topics ({} deprecated, {} proposed) · {} events ",
-            reg.services.len(),
-            reg.count(crate::core::registry::Status::Active),
+            " {} · {} ",
+            count(reg.services.len(), "service", "services"),
+            count(reg.count(crate::core::registry::Status::Active), "topic", "topics"),
+        )
+    } else {
+        format!(
+            " {} · {} ({} deprecated, {} proposed) · {} ",
+            count(reg.services.len(), "service", "services"),
+            count(reg.count(crate::core::registry::Status::Active), "topic", "topics"),
             reg.count(crate::core::registry::Status::Deprecated),
             reg.count(crate::core::registry::Status::Proposed),
-            app.data.events.len()
-        ),
-        t.dim(),
-    )];
+            count(app.data.events.len(), "event", "events")
+        )
+    };
+    let mut spans = vec![Span::styled(summary, t.dim())];
+    let cmd = |c: &str| if narrow { String::new() } else { format!(" (:{c})") };
     if !s.filter.is_empty() {
         let err = s.filter.error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default();
         spans.push(Span::styled(
-            format!(" /{} → {} matches{err} ", s.filter.text, s.items.len()),
+            format!(
+                " /{} → {}{err} ",
+                s.filter.text,
+                count(s.items.len(), "match", "matches")
+            ),
             t.warn(),
         ));
     }
@@ -161,10 +177,29 @@ fn status(app: &App, f: &mut Frame) {
         );
         if e + w > 0 {
             spans.push(Span::styled(
-                format!("  drift: {e} errors, {w} warnings (:drift)"),
+                format!(
+                    "  drift: {}, {}{}",
+                    count(e, "error", "errors"),
+                    count(w, "warning", "warnings"),
+                    cmd("drift")
+                ),
                 t.warn(),
             ));
         }
+    }
+    // The registry's own checks: warnings stay on screen until the file is fixed.
+    let (e, w) = app.data.checks.iter().fold((0, 0), |(e, w), c| match c.severity {
+        crate::core::diag::Severity::Error => (e + 1, w),
+        crate::core::diag::Severity::Warning => (e, w + 1),
+        crate::core::diag::Severity::Note => (e, w),
+    });
+    if e + w > 0 {
+        let what = match (e, w) {
+            (0, w) => count(w, "warning", "warnings"),
+            (e, 0) => count(e, "error", "errors"),
+            (e, w) => format!("{}, {}", count(e, "error", "errors"), count(w, "warning", "warnings")),
+        };
+        spans.push(Span::styled(format!("  check: {what}{}", cmd("check")), t.warn()));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -203,7 +203,7 @@ impl App {
                 let reg = c.registry.expect("usable implies a registry");
                 let old = self.data.reg.clone();
                 let generation = self.data.generation + 1;
-                self.data = Data::new(reg).with_source(&c.source);
+                self.data = Data::new(reg).with_checks(&c.source, &c.diagnostics);
                 self.data.generation = generation;
                 // Drift's links, staleness and the group index name services and topics
                 // of the old registry by id: joined again before anything is drawn.

@@ -23,7 +23,7 @@ pub fn main_registry() -> Registry {
 pub fn app(rel: &str, width: u16, height: u16) -> ktopo::tui::state::App {
     let checked = registry::load(&root().join(rel)).expect("readable");
     let reg = checked.registry.clone().expect("structure is valid");
-    let data = ktopo::tui::data::Data::new(reg).with_source(&checked.source);
+    let data = ktopo::tui::data::Data::new(reg).with_checks(&checked.source, &checked.diagnostics);
     ktopo::tui::state::App::new(data, width, height, ktopo::tui::theme::Theme { color: false })
 }
 

@@ -26,6 +26,7 @@ mod status_edges;
 mod time;
 mod tmux_smoke;
 mod tui;
+mod tui_check;
 mod tui_drift;
 mod tui_help;
 mod tui_lag_members;

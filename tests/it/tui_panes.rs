@@ -150,3 +150,38 @@ fn every_detail_view_of_both_seeds_scrolls_to_its_end() {
         }
     }
 }
+
+/// Domains read by their display names (with the id filters use), and a service's
+/// own note on a topic shows where that topic is listed.
+#[test]
+fn domain_names_and_endpoint_notes_are_shown() {
+    let mut a = common::app("registry.yaml", 120, 40);
+    let ti = a.data.reg.topic_index("client_events").unwrap();
+    a.push(Route::Topic(ti));
+    let s = common::screen(&a);
+    assert!(s.contains("Foundation & Identity (foundation)"), "{s}");
+    press(&mut a, KeyCode::Esc);
+    let si = a.data.reg.service_by_key("prd_builder").expect("seed service");
+    a.push(Route::Service(si));
+    let s = common::screen(&a);
+    assert!(s.contains("Implementation & Configuration (implementation)"), "{s}");
+    assert!(
+        s.contains("config_events (client self-service)"),
+        "the producer's note:\n{s}"
+    );
+    common::run_command(&mut a, "services");
+    let s = common::screen(&a);
+    assert!(s.contains("Runtime Services"), "the list shows domain names:\n{s}");
+    // A filter on the domain matches its id and its name.
+    for f in ["domain:runtime", "domain:Runtime"] {
+        press(&mut a, KeyCode::Char('/'));
+        for c in f.chars() {
+            press(&mut a, KeyCode::Char(c));
+        }
+        press(&mut a, KeyCode::Enter);
+        let n = a.screen().items.len();
+        assert_eq!(n, 3, "{f}: the runtime domain's 3 services:\n{}", common::screen(&a));
+        press(&mut a, KeyCode::Esc);
+        assert_eq!(a.screen().items.len(), 17, "Esc clears the filter");
+    }
+}

@@ -427,6 +427,12 @@ impl std::fmt::Display for ServiceRef {
 }
 
 impl Registry {
+    /// A domain's display name (`Runtime Services` for `runtime`), or the id itself
+    /// when the registry names no such domain.
+    pub fn domain_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.domains.iter().find(|d| d.id == id).map_or(id, |d| d.name.as_str())
+    }
+
     /// Every service's id, in registry order.
     pub fn service_ids(&self) -> impl DoubleEndedIterator<Item = ServiceId> + ExactSizeIterator {
         (0..self.services.len()).map(ServiceId::new)

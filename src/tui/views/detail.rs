@@ -26,6 +26,18 @@ fn info(app: &App, f: &mut Frame, area: Rect, title: String, lines: Vec<Line>) {
     f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
 }
 
+/// A domain as people read it: its display name, and the id filters and the registry
+/// use (`Runtime Services (runtime)`).
+fn domain(app: &App, d: &Option<String>) -> String {
+    match d.as_deref() {
+        None => "—".into(),
+        Some(id) => match app.data.reg.domain_name(id) {
+            name if name == id => id.to_string(),
+            name => format!("{name} ({id})"),
+        },
+    }
+}
+
 /// The facts of a detail route (title and lines), for drawing and for the
 /// furthest its pane scrolls.
 fn facts(app: &App, route: &Route) -> Option<(String, Vec<Line<'static>>)> {
@@ -229,7 +241,13 @@ fn panes(app: &App, f: &mut Frame, area: Rect, topic_ctx: Option<TopicId>, servi
                         Status::Deprecated => format!(" {}", crate::tui::symbols::DEPRECATED.glyph),
                         Status::Proposed => format!(" {}", crate::tui::symbols::PROPOSED.glyph),
                     };
-                    (format!("{}{mark}", t.name), h)
+                    // The service's own note on this topic (`client self-service`).
+                    let note = service_ctx
+                        .and_then(|si| t.producers.iter().chain(&t.consumers).find(|e| e.service == si))
+                        .and_then(|e| e.note.as_ref())
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default();
+                    (format!("{}{mark}{note}", t.name), h)
                 }
             };
             vec![Line::from(label), health_cell(app, health)]
@@ -264,7 +282,7 @@ fn service_facts(app: &App, si: ServiceId) -> (String, Vec<Line<'static>>) {
             "id · key",
             format!("{} · {}", svc.id.map_or("—".into(), |i| i.to_string()), svc.key),
         ),
-        field(app, "domain", svc.domain.clone().unwrap_or("—".into())),
+        field(app, "domain", domain(app, &svc.domain)),
         field(app, "kind", format!("{:?}", svc.kind).to_lowercase()),
         field(app, "downstream", format!("{ds} services, {dt} topics")),
         field(app, "upstream", format!("{us} services, {ut} topics")),
@@ -331,8 +349,8 @@ fn topic_facts(app: &App, ti: TopicId) -> (String, Vec<Line<'static>>) {
         Span::styled(format!("{:<12}", "status"), theme.header()),
         Span::styled(t.status.as_str().to_uppercase(), status_style),
     ])];
-    if let Some(d) = &t.domain {
-        lines.push(field(app, "domain", d.clone()));
+    if t.domain.is_some() {
+        lines.push(field(app, "domain", domain(app, &t.domain)));
     }
     for (k, v) in [
         ("owner", &t.owner),

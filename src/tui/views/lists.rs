@@ -82,7 +82,12 @@ pub fn services(app: &App, f: &mut Frame, area: Rect) {
         vec![
             Line::from(svc.id.map_or("—".into(), |i| i.to_string())),
             Line::from(name),
-            Line::from(svc.domain.clone().unwrap_or_default()),
+            Line::from(
+                svc.domain
+                    .as_deref()
+                    .map_or("", |d| app.data.reg.domain_name(d))
+                    .to_string(),
+            ),
             Line::from(format!("{:?}", svc.kind).to_lowercase()),
             Line::from(topo.outputs(si).len().to_string()),
             Line::from(topo.inputs(si).len().to_string()),
@@ -148,7 +153,16 @@ pub fn topics(app: &App, f: &mut Frame, area: Rect) {
             health_cell(app, live.and_then(|l| l.worst)),
         ];
         if wide {
-            cells.insert(1, Line::from(topic.domain.clone().unwrap_or_default()));
+            cells.insert(
+                1,
+                Line::from(
+                    topic
+                        .domain
+                        .as_deref()
+                        .map_or("", |d| app.data.reg.domain_name(d))
+                        .to_string(),
+                ),
+            );
             cells.push(Line::from(live.map(|l| spark(&l.rate_history, 12)).unwrap_or_default()));
         }
         cells

@@ -18,7 +18,7 @@ pub(super) fn info_lines(app: &App, n: Node) -> Vec<String> {
         Node::Topic(i) => (reg.topics[i].domain.as_deref(), reg.topics[i].owner.as_deref()),
     };
     if let Some(d) = domain {
-        head.push_str(&format!(" · domain {d}"));
+        head.push_str(&format!(" · domain {}", reg.domain_name(d)));
     }
     if let Some(o) = owner {
         head.push_str(&format!(" · owner {o}"));

@@ -1,5 +1,6 @@
 //! One file per screen; each is a free function of `&App` and an area.
 
+pub mod check;
 pub mod detail;
 pub mod drift;
 pub mod graph;

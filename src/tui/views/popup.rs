@@ -75,6 +75,7 @@ fn parts(app: &App) -> Vec<Part> {
             out
         }
         Route::Drift => columns(super::drift::DRIFT_COLUMNS, &[]),
+        Route::Check => columns(super::check::CHECK_COLUMNS, &[]),
         Route::Stale => columns(super::stale::STALE_COLUMNS, &[]),
         Route::Messages(_) => columns(super::messages::MESSAGE_COLUMNS, &[]),
         Route::Impact(..) => columns(super::impact::IMPACT_COLUMNS, &[]),
@@ -119,6 +120,18 @@ fn parts(app: &App) -> Vec<Part> {
         Part::Entry(s.glyph.into(), style, s.meaning.into())
     }));
     out
+}
+
+/// A line of a snippet in lines of at most `width` columns: it keeps its own indent
+/// (the gutter of `ktopo check`'s output) and wraps after it.
+fn wrap_keeping_indent(line: &str, width: usize) -> Vec<String> {
+    if line.width() < width {
+        return vec![line.to_string()];
+    }
+    let body = line.trim_start();
+    let indent = &line[..line.len() - body.len()];
+    let room = width.saturating_sub(indent.width() + 1).max(8);
+    wrap(body, room).into_iter().map(|w| format!("{indent}{w}")).collect()
 }
 
 /// The help as lines of at most `width` columns: nothing is cut, long text wraps under
@@ -215,6 +228,32 @@ pub fn render(app: &App, f: &mut Frame, popup: &Popup) {
             let shown: Vec<Line> = lines.into_iter().skip(scroll).take(page).collect();
             f.render_widget(Clear, r);
             f.render_widget(Paragraph::new(shown).block(block), r);
+        }
+        Popup::Finding(text) => {
+            let area = app.layout().area;
+            let inner = 100u16.min(area.width.saturating_sub(2)).saturating_sub(2) as usize;
+            let room = area.height.saturating_sub(4) as usize;
+            let mut lines: Vec<Line> = text
+                .iter()
+                .flat_map(|l| wrap_keeping_indent(l, inner))
+                .map(|l| Line::from(format!(" {l}")))
+                .collect();
+            let cut = lines.len().saturating_sub(room);
+            lines.truncate(room);
+            let r = centered(area, 100, lines.len() as u16 + 2);
+            let mut block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.focus_border())
+                .title(Span::styled(" check finding · any key closes ", t.title()));
+            if cut > 0 {
+                let more = crate::core::words::count(cut, "more line", "more lines");
+                block = block.title_bottom(Line::from(Span::styled(
+                    format!(" ↓ {more}: ktopo check prints all "),
+                    t.warn(),
+                )));
+            }
+            f.render_widget(Clear, r);
+            f.render_widget(Paragraph::new(lines).block(block), r);
         }
         Popup::Diagnostics(d) => {
             let area = app.layout().area;
