@@ -114,9 +114,9 @@ pub(super) fn refuse(checked: &Checked) -> i32 {
         diag::render(&checked.source, &errors, std::io::stderr().is_terminal())
     );
     fatal(&format!(
-        "{}: {} errors; run `ktopo check` for details",
+        "{}: {}; run `ktopo check` for details",
         checked.source.path,
-        errors.len()
+        crate::core::words::count(errors.len(), "error", "errors")
     ));
     crate::core::exit::REGISTRY
 }

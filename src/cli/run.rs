@@ -73,23 +73,24 @@ fn check(path: &Path, json: bool) -> i32 {
             std::io::stdout().is_terminal(),
         ));
         let count = |s| checked.diagnostics.iter().filter(|d| d.severity == s).count();
+        let words = crate::core::words::count;
         let _ = writeln!(
             out,
-            "{}: {} errors, {} warnings, {} notes",
+            "{}: {}, {}, {}",
             crate::core::visible::escape(&checked.source.path),
-            count(diag::Severity::Error),
-            count(diag::Severity::Warning),
-            count(diag::Severity::Note)
+            words(count(diag::Severity::Error), "error", "errors"),
+            words(count(diag::Severity::Warning), "warning", "warnings"),
+            words(count(diag::Severity::Note), "note", "notes")
         );
         if let Some(reg) = &checked.registry {
             let _ = writeln!(
                 out,
-                "{} services, {} active topics, {} deprecated, {} proposed, {} event types",
-                reg.services.len(),
-                reg.count(registry::Status::Active),
+                "{}, {}, {} deprecated, {} proposed, {}",
+                words(reg.services.len(), "service", "services"),
+                words(reg.count(registry::Status::Active), "active topic", "active topics"),
                 reg.count(registry::Status::Deprecated),
                 reg.count(registry::Status::Proposed),
-                reg.events().len()
+                words(reg.events().len(), "event type", "event types")
             );
         }
     }

@@ -282,7 +282,7 @@ fn the_stale_view_lists_the_platform_worst_first_and_opens_what_it_names() {
         )),
         "{screen}"
     );
-    assert!(screen.contains("1 groups behind outside the registry"), "{screen}");
+    assert!(screen.contains("1 group behind outside the registry"), "{screen}");
     let rows: Vec<&str> = screen.lines().filter(|l| l.contains('⧗')).collect();
     assert!(
         rows[0].contains("4m05s") && rows[0].contains("service:monitoring_engine"),

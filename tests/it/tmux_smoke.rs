@@ -220,7 +220,7 @@ fn default_start_shows_live_data_from_the_demo_cluster() {
     // 58 pairs commit from the start; the demo's undeclared reader of a deprecated
     // topic (prd_builder_nda_events_consumer) is listed from the second sample on,
     // before any group is OK.
-    t.wait_for("consumer lag (59 group × topic)");
+    t.wait_for("consumer lag (59 group × topic rows)");
     t.keys(&["q"]);
     t.wait_for("EXITED=0");
     assert_eq!(t.run(&["display", "-p", "-t", "smoke", "#{alternate_on}"]).trim(), "0");

@@ -127,7 +127,7 @@ fn deprecated_view_shows_migration_progress() {
     command(&mut app, "deprecated");
     let s = common::screen(&app);
     let nda = s.lines().find(|l| l.contains("nda_events")).unwrap();
-    assert!(nda.contains("▲ 1 groups"), "one group still reads nda_events:\n{s}");
+    assert!(nda.contains("▲ 1 group"), "one group still reads nda_events:\n{s}");
     let pricing = s.lines().find(|l| l.contains("pricing_events")).unwrap();
     assert!(pricing.contains("✓ none left"), "{s}");
     assert!(pricing.contains("idle 3h"), "when it was last written: {pricing}");

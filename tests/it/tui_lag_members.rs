@@ -130,7 +130,7 @@ fn what_the_cluster_cannot_tell_is_said_on_the_lag_view() {
     app.update(Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
     let s = common::screen(&app);
     assert!(
-        s.contains("consumer lag (1 group × topic) · this cluster does not list or describe groups"),
+        s.contains("consumer lag (1 group × topic row) · this cluster does not list or describe groups"),
         "{s}"
     );
 }

@@ -324,8 +324,8 @@ pub fn text(topic: &str, msgs: &[Peeked], notes: &[String]) -> String {
     }
     let _ = writeln!(
         o,
-        "{} messages from {}",
-        msgs.len(),
+        "{} from {}",
+        crate::core::words::count(msgs.len(), "message", "messages"),
         crate::core::visible::one_line(topic)
     );
     o

@@ -284,8 +284,24 @@ fn service_facts(app: &App, si: ServiceId) -> (String, Vec<Line<'static>>) {
         ),
         field(app, "domain", domain(app, &svc.domain)),
         field(app, "kind", format!("{:?}", svc.kind).to_lowercase()),
-        field(app, "downstream", format!("{ds} services, {dt} topics")),
-        field(app, "upstream", format!("{us} services, {ut} topics")),
+        field(
+            app,
+            "downstream",
+            format!(
+                "{}, {}",
+                crate::core::words::count(ds, "service", "services"),
+                crate::core::words::count(dt, "topic", "topics")
+            ),
+        ),
+        field(
+            app,
+            "upstream",
+            format!(
+                "{}, {}",
+                crate::core::words::count(us, "service", "services"),
+                crate::core::words::count(ut, "topic", "topics")
+            ),
+        ),
     ];
     if let Some(h) = app.live.as_ref().and_then(|l| l.service_worst(&reg.services[si].key)) {
         lines.push(field(app, "health", h.label()));
@@ -421,8 +437,13 @@ fn topic_facts(app: &App, ti: TopicId) -> (String, Vec<Line<'static>>) {
         app,
         "config",
         format!(
-            "{} partitions · retention {} · replication {} · {}",
-            c.partitions.map_or("—".into(), |p| p.to_string()),
+            "{} · retention {} · replication {} · {}",
+            c.partitions
+                .map_or("— partitions".into(), |p| crate::core::words::count(
+                    p as usize,
+                    "partition",
+                    "partitions"
+                )),
             c.retention_days.map_or("—".into(), |d| format!("{d}d")),
             if repl.is_empty() { "—".into() } else { repl.join(", ") },
             c.compression.clone().unwrap_or("—".into()),
@@ -441,10 +462,10 @@ fn topic_facts(app: &App, ti: TopicId) -> (String, Vec<Line<'static>>) {
             app,
             "live",
             format!(
-                "{} msg/s · lag {} · {} partitions",
+                "{} msg/s · lag {} · {}",
                 rate(l.produce_rate),
                 opt(l.total_lag),
-                l.partitions
+                crate::core::words::count(l.partitions, "partition", "partitions")
             ),
         ));
         lines.push(field(app, "msg/s", spark(&l.rate_history, 30)));

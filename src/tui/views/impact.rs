@@ -46,9 +46,11 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         None => "all hops".to_string(),
     };
     let title = format!(
-        "impact of {} · {} · {depth} · {ns} services, {nt} topics{stale_note} · d: direction · 0-9: depth",
+        "impact of {} · {} · {depth} · {}, {}{stale_note} · d: direction · 0-9: depth",
         imp.target.describe(reg),
         imp.dir.as_str(),
+        crate::core::words::count(ns, "service", "services"),
+        crate::core::words::count(nt, "topic", "topics"),
     );
     // The STALE column only with live data: offline it would always be empty.
     let live = app.live.is_some();

@@ -62,7 +62,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(5),
     ];
     let header = crate::tui::symbols::names(LAG_COLUMNS);
-    let mut title = format!("consumer lag ({} group × topic)", s.items.len());
+    let mut title = format!(
+        "consumer lag ({})",
+        crate::core::words::count(s.items.len(), "group × topic row", "group × topic rows")
+    );
     // What this cluster cannot tell is said where the missing columns would be.
     for l in app.live.iter().flat_map(|l| &l.limits) {
         title.push_str(&format!(" · {l}"));
@@ -182,7 +185,7 @@ fn detail_title(g: &crate::core::live::view::GroupTopicLag) -> (String, Vec<Stri
     }
     if let Some(m) = g.members {
         let idle = g.member_list.iter().filter(|m| m.assignment.is_empty()).count();
-        t.push_str(&format!(" · {m} members"));
+        t.push_str(&format!(" · {}", crate::core::words::count(m, "member", "members")));
         if idle > 0 {
             t.push_str(&format!(", {idle} without partitions here"));
         }
@@ -192,7 +195,10 @@ fn detail_title(g: &crate::core::live::view::GroupTopicLag) -> (String, Vec<Stri
         notes.push(format!("⚠ unreadable: {e}"));
     }
     if let Some(l) = g.lost {
-        notes.push(format!("{l} messages lost to retention"));
+        notes.push(format!(
+            "{} lost to retention",
+            crate::core::words::count(l as usize, "message", "messages")
+        ));
     }
     if let Some(s) = g.retained_share {
         notes.push(format!("lag is {:.0}% of the retained log", s * 100.0));

@@ -249,7 +249,10 @@ pub fn deprecated(app: &App, f: &mut Frame, area: Rect) {
             Some(None) => Line::from("✓ gone"),
             Some(Some((0, Some(r)))) if r > 0.0 => Line::from(Span::styled("writes only", t.warn())),
             Some(Some((0, _))) => Line::from("✓ none left"),
-            Some(Some((n, _))) => Line::from(Span::styled(format!("▲ {n} groups"), t.warn())),
+            Some(Some((n, _))) => Line::from(Span::styled(
+                format!("▲ {}", crate::core::words::count(n, "group", "groups")),
+                t.warn(),
+            )),
         };
         vec![
             Line::from(Span::styled(topic.name.clone(), t.deprecated())),

@@ -58,15 +58,23 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         ""
     };
     let title = format!(
-        "map · {} services, {} topics, {} columns, {} crossings · {}{hidden}{}{} · ←→ edges ↑↓ column f focus +/- zoom ⇧←→↑↓ drag pan ⏎ open",
-        reg.services.len(),
-        reg.topics.len(),
-        m.layers,
-        m.crossings.map_or("uncounted".into(), |c| c.to_string()),
+        "map · {}, {}, {}, {} · {}{hidden}{}{} · ←→ edges ↑↓ column f focus +/- zoom ⇧←→↑↓ drag pan ⏎ open",
+        crate::core::words::count(reg.services.len(), "service", "services"),
+        crate::core::words::count(reg.topics.len(), "topic", "topics"),
+        crate::core::words::count(m.layers, "column", "columns"),
+        m.crossings
+            .map_or("uncounted crossings".into(), |c| crate::core::words::count(
+                c,
+                "crossing",
+                "crossings"
+            )),
         zoom.name(),
         if focus.is_some() { " · FOCUS" } else { "" },
         if stale_count > 0 {
-            format!(" · {} {stale_count} serving stale data", crate::tui::symbols::STALE.glyph)
+            format!(
+                " · {} {stale_count} serving stale data",
+                crate::tui::symbols::STALE.glyph
+            )
         } else {
             String::new()
         },

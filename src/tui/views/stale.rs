@@ -32,20 +32,23 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let unplaced = if st.unplaced.is_empty() {
         String::new()
     } else {
-        format!(" · {} groups behind outside the registry", st.unplaced.len())
+        format!(
+            " · {} behind outside the registry",
+            crate::core::words::count(st.unplaced.len(), "group", "groups")
+        )
     };
     let unread = if st.unread.is_empty() {
         String::new()
     } else {
         format!(
-            " · {} groups could not be read: whether they are behind is unknown",
-            st.unread.len()
+            " · {} could not be read: whether they are behind is unknown",
+            crate::core::words::count(st.unread.len(), "group", "groups")
         )
     };
     let title = format!(
-        "serving stale data right now: {} services and topics, because of {} groups (≥ {}s behind){unplaced}{unread}",
-        st.stale.len(),
-        st.causes.len(),
+        "serving stale data right now: {}, because of {} (≥ {}s behind){unplaced}{unread}",
+        crate::core::words::count(st.stale.len(), "service or topic", "services and topics"),
+        crate::core::words::count(st.causes.len(), "group", "groups"),
         crate::core::stale::DEFAULT_MIN_S
     );
     let widths = [

@@ -161,7 +161,7 @@ fn one_partition_not_leader_makes_the_row_partial_for_every_gate() {
         v["errors"],
         serde_json::json!([
             "1 partition offsets unreadable (NotLeaderForPartition (Broker: Not leader for partition))",
-            "1 partitions without a log end: their groups' totals are partial"
+            "1 partition without a log end: their groups' totals are partial"
         ])
     );
 }

@@ -63,8 +63,8 @@ impl Admin {
         while !left.is_empty() {
             let Some(wait) = deadline.checked_duration_since(Instant::now()) else {
                 problems.push(format!(
-                    "stopped after {timeout:?}: {} partitions not read to the end",
-                    left.len()
+                    "stopped after {timeout:?}: {} not read to the end",
+                    crate::core::words::count(left.len(), "partition", "partitions")
                 ));
                 break;
             };

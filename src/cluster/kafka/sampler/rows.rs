@@ -52,7 +52,8 @@ pub(super) fn apply_log_offsets(
     }
     if missing > 0 {
         errors.push(format!(
-            "{missing} partitions without a log end: their groups' totals are partial"
+            "{} without a log end: their groups' totals are partial",
+            crate::core::words::count(missing, "partition", "partitions")
         ));
     }
 }
@@ -103,7 +104,8 @@ pub(super) fn group_rows(
     }
     if bad_parts > 0 {
         errors.push(format!(
-            "{bad_parts} partitions' committed offsets unreadable ({bad_err})"
+            "committed offsets of {} unreadable ({bad_err})",
+            crate::core::words::count(bad_parts, "partition", "partitions")
         ));
     }
     if let Some(d) = &desc {
