@@ -110,19 +110,23 @@ pub fn for_registry(reg: &Registry, watched: &[Watched]) -> Scenario {
             assigned.insert(g, b);
         }
     }
-    // Other registries get the same mix on their first groups (by id) that read only
-    // written active topics, so each status has messages to show it with.
+    // Other registries get the same mix on the groups that read only written active
+    // topics, the busiest first (a trend shows soonest where most is written), then by
+    // id: each status has messages to show it with.
     let wanted: Vec<Behaviour> = SHOWN
         .iter()
         .map(|p| p.1)
         .filter(|b| !assigned.values().any(|x| x == b))
         .collect();
     let written = |t: &str| rate.get(t).is_some_and(|r| *r > 0.0) && active.contains(&t);
-    let spare: Vec<&str> = by_group
+    let slowest = |ts: &[&str]| ts.iter().map(|t| rate[t]).fold(f64::INFINITY, f64::min);
+    let mut spare: Vec<(&str, f64)> = by_group
         .iter()
         .filter(|(g, ts)| !assigned.contains_key(*g) && ts.iter().all(|t| written(t)))
-        .map(|(g, _)| *g)
+        .map(|(g, ts)| (*g, slowest(ts)))
         .collect();
+    spare.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    let spare = spare.into_iter().map(|(g, _)| g);
     for (b, g) in wanted.into_iter().zip(spare) {
         assigned.insert(g, b);
     }
