@@ -98,6 +98,25 @@ pub fn watch(reg: &Registry) -> Watch {
     }
 }
 
+/// What the sampler watches on the demo cluster: `watch`, and the groups the demo
+/// names for consumers without a group id (`demo_scenario::named_groups`), so a
+/// registry whose convention is `unknown` shows its consumers too.
+pub fn demo_watch(reg: &Registry) -> Watch {
+    let mut w = watch(reg);
+    let named = crate::cluster::demo_scenario::named_groups(reg, &w.groups);
+    w.groups.extend(named);
+    w
+}
+
+/// What to watch for a registry: the demo's groups too on the demo cluster.
+pub fn watch_for(reg: &Registry, demo: bool) -> Watch {
+    if demo {
+        demo_watch(reg)
+    } else {
+        watch(reg)
+    }
+}
+
 /// A cluster to sample, and the demo that must stay alive while it is used.
 pub struct Connection {
     pub sampler: Sampler,
@@ -218,7 +237,8 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, Co
             return Err(ConnectError::Interval(i));
         }
     }
-    let watch = watch(reg);
+    let demo_wanted = props.get("bootstrap.servers").is_none();
+    let watch = watch_for(reg, demo_wanted);
     let (label, demo, default_interval) = match props.get("bootstrap.servers") {
         Some(b) => (b.to_string(), None, 5.0),
         None => {

@@ -3,5 +3,6 @@
 //! produces `core::sample`, the plain data of one sampling round.
 
 pub mod connect;
+pub mod demo_messages;
 pub mod demo_scenario;
 pub mod kafka;

@@ -73,12 +73,13 @@ fn feed(conn: &ConnArgs, first: Registered, mut setting: Setting, registered: Re
     // Registries that replace the current one: the sampler watches their groups at
     // once, the next join uses the latest.
     let latest = Arc::new(Mutex::new(first));
+    let demo = c.demo.is_some();
     let (watch, updates) = std::sync::mpsc::channel();
     {
         let latest = Arc::clone(&latest);
         let forwarded = std::thread::Builder::new().name("ktopo-live".into()).spawn(move || {
             for r in registered {
-                if watch.send(crate::cluster::connect::watch(&r.1)).is_err() {
+                if watch.send(crate::cluster::connect::watch_for(&r.1, demo)).is_err() {
                     return;
                 }
                 *latest.lock().unwrap_or_else(|p| p.into_inner()) = r;

@@ -4,6 +4,7 @@
 mod check;
 mod cli;
 mod common;
+mod demo_any;
 mod demo_steady;
 mod drift;
 mod export;

@@ -58,6 +58,17 @@ pub struct SimTopic {
     pub messages: Vec<String>,
 }
 
+impl SimTopic {
+    /// Messages written before the demo is ready: one cycle on a written topic.
+    pub fn backlog(&self) -> usize {
+        if self.rate > 0.0 {
+            self.messages.len()
+        } else {
+            0
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SimGroup {
     pub group: String,
@@ -133,6 +144,28 @@ struct SimConsumer {
     started: bool,
 }
 
+/// Write the next message of `t`'s cycle to its next partition (round-robin).
+fn write(
+    producer: &BaseProducer,
+    t: &SimTopic,
+    produced: &mut HashMap<String, Vec<i64>>,
+    next_p: &mut HashMap<String, i32>,
+) {
+    let p = next_p.entry(t.name.clone()).or_default();
+    *p = (*p + 1) % t.partitions;
+    let seq = produced[&t.name].iter().sum::<i64>();
+    let payload = match t.messages.len() {
+        0 => format!("{{\"event_type\":\"demo\",\"seq\":{seq}}}"),
+        n => t.messages[seq as usize % n].replace("{seq}", &format!("{:012}", seq % 1_000_000_000_000)),
+    };
+    if producer
+        .send(BaseRecord::<(), _>::to(&t.name).partition(*p).payload(&payload))
+        .is_ok()
+    {
+        produced.get_mut(&t.name).expect("every topic is tracked")[*p as usize] += 1;
+    }
+}
+
 fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender<Result<String, DemoError>>) {
     let producer: BaseProducer = match ClientConfig::new()
         .set("test.mock.num.brokers", "3")
@@ -181,17 +214,25 @@ fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender
             started: false,
         });
     }
-    let _ = ready.send(Ok(bootstrap));
-
-    let start = Instant::now();
-    let tick = Duration::from_millis(250);
     let mut produced: HashMap<String, Vec<i64>> = scenario
         .topics
         .iter()
         .map(|t| (t.name.clone(), vec![0; t.partitions as usize]))
         .collect();
-    let mut owed: HashMap<String, f64> = HashMap::new();
     let mut next_p: HashMap<String, i32> = HashMap::new();
+    // Every written topic starts with one whole cycle of its messages, so the first
+    // messages sampled already show each event type and each deliberate fault.
+    for t in &scenario.topics {
+        for _ in 0..t.backlog() {
+            write(&producer, t, &mut produced, &mut next_p);
+        }
+    }
+    let _ = producer.flush(Duration::from_secs(5));
+    let _ = ready.send(Ok(bootstrap));
+
+    let start = Instant::now();
+    let tick = Duration::from_millis(250);
+    let mut owed: HashMap<String, f64> = HashMap::new();
     let mut ticks: u64 = 0;
     while !stop.load(Ordering::Relaxed) {
         let began = Instant::now();
@@ -200,19 +241,7 @@ fn run(scenario: Scenario, stop: Arc<AtomicBool>, ready: std::sync::mpsc::Sender
             *o += t.rate * tick.as_secs_f64();
             while *o >= 1.0 {
                 *o -= 1.0;
-                let p = next_p.entry(t.name.clone()).or_default();
-                *p = (*p + 1) % t.partitions;
-                let seq = produced[&t.name].iter().sum::<i64>();
-                let payload = match t.messages.len() {
-                    0 => format!("{{\"event_type\":\"demo\",\"seq\":{seq}}}"),
-                    n => t.messages[seq as usize % n].replace("{seq}", &format!("{:012}", seq % 1_000_000_000_000)),
-                };
-                if producer
-                    .send(BaseRecord::<(), _>::to(&t.name).partition(*p).payload(&payload))
-                    .is_ok()
-                {
-                    produced.get_mut(&t.name).expect("every topic is tracked")[*p as usize] += 1;
-                }
+                write(&producer, t, &mut produced, &mut next_p);
             }
         }
         producer.poll(Duration::ZERO);

@@ -88,7 +88,8 @@ pub fn links(reg: &Registry, facts: &crate::core::drift::facts::Facts, report: &
     for (group, g) in &facts.groups {
         for t in g.committed_on.union(&g.members_on) {
             let Some(ti) = reg.topic_index(t) else { continue };
-            if reg.consumer_by_group(t, group).is_some() {
+            // Declared: by the registry, or watched as declared (the demo's own names).
+            if g.declared_on.contains(t) || reg.consumer_by_group(t, group).is_some() {
                 continue;
             }
             let known = g
