@@ -27,6 +27,7 @@ mod time;
 mod tmux_smoke;
 mod tui;
 mod tui_drift;
+mod tui_group;
 mod tui_help;
 mod tui_lag_members;
 mod tui_live;

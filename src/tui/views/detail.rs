@@ -175,7 +175,7 @@ pub fn service(app: &App, f: &mut Frame, area: Rect, si: ServiceId) {
         lines.push(field(app, "drift", format!("{} {}", drift_mark(f.severity), f.message)));
     }
     lines.push(Line::from(""));
-    lines.push(Line::styled("consumer groups", app.theme.header()));
+    lines.push(Line::styled("consumer groups (c: detail)", app.theme.header()));
     for ti in app.data.topo.inputs(si) {
         let t = &reg.topics[ti];
         if let Some(c) = t.consumers.iter().find(|c| c.service == si) {
@@ -189,7 +189,9 @@ pub fn service(app: &App, f: &mut Frame, area: Rect, si: ServiceId) {
                 None if !c.commits => "  (offsets kept outside Kafka)".into(),
                 None => String::new(),
             };
-            lines.push(Line::from(format!("  {group}{lag}")));
+            let mut line = vec![Span::raw(format!("  {group}{lag}"))];
+            line.extend(live.into_iter().flat_map(|g| status_since(app, g)));
+            lines.push(Line::from(line));
         }
     }
     info(app, f, left, format!("service {}", svc.label()), lines);
@@ -336,7 +338,11 @@ pub fn topic(app: &App, f: &mut Frame, area: Rect, ti: TopicId) {
     }
     for c in &t.consumers {
         if let Some(g) = &c.group {
-            lines.push(field(app, "group", format!("{g} ({})", reg.services[c.service].key)));
+            let key = &reg.services[c.service].key;
+            let mut line = field(app, "group", format!("{g} ({key})"));
+            let live = app.live.as_ref().and_then(|l| l.group_for(key, &t.name));
+            line.spans.extend(live.into_iter().flat_map(|g| status_since(app, g)));
+            lines.push(line);
         }
     }
     for u in &t.use_cases {
@@ -399,6 +405,17 @@ pub fn event(app: &App, f: &mut Frame, area: Rect, name: &str) {
     }
     info(app, f, left, format!("event {name}"), lines);
     panes(app, f, right, None, None);
+}
+
+/// A group's status and how long it has had it (`:lag`'s FOR), after its line.
+fn status_since<'a>(app: &App, g: &crate::core::live::view::GroupTopicLag) -> [Span<'a>; 2] {
+    [
+        Span::styled(
+            format!("  {}", g.status.label()),
+            super::map_boxes::health_style(app, g.status),
+        ),
+        Span::raw(format!(" for {}", crate::core::time::short_duration(g.status_for_s))),
+    ]
 }
 
 /// A finding's severity as a symbol (colour is never the only signal).
