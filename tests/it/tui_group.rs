@@ -213,6 +213,27 @@ fn enter_on_a_lag_row_opens_the_group_with_its_changes_chart_and_partitions() {
 }
 
 #[test]
+fn the_help_on_the_group_screen_names_its_columns_and_chart_lines() {
+    let mut a = app(80, 24, false);
+    run(&mut a, to_group(pictures(4, 8)));
+    let help: String = ktopo::tui::views::popup::help_lines(&a, 200)
+        .iter()
+        .map(|l| l.to_string() + "\n")
+        .collect();
+    for sym in ktopo::tui::views::group::GROUP_MARKS {
+        assert!(
+            help.contains(sym.glyph) && help.contains(sym.meaning),
+            "{sym:?}:\n{help}"
+        );
+    }
+    for col in ktopo::tui::views::group::GROUP_COLUMNS {
+        assert!(help.contains(col.name), "{col:?}:\n{help}");
+    }
+    assert!(help.contains("columns of group agent_orchestration"), "{help}");
+    assert!(help.contains("the consumer group's detail"), "the c key:\n{help}");
+}
+
+#[test]
 fn esc_goes_back_to_lag_and_o_opens_the_service_enter_opened_before() {
     let mut a = app(80, 24, false);
     let mut ev = to_group(pictures(4, 8));
