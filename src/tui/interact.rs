@@ -480,6 +480,11 @@ impl App {
                 ) {
                     return;
                 }
+                // A click on `:lag`'s partition pane selects no group row.
+                let table = super::views::lag::areas(self.layout().body)[0];
+                if route == Route::Lag && m.row + 1 >= table.y + table.height {
+                    return;
+                }
                 if let Some(row) = self.layout().list_row_at(m.row) {
                     let i = self.screen().offset + row;
                     if i < self.row_count() {

@@ -369,3 +369,26 @@ fn tab_focuses_the_lag_partition_pane_and_keys_and_wheel_scroll_it() {
     run(&mut a, vec![key(KeyCode::Down)]);
     assert_eq!(a.screen().selected, selected + 1);
 }
+
+#[test]
+fn a_declared_group_without_live_data_says_why_and_esc_goes_back() {
+    let mut a = app(80, 24, false);
+    let mut ev = vec![key(KeyCode::Char('/'))];
+    ev.extend(typed(&format!("re:^{TOPIC}$")));
+    ev.extend([
+        key(KeyCode::Enter),
+        key(KeyCode::Enter),
+        key(KeyCode::Tab),
+        key(KeyCode::Char('c')),
+    ]);
+    let t = run(&mut a, ev);
+    let s = screen(&t);
+    // The topic's first consumer, as the registry declares its group.
+    assert!(matches!(a.screen().route, Route::Group(_)), "{s}");
+    assert!(
+        s.contains("_config_events_consumer") && s.contains("no live data: broker offline"),
+        "{s}"
+    );
+    run(&mut a, vec![key(KeyCode::Esc)]);
+    assert!(matches!(a.screen().route, Route::Topic(_)));
+}
