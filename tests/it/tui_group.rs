@@ -392,3 +392,78 @@ fn a_declared_group_without_live_data_says_why_and_esc_goes_back() {
     run(&mut a, vec![key(KeyCode::Esc)]);
     assert!(matches!(a.screen().route, Route::Topic(_)));
 }
+
+/// The same screen from librdkafka's mock cluster over the real protocol: the sampler's
+/// rounds, ktopo's metrics, the trend and the chart.
+#[test]
+fn the_group_screen_from_the_mock_cluster_plots_every_sample() {
+    use ktopo::cluster::kafka::config::Properties;
+    use ktopo::cluster::kafka::sampler::{Sampler, Watched};
+    use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+    use std::time::Duration;
+    let p: BaseProducer = ClientConfig::new()
+        .set("test.mock.num.brokers", "1")
+        .set("linger.ms", "0")
+        .create()
+        .unwrap();
+    let bootstrap = {
+        let m = p.client().mock_cluster().unwrap();
+        m.create_topic(TOPIC, PARTS, 1).unwrap();
+        m.bootstrap_servers()
+    };
+    let mut props = Properties::default();
+    props.set("bootstrap.servers", &bootstrap);
+    let watched = vec![Watched {
+        group: GROUP.into(),
+        topic: TOPIC.into(),
+        service: Some("agent_orchestration".into()),
+        probe: false,
+    }];
+    let mut s = Sampler::new(props, watched).unwrap();
+    s.timeout = Duration::from_secs(3);
+    // A standalone commit as a fixture (ktopo itself never commits).
+    let c: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &bootstrap)
+        .set("group.id", GROUP)
+        .set("enable.auto.commit", "false")
+        .create()
+        .unwrap();
+    let mut m = Metrics::new("mock", 1.0);
+    let mut pics = Vec::new();
+    for round in 1..=5i64 {
+        for part in 0..PARTS {
+            for i in 0..round * 4 {
+                let payload = format!("m{i}");
+                p.send(BaseRecord::<(), _>::to(TOPIC).partition(part).payload(&payload))
+                    .unwrap();
+            }
+        }
+        p.flush(Duration::from_secs(10)).unwrap();
+        let mut tpl = TopicPartitionList::new();
+        for part in 0..PARTS {
+            // Reads half of what was written so far: the lag grows.
+            let written: i64 = (1..=round).map(|r| r * 4).sum();
+            tpl.add_partition_offset(TOPIC, part, Offset::Offset(written / 2))
+                .unwrap();
+        }
+        c.commit(&tpl, CommitMode::Sync).unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        let sample = s.sample().unwrap();
+        let now = sample.time_s;
+        m.absorb(sample);
+        pics.push(m.picture(now));
+    }
+    let last = pics.last().unwrap().groups.iter().find(|g| g.group == GROUP).unwrap();
+    assert_eq!(last.trend.len(), 5);
+    assert_eq!(last.total_lag, Some(i64::from(PARTS) * 30), "half of 60 per partition");
+    let mut a = app(80, 24, false);
+    let t = run(&mut a, to_group(pics));
+    let s = screen(&t);
+    assert_eq!(a.screen().route, Route::Group(GROUP.into()), "{s}");
+    assert!(s.contains("lag (messages, 5 points)"), "{s}");
+    assert!(plotted(&s) > 5, "{s}");
+    assert!(s.contains("partitions (12 on 1 topic)") && s.contains("360"), "{s}");
+    drop(p);
+}
