@@ -67,5 +67,8 @@ pub fn short_duration(s: f64) -> String {
 /// axes and status changes show; the date is in the header's clock).
 pub fn clock(ms: i64) -> String {
     let full = rfc3339(ms);
-    full.get(11..19).map_or(full.clone(), str::to_string)
+    match full.get(11..19) {
+        Some(t) => t.to_string(),
+        None => full,
+    }
 }

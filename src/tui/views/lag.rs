@@ -242,10 +242,7 @@ fn detail_title(g: &crate::core::live::view::GroupTopicLag) -> (String, Vec<Stri
         .rev()
         .take(4)
         .map(|t| {
-            let at = t.at_ms.map_or("?".to_string(), |ms| {
-                let full = crate::core::live::rfc3339(ms);
-                full.get(11..19).unwrap_or(&full).to_string()
-            });
+            let at = t.at_ms.map_or("?".to_string(), crate::core::time::clock);
             format!("{at} {}→{}", t.from.word(), t.to.word())
         })
         .collect();
