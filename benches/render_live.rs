@@ -2,7 +2,7 @@
 //! sample in which every declared consumer group has a row (about 40,000 rows, one in
 //! seven behind): the cost of one sample arriving (everything the app derives from
 //! it: drift, staleness, the group index, the lag order) and of one frame of the
-//! topics, lag and services views while it is shown. The sample is scripted (the
+//! topics, lag, services and group views while it is shown. The sample is scripted (the
 //! cluster side is measured in benches/sampler.rs and benches/drift.rs).
 //! Run: `cargo bench --bench render_live`.
 
@@ -123,6 +123,15 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    // The group screen of the worst `:lag` row (Enter on it).
+    a.run_command("lag");
+    let enter = crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Enter, crossterm::event::KeyModifiers::NONE);
+    a.update(Event::Key(enter));
+    g.bench_function("group_frame", |b| {
+        b.iter(|| {
+            term.draw(|f| ui::render(&a, f)).unwrap();
+        })
+    });
     g.finish();
 }
 

@@ -62,3 +62,13 @@ pub fn short_duration(s: f64) -> String {
         _ => format!("{}d{}h", s / 86_400, s % 86_400 / 3600),
     }
 }
+
+/// The time of day in UTC, `13:45:12`, of milliseconds since the epoch (what chart
+/// axes and status changes show; the date is in the header's clock).
+pub fn clock(ms: i64) -> String {
+    let full = rfc3339(ms);
+    match full.get(11..19) {
+        Some(t) => t.to_string(),
+        None => full,
+    }
+}

@@ -150,6 +150,9 @@ impl App {
                 _ => {}
             }
         }
+        if self.screen().route == Route::Lag && self.screen().pane == 1 && self.scroll_partitions(a) {
+            return;
+        }
         match a {
             Action::Quit => self.quit = true,
             Action::Suspend => self.out.push(Effect::Suspend),
@@ -171,13 +174,25 @@ impl App {
                     self.set_pane(pane);
                 }
             }
+            // The group table and its partition pane.
+            Action::NextPane if self.screen().route == Route::Lag => {
+                let has_rows = !self.screen().items.is_empty();
+                let s = self.screen_mut();
+                s.pane = if s.pane == 0 && has_rows { 1 } else { 0 };
+            }
             Action::NextPane => self.next_pane(),
+            Action::Enter if self.screen().route == Route::Lag => self.open_group(),
             Action::Enter => self.enter(),
+            Action::Group => self.open_group(),
+            Action::Owner => match self.screen().route {
+                Route::Lag | Route::Group(_) => self.enter(),
+                _ => self.message = Some("o opens the service of a :lag row or a group".into()),
+            },
             Action::Back => self.back(),
             Action::Filter => {
                 if !matches!(
                     self.screen().route,
-                    Route::Service(_) | Route::Topic(_) | Route::Event(_) | Route::Graph(_)
+                    Route::Service(_) | Route::Topic(_) | Route::Event(_) | Route::Graph(_) | Route::Group(_)
                 ) {
                     self.mode = Mode::Filter;
                     let text = self.screen().filter.text.clone();
@@ -250,6 +265,45 @@ impl App {
                 _ => self.message = Some("select a topic first".into()),
             },
         }
+    }
+
+    /// The selected consumer group's screen.
+    pub(super) fn open_group(&mut self) {
+        match self.selected_group() {
+            Some(g) => self.go(Route::Group(g)),
+            None => {
+                self.message = Some("select a :lag row, or a consumer in a service or topic view".into());
+            }
+        }
+    }
+
+    /// Up, Down, pages, Home and End scroll the focused `:lag` partition pane; false
+    /// for any other action.
+    pub(super) fn scroll_partitions(&mut self, a: Action) -> bool {
+        let Some((area, len)) = super::views::lag::partition_pane(self) else {
+            return false;
+        };
+        let visible = area.height.saturating_sub(3) as usize;
+        let page = visible.saturating_sub(1).max(1) as isize;
+        let delta = match a {
+            Action::Down => 1,
+            Action::Up => -1,
+            Action::PageDown => page,
+            Action::PageUp => -page,
+            Action::Top => isize::MIN / 2,
+            Action::Bottom => isize::MAX / 2,
+            _ => return false,
+        };
+        self.scroll_pane(delta, len, visible);
+        true
+    }
+
+    fn scroll_pane(&mut self, delta: isize, len: usize, visible: usize) {
+        let max = len.saturating_sub(visible) as isize;
+        let s = self.screen_mut();
+        s.scroll = (s.scroll.min(max as usize) as isize)
+            .saturating_add(delta)
+            .clamp(0, max) as usize;
     }
 
     /// The impact screen on another direction or depth: computed again, from its top.
@@ -393,7 +447,12 @@ impl App {
     pub(super) fn move_to(&mut self, i: usize) {
         let n = self.row_count();
         let s = self.screen_mut();
-        s.selected = i.min(n.saturating_sub(1));
+        let to = i.min(n.saturating_sub(1));
+        // Another `:lag` row: its partitions from the top.
+        if to != s.selected {
+            s.scroll = 0;
+        }
+        s.selected = to;
         // The map's view follows a selection that moves.
         s.map.pan = None;
         self.clamp();
@@ -402,10 +461,10 @@ impl App {
     /// Keep the selection in range and visible.
     pub(super) fn clamp(&mut self) {
         let n = self.row_count();
-        let rows = if self.screen().route == Route::Lag {
-            self.layout().lag_rows()
-        } else {
-            self.layout().list_rows()
+        let rows = match self.screen().route {
+            Route::Lag => self.layout().lag_rows(),
+            Route::Group(_) => super::views::group::partition_rows(self.layout().body),
+            _ => self.layout().list_rows(),
         };
         let s = self.screen_mut();
         s.selected = s.selected.min(n.saturating_sub(1));
@@ -432,6 +491,19 @@ impl App {
         if self.screen().route == Route::Map {
             return self.map_mouse(m);
         }
+        // The wheel over the `:lag` partition pane scrolls it.
+        let over_pane = (self.screen().route == Route::Lag)
+            .then(|| super::views::lag::partition_pane(self))
+            .flatten()
+            .filter(|(r, _)| m.row >= r.y && m.row < r.y + r.height);
+        if let Some((area, len)) = over_pane {
+            let visible = area.height.saturating_sub(3) as usize;
+            match m.kind {
+                MouseEventKind::ScrollDown => return self.scroll_pane(3, len, visible),
+                MouseEventKind::ScrollUp => return self.scroll_pane(-3, len, visible),
+                _ => {}
+            }
+        }
         // The wheel over a detail view's facts scrolls them, wherever the focus is.
         let over_facts = self.screen().route.has_facts() && m.column < super::views::detail::facts_right_edge(self);
         match m.kind {
@@ -443,8 +515,13 @@ impl App {
                 let route = self.screen().route.clone();
                 if matches!(
                     route,
-                    Route::Service(_) | Route::Topic(_) | Route::Event(_) | Route::Graph(_)
+                    Route::Service(_) | Route::Topic(_) | Route::Event(_) | Route::Graph(_) | Route::Group(_)
                 ) {
+                    return;
+                }
+                // A click on `:lag`'s partition pane selects no group row.
+                let table = super::views::lag::areas(self.layout().body)[0];
+                if route == Route::Lag && m.row + 1 >= table.y + table.height {
                     return;
                 }
                 if let Some(row) = self.layout().list_row_at(m.row) {

@@ -27,6 +27,10 @@ pub enum Action {
     /// Impact view: at most this many hops (0: all). The table binds it to `0`-`9`.
     Depth(u8),
     Lag,
+    /// The consumer group of the selection, in its own screen.
+    Group,
+    /// The service that owns the selected group (what Enter did on `:lag`).
+    Owner,
     Messages,
     Focus,
     ZoomIn,
@@ -66,13 +70,18 @@ pub const KEYS: &[Binding] = &[
     b!("PgUp ^b ^u", [PageUp], ['b', 'u'], Action::PageUp, "page up"),
     b!("g Home", [Char('g'), Home], Action::Top, "first row"),
     b!("G End", [Char('G'), End], Action::Bottom, "last row"),
-    b!("Enter", [Enter], Action::Enter, "open / re-centre the graph"),
+    b!(
+        "Enter",
+        [Enter],
+        Action::Enter,
+        "open / re-centre the graph; on :lag the group's detail"
+    ),
     b!("Esc ⌫", [Esc, Backspace], Action::Back, "back (clears filter first)"),
     b!(
         "Tab",
         [Tab],
         Action::NextPane,
-        "next pane (a detail view's facts too: then ↑↓ scroll them)"
+        "next pane (:lag: the table ↔ its partitions; a detail view's facts too, then ↑↓ scroll them)"
     ),
     b!(
         "/",
@@ -106,6 +115,18 @@ pub const KEYS: &[Binding] = &[
         "impact depth N (0 all)"
     ),
     b!("L", [Char('L')], Action::Lag, "consumer lag table"),
+    b!(
+        "c",
+        [Char('c')],
+        Action::Group,
+        "the consumer group's detail (:lag row; service or topic: selected consumer line)"
+    ),
+    b!(
+        "o",
+        [Char('o')],
+        Action::Owner,
+        "the service that owns the group (:lag row, group detail)"
+    ),
     b!(
         "M",
         [Char('M')],

@@ -5,6 +5,7 @@
 pub mod command;
 pub mod data;
 mod event_loop;
+pub mod group_data;
 mod interact;
 pub mod keys;
 pub mod layout;

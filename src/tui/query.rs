@@ -50,6 +50,17 @@ impl App {
             Route::Platform => Box::new(0..super::views::platform::lines(&self.data).len()),
             Route::Impact(..) => Box::new(0..s.impact.as_ref().map_or(0, |i| i.affected.len())),
             Route::Messages(t) => Box::new(0..self.messages(*t).len()),
+            // The group's rows, indices into the picture's groups, worst first.
+            Route::Group(name) => {
+                let Some(l) = &self.live else { return Vec::new() };
+                return self
+                    .joined
+                    .lag
+                    .iter()
+                    .copied()
+                    .filter(|&i| l.groups.get(i).is_some_and(|g| &g.group == name))
+                    .collect();
+            }
             Route::Service(_) | Route::Topic(_) | Route::Event(_) | Route::Graph(_) => return Vec::new(),
         };
         if s.filter.is_empty() {
@@ -270,8 +281,54 @@ impl App {
             Route::Service(_) | Route::Topic(_) | Route::Event(_) | Route::Graph(_) => {
                 self.links(&s.route).get(s.pane).map_or(0, |p| p.1.len())
             }
+            // The group screen moves through its partitions.
+            Route::Group(_) => s.group.as_ref().map_or(0, |g| g.parts.len()),
             _ => s.items.len(),
         }
+    }
+
+    /// The rows of the group on screen (worst first), as the picture has them.
+    pub fn group_rows(&self) -> Vec<&crate::core::live::view::GroupTopicLag> {
+        let s = self.screen();
+        let Some(l) = &self.live else { return Vec::new() };
+        match &s.group {
+            Some(d) => d.rows.iter().filter_map(|&i| l.groups.get(i)).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The consumer group the selection stands for: a `:lag` row's, a service's on the
+    /// selected topic it consumes, a topic's selected consumer's (as sampled, else as
+    /// the registry declares it).
+    pub fn selected_group(&self) -> Option<String> {
+        let s = self.screen();
+        let reg = &self.data.reg;
+        match &s.route {
+            Route::Lag => {
+                let rows = self.lag_rows();
+                return s
+                    .items
+                    .rows()
+                    .get(s.selected)
+                    .and_then(|&i| rows.get(i))
+                    .map(|g| g.group.clone());
+            }
+            Route::Group(g) => return Some(g.clone()),
+            _ => {}
+        }
+        let (svc, topic) = match (&s.route, self.selected_node()?) {
+            (Route::Service(si), Node::Topic(t)) if s.pane == 0 => (*si, t),
+            (Route::Topic(t), Node::Service(si)) if s.pane == 1 => (si, *t),
+            _ => return None,
+        };
+        if let Some(g) = self.group_lag(svc, topic) {
+            return Some(g.group.clone());
+        }
+        reg.topics[topic]
+            .consumers
+            .iter()
+            .find(|c| c.service == svc)
+            .and_then(|c| c.group.clone())
     }
 
     /// The node under the cursor, for drill-down, impact, graph and copy.
@@ -316,6 +373,22 @@ impl App {
             Route::Impact(..) => {
                 let imp = s.impact.as_ref()?;
                 s.items.rows().get(s.selected).map(|&i| imp.affected[i].node)
+            }
+            // The service that owns the group, else the topic of the selected partition.
+            Route::Group(_) => {
+                let rows = self.group_rows();
+                let reg = &self.data.reg;
+                let at = s
+                    .group
+                    .as_ref()
+                    .and_then(|d| d.parts.get(s.selected))
+                    .map_or(0, |p| p.0);
+                let g = rows.get(at).or(rows.first())?;
+                g.service
+                    .as_deref()
+                    .and_then(|k| reg.service_by_key(k))
+                    .map(Node::Service)
+                    .or_else(|| reg.topic_index(&g.topic).map(Node::Topic))
             }
             Route::Service(_) | Route::Topic(_) | Route::Event(_) | Route::Graph(_) => self
                 .links(&s.route)
@@ -379,14 +452,8 @@ impl App {
         if s.route == Route::Events {
             return s.items.rows().get(s.selected).map(|&i| self.data.events[i].0.clone());
         }
-        if s.route == Route::Lag {
-            let rows = self.lag_rows();
-            return s
-                .items
-                .rows()
-                .get(s.selected)
-                .and_then(|&i| rows.get(i))
-                .map(|g| g.group.clone());
+        if matches!(s.route, Route::Lag | Route::Group(_)) {
+            return self.selected_group();
         }
         let n = self.selected_node().or_else(|| self.current_node())?;
         Some(match n {

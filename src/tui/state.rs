@@ -91,6 +91,9 @@ pub enum Route {
     Messages(TopicId),
     Impact(Target, Dir),
     Graph(Node),
+    /// A consumer group (by its id, as the cluster names it): its state, members,
+    /// statuses with their changes, a chart of the session and its partitions.
+    Group(String),
 }
 
 impl Route {
@@ -117,6 +120,7 @@ impl Route {
             Route::Messages(i) => format!("messages {}", data.reg.topics[*i].name),
             Route::Impact(t, d) => format!("impact {} ({})", t.describe(&data.reg), d.as_str()),
             Route::Graph(n) => format!("graph {}", crate::core::impact::node_ref(&data.reg, *n)),
+            Route::Group(g) => format!("group {}", crate::core::visible::one_line(g)),
         }
     }
 }
@@ -143,6 +147,10 @@ pub struct Screen {
     pub impact: Option<Impact>,
     /// Map: zoom and panning.
     pub map: MapView,
+    /// `:lag`: the first row shown of the partition pane (pane 1 when focused).
+    pub scroll: usize,
+    /// Group: what its screen draws, derived once per sample.
+    pub group: Option<std::sync::Arc<super::group_data::GroupData>>,
 }
 
 /// What a screen lists, after filtering: services or topics of the registry, or rows

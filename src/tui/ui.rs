@@ -37,6 +37,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Route::Topic(i) => views::detail::topic(app, f, body, *i),
         Route::Impact(..) => views::impact::render(app, f, body),
         Route::Graph(n) => views::graph::render(app, f, body, *n),
+        Route::Group(_) => views::group::render(app, f, body),
     }
     status(app, f);
     footer(app, f);
@@ -245,10 +246,19 @@ fn footer(app: &App, f: &mut Frame) {
                     ("⏎", "open"),
                 ],
                 Route::Messages(_) => &[("↑↓", "message"), ("y", "copy value"), ("esc", "back")],
-                Route::Service(_) => &[("tab", "pane"), ("⏎", "open"), ("i", "impact"), ("v", "graph")],
+                Route::Lag => &[("⏎", "group"), ("o", "service"), ("tab", "partitions"), ("/", "filter")],
+                Route::Group(_) => &[("↑↓", "partitions"), ("o", "service"), ("y", "copy"), ("esc", "back")],
+                Route::Service(_) => &[
+                    ("tab", "pane"),
+                    ("⏎", "open"),
+                    ("c", "group"),
+                    ("i", "impact"),
+                    ("v", "graph"),
+                ],
                 Route::Topic(_) => &[
                     ("tab", "pane"),
                     ("⏎", "open"),
+                    ("c", "group"),
                     ("i", "impact"),
                     ("v", "graph"),
                     ("m", "migration"),

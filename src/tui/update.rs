@@ -63,8 +63,11 @@ impl App {
             facts_scroll: 0,
             impact,
             map: Default::default(),
+            scroll: 0,
+            group: None,
         };
         s.items = self.items_for(&s);
+        s.group = self.group_data(&s);
         // Detail views open on their first pane that has something to select (on
         // their facts when nothing is linked).
         let links = self.links(&s.route);
@@ -250,7 +253,25 @@ impl App {
         let s = self.screen().clone();
         let items = self.items_for(&s);
         self.screen_mut().items = items;
+        let s = self.screen().clone();
+        let group = self.group_data(&s);
+        self.screen_mut().group = group;
         self.clamp();
+    }
+
+    /// A group screen's data from the picture of now (None on other screens).
+    fn group_data(&self, s: &Screen) -> Option<std::sync::Arc<super::group_data::GroupData>> {
+        if !matches!(s.route, Route::Group(_)) {
+            return None;
+        }
+        let live = self.live.as_ref();
+        let rows: Vec<(usize, &crate::core::live::view::GroupTopicLag)> = s
+            .items
+            .rows()
+            .iter()
+            .filter_map(|&i| Some((i, live?.groups.get(i)?)))
+            .collect();
+        Some(std::sync::Arc::new(super::group_data::GroupData::new(&rows)))
     }
 }
 

@@ -29,6 +29,7 @@ mod tmux_smoke;
 mod tui;
 mod tui_check;
 mod tui_drift;
+mod tui_group;
 mod tui_help;
 mod tui_lag_members;
 mod tui_live;

@@ -1,6 +1,6 @@
 //! Dates, instants and durations as ktopo reads and writes them.
 
-use ktopo::core::time::{ago, ago_short, days, rfc3339, short_duration};
+use ktopo::core::time::{ago, ago_short, clock, days, rfc3339, short_duration};
 
 #[test]
 fn a_registry_date_is_a_day_the_calendar_has() {
@@ -69,4 +69,11 @@ fn durations_in_words_and_in_cells() {
     ] {
         assert_eq!(short_duration(s), cell, "{s} s");
     }
+}
+
+#[test]
+fn a_time_of_day_is_hh_mm_ss_utc() {
+    assert_eq!(clock(0), "00:00:00");
+    assert_eq!(clock(1_796_126_400_000), "12:00:00");
+    assert_eq!(clock(1_796_126_400_000 + 3_723_999), "13:02:03", "milliseconds dropped");
 }

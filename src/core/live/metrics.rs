@@ -5,7 +5,8 @@
 //! partition a status track (`status::WINDOW` samples and `status::POINTS` commit
 //! points); per group × topic the last `rows::TRANSITIONS` status changes; per topic
 //! `HISTORY` full-resolution points for sparklines plus `HISTORY` points downsampled by
-//! `DOWNSAMPLE`. See docs/live.md for the ceiling.
+//! `DOWNSAMPLE`; per group × topic a session trend of at most `trend::POINTS` points.
+//! See docs/live.md for the ceiling.
 //!
 //! Statuses are judged once per sample, in `absorb` (the hysteresis needs every sample;
 //! the rules are in `rows` and `status`), never when a picture is drawn (`picture`).
@@ -13,6 +14,7 @@
 use super::rows::{self, RowState};
 use super::status::Rules;
 use super::timelag::Table;
+use super::trend::Trend;
 use crate::core::sample::{Configs, RawSample, Tails};
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -56,6 +58,10 @@ pub struct Metrics {
     pub(super) rows: HashMap<String, HashMap<String, RowState>>,
     pub(super) rates: HashMap<String, Series>,
     pub(super) lags: HashMap<String, Series>,
+    /// By group, then topic: each row's values over the session, for the group view.
+    pub(super) trends: HashMap<String, HashMap<String, Trend>>,
+    /// The sample the trends last took a point of (a failed round adds none).
+    pub(super) trended_at: Option<f64>,
     pub(super) prev: Option<RawSample>,
     pub(super) last: Option<RawSample>,
     pub(super) last_ok_s: Option<f64>,
@@ -75,6 +81,8 @@ impl Metrics {
             rows: HashMap::new(),
             rates: HashMap::new(),
             lags: HashMap::new(),
+            trends: HashMap::new(),
+            trended_at: None,
             prev: None,
             last: None,
             last_ok_s: None,
@@ -166,6 +174,10 @@ impl Metrics {
             !by_topic.is_empty()
         });
         let topics: HashSet<&str> = s.topics.iter().map(|t| t.name.as_str()).collect();
+        self.trends.retain(|g, by_topic| {
+            by_topic.retain(|t, _| rows.contains(&(g.as_str(), t.as_str())));
+            !by_topic.is_empty()
+        });
         self.rates.retain(|t, _| topics.contains(t.as_str()));
         self.lags.retain(|t, _| topics.contains(t.as_str()));
     }

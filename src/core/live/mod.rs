@@ -8,6 +8,7 @@ pub mod rows;
 pub mod session;
 pub mod status;
 pub mod timelag;
+pub mod trend;
 pub mod view;
 
 pub use crate::core::time::rfc3339;

@@ -3,12 +3,46 @@
 //! judged, here.
 
 use super::metrics::{log_ends, log_starts, produce_rates, Metrics};
+use super::trend::{value, Point};
 use super::view::{Drain, GroupTopicLag, Health, LiveView, PartitionLag, TopicLive};
 use crate::core::sample::{Member, RawGroup};
 use std::collections::HashMap;
 
 impl Metrics {
-    /// The live picture as of `now_s` (same clock as the samples).
+    /// The live picture as of `now_s`, each row with its session trend: the first
+    /// picture after a new sample adds that sample's point (the sampling loop draws
+    /// one per round; a failed round adds none).
+    pub fn picture(&mut self, now_s: f64) -> LiveView {
+        let mut v = self.view(now_s);
+        let Some(last) = &self.last else { return v };
+        let fresh = self.trended_at != Some(last.time_s);
+        self.trended_at = Some(last.time_s);
+        let (at_s, wall_ms) = (last.time_s, last.wall_ms);
+        for g in &mut v.groups {
+            let by_topic = match self.trends.get_mut(g.group.as_str()) {
+                Some(m) => m,
+                None => self.trends.entry(g.group.clone()).or_default(),
+            };
+            let trend = match by_topic.get_mut(g.topic.as_str()) {
+                Some(t) => t,
+                None => by_topic.entry(g.topic.clone()).or_default(),
+            };
+            if fresh {
+                trend.push(Point {
+                    at_s,
+                    wall_ms,
+                    lag: value(g.total_lag.map(|l| l as f64)),
+                    lag_s: value(g.time_lag_s),
+                    consume: value(g.consume_rate),
+                    produce: value(v.topics.get(&g.topic).and_then(|t| t.produce_rate)),
+                });
+            }
+            g.trend = trend.clone();
+        }
+        v
+    }
+
+    /// The live picture as of `now_s` (same clock as the samples), without trends.
     pub fn view(&self, now_s: f64) -> LiveView {
         let mut v = LiveView {
             source: self.source.clone(),
@@ -202,6 +236,7 @@ impl Metrics {
             status_for_s: row.map_or(0.0, |r| (cx.now_s - r.since_s).max(0.0)),
             history: row.map(|r| r.history.iter().cloned().collect()).unwrap_or_default(),
             partitions: parts,
+            trend: Default::default(),
         }
     }
 }

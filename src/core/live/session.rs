@@ -90,7 +90,7 @@ pub fn run<S: Source>(
                 Some(e)
             }
         };
-        let view = metrics.view(sampler.now_s());
+        let view = metrics.picture(sampler.now_s());
         let go_on = on_round(Round {
             view: &view,
             number,

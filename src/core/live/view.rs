@@ -204,6 +204,10 @@ pub struct GroupTopicLag {
     pub status_for_s: f64,
     /// The row's last status changes, oldest first (bounded).
     pub history: Vec<Transition>,
+    /// The row's values over the session, one point per sample (bounded; pictures
+    /// share its sealed points). Empty in a picture drawn without `Metrics::picture`.
+    #[serde(skip)]
+    pub trend: super::trend::Trend,
 }
 
 /// One status change of a group × topic row.

@@ -325,7 +325,7 @@ fn service_facts(app: &App, si: ServiceId) -> (String, Vec<Line<'static>>) {
         lines.push(field(app, "drift", format!("{} {}", drift_mark(f.severity), f.message)));
     }
     lines.push(Line::from(""));
-    lines.push(Line::styled("consumer groups", app.theme.header()));
+    lines.push(Line::styled("consumer groups (c: detail)", app.theme.header()));
     for ti in app.data.topo.inputs(si) {
         let t = &reg.topics[ti];
         if let Some(c) = t.consumers.iter().find(|c| c.service == si) {
@@ -339,7 +339,9 @@ fn service_facts(app: &App, si: ServiceId) -> (String, Vec<Line<'static>>) {
                 None if !c.commits => "  (offsets kept outside Kafka)".into(),
                 None => String::new(),
             };
-            lines.push(Line::from(format!("  {group}{lag}")));
+            let mut line = vec![Span::raw(format!("  {group}{lag}"))];
+            line.extend(live.into_iter().flat_map(|g| status_since(app, g)));
+            lines.push(Line::from(line));
         }
     }
     (format!("service {}", svc.label()), lines)
@@ -506,13 +508,19 @@ fn topic_facts(app: &App, ti: TopicId) -> (String, Vec<Line<'static>>) {
             } else {
                 format!(" ({key})")
             };
-            Some(Line::from(format!("  • {g}{who}")))
+            let mut line = vec![Span::raw(format!("  • {g}{who}"))];
+            let live = app.live.as_ref().and_then(|l| l.group_for(key, &t.name));
+            line.extend(live.into_iter().flat_map(|g| status_since(app, g)));
+            Some(Line::from(line))
         })
         .collect();
     if !groups.is_empty() {
         lines.push(Line::from(""));
         lines.push(Line::styled(
-            crate::core::words::count(groups.len(), "consumer group", "consumer groups"),
+            format!(
+                "{} (c: detail)",
+                crate::core::words::count(groups.len(), "consumer group", "consumer groups")
+            ),
             theme.header(),
         ));
         lines.extend(groups);
@@ -581,6 +589,17 @@ fn event_facts(app: &App, name: &str) -> (String, Vec<Line<'static>>) {
         None => lines.push(field(app, "example", "none in the registry")),
     }
     (format!("event {name}"), lines)
+}
+
+/// A group's status and how long it has had it (`:lag`'s FOR), after its line.
+fn status_since<'a>(app: &App, g: &crate::core::live::view::GroupTopicLag) -> [Span<'a>; 2] {
+    [
+        Span::styled(
+            format!("  {}", g.status.label()),
+            super::map_boxes::health_style(app, g.status),
+        ),
+        Span::raw(format!(" for {}", crate::core::time::short_duration(g.status_for_s))),
+    ]
 }
 
 /// A finding's severity as a symbol (colour is never the only signal).

@@ -34,6 +34,36 @@ pub const LAG_COLUMNS: &[crate::tui::symbols::Column] = &[
     crate::tui::symbols::col("FOR", "how long it has had this status"),
 ];
 
+/// The group table and the partition pane below it, in the body.
+pub fn areas(body: Rect) -> [Rect; 2] {
+    let p = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Percentage(62), Constraint::Percentage(38)])
+        .split(body);
+    [p[0], p[1]]
+}
+
+/// The partition table's area in the pane, below `notes` lines about the group.
+fn pane_area(pane: Rect, notes: usize) -> Rect {
+    if notes == 0 {
+        return pane;
+    }
+    Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Length(notes as u16), Constraint::Min(3)])
+        .split(pane)[1]
+}
+
+/// The selected group's partition pane: its table's area and how many partitions it
+/// lists (for scrolling it and the mouse wheel over it).
+pub fn partition_pane(app: &App) -> Option<(Rect, usize)> {
+    let s = app.screen();
+    let rows = app.lag_rows();
+    let g = s.items.rows().get(s.selected).and_then(|&i| rows.get(i))?;
+    let pane = areas(app.layout().body)[1];
+    Some((pane_area(pane, detail_title(g).1.len()), g.partitions.len()))
+}
+
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let s = app.screen();
     let rows = app.lag_rows();
@@ -44,10 +74,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         f.render_widget(Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: false }), area);
         return;
     }
-    let parts = Layout::default()
-        .direction(Direction::Vertical)
-        .constraints([Constraint::Percentage(62), Constraint::Percentage(38)])
-        .split(area);
+    let parts = areas(area);
     // Satisfiable at 80 columns (an over-constrained layout is not deterministic); the
     // group column takes what wider terminals add.
     let widths = [
@@ -70,7 +97,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     for l in app.live.iter().flat_map(|l| &l.limits) {
         title.push_str(&format!(" · {l}"));
     }
-    let table = ListTable::for_screen(app, title, &header, &widths);
+    let mut table = ListTable::for_screen(app, title, &header, &widths);
+    // Tab moves the focus to the partition pane and back.
+    table.focused = s.pane == 0;
     table.render(app, f, parts[0], |i| {
         let g = rows[s.items.rows()[i]];
         let time = match g.time_lag_s {
@@ -114,26 +143,17 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(9),
     ];
     let (title, notes) = detail_title(g);
-    let detail = if notes.is_empty() {
-        parts[1]
-    } else {
-        let split = Layout::default()
-            .direction(Direction::Vertical)
-            .constraints([Constraint::Length(notes.len() as u16), Constraint::Min(3)])
-            .split(parts[1]);
-        f.render_widget(Paragraph::new(notes.join("\n")), split[0]);
-        split[1]
-    };
-    // Worst first: by status, then most behind (unreadable ones before), then by number.
-    let mut order: Vec<usize> = (0..g.partitions.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&g.partitions[a], &g.partitions[b]);
-        b.status
-            .cmp(&a.status)
-            .then(a.lag.is_some().cmp(&b.lag.is_some()))
-            .then(b.lag.cmp(&a.lag))
-            .then(a.partition.cmp(&b.partition))
-    });
+    let detail = pane_area(parts[1], notes.len());
+    if !notes.is_empty() {
+        let at = Rect {
+            height: (notes.len() as u16).min(parts[1].height),
+            ..parts[1]
+        };
+        f.render_widget(Paragraph::new(notes.join("\n")), at);
+    }
+    let order = crate::tui::group_data::worst_first(g);
+    let focused = s.pane == 1;
+    let visible = detail.height.saturating_sub(3) as usize;
     let table = ListTable {
         title,
         header: &[
@@ -147,8 +167,8 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         widths: &widths,
         len: order.len(),
         selected: usize::MAX,
-        offset: 0,
-        focused: false,
+        offset: s.scroll.min(order.len().saturating_sub(visible)),
+        focused,
         detail: None,
     };
     table.render(app, f, detail, |i| {
@@ -228,10 +248,7 @@ fn detail_title(g: &crate::core::live::view::GroupTopicLag) -> (String, Vec<Stri
         .rev()
         .take(4)
         .map(|t| {
-            let at = t.at_ms.map_or("?".to_string(), |ms| {
-                let full = crate::core::live::rfc3339(ms);
-                full.get(11..19).unwrap_or(&full).to_string()
-            });
+            let at = t.at_ms.map_or("?".to_string(), crate::core::time::clock);
             format!("{at} {}→{}", t.from.word(), t.to.word())
         })
         .collect();

@@ -4,6 +4,7 @@ pub mod check;
 pub mod detail;
 pub mod drift;
 pub mod graph;
+pub mod group;
 pub mod impact;
 pub mod lag;
 pub mod lists;

@@ -74,6 +74,15 @@ fn parts(app: &App) -> Vec<Part> {
             );
             out
         }
+        Route::Group(_) => {
+            let mut out = columns(super::group::GROUP_COLUMNS, &[]);
+            out.extend(
+                super::group::GROUP_MARKS
+                    .iter()
+                    .map(|s| Part::Entry(s.glyph.into(), Style::default(), s.meaning.into())),
+            );
+            out
+        }
         Route::Drift => columns(super::drift::DRIFT_COLUMNS, &[]),
         Route::Check => columns(super::check::CHECK_COLUMNS, &[]),
         Route::Stale => columns(super::stale::STALE_COLUMNS, &[]),
