@@ -32,6 +32,7 @@ mod tui_lag_members;
 mod tui_live;
 mod tui_map;
 mod tui_map_live;
+mod tui_map_read;
 mod tui_messages;
 mod tui_reload;
 mod tui_style;

@@ -252,19 +252,13 @@ fn place(ordered: &Layout, geo: Geometry) -> Layout {
     let mut tallest = 0;
     for p in &mut l.nodes {
         // Every column starts at the top, so the gap rows between boxes line up across
-        // columns: long edges travel along them without crossing a box. A gap's margin
-        // on the left: edges into the first column need it.
-        p.x = geo
-            .gap_x
-            .saturating_add((p.layer as u32).saturating_mul(geo.box_w + geo.gap_x));
+        // columns: long edges travel along them without crossing a box. The columns'
+        // x comes with the lanes of the gaps between them (`lanes::route_all`).
         p.y = (p.order as u32).saturating_mul(geo.box_h + geo.gap_y);
         tallest = tallest.max(p.order + 1);
     }
-    l.width = geo
-        .gap_x
-        .saturating_add((l.layers as u32).saturating_mul(geo.box_w + geo.gap_x));
     l.height = (tallest as u32).saturating_mul(geo.box_h + geo.gap_y);
-    l.paths = super::route::paths(&l);
+    super::lanes::route_all(&mut l);
     l.arrows = l
         .paths
         .iter()

@@ -4,7 +4,6 @@
 //! and cut to their box by display width.
 
 use super::plan::{Layout, Line};
-use super::route::paths;
 use crate::core::registry::{Registry, Status};
 use crate::core::topology::Node;
 use std::fmt::Write;
@@ -58,7 +57,7 @@ pub fn render(reg: &Registry, l: &Layout) -> String {
         r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#444"/></marker></defs>"##
     );
     let _ = writeln!(o, r##"<rect x="-8" y="-8" width="{w}" height="{h}" fill="white"/>"##);
-    for p in paths(l) {
+    for p in &l.paths {
         let pts: Vec<String> = p
             .points
             .iter()
