@@ -28,13 +28,13 @@ pub const COMPACT: Geometry = Geometry {
     gap_x: 6,
     gap_y: 1,
 };
-/// A dot per node: the platform's shape. A free row between dots, so a line never
-/// passes under a dot (where it would read as going into it).
+/// A dot per node, a row per node: the platform's shape. No gap rows: a line that
+/// passes a column goes below its dots (`lanes.rs`), never under one.
 pub const OVERVIEW: Geometry = Geometry {
     box_w: 1,
     box_h: 1,
     gap_x: 5,
-    gap_y: 1,
+    gap_y: 0,
 };
 
 impl Geometry {

@@ -1,13 +1,28 @@
 //! Edge paths as cells: each cell's directions and stroke, crossings told apart from
 //! junctions, and the glyph for each. The layout's own edges are routed by `lanes.rs`;
-//! `route` here is the quick path of an edge drawn over the map (observed links).
+//! `route` here is the quick path of an edge drawn over the map (observed links) and
+//! of every edge of a map too large for lanes.
 
-use super::plan::{Geometry, Line, Path, Placed};
+use super::plan::{Geometry, Layout, Line, Path, Placed};
 
 /// The gap row nearest to `y` (between two rows of boxes).
 fn gap_row(g: Geometry, y: u32) -> u32 {
     let pitch = g.box_h + g.gap_y;
     (y / pitch) * pitch + g.box_h
+}
+
+/// Every edge of a layout too large for lanes of its own (`layout::LANES_UP_TO`),
+/// parallel runs spread over the geometry's lanes.
+pub fn paths(l: &Layout) -> Vec<Path> {
+    l.edges
+        .iter()
+        .enumerate()
+        .map(|(k, e)| Path {
+            edge: k,
+            points: route(l.geo, &l.nodes[e.from], &l.nodes[e.to], k as u32),
+            line: e.line,
+        })
+        .collect()
 }
 
 /// One overlay edge's corners from box `a` to box `b` (the layout's own edges have
