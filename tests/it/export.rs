@@ -262,3 +262,19 @@ fn svg_text_is_valid_xml_escaped_and_fits_its_box() {
     assert_eq!(boxes, reg.services.len() + reg.topics.len());
     assert!(svg.contains("請求サービス請求サービス請"), "{svg}");
 }
+
+#[test]
+fn svg_bridges_every_crossing_of_the_map() {
+    let reg = common::load("assets/registries/enterprise-agent-platform.yaml");
+    let topo = Topology::build(&reg);
+    let svg = export::render(Format::Svg, &reg, &topo);
+    let l = ktopo::core::map::layout::layout(&reg, &topo);
+    let crossings = ktopo::core::map::route::cells_in(&l.paths, (0, 0, l.width, l.height))
+        .into_iter()
+        .filter(|(_, (d, _))| d & ktopo::core::map::route::CROSS != 0)
+        .count();
+    assert!(crossings > 0, "the enterprise map has crossings");
+    assert_eq!(svg.matches(r#"<g class="crossing">"#).count(), crossings, "{svg}");
+    // One polyline per edge.
+    assert_eq!(svg.matches("<polyline").count(), l.edges.len());
+}

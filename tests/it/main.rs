@@ -35,6 +35,7 @@ mod tui_lag_members;
 mod tui_live;
 mod tui_map;
 mod tui_map_live;
+mod tui_map_read;
 mod tui_messages;
 mod tui_panes;
 mod tui_reload;

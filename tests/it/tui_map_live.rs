@@ -50,12 +50,21 @@ fn zoom_keys_step_through_the_levels_and_the_title_says_which() {
         assert_eq!(a.screen().map.zoom, want, "after {k}");
         assert!(title(&a).contains(&format!("· {} ·", want.name())), "{}", title(&a));
     }
-    // The overview is a dot per node: far smaller than the boxes.
+    // The overview is a dot per node: far narrower than the boxes. Its gaps keep the
+    // lanes every edge needs to be read back, and the edges that pass a column go
+    // below its dots, so it is no taller than the boxes but not much shorter either.
     let (full, dots) = (
         a.data.map_at(Zoom::Full).unwrap(),
         a.data.map_at(Zoom::Overview).unwrap(),
     );
-    assert!(dots.width * 4 < full.width && dots.height * 3 < full.height);
+    assert!(
+        dots.width * 4 < full.width && dots.height <= full.height,
+        "overview {}x{}, boxes {}x{}",
+        dots.width,
+        dots.height,
+        full.width,
+        full.height
+    );
 }
 
 #[test]

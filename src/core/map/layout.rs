@@ -9,6 +9,12 @@ use crate::core::topology::{Edge, Node, Topology};
 use petgraph::visit::EdgeRef;
 use std::collections::HashMap;
 
+/// Up to this many edges every one gets lanes of its own (`lanes.rs`); beyond, gaps
+/// keep their fixed width and parallel runs share lanes (`route::paths`): a map that
+/// large is read by focus and filter, and its own lanes would make gaps thousands of
+/// cells wide and take seconds to route (the 2,000-topic synthetic registry).
+pub const LANES_UP_TO: usize = 2_000;
+
 /// Crossings are counted pair by pair: beyond this many edges, not at all.
 const CROSSINGS_UP_TO: usize = 20_000;
 
@@ -252,19 +258,26 @@ fn place(ordered: &Layout, geo: Geometry) -> Layout {
     let mut tallest = 0;
     for p in &mut l.nodes {
         // Every column starts at the top, so the gap rows between boxes line up across
-        // columns: long edges travel along them without crossing a box. A gap's margin
-        // on the left: edges into the first column need it.
-        p.x = geo
-            .gap_x
-            .saturating_add((p.layer as u32).saturating_mul(geo.box_w + geo.gap_x));
+        // columns: long edges travel along them without crossing a box.
         p.y = (p.order as u32).saturating_mul(geo.box_h + geo.gap_y);
         tallest = tallest.max(p.order + 1);
     }
-    l.width = geo
-        .gap_x
-        .saturating_add((l.layers as u32).saturating_mul(geo.box_w + geo.gap_x));
     l.height = (tallest as u32).saturating_mul(geo.box_h + geo.gap_y);
-    l.paths = super::route::paths(&l);
+    if l.edges.len() <= LANES_UP_TO {
+        // Each gap as wide as its lanes: every edge can be read back.
+        super::lanes::route_all(&mut l);
+    } else {
+        // Fixed gaps, lanes shared: a margin on the left for edges into the first column.
+        for p in &mut l.nodes {
+            p.x = geo
+                .gap_x
+                .saturating_add((p.layer as u32).saturating_mul(geo.box_w + geo.gap_x));
+        }
+        l.width = geo
+            .gap_x
+            .saturating_add((l.layers as u32).saturating_mul(geo.box_w + geo.gap_x));
+        l.paths = super::route::paths(&l);
+    }
     l.arrows = l
         .paths
         .iter()

@@ -1,7 +1,9 @@
 //! The platform map: the whole topology as a layered left-to-right flow diagram.
-//! `layout.rs` places the boxes, `route.rs` draws the edges in the gaps; the TUI's
+//! `layout.rs` orders the boxes, `lanes.rs` places them and routes the edges in the gaps,
+//! `route.rs` turns the paths into cells; the TUI's
 //! `:map` view and `ktopo export --format svg` share both.
 
+pub mod lanes;
 pub mod layout;
 pub mod plan;
 pub mod route;

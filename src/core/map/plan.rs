@@ -3,7 +3,7 @@
 //! TUI and the SVG export draw it.
 
 use crate::core::topology::Node;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Width and height of a box in cells, and the gaps between them: one per zoom level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,8 +28,8 @@ pub const COMPACT: Geometry = Geometry {
     gap_x: 6,
     gap_y: 1,
 };
-/// A dot per node, a row per node: the platform's shape. Lines may pass under dots
-/// (there are no gap rows); the dots are drawn over them.
+/// A dot per node, a row per node: the platform's shape. No gap rows: a line that
+/// passes a column goes below its dots (`lanes.rs`), never under one.
 pub const OVERVIEW: Geometry = Geometry {
     box_w: 1,
     box_h: 1,
@@ -88,6 +88,9 @@ pub struct Layout {
     /// the cells in view (`route::cells_in`).
     pub paths: Vec<Path>,
     pub arrows: HashMap<(u32, u32), usize>,
+    /// Where a backward edge (a cycle, drawn against the flow) turns back left: drawn
+    /// `◀`, the only place a reader following a line turns left.
+    pub backs: HashSet<(u32, u32)>,
     /// None when there are too many edges to count pairs (`CROSSINGS_UP_TO`).
     pub crossings: Option<usize>,
     /// Set (to the number of edges) when there are more than `MAX_EDGES`: nothing laid out.
@@ -106,6 +109,7 @@ impl Default for Layout {
             index: HashMap::new(),
             paths: Vec::new(),
             arrows: HashMap::new(),
+            backs: HashSet::new(),
             crossings: None,
             refused: None,
         }

@@ -1,7 +1,7 @@
-//! Edges as orthogonal paths in the gaps of the layout: out of the source box's right
-//! side, down or up a gap column, along a gap row (which no box occupies) when the
-//! target is not in the next column, down a gap column before the target, into its
-//! left side. Pure: the TUI draws the cells, the SVG export the polylines.
+//! Edge paths as cells: each cell's directions and stroke, crossings told apart from
+//! junctions, and the glyph for each. The layout's own edges are routed by `lanes.rs`;
+//! `route` here is the quick path of an edge drawn over the map (observed links) and
+//! of every edge of a map too large for lanes.
 
 use super::plan::{Geometry, Layout, Line, Path, Placed};
 
@@ -11,6 +11,8 @@ fn gap_row(g: Geometry, y: u32) -> u32 {
     (y / pitch) * pitch + g.box_h
 }
 
+/// Every edge of a layout too large for lanes of its own (`layout::LANES_UP_TO`),
+/// parallel runs spread over the geometry's lanes.
 pub fn paths(l: &Layout) -> Vec<Path> {
     l.edges
         .iter()
@@ -23,8 +25,8 @@ pub fn paths(l: &Layout) -> Vec<Path> {
         .collect()
 }
 
-/// One edge's corners from box `a` to box `b`; `k` spreads parallel vertical runs
-/// over the gap's lanes.
+/// One overlay edge's corners from box `a` to box `b` (the layout's own edges have
+/// lanes of their own, `lanes::route_all`); `k` spreads parallel vertical runs.
 pub fn route(g: Geometry, a: &Placed, b: &Placed, k: u32) -> Vec<(u32, u32)> {
     let mid = g.box_h / 2;
     let lane = k % g.lanes();
@@ -53,11 +55,15 @@ pub const UP: u8 = 1;
 pub const DOWN: u8 = 2;
 pub const LEFT: u8 = 4;
 pub const RIGHT: u8 = 8;
+/// Two lines cross here, neither turning: drawn as the vertical one alone, so the
+/// horizontal one is visibly broken (`─│─`) and cannot be read as joining it.
+pub const CROSS: u8 = 16;
 
 /// Line cells of the paths inside `clip` (x, y, width, height): each cell's directions
-/// (joined where paths meet) and how it looks: dashed when every line through it is a
+/// (joined where paths meet; `CROSS` where lines pass straight through each other and
+/// no path turns or ends) and how it looks: dashed when every line through it is a
 /// replacement or candidate edge, `┈ ┊` when every line is a pattern subscription (the
-/// candidate). A frame of a 2,000-topic map rasterises what it shows, not the whole
+/// vertical lines alone decide a crossing's look). A frame of a 2,000-topic map rasterises what it shows, not the whole
 /// map, into a grid the size of the view (thousands of long edges share gap rows:
 /// hashing each of their cells cost more than the rest of the frame).
 pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> Vec<((u32, u32), (u8, Stroke))> {
@@ -66,8 +72,9 @@ pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> Vec<((u32, u32), 
         return Vec::new();
     }
     let (cx1, cy1) = (cx0.saturating_add(w - 1), cy0.saturating_add(h - 1));
-    // Per cell: directions, all dashed, all pattern, touched.
-    let mut grid: Vec<(u8, bool, bool, bool)> = vec![(0, true, true, false); (w as usize) * (h as usize)];
+    // Per cell: directions, all dashed, all pattern, touched, a path's corner or end,
+    // all vertical runs dashed, all vertical runs pattern.
+    let mut grid: Vec<Cell> = vec![Cell::default(); (w as usize) * (h as usize)];
     let idx = |x: u32, y: u32| ((y - cy0) as usize) * (w as usize) + (x - cx0) as usize;
     for p in paths {
         let dashed = matches!(p.line, Line::Replacement | Line::Candidate);
@@ -77,10 +84,14 @@ pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> Vec<((u32, u32), 
                 return;
             }
             let e = &mut grid[idx(c.0, c.1)];
-            e.0 |= d;
-            e.1 &= dashed;
-            e.2 &= pattern;
-            e.3 = true;
+            e.dirs |= d;
+            e.dashed &= dashed;
+            e.pattern &= pattern;
+            e.touched = true;
+            if d & (UP | DOWN) != 0 {
+                e.v_dashed &= dashed;
+                e.v_pattern &= pattern;
+            }
         };
         for seg in p.points.windows(2) {
             let ((x0, y0), (x1, y1)) = (seg[0], seg[1]);
@@ -123,20 +134,58 @@ pub fn cells_in(paths: &[Path], clip: (u32, u32, u32, u32)) -> Vec<((u32, u32), 
         if let Some(&first) = p.points.first() {
             mark(first, LEFT);
         }
+        for &(x, y) in &p.points {
+            if x >= cx0 && x <= cx1 && y >= cy0 && y <= cy1 {
+                grid[idx(x, y)].corner = true;
+            }
+        }
     }
     grid.iter()
         .enumerate()
-        .filter(|(_, c)| c.3)
+        .filter(|(_, c)| c.touched)
         .map(|(i, c)| {
             let (x, y) = (cx0 + (i % w as usize) as u32, cy0 + (i / w as usize) as u32);
-            let stroke = match (c.1, c.2) {
+            let crossing = !c.corner && c.dirs & (UP | DOWN) != 0 && c.dirs & (LEFT | RIGHT) != 0;
+            let (dashed, pattern) = if crossing {
+                (c.v_dashed, c.v_pattern)
+            } else {
+                (c.dashed, c.pattern)
+            };
+            let stroke = match (dashed, pattern) {
                 (true, _) => Stroke::Dashed,
                 (_, true) => Stroke::Pattern,
                 _ => Stroke::Solid,
             };
-            ((x, y), (c.0, stroke))
+            let dirs = if crossing { UP | DOWN | CROSS } else { c.dirs };
+            ((x, y), (dirs, stroke))
         })
         .collect()
+}
+
+/// What `cells_in` gathers about one cell.
+#[derive(Clone, Copy)]
+struct Cell {
+    dirs: u8,
+    dashed: bool,
+    pattern: bool,
+    touched: bool,
+    corner: bool,
+    v_dashed: bool,
+    v_pattern: bool,
+}
+
+impl Default for Cell {
+    fn default() -> Self {
+        Cell {
+            dirs: 0,
+            dashed: true,
+            pattern: true,
+            touched: false,
+            corner: false,
+            v_dashed: true,
+            v_pattern: true,
+        }
+    }
 }
 
 /// How a line is drawn. A cell's own stroke comes from the edges through it (solid,
@@ -184,6 +233,8 @@ impl Stroke {
 /// The glyph for a cell's directions in a stroke. Dashed, pattern and dotted lines
 /// have light corners and junctions: Unicode has no such corners.
 pub fn glyph(d: u8, stroke: Stroke) -> char {
+    // A crossing shows its vertical line only: the horizontal one is broken there.
+    let d = if d & CROSS != 0 { UP | DOWN } else { d };
     let straight = |h: char, v: char| match d {
         x if x & (UP | DOWN) == 0 => Some(h),
         x if x & (LEFT | RIGHT) == 0 => Some(v),

@@ -1,10 +1,9 @@
 //! The map as SVG (`ktopo export --format svg`): the same layout and edge paths as the
 //! TUI's `:map`, one cell = 8 x 16 px, so the picture can go into a document without
-//! Graphviz. Names are XML-escaped, control and invisible characters made visible first,
+//! Graphviz. Crossings are bridged (a white gap in the horizontal line). Names are XML-escaped, control and invisible characters made visible first,
 //! and cut to their box by display width.
 
 use super::plan::{Layout, Line};
-use super::route::paths;
 use crate::core::registry::{Registry, Status};
 use crate::core::topology::Node;
 use std::fmt::Write;
@@ -58,7 +57,7 @@ pub fn render(reg: &Registry, l: &Layout) -> String {
         r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#444"/></marker></defs>"##
     );
     let _ = writeln!(o, r##"<rect x="-8" y="-8" width="{w}" height="{h}" fill="white"/>"##);
-    for p in paths(l) {
+    for p in &l.paths {
         let pts: Vec<String> = p
             .points
             .iter()
@@ -74,6 +73,22 @@ pub fn render(reg: &Registry, l: &Layout) -> String {
             r##"<polyline points="{}" fill="none" stroke="#444" stroke-width="1.2"{dash} marker-end="url(#arrow)"/>"##,
             pts.join(" ")
         );
+    }
+    // Crossings bridged as in the TUI: the horizontal line is cut by a white gap where
+    // the vertical one passes, so a crossing never looks like a junction (`+`).
+    for ((x, y), (d, _)) in super::route::cells_in(&l.paths, (0, 0, l.width, l.height)) {
+        if d & super::route::CROSS != 0 {
+            let (cx, cy) = ((f64::from(x) + 0.5) * CW, (f64::from(y) + 0.5) * CH);
+            let _ = writeln!(
+                o,
+                r##"<g class="crossing"><rect x="{:.0}" y="{:.0}" width="{:.0}" height="4" fill="white"/><line x1="{cx:.0}" y1="{:.0}" x2="{cx:.0}" y2="{:.0}" stroke="#444" stroke-width="1.2"/></g>"##,
+                cx - CW * 0.45,
+                cy - 2.0,
+                CW * 0.9,
+                cy - CH * 0.5,
+                cy + CH * 0.5
+            );
+        }
     }
     for p in &l.nodes {
         let (name, kind, fill, dash) = match p.node {

@@ -95,7 +95,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     // focused or filtered edges are drawn there.
     let base = if narrowed { t.dim() } else { Style::default() };
     if !hide_base(zoom, m, narrowed) {
-        draw_paths(buf, &v, &m.paths, None, base, Some(&m.arrows));
+        draw_paths(buf, &v, &m.paths, None, base, Some(m));
     }
     // Overlays consider only the paths that reach the view.
     let lit = |p: &&Path| {
@@ -141,6 +141,11 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     }
 }
 
+/// An edge's head, before its target box.
+pub const ARROW: char = '▶';
+/// Where a backward edge turns to run back left (against the flow).
+pub const BACK: char = '◀';
+
 /// Beyond this many edges the overview draws only focused or filtered ones.
 const OVERVIEW_EDGES: usize = 2_000;
 
@@ -148,33 +153,35 @@ fn hide_base(zoom: Zoom, m: &Layout, narrowed: bool) -> bool {
     zoom == Zoom::Overview && (narrowed || m.edges.len() > OVERVIEW_EDGES)
 }
 
-/// Draw some paths' cells in one stroke and style; `arrows`: where heads go (the
-/// paths' own ends when None).
+/// Draw some paths' cells in one stroke and style; `marks`: the layout whose arrow
+/// heads and back turns (`◀`) to draw; the paths' own ends when None.
 fn draw_paths(
     buf: &mut Buffer,
     v: &View,
     paths: &[Path],
     stroke: Option<Stroke>,
     style: Style,
-    arrows: Option<&std::collections::HashMap<(u32, u32), usize>>,
+    marks: Option<&Layout>,
 ) {
     if paths.is_empty() {
         return;
     }
     for ((x, y), (d, own)) in cells_in(paths, v.clip()) {
         if let Some((cx, cy)) = v.cell(x, y) {
-            let c = if arrows.is_some_and(|a| a.contains_key(&(x, y))) {
-                '▶'
+            let c = if marks.is_some_and(|m| m.arrows.contains_key(&(x, y))) {
+                ARROW
+            } else if marks.is_some_and(|m| m.backs.contains(&(x, y))) {
+                BACK
             } else {
                 glyph(d, stroke.unwrap_or(own))
             };
             put(buf, cx, cy, c, style);
         }
     }
-    if arrows.is_none() {
+    if marks.is_none() {
         for p in paths {
             if let Some((cx, cy)) = p.points.last().and_then(|&(x, y)| v.cell(x, y)) {
-                put(buf, cx, cy, '▶', style);
+                put(buf, cx, cy, ARROW, style);
             }
         }
     }

@@ -157,6 +157,29 @@ pub fn legend() -> Vec<(String, String)> {
         ),
         "dashed, dim box: a deprecated topic".into(),
     ));
+    let (h, v) = (glyph(LEFT | RIGHT, Stroke::Solid), glyph(UP | DOWN, Stroke::Solid));
+    out.extend([
+        (
+            format!("{h}{v}{h}"),
+            "lines cross: the broken line goes straight on (never a junction)".into(),
+        ),
+        (
+            format!(
+                "{}{}",
+                glyph(UP | DOWN | RIGHT, Stroke::Solid),
+                glyph(LEFT | RIGHT | DOWN, Stroke::Solid)
+            ),
+            "a junction: a box's edges fork rightwards; what joins from the left merges into one arrow".into(),
+        ),
+        (
+            format!("{h}{h}{}", super::map::ARROW),
+            "an edge's head: it goes into the box right of it".into(),
+        ),
+        (
+            format!("{}{h}{h}", super::map::BACK),
+            "an edge drawn back against the flow (a cycle) turns left here".into(),
+        ),
+    ]);
     out.extend([
         b(BRACKET_SERVICE, "a service"),
         b(BRACKET_TOPIC, "a topic"),
