@@ -235,7 +235,11 @@ impl App {
                     let depth = (n > 0).then_some(usize::from(n));
                     self.set_impact(t, d, depth);
                     self.message = Some(match depth {
-                        Some(1) => "depth: 1 hop".into(),
+                        // What a schema change touches: who writes it and who reads it.
+                        Some(1) if d == Dir::Both => {
+                            "depth: 1 hop both ways, the direct producers and consumers".into()
+                        }
+                        Some(1) => "depth: 1 hop (d then 1: the direct producers and consumers)".into(),
                         Some(n) => format!("depth: at most {n} hops"),
                         None => "depth: all hops".into(),
                     });

@@ -422,3 +422,53 @@ fn prompts_edit_and_an_unreachable_broker_is_said_at_80x24() {
     t.keys(&["q"]);
     t.wait_for("EXITED=0");
 }
+
+/// At 80x24 in a real terminal: a detail view's facts scroll to their end with Tab
+/// and End, `:check` lists the registry's findings and Enter shows one, and `?`
+/// scrolls down to the legend's last entry.
+#[test]
+fn facts_check_and_the_legend_scroll_at_80x24() {
+    let t = Tmux::new("panes");
+    let bin = env!("CARGO_BIN_EXE_ktopo");
+    let reg = common::root().join("registry.yaml");
+    let cmd = format!("{bin} --registry {} --offline; echo EXITED=$?; sleep 60", reg.display());
+    t.run(&["new-session", "-d", "-s", "smoke", "-x", "80", "-y", "24", &cmd]);
+    t.wait_for("topics (29)");
+    let mut keys = vec!["/"];
+    keys.extend("re:^client_events$".split("").filter(|k| !k.is_empty()));
+    keys.extend(["Enter", "Enter"]);
+    t.keys(&keys);
+    t.wait_screen("the topic with its facts cut", |s| {
+        s.contains("topic client_events") && s.contains("Tab to scroll")
+    });
+    // producers → consumers → facts, then to the end of the facts.
+    t.keys(&["Tab", "Tab", "End"]);
+    let s = t.wait_screen("the end of the facts", |s| {
+        s.contains("agent_copilot_client_events_consumer") && s.contains(" above ")
+    });
+    assert!(s.contains("consumer groups"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_screen("back on the list", |s| {
+        s.contains("topics (") && !s.contains("topic client_events")
+    });
+    t.keys(&[":", "c", "h", "e", "c", "k", "Enter"]);
+    t.wait_screen("the check view", |s| {
+        s.contains("0 errors, 3 warnings, 4 notes") && s.contains("self-consumption")
+    });
+    t.keys(&["Enter"]);
+    t.wait_screen("the finding's snippet", |s| {
+        s.contains("check finding") && s.contains("warning[")
+    });
+    t.keys(&["x"]);
+    t.wait_screen("the popup closed", |s| !s.contains("check finding"));
+    t.keys(&["?"]);
+    t.wait_for(" help ");
+    t.keys(&["G"]);
+    // The last entry of the legend: the marks end it.
+    let last = ktopo::tui::symbols::GLOBAL.last().unwrap().meaning;
+    let tail: String = last.chars().take(20).collect();
+    t.wait_screen("the legend's last entry", |s| s.contains(&tail) && s.contains("above"));
+    t.keys(&["Escape"]);
+    t.keys(&["q"]);
+    t.wait_for("EXITED=0");
+}

@@ -202,7 +202,7 @@ mod tests {
             "{errors:?}"
         );
         assert!(
-            errors.iter().any(|e| e.contains("1 partitions without a log end")),
+            errors.iter().any(|e| e.contains("1 partition without a log end")),
             "{errors:?}"
         );
     }
