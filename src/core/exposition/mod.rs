@@ -10,6 +10,7 @@ pub mod negotiate;
 
 use crate::core::live::view::LiveView;
 use crate::core::registry::Registry;
+pub use families::status_number;
 pub use negotiate::{negotiate, Format};
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::DescriptorEncoder;
