@@ -28,9 +28,9 @@ topics:
 "##;
 
 /// A `ktopo serve` process, stopped when dropped.
-struct Served {
+pub(crate) struct Served {
     child: std::process::Child,
-    addr: String,
+    pub(crate) addr: String,
     _dir: tempfile::TempDir,
 }
 
@@ -42,9 +42,14 @@ impl Drop for Served {
 }
 
 fn serve(args: &[&str]) -> Served {
+    serve_with(REGISTRY, args)
+}
+
+/// `ktopo serve` on a free port with this registry.
+pub(crate) fn serve_with(registry: &str, args: &[&str]) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let reg = dir.path().join("registry.yaml");
-    std::fs::write(&reg, REGISTRY).unwrap();
+    std::fs::write(&reg, registry).unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ktopo"))
         .current_dir(common::root())
         .env_remove("KTOPO_BROKERS")
@@ -70,13 +75,14 @@ fn serve(args: &[&str]) -> Served {
     Served { child, addr, _dir: dir }
 }
 
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     headers: String,
-    body: String,
+    pub(crate) body: String,
 }
 
-fn get(addr: &str, path: &str, accept: Option<&str>) -> Reply {
+/// One HTTP/1.1 GET, the whole answer.
+pub(crate) fn get(addr: &str, path: &str, accept: Option<&str>) -> Reply {
     let mut s = std::net::TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
     let accept = accept.map(|a| format!("Accept: {a}\r\n")).unwrap_or_default();
@@ -89,11 +95,27 @@ fn get(addr: &str, path: &str, accept: Option<&str>) -> Reply {
     s.read_to_string(&mut raw).unwrap();
     let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
     let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    Reply {
-        status,
-        headers: head.to_ascii_lowercase(),
-        body: body.to_string(),
+    let headers = head.to_ascii_lowercase();
+    let body = if headers.contains("transfer-encoding: chunked") {
+        unchunk(body)
+    } else {
+        body.to_string()
+    };
+    Reply { status, headers, body }
+}
+
+/// A chunked body (Prometheus's larger answers) as one.
+fn unchunk(mut rest: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let n = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16).unwrap_or(0);
+        if n == 0 || after.len() < n {
+            break;
+        }
+        out.push_str(&after[..n]);
+        rest = after[n..].trim_start_matches("\r\n");
     }
+    out
 }
 
 fn parse(text: &str) -> prometheus_parse::Scrape {
