@@ -66,7 +66,8 @@ pub fn spawn(listener: std::net::TcpListener, shared: Arc<Shared>) -> std::io::R
                         .timer(hyper_util::rt::TokioTimer::new())
                         .header_read_timeout(HEAD_TIMEOUT)
                         .max_buf_size(MAX_HEAD)
-                        .keep_alive(true)
+                        // One request per connection: the 30 s bound is then a request's.
+                        .keep_alive(false)
                         .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
                     let _ = tokio::time::timeout(CONNECTION_TIMEOUT, conn).await;
                     drop(slot);
