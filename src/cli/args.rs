@@ -58,6 +58,12 @@ pub enum Command {
     /// The last messages of a topic, strictly read-only (no group, no commit), like
     /// `kcat -C -o -N -e`.
     Peek(PeekArgs),
+    /// Serve Prometheus metrics of the live picture joined with the registry: lag,
+    /// status, owners, declared consumers that do not exist, drift, the sampler's health
+    /// (`/metrics`, `/readyz`, `/healthz`, `/api/lag`). Runs until interrupted. Exit
+    /// status 2 when --listen is not an address or cannot be bound, 3 the registry or 4
+    /// the demo cluster cannot be used.
+    Serve(ServeArgs),
     /// Print the JSON Schema of the registry format (for yaml-language-server).
     Schema {
         #[arg(short, long)]
@@ -91,6 +97,25 @@ pub struct LagArgs {
     /// many seconds (a consumer committing every 30 s needs about a minute).
     #[arg(long, value_name = "SECONDS", default_value_t = 90.0)]
     pub max_wait: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to serve on, IP:PORT (0.0.0.0:9464 for every interface; port 0: any free
+    /// port, printed at start).
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:9464")]
+    pub listen: String,
+    /// The `cluster` label on every series [default: the bootstrap servers, or `demo`].
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
+    /// Series per partition too (lag, committed, log start and end offsets): one per
+    /// partition of each group, so many at thousands of groups.
+    #[arg(long)]
+    pub partitions: bool,
+    /// Environment whose replication factor drift expects [default: production;
+    /// development with the demo cluster].
+    #[arg(long)]
+    pub env: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ mod lag;
 pub mod output;
 mod peek;
 mod run;
+mod serve;
 
 pub use args::*;
 pub use run::run;

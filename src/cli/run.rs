@@ -47,6 +47,7 @@ pub fn run(cli: Cli) -> i32 {
             let conn = cli.conn.clone();
             with_registry(&cli.registry, |reg, _| peek_cmd(reg, &conn, &a))
         }
+        Some(Command::Serve(a)) => super::serve::serve_cmd(&cli.registry, &cli.conn, &a),
         Some(Command::Schema { output }) => {
             let mut s = serde_json::to_string_pretty(&registry::schema::json_schema()).unwrap_or_default();
             s.push('\n');

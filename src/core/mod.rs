@@ -5,6 +5,7 @@ pub mod diag;
 pub mod drift;
 pub mod exit;
 pub mod export;
+pub mod exposition;
 pub mod impact;
 pub mod input;
 pub mod join;

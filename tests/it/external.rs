@@ -986,3 +986,229 @@ fn zstd_compressed_messages_are_read_by_peek_and_checked_by_drift() {
         .any(|f| f["kind"] == "undeclared-producer" && f["subject"] == "rogue" && f["topic"] == "payments_events");
     assert!(found, "the zstd messages were checked: {v}");
 }
+
+/// `promtool` on what ktopo ships: a real scrape (text format, partitions included),
+/// the alert rules and their unit tests.
+#[test]
+#[ignore = "opt-in: needs promtool (Debian's prometheus package, installed by .ci/run)"]
+fn promtool_passes_a_real_scrape_the_rules_and_their_tests() {
+    use std::io::Write;
+    let promtool = tool("promtool");
+    // The demo cluster: every status, drift findings, the sampler's series.
+    let s = crate::serve::serve_with(
+        &std::fs::read_to_string(common::root().join("registry.yaml")).unwrap(),
+        &["--interval", "0.5", "--partitions"],
+    );
+    let mut scrape = String::new();
+    assert!(common::wait_until(std::time::Duration::from_secs(60), || {
+        scrape = crate::serve::get(&s.addr, "/metrics", None).body;
+        scrape.contains("ktopo_partition_lag_messages{")
+    }));
+    let mut check = Command::new(&promtool)
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    check.stdin.take().unwrap().write_all(scrape.as_bytes()).unwrap();
+    let out = check.wait_with_output().unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && said.trim().is_empty(),
+        "promtool check metrics: {said}"
+    );
+
+    let dir = common::root().join("assets/prometheus");
+    for args in [
+        ["check", "rules", "ktopo-rules.yml"],
+        ["test", "rules", "ktopo-rules.test.yml"],
+    ] {
+        let out = Command::new(&promtool).args(args).current_dir(&dir).output().unwrap();
+        assert!(
+            out.status.success(),
+            "promtool {}: {}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// A real Prometheus, with ktopo's rules, scraping `ktopo serve` on a real broker,
+/// stopped when dropped.
+struct Prometheus {
+    child: std::process::Child,
+    addr: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_prometheus(target: &str) -> Prometheus {
+    let bin = tool("prometheus");
+    let dir = tempfile::tempdir().unwrap();
+    let rules = common::root().join("assets/prometheus/ktopo-rules.yml");
+    let config = dir.path().join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global: {{ scrape_interval: 1s, evaluation_interval: 1s }}\n\
+             rule_files: [\"{}\"]\n\
+             scrape_configs:\n  - job_name: ktopo\n    static_configs: [{{ targets: [\"{target}\"] }}]\n",
+            rules.display()
+        ),
+    )
+    .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let child = Command::new(bin)
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!("--storage.tsdb.path={}", dir.path().join("data").display()))
+        .arg(format!("--web.listen-address={addr}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("prometheus starts");
+    let p = Prometheus { child, addr, _dir: dir };
+    assert!(
+        common::wait_until(std::time::Duration::from_secs(60), || std::net::TcpStream::connect(
+            &p.addr
+        )
+        .is_ok()
+            && crate::serve::get(&p.addr, "/-/ready", None).status == 200),
+        "prometheus did not get ready on {}",
+        p.addr
+    );
+    p
+}
+
+/// Prometheus's instant query API: the result vector.
+fn query(prom: &Prometheus, promql: &str) -> Vec<serde_json::Value> {
+    let encoded: String = promql
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let r = crate::serve::get(&prom.addr, &format!("/api/v1/query?query={encoded}"), None);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body));
+    assert_eq!(v["status"], "success", "{promql}: {v}");
+    v["data"]["result"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+#[ignore = "opt-in: needs tansu and prometheus (installed by .ci/run)"]
+fn prometheus_scraping_serve_on_tansu_sees_the_planted_lag_and_the_owner_join() {
+    use rdkafka::admin::{NewTopic, TopicReplication};
+    use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+    use std::time::Duration;
+
+    let broker = start_tansu();
+    create_topics(&broker.addr, &[NewTopic::new("orders", 3, TopicReplication::Fixed(1))]);
+    // tansu's memory storage counts batches in ListOffsets: one message per batch.
+    let producer: BaseProducer = ClientConfig::new()
+        .set("bootstrap.servers", &broker.addr)
+        .set("batch.num.messages", "1")
+        .set("linger.ms", "0")
+        .create()
+        .unwrap();
+    for i in 0..10 {
+        let payload = format!("m{i}");
+        producer
+            .send(BaseRecord::<(), _>::to("orders").partition(0).payload(&payload))
+            .unwrap();
+        producer.flush(Duration::from_secs(10)).unwrap();
+    }
+    let committer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &broker.addr)
+        .set("group.id", "billing_orders_consumer")
+        .set("enable.auto.commit", "false")
+        .create()
+        .unwrap();
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition_offset("orders", 0, Offset::Offset(4)).unwrap();
+    committer.commit(&tpl, CommitMode::Sync).unwrap();
+
+    prometheus_sees_lag_6_and_the_owner_join(&broker.addr);
+    drop(committer);
+}
+
+/// With billing_orders_consumer 6 behind on `orders` at `broker`: ktopo serve scraped by
+/// Prometheus, checked through its HTTP API.
+fn prometheus_sees_lag_6_and_the_owner_join(broker: &str) {
+    use std::time::Duration;
+    let registry = r#"
+conventions:
+  consumer_group: "{service_name}_{topic_name}_consumer"
+services:
+  - {key: billing, name: Billing, owner: team-payments, oncall: "pagerduty:payments"}
+  - {key: shop, name: Shop}
+topics:
+  - {name: orders, producers: [shop], consumers: [billing]}
+"#;
+    let served = crate::serve::serve_with(registry, &["-b", broker, "--interval", "1", "--cluster", "tansu-test"]);
+    let prom = start_prometheus(&served.addr);
+
+    let lag = r#"ktopo_group_lag_messages{cluster="tansu-test",group="billing_orders_consumer",topic="orders"}"#;
+    let mut got = Vec::new();
+    let seen = common::wait_until(Duration::from_secs(90), || {
+        got = query(&prom, lag);
+        !got.is_empty()
+    });
+    assert!(seen, "Prometheus never stored the lag series");
+    assert_eq!(got[0]["value"][1], "6", "{got:?}");
+
+    // The owner join of the alert rules and the dashboard, through PromQL.
+    let joined = query(
+        &prom,
+        &format!("{lag} * on(cluster, group) group_left(service, owner, oncall) ktopo_group_info"),
+    );
+    assert_eq!(joined.len(), 1, "{joined:?}");
+    assert_eq!(joined[0]["metric"]["owner"], "team-payments");
+    assert_eq!(joined[0]["metric"]["oncall"], "pagerduty:payments");
+    assert_eq!(joined[0]["metric"]["service"], "billing");
+    assert_eq!(joined[0]["value"][1], "6");
+    let up = query(&prom, r#"ktopo_sampler_up{cluster="tansu-test"}"#);
+    assert_eq!(up[0]["value"][1], "1", "{up:?}");
+
+    // The rules loaded and evaluate; every dashboard query is valid PromQL here.
+    let r = crate::serve::get(&prom.addr, "/api/v1/rules", None);
+    let rules: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let listed = rules["data"]["groups"][0]["rules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(listed.len(), 6, "{rules}");
+    assert!(listed.iter().all(|r| r["health"] != "err"), "{rules}");
+    let dashboard: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("assets/grafana/ktopo-dashboard.json")).unwrap(),
+    )
+    .unwrap();
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for t in panel["targets"].as_array().unwrap() {
+            let expr = t["expr"]
+                .as_str()
+                .unwrap()
+                .replace("$cluster", ".*")
+                .replace("$service", ".*");
+            query(&prom, &expr);
+        }
+    }
+}

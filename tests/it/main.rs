@@ -22,6 +22,7 @@ mod sampler_mock;
 mod sampler_scale;
 mod scripted_broker;
 mod seed_registries;
+mod serve;
 mod stale;
 mod status_edges;
 mod time;

@@ -1,0 +1,155 @@
+//! The HTTP side of `ktopo serve`: hyper's HTTP/1 server on a current-thread tokio
+//! runtime of its own thread, so scrapers never wait for a sample and a sample never
+//! waits for a scraper (the sampler swaps an `Arc` under a lock held for a pointer
+//! copy). Requests are bounded: a 16 KiB head, 5 s to send it, 30 s per connection,
+//! 32 connections at once (more are closed at once), GET and HEAD only, no body read.
+
+use crate::core::exposition::{self, Scrape};
+use http_body_util::Full;
+use hyper::body::Bytes;
+use hyper::header::{HeaderValue, ACCEPT, ALLOW, CONTENT_TYPE};
+use hyper::{Method, Request, Response, StatusCode};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const MAX_CONNECTIONS: usize = 32;
+const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(30);
+const MAX_HEAD: usize = 16 * 1024;
+
+/// What the sampler publishes and the server reads.
+pub struct Shared {
+    pub scrape: Mutex<Arc<Scrape>>,
+    /// The `cluster` label.
+    pub cluster: String,
+    /// Why there is no sample yet (connecting, the demo cluster starting).
+    pub waiting: Mutex<String>,
+}
+
+impl Shared {
+    pub fn latest(&self) -> Arc<Scrape> {
+        Arc::clone(&self.scrape.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+    pub fn publish(&self, s: Scrape) {
+        *self.scrape.lock().unwrap_or_else(|e| e.into_inner()) = Arc::new(s);
+    }
+}
+
+/// Serve on `listener` from a thread of its own until the process exits.
+pub fn spawn(listener: std::net::TcpListener, shared: Arc<Shared>) -> std::io::Result<std::thread::JoinHandle<()>> {
+    listener.set_nonblocking(true)?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    std::thread::Builder::new().name("ktopo-http".into()).spawn(move || {
+        rt.block_on(async move {
+            let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                eprintln!("error: the HTTP listener could not be used");
+                return;
+            };
+            let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    // Out of file descriptors and the like: try again shortly.
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                };
+                let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+                    drop(stream);
+                    continue;
+                };
+                let shared = Arc::clone(&shared);
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| {
+                        let r = respond(&req, &shared);
+                        async move { Ok::<_, std::convert::Infallible>(r) }
+                    });
+                    let conn = hyper::server::conn::http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(HEAD_TIMEOUT)
+                        .max_buf_size(MAX_HEAD)
+                        // One request per connection: the 30 s bound is then a request's.
+                        .keep_alive(false)
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+                    let _ = tokio::time::timeout(CONNECTION_TIMEOUT, conn).await;
+                    drop(slot);
+                });
+            }
+        })
+    })
+}
+
+fn reply(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(body.into()));
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r
+}
+
+const TEXT: &str = "text/plain; charset=utf-8";
+
+const INDEX: &str = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>ktopo serve</title></head><body>\n\
+<h1>ktopo serve</h1>\n<ul>\n\
+<li><a href=\"/metrics\">/metrics</a>: Prometheus metrics (OpenMetrics or text 0.0.4, as the scraper asks)</li>\n\
+<li><a href=\"/api/lag\">/api/lag</a>: the joined view as JSON, the objects of <code>ktopo lag --json</code></li>\n\
+<li><a href=\"/readyz\">/readyz</a>: 200 when the last sample read the cluster, else 503 and why</li>\n\
+<li><a href=\"/healthz\">/healthz</a>: 200 while the process runs</li>\n\
+</ul>\n</body></html>\n";
+
+fn respond<B>(req: &Request<B>, shared: &Shared) -> Response<Full<Bytes>> {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let mut r = reply(StatusCode::METHOD_NOT_ALLOWED, TEXT, "only GET and HEAD\n");
+        r.headers_mut().insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    match req.uri().path() {
+        "/" => reply(StatusCode::OK, "text/html; charset=utf-8", INDEX),
+        "/healthz" => reply(StatusCode::OK, TEXT, "ok\n"),
+        "/readyz" => ready(shared),
+        "/metrics" => {
+            let accept = req.headers().get(ACCEPT).and_then(|v| v.to_str().ok());
+            let format = exposition::negotiate(accept);
+            match exposition::encode(shared.latest(), &shared.cluster, format) {
+                Ok(body) => reply(StatusCode::OK, format.content_type(), body),
+                Err(_) => reply(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    TEXT,
+                    "the metrics could not be encoded\n",
+                ),
+            }
+        }
+        "/api/lag" => {
+            let s = shared.latest();
+            let body = exposition::lag_json(&s);
+            reply(StatusCode::OK, "application/json", body)
+        }
+        _ => reply(
+            StatusCode::NOT_FOUND,
+            TEXT,
+            "not found: try /metrics, /api/lag, /readyz, /healthz\n",
+        ),
+    }
+}
+
+fn ready(shared: &Shared) -> Response<Full<Bytes>> {
+    let s = shared.latest();
+    let h = &s.sampler;
+    if h.up {
+        let at = h.last_success_ms.map(crate::core::time::rfc3339).unwrap_or_default();
+        return reply(
+            StatusCode::OK,
+            TEXT,
+            format!("ready: the last sample read the cluster at {at}\n"),
+        );
+    }
+    let why = match (&h.last_error, h.rounds) {
+        (Some(e), _) => format!(
+            "not ready: the last sample could not read the cluster: {}\n",
+            crate::core::visible::one_line(e)
+        ),
+        (None, _) => format!(
+            "not ready: no sample yet ({})\n",
+            shared.waiting.lock().unwrap_or_else(|e| e.into_inner())
+        ),
+    };
+    reply(StatusCode::SERVICE_UNAVAILABLE, TEXT, why)
+}
