@@ -178,6 +178,11 @@ pub fn properties(conn: &ConnArgs) -> Result<Properties, ConnectError> {
 pub fn check_brokers(list: &str) -> Result<(), ConnectError> {
     for entry in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
         let addr = entry.rsplit_once("://").map_or(entry, |(_, a)| a);
+        // `user:password@host`: librdkafka takes no credentials there, and the
+        // entry would be shown (headers, labels, errors): refused, never echoed.
+        if addr.contains('@') {
+            return Err(ConnectError::UserInfo);
+        }
         // `[::1]:9092`, `host:9092`, or a bare host (librdkafka's default port).
         let port = match addr.rsplit_once(':') {
             Some((host, port)) if !host.ends_with(':') && (!addr.starts_with('[') || host.ends_with(']')) => port,
@@ -204,6 +209,8 @@ pub enum ConnectError {
     /// A broker whose port librdkafka would not really use (both made visible).
     #[error("broker `{entry}`: `{port}` is not a port (1 to 65535); write host:port")]
     NotAPort { entry: String, port: String },
+    #[error("a broker address holds `user@` or `user:password@`: librdkafka takes no credentials there; give host:port and set sasl.username/sasl.password with -X or -F")]
+    UserInfo,
     #[error("--interval must be between 0.1 and 86400 seconds, got {0}")]
     Interval(f64),
     /// The client could not be created: client creation rejects only its settings.

@@ -1195,7 +1195,7 @@ topics:
         .as_array()
         .cloned()
         .unwrap_or_default();
-    assert_eq!(listed.len(), 6, "{rules}");
+    assert_eq!(listed.len(), 7, "{rules}");
     assert!(listed.iter().all(|r| r["health"] != "err"), "{rules}");
     let dashboard: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(common::root().join("assets/grafana/ktopo-dashboard.json")).unwrap(),

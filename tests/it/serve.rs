@@ -418,3 +418,27 @@ fn a_bad_listen_address_or_a_port_in_use_is_a_usage_error() {
         "{err}"
     );
 }
+
+/// Credentials written into a broker address are refused before anything listens,
+/// and never echoed: they would become the `cluster` label, /readyz's text and errors.
+#[test]
+fn credentials_in_a_broker_address_are_refused_and_never_shown() {
+    for cmd in [&["serve", "--listen", "127.0.0.1:0"][..], &["lag"][..]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ktopo"))
+            .current_dir(common::root())
+            .env_remove("KTOPO_BROKERS")
+            .env_remove("KTOPO_REGISTRY")
+            .args(cmd)
+            .args(["-b", "SASL_SSL://ops:hunter2@127.0.0.1:9092"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(all.contains("librdkafka takes no credentials there"), "{cmd:?}: {all}");
+        assert!(!all.contains("hunter2"), "{cmd:?}: {all}");
+    }
+}

@@ -2,14 +2,17 @@
 //! runtime of its own thread, so scrapers never wait for a sample and a sample never
 //! waits for a scraper (the sampler swaps an `Arc` under a lock held for a pointer
 //! copy). Requests are bounded: a 16 KiB head, 5 s to send it, 30 s per connection,
-//! 32 connections at once (more are closed at once), GET and HEAD only, no body read.
+//! 32 connections at once (more get a 503), GET and HEAD only, no body read. A round
+//! is encoded once, on the first scrape that asks for it, on tokio's blocking pool:
+//! at thousands of groups an encoding takes a few hundred milliseconds, and neither
+//! the accept loop nor another scraper waits for it.
 
 use crate::core::exposition::{self, Scrape};
 use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::header::{HeaderValue, ACCEPT, ALLOW, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 const MAX_CONNECTIONS: usize = 32;
@@ -17,9 +20,49 @@ const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
 const CONNECTION_TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_HEAD: usize = 16 * 1024;
 
+/// One published round and its encodings, each made at most once.
+pub struct Published {
+    pub scrape: Arc<Scrape>,
+    text: OnceLock<Option<Bytes>>,
+    openmetrics: OnceLock<Option<Bytes>>,
+    json: OnceLock<Bytes>,
+}
+
+impl Published {
+    fn new(scrape: Scrape) -> Self {
+        Published {
+            scrape: Arc::new(scrape),
+            text: OnceLock::new(),
+            openmetrics: OnceLock::new(),
+            json: OnceLock::new(),
+        }
+    }
+
+    /// The metrics in `format`, encoded by the first scrape that asks (None if the
+    /// encoder failed).
+    fn metrics(&self, cluster: &str, format: exposition::Format) -> Option<Bytes> {
+        let cell = match format {
+            exposition::Format::OpenMetrics => &self.openmetrics,
+            _ => &self.text,
+        };
+        cell.get_or_init(|| {
+            exposition::encode(Arc::clone(&self.scrape), cluster, format)
+                .ok()
+                .map(Bytes::from)
+        })
+        .clone()
+    }
+
+    fn json(&self) -> Bytes {
+        self.json
+            .get_or_init(|| Bytes::from(exposition::lag_json(&self.scrape)))
+            .clone()
+    }
+}
+
 /// What the sampler publishes and the server reads.
 pub struct Shared {
-    pub scrape: Mutex<Arc<Scrape>>,
+    pub published: Mutex<Arc<Published>>,
     /// The `cluster` label.
     pub cluster: String,
     /// Why there is no sample yet (connecting, the demo cluster starting).
@@ -27,11 +70,21 @@ pub struct Shared {
 }
 
 impl Shared {
+    pub fn new(first: Scrape, cluster: String, waiting: String) -> Self {
+        Shared {
+            published: Mutex::new(Arc::new(Published::new(first))),
+            cluster,
+            waiting: Mutex::new(waiting),
+        }
+    }
+    fn current(&self) -> Arc<Published> {
+        Arc::clone(&self.published.lock().unwrap_or_else(|e| e.into_inner()))
+    }
     pub fn latest(&self) -> Arc<Scrape> {
-        Arc::clone(&self.scrape.lock().unwrap_or_else(|e| e.into_inner()))
+        Arc::clone(&self.current().scrape)
     }
     pub fn publish(&self, s: Scrape) {
-        *self.scrape.lock().unwrap_or_else(|e| e.into_inner()) = Arc::new(s);
+        *self.published.lock().unwrap_or_else(|e| e.into_inner()) = Arc::new(Published::new(s));
     }
 }
 
@@ -53,14 +106,28 @@ pub fn spawn(listener: std::net::TcpListener, shared: Arc<Shared>) -> std::io::R
                     continue;
                 };
                 let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
-                    drop(stream);
+                    // Full: say so rather than reset the connection (best effort).
+                    tokio::spawn(async move {
+                        let busy = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                        if let Ok(Ok(())) = tokio::time::timeout(Duration::from_secs(1), stream.writable()).await {
+                            let _ = stream.try_write(busy);
+                        }
+                    });
                     continue;
                 };
                 let shared = Arc::clone(&shared);
                 tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |req| {
-                        let r = respond(&req, &shared);
-                        async move { Ok::<_, std::convert::Infallible>(r) }
+                    let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
+                        let shared = Arc::clone(&shared);
+                        let (parts, _) = req.into_parts();
+                        let req = Request::from_parts(parts, ());
+                        async move {
+                            // Encoding is CPU work: off the runtime's only thread.
+                            let r = tokio::task::spawn_blocking(move || respond(&req, &shared))
+                                .await
+                                .unwrap_or_else(|_| reply(StatusCode::INTERNAL_SERVER_ERROR, TEXT, "internal error\n"));
+                            Ok::<_, std::convert::Infallible>(r)
+                        }
                     });
                     let conn = hyper::server::conn::http1::Builder::new()
                         .timer(hyper_util::rt::TokioTimer::new())
@@ -108,20 +175,16 @@ fn respond<B>(req: &Request<B>, shared: &Shared) -> Response<Full<Bytes>> {
         "/metrics" => {
             let accept = req.headers().get(ACCEPT).and_then(|v| v.to_str().ok());
             let format = exposition::negotiate(accept);
-            match exposition::encode(shared.latest(), &shared.cluster, format) {
-                Ok(body) => reply(StatusCode::OK, format.content_type(), body),
-                Err(_) => reply(
+            match shared.current().metrics(&shared.cluster, format) {
+                Some(body) => reply(StatusCode::OK, format.content_type(), body),
+                None => reply(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     TEXT,
                     "the metrics could not be encoded\n",
                 ),
             }
         }
-        "/api/lag" => {
-            let s = shared.latest();
-            let body = exposition::lag_json(&s);
-            reply(StatusCode::OK, "application/json", body)
-        }
+        "/api/lag" => reply(StatusCode::OK, "application/json", shared.current().json()),
         _ => reply(
             StatusCode::NOT_FOUND,
             TEXT,

@@ -14,7 +14,7 @@ use crate::core::registry::Registry;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 pub(super) fn serve_cmd(path: &Path, conn: &ConnArgs, a: &ServeArgs) -> i32 {
     let Ok(addr) = a.listen.trim().parse::<SocketAddr>() else {
@@ -65,17 +65,14 @@ pub(super) fn serve_cmd(path: &Path, conn: &ConnArgs, a: &ServeArgs) -> i32 {
         Some(b) => format!("connecting to {b}"),
         None => "the demo cluster is starting".to_string(),
     };
-    let shared = Arc::new(http::Shared {
-        scrape: Mutex::new(Arc::new(Scrape {
-            view: LiveView::default(),
-            registry: Arc::clone(&reg),
-            findings: None,
-            sampler: SamplerHealth::default(),
-            partitions: a.partitions,
-        })),
-        cluster,
-        waiting: Mutex::new(waiting),
-    });
+    let first = Scrape {
+        view: LiveView::default(),
+        registry: Arc::clone(&reg),
+        findings: None,
+        sampler: SamplerHealth::default(),
+        partitions: a.partitions,
+    };
+    let shared = Arc::new(http::Shared::new(first, cluster, waiting));
     if let Err(e) = http::spawn(listener, Arc::clone(&shared)) {
         fatal(&format!("cannot start the HTTP server: {e}"));
         return crate::core::exit::USAGE;

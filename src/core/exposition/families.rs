@@ -218,13 +218,17 @@ fn info(s: &Scrape, enc: &mut DescriptorEncoder) -> Result {
         None,
         MetricType::Info,
     )?;
+    // Declared on any topic makes the group declared: one pass, not one per group.
+    let mut declared_on_any: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+    for g in &s.view.groups {
+        *declared_on_any.entry(g.group.as_str()).or_default() |= g.declared;
+    }
     let mut seen = std::collections::HashSet::new();
     for g in &s.view.groups {
         if !seen.insert(g.group.as_str()) {
             continue;
         }
-        // Declared on any topic makes the group declared.
-        let declared = s.view.groups.iter().any(|o| o.group == g.group && o.declared);
+        let declared = declared_on_any.get(g.group.as_str()).copied().unwrap_or(false);
         let service = g.service.as_deref().and_then(|k| s.registry.service_by_key(k));
         let service = service.map(|i| &s.registry.services[i]);
         let labels: Labels<'_, 6> = [

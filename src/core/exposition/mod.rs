@@ -95,8 +95,14 @@ pub fn encode(scrape: Arc<Scrape>, cluster: &str, format: Format) -> Result<Stri
 /// A label value from a file or a cluster: the encoder escapes quotes, backslashes and
 /// newlines; control and invisible characters are made visible too, so a scrape read
 /// in a terminal cannot drive it.
+/// One to one: a real backslash is doubled first, so a group named `a<TAB>b` (shown
+/// `a\tb`) and one literally named `a\tb` never become the same series.
 pub fn label_value(s: &str) -> Cow<'_, str> {
-    crate::core::visible::one_line(s)
+    if s.contains('\\') {
+        Cow::Owned(crate::core::visible::one_line(&s.replace('\\', "\\\\")).into_owned())
+    } else {
+        crate::core::visible::one_line(s)
+    }
 }
 
 /// `/api/lag`: the document of `ktopo lag --json` for every group.
@@ -116,4 +122,17 @@ pub fn lag_json(s: &Scrape) -> String {
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn label_values_are_one_to_one() {
+        // A tab is shown as `\t`; a real backslash is doubled, so the two never meet.
+        let tab = super::label_value("a\tb");
+        let literal = super::label_value("a\\tb");
+        assert_ne!(tab, literal);
+        assert!(!tab.contains('\t'));
+        assert_eq!(super::label_value("plain"), "plain");
+    }
 }

@@ -30,7 +30,15 @@ pub fn negotiate(accept: Option<&str>) -> Format {
         for p in parts {
             let Some((k, v)) = p.split_once('=') else { continue };
             match k.trim().to_ascii_lowercase().as_str() {
-                "q" => q = v.trim().parse().unwrap_or(0.0),
+                // RFC 9110: 0 to 1; anything else is no preference at all.
+                "q" => {
+                    q = v
+                        .trim()
+                        .parse::<f32>()
+                        .ok()
+                        .filter(|q| (0.0..=1.0).contains(q))
+                        .unwrap_or(0.0)
+                }
                 "version" => version = Some(v.trim().to_string()),
                 _ => {}
             }
@@ -70,5 +78,13 @@ mod tests {
             Format::Prometheus
         );
         assert_eq!(negotiate(Some("application/openmetrics-text;q=0")), Format::Prometheus);
+    }
+
+    #[test]
+    fn a_q_value_outside_0_to_1_is_no_preference() {
+        for q in ["inf", "7", "-1", "NaN"] {
+            let accept = format!("application/openmetrics-text;q={q}, text/plain;q=1");
+            assert_eq!(negotiate(Some(&accept)), Format::Prometheus, "q={q}");
+        }
     }
 }
