@@ -256,3 +256,53 @@ pub fn strip_style_tags(styled: &str) -> String {
     }
     out
 }
+
+/// A librdkafka mock cluster with these topics (name, partitions), on `brokers`
+/// brokers; it lives as long as the producer returned with its bootstrap address.
+pub fn mock_cluster(brokers: u32, topics: &[(&str, i32)]) -> (rdkafka::producer::BaseProducer, String) {
+    let p: rdkafka::producer::BaseProducer = rdkafka::ClientConfig::new()
+        .set("test.mock.num.brokers", brokers.to_string())
+        .set("linger.ms", "0")
+        .create()
+        .unwrap();
+    let bootstrap = {
+        use rdkafka::producer::Producer;
+        let m = p.client().mock_cluster().unwrap();
+        for &(t, n) in topics {
+            m.create_topic(t, n, 1).unwrap();
+        }
+        m.bootstrap_servers()
+    };
+    (p, bootstrap)
+}
+
+/// `n` messages `m0`, `m1`, ... to one partition, flushed.
+pub fn produce(p: &rdkafka::producer::BaseProducer, topic: &str, partition: i32, n: usize) {
+    use rdkafka::producer::Producer;
+    for i in 0..n {
+        let payload = format!("m{i}");
+        p.send(
+            rdkafka::producer::BaseRecord::<(), _>::to(topic)
+                .partition(partition)
+                .payload(&payload),
+        )
+        .unwrap();
+    }
+    p.flush(std::time::Duration::from_secs(10)).unwrap();
+}
+
+/// A standalone commit, as a test fixture (ktopo itself never commits).
+pub fn commit(bootstrap: &str, group: &str, offsets: &[(&str, i32, i64)]) {
+    use rdkafka::consumer::Consumer;
+    let c: rdkafka::consumer::BaseConsumer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", group)
+        .set("enable.auto.commit", "false")
+        .create()
+        .unwrap();
+    let mut tpl = rdkafka::TopicPartitionList::new();
+    for &(t, p, o) in offsets {
+        tpl.add_partition_offset(t, p, rdkafka::Offset::Offset(o)).unwrap();
+    }
+    c.commit(&tpl, rdkafka::consumer::CommitMode::Sync).unwrap();
+}

@@ -2,56 +2,21 @@
 //! protocol on 127.0.0.1: exact lag for known produced and committed offsets, "no
 //! commit", rates, read-only proof by request tracking, and faults.
 
-use crate::common;
+use crate::common::{self, commit, produce};
 use ktopo::cluster::kafka::config::Properties;
 use ktopo::cluster::kafka::sampler::{Sampler, Watched};
 use ktopo::core::live::metrics::Metrics;
 use ktopo::core::live::view::{GroupTopicLag, Health};
 use rdkafka::bindings as rd;
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::producer::{BaseProducer, Producer};
 use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
-use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use rdkafka::ClientConfig;
 use std::time::Duration;
 
 /// The mock cluster lives as long as this producer (its owner).
 fn cluster() -> (BaseProducer, String) {
-    let p: BaseProducer = ClientConfig::new()
-        .set("test.mock.num.brokers", "3")
-        .set("linger.ms", "0")
-        .create()
-        .unwrap();
-    let bootstrap = {
-        let m = p.client().mock_cluster().unwrap();
-        m.create_topic("orders", 3, 1).unwrap();
-        m.create_topic("payments", 2, 1).unwrap();
-        m.bootstrap_servers()
-    };
-    (p, bootstrap)
-}
-
-fn produce(p: &BaseProducer, topic: &str, partition: i32, n: usize) {
-    for i in 0..n {
-        let payload = format!("m{i}");
-        p.send(BaseRecord::<(), _>::to(topic).partition(partition).payload(&payload))
-            .unwrap();
-    }
-    p.flush(Duration::from_secs(10)).unwrap();
-}
-
-/// A standalone commit, as a test fixture (ktopo itself never commits).
-fn commit(bootstrap: &str, group: &str, offsets: &[(&str, i32, i64)]) {
-    let c: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", bootstrap)
-        .set("group.id", group)
-        .set("enable.auto.commit", "false")
-        .create()
-        .unwrap();
-    let mut tpl = TopicPartitionList::new();
-    for &(t, p, o) in offsets {
-        tpl.add_partition_offset(t, p, Offset::Offset(o)).unwrap();
-    }
-    c.commit(&tpl, CommitMode::Sync).unwrap();
+    common::mock_cluster(3, &[("orders", 3), ("payments", 2)])
 }
 
 fn sampler(bootstrap: &str) -> Sampler {

@@ -4,10 +4,7 @@
 //! that lets MISSING alert, readiness when the broker is unreachable, secrets never in
 //! any endpoint, and clear errors for a bad --listen.
 
-use crate::common;
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
-use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use crate::common::{self, commit, produce};
 use std::io::{BufRead, Read, Write};
 use std::time::Duration;
 
@@ -139,48 +136,9 @@ fn find(s: &prometheus_parse::Scrape, metric: &str, labels: &[(&str, &str)]) -> 
         .map(|x| value(&x.value))
 }
 
-fn mock_cluster() -> (BaseProducer, String) {
-    let p: BaseProducer = ClientConfig::new()
-        .set("test.mock.num.brokers", "1")
-        .set("linger.ms", "0")
-        .create()
-        .unwrap();
-    let bootstrap = {
-        let m = p.client().mock_cluster().unwrap();
-        m.create_topic("orders_events", 3, 1).unwrap();
-        m.create_topic("payments_events", 2, 1).unwrap();
-        m.bootstrap_servers()
-    };
-    (p, bootstrap)
-}
-
-fn produce(p: &BaseProducer, topic: &str, partition: i32, n: usize) {
-    for i in 0..n {
-        let payload = format!("m{i}");
-        p.send(BaseRecord::<(), _>::to(topic).partition(partition).payload(&payload))
-            .unwrap();
-    }
-    p.flush(Duration::from_secs(10)).unwrap();
-}
-
-/// A standalone commit, as a fixture (ktopo itself never commits).
-fn commit(bootstrap: &str, group: &str, offsets: &[(&str, i32, i64)]) {
-    let c: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", bootstrap)
-        .set("group.id", group)
-        .set("enable.auto.commit", "false")
-        .create()
-        .unwrap();
-    let mut tpl = TopicPartitionList::new();
-    for &(t, p, o) in offsets {
-        tpl.add_partition_offset(t, p, Offset::Offset(o)).unwrap();
-    }
-    c.commit(&tpl, CommitMode::Sync).unwrap();
-}
-
 #[test]
 fn the_scrape_has_exact_lag_owners_and_a_missing_declared_consumer() {
-    let (p, bootstrap) = mock_cluster();
+    let (p, bootstrap) = common::mock_cluster(1, &[("orders_events", 3), ("payments_events", 2)]);
     produce(&p, "orders_events", 0, 10);
     produce(&p, "orders_events", 1, 20);
     produce(&p, "payments_events", 0, 5);
