@@ -5,7 +5,7 @@
 //! producers dotted; the rows under the map give the selection's edges with numbers.
 //! Navigation lives in `tui::map_nav`; this is a pure function of the app state.
 
-use super::map_boxes::{dot, full_box, label, put};
+use super::map_boxes::{dot, full_box, label, put, ARROW, BACK};
 use super::map_info::info_lines;
 use super::map_view::{Look, View};
 use crate::core::live::view::Health;
@@ -140,11 +140,6 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         );
     }
 }
-
-/// An edge's head, before its target box.
-pub const ARROW: char = '▶';
-/// Where a backward edge turns to run back left (against the flow).
-pub const BACK: char = '◀';
 
 /// Beyond this many edges the overview draws only focused or filtered ones.
 const OVERVIEW_EDGES: usize = 2_000;

@@ -14,6 +14,11 @@ use crate::tui::symbols::STALE;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Modifier, Style};
 
+/// An edge's head, before its target box (drawn by the map, named by its legend).
+pub const ARROW: char = '▶';
+/// Where a backward edge turns to run back left (against the flow).
+pub const BACK: char = '◀';
+
 /// A node's live facts: health, its topic rate, how stale its data is.
 pub(super) struct Facts {
     health: Option<Health>,
@@ -172,11 +177,11 @@ pub fn legend() -> Vec<(String, String)> {
             "a junction: a box's edges fork rightwards; what joins from the left merges into one arrow".into(),
         ),
         (
-            format!("{h}{h}{}", super::map::ARROW),
+            format!("{h}{h}{}", ARROW),
             "an edge's head: it goes into the box right of it".into(),
         ),
         (
-            format!("{}{h}{h}", super::map::BACK),
+            format!("{}{h}{h}", BACK),
             "an edge drawn back against the flow (a cycle) turns left here".into(),
         ),
     ]);
