@@ -181,4 +181,15 @@ pub struct ImpactArgs {
     pub depth: Option<usize>,
     #[arg(long)]
     pub json: bool,
+    /// text, json, or markdown (a heading per hop, tables with each entry's path, owner
+    /// and on-call, and who to call: for a design doc or a pull request comment).
+    #[arg(long, value_enum, conflicts_with = "json")]
+    pub format: Option<ImpactFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImpactFormat {
+    Text,
+    Json,
+    Markdown,
 }

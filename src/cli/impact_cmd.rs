@@ -29,8 +29,17 @@ pub(super) fn impact_cmd(reg: &Registry, topo: &Topology, conn: &ConnArgs, a: &I
         }
     };
     let imp = target.map(|t| impact::impact(reg, topo, &t, dir, a.depth));
+    let format = a
+        .format
+        .unwrap_or(if a.json { ImpactFormat::Json } else { ImpactFormat::Text });
+    if a.live && format == ImpactFormat::Markdown {
+        fatal("--format markdown is for the registry's impact; with --live use text or json");
+        return crate::core::exit::USAGE;
+    }
+    let json = format == ImpactFormat::Json;
     let out = match (&imp, a.live) {
-        (Some(imp), false) if a.json => {
+        (Some(imp), false) if format == ImpactFormat::Markdown => crate::core::impact_markdown::to_markdown(reg, imp),
+        (Some(imp), false) if json => {
             let mut s = serde_json::to_string_pretty(&impact::to_json(reg, imp)).unwrap_or_default();
             s.push('\n');
             s
@@ -50,7 +59,7 @@ pub(super) fn impact_cmd(reg: &Registry, topo: &Topology, conn: &ConnArgs, a: &I
             let only: Option<std::collections::HashSet<crate::core::topology::Node>> = imp
                 .as_ref()
                 .map(|i| i.affected.iter().map(|x| x.node).chain(i.target.nodes()).collect());
-            if a.json {
+            if json {
                 let mut s =
                     serde_json::to_string_pretty(&crate::core::stale::to_json(reg, &st, only.as_ref(), &view.source))
                         .unwrap_or_default();

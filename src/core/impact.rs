@@ -467,9 +467,11 @@ pub fn to_text(reg: &Registry, imp: &Impact) -> String {
     let (ns, nt) = imp.counts();
     let _ = writeln!(
         out,
-        "Impact of {} ({}): {ns} services, {nt} topics",
+        "Impact of {} ({}): {}, {}",
         imp.target.describe(reg),
-        imp.dir.as_str()
+        imp.dir.as_str(),
+        crate::core::words::count(ns, "service", "services"),
+        crate::core::words::count(nt, "topic", "topics")
     );
     if imp.affected.is_empty() {
         let _ = writeln!(out, "  nothing is affected");

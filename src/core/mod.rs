@@ -7,6 +7,7 @@ pub mod exit;
 pub mod export;
 pub mod exposition;
 pub mod impact;
+pub mod impact_markdown;
 pub mod input;
 pub mod join;
 pub mod lag_report;

@@ -134,7 +134,7 @@ fn impact_both_ways_counts_each_node_once_on_cycles() {
     let out = ktopo(&["impact", "service:alpha", "--both", "-r", "tests/fixtures/cycle.yaml"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.starts_with("Impact of service:alpha (both): 1 services, 2 topics"),
+        text.starts_with("Impact of service:alpha (both): 1 service, 2 topics"),
         "{text}"
     );
     let out = ktopo(&[

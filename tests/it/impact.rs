@@ -301,3 +301,61 @@ fn impact_text_reads_upstream_paths_producer_first() {
         "{text}"
     );
 }
+
+fn markdown(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = assert_cmd::Command::cargo_bin("ktopo")
+        .unwrap()
+        .current_dir(common::root())
+        .arg("impact")
+        .args(args)
+        .args(["--format", "markdown"])
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `--format markdown`: a heading per hop, a table with path, owner and on-call, and
+/// who to call, for a design doc or a pull request comment.
+#[test]
+fn impact_as_markdown_has_a_table_per_hop_with_owners() {
+    let (code, md, _) = markdown(&["service:shop", "-r", "tests/fixtures/owners.yaml"]);
+    assert_eq!(code, Some(0));
+    insta::assert_snapshot!("impact_markdown_owners", md);
+    let (code, md, _) = markdown(&["topic:config_events", "--depth", "2"]);
+    assert_eq!(code, Some(0));
+    insta::assert_snapshot!("impact_markdown_config_events_depth_2", md);
+    // Every table row has as many cells as its header.
+    for line in md.lines().filter(|l| l.starts_with('|')) {
+        let cells = line.replace("\\|", "").matches('|').count();
+        assert!(cells == 6 || cells == 4, "{line}");
+    }
+}
+
+/// Names from the registry cannot break the tables or inject markup.
+#[test]
+fn impact_markdown_escapes_hostile_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("r.yaml");
+    std::fs::write(
+        &reg,
+        "services:\n  - { id: 0, key: a, name: \"A | <b>x</b>\", owner: \"t|[x](http://evil)\" }\n  - { id: 1, key: b, name: B }\ntopics:\n  - name: t1\n    producers: [a]\n    consumers: [b]\n",
+    )
+    .unwrap();
+    let (code, md, err) = markdown(&["service:b", "--upstream", "-r", reg.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(md.contains("A \\| \\<b\\>x\\</b\\>"), "{md}");
+    assert!(md.contains("t\\|\\[x\\](http://evil)"), "{md}");
+    for line in md
+        .lines()
+        .filter(|l| l.starts_with("| service") || l.starts_with("| topic"))
+    {
+        assert_eq!(line.replace("\\|", "").matches('|').count(), 6, "{line}");
+    }
+    let (code, _, err) = markdown(&["--live", "-b", "127.0.0.1:1"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--format markdown is for the registry's impact"), "{err}");
+}

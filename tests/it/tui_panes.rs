@@ -205,7 +205,14 @@ fn every_view_survives_tiny_terminals() {
         for r in routes {
             a.push(r);
             common::screen(&a);
-            for k in [KeyCode::Tab, KeyCode::Tab, KeyCode::Tab, KeyCode::End, KeyCode::PageUp, KeyCode::Enter] {
+            for k in [
+                KeyCode::Tab,
+                KeyCode::Tab,
+                KeyCode::Tab,
+                KeyCode::End,
+                KeyCode::PageUp,
+                KeyCode::Enter,
+            ] {
                 press(&mut a, k);
                 common::screen(&a);
             }
