@@ -342,7 +342,7 @@ impl App {
     fn scroll_facts(&mut self, to: impl FnOnce(usize) -> usize) {
         let max = super::views::detail::facts_max_scroll(self);
         let s = self.screen_mut();
-        s.facts_scroll = to(s.facts_scroll.min(max)).min(max);
+        s.scroll = to(s.scroll.min(max)).min(max);
     }
 
     fn facts_focused(&self) -> bool {
@@ -452,8 +452,8 @@ impl App {
         let n = self.row_count();
         let s = self.screen_mut();
         let to = i.min(n.saturating_sub(1));
-        // Another `:lag` row: its partitions from the top.
-        if to != s.selected {
+        // Another `:lag` row: its partitions from the top (a detail view's facts stay).
+        if to != s.selected && s.route == Route::Lag {
             s.scroll = 0;
         }
         s.selected = to;

@@ -140,14 +140,13 @@ pub struct Screen {
     /// Detail views: which pane has focus (a link pane, or `FACTS_PANE`). Graph: 0
     /// left, 1 right.
     pub pane: usize,
-    /// Detail views: the first line of the facts pane shown.
-    pub facts_scroll: usize,
     /// Impact routes: the computed result; service detail: both directions. Map:
     /// the focus.
     pub impact: Option<Impact>,
     /// Map: zoom and panning.
     pub map: MapView,
-    /// `:lag`: the first row shown of the partition pane (pane 1 when focused).
+    /// The first row shown of the screen's scrolled pane: a detail view's facts,
+    /// `:lag`'s partition pane (pane 1 when focused).
     pub scroll: usize,
     /// Group: what its screen draws, derived once per sample.
     pub group: Option<std::sync::Arc<super::group_data::GroupData>>,

@@ -60,7 +60,6 @@ impl App {
             filter: Filter::default(),
             items: Default::default(),
             pane: 0,
-            facts_scroll: 0,
             impact,
             map: Default::default(),
             scroll: 0,

@@ -399,20 +399,8 @@ fn a_declared_group_without_live_data_says_why_and_esc_goes_back() {
 fn the_group_screen_from_the_mock_cluster_plots_every_sample() {
     use ktopo::cluster::kafka::config::Properties;
     use ktopo::cluster::kafka::sampler::{Sampler, Watched};
-    use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
-    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
-    use rdkafka::{ClientConfig, Offset, TopicPartitionList};
     use std::time::Duration;
-    let p: BaseProducer = ClientConfig::new()
-        .set("test.mock.num.brokers", "1")
-        .set("linger.ms", "0")
-        .create()
-        .unwrap();
-    let bootstrap = {
-        let m = p.client().mock_cluster().unwrap();
-        m.create_topic(TOPIC, PARTS, 1).unwrap();
-        m.bootstrap_servers()
-    };
+    let (p, bootstrap) = crate::common::mock_cluster(1, &[(TOPIC, PARTS)]);
     let mut props = Properties::default();
     props.set("bootstrap.servers", &bootstrap);
     let watched = vec![Watched {
@@ -423,32 +411,17 @@ fn the_group_screen_from_the_mock_cluster_plots_every_sample() {
     }];
     let mut s = Sampler::new(props, watched).unwrap();
     s.timeout = Duration::from_secs(3);
-    // A standalone commit as a fixture (ktopo itself never commits).
-    let c: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", &bootstrap)
-        .set("group.id", GROUP)
-        .set("enable.auto.commit", "false")
-        .create()
-        .unwrap();
     let mut m = Metrics::new("mock", 1.0);
     let mut pics = Vec::new();
     for round in 1..=5i64 {
         for part in 0..PARTS {
-            for i in 0..round * 4 {
-                let payload = format!("m{i}");
-                p.send(BaseRecord::<(), _>::to(TOPIC).partition(part).payload(&payload))
-                    .unwrap();
-            }
+            crate::common::produce(&p, TOPIC, part, (round * 4) as usize);
         }
-        p.flush(Duration::from_secs(10)).unwrap();
-        let mut tpl = TopicPartitionList::new();
-        for part in 0..PARTS {
-            // Reads half of what was written so far: the lag grows.
-            let written: i64 = (1..=round).map(|r| r * 4).sum();
-            tpl.add_partition_offset(TOPIC, part, Offset::Offset(written / 2))
-                .unwrap();
-        }
-        c.commit(&tpl, CommitMode::Sync).unwrap();
+        // Reads half of what was written so far: the lag grows (a standalone commit,
+        // as a fixture: ktopo itself never commits).
+        let written: i64 = (1..=round).map(|r| r * 4).sum();
+        let offsets: Vec<(&str, i32, i64)> = (0..PARTS).map(|part| (TOPIC, part, written / 2)).collect();
+        crate::common::commit(&bootstrap, GROUP, &offsets);
         std::thread::sleep(Duration::from_millis(200));
         let sample = s.sample().unwrap();
         let now = sample.time_s;

@@ -39,7 +39,7 @@ fn all_facts(a: &mut App) -> String {
     let mut last = None;
     for _ in 0..500 {
         press(a, KeyCode::Down);
-        let at = a.screen().facts_scroll;
+        let at = a.screen().scroll;
         if last == Some(at) {
             break;
         }
@@ -107,7 +107,7 @@ fn tab_cycles_link_panes_then_facts_and_back() {
     let styled = common::styled(&a);
     assert!(styled.contains("topic client_events"), "{styled}");
     press(&mut a, KeyCode::Down);
-    assert_eq!(a.screen().facts_scroll, 1);
+    assert_eq!(a.screen().scroll, 1);
     assert_eq!(a.screen().selected, 0);
 }
 

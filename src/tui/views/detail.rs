@@ -131,7 +131,7 @@ fn facts_pane(app: &App, f: &mut Frame, area: Rect, title: String, lines: Vec<Li
     let rows = facts_rows(lines, area);
     let inner = area.height.saturating_sub(2) as usize;
     let total = rows.len();
-    let scroll = s.facts_scroll.min(total.saturating_sub(inner));
+    let scroll = s.scroll.min(total.saturating_sub(inner));
     let below = total.saturating_sub(scroll + inner);
     let mut block = Block::default()
         .borders(Borders::ALL)
@@ -529,13 +529,7 @@ fn topic_facts(app: &App, ti: TopicId) -> (String, Vec<Line<'static>>) {
         lines.push(field(app, "use case", u.clone()));
     }
     for ex in &t.examples {
-        lines.push(Line::from(""));
-        lines.push(Line::styled(format!("example: {}", ex.name), theme.header()));
-        let pretty = serde_json::from_str::<serde_json::Value>(&ex.json)
-            .ok()
-            .and_then(|v| serde_json::to_string_pretty(&v).ok())
-            .unwrap_or_else(|| ex.json.clone());
-        lines.extend(pretty.lines().map(|l| Line::from(format!("  {l}"))));
+        example_lines(app, ex, &mut lines);
     }
     (format!("topic {}", t.name), lines)
 }
@@ -551,7 +545,6 @@ pub fn event(app: &App, f: &mut Frame, area: Rect, name: &str) {
 
 fn event_facts(app: &App, name: &str) -> (String, Vec<Line<'static>>) {
     let reg = &app.data.reg;
-    let theme = &app.theme;
     let topics = app.data.event_topics(name);
     let mut lines = Vec::new();
     let described = topics
@@ -577,15 +570,7 @@ fn event_facts(app: &App, name: &str) -> (String, Vec<Line<'static>>) {
         .find(|ex| ex.json.contains(&quoted))
         .or_else(|| topics.iter().flat_map(|&t| reg.topics[t].examples.iter()).next());
     match example {
-        Some(ex) => {
-            lines.push(Line::from(""));
-            lines.push(Line::styled(format!("example: {}", ex.name), theme.header()));
-            let pretty = serde_json::from_str::<serde_json::Value>(&ex.json)
-                .ok()
-                .and_then(|v| serde_json::to_string_pretty(&v).ok())
-                .unwrap_or_else(|| ex.json.clone());
-            lines.extend(pretty.lines().map(|l| Line::from(format!("  {l}"))));
-        }
+        Some(ex) => example_lines(app, ex, &mut lines),
         None => lines.push(field(app, "example", "none in the registry")),
     }
     (format!("event {name}"), lines)
@@ -600,6 +585,17 @@ fn status_since<'a>(app: &App, g: &crate::core::live::view::GroupTopicLag) -> [S
         ),
         Span::raw(format!(" for {}", crate::core::time::short_duration(g.status_for_s))),
     ]
+}
+
+/// An example payload under its heading, pretty-printed when it is JSON.
+fn example_lines(app: &App, ex: &crate::core::registry::model::Example, lines: &mut Vec<Line<'static>>) {
+    lines.push(Line::from(""));
+    lines.push(Line::styled(format!("example: {}", ex.name), app.theme.header()));
+    let pretty = serde_json::from_str::<serde_json::Value>(&ex.json)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| ex.json.clone());
+    lines.extend(pretty.lines().map(|l| Line::from(format!("  {l}"))));
 }
 
 /// A finding's severity as a symbol (colour is never the only signal).
