@@ -40,7 +40,8 @@ pub(super) fn sample_view(
 ) -> Result<(LiveView, bool), i32> {
     let c = cluster_for(conn, reg, command)?;
     let demo = c.demo.is_some();
-    let mut metrics = crate::core::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
+    let mut metrics =
+        crate::core::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64()).without_trends();
     let pace = c.pace();
     let (label, mut sampler) = (c.label.clone(), c.sampler);
     let samples = samples.max(1);
@@ -54,7 +55,7 @@ pub(super) fn sample_view(
         if r.number + 1 < samples {
             return true;
         }
-        view = Some(r.view.clone());
+        view = Some(r.view);
         false
     });
     // The process exits next: closing the client handle (and the demo's) would add

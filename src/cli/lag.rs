@@ -24,7 +24,8 @@ pub(super) fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let mut metrics = crate::core::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
+    let mut metrics =
+        crate::core::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64()).without_trends();
     let pace = c.pace();
     let (label, mut sampler) = (c.label.clone(), c.sampler);
     let samples = a.samples.max(1);
@@ -45,7 +46,7 @@ pub(super) fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
         if r.number + 1 < samples {
             return true;
         }
-        let rows = filters.select(r.view);
+        let rows = filters.select(&r.view);
         let waited_out = began.elapsed().as_secs_f64() >= a.max_wait;
         // A gate waits (quietly, unless watching) until every group has a verdict.
         if a.fail_on.is_some() && !a.watch && !waited_out && !report::all_evaluated(&rows) {
@@ -53,7 +54,7 @@ pub(super) fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
         }
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
         let written = if a.json {
-            let doc = report::json(r.view, &rows, &filters, &owner_of);
+            let doc = report::json(&r.view, &rows, &filters, &owner_of);
             if a.watch {
                 // NDJSON: one object per line, so line-oriented tools can follow it.
                 serde_json::to_writer(&mut stdout, &doc)
@@ -64,7 +65,7 @@ pub(super) fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
             .and_then(|_| stdout.write_all(b"\n"))
         } else {
             let clear_screen = if clear { "\x1b[2J\x1b[H" } else { "" };
-            let text = report::text(r.view, &rows, &filters);
+            let text = report::text(&r.view, &rows, &filters);
             let text = crate::core::visible::escape(&text);
             stdout
                 .write_all(clear_screen.as_bytes())

@@ -121,7 +121,9 @@ fn feed(conn: &ConnArgs, first: Registered, mut setting: Setting, registered: Re
             generation,
             joined: Box::new(joined),
         };
-        sent.send(event).is_ok()
+        let sent = sent.send(event).is_ok();
+        crate::cluster::kafka::memory::release_freed();
+        sent
     }) {
         Ok(sampler) => {
             if sampler.join().is_err() {

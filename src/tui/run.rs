@@ -50,6 +50,7 @@ fn spawn_input(tx: Sender<Event>) {
 /// Open the TUI on a checked registry, with live data from `conn` (`brokers`: its
 /// bootstrap list, None for the demo cluster). Returns the process exit status.
 pub fn run(path: PathBuf, checked: Checked, conn: &crate::cluster::connect::ConnArgs, brokers: Option<&str>) -> i32 {
+    crate::cluster::kafka::memory::limit_arenas();
     let Some(reg) = checked
         .registry
         .filter(|_| checked.diagnostics.iter().all(|d| !d.is_error()))

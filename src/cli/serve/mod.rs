@@ -17,6 +17,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 pub(super) fn serve_cmd(path: &Path, conn: &ConnArgs, a: &ServeArgs) -> i32 {
+    crate::cluster::kafka::memory::limit_arenas();
     let Ok(addr) = a.listen.trim().parse::<SocketAddr>() else {
         fatal(&format!(
             "--listen `{}` is not an address: write IP:PORT, e.g. 127.0.0.1:9464 (0.0.0.0:9464 for every interface)",
@@ -98,7 +99,8 @@ fn sample_and_publish(
     shared: &http::Shared,
     stop: &AtomicBool,
 ) {
-    let mut metrics = crate::core::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64());
+    let mut metrics =
+        crate::core::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64()).without_trends();
     let pace = c.pace();
     let (props, demo) = (c.props.clone(), c.demo.is_some());
     let mut sampler = c.sampler;
@@ -135,17 +137,18 @@ fn sample_and_publish(
                 samples: good,
                 now_ms: crate::core::time::now_ms(),
             };
-            let d = crate::core::join::drift(reg, r.view, &setting, seen.take());
+            let d = crate::core::join::drift(reg, &r.view, &setting, seen.take());
             seen = d.observed.clone();
             count_findings(&d.report)
         });
         shared.publish(Scrape {
-            view: r.view.clone(),
+            view: r.view,
             registry: Arc::clone(reg),
             findings,
             sampler: health.clone(),
             partitions: a.partitions,
         });
+        crate::cluster::kafka::memory::release_freed();
         true
     });
     std::mem::forget(sampler);

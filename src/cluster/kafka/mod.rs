@@ -1,5 +1,6 @@
-//! Everything that talks to Kafka: configuration, the librdkafka wrappers (the only
-//! `unsafe` in ktopo, in `admin`), the read-only sampler and the embedded demo cluster.
+//! Everything that talks to Kafka: configuration, the librdkafka wrappers (with
+//! `memory`, the allocator settings librdkafka's threads call for, the only `unsafe` in
+//! ktopo), the read-only sampler and the embedded demo cluster.
 //! What they read is plain data (`sample`), which `live` turns into the
 //! live picture without knowing this module.
 
@@ -7,5 +8,7 @@ pub mod admin;
 pub mod config;
 pub mod configs;
 pub mod demo;
+#[allow(unsafe_code)]
+pub mod memory;
 pub mod peek;
 pub mod sampler;

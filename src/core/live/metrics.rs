@@ -62,6 +62,9 @@ pub struct Metrics {
     pub(super) trends: HashMap<String, HashMap<String, Trend>>,
     /// The sample the trends last took a point of (a failed round adds none).
     pub(super) trended_at: Option<f64>,
+    /// Whether pictures carry trends (only the TUI draws them; 4 KB per row after ten
+    /// minutes, 20 MB at 5,000 groups).
+    pub(super) trends_kept: bool,
     pub(super) prev: Option<RawSample>,
     pub(super) last: Option<RawSample>,
     pub(super) last_ok_s: Option<f64>,
@@ -83,6 +86,7 @@ impl Metrics {
             lags: HashMap::new(),
             trends: HashMap::new(),
             trended_at: None,
+            trends_kept: true,
             prev: None,
             last: None,
             last_ok_s: None,
@@ -91,6 +95,13 @@ impl Metrics {
             tails: None,
             tail_problems: Vec::new(),
         }
+    }
+
+    /// Pictures without trends, for the commands that draw no chart (`lag`, `serve`).
+    pub fn without_trends(mut self) -> Self {
+        self.trends_kept = false;
+        self.trends.clear();
+        self
     }
 
     /// A round that could not read anything: keep the last values, remember why.

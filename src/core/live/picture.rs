@@ -11,9 +11,12 @@ use std::collections::HashMap;
 impl Metrics {
     /// The live picture as of `now_s`, each row with its session trend: the first
     /// picture after a new sample adds that sample's point (the sampling loop draws
-    /// one per round; a failed round adds none).
+    /// one per round; a failed round adds none). No trends `without_trends`.
     pub fn picture(&mut self, now_s: f64) -> LiveView {
         let mut v = self.view(now_s);
+        if !self.trends_kept {
+            return v;
+        }
         let Some(last) = &self.last else { return v };
         let fresh = self.trended_at != Some(last.time_s);
         self.trended_at = Some(last.time_s);

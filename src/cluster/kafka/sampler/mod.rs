@@ -1,23 +1,29 @@
 //! One sampling round against a cluster, strictly read-only, on ONE client handle
-//! whatever the number of groups (see `admin`):
+//! whatever the number of groups (see `admin`; the tails `periodic` reads every minute
+//! use a second handle that lives for that read only):
 //! 1. Metadata: topics, partitions, leaders, replication;
 //! 2. ListConsumerGroups (where the broker serves it; retried next round after a
 //!    transient failure, switched off only when the broker says it is unsupported);
-//! 3. DescribeConsumerGroups, 100 groups per request: state, members, assignments;
+//! 3. DescribeConsumerGroups, 100 groups per request: state, members, assignments
+//!    (only of groups whose listed state changed, or every `MEMBERS_EVERY`);
 //! 4. ListConsumerGroupOffsets, one request per group, all in flight at once;
-//! 5. ListOffsets LATEST and EARLIEST, one request per leader broker each.
+//! 5. ListOffsets LATEST, and EARLIEST every `STARTS_EVERY`, one request per leader
+//!    broker each.
 //!
 //! Committed offsets are read before log ends, and each phase is stamped when it is
 //! read, so a healthy consumer never appears ahead of a log end read earlier. Group
-//! discovery (2, 3) is in `discovery`, what is read only every few rounds (tails,
-//! configurations, last writes) in `periodic`, the rows made of it all in `rows`.
+//! discovery (2, 3) is in `discovery`, what changes slowly (members, log starts) in
+//! `slow`, what is read only every few rounds (tails, configurations, last writes) in
+//! `periodic`, the rows made of it all in `rows`.
 
 mod discovery;
 mod periodic;
 mod rows;
+mod slow;
 mod watch;
 
 pub use self::discovery::Discovery;
+pub use self::slow::{MEMBERS_EVERY, STARTS_EVERY};
 pub use self::watch::{Watch, Watched};
 
 use self::periodic::Periodic;
@@ -33,6 +39,8 @@ pub struct Sampler {
     admin: Admin,
     watched: Vec<Watched>,
     periodic: Periodic,
+    descriptions: slow::Descriptions,
+    starts: slow::LogStarts,
     pub discovery: Discovery,
     pub timeout: Duration,
     /// Groups per DescribeConsumerGroups request.
@@ -78,6 +86,8 @@ impl Sampler {
             admin,
             watched,
             periodic,
+            descriptions: slow::Descriptions::default(),
+            starts: slow::LogStarts::default(),
             discovery: Discovery::On,
             timeout: Duration::from_secs(5),
             describe_chunk: 100,
@@ -120,7 +130,10 @@ impl Sampler {
                     .cloned(),
             );
         }
-        let descriptions = discovery::describe(&self.admin, &names, listed.as_ref(), self.describe_chunk, self.timeout);
+        let due = self.descriptions.due(&names, listed.as_ref());
+        let asked: Vec<String> = due.iter().map(|&i| names[i].clone()).collect();
+        let fresh = discovery::describe(&self.admin, &asked, listed.as_ref(), self.describe_chunk, self.timeout);
+        let descriptions = self.descriptions.merge(&names, listed.as_ref(), &due, fresh);
 
         let parts: HashMap<String, Vec<i32>> = topics
             .iter()
@@ -151,11 +164,17 @@ impl Sampler {
             .flat_map(|t| t.partitions.iter().map(move |p| (t.name.clone(), p.id)))
             .collect();
         let all: Vec<(&str, i32)> = all.iter().map(|(t, p)| (t.as_str(), *p)).collect();
-        // Log starts have no ordering constraint: read them beside the committed offsets.
+        // Log starts have no ordering constraint: read them (when due) beside the
+        // committed offsets.
+        let read_starts = self.starts.due(&topics);
         let (committed, starts) = std::thread::scope(|s| {
-            let starts = s.spawn(|| self.admin.list_offsets(&all, &[Spec::Earliest], self.timeout));
+            let starts =
+                read_starts.then(|| s.spawn(|| self.admin.list_offsets(&all, &[Spec::Earliest], self.timeout)));
             let committed = self.admin.group_offsets(&requests, self.timeout);
-            let starts = starts.join().map_err(|_| AdminError::Panicked("log start reader"));
+            let starts = match starts {
+                Some(h) => h.join().map_err(|_| AdminError::Panicked("log start reader")),
+                None => Ok(Vec::new()),
+            };
             (committed, starts)
         });
         let offsets_at_s = self.now_s();
@@ -163,6 +182,11 @@ impl Sampler {
         let time_s = self.now_s();
         let first = |r: Vec<Result<Vec<Listed>, AdminError>>| r.into_iter().next().unwrap_or_else(|| Ok(Vec::new()));
         apply_log_offsets(&mut topics, first(ends), starts.and_then(first), &mut errors);
+        if read_starts {
+            self.starts.keep(&topics);
+        } else {
+            self.starts.fill(&mut topics);
+        }
 
         let mut groups = Vec::new();
         for ((name, desc), offsets) in names.iter().zip(descriptions).zip(committed) {
@@ -175,7 +199,8 @@ impl Sampler {
         let configs = self
             .periodic
             .configs(&self.props, self.timeout, self.configs_unserved.as_deref(), &topics);
-        let (tails, tail_problems) = match self.periodic.tails(&self.admin, &topics) {
+        let reader = base(&self.props).to_client_config();
+        let (tails, tail_problems) = match self.periodic.tails(&reader, self.timeout, &topics) {
             Some((t, p)) => (Some(t), Some(p.iter().map(|e| scrub(e, &self.props)).collect())),
             None => (None, None),
         };

@@ -20,8 +20,11 @@ const TAILS_EVERY: Duration = Duration::from_secs(60);
 /// Bytes kept of each message value, and of each topic's sample.
 const TAIL_VALUE_CAP: usize = 64 << 10;
 const TAIL_TOPIC_CAP: usize = 1 << 20;
-/// Topics read at once (each on its own queue, all on the sampler's one client).
+/// Topics read at once (each on its own queue).
 const TAIL_WORKERS: usize = 4;
+/// Topics per reader handle: a handle keeps every partition it read until it is
+/// closed (about 1.3 KB each), so 50 topics of 10 partitions hold under 1 MB.
+const READER_TOPICS: usize = 50;
 
 /// How often topic configurations are read: they change rarely, and DescribeConfigs
 /// of thousands of topics is not free.
@@ -61,7 +64,19 @@ impl Periodic {
 
     /// The last `tail_len` messages of each partition of the asked topics, when due:
     /// read like `peek` (no group), a few topics at a time, bounded in bytes and time.
-    pub(super) fn tails(&mut self, admin: &Admin, topics: &[RawTopic]) -> Option<(Tails, Vec<String>)> {
+    ///
+    /// They are read on handles of their own, each opened from `config` for
+    /// `READER_TOPICS` topics and closed after them: librdkafka keeps every partition a
+    /// handle ever read attached to its broker threads for the handle's life, and walks
+    /// them all on each wake-up, so reading 12,500 partitions on the sampler's handle
+    /// doubled the CPU of every later round (and kept 16 MB). The offsets and group
+    /// requests stay on the one handle.
+    pub(super) fn tails(
+        &mut self,
+        config: &rdkafka::ClientConfig,
+        timeout: Duration,
+        topics: &[RawTopic],
+    ) -> Option<(Tails, Vec<String>)> {
         // From the third round on (the quick ones at the start have written little).
         self.rounds = self.rounds.saturating_add(1);
         if self.rounds < 3
@@ -89,39 +104,16 @@ impl Periodic {
                 (t.name.as_str(), ranges)
             })
             .collect();
+        let chunks: Vec<&[(&str, Vec<Range>)]> = wanted.chunks(READER_TOPICS).collect();
         let next = std::sync::atomic::AtomicUsize::new(0);
         let problems = std::sync::Mutex::new(Vec::new());
         let read: Vec<(String, Vec<RawMessage>)> = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..TAIL_WORKERS.min(wanted.len()))
+            let workers: Vec<_> = (0..TAIL_WORKERS.min(chunks.len()))
                 .map(|_| {
                     s.spawn(|| {
                         let mut got = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some((topic, ranges)) = wanted.get(i) else { break };
-                            let msgs = if ranges.is_empty() {
-                                Vec::new()
-                            } else {
-                                match admin.read_ranges(
-                                    topic,
-                                    ranges,
-                                    Duration::from_secs(2),
-                                    TAIL_VALUE_CAP,
-                                    TAIL_TOPIC_CAP,
-                                ) {
-                                    Ok(r) => {
-                                        for p in r.problems {
-                                            problems.lock().map(|mut v| v.push(format!("`{topic}`: {p}"))).ok();
-                                        }
-                                        r.messages
-                                    }
-                                    Err(e) => {
-                                        problems.lock().map(|mut v| v.push(format!("`{topic}`: {e}"))).ok();
-                                        Vec::new()
-                                    }
-                                }
-                            };
-                            got.push((topic.to_string(), msgs));
+                        while let Some(chunk) = chunks.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                            got.extend(read_chunk(config, timeout, chunk, &problems));
                         }
                         got
                     })
@@ -225,6 +217,55 @@ impl Periodic {
             t.last_write_ms = newest.get(&t.name).copied();
         }
     }
+}
+
+/// The tails of a few topics on a reader handle opened for them and closed after.
+fn read_chunk(
+    config: &rdkafka::ClientConfig,
+    timeout: Duration,
+    chunk: &[(&str, Vec<Range>)],
+    problems: &std::sync::Mutex<Vec<String>>,
+) -> Vec<(String, Vec<RawMessage>)> {
+    let complain = |m: String| {
+        problems.lock().map(|mut v| v.push(m)).ok();
+    };
+    let reader = match Admin::create(config) {
+        Ok(a) => a,
+        Err(e) => {
+            complain(format!("no reader for the tails: {e}"));
+            return Vec::new();
+        }
+    };
+    // Leaders for every topic at once, not one metadata request per topic.
+    {
+        use rdkafka::consumer::Consumer;
+        let _ = reader.client().fetch_metadata(None, timeout);
+    }
+    chunk
+        .iter()
+        .map(|(topic, ranges)| {
+            let msgs = if ranges.is_empty() {
+                Vec::new()
+            } else {
+                match reader.read_ranges(topic, ranges, Duration::from_secs(2), TAIL_VALUE_CAP, TAIL_TOPIC_CAP) {
+                    Ok(r) => {
+                        for p in r.problems {
+                            complain(format!("`{topic}`: {p}"));
+                        }
+                        let mut m = r.messages;
+                        // Kept for a minute: no room to grow.
+                        m.shrink_to_fit();
+                        m
+                    }
+                    Err(e) => {
+                        complain(format!("`{topic}`: {e}"));
+                        Vec::new()
+                    }
+                }
+            };
+            (topic.to_string(), msgs)
+        })
+        .collect()
 }
 
 /// Newest record timestamp per topic, from the last record of each partition.
