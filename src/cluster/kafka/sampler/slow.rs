@@ -144,3 +144,111 @@ impl LogStarts {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::sample::RawPartition;
+
+    fn listing(states: &[(&str, &str)]) -> Listing {
+        states
+            .iter()
+            .map(|(g, s)| (g.to_string(), (s.to_string(), "Classic".to_string())))
+            .collect()
+    }
+
+    fn described(name: &str, members: usize) -> Option<Result<GroupDescription, AdminError>> {
+        Some(Ok(GroupDescription {
+            group: name.to_string(),
+            members: vec![Default::default(); members],
+            ..Default::default()
+        }))
+    }
+
+    fn members(d: &Option<Result<GroupDescription, AdminError>>) -> Option<usize> {
+        d.as_ref().and_then(|d| d.as_ref().ok()).map(|d| d.members.len())
+    }
+
+    #[test]
+    fn a_group_is_described_again_only_when_its_state_changes_it_fails_or_it_ages() {
+        let names = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+        let mut d = Descriptions::default();
+        let l = listing(&[("a", "Stable"), ("b", "Stable"), ("c", "Empty")]);
+        // First round: every group.
+        let due = d.due(&names, Some(&l));
+        assert_eq!(due, vec![0, 1, 2]);
+        let fresh = vec![
+            described("a", 2),
+            Some(Err(AdminError::Panicked("test"))),
+            described("c", 0),
+        ];
+        let out = d.merge(&names, Some(&l), &due, fresh);
+        assert_eq!(out.iter().map(members).collect::<Vec<_>>(), [Some(2), None, Some(0)]);
+        assert!(matches!(out[1], Some(Err(_))), "a failed description is shown failed");
+        // Same states: only the one that failed is asked again; the kept ones are used.
+        let due = d.due(&names, Some(&l));
+        assert_eq!(due, vec![1]);
+        let out = d.merge(&names, Some(&l), &due, vec![described("b", 1)]);
+        assert_eq!(out.iter().map(members).collect::<Vec<_>>(), [Some(2), Some(1), Some(0)]);
+        // c gained members (Empty -> Stable): described again at once.
+        let l = listing(&[("a", "Stable"), ("b", "Stable"), ("c", "Stable")]);
+        assert_eq!(d.due(&names, Some(&l)), vec![2]);
+        // a's description ages out.
+        let old = Instant::now().checked_sub(MEMBERS_EVERY).unwrap();
+        d.kept.get_mut("a").unwrap().1 = old;
+        assert_eq!(d.due(&names, Some(&l)), vec![0, 2]);
+        // A group no longer asked about is forgotten.
+        let out = d.merge(&names[..1], Some(&l), &[0], vec![described("a", 3)]);
+        assert_eq!(out.iter().map(members).collect::<Vec<_>>(), [Some(3)]);
+        assert_eq!(d.kept.len(), 1);
+        // Without a listing nothing is described and nothing kept.
+        assert!(d.due(&names, None).is_empty());
+        assert!(d.merge(&names, None, &[], Vec::new()).iter().all(Option::is_none));
+        assert!(d.kept.is_empty());
+    }
+
+    fn topic(name: &str, parts: &[(Option<i64>, Option<i64>)]) -> RawTopic {
+        RawTopic {
+            name: name.to_string(),
+            partitions: parts
+                .iter()
+                .enumerate()
+                .map(|(i, &(log_start, log_end))| RawPartition {
+                    id: i as i32,
+                    log_start,
+                    log_end,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn log_starts_are_reused_until_due_and_read_again_for_new_or_shrunk_partitions() {
+        let mut s = LogStarts::default();
+        let read = vec![topic("t", &[(Some(5), Some(10)), (Some(0), Some(3))])];
+        assert!(s.due(&read), "never read: due");
+        s.keep(&read);
+        // Next round: the ends moved, the starts were not read.
+        let mut next = vec![topic("t", &[(None, Some(12)), (None, Some(4))])];
+        assert!(!s.due(&next));
+        s.fill(&mut next);
+        let starts: Vec<_> = next[0].partitions.iter().map(|p| p.log_start).collect();
+        assert_eq!(starts, [Some(5), Some(0)]);
+        // A new partition makes the next round read them all.
+        let grown = vec![topic("t", &[(None, Some(12)), (None, Some(4)), (None, Some(1))])];
+        assert!(s.due(&grown));
+        // A log end below the kept start (the topic was recreated): unknown now, read next.
+        let mut recreated = vec![topic("t", &[(None, Some(2)), (None, Some(4))])];
+        s.fill(&mut recreated);
+        assert_eq!(recreated[0].partitions[0].log_start, None);
+        assert_eq!(recreated[0].partitions[1].log_start, Some(0));
+        assert!(s.due(&recreated));
+        // And they age out.
+        s.keep(&read);
+        assert!(!s.due(&read));
+        s.read_at = Instant::now().checked_sub(STARTS_EVERY);
+        assert!(s.due(&read));
+    }
+}
