@@ -44,3 +44,13 @@ pub fn render(r: &Report) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escaped_as_the_runner_reads_it() {
+        assert_eq!(super::data("50% of\r\nit"), "50%25 of%0D%0Ait");
+        assert_eq!(super::property("a:b,c%"), "a%3Ab%2Cc%25");
+        assert_eq!(super::data("x\x1b]0;t\x07"), "x\\u{1b}]0;t\\u{7}");
+    }
+}

@@ -32,9 +32,39 @@ pub fn render(r: &Report) -> String {
             "| **{}** `{}` | {} | {} | {who} | {owners} |",
             c.level.as_str(),
             c.code,
-            md(&c.message),
+            sentence(&c.message),
             md(&r.place(c)),
         );
     }
     out
+}
+
+/// A message with its `names` as code spans: the text around them escaped with `md`,
+/// the names on one line with `|` escaped (it would split a table cell even inside a
+/// code span). Unpaired backticks: all of it escaped as text.
+fn sentence(message: &str) -> String {
+    let parts: Vec<&str> = message.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return md(message);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i % 2 == 0 {
+                md(p)
+            } else {
+                format!("`{}`", crate::core::visible::one_line(p).replace('|', "\\|"))
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_code_spans_that_cannot_split_a_cell() {
+        assert_eq!(super::sentence("topic `a|b` <gone>"), "topic `a\\|b` \\<gone\\>");
+        assert_eq!(super::sentence("odd ` tick"), "odd \\` tick");
+    }
 }

@@ -48,6 +48,7 @@ pub(super) fn convention_groups(cx: &mut Cx) {
             affects.push(p.clone());
         }
     }
+    affects.sort_by(|a, b| a.key.cmp(&b.key));
     let c = if moved.is_empty() {
         Change::new(
             Level::Info,
@@ -170,6 +171,7 @@ fn envelope_readers(cx: &Cx) -> Vec<Party> {
             }
         }
     }
+    out.sort_by(|a, b| a.key.cmp(&b.key));
     out
 }
 

@@ -64,6 +64,9 @@ pub(super) fn call(parties: &[Party]) -> String {
             None => owners.push((owner, p.oncall.as_deref(), vec![&p.service])),
         }
     }
+    if owners.iter().all(|(o, _, _)| o.is_none()) {
+        return "no owner declared".to_string();
+    }
     owners
         .iter()
         .map(|(o, oncall, who)| match (o, oncall) {
