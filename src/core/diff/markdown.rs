@@ -44,7 +44,7 @@ pub fn render(r: &Report) -> String {
 /// code span). Unpaired backticks: all of it escaped as text.
 fn sentence(message: &str) -> String {
     let parts: Vec<&str> = message.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         return md(message);
     }
     parts
