@@ -210,6 +210,14 @@ pub struct DiffArgs {
     /// Exit 1 when a change is at this level or above.
     #[arg(long, value_enum, default_value = "breaking")]
     pub fail_on: crate::core::diff::Level,
+    /// Sample the cluster (OLD's groups watched) and add what it shows: consumers still
+    /// reading a removed topic, producers still writing to it, lag on a topic whose
+    /// partitions shrink.
+    #[arg(long)]
+    pub live: bool,
+    /// With --live: samples to take (produce rates need two or more).
+    #[arg(long, default_value_t = 2, requires = "live")]
+    pub samples: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

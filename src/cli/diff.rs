@@ -2,7 +2,8 @@
 //! loaded and checked like any registry, compared by `core::diff`.
 
 use super::args::{DiffArgs, DiffFormat};
-use super::common::{fatal, refuse};
+use super::common::{fatal, refuse, sample_view};
+use crate::cluster::connect::ConnArgs;
 use crate::core::diff::{self, Named};
 use crate::core::exit;
 use crate::core::registry::{self, load::MAX_BYTES, Checked};
@@ -10,7 +11,7 @@ use std::io::{IsTerminal, Read};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-pub(super) fn diff_cmd(a: &DiffArgs) -> i32 {
+pub(super) fn diff_cmd(a: &DiffArgs, conn: &ConnArgs) -> i32 {
     let old = match side(&a.old, "OLD") {
         Ok(s) => s,
         Err(code) => return code,
@@ -23,7 +24,14 @@ pub(super) fn diff_cmd(a: &DiffArgs) -> i32 {
         return exit::REGISTRY;
     };
     let today = crate::core::time::now_ms().div_euclid(86_400_000);
-    let report = diff::diff(o, n, old.1, new.1, today);
+    let mut report = diff::diff(o, n, old.1, new.1, today);
+    if a.live {
+        let (view, _) = match sample_view(conn, o, "diff --live", a.samples) {
+            Ok(v) => v,
+            Err(code) => return code,
+        };
+        diff::live::add(&mut report, o, n, &view);
+    }
     // Every value from the files is escaped by the renderers (JSON by serde).
     let out = match a.format {
         DiffFormat::Text => diff::text::render(&report, std::io::stdout().is_terminal()),

@@ -969,3 +969,55 @@ fn hostile_names_are_escaped_in_every_format() {
         }
     }
 }
+
+/// `--live` on the demo cluster (OLD's groups watched): the groups still reading a
+/// topic NEW renames, its producer still writing, lag on a topic that shrinks.
+#[test]
+fn live_shows_who_still_reads_and_writes_a_removed_topic() {
+    let old = seed(MAIN);
+    let new = once(&old, "  - name: billing_events\n", "  - name: invoicing_events\n");
+    let new = after(&new, "  - name: voice_events\n", "    partitions: 1\n");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old.yaml", &old);
+    write(dir.path(), "new.yaml", &new);
+    let out = ktopo(dir.path())
+        .args([
+            "diff",
+            "old.yaml",
+            "new.yaml",
+            "--live",
+            "--interval",
+            "1",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let of = |code: &str| -> Vec<&serde_json::Value> { changes(&v).iter().filter(|c| c["code"] == code).collect() };
+    let reading = of("live-consumer-still-reading");
+    assert!(
+        reading
+            .iter()
+            .any(|c| c["subject"] == "billing_events/voice_agent_billing_events_consumer"
+                && c["affects"][0]["key"] == "voice_agent"
+                && c["side"] == "old"),
+        "{reading:?}"
+    );
+    let writing = of("live-producer-still-writing");
+    assert_eq!(writing.len(), 1, "{v}");
+    assert_eq!(writing[0]["subject"], "billing_events");
+    let shrink = of("live-lag-on-shrinking-topic");
+    assert_eq!(shrink.len(), 1, "{v}");
+    assert_eq!(shrink[0]["subject"], "voice_events");
+    // Without a cluster, --live is a usage error; --samples needs --live.
+    ktopo(dir.path())
+        .args(["diff", "old.yaml", "new.yaml", "--live", "--offline"])
+        .assert()
+        .code(2);
+    ktopo(dir.path())
+        .args(["diff", "old.yaml", "new.yaml", "--samples", "3"])
+        .assert()
+        .code(2);
+}

@@ -7,6 +7,7 @@
 pub mod change;
 pub mod github;
 pub mod json;
+pub mod live;
 pub mod markdown;
 mod platform;
 mod rename;
