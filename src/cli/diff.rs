@@ -91,6 +91,10 @@ fn git_show(rev: &str, path: &str) -> Result<String, String> {
     }
     let mut child = Command::new("git")
         .args(["--no-pager", "show", "--no-textconv", &format!("{rev}:{path}")])
+        // Local objects only: a partial clone would otherwise fetch a missing blob
+        // over the network, or ask for credentials on the terminal.
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .env("GIT_TERMINAL_PROMPT", "0")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -1021,3 +1021,22 @@ fn live_shows_who_still_reads_and_writes_a_removed_topic() {
         .assert()
         .code(2);
 }
+
+/// Compared on the model, not as text: topics in another order, another layout and
+/// comments change nothing.
+#[test]
+fn moving_and_reformatting_changes_nothing() {
+    let old = seed(MAIN);
+    let block = |s: &str, name: &str| {
+        let without = cut_topic(s, name);
+        let start = s.find(&format!("  - name: {name}\n")).unwrap();
+        s[start..start + (s.len() - without.len())].to_string()
+    };
+    let auth = block(&old, "auth_events");
+    let new = add_topic(&cut_topic(&old, "auth_events"), &auth);
+    let new = once(&new, "    producers: [0]\n    consumers: [1, 2, 21]\n", "    # reordered\n    producers:\n      - 0\n    consumers: [1, 2, 21]\n");
+    assert_ne!(old, new);
+    let (code, v) = diff_json(&old, &new, "info");
+    assert_eq!(code, 0, "{v}");
+    assert!(changes(&v).is_empty(), "{v}");
+}
