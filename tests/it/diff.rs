@@ -1034,9 +1034,33 @@ fn moving_and_reformatting_changes_nothing() {
     };
     let auth = block(&old, "auth_events");
     let new = add_topic(&cut_topic(&old, "auth_events"), &auth);
-    let new = once(&new, "    producers: [0]\n    consumers: [1, 2, 21]\n", "    # reordered\n    producers:\n      - 0\n    consumers: [1, 2, 21]\n");
+    let new = once(
+        &new,
+        "    producers: [0]\n    consumers: [1, 2, 21]\n",
+        "    # reordered\n    producers:\n      - 0\n    consumers: [1, 2, 21]\n",
+    );
     assert_ne!(old, new);
     let (code, v) = diff_json(&old, &new, "info");
     assert_eq!(code, 0, "{v}");
     assert!(changes(&v).is_empty(), "{v}");
+}
+
+/// A default many topics take is one change at the default; a proposal's candidates
+/// lose nothing on the cluster (info).
+#[test]
+fn a_default_is_one_change_and_proposals_are_info() {
+    let old = seed(MAIN);
+    let new = once(&old, "    partitions: 10\n", "    partitions: 6\n");
+    let (_, v) = diff_json(&old, &new, "breaking");
+    assert_eq!(changes(&v).len(), 1, "{v}");
+    let c = &changes(&v)[0];
+    assert_eq!(c["subject"], "topic_defaults.partitions");
+    let line = new.lines().position(|l| l == "    partitions: 6").unwrap() + 1;
+    assert_eq!(c["line"], line as u64);
+    assert!(c["message"].as_str().unwrap().contains("28 topics"), "{c}");
+    let new = once(&old, "pattern_identified, best_practice_shared]", "pattern_identified]");
+    let (code, v) = diff_json(&old, &new, "warning");
+    assert_eq!(code, 0);
+    assert_eq!(codes(&v), ["event-removed"]);
+    assert_eq!(changes(&v)[0]["level"], "info");
 }

@@ -29,6 +29,9 @@ pub(crate) struct Cx<'a> {
     /// Consumers whose derived group id changed with the convention (topic, party, old
     /// id, new id): one change about the convention, not one per consumer.
     pub by_convention: Vec<(String, Party, Option<String>, Option<String>)>,
+    /// Changes to topics that take a value from `topic_defaults` on both sides (the
+    /// key, the change): one change for a default many topics take.
+    pub by_default: Vec<(&'static str, Change)>,
 }
 
 /// Every change from `old` to `new`, breaking first, each kind in registry order.
@@ -39,10 +42,12 @@ pub fn diff(old: &Registry, new: &Registry, old_named: Named, new_named: Named, 
         today,
         out: Vec::new(),
         by_convention: Vec::new(),
+        by_default: Vec::new(),
     };
     platform::conventions(&mut cx);
     topics::topics(&mut cx);
     platform::convention_groups(&mut cx);
+    platform::defaults(&mut cx);
     platform::services(&mut cx);
     platform::envelope(&mut cx);
     platform::descriptions(&mut cx);

@@ -255,3 +255,46 @@ pub(super) fn descriptions(cx: &mut Cx) {
             .push(Change::new(Level::Info, "domain-removed", d, format!("domain `{d}` removed")).in_side(Side::Old));
     }
 }
+
+/// A default many topics take changes once: one change per key and rule, naming the
+/// topics, affecting all their consumers (a single topic keeps its own change).
+pub(super) fn defaults(cx: &mut Cx) {
+    let all = std::mem::take(&mut cx.by_default);
+    let mut groups: Vec<(&'static str, &'static str, Vec<Change>)> = Vec::new();
+    for (key, c) in all {
+        match groups.iter_mut().find(|(k, code, _)| *k == key && *code == c.code) {
+            Some((_, _, list)) => list.push(c),
+            None => groups.push((key, c.code, vec![c])),
+        }
+    }
+    for (key, code, mut list) in groups {
+        if list.len() == 1 {
+            cx.out.append(&mut list);
+            continue;
+        }
+        let topics: Vec<&str> = list.iter().map(|c| c.subject.as_str()).collect();
+        let mut affects: Vec<Party> = Vec::new();
+        for p in list.iter().flat_map(|c| &c.affects) {
+            if !affects.contains(p) {
+                affects.push(p.clone());
+            }
+        }
+        affects.sort_by(|a, b| a.key.cmp(&b.key));
+        let first = &list[0];
+        let c = Change {
+            level: first.level,
+            code,
+            subject: format!("topic_defaults.{key}"),
+            message: format!(
+                "`topic_defaults.{key}` changes {} that take it ({}); for the first: {}",
+                count(list.len(), "topic", "topics"),
+                names(&topics),
+                first.message
+            ),
+            side: first.side,
+            loc: first.loc,
+            affects,
+        };
+        cx.out.push(c);
+    }
+}

@@ -237,10 +237,18 @@ fn pair(cx: &mut Cx, o: &Topic, n: &Topic) {
         }
         _ => {}
     }
+    let from = cx.out.len();
     events(cx, o, n);
     producers(cx, o, n);
     consumers(cx, o, n);
-    config(cx, o, n);
+    if n.status == Status::Proposed {
+        // Candidates only: nothing exists on the cluster for anyone to lose yet.
+        for c in &mut cx.out[from..] {
+            c.level = Level::Info;
+        }
+    } else {
+        config(cx, o, n);
+    }
     details(cx, o, n);
 }
 
@@ -461,12 +469,17 @@ fn config(cx: &mut Cx, o: &Topic, n: &Topic) {
             cx.new.conventions.default_at(key)
         }
     };
+    let from_default = |key: &'static str| !o.config.overridden.contains(&key) && !n.config.overridden.contains(&key);
     let mut push = |c: Change, key| {
         let c = match at(key) {
             Some(l) => c.at(Side::New, l),
             None => c.in_side(Side::New),
         };
-        cx.out.push(c);
+        if from_default(key) {
+            cx.by_default.push((key, c));
+        } else {
+            cx.out.push(c);
+        }
     };
     let (op, np) = (o.config.partitions, n.config.partitions);
     if op != np {
