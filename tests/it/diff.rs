@@ -629,6 +629,16 @@ fn cases() -> Vec<Case> {
             "info",
             Some("analytics_service"),
         ),
+        // A service keyed anew keeps its id: its derived group ids move with the key.
+        c(
+            "main: service key changed",
+            MAIN,
+            None,
+            |s| once(s, "    key: agent_copilot\n", "    key: copilot\n"),
+            "service-renamed",
+            "breaking",
+            Some("copilot"),
+        ),
     ]
 }
 

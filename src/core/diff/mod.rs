@@ -32,6 +32,20 @@ pub(crate) struct Cx<'a> {
     /// Changes to topics that take a value from `topic_defaults` on both sides (the
     /// key, the change): one change for a default many topics take.
     pub by_default: Vec<(&'static str, Change)>,
+    /// Services whose key changed (OLD key, NEW key): the same numeric id on both sides.
+    pub renamed_services: Vec<(String, String)>,
+    /// Derived group ids that moved with a service's key (OLD key, topic, old id, new id).
+    pub by_key: Vec<(String, String, Option<String>, Option<String>)>,
+}
+
+impl Cx<'_> {
+    /// A service's key in NEW terms: renamed keys mapped to their new key.
+    pub fn new_key<'k>(&'k self, old_key: &'k str) -> &'k str {
+        self.renamed_services
+            .iter()
+            .find(|(o, _)| o == old_key)
+            .map_or(old_key, |(_, n)| n.as_str())
+    }
 }
 
 /// Every change from `old` to `new`, breaking first, each kind in registry order.
@@ -43,6 +57,8 @@ pub fn diff(old: &Registry, new: &Registry, old_named: Named, new_named: Named, 
         out: Vec::new(),
         by_convention: Vec::new(),
         by_default: Vec::new(),
+        renamed_services: rename::services(old, new),
+        by_key: Vec::new(),
     };
     platform::conventions(&mut cx);
     topics::topics(&mut cx);

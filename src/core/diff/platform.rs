@@ -81,6 +81,37 @@ pub(super) fn convention_groups(cx: &mut Cx) {
 pub(super) fn services(cx: &mut Cx) {
     let (old, new) = (cx.old, cx.new);
     for s in &old.services {
+        if let Some((_, to)) = cx.renamed_services.iter().find(|(o, _)| *o == s.key) {
+            let n = new.service_by_key(to).map(|i| &new.services[i]);
+            let moved: Vec<_> = cx.by_key.iter().filter(|(k, ..)| *k == s.key).collect();
+            let c = match moved.first() {
+                None => Change::new(
+                    Level::Info,
+                    "service-renamed",
+                    format!("{} → {to}", s.key),
+                    format!("service {} is now keyed `{to}` (was `{}`)", s.label(), s.key),
+                ),
+                Some((_, topic, was, now)) => Change::new(
+                    Level::Breaking,
+                    "service-renamed",
+                    format!("{} → {to}", s.key),
+                    format!(
+                        "service {} is now keyed `{to}` (was `{}`): its {} derived from the key move and start from their reset policy (skipped or replayed messages), e.g. on `{topic}`: {} → {}",
+                        s.label(),
+                        s.key,
+                        count(moved.len(), "group id", "group ids"),
+                        shown(was),
+                        shown(now)
+                    ),
+                ),
+            };
+            let c = match n {
+                Some(n) => c.at(Side::New, n.loc).affecting(vec![Party::of(n)]),
+                None => c,
+            };
+            cx.out.push(c);
+            continue;
+        }
         match new.service_by_key(&s.key) {
             None => {
                 // The topics it produced that NEW still has: who owns them now?
@@ -144,7 +175,7 @@ pub(super) fn services(cx: &mut Cx) {
         }
     }
     for s in &new.services {
-        if old.service_by_key(&s.key).is_none() {
+        if old.service_by_key(&s.key).is_none() && !cx.renamed_services.iter().any(|(_, n)| *n == s.key) {
             let c = Change::new(
                 Level::Info,
                 "service-added",

@@ -66,3 +66,19 @@ pub fn events<'a>(gone: &[&'a Event], added: &[&'a Event]) -> Vec<(&'a Event, &'
     }
     pairs
 }
+
+/// Services whose key changed: one only OLD has and one only NEW has with the same
+/// numeric id (the id is what the registry's references use). (OLD key, NEW key).
+pub fn services(old: &Registry, new: &Registry) -> Vec<(String, String)> {
+    old.services
+        .iter()
+        .filter(|s| new.service_by_key(&s.key).is_none())
+        .filter_map(|s| {
+            let id = s.id?;
+            let n = new.services.iter().find(|n| n.id == Some(id))?;
+            old.service_by_key(&n.key)
+                .is_none()
+                .then(|| (s.key.clone(), n.key.clone()))
+        })
+        .collect()
+}

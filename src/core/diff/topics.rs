@@ -371,7 +371,11 @@ fn keys(cx_reg: &crate::core::registry::Registry, list: &[crate::core::registry:
 }
 
 fn producers(cx: &mut Cx, o: &Topic, n: &Topic) {
-    let (ok, nk) = (keys(cx.old, &o.producers), keys(cx.new, &n.producers));
+    let ok: Vec<String> = keys(cx.old, &o.producers)
+        .iter()
+        .map(|k| cx.new_key(k).to_string())
+        .collect();
+    let nk = keys(cx.new, &n.producers);
     let name = &n.name;
     if nk.is_empty() && !ok.is_empty() && !n.consumers.is_empty() {
         let c = Change::new(
@@ -403,7 +407,8 @@ fn consumers(cx: &mut Cx, o: &Topic, n: &Topic) {
     let name = &n.name;
     for e in &o.consumers {
         let s = &cx.old.services[e.service];
-        match n.consumers.iter().find(|x| cx.new.services[x.service].key == s.key) {
+        let key = cx.new_key(&s.key);
+        match n.consumers.iter().find(|x| cx.new.services[x.service].key == key) {
             None => {
                 let c = Change::new(
                     Level::Info,
@@ -421,6 +426,11 @@ fn consumers(cx: &mut Cx, o: &Topic, n: &Topic) {
                 if by_convention {
                     cx.by_convention
                         .push((name.clone(), party, e.group.clone(), x.group.clone()));
+                    continue;
+                }
+                if !e.group_explicit && !x.group_explicit && key != s.key {
+                    cx.by_key
+                        .push((s.key.clone(), name.clone(), e.group.clone(), x.group.clone()));
                     continue;
                 }
                 let c = Change::new(
@@ -441,7 +451,11 @@ fn consumers(cx: &mut Cx, o: &Topic, n: &Topic) {
     }
     for e in &n.consumers {
         let s = &cx.new.services[e.service];
-        if !o.consumers.iter().any(|x| cx.old.services[x.service].key == s.key) {
+        if !o
+            .consumers
+            .iter()
+            .any(|x| cx.new_key(&cx.old.services[x.service].key) == s.key)
+        {
             let c = Change::new(
                 Level::Info,
                 "consumer-added",
