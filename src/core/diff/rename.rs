@@ -4,11 +4,13 @@
 
 use crate::core::registry::model::{Event, Topic};
 use crate::core::registry::{Registry, TopicId};
-use std::collections::BTreeSet;
+use foldhash::HashMap;
+use std::collections::{BTreeSet, VecDeque};
 
 /// What a topic is apart from its name: who writes it, who reads it, what it carries.
-#[derive(PartialEq, Eq)]
+#[derive(PartialEq, Eq, Hash)]
 struct Shape<'a> {
+    status: crate::core::registry::model::Status,
     producers: BTreeSet<&'a str>,
     consumers: BTreeSet<&'a str>,
     events: BTreeSet<&'a str>,
@@ -19,6 +21,7 @@ fn shape<'a>(reg: &'a Registry, t: &'a Topic) -> Shape<'a> {
         list.iter().map(|e| reg.services[e.service].key.as_str()).collect()
     };
     Shape {
+        status: t.status,
         producers: keys(&t.producers),
         consumers: keys(&t.consumers),
         events: t.events.iter().map(|e| e.name.as_str()).collect(),
@@ -27,22 +30,20 @@ fn shape<'a>(reg: &'a Registry, t: &'a Topic) -> Shape<'a> {
 
 /// Pairs (OLD topic, NEW topic) among the topics only OLD has and those only NEW has:
 /// same status and shape, and a shape with something in it (two empty topics are not
-/// the same topic). Each topic pairs at most once, first come first paired.
+/// the same topic). Each topic pairs at most once, in registry order. Linear: the
+/// added topics are indexed by shape.
 pub fn topics(old: &Registry, gone: &[TopicId], new: &Registry, added: &[TopicId]) -> Vec<(TopicId, TopicId)> {
-    let mut taken = vec![false; added.len()];
+    let mut by_shape: HashMap<Shape, VecDeque<TopicId>> = HashMap::default();
+    for &n in added {
+        by_shape.entry(shape(new, &new.topics[n])).or_default().push_back(n);
+    }
     let mut pairs = Vec::new();
     for &o in gone {
-        let ot = &old.topics[o];
-        let os = shape(old, ot);
+        let os = shape(old, &old.topics[o]);
         if os.producers.is_empty() && os.consumers.is_empty() && os.events.is_empty() {
             continue;
         }
-        let hit = added
-            .iter()
-            .enumerate()
-            .find(|&(i, &n)| !taken[i] && new.topics[n].status == ot.status && shape(new, &new.topics[n]) == os);
-        if let Some((i, &n)) = hit {
-            taken[i] = true;
+        if let Some(n) = by_shape.get_mut(&os).and_then(|q| q.pop_front()) {
             pairs.push((o, n));
         }
     }
@@ -55,16 +56,18 @@ pub fn events<'a>(gone: &[&'a Event], added: &[&'a Event]) -> Vec<(&'a Event, &'
     if gone.len() == 1 && added.len() == 1 {
         return vec![(gone[0], added[0])];
     }
-    let mut taken = vec![false; added.len()];
-    let mut pairs = Vec::new();
-    for &g in gone {
-        let Some(d) = &g.description else { continue };
-        if let Some(i) = (0..added.len()).find(|&i| !taken[i] && added[i].description.as_ref() == Some(d)) {
-            taken[i] = true;
-            pairs.push((g, added[i]));
+    let mut by_description: HashMap<&str, VecDeque<&'a Event>> = HashMap::default();
+    for &a in added {
+        if let Some(d) = &a.description {
+            by_description.entry(d.as_str()).or_default().push_back(a);
         }
     }
-    pairs
+    gone.iter()
+        .filter_map(|&g| {
+            let d = g.description.as_deref()?;
+            Some((g, by_description.get_mut(d)?.pop_front()?))
+        })
+        .collect()
 }
 
 /// Services whose key changed: one only OLD has and one only NEW has with the same
@@ -75,7 +78,7 @@ pub fn services(old: &Registry, new: &Registry) -> Vec<(String, String)> {
         .filter(|s| new.service_by_key(&s.key).is_none())
         .filter_map(|s| {
             let id = s.id?;
-            let n = new.services.iter().find(|n| n.id == Some(id))?;
+            let n = &new.services[new.service_index(&crate::core::registry::model::ServiceRef::Id(id))?];
             old.service_by_key(&n.key)
                 .is_none()
                 .then(|| (s.key.clone(), n.key.clone()))

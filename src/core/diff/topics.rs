@@ -3,9 +3,10 @@
 
 use super::change::{Change, Level, Party, Side};
 use super::{names, parties, rename, Cx};
-use crate::core::registry::model::{Status, Topic};
+use crate::core::registry::model::{Endpoint, Event, Status, Topic};
 use crate::core::registry::TopicId;
 use crate::core::words::count;
+use foldhash::{HashMap, HashSet};
 
 pub(super) fn topics(cx: &mut Cx) {
     let (old, new) = (cx.old, cx.new);
@@ -20,10 +21,12 @@ pub(super) fn topics(cx: &mut Cx) {
         .map(|(i, _)| i)
         .collect();
     let renamed = rename::topics(old, &gone, new, &added);
+    let renamed_to: HashMap<TopicId, TopicId> = renamed.iter().copied().collect();
+    let renamed_new: HashSet<TopicId> = renamed.iter().map(|(_, n)| *n).collect();
     for (o, ot) in old.topics_by_id() {
         if let Some(n) = new.topic(&ot.name) {
             pair(cx, ot, n);
-        } else if let Some(&(_, n)) = renamed.iter().find(|(x, _)| *x == o) {
+        } else if let Some(&n) = renamed_to.get(&o) {
             renamed_topic(cx, ot, &new.topics[n]);
             pair(cx, ot, &new.topics[n]);
         } else {
@@ -31,7 +34,7 @@ pub(super) fn topics(cx: &mut Cx) {
         }
     }
     for &n in &added {
-        if !renamed.iter().any(|(_, x)| *x == n) {
+        if !renamed_new.contains(&n) {
             added_topic(cx, &new.topics[n]);
         }
     }
@@ -298,17 +301,22 @@ fn deprecated(cx: &mut Cx, o: &Topic, n: &Topic) {
 }
 
 fn events(cx: &mut Cx, o: &Topic, n: &Topic) {
+    // Hashed: a topic may list many event types.
+    let old_by: HashMap<&str, &Event> = o.events.iter().map(|e| (e.name.as_str(), e)).collect();
+    let new_names: HashSet<&str> = n.events.iter().map(|e| e.name.as_str()).collect();
     let gone: Vec<_> = o
         .events
         .iter()
-        .filter(|e| !n.events.iter().any(|x| x.name == e.name))
+        .filter(|e| !new_names.contains(e.name.as_str()))
         .collect();
     let added: Vec<_> = n
         .events
         .iter()
-        .filter(|e| !o.events.iter().any(|x| x.name == e.name))
+        .filter(|e| !old_by.contains_key(e.name.as_str()))
         .collect();
     let renamed = rename::events(&gone, &added);
+    let renamed_from: HashMap<*const Event, &Event> = renamed.iter().map(|(g, a)| (*g as *const Event, *a)).collect();
+    let renamed_to: HashSet<*const Event> = renamed.iter().map(|(_, a)| *a as *const Event).collect();
     let readers = parties(cx.old, &o.consumers);
     let level = if readers.is_empty() {
         Level::Info
@@ -318,8 +326,8 @@ fn events(cx: &mut Cx, o: &Topic, n: &Topic) {
     let who = count(readers.len(), "consumer", "consumers");
     for e in &gone {
         let subject = format!("{}/{}", n.name, e.name);
-        let c = match renamed.iter().find(|(g, _)| std::ptr::eq(*g, *e)) {
-            Some((_, to)) => Change::new(
+        let c = match renamed_from.get(&(*e as *const Event)) {
+            Some(to) => Change::new(
                 level,
                 "event-renamed",
                 subject,
@@ -340,7 +348,7 @@ fn events(cx: &mut Cx, o: &Topic, n: &Topic) {
         cx.out.push(c.affecting(readers.clone()));
     }
     for e in &added {
-        if renamed.iter().any(|(_, a)| std::ptr::eq(*a, *e)) {
+        if renamed_to.contains(&(*e as *const Event)) {
             continue;
         }
         let c = Change::new(
@@ -352,7 +360,7 @@ fn events(cx: &mut Cx, o: &Topic, n: &Topic) {
         cx.out.push(c.at(Side::New, e.loc));
     }
     for e in &n.events {
-        if let Some(was) = o.events.iter().find(|x| x.name == e.name) {
+        if let Some(was) = old_by.get(e.name.as_str()) {
             if was.description != e.description {
                 let c = Change::new(
                     Level::Info,
@@ -392,9 +400,10 @@ fn producers(cx: &mut Cx, o: &Topic, n: &Topic) {
             .push(c.at(Side::New, n.loc).affecting(parties(cx.new, &n.consumers)));
         return;
     }
+    let (okset, nkset): (HashSet<&String>, HashSet<&String>) = (ok.iter().collect(), nk.iter().collect());
     for (code, list, other, verb) in [
-        ("producer-removed", &ok, &nk, "no longer produces to"),
-        ("producer-added", &nk, &ok, "now produces to"),
+        ("producer-removed", &ok, &nkset, "no longer produces to"),
+        ("producer-added", &nk, &okset, "now produces to"),
     ] {
         for k in list.iter().filter(|k| !other.contains(k)) {
             let c = Change::new(Level::Info, code, name, format!("`{k}` {verb} `{name}`"));
@@ -405,10 +414,21 @@ fn producers(cx: &mut Cx, o: &Topic, n: &Topic) {
 
 fn consumers(cx: &mut Cx, o: &Topic, n: &Topic) {
     let name = &n.name;
+    // Hashed: thousands of services may subscribe `*`.
+    let new_by: HashMap<&str, &Endpoint> = n
+        .consumers
+        .iter()
+        .map(|x| (cx.new.services[x.service].key.as_str(), x))
+        .collect();
+    let old_keys: HashSet<String> = o
+        .consumers
+        .iter()
+        .map(|x| cx.new_key(&cx.old.services[x.service].key).to_string())
+        .collect();
     for e in &o.consumers {
         let s = &cx.old.services[e.service];
         let key = cx.new_key(&s.key);
-        match n.consumers.iter().find(|x| cx.new.services[x.service].key == key) {
+        match new_by.get(key).copied() {
             None => {
                 let c = Change::new(
                     Level::Info,
@@ -451,11 +471,7 @@ fn consumers(cx: &mut Cx, o: &Topic, n: &Topic) {
     }
     for e in &n.consumers {
         let s = &cx.new.services[e.service];
-        if !o
-            .consumers
-            .iter()
-            .any(|x| cx.new_key(&cx.old.services[x.service].key) == s.key)
-        {
+        if !old_keys.contains(&s.key) {
             let c = Change::new(
                 Level::Info,
                 "consumer-added",
