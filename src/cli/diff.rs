@@ -37,11 +37,7 @@ pub(super) fn diff_cmd(a: &DiffArgs, conn: &ConnArgs) -> i32 {
         DiffFormat::Text => diff::text::render(&report, std::io::stdout().is_terminal()),
         DiffFormat::Markdown => diff::markdown::render(&report),
         DiffFormat::Github => diff::github::render(&report),
-        DiffFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&diff::json::to_json(&report)).unwrap_or_default();
-            s.push('\n');
-            s
-        }
+        DiffFormat::Json => diff::json::render(&report),
     };
     let code = crate::cli::output::stdout(&out);
     if code != 0 {

@@ -1074,3 +1074,23 @@ fn a_default_is_one_change_and_proposals_are_info() {
     assert_eq!(codes(&v), ["event-removed"]);
     assert_eq!(changes(&v)[0]["level"], "info");
 }
+
+/// The human formats name at most 10 services per change (a default or the envelope
+/// can affect thousands); JSON lists them all.
+#[test]
+fn long_lists_are_cut_in_text_but_whole_in_json() {
+    let old = seed(MAIN);
+    let new = once(&old, "    - { name: tenant_id, type: uuid }\n", "");
+    let (_, v) = diff_json(&old, &new, "breaking");
+    assert_eq!(changes(&v)[0]["affects"].as_array().unwrap().len(), 14);
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old.yaml", &old);
+    write(dir.path(), "new.yaml", &new);
+    let text = render(dir.path(), "text");
+    let line = text.lines().find(|l| l.contains("= affects:")).unwrap();
+    assert!(
+        line.contains("14 services: ") && line.ends_with(" and 4 more"),
+        "{line}"
+    );
+    assert_eq!(line.matches(" (").count(), 10, "{line}");
+}

@@ -43,10 +43,23 @@ pub fn render(r: &Report, color: bool) -> String {
     out
 }
 
+/// Names shown per change in the human formats (JSON lists them all): a default or
+/// the envelope can affect thousands of consumers.
+const SHOWN: usize = 10;
+
+/// `a, b, c` and, past `SHOWN`, `and N more`.
+fn some(names: &[&str]) -> String {
+    let mut s = names.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+    if names.len() > SHOWN {
+        s.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    s
+}
+
 /// `3 services: A (1), B (2), C (3)`.
 pub(super) fn affects(c: &Change) -> String {
     let labels: Vec<&str> = c.affects.iter().map(|p| p.service.as_str()).collect();
-    format!("{}: {}", count(labels.len(), "service", "services"), labels.join(", "))
+    format!("{}: {}", count(labels.len(), "service", "services"), some(&labels))
 }
 
 /// The owners to call, each once with its on-call: `team-a (pd:a), no owner declared: B (2)`.
@@ -67,13 +80,19 @@ pub(super) fn call(parties: &[Party]) -> String {
     if owners.iter().all(|(o, _, _)| o.is_none()) {
         return "no owner declared".to_string();
     }
-    owners
+    let shown = owners.len().min(SHOWN);
+    let more = owners.len() - shown;
+    let mut out = owners[..shown]
         .iter()
         .map(|(o, oncall, who)| match (o, oncall) {
             (Some(o), Some(c)) => format!("{o} (on-call {c})"),
             (Some(o), None) => format!("{o} (no on-call declared)"),
-            (None, _) => format!("no owner declared for {}", who.join(", ")),
+            (None, _) => format!("no owner declared for {}", some(who)),
         })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    if more > 0 {
+        out.push_str(&format!("; and {} more", count(more, "owner", "owners")));
+    }
+    out
 }
