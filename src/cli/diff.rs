@@ -63,6 +63,12 @@ fn side(arg: &str, which: &str) -> Result<(Checked, Named), i32> {
             let file = path.trim_start_matches("./").to_string();
             (registry::load_str(arg, text), file)
         }
+        None if !Path::new(arg).exists() => {
+            fatal(&format!(
+                "the {which} side `{shown}`: no such file (a registry in git is written REV:PATH, e.g. main:registry.yaml)"
+            ));
+            return Err(exit::REGISTRY);
+        }
         None => {
             let checked = registry::load(Path::new(arg)).map_err(|e| {
                 fatal(&format!("the {which} side: {e}"));

@@ -842,7 +842,7 @@ fn a_bad_revision_or_side_says_which_and_why() {
     assert!(err.contains("nope"), "git's reason is shown: {err}");
     let (code, err) = run(&["diff", "registry.yaml", "missing.yaml"]);
     assert_eq!(code, 3, "{err}");
-    assert!(err.contains("the NEW side") && err.contains("missing.yaml"), "{err}");
+    assert!(err.contains("the NEW side `missing.yaml`: no such file"), "{err}");
     write(dir.path(), "broken.yaml", "topics: [\n");
     let (code, err) = run(&["diff", "registry.yaml", "broken.yaml"]);
     assert_eq!(code, 3, "{err}");
