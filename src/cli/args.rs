@@ -64,6 +64,10 @@ pub enum Command {
     /// status 2 when --listen is not an address or cannot be bound, 3 the registry or 4
     /// the demo cluster cannot be used.
     Serve(ServeArgs),
+    /// What a registry change breaks for consumers: OLD and NEW are files or `REV:PATH`
+    /// read from git (`ktopo diff main:registry.yaml registry.yaml`). Exit status 0
+    /// nothing at or above --fail-on, 1 changes at or above it, 3 a side unusable.
+    Diff(DiffArgs),
     /// Print the JSON Schema of the registry format (for yaml-language-server).
     Schema {
         #[arg(short, long)]
@@ -192,4 +196,34 @@ pub enum ImpactFormat {
     Text,
     Json,
     Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The registry before the change: a file, or `REV:PATH` (`git show REV:PATH`).
+    pub old: String,
+    /// The registry after the change: a file, or `REV:PATH`.
+    pub new: String,
+    /// text, markdown (a pull request comment), json, or github (workflow annotations).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DiffFormat,
+    /// Exit 1 when a change is at this level or above.
+    #[arg(long, value_enum, default_value = "breaking")]
+    pub fail_on: crate::core::diff::Level,
+    /// Sample the cluster (OLD's groups watched) and add what it shows: consumers still
+    /// reading a removed topic, producers still writing to it, lag on a topic whose
+    /// partitions shrink.
+    #[arg(long)]
+    pub live: bool,
+    /// With --live: samples to take (produce rates need two or more).
+    #[arg(long, default_value_t = 2, requires = "live")]
+    pub samples: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+    Github,
 }

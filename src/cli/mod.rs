@@ -3,6 +3,7 @@
 
 mod args;
 mod common;
+mod diff;
 mod drift;
 mod impact_cmd;
 mod lag;

@@ -22,6 +22,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Lag(a)) => a.json,
         Some(Command::Drift(a)) => a.json,
         Some(Command::Peek(a)) => a.json,
+        Some(Command::Diff(a)) => a.format == DiffFormat::Json,
         _ => false,
     };
     JSON_ERRORS.store(json, std::sync::atomic::Ordering::Relaxed);
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> i32 {
             with_registry(&cli.registry, |reg, _| peek_cmd(reg, &conn, &a))
         }
         Some(Command::Serve(a)) => super::serve::serve_cmd(&cli.registry, &cli.conn, &a),
+        Some(Command::Diff(a)) => super::diff::diff_cmd(&a, &cli.conn),
         Some(Command::Schema { output }) => {
             let mut s = serde_json::to_string_pretty(&registry::schema::json_schema()).unwrap_or_default();
             s.push('\n');

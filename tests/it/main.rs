@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod demo_any;
 mod demo_steady;
+mod diff;
 mod drift;
 mod export;
 mod external;
