@@ -103,7 +103,7 @@ fn bench(c: &mut Criterion) {
         ("text", &plain, Format::Prometheus),
         ("text_partitions", &wide, Format::Prometheus),
     ] {
-        let body = exposition::encode(Arc::clone(s), "eu", f).unwrap();
+        let body = exposition::encode(Arc::clone(s), "eu", f, 0).unwrap();
         eprintln!(
             "{name}: {} bytes, {} series",
             body.len(),
@@ -122,13 +122,13 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("round_publish_clone", |b| b.iter(|| Box::new(view.clone())));
     g.bench_function("scrape_openmetrics", |b| {
-        b.iter(|| exposition::encode(Arc::clone(&plain), "eu", Format::OpenMetrics).unwrap())
+        b.iter(|| exposition::encode(Arc::clone(&plain), "eu", Format::OpenMetrics, 0).unwrap())
     });
     g.bench_function("scrape_text", |b| {
-        b.iter(|| exposition::encode(Arc::clone(&plain), "eu", Format::Prometheus).unwrap())
+        b.iter(|| exposition::encode(Arc::clone(&plain), "eu", Format::Prometheus, 0).unwrap())
     });
     g.bench_function("scrape_text_partitions", |b| {
-        b.iter(|| exposition::encode(Arc::clone(&wide), "eu", Format::Prometheus).unwrap())
+        b.iter(|| exposition::encode(Arc::clone(&wide), "eu", Format::Prometheus, 0).unwrap())
     });
     g.bench_function("scrape_json", |b| b.iter(|| exposition::lag_json(&plain)));
     g.finish();

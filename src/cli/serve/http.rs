@@ -45,10 +45,14 @@ impl Published {
             exposition::Format::OpenMetrics => &self.openmetrics,
             _ => &self.text,
         };
+        // The last size of this format, and a little more room for growth.
+        static LAST: [std::sync::atomic::AtomicUsize; 2] = [const { std::sync::atomic::AtomicUsize::new(0) }; 2];
+        let last = &LAST[usize::from(format == exposition::Format::OpenMetrics)];
         cell.get_or_init(|| {
-            exposition::encode(Arc::clone(&self.scrape), cluster, format)
-                .ok()
-                .map(Bytes::from)
+            let hint = last.load(std::sync::atomic::Ordering::Relaxed);
+            let text = exposition::encode(Arc::clone(&self.scrape), cluster, format, hint + hint / 16).ok()?;
+            last.store(text.len(), std::sync::atomic::Ordering::Relaxed);
+            Some(Bytes::from(text))
         })
         .clone()
     }

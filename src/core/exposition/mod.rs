@@ -79,19 +79,22 @@ impl Collector for Scrape {
     }
 }
 
-/// The scrape in `format`, every series labelled `cluster="…"`.
-pub fn encode(scrape: Arc<Scrape>, cluster: &str, format: Format) -> Result<String, std::fmt::Error> {
+/// The scrape in `format`, every series labelled `cluster="…"`, into a buffer of
+/// `capacity` bytes to begin with (the last encoding's size: at 5,000 groups the text
+/// is 12 MB, and growing it by doubling would hold 24 MB at once).
+pub fn encode(scrape: Arc<Scrape>, cluster: &str, format: Format, capacity: usize) -> Result<String, std::fmt::Error> {
     let label = (Cow::Borrowed("cluster"), Cow::Owned(label_value(cluster).into_owned()));
     let mut registry = prometheus_client::registry::Registry::with_labels(std::iter::once(label));
     registry.register_collector(Box::new(scrape));
-    let mut out = String::new();
+    let mut out = String::with_capacity(capacity);
     match format {
         Format::OpenMetrics => prometheus_client::encoding::text::encode(&mut out, &registry)?,
         Format::Prometheus => prometheus_client::encoding::prometheus_text::encode(&mut out, &registry)?,
     }
-    // Kept until the next round: at 5,000 groups the text is 12 MB, and growing it by
-    // doubling leaves up to as much again unused.
-    out.shrink_to_fit();
+    // Kept until the next round: no more than a little unused.
+    if out.capacity() > out.len() + out.len() / 8 {
+        out.shrink_to_fit();
+    }
     Ok(out)
 }
 

@@ -179,7 +179,7 @@ impl Metrics {
         self.tables.retain(|(t, p), _| parts.contains(&(t.as_str(), *p)));
         self.rows.retain(|g, by_topic| {
             by_topic.retain(|t, row| {
-                row.parts.retain(|p, _| parts.contains(&(t.as_str(), *p)));
+                row.parts.retain(|p| parts.contains(&(t.as_str(), *p)));
                 rows.contains(&(g.as_str(), t.as_str()))
             });
             !by_topic.is_empty()

@@ -3,6 +3,7 @@
 //! client (`kafka`), which `session` reaches only through its `Source` trait.
 
 pub mod metrics;
+mod part_tracks;
 pub mod picture;
 pub mod rows;
 pub mod session;

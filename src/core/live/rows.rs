@@ -14,7 +14,7 @@ pub const TRANSITIONS: usize = 16;
 /// A group × topic row's status over time, with its partitions' tracks.
 #[derive(Debug)]
 pub(super) struct RowState {
-    pub(super) parts: HashMap<i32, Track>,
+    pub(super) parts: super::part_tracks::PartTracks,
     pub(super) status: Health,
     pub(super) reason: RowReason,
     pub(super) first_s: f64,
@@ -54,7 +54,7 @@ pub(super) fn judge(
         let row = match by_topic.get_mut(g.topic.as_str()) {
             Some(r) => r,
             None => by_topic.entry(g.topic.clone()).or_insert_with(|| RowState {
-                parts: HashMap::new(),
+                parts: Default::default(),
                 status: Health::Unknown,
                 reason: RowReason::Text(String::new()),
                 first_s: now,
@@ -68,7 +68,7 @@ pub(super) fn judge(
             let (Some(c), Some(&end)) = (committed, ends.get(&(g.topic.as_str(), p))) else {
                 continue;
             };
-            let track = row.parts.entry(p).or_insert_with(|| Track::new(now));
+            let track = row.parts.get_or_insert_with(p, || Track::new(now));
             track.push(now, c, end, rules);
             let v = track.judge(now, members, rules);
             let moving = v.moving;
