@@ -64,8 +64,27 @@ pub enum Command {
     /// status 2 when --listen is not an address or cannot be bound, 3 the registry or 4
     /// the demo cluster cannot be used.
     Serve(ServeArgs),
+    /// Make a registry from other descriptions of the platform.
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
     /// Print the JSON Schema of the registry format (for yaml-language-server).
     Schema {
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportFrom {
+    /// AsyncAPI 2.x and 3.0 documents (YAML or JSON), one per service or one for all,
+    /// merged into one registry. What a registry cannot hold is listed on stderr and
+    /// in a comment at the top. Exit status 3 when a document cannot be read.
+    Asyncapi {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Write the registry to this file (atomically) instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
     },

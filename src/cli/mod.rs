@@ -5,6 +5,7 @@ mod args;
 mod common;
 mod drift;
 mod impact_cmd;
+mod import;
 mod lag;
 pub mod output;
 mod peek;

@@ -48,6 +48,7 @@ pub fn run(cli: Cli) -> i32 {
             with_registry(&cli.registry, |reg, _| peek_cmd(reg, &conn, &a))
         }
         Some(Command::Serve(a)) => super::serve::serve_cmd(&cli.registry, &cli.conn, &a),
+        Some(Command::Import { from }) => super::import::import_cmd(&from),
         Some(Command::Schema { output }) => {
             let mut s = serde_json::to_string_pretty(&registry::schema::json_schema()).unwrap_or_default();
             s.push('\n');

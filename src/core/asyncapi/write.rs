@@ -1,0 +1,3 @@
+pub fn render(_r: &crate::core::registry::Registry) -> String {
+    String::new()
+}
