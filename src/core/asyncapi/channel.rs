@@ -169,7 +169,7 @@ pub fn event(doc: &Doc, message: &Node, fallback: &str, unsupported: &mut Vec<St
             let label = text(ex.get("name"))
                 .or_else(|| text(ex.get("summary")))
                 .unwrap_or_else(|| format!("{name} example {}", i + 1));
-            let json = serde_json::to_string(&payload.to_json()).unwrap_or_default();
+            let json = serde_json::to_string_pretty(&payload.to_json()).unwrap_or_default() + "\n";
             examples.push((crate::core::visible::one_line(&label).into_owned(), json));
         }
     }

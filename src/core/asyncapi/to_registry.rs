@@ -66,37 +66,22 @@ fn registry(p: &Platform, unsupported: &mut Vec<String>) -> Value {
         Some(Value::Array(a)) => a,
         _ => Vec::new(),
     };
-    let mut services: Vec<Map<String, Value>> = p
-        .services
+    // The export's order first, then services only the documents name.
+    let mut services: Vec<Map<String, Value>> = known
         .iter()
-        .map(|s| {
-            let fact = known
-                .iter()
-                .find(|k| k.get("key").and_then(Value::as_str) == Some(s.key.as_str()));
-            match fact {
-                Some(Value::Object(m)) => m.clone(),
-                _ => {
-                    let mut m = Map::new();
-                    m.insert("key".into(), s.key.clone().into());
-                    m.insert("name".into(), s.name.clone().into());
-                    if let Some(d) = &s.description {
-                        m.insert("description".into(), d.clone().into());
-                    }
-                    m
-                }
-            }
-        })
+        .filter_map(|k| k.as_object().cloned())
         .collect();
-    for k in &known {
-        let key = k.get("key").and_then(Value::as_str);
-        if let (Some(key), Value::Object(m)) = (key, k) {
-            if !services
-                .iter()
-                .any(|s| s.get("key").and_then(Value::as_str) == Some(key))
-            {
-                services.push(m.clone());
-            }
+    for s in &p.services {
+        if services.iter().any(|x| x.get("key").and_then(Value::as_str) == Some(s.key.as_str())) {
+            continue;
         }
+        let mut m = Map::new();
+        m.insert("key".into(), s.key.clone().into());
+        m.insert("name".into(), s.name.clone().into());
+        if let Some(d) = &s.description {
+            m.insert("description".into(), d.clone().into());
+        }
+        services.push(m);
     }
     let (mut active, mut deprecated, mut proposed) = (Vec::new(), Vec::new(), Vec::new());
     for t in &p.topics {
@@ -223,12 +208,16 @@ fn active_topic(t: &Topic) -> Value {
     if !notes.is_empty() {
         m.insert("notes".into(), Value::Array(notes));
     }
-    let examples: Vec<Value> = t
+    let mut examples: Vec<Value> = t
         .events
         .iter()
         .flat_map(|e| &e.examples)
         .map(|(name, json)| json!({ "name": name, "json": json }))
         .collect();
+    // Examples a ktopo export could not place on an event type.
+    if let Some(Value::Array(more)) = f.remove("examples") {
+        examples.extend(more);
+    }
     if !examples.is_empty() {
         m.insert("examples".into(), Value::Array(examples));
     }
