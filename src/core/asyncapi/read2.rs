@@ -15,7 +15,11 @@ pub fn read(doc: &Doc) -> Result<Platform, ImportError> {
     let app = super::application::application(doc)?;
     let extras = extension(&doc.root, "x-ktopo-platform");
     // A ktopo export names each operation's service; the document itself is none.
-    let services = if extras.is_some() { Vec::new() } else { vec![app.clone()] };
+    let services = if extras.is_some() {
+        Vec::new()
+    } else {
+        vec![app.clone()]
+    };
     let mut p = Platform {
         services,
         extras,

@@ -67,12 +67,12 @@ fn registry(p: &Platform, unsupported: &mut Vec<String>) -> Value {
         _ => Vec::new(),
     };
     // The export's order first, then services only the documents name.
-    let mut services: Vec<Map<String, Value>> = known
-        .iter()
-        .filter_map(|k| k.as_object().cloned())
-        .collect();
+    let mut services: Vec<Map<String, Value>> = known.iter().filter_map(|k| k.as_object().cloned()).collect();
     for s in &p.services {
-        if services.iter().any(|x| x.get("key").and_then(Value::as_str) == Some(s.key.as_str())) {
+        if services
+            .iter()
+            .any(|x| x.get("key").and_then(Value::as_str) == Some(s.key.as_str()))
+        {
             continue;
         }
         let mut m = Map::new();

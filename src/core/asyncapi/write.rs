@@ -38,7 +38,10 @@ pub fn document(reg: &Registry) -> Value {
     }
     let p = &reg.platform;
     let mut info = Map::new();
-    info.insert("title".into(), p.name.clone().unwrap_or_else(|| "Kafka platform".into()).into());
+    info.insert(
+        "title".into(),
+        p.name.clone().unwrap_or_else(|| "Kafka platform".into()).into(),
+    );
     info.insert(
         "version".into(),
         p.last_updated.clone().unwrap_or_else(|| "1.0.0".into()).into(),
@@ -108,7 +111,10 @@ fn channel(reg: &Registry, t: &Topic) -> (Value, Vec<(String, String)>) {
             let mut s = format!("Deprecated: replaced by `{}`.", d.replaced_by);
             for part in [&d.reason, &d.migration].into_iter().flatten() {
                 s.push(' ');
-                s.push_str(part);
+                s.push_str(part.trim_end());
+                if !s.ends_with(['.', '!', '?']) {
+                    s.push('.');
+                }
             }
             if let Some(a) = &about {
                 s.push_str("\n\n");
