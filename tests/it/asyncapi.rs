@@ -341,14 +341,12 @@ fn export_validates_against_the_asyncapi_3_0_json_schema() {
     assert!(!validator.is_valid(&bad));
     // And the public 3.0 example passes it (adeo's payloads are remote Avro schemas,
     // which an offline validator cannot follow).
-    for f in ["streetlights-kafka-3.0.yml"] {
-        let doc = refs::read(&data(f)).unwrap();
-        let errors: Vec<String> = validator
-            .iter_errors(&doc.root.to_json())
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
-        assert!(errors.is_empty(), "{f}: {errors:#?}");
-    }
+    let doc = refs::read(&data("streetlights-kafka-3.0.yml")).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&doc.root.to_json())
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
 }
 
 #[test]

@@ -5,12 +5,6 @@
 
 use super::model::{Platform, Topic};
 
-/// Deprecated: marked so by a ktopo export, or every event type's payload is.
-pub fn marked_deprecated(t: &Topic) -> bool {
-    let status = t.extras.as_ref().and_then(|x| x.get("status")).and_then(|s| s.as_str());
-    status == Some("deprecated") || (!t.events.is_empty() && t.events.iter().all(|e| e.deprecated))
-}
-
 pub fn merge(parts: Vec<Platform>) -> Platform {
     let mut out = Platform::default();
     for p in parts {
@@ -61,7 +55,7 @@ fn join(have: &mut Topic, t: Topic, unsupported: &mut Vec<String>) {
         }
     }
     for e in t.events {
-        super::read3::merge_event(have, e);
+        have.merge_event(e);
     }
     for l in t.producers {
         have.add(super::model::Role::Produce, l);

@@ -73,6 +73,28 @@ impl Topic {
             }
         }
     }
+    /// Add an event type, or fill in what an earlier mention of it lacked.
+    pub fn merge_event(&mut self, e: Event) {
+        let have = self.event_mut(&e.name);
+        if have.description.is_none() {
+            have.description = e.description;
+        }
+        for ex in e.examples {
+            if !have.examples.contains(&ex) {
+                have.examples.push(ex);
+            }
+        }
+        have.deprecated |= e.deprecated;
+    }
+    /// Deprecated: marked so by a ktopo export, or every event type's payload is.
+    pub fn marked_deprecated(&self) -> bool {
+        let status = self
+            .extras
+            .as_ref()
+            .and_then(|x| x.get("status"))
+            .and_then(|s| s.as_str());
+        status == Some("deprecated") || (!self.events.is_empty() && self.events.iter().all(|e| e.deprecated))
+    }
     pub fn add(&mut self, role: Role, link: Link) {
         let list = match role {
             Role::Produce => &mut self.producers,

@@ -7,7 +7,6 @@
 
 use super::channel::{self, extension, kafka_binding, name, ref_name, text};
 use super::model::{Link, Platform, Role, Service, Topic};
-use super::read3::merge_event;
 use super::refs::{Doc, ImportError};
 use super::tree::Node;
 
@@ -76,10 +75,10 @@ pub fn read(doc: &Doc) -> Result<Platform, ImportError> {
                     Some(list) => {
                         for (i, one) in list.items().iter().enumerate() {
                             let fallback = ref_name(one).unwrap_or_else(|| format!("{fallback}_{}", i + 1));
-                            merge_event(&mut t, channel::event(doc, one, &fallback, &mut p.unsupported)?);
+                            t.merge_event(channel::event(doc, one, &fallback, &mut p.unsupported)?);
                         }
                     }
-                    None => merge_event(&mut t, channel::event(doc, m, &fallback, &mut p.unsupported)?),
+                    None => t.merge_event(channel::event(doc, m, &fallback, &mut p.unsupported)?),
                 }
             }
             t.add(
@@ -93,7 +92,7 @@ pub fn read(doc: &Doc) -> Result<Platform, ImportError> {
         }
         t.name = address;
         t.extras = extension(ch, "x-ktopo-topic");
-        t.deprecated = super::merge::marked_deprecated(&t);
+        t.deprecated = t.marked_deprecated();
         p.topics.push(t);
     }
     Ok(p)

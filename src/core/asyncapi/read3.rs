@@ -43,11 +43,11 @@ pub fn read(doc: &Doc) -> Result<Platform, ImportError> {
             if let Some(messages) = doc.field(ch, "messages")? {
                 for (mkey, m) in messages.entries() {
                     let e = channel::event(doc, m, mkey, &mut p.unsupported)?;
-                    merge_event(&mut t, e);
+                    t.merge_event(e);
                 }
             }
             t.extras = extension(ch, "x-ktopo-topic");
-            t.deprecated = super::merge::marked_deprecated(&t);
+            t.deprecated = t.marked_deprecated();
             p.topics.push(t);
             keys.push(key.clone());
         }
@@ -160,18 +160,4 @@ fn key_node(ch: &super::tree::Node, key: &str) -> super::tree::Node {
         value: super::tree::Val::Str(key.to_string()),
         loc: ch.loc,
     }
-}
-
-/// Add an event to a topic, or fill in what an earlier mention lacked.
-pub fn merge_event(t: &mut Topic, e: super::model::Event) {
-    let have = t.event_mut(&e.name);
-    if have.description.is_none() {
-        have.description = e.description;
-    }
-    for ex in e.examples {
-        if !have.examples.contains(&ex) {
-            have.examples.push(ex);
-        }
-    }
-    have.deprecated |= e.deprecated;
 }

@@ -15,8 +15,9 @@ const MAX_HOPS: usize = 64;
 /// Why a document cannot be imported: one finding in one file.
 #[derive(Debug, Clone)]
 pub struct ImportError {
-    pub source: Source,
-    pub diagnostic: Diagnostic,
+    /// Boxed: errors travel through every reading function's `Result`.
+    pub source: Box<Source>,
+    pub diagnostic: Box<Diagnostic>,
 }
 
 impl ImportError {
@@ -41,8 +42,8 @@ impl Doc {
     /// A fatal finding at `loc`.
     pub fn error(&self, loc: Loc, code: &'static str, message: String, hint: &str) -> ImportError {
         ImportError {
-            source: self.source.clone(),
-            diagnostic: Diagnostic::error(code, message).at(loc).hint(hint),
+            source: Box::new(self.source.clone()),
+            diagnostic: Box::new(Diagnostic::error(code, message).at(loc).hint(hint)),
         }
     }
 
@@ -148,11 +149,11 @@ pub(super) fn unescape(raw: &str) -> String {
 pub fn read(path: &Path) -> Result<Doc, ImportError> {
     let shown = path.display().to_string();
     let fail = |text: String, d: Diagnostic| ImportError {
-        source: Source {
+        source: Box::new(Source {
             path: shown.clone(),
             text,
-        },
-        diagnostic: d,
+        }),
+        diagnostic: Box::new(d),
     };
     let bytes = crate::core::input::read_bounded(path, MAX_BYTES).map_err(|e| {
         let why = match e.kind() {
@@ -204,7 +205,10 @@ pub fn parse(path: &str, text: String) -> Result<Doc, ImportError> {
             )
             .at(root.loc)
             .hint("pass an AsyncAPI 2.x or 3.0 document");
-            Err(ImportError { source, diagnostic: d })
+            Err(ImportError {
+                source: Box::new(source),
+                diagnostic: Box::new(d),
+            })
         }
         Err(e) => {
             let inner = e.without_snippet();
@@ -222,7 +226,10 @@ pub fn parse(path: &str, text: String) -> Result<Doc, ImportError> {
             if let Some(l) = inner.location() {
                 d = d.at(crate::core::registry::spanned::loc(l));
             }
-            Err(ImportError { source, diagnostic: d })
+            Err(ImportError {
+                source: Box::new(source),
+                diagnostic: Box::new(d),
+            })
         }
     }
 }
