@@ -68,8 +68,27 @@ pub enum Command {
     /// read from git (`ktopo diff main:registry.yaml registry.yaml`). Exit status 0
     /// nothing at or above --fail-on, 1 changes at or above it, 3 a side unusable.
     Diff(DiffArgs),
+    /// Make a registry from other descriptions of the platform.
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
     /// Print the JSON Schema of the registry format (for yaml-language-server).
     Schema {
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportFrom {
+    /// AsyncAPI 2.x and 3.0 documents (YAML or JSON), one per service or one for all,
+    /// merged into one registry. What a registry cannot hold is listed on stderr and
+    /// in a comment at the top. Exit status 3 when a document cannot be read.
+    Asyncapi {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Write the registry to this file (atomically) instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
     },

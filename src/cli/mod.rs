@@ -6,6 +6,7 @@ mod common;
 mod diff;
 mod drift;
 mod impact_cmd;
+mod import;
 mod lag;
 pub mod output;
 mod peek;

@@ -50,6 +50,7 @@ pub fn run(cli: Cli) -> i32 {
         }
         Some(Command::Serve(a)) => super::serve::serve_cmd(&cli.registry, &cli.conn, &a),
         Some(Command::Diff(a)) => super::diff::diff_cmd(&a, &cli.conn),
+        Some(Command::Import { from }) => super::import::import_cmd(&from),
         Some(Command::Schema { output }) => {
             let mut s = serde_json::to_string_pretty(&registry::schema::json_schema()).unwrap_or_default();
             s.push('\n');

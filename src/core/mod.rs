@@ -1,6 +1,7 @@
 //! The pure core: the registry and its topology, and everything computed from a
 //! registry and a sample of the cluster. No Kafka client and no terminal here.
 
+pub mod asyncapi;
 pub mod diag;
 pub mod diff;
 pub mod drift;

@@ -1,6 +1,7 @@
 //! The integration tests: one binary (one link of librdkafka), a module per area.
 //! `external` is the opt-in suite (`cargo test --test it -- --ignored`).
 
+mod asyncapi;
 mod check;
 mod cli;
 mod common;

@@ -14,6 +14,8 @@ pub enum Format {
     Mermaid,
     Json,
     Svg,
+    /// One AsyncAPI 3.0 document (YAML) for the platform.
+    Asyncapi,
 }
 
 pub fn render(format: Format, reg: &Registry, topo: &Topology) -> String {
@@ -22,6 +24,7 @@ pub fn render(format: Format, reg: &Registry, topo: &Topology) -> String {
         Format::Mermaid => mermaid::render(reg, topo),
         Format::Json => json::write(reg, topo),
         Format::Svg => crate::core::map::svg::render(reg, &crate::core::map::layout::layout(reg, topo)),
+        Format::Asyncapi => crate::core::asyncapi::write::render(reg),
     }
 }
 
