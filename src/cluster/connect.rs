@@ -27,6 +27,17 @@ pub struct ConnArgs {
     /// Seconds between samples [default: 5, or 2 with the demo cluster].
     #[arg(long, global = true)]
     pub interval: Option<f64>,
+    /// Schema Registry URL, to decode wire-format records (also `schema.registry.url`
+    /// in -X/-F; credentials: `schema.registry.basic.auth.user.info`,
+    /// `schema.registry.bearer.auth.token`).
+    #[arg(
+        long,
+        global = true,
+        env = "KTOPO_SCHEMA_REGISTRY",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub schema_registry: Option<String>,
     /// No broker at all: registry only.
     #[arg(long, global = true)]
     pub offline: bool,
@@ -160,6 +171,9 @@ pub fn properties(conn: &ConnArgs) -> Result<Properties, ConnectError> {
     }
     for kv in &conn.properties {
         p.parse_one(kv, "-X")?;
+    }
+    if let Some(u) = &conn.schema_registry {
+        p.set(crate::cluster::schema_registry::settings::URL, u);
     }
     if let Some(b) = &conn.brokers {
         if b.trim().is_empty() {

@@ -28,6 +28,7 @@ pub fn is_secret(key: &str) -> bool {
         || k.ends_with(".key.pem")
         || k.contains("secret")
         || k.contains("token")
+        || k.ends_with("user.info")
         || k == "sasl.oauthbearer.config"
         || k == "sasl.jaas.config"
         || k.ends_with(".pem") && k.contains("key")
@@ -99,7 +100,8 @@ impl Properties {
 
     pub fn to_client_config(&self) -> rdkafka::ClientConfig {
         let mut c = rdkafka::ClientConfig::new();
-        for (k, v) in &self.0 {
+        // `schema.registry.*` is ktopo's Schema Registry client's, not librdkafka's.
+        for (k, v) in self.0.iter().filter(|(k, _)| !k.starts_with("schema.registry.")) {
             c.set(k, v);
         }
         c
