@@ -230,6 +230,9 @@ pub enum ConnectError {
     /// The client could not be created: client creation rejects only its settings.
     #[error(transparent)]
     Client(#[from] ClientError),
+    /// An unusable `schema.registry.url`.
+    #[error(transparent)]
+    SchemaRegistry(#[from] crate::cluster::schema_registry::settings::SettingsError),
     /// The demo cluster could not start.
     #[error(transparent)]
     Demo(#[from] DemoError),
@@ -252,6 +255,7 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, Co
         return Ok(None);
     }
     let mut props = properties(conn)?;
+    crate::cluster::schema_registry::settings::from_properties(&props)?;
     // Checked before anything starts: Duration::from_secs_f64 panics on huge values.
     if let Some(i) = conn.interval {
         if !(i.is_finite() && (0.1..=86_400.0).contains(&i)) {

@@ -456,3 +456,96 @@ fn base64_of(s: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(s)
 }
+
+const ENVELOPE_AVRO: &str = r#"{"type":"record","name":"Envelope","namespace":"billing","fields":[
+  {"name":"event_id","type":{"type":"string","logicalType":"uuid"}},
+  {"name":"event_type","type":"string"},
+  {"name":"timestamp","type":{"type":"long","logicalType":"timestamp-millis"}},
+  {"name":"tenant_id","type":"string"},
+  {"name":"organization_id","type":"string"},
+  {"name":"source_service","type":"string"},
+  {"name":"version","type":"string"},
+  {"name":"payload","type":{"type":"map","values":"long"}},
+  {"name":"metadata","type":{"type":"record","name":"Meta","fields":[
+    {"name":"correlation_id","type":"string"},{"name":"causation_id","type":"string"},
+    {"name":"idempotency_key","type":"string"}]}}]}"#;
+
+fn envelope_avro(event: &str, version: &str, tenant: &str) -> Vec<u8> {
+    use apache_avro::types::Value as A;
+    let s = apache_avro::Schema::parse_str(ENVELOPE_AVRO).unwrap();
+    let st = |v: &str| A::String(v.into());
+    let v = A::Record(vec![
+        (
+            "event_id".into(),
+            A::Uuid(uuid::Uuid::parse_str("0b7f6c1e-2f4a-4d1e-9a51-0c3f2b8d9e10").unwrap()),
+        ),
+        ("event_type".into(), st(event)),
+        ("timestamp".into(), A::TimestampMillis(1_764_478_800_123)),
+        ("tenant_id".into(), st(tenant)),
+        ("organization_id".into(), st("6e3d2b4f-9c8a-4d7e-8f1b-2c3d4e5f6a71")),
+        ("source_service".into(), st("billing")),
+        ("version".into(), st(version)),
+        ("payload".into(), A::Map([("amount".to_string(), A::Long(12))].into())),
+        (
+            "metadata".into(),
+            A::Record(vec![
+                ("correlation_id".into(), st("7f4e3c5a-0d9b-4e8f-9a2c-3d4e5f6a7b82")),
+                ("causation_id".into(), st("8a5f4d6b-1e0c-4f9a-8b3d-4e5f6a7b8c93")),
+                ("idempotency_key".into(), st("pay-1")),
+            ]),
+        ),
+    ]);
+    framed(30, &[&apache_avro::to_avro_datum(&s, v).unwrap()])
+}
+
+/// The sampler decodes the tails it reads (on its own thread), so the observed-event
+/// checks find a fault inside an Avro record exactly as inside JSON.
+#[test]
+fn observed_event_checks_read_decoded_avro_records() {
+    let mut r = routes();
+    r.insert("/schemas/ids/30".into(), answer(json!({"schema": ENVELOPE_AVRO})));
+    let sr = server::serve(r, None);
+    let (p, bootstrap) = common::mock_cluster(1, &[("billing_events", 1)]);
+    send(
+        &p,
+        "billing_events",
+        None,
+        &envelope_avro("payment_succeeded", "1.2.0", "5d2c1a3e-8b7f-4c6d-9e0a-1b2c3d4e5f60"),
+        None,
+    );
+    send(
+        &p,
+        "billing_events",
+        None,
+        &envelope_avro("payment_failed", "v1", "5d2c1a3e-8b7f-4c6d-9e0a-1b2c3d4e5f60"),
+        None,
+    );
+    send(&p, "billing_events", None, &framed(99, &[b"?"]), None);
+    p.flush(Duration::from_secs(10)).unwrap();
+    let mut props = ktopo::cluster::kafka::config::Properties::default();
+    props.set("bootstrap.servers", &bootstrap);
+    props.set("schema.registry.url", &sr.url);
+    let watch = ktopo::cluster::kafka::sampler::Watch {
+        groups: vec![],
+        last_write: vec![],
+        configs_of: vec![],
+        tails_of: vec!["billing_events".into()],
+        tail_len: 10,
+    };
+    let mut s = ktopo::cluster::kafka::sampler::Sampler::new(props, watch).unwrap();
+    let sample = (0..3).map(|_| s.sample().unwrap()).last().unwrap();
+    let tails = sample.tails.expect("tails on the third round");
+    let reg = common::main_registry();
+    let o = ktopo::core::observe::observe(&reg, "billing_events", &tails[0].1);
+    assert_eq!(o.sampled, 3);
+    assert_eq!(o.conforming, 1, "{o:?}");
+    assert_eq!(o.malformed.get("version"), Some(&(1, "v1".to_string())), "{o:?}");
+    assert_eq!(o.events.get("payment_failed"), Some(&1));
+    assert_eq!(o.not_json, 1, "the record whose schema is unknown");
+    let problems = sample.tail_problems.unwrap();
+    assert_eq!(
+        problems,
+        ["`billing_events`: 1 wire-format record not decoded (schema id 99 is not in the schema registry (404))"]
+    );
+    drop(p);
+}

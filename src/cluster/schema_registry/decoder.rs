@@ -84,6 +84,37 @@ impl Decoder {
         Decoded { key, value }
     }
 
+    /// Sampled tails with their wire-format values decoded in place, as the JSON of
+    /// the record, so the observed-event checks read an Avro or Protobuf record as
+    /// they read JSON. Values that do not decode stay as read; what went wrong is said
+    /// once per topic, with the session's notes.
+    pub fn decode_tails(&mut self, tails: &mut [(String, Vec<RawMessage>)]) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (topic, msgs) in tails.iter_mut() {
+            let (mut failed, mut first) = (0usize, None);
+            for m in msgs.iter_mut() {
+                match self.message(m).value {
+                    Decoding::Decoded { record, .. } => {
+                        let json = serde_json::to_vec(&record.value).unwrap_or_default();
+                        m.value_len = json.len();
+                        m.value = Some(json);
+                    }
+                    Decoding::Failed { note, .. } => {
+                        failed += 1;
+                        first.get_or_insert(note);
+                    }
+                    Decoding::Plain => {}
+                }
+            }
+            if let Some(note) = first {
+                let n = crate::core::words::count(failed, "wire-format record", "wire-format records");
+                problems.push(format!("`{topic}`: {n} not decoded ({note})"));
+            }
+        }
+        problems.extend(self.take_notes());
+        problems
+    }
+
     /// One key or value (`cut`: bytes of it not kept).
     pub fn bytes(&mut self, bytes: &[u8], cut: usize, header: Option<&[u8]>) -> Decoding {
         let framed = match wire::frame(bytes, header) {
