@@ -547,5 +547,28 @@ fn observed_event_checks_read_decoded_avro_records() {
         problems,
         ["`billing_events`: 1 wire-format record not decoded (schema id 99 is not in the schema registry (404))"]
     );
+
+    // The TUI's messages screen shows the record and the schema that decoded it.
+    let mut app = common::app("registry.yaml", 120, 40);
+    let v = ktopo::core::live::view::LiveView {
+        sample_ms: Some(10),
+        source: "mock".into(),
+        tails: Some(tails.clone()),
+        ..Default::default()
+    };
+    app.update(ktopo::tui::state::Event::Tick(1.0));
+    app.update(ktopo::tui::state::Event::Live(Box::new(v)));
+    common::run_command(&mut app, "topics");
+    let ti = app.data.reg.topic_index("billing_events").unwrap();
+    while app.screen().items.topics()[app.screen().selected] != ti {
+        common::press(&mut app, crossterm::event::KeyCode::Down);
+    }
+    common::press(&mut app, crossterm::event::KeyCode::Enter);
+    common::press(&mut app, crossterm::event::KeyCode::Char('M'));
+    // Newest first: the selected message is offset 2 (not decoded); offset 1 is decoded.
+    common::press(&mut app, crossterm::event::KeyCode::Down);
+    let screen = common::screen(&app);
+    assert!(screen.contains("schema id 30 · avro"), "{screen}");
+    assert!(screen.contains("\"version\": \"v1\""), "{screen}");
     drop(p);
 }

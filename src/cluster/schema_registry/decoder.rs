@@ -94,10 +94,12 @@ impl Decoder {
             let (mut failed, mut first) = (0usize, None);
             for m in msgs.iter_mut() {
                 match self.message(m).value {
-                    Decoding::Decoded { record, .. } => {
+                    Decoding::Decoded { record, about } => {
                         let json = serde_json::to_vec(&record.value).unwrap_or_default();
                         m.value_len = json.len();
                         m.value = Some(json);
+                        let message = record.message.map(|n| format!(" · {n}")).unwrap_or_default();
+                        m.schema = Some(format!("{}{message}", about.line()));
                     }
                     Decoding::Failed { note, .. } => {
                         failed += 1;
