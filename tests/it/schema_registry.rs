@@ -572,3 +572,33 @@ fn observed_event_checks_read_decoded_avro_records() {
     assert!(screen.contains("\"version\": \"v1\""), "{screen}");
     drop(p);
 }
+
+/// `check` validates a topic's declared Schema Registry subject and format.
+#[test]
+fn check_validates_declared_subjects() {
+    let base = std::fs::read_to_string(common::root().join("registry.yaml")).unwrap();
+    let first = "schema: { status: tbd, note: implementation phase }";
+    assert!(base.contains(first));
+    let codes = |schema: &str| -> Vec<(String, String)> {
+        let text = base.replacen(first, schema, 1);
+        let c = ktopo::core::registry::load_str("r.yaml", text);
+        c.diagnostics
+            .iter()
+            .filter(|d| d.code.starts_with("schema-"))
+            .map(|d| (d.code.to_string(), d.message.clone()))
+            .collect()
+    };
+    assert_eq!(
+        codes("schema: { status: defined, format: avro, subject: auth_events-value }"),
+        []
+    );
+    assert_eq!(codes("schema: { status: defined, format: PROTOBUF, subject: x }"), []);
+    let got = codes("schema: { status: defined, format: xml, subject: auth_events-value }");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "schema-format");
+    assert!(got[0].1.contains("with format `xml`"), "{got:?}");
+    let got = codes("schema: { status: defined, subject: auth_events-value }");
+    assert!(got[0].1.contains("with no format"), "{got:?}");
+    let got = codes("schema: { status: defined, format: avro, subject: ' ' }");
+    assert_eq!(got[0].0, "schema-subject", "{got:?}");
+}
