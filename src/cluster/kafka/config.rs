@@ -38,6 +38,10 @@ pub fn is_secret(key: &str) -> bool {
 pub fn masked(key: &str, value: &str) -> String {
     if is_secret(key) {
         format!("{key}=******")
+    } else if let Some((scheme, rest)) = value.split_once("://").filter(|(_, r)| r.contains('@')) {
+        // A URL's user info (`https://user:password@host`) is a secret too.
+        let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+        format!("{key}={scheme}://******@{host}")
     } else {
         format!("{key}={value}")
     }

@@ -142,5 +142,10 @@ mod tests {
             from_properties(&props(&[(URL, "http://u:p@/x")])),
             Err(SettingsError::NoHost)
         );
+        let shown = props(&[(URL, "https://bob:hunter2@h:8081"), (USER_INFO, "a:b-secret")]).display();
+        assert_eq!(
+            shown,
+            [format!("{URL}=https://******@h:8081"), format!("{USER_INFO}=******")]
+        );
     }
 }
