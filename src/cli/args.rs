@@ -152,6 +152,9 @@ pub struct PeekArgs {
     pub partition: Option<i32>,
     #[arg(long)]
     pub json: bool,
+    /// The bytes as read: no Schema Registry decoding.
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, Args)]

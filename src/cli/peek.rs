@@ -22,19 +22,36 @@ pub(super) fn peek_cmd(reg: &Registry, conn: &ConnArgs, a: &PeekArgs) -> i32 {
         value_cap: 64 * 1024,
         total_cap: 16 << 20,
     };
+    let mut decoder = match crate::cluster::schema_registry::settings::from_properties(&c.props) {
+        Ok(s) if !a.raw => s.map(crate::cluster::schema_registry::decoder::Decoder::new),
+        Ok(_) => None,
+        Err(e) => {
+            fatal(&e.to_string());
+            std::mem::forget(c);
+            return crate::core::exit::USAGE;
+        }
+    };
     let code = match crate::cluster::kafka::peek::peek(&c.props, &req) {
         Err(e) => {
             fatal(&e.to_string());
             crate::core::exit::CLUSTER
         }
-        Ok((msgs, notes)) => {
+        Ok((msgs, mut notes)) => {
+            let decoded: Vec<_> = match decoder.as_mut() {
+                Some(d) => {
+                    let out = msgs.iter().map(|m| d.message(m)).collect();
+                    notes.extend(d.take_notes());
+                    out
+                }
+                None => Vec::new(),
+            };
             let out = if a.json {
-                let mut s = serde_json::to_string_pretty(&crate::cluster::kafka::peek::json(&a.topic, &msgs, &notes))
-                    .unwrap_or_default();
+                let j = crate::cluster::kafka::peek::json_decoded(&a.topic, &msgs, &decoded, &notes);
+                let mut s = serde_json::to_string_pretty(&j).unwrap_or_default();
                 s.push('\n');
                 s
             } else {
-                crate::cluster::kafka::peek::text(&a.topic, &msgs, &notes)
+                crate::cluster::kafka::peek::text_decoded(&a.topic, &msgs, &decoded, &notes)
             };
             crate::cli::output::stdout(&out)
         }

@@ -27,6 +27,17 @@ pub struct ConnArgs {
     /// Seconds between samples [default: 5, or 2 with the demo cluster].
     #[arg(long, global = true)]
     pub interval: Option<f64>,
+    /// Schema Registry URL, to decode wire-format records (also `schema.registry.url`
+    /// in -X/-F; credentials: `schema.registry.basic.auth.user.info`,
+    /// `schema.registry.bearer.auth.token`).
+    #[arg(
+        long,
+        global = true,
+        env = "KTOPO_SCHEMA_REGISTRY",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub schema_registry: Option<String>,
     /// No broker at all: registry only.
     #[arg(long, global = true)]
     pub offline: bool,
@@ -161,6 +172,9 @@ pub fn properties(conn: &ConnArgs) -> Result<Properties, ConnectError> {
     for kv in &conn.properties {
         p.parse_one(kv, "-X")?;
     }
+    if let Some(u) = &conn.schema_registry {
+        p.set(crate::cluster::schema_registry::settings::URL, u);
+    }
     if let Some(b) = &conn.brokers {
         if b.trim().is_empty() {
             return Err(ConnectError::EmptyBrokers);
@@ -216,6 +230,9 @@ pub enum ConnectError {
     /// The client could not be created: client creation rejects only its settings.
     #[error(transparent)]
     Client(#[from] ClientError),
+    /// An unusable `schema.registry.url`.
+    #[error(transparent)]
+    SchemaRegistry(#[from] crate::cluster::schema_registry::settings::SettingsError),
     /// The demo cluster could not start.
     #[error(transparent)]
     Demo(#[from] DemoError),
@@ -238,6 +255,7 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, Co
         return Ok(None);
     }
     let mut props = properties(conn)?;
+    crate::cluster::schema_registry::settings::from_properties(&props)?;
     // Checked before anything starts: Duration::from_secs_f64 panics on huge values.
     if let Some(i) = conn.interval {
         if !(i.is_finite() && (0.1..=86_400.0).contains(&i)) {

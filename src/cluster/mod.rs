@@ -6,3 +6,4 @@ pub mod connect;
 pub mod demo_messages;
 pub mod demo_scenario;
 pub mod kafka;
+pub mod schema_registry;

@@ -18,6 +18,7 @@ pub mod map;
 pub mod observe;
 pub mod registry;
 pub mod sample;
+pub mod schema;
 pub mod stale;
 pub mod suggest;
 pub mod synthetic;

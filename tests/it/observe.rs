@@ -15,6 +15,7 @@ fn msg(offset: i64, value: &str) -> Peeked {
         headers: Vec::new(),
         value: Some(value.as_bytes().to_vec()),
         value_len: value.len(),
+        schema: None,
     }
 }
 

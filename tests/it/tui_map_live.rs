@@ -226,6 +226,7 @@ fn peeked(offset: i64, value: &[u8]) -> Peeked {
         headers: vec![],
         value: Some(value.to_vec()),
         value_len: value.len(),
+        schema: None,
     }
 }
 

@@ -18,6 +18,7 @@ fn msg(partition: i32, offset: i64, ts: i64, value: &[u8]) -> Peeked {
         headers: vec![Header::Kept(Cut::whole(b"trace"), Some(Cut::whole(b"abc")))],
         value: Some(value.to_vec()),
         value_len: value.len(),
+        schema: None,
     }
 }
 

@@ -28,6 +28,7 @@ pub fn is_secret(key: &str) -> bool {
         || k.ends_with(".key.pem")
         || k.contains("secret")
         || k.contains("token")
+        || k.ends_with("user.info")
         || k == "sasl.oauthbearer.config"
         || k == "sasl.jaas.config"
         || k.ends_with(".pem") && k.contains("key")
@@ -37,6 +38,10 @@ pub fn is_secret(key: &str) -> bool {
 pub fn masked(key: &str, value: &str) -> String {
     if is_secret(key) {
         format!("{key}=******")
+    } else if let Some((scheme, rest)) = value.split_once("://").filter(|(_, r)| r.contains('@')) {
+        // A URL's user info (`https://user:password@host`) is a secret too.
+        let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+        format!("{key}={scheme}://******@{host}")
     } else {
         format!("{key}={value}")
     }
@@ -99,7 +104,8 @@ impl Properties {
 
     pub fn to_client_config(&self) -> rdkafka::ClientConfig {
         let mut c = rdkafka::ClientConfig::new();
-        for (k, v) in &self.0 {
+        // `schema.registry.*` is ktopo's Schema Registry client's, not librdkafka's.
+        for (k, v) in self.0.iter().filter(|(k, _)| !k.starts_with("schema.registry.")) {
             c.set(k, v);
         }
         c

@@ -43,9 +43,11 @@ pub struct Request {
     pub total_cap: usize,
 }
 
+pub use crate::cluster::schema_registry::decoder::Decoded;
 /// One message as read; bytes are data from outside (see `visible` before showing).
 pub use crate::core::sample::message::RawMessage as Peeked;
 pub use crate::core::sample::message::{Cut, Header};
+use crate::core::schema::Decoding;
 
 /// Messages newest first, and notes on anything left unread (timeouts, caps).
 pub fn peek(props: &Properties, req: &Request) -> Result<(Vec<Peeked>, Vec<String>), PeekError> {
@@ -280,11 +282,24 @@ const GUTTER: &str = "   │ ";
 /// (`── ` for each message, `note:`, the count); whatever a message holds is on
 /// indented lines below its own, keys and headers on one line each.
 pub fn text(topic: &str, msgs: &[Peeked], notes: &[String]) -> String {
+    text_decoded(topic, msgs, &[], notes)
+}
+
+/// `text`, with each message's key and value as its Schema Registry decoding says
+/// (`decoded[i]` for `msgs[i]`; none: as bytes): the schema on a line of its own, the
+/// record as JSON in the gutter, or why it was not decoded and the bytes.
+pub fn text_decoded(topic: &str, msgs: &[Peeked], decoded: &[Decoded], notes: &[String]) -> String {
     use std::fmt::Write;
     let mut o = String::new();
-    for m in msgs {
+    for (i, m) in msgs.iter().enumerate() {
+        let d = decoded.get(i);
         let ts = m.timestamp_ms.map_or("-".into(), iso);
-        let key = m.key.as_ref().map_or("-".into(), |k| shown(line(&k.bytes), k.more()));
+        let key = match (d.map(|d| &d.key), &m.key) {
+            (Some(Decoding::Decoded { record, .. }), _) => {
+                crate::core::visible::one_line(&record.value.to_string()).into_owned()
+            }
+            (_, k) => k.as_ref().map_or("-".into(), |k| shown(line(&k.bytes), k.more())),
+        };
         let _ = writeln!(
             o,
             "── {} [{}] @{} · {ts} · key {key}",
@@ -302,6 +317,24 @@ pub fn text(topic: &str, msgs: &[Peeked], notes: &[String]) -> String {
                 ),
                 Header::NotKept(n) => writeln!(o, "   … {} more headers not kept", grouped(*n)),
             };
+        }
+        if let Some(d) = d {
+            about_lines(&mut o, "key", &d.key);
+            about_lines(&mut o, "value", &d.value);
+        }
+        match (d.map(|d| &d.value), &m.value) {
+            (Some(Decoding::Decoded { record, .. }), _) => {
+                let pretty = serde_json::to_string_pretty(&record.value).unwrap_or_default();
+                gutter(&mut o, &crate::core::visible::escape(&pretty));
+                continue;
+            }
+            // Wire-format bytes are binary: their first bytes in hex say enough.
+            (Some(Decoding::Failed { .. }), Some(v)) => {
+                let head = &v[..v.len().min(FAILED_HEX)];
+                gutter(&mut o, &shown(hex(head), m.value_len.saturating_sub(head.len())));
+                continue;
+            }
+            _ => {}
         }
         match &m.value {
             None => {
@@ -335,6 +368,12 @@ pub fn text(topic: &str, msgs: &[Peeked], notes: &[String]) -> String {
 /// with the bytes not kept (`more_bytes`); headers past the caps counted in
 /// `headers_not_kept`.
 pub fn json(topic: &str, msgs: &[Peeked], notes: &[String]) -> serde_json::Value {
+    json_decoded(topic, msgs, &[], notes)
+}
+
+/// `json`, with `key_decoded` and `value_decoded` for each message of `decoded`:
+/// null when not in wire format, else the schema, and the record or why not.
+pub fn json_decoded(topic: &str, msgs: &[Peeked], decoded: &[Decoded], notes: &[String]) -> serde_json::Value {
     let field = |b: &[u8], more: usize| -> serde_json::Value {
         match std::str::from_utf8(b) {
             Ok(s) => serde_json::json!({ "text": s, "more_bytes": more }),
@@ -349,7 +388,9 @@ pub fn json(topic: &str, msgs: &[Peeked], notes: &[String]) -> serde_json::Value
     };
     let messages: Vec<_> = msgs
         .iter()
-        .map(|m| {
+        .enumerate()
+        .map(|(i, m)| {
+            let d = decoded.get(i);
             let headers: Vec<_> = m
                 .headers
                 .iter()
@@ -368,14 +409,66 @@ pub fn json(topic: &str, msgs: &[Peeked], notes: &[String]) -> serde_json::Value
             let value = m.value.as_ref().map_or(serde_json::Value::Null, |v| {
                 field(v, m.value_len.saturating_sub(v.len()))
             });
-            serde_json::json!({
+            let mut o = serde_json::json!({
                 "partition": m.partition, "offset": m.offset, "timestamp_ms": m.timestamp_ms,
                 "key": cut(&m.key), "headers": headers, "headers_not_kept": not_kept,
                 "value": value, "value_len": m.value_len,
-            })
+            });
+            if let Some(d) = d {
+                o["key_decoded"] = decoding_json(&d.key);
+                o["value_decoded"] = decoding_json(&d.value);
+            }
+            o
         })
         .collect();
     serde_json::json!({ "topic": topic, "messages": messages, "notes": notes })
+}
+
+/// Bytes of a value that did not decode shown, in hex.
+const FAILED_HEX: usize = 64;
+
+/// A value's lines behind the gutter.
+fn gutter(o: &mut String, text: &str) {
+    use std::fmt::Write;
+    for l in text.split('\n') {
+        // An empty line gets the gutter without its trailing space.
+        let g = if l.is_empty() { GUTTER.trim_end() } else { GUTTER };
+        let _ = writeln!(o, "{g}{l}");
+    }
+}
+
+/// `   value schema: id 7 · orders-value v3 · avro`, or why it was not decoded.
+fn about_lines(o: &mut String, what: &str, d: &Decoding) {
+    use std::fmt::Write;
+    let one = |s: &str| crate::core::visible::one_line(s).into_owned();
+    match d {
+        Decoding::Plain => {}
+        Decoding::Decoded { about, record } => {
+            let message = record
+                .message
+                .as_deref()
+                .map(|m| format!(" · {}", one(m)))
+                .unwrap_or_default();
+            let _ = writeln!(o, "   {what} schema: {}{message}", about.line());
+        }
+        Decoding::Failed { about, note } => {
+            if let Some(a) = about {
+                let _ = writeln!(o, "   {what} schema: {}", a.line());
+            }
+            let _ = writeln!(o, "   {what} not decoded: {}", one(note));
+        }
+    }
+}
+
+/// A decoding for `--json`.
+fn decoding_json(d: &Decoding) -> serde_json::Value {
+    match d {
+        Decoding::Plain => serde_json::Value::Null,
+        Decoding::Decoded { about, record } => serde_json::json!({
+            "schema": about, "message": record.message, "record": record.value,
+        }),
+        Decoding::Failed { about, note } => serde_json::json!({ "schema": about, "note": note }),
+    }
 }
 
 #[cfg(test)]

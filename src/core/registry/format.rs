@@ -183,8 +183,12 @@ pub struct SchemaInfo {
     pub note: Option<String>,
     /// Where the schema lives when defined (file, registry subject).
     pub reference: Option<String>,
-    /// Serialization format, e.g. `json`.
+    /// Serialization format, e.g. `json`; with a Schema Registry: `avro`, `protobuf`
+    /// or `json` (its records in the Confluent wire format).
     pub format: Option<String>,
+    /// The Schema Registry subject the topic's records are registered under
+    /// (TopicNameStrategy: `<topic>-value`). Needs `format` avro, protobuf or json.
+    pub subject: Option<Sp<String>>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]

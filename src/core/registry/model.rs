@@ -286,6 +286,8 @@ pub struct Topic {
     pub schema_note: Option<String>,
     pub schema_reference: Option<String>,
     pub schema_format: Option<String>,
+    /// The Schema Registry subject its records are declared under.
+    pub schema_subject: Option<String>,
     pub notes: Vec<String>,
     pub use_cases: Vec<String>,
     pub source: Option<String>,

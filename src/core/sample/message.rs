@@ -57,6 +57,10 @@ pub struct RawMessage {
     pub value: Option<Vec<u8>>,
     /// The value's full size.
     pub value_len: usize,
+    /// The schema that decoded a wire-format value (`id 7 · orders-value v3 · avro`),
+    /// which `value` then holds as the record's JSON; None: the bytes as read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
 }
 
 impl RawMessage {

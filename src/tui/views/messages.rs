@@ -99,6 +99,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, topic: TopicId) {
             Span::raw(one_line(&k.bytes, k.len)),
         ]));
     }
+    if let Some(schema) = &m.schema {
+        // The value below is the record this schema decoded, shown as JSON.
+        lines.push(Line::from(vec![
+            Span::styled("schema ", app.theme.header()),
+            Span::raw(crate::core::visible::one_line(schema).into_owned()),
+        ]));
+    }
     for h in &m.headers {
         lines.push(match h {
             Header::Kept(k, v) => Line::from(vec![

@@ -189,5 +189,6 @@ unsafe fn copy_message(
         headers,
         value,
         value_len: if msg.payload.is_null() { 0 } else { msg.len },
+        schema: None,
     })
 }

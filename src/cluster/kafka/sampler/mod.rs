@@ -49,6 +49,8 @@ pub struct Sampler {
     /// never answers it): configurations are then reported missing for this reason.
     pub configs_unserved: Option<String>,
     start: Instant,
+    /// Decodes wire-format records in the tails, on this (the sampler's) thread.
+    decoder: Option<crate::cluster::schema_registry::decoder::Decoder>,
 }
 
 /// Settings every handle ktopo creates gets: nothing that could change a group.
@@ -81,6 +83,11 @@ impl Sampler {
             .map_err(|e| ClientError::Create(scrub(&e.to_string(), &props)))?;
         let mut periodic = Periodic::default();
         let watched = periodic.watch(watch);
+        // The settings were checked by `connect`; unusable ones decode nothing.
+        let decoder = crate::cluster::schema_registry::settings::from_properties(&props)
+            .ok()
+            .flatten()
+            .map(crate::cluster::schema_registry::decoder::Decoder::new);
         Ok(Sampler {
             props,
             admin,
@@ -93,6 +100,7 @@ impl Sampler {
             describe_chunk: 100,
             configs_unserved: None,
             start: Instant::now(),
+            decoder,
         })
     }
 
@@ -201,7 +209,12 @@ impl Sampler {
             .configs(&self.props, self.timeout, self.configs_unserved.as_deref(), &topics);
         let reader = base(&self.props).to_client_config();
         let (tails, tail_problems) = match self.periodic.tails(&reader, self.timeout, &topics) {
-            Some((t, p)) => (Some(t), Some(p.iter().map(|e| scrub(e, &self.props)).collect())),
+            Some((mut t, mut p)) => {
+                if let Some(d) = self.decoder.as_mut() {
+                    p.extend(d.decode_tails(std::sync::Arc::make_mut(&mut t).as_mut_slice()));
+                }
+                (Some(t), Some(p.iter().map(|e| scrub(e, &self.props)).collect()))
+            }
             None => (None, None),
         };
         Ok(RawSample {

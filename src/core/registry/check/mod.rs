@@ -32,6 +32,7 @@ pub fn check(file: &RegistryFile, reg: &Registry) -> Vec<Diagnostic> {
     c.proposed();
     c.examples();
     c.event_descriptions();
+    c.schema_subjects();
     c.declared_counts();
     c.out.sort_by_key(|d| {
         (

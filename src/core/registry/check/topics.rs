@@ -198,4 +198,36 @@ impl Checker<'_> {
             }
         }
     }
+
+    /// A Schema Registry subject needs a wire format ktopo can decode.
+    pub(super) fn schema_subjects(&mut self) {
+        for t in &self.file.topics {
+            let Some(subject) = &t.schema.subject else { continue };
+            let format = t.schema.format.as_deref();
+            let known = format.is_some_and(|f| crate::core::schema::Format::from_schema_type(Some(f)).is_some());
+            if subject.value.trim().is_empty() {
+                self.push(
+                    Diagnostic::error(
+                        "schema-subject",
+                        format!("`{}` declares an empty schema subject", t.name.value),
+                    )
+                    .at(subject.loc)
+                    .hint(format!("the default subject is `{}-value`", t.name.value)),
+                );
+            } else if !known {
+                let said = format.map_or("no format".to_string(), |f| format!("format `{f}`"));
+                self.push(
+                    Diagnostic::error(
+                        "schema-format",
+                        format!(
+                            "`{}` declares schema subject `{}` with {said}",
+                            t.name.value, subject.value
+                        ),
+                    )
+                    .at(subject.loc)
+                    .hint("add `format: avro`, `format: protobuf` or `format: json` to its `schema:`"),
+                );
+            }
+        }
+    }
 }

@@ -1,0 +1,324 @@
+//! Decoding a session's records: each schema fetched once (by id or GUID, its
+//! references by subject and version) and kept, failures too, so a bad id costs one
+//! request however many records name it. A registry that cannot be reached is said
+//! once, and not asked again this session.
+
+use super::client::{segment, Client, Fetch};
+use super::settings::Settings;
+use crate::core::sample::message::{Header, RawMessage};
+use crate::core::schema::{self, wire, About, Decoding, Format, Limits, SchemaError, Text};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// References followed per schema at most (Protobuf imports of imports included).
+const MAX_REFERENCES: usize = 64;
+
+/// A schema fetched and compiled, or why it cannot decode.
+type Loaded = Result<Arc<(About, schema::Compiled)>, (Option<About>, String)>;
+
+pub struct Decoder {
+    client: Client,
+    schemas: HashMap<wire::SchemaRef, Loaded>,
+    /// Why the registry cannot be reached, once it could not.
+    unreachable: Option<String>,
+    /// Notes for the whole session (said once), taken by `take_notes`.
+    notes: Vec<String>,
+    pub limits: Limits,
+}
+
+/// A key's and a value's decoding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    pub key: Decoding,
+    pub value: Decoding,
+}
+
+impl Decoder {
+    pub fn new(settings: Settings) -> Decoder {
+        Decoder {
+            client: Client::new(settings, Duration::from_secs(5)),
+            schemas: HashMap::new(),
+            unreachable: None,
+            notes: Vec::new(),
+            limits: Limits::default(),
+        }
+    }
+
+    /// The registry's URL (no user info).
+    pub fn url(&self) -> &str {
+        &self.client.settings.base
+    }
+
+    /// Requests sent so far.
+    pub fn requests(&self) -> usize {
+        self.client.sent
+    }
+
+    /// Notes said once for the session (an unreachable registry), since the last take.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
+    }
+
+    /// A message's key and value.
+    pub fn message(&mut self, m: &RawMessage) -> Decoded {
+        let header = |name: &str| {
+            m.headers.iter().find_map(|h| match h {
+                Header::Kept(k, Some(v)) if k.bytes == name.as_bytes() => Some(v.bytes.clone()),
+                _ => None,
+            })
+        };
+        let key = match &m.key {
+            Some(k) => self.bytes(&k.bytes, k.more(), header(wire::KEY_HEADER).as_deref()),
+            None => Decoding::Plain,
+        };
+        let value = match &m.value {
+            Some(v) => self.bytes(
+                v,
+                m.value_len.saturating_sub(v.len()),
+                header(wire::VALUE_HEADER).as_deref(),
+            ),
+            None => Decoding::Plain,
+        };
+        Decoded { key, value }
+    }
+
+    /// Sampled tails with their wire-format values decoded in place, as the JSON of
+    /// the record, so the observed-event checks read an Avro or Protobuf record as
+    /// they read JSON. Values that do not decode stay as read; what went wrong is said
+    /// once per topic, with the session's notes.
+    pub fn decode_tails(&mut self, tails: &mut [(String, Vec<RawMessage>)]) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (topic, msgs) in tails.iter_mut() {
+            let (mut failed, mut first) = (0usize, None);
+            for m in msgs.iter_mut() {
+                match self.message(m).value {
+                    Decoding::Decoded { record, about } => {
+                        let json = serde_json::to_vec(&record.value).unwrap_or_default();
+                        m.value_len = json.len();
+                        m.value = Some(json);
+                        let message = record.message.map(|n| format!(" · {n}")).unwrap_or_default();
+                        m.schema = Some(format!("{}{message}", about.line()));
+                    }
+                    Decoding::Failed { note, .. } => {
+                        failed += 1;
+                        first.get_or_insert(note);
+                    }
+                    Decoding::Plain => {}
+                }
+            }
+            if let Some(note) = first {
+                let n = crate::core::words::count(failed, "wire-format record", "wire-format records");
+                problems.push(format!("`{topic}`: {n} not decoded ({note})"));
+            }
+        }
+        problems.extend(self.take_notes());
+        problems
+    }
+
+    /// One key or value (`cut`: bytes of it not kept).
+    pub fn bytes(&mut self, bytes: &[u8], cut: usize, header: Option<&[u8]>) -> Decoding {
+        let framed = match wire::frame(bytes, header) {
+            Ok(None) => return Decoding::Plain,
+            Ok(Some(f)) => f,
+            Err(e) => {
+                return Decoding::Failed {
+                    about: None,
+                    note: e.to_string(),
+                }
+            }
+        };
+        let loaded = self.schema(framed.schema);
+        let (about, compiled) = match loaded {
+            Ok(a) => (a.0.clone(), a),
+            Err((about, note)) => return Decoding::Failed { about, note },
+        };
+        if cut > 0 {
+            return Decoding::Failed {
+                about: Some(about),
+                note: format!("{} of it not kept", crate::core::words::count(cut, "byte", "bytes")),
+            };
+        }
+        match schema::decode(&compiled.1, framed.body, &self.limits) {
+            Ok(record) => Decoding::Decoded { about, record },
+            Err(e) => Decoding::Failed {
+                note: format!("does not decode with {}: {e}", about_label(&about)),
+                about: Some(about),
+            },
+        }
+    }
+
+    /// The schema a record names, fetched once.
+    fn schema(&mut self, r: wire::SchemaRef) -> Loaded {
+        if let Some(l) = self.schemas.get(&r) {
+            return l.clone();
+        }
+        let l = self.load(r);
+        // An unreachable registry is not remembered per id: said once, never asked again.
+        self.schemas.insert(r, l.clone());
+        l
+    }
+
+    fn load(&mut self, r: wire::SchemaRef) -> Loaded {
+        let mut about = About {
+            named: r.label(),
+            ..About::default()
+        };
+        let path = match r {
+            wire::SchemaRef::Id(id) => {
+                about.id = Some(id);
+                format!("/schemas/ids/{id}")
+            }
+            wire::SchemaRef::Guid(g) => {
+                about.guid = Some(wire::guid(&g));
+                format!("/schemas/guids/{}", wire::guid(&g))
+            }
+        };
+        let body = match self.get(&path) {
+            Ok(b) => b,
+            Err(e) => return Err((Some(about), self.failed(&r, e))),
+        };
+        let fail = |about: &About, e: String| Err((Some(about.clone()), e));
+        let format = match Format::from_schema_type(body.get("schemaType").and_then(Value::as_str)) {
+            Some(f) => f,
+            None => {
+                let t = body.get("schemaType").and_then(Value::as_str).unwrap_or_default();
+                return fail(
+                    &about,
+                    SchemaError::UnknownType(crate::core::visible::one_line(t).into_owned()).to_string(),
+                );
+            }
+        };
+        about.format = Some(format);
+        about.subject = body.get("subject").and_then(Value::as_str).map(String::from);
+        about.version = body
+            .get("version")
+            .and_then(Value::as_u64)
+            .and_then(|v| u32::try_from(v).ok());
+        about.id = about.id.or(body
+            .get("id")
+            .and_then(Value::as_u64)
+            .and_then(|v| u32::try_from(v).ok()));
+        if about.subject.is_none() {
+            if let Some(id) = about.id {
+                // Which subject and version this id is (the first, when several share it).
+                if let Ok(v) = self.get(&format!("/schemas/ids/{id}/versions")) {
+                    let first = v.as_array().and_then(|a| a.first());
+                    about.subject = first
+                        .and_then(|f| f.get("subject"))
+                        .and_then(Value::as_str)
+                        .map(String::from);
+                    about.version = first
+                        .and_then(|f| f.get("version"))
+                        .and_then(Value::as_u64)
+                        .and_then(|v| u32::try_from(v).ok());
+                }
+            }
+        }
+        let Some(text) = body.get("schema").and_then(Value::as_str) else {
+            return fail(&about, "the registry's answer has no `schema`".into());
+        };
+        let mut references = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        if let Err(e) = self.references(&body, &mut references, &mut seen) {
+            return fail(&about, e);
+        }
+        let t = Text {
+            format,
+            schema: text.to_string(),
+            references,
+        };
+        match schema::compile(&t) {
+            Ok(c) => Ok(Arc::new((about, c))),
+            Err(e) => {
+                let note = format!(
+                    "{}: {}",
+                    about_label(&about),
+                    self.client.settings.scrub(&e.to_string())
+                );
+                fail(&about, crate::core::words::cut(&note, 400))
+            }
+        }
+    }
+
+    /// The texts of a schema's references, theirs first (depth first), each once.
+    fn references(
+        &mut self,
+        body: &Value,
+        out: &mut Vec<(String, String)>,
+        seen: &mut std::collections::HashSet<(String, i64)>,
+    ) -> Result<(), String> {
+        let Some(refs) = body.get("references").and_then(Value::as_array) else {
+            return Ok(());
+        };
+        for r in refs {
+            let (Some(name), Some(subject)) = (
+                r.get("name").and_then(Value::as_str),
+                r.get("subject").and_then(Value::as_str),
+            ) else {
+                return Err("a reference without a name or subject".into());
+            };
+            let version = r.get("version").and_then(Value::as_i64).unwrap_or(-1);
+            if !seen.insert((subject.to_string(), version)) {
+                continue;
+            }
+            if seen.len() > MAX_REFERENCES {
+                return Err(format!("more than {MAX_REFERENCES} references"));
+            }
+            let v = if version < 0 {
+                "latest".to_string()
+            } else {
+                version.to_string()
+            };
+            let path = format!("/subjects/{}/versions/{v}", segment(subject));
+            let shown = crate::core::visible::one_line(subject).into_owned();
+            let got = self
+                .get(&path)
+                .map_err(|e| format!("reference {shown} version {v}: {e}"))?;
+            self.references(&got, out, seen)?;
+            let text = got
+                .get("schema")
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("reference {shown} version {v}: no `schema`"))?;
+            out.push((name.to_string(), text.to_string()));
+        }
+        Ok(())
+    }
+
+    fn get(&mut self, path: &str) -> Result<Value, Fetch> {
+        if let Some(why) = &self.unreachable {
+            return Err(Fetch::Unreachable(why.clone()));
+        }
+        let r = self.client.get(path);
+        if let Err(Fetch::Unreachable(why)) = &r {
+            self.unreachable = Some(why.clone());
+            self.notes.push(format!(
+                "schema registry {} unreachable ({why}): wire-format records are not decoded",
+                self.client.settings.base
+            ));
+        }
+        r
+    }
+
+    /// The per-record note for a schema that could not be fetched.
+    fn failed(&self, r: &wire::SchemaRef, e: Fetch) -> String {
+        let what = r.label();
+        match e {
+            Fetch::Unreachable(_) => "the schema registry is unreachable".into(),
+            Fetch::Status { status: 404, .. } => format!("schema {what} is not in the schema registry (404)"),
+            Fetch::Status {
+                status: s @ (401 | 403),
+                ..
+            } => format!("the schema registry refused schema {what} ({s}): check schema.registry.basic.auth.user.info or the bearer token"),
+            e => format!("schema {what}: {e}"),
+        }
+    }
+}
+
+fn about_label(a: &About) -> String {
+    match &a.subject {
+        Some(s) => format!("schema {} ({s})", a.named),
+        None => format!("schema {}", a.named),
+    }
+}

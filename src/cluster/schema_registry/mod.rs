@@ -1,0 +1,7 @@
+//! The Schema Registry: its settings (`settings`), a GET-only client (`client`), and
+//! the session's decoder (`decoder`) that fetches each schema once and decodes
+//! wire-format records with `core::schema`.
+
+pub mod client;
+pub mod decoder;
+pub mod settings;
