@@ -220,3 +220,33 @@ pub fn ref_name(node: &Node) -> Option<String> {
 pub fn extension(node: &Node, key: &str) -> Option<Value> {
     node.get(key).map(Node::to_json)
 }
+
+/// The service an operation belongs to (`x-ktopo-service`, else the document's
+/// application), added to the platform if new, and the group id of its bindings or
+/// its traits' (2.x and 3.0 alike).
+pub fn operation_service_and_group(
+    doc: &Doc,
+    op: &Node,
+    app: &super::model::Service,
+    p: &mut super::model::Platform,
+) -> Result<(String, Option<String>), ImportError> {
+    let service = match op.get("x-ktopo-service") {
+        Some(s) => name(doc, s, "`x-ktopo-service`")?,
+        None => app.key.clone(),
+    };
+    if !p.services.iter().any(|s| s.key == service) {
+        p.services.push(super::model::Service {
+            key: service.clone(),
+            name: service.clone(),
+            description: None,
+        });
+    }
+    let mut group = group_id(doc, op.get("bindings"))?;
+    if let Some(traits) = doc.field(op, "traits")? {
+        for t in traits.items() {
+            let t = doc.deref(t)?;
+            group = group.or(group_id(doc, t.get("bindings"))?);
+        }
+    }
+    Ok((service, group))
+}

@@ -6,7 +6,7 @@
 //! 3.0 replaced them with `send` and `receive` for that reason.
 
 use super::channel::{self, extension, kafka_binding, name, ref_name, text};
-use super::model::{Link, Platform, Role, Service, Topic};
+use super::model::{Link, Platform, Role, Topic};
 use super::refs::{Doc, ImportError};
 use super::tree::Node;
 
@@ -48,24 +48,7 @@ pub fn read(doc: &Doc) -> Result<Platform, ImportError> {
             let Some(op) = doc.field(ch, verb)? else {
                 continue;
             };
-            let service = match op.get("x-ktopo-service") {
-                Some(s) => name(doc, s, "`x-ktopo-service`")?,
-                None => app.key.clone(),
-            };
-            if !p.services.iter().any(|s| s.key == service) {
-                p.services.push(Service {
-                    key: service.clone(),
-                    name: service.clone(),
-                    description: None,
-                });
-            }
-            let mut group = channel::group_id(doc, op.get("bindings"))?;
-            if let Some(traits) = doc.field(op, "traits")? {
-                for tr in traits.items() {
-                    let tr = doc.deref(tr)?;
-                    group = group.or(channel::group_id(doc, tr.get("bindings"))?);
-                }
-            }
+            let (service, group) = channel::operation_service_and_group(doc, op, &app, &mut p)?;
             if let Some(m) = op.get("message") {
                 let fallback = ref_name(m)
                     .or_else(|| op.get("operationId").and_then(Node::text))

@@ -80,24 +80,7 @@ fn operation(
             ))
         }
     };
-    let service = match op.get("x-ktopo-service") {
-        Some(s) => name(doc, s, "`x-ktopo-service`")?,
-        None => app.key.clone(),
-    };
-    if !p.services.iter().any(|s| s.key == service) {
-        p.services.push(Service {
-            key: service.clone(),
-            name: service.clone(),
-            description: None,
-        });
-    }
-    let mut group = channel::group_id(doc, op.get("bindings"))?;
-    if let Some(traits) = doc.field(op, "traits")? {
-        for t in traits.items() {
-            let t = doc.deref(t)?;
-            group = group.or(channel::group_id(doc, t.get("bindings"))?);
-        }
-    }
+    let (service, group) = channel::operation_service_and_group(doc, op, app, p)?;
     let at = topic_of(doc, op, keys)?;
     let link = Link {
         service: service.clone(),
