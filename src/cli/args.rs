@@ -40,13 +40,7 @@ pub enum Command {
     /// What a change to a service, topic or event type affects, hop by hop.
     Impact(ImpactArgs),
     /// Write the topology as Graphviz DOT, a Mermaid flowchart or JSON.
-    Export {
-        #[arg(long, value_enum)]
-        format: export::Format,
-        /// Write to this file (atomically) instead of standard output.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-    },
+    Export(ExportArgs),
     /// Consumer lag of every watched group, like kafka-consumer-groups.sh --describe.
     /// Exit status 1 when --fail-on trips (a group at the threshold, unreadable, or not
     /// evaluated within --max-wait), 4 when the cluster cannot be reached.
@@ -248,4 +242,29 @@ pub enum DiffFormat {
     Markdown,
     Json,
     Github,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum)]
+    pub format: export::Format,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Draw only this target (`service:KEY`, `topic:NAME`, `event:TYPE`, a name) and
+    /// what it feeds, as `impact` finds it.
+    #[arg(long, value_name = "TARGET", conflicts_with = "domain")]
+    pub focus: Option<String>,
+    /// With --focus: stop after this many hops.
+    #[arg(long, requires = "focus")]
+    pub depth: Option<usize>,
+    /// With --focus: what feeds the target instead.
+    #[arg(long, requires = "focus", conflicts_with = "both")]
+    pub upstream: bool,
+    /// With --focus: both directions.
+    #[arg(long, requires = "focus")]
+    pub both: bool,
+    /// Draw only this domain's services and topics (its id or name).
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
 }

@@ -135,3 +135,17 @@ pub(super) fn emit(output: Option<&Path>, text: &str, protect: Option<&Path>) ->
         },
     }
 }
+
+/// An impact target, or the usage status after saying why and the closest names.
+pub(super) fn target_or_usage(reg: &Registry, text: &str) -> Result<crate::core::impact::Target, i32> {
+    crate::core::impact::resolve(reg, text).map_err(|e| {
+        fatal(&e.to_string());
+        if !e.suggestions.is_empty() {
+            eprintln!("closest matches:");
+            for s in &e.suggestions {
+                eprintln!("  {s}");
+            }
+        }
+        crate::core::exit::USAGE
+    })
+}

@@ -15,18 +15,9 @@ pub(super) fn impact_cmd(reg: &Registry, topo: &Topology, conn: &ConnArgs, a: &I
     } else {
         Dir::Downstream
     };
-    let target = match a.target.as_deref().map(|t| impact::resolve(reg, t)).transpose() {
+    let target = match a.target.as_deref().map(|t| target_or_usage(reg, t)).transpose() {
         Ok(t) => t,
-        Err(e) => {
-            fatal(&e.to_string());
-            if !e.suggestions.is_empty() {
-                eprintln!("closest matches:");
-                for s in &e.suggestions {
-                    eprintln!("  {s}");
-                }
-            }
-            return crate::core::exit::USAGE;
-        }
+        Err(code) => return code,
     };
     let imp = target.map(|t| impact::impact(reg, topo, &t, dir, a.depth));
     let format = a

@@ -5,6 +5,7 @@ mod args;
 mod common;
 mod diff;
 mod drift;
+mod export_cmd;
 mod impact_cmd;
 mod import;
 mod lag;

@@ -18,7 +18,7 @@ pub fn run(cli: Cli) -> i32 {
     let json = match &cli.command {
         Some(Command::Check { json }) => *json,
         Some(Command::Impact(a)) => a.json,
-        Some(Command::Export { format, .. }) => matches!(format, export::Format::Json),
+        Some(Command::Export(a)) => matches!(a.format, export::Format::Json),
         Some(Command::Lag(a)) => a.json,
         Some(Command::Drift(a)) => a.json,
         Some(Command::Peek(a)) => a.json,
@@ -32,12 +32,8 @@ pub fn run(cli: Cli) -> i32 {
             let conn = cli.conn.clone();
             with_registry(&cli.registry, |reg, topo| impact_cmd(reg, topo, &conn, &a))
         }
-        Some(Command::Export { format, output }) => with_registry(&cli.registry, |reg, topo| {
-            emit(
-                output.as_deref(),
-                &export::render(format, reg, topo),
-                Some(&cli.registry),
-            )
+        Some(Command::Export(a)) => with_registry(&cli.registry, |reg, topo| {
+            super::export_cmd::export_cmd(reg, topo, &a, &cli.registry)
         }),
         Some(Command::Lag(a)) => {
             let conn = cli.conn.clone();

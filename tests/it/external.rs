@@ -44,6 +44,43 @@ fn graphviz_renders_the_dot_export_unchanged() {
 
 #[test]
 #[ignore = "opt-in: needs librsvg's `rsvg-convert` (installed by .ci/run)"]
+fn a_real_renderer_draws_a_focused_svg_at_the_size_it_declares() {
+    let rsvg = tool("rsvg-convert");
+    let dir = tempfile::tempdir().unwrap();
+    let (svg, png) = (dir.path().join("part.svg"), dir.path().join("part.png"));
+    let status = Command::new(env!("CARGO_BIN_EXE_ktopo"))
+        .current_dir(common::root())
+        .args([
+            "export",
+            "--format",
+            "svg",
+            "--focus",
+            "service:research_engine",
+            "--depth",
+            "2",
+            "-o",
+        ])
+        .arg(&svg)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = Command::new(&rsvg).arg("-o").arg(&png).arg(&svg).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = std::fs::read(&png).unwrap();
+    let (w, h) = (
+        u32::from_be_bytes(bytes[16..20].try_into().unwrap()),
+        u32::from_be_bytes(bytes[20..24].try_into().unwrap()),
+    );
+    // A page-sized picture (the whole platform is 6,736 px wide).
+    assert!(w <= 1200 && h <= 800 && w > 300, "{w}x{h}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    for name in ["Research Engine (1)", "research_events", "Agent Copilot (21)"] {
+        assert!(text.contains(name), "{name} missing");
+    }
+}
+
+#[test]
+#[ignore = "opt-in: needs librsvg's `rsvg-convert` (installed by .ci/run)"]
 fn a_real_renderer_draws_the_svg_map() {
     let rsvg = tool("rsvg-convert");
     for registry in ["registry.yaml", "assets/registries/enterprise-agent-platform.yaml"] {

@@ -10,6 +10,7 @@ mod demo_steady;
 mod diff;
 mod drift;
 mod export;
+mod export_part;
 mod external;
 mod fuzz;
 mod hostile;

@@ -32,6 +32,11 @@ fn id(n: Node, reg: &Registry) -> String {
 }
 
 pub fn render(reg: &Registry, topo: &Topology) -> String {
+    render_part(reg, topo, &super::Part::All)
+}
+
+/// Only the nodes of `part`, and the edges between them.
+pub fn render_part(reg: &Registry, topo: &Topology, part: &super::Part) -> String {
     let mut o = String::new();
     let title = reg.platform.name.as_deref().unwrap_or("ktopo");
     let _ = writeln!(o, "digraph ktopo {{");
@@ -40,7 +45,7 @@ pub fn render(reg: &Registry, topo: &Topology) -> String {
         o,
         "  node [fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", fontsize=8];"
     );
-    for (ci, g) in by_domain(reg).into_iter().enumerate() {
+    for (ci, g) in by_domain(reg, part).into_iter().enumerate() {
         let (domain, services, topics) = (g.domain, g.services, g.topics);
         let indent = if let Some(d) = domain {
             let _ = writeln!(o, "  subgraph \"cluster_{ci}\" {{");
@@ -88,6 +93,9 @@ pub fn render(reg: &Registry, topo: &Topology) -> String {
     }
     for e in topo.graph.edge_references() {
         let (a, b) = (topo.graph[e.source()], topo.graph[e.target()]);
+        if !part.has(a) || !part.has(b) {
+            continue;
+        }
         let attrs = match *e.weight() {
             Edge::Produces => String::new(),
             Edge::Consumes { pattern: false } => String::new(),

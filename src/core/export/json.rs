@@ -12,6 +12,12 @@ pub const JSON_VERSION: u32 = 1;
 /// as one `Value` tree first cost about ten times its size in memory (a 7.9 MB registry
 /// peaked at 1 GB).
 pub fn write(reg: &Registry, topo: &Topology) -> String {
+    write_part(reg, topo, &super::Part::All)
+}
+
+/// Only the services and topics of `part` (each still listing all its links).
+pub fn write_part(reg: &Registry, topo: &Topology, part: &super::Part) -> String {
+    use crate::core::topology::Node;
     use std::fmt::Write;
     let (services, topics) = parts(reg, topo);
     let pretty = |v: &dyn erased::Ser| v.pretty();
@@ -32,8 +38,9 @@ pub fn write(reg: &Registry, topo: &Topology) -> String {
         }
         o.push_str("\n],\n");
     };
-    list(&mut o, "services", &mut reg.service_ids().map(services));
-    list(&mut o, "topics", &mut reg.topic_ids().map(topics));
+    let (s, t) = (|i: &_| part.has(Node::Service(*i)), |i: &_| part.has(Node::Topic(*i)));
+    list(&mut o, "services", &mut reg.service_ids().filter(s).map(services));
+    list(&mut o, "topics", &mut reg.topic_ids().filter(t).map(topics));
     let _ = writeln!(o, "\"infrastructure\": {},", pretty(&reg.infrastructure));
     let _ = writeln!(o, "\"data_flows\": {}", pretty(&reg.data_flows));
     o.push_str("}\n");

@@ -40,10 +40,15 @@ fn id(n: Node) -> String {
 }
 
 pub fn render(reg: &Registry, topo: &Topology) -> String {
+    render_part(reg, topo, &super::Part::All)
+}
+
+/// Only the nodes of `part`, and the edges between them.
+pub fn render_part(reg: &Registry, topo: &Topology, part: &super::Part) -> String {
     let mut o = String::from("flowchart LR\n");
     let mut deprecated = Vec::new();
     let mut proposed = Vec::new();
-    for (ci, g) in by_domain(reg).into_iter().enumerate() {
+    for (ci, g) in by_domain(reg, part).into_iter().enumerate() {
         let (domain, services, topics) = (g.domain, g.services, g.topics);
         let indent = if let Some(d) = domain {
             let _ = writeln!(o, "  subgraph d{ci}[\"{}\"]", esc(&d.name));
@@ -79,7 +84,11 @@ pub fn render(reg: &Registry, topo: &Topology) -> String {
         }
     }
     for e in topo.graph.edge_references() {
-        let (a, b) = (id(topo.graph[e.source()]), id(topo.graph[e.target()]));
+        let (a, b) = (topo.graph[e.source()], topo.graph[e.target()]);
+        if !part.has(a) || !part.has(b) {
+            continue;
+        }
+        let (a, b) = (id(a), id(b));
         let arrow = match *e.weight() {
             Edge::Produces | Edge::Consumes { pattern: false } => "-->".to_string(),
             Edge::Consumes { pattern: true } => "-.->|pattern|".into(),

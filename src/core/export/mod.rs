@@ -4,6 +4,9 @@
 pub mod dot;
 pub mod json;
 pub mod mermaid;
+pub mod part;
+
+pub use part::Part;
 
 use crate::core::registry::{Registry, ServiceId, TopicId};
 use crate::core::topology::Topology;
@@ -19,11 +22,17 @@ pub enum Format {
 }
 
 pub fn render(format: Format, reg: &Registry, topo: &Topology) -> String {
+    render_part(format, reg, topo, &Part::All)
+}
+
+/// A part of the platform (`Part::All`: the whole). AsyncAPI documents the whole
+/// platform only (the CLI refuses a part for it).
+pub fn render_part(format: Format, reg: &Registry, topo: &Topology, part: &Part) -> String {
     match format {
-        Format::Dot => dot::render(reg, topo),
-        Format::Mermaid => mermaid::render(reg, topo),
-        Format::Json => json::write(reg, topo),
-        Format::Svg => crate::core::map::svg::render(reg, &crate::core::map::layout::layout(reg, topo)),
+        Format::Dot => dot::render_part(reg, topo, part),
+        Format::Mermaid => mermaid::render_part(reg, topo, part),
+        Format::Json => json::write_part(reg, topo, part),
+        Format::Svg => crate::core::map::svg::render(reg, &crate::core::map::layout::layout_part(reg, topo, part)),
         Format::Asyncapi => crate::core::asyncapi::write::render(reg),
     }
 }
@@ -35,8 +44,10 @@ pub(crate) struct DomainGroup<'a> {
     pub topics: Vec<TopicId>,
 }
 
-/// Services and topics grouped by domain in declaration order, then those with none.
-pub(crate) fn by_domain(reg: &Registry) -> Vec<DomainGroup<'_>> {
+/// Services and topics grouped by domain in declaration order, then those with none
+/// (of `part`: the rest are left out).
+pub(crate) fn by_domain<'a>(reg: &'a Registry, part: &Part) -> Vec<DomainGroup<'a>> {
+    use crate::core::topology::Node;
     let group = |domain| DomainGroup {
         domain,
         services: Vec::new(),
@@ -49,10 +60,10 @@ pub(crate) fn by_domain(reg: &Registry) -> Vec<DomainGroup<'_>> {
             .and_then(|d| reg.domains.iter().position(|x| &x.id == d))
             .unwrap_or(reg.domains.len())
     };
-    for (i, s) in reg.services_by_id() {
+    for (i, s) in reg.services_by_id().filter(|(i, _)| part.has(Node::Service(*i))) {
         groups[slot(&s.domain)].services.push(i);
     }
-    for (i, t) in reg.topics_by_id() {
+    for (i, t) in reg.topics_by_id().filter(|(i, _)| part.has(Node::Topic(*i))) {
         groups[slot(&t.domain)].topics.push(i);
     }
     groups.retain(|g| !g.services.is_empty() || !g.topics.is_empty());

@@ -59,14 +59,19 @@ pub fn layout(reg: &Registry, topo: &Topology) -> Layout {
     layouts(reg, topo, &[FULL]).remove(0)
 }
 
+/// The layout of a part of the platform: its nodes and the edges between them.
+pub fn layout_part(reg: &Registry, topo: &Topology, part: &crate::core::export::Part) -> Layout {
+    place(&order(reg, topo, part), FULL)
+}
+
 /// The same order (layers, order within them) placed at each geometry: the costly
 /// part, ordering, is done once for all zoom levels.
 pub fn layouts(reg: &Registry, topo: &Topology, geos: &[Geometry]) -> Vec<Layout> {
-    let ordered = order(reg, topo);
+    let ordered = order(reg, topo, &crate::core::export::Part::All);
     geos.iter().map(|&g| place(&ordered, g)).collect()
 }
 
-fn order(reg: &Registry, topo: &Topology) -> Layout {
+fn order(reg: &Registry, topo: &Topology, part: &crate::core::export::Part) -> Layout {
     let edges = topo.graph.edge_count();
     if edges > MAX_EDGES {
         return Layout {
@@ -78,11 +83,15 @@ fn order(reg: &Registry, topo: &Topology) -> Layout {
         .service_ids()
         .map(Node::Service)
         .chain(reg.topic_ids().map(Node::Topic))
+        .filter(|&n| part.has(n))
         .collect();
     let id: HashMap<Node, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let mut edges: Vec<MapEdge> = Vec::new();
     for e in topo.graph.edge_references() {
         let (a, b) = (topo.graph[e.source()], topo.graph[e.target()]);
+        let (Some(&from), Some(&to)) = (id.get(&a), id.get(&b)) else {
+            continue;
+        };
         let line = match e.weight() {
             Edge::Produces => Line::Data,
             Edge::Consumes { pattern: false } => Line::Data,
@@ -90,11 +99,7 @@ fn order(reg: &Registry, topo: &Topology) -> Layout {
             Edge::ReplacedBy => Line::Replacement,
             Edge::Candidate => Line::Candidate,
         };
-        edges.push(MapEdge {
-            from: id[&a],
-            to: id[&b],
-            line,
-        });
+        edges.push(MapEdge { from, to, line });
     }
     let n = nodes.len();
     // Break cycles: edges that point backwards in a greedy feedback-arc-set order
