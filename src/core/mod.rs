@@ -16,6 +16,7 @@ pub mod lag_report;
 pub mod live;
 pub mod map;
 pub mod observe;
+pub mod part;
 pub mod registry;
 pub mod sample;
 pub mod schema;

@@ -4,9 +4,8 @@
 pub mod dot;
 pub mod json;
 pub mod mermaid;
-pub mod part;
 
-pub use part::Part;
+pub use crate::core::part::Part;
 
 use crate::core::registry::{Registry, ServiceId, TopicId};
 use crate::core::topology::Topology;

@@ -60,18 +60,18 @@ pub fn layout(reg: &Registry, topo: &Topology) -> Layout {
 }
 
 /// The layout of a part of the platform: its nodes and the edges between them.
-pub fn layout_part(reg: &Registry, topo: &Topology, part: &crate::core::export::Part) -> Layout {
+pub fn layout_part(reg: &Registry, topo: &Topology, part: &crate::core::part::Part) -> Layout {
     place(&order(reg, topo, part), FULL)
 }
 
 /// The same order (layers, order within them) placed at each geometry: the costly
 /// part, ordering, is done once for all zoom levels.
 pub fn layouts(reg: &Registry, topo: &Topology, geos: &[Geometry]) -> Vec<Layout> {
-    let ordered = order(reg, topo, &crate::core::export::Part::All);
+    let ordered = order(reg, topo, &crate::core::part::Part::All);
     geos.iter().map(|&g| place(&ordered, g)).collect()
 }
 
-fn order(reg: &Registry, topo: &Topology, part: &crate::core::export::Part) -> Layout {
+fn order(reg: &Registry, topo: &Topology, part: &crate::core::part::Part) -> Layout {
     let edges = topo.graph.edge_count();
     if edges > MAX_EDGES {
         return Layout {
