@@ -602,3 +602,40 @@ fn check_validates_declared_subjects() {
     let got = codes("schema: { status: defined, format: avro, subject: ' ' }");
     assert_eq!(got[0].0, "schema-subject", "{got:?}");
 }
+
+#[test]
+fn failures_that_may_pass_are_asked_again_after_retry_after_and_the_others_never() {
+    use ktopo::cluster::schema_registry::{decoder::Decoder, settings};
+    use ktopo::core::sample::message::RawMessage;
+    let sr = server::serve(routes(), None);
+    let mut props = ktopo::cluster::kafka::config::Properties::default();
+    props.set("schema.registry.url", &sr.url);
+    let decoder = || Decoder::new(settings::from_properties(&props).unwrap().unwrap());
+    let message = |v: Vec<u8>| RawMessage {
+        partition: 0,
+        offset: 0,
+        timestamp_ms: None,
+        key: None,
+        headers: Vec::new(),
+        value_len: v.len(),
+        value: Some(v),
+        schema: None,
+    };
+    let asked = |path: &str| sr.requests().iter().filter(|r| r.path == path).count();
+    // A 503 may pass: asked again once `retry_after` has passed (here at once); a 404
+    // will not: asked once whatever the wait.
+    let mut d = decoder();
+    d.retry_after = Duration::ZERO;
+    for _ in 0..3 {
+        d.message(&message(framed(23, &[b""])));
+        d.message(&message(framed(99, &[b"x"])));
+    }
+    assert_eq!(asked("/schemas/ids/23"), 3);
+    assert_eq!(asked("/schemas/ids/99"), 1);
+    // With the default wait, the 503 is kept for now: asked once more in all.
+    let mut d = decoder();
+    for _ in 0..3 {
+        d.message(&message(framed(23, &[b""])));
+    }
+    assert_eq!(asked("/schemas/ids/23"), 4);
+}

@@ -1,7 +1,8 @@
 //! Decoding a session's records: each schema fetched once (by id or GUID, its
 //! references by subject and version) and kept, failures too, so a bad id costs one
-//! request however many records name it. A registry that cannot be reached is said
-//! once, and not asked again this session.
+//! request however many records name it. A failure that may pass (the registry
+//! unreachable, a 5xx, a 429) is kept for `retry_after` only: a TUI or `serve` session
+//! outlives a registry restart. An unreachable registry is said once per outage.
 
 use super::client::{segment, Client, Fetch};
 use super::settings::Settings;
@@ -10,7 +11,10 @@ use crate::core::schema::{self, wire, About, Decoding, Format, Limits, SchemaErr
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// How long a failure that may pass is kept before asking again.
+pub const RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// References followed per schema at most (Protobuf imports of imports included).
 const MAX_REFERENCES: usize = 64;
@@ -20,9 +24,13 @@ type Loaded = Result<Arc<(About, schema::Compiled)>, (Option<About>, String)>;
 
 pub struct Decoder {
     client: Client,
-    schemas: HashMap<wire::SchemaRef, Loaded>,
-    /// Why the registry cannot be reached, once it could not.
-    unreachable: Option<String>,
+    /// Each schema as loaded, and when to ask again (a failure that may pass).
+    schemas: HashMap<wire::SchemaRef, (Loaded, Option<Instant>)>,
+    /// Why the registry cannot be reached, and since when.
+    unreachable: Option<(String, Instant)>,
+    /// Whether the load in progress failed in a way that may pass.
+    transient: bool,
+    pub retry_after: Duration,
     /// Notes for the whole session (said once), taken by `take_notes`.
     notes: Vec<String>,
     pub limits: Limits,
@@ -41,6 +49,8 @@ impl Decoder {
             client: Client::new(settings, Duration::from_secs(5)),
             schemas: HashMap::new(),
             unreachable: None,
+            transient: false,
+            retry_after: RETRY_AFTER,
             notes: Vec::new(),
             limits: Limits::default(),
         }
@@ -151,12 +161,15 @@ impl Decoder {
 
     /// The schema a record names, fetched once.
     fn schema(&mut self, r: wire::SchemaRef) -> Loaded {
-        if let Some(l) = self.schemas.get(&r) {
-            return l.clone();
+        if let Some((l, retry)) = self.schemas.get(&r) {
+            if retry.is_none_or(|at| Instant::now() < at) {
+                return l.clone();
+            }
         }
+        self.transient = false;
         let l = self.load(r);
-        // An unreachable registry is not remembered per id: said once, never asked again.
-        self.schemas.insert(r, l.clone());
+        let retry = (l.is_err() && self.transient).then(|| Instant::now() + self.retry_after);
+        self.schemas.insert(r, (l.clone(), retry));
         l
     }
 
@@ -287,16 +300,27 @@ impl Decoder {
     }
 
     fn get(&mut self, path: &str) -> Result<Value, Fetch> {
-        if let Some(why) = &self.unreachable {
-            return Err(Fetch::Unreachable(why.clone()));
+        if let Some((why, since)) = &self.unreachable {
+            if since.elapsed() < self.retry_after {
+                self.transient = true;
+                return Err(Fetch::Unreachable(why.clone()));
+            }
         }
         let r = self.client.get(path);
-        if let Err(Fetch::Unreachable(why)) = &r {
-            self.unreachable = Some(why.clone());
-            self.notes.push(format!(
-                "schema registry {} unreachable ({why}): wire-format records are not decoded",
-                self.client.settings.base
-            ));
+        match &r {
+            Err(Fetch::Unreachable(why)) => {
+                self.transient = true;
+                if self.unreachable.is_none() {
+                    self.notes.push(format!(
+                        "schema registry {} unreachable ({why}): wire-format records are not decoded",
+                        self.client.settings.base
+                    ));
+                }
+                self.unreachable = Some((why.clone(), Instant::now()));
+            }
+            Err(Fetch::Status { status, .. }) if *status >= 500 || *status == 429 => self.transient = true,
+            Ok(_) => self.unreachable = None,
+            Err(_) => {}
         }
         r
     }
