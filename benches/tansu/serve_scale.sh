@@ -6,7 +6,7 @@
 # Measured 2026-12-01 (2 cores shared with other builds, load 6-11), 5 alternated runs:
 #   ktopo lag   7.1-9.9 s wall, 2.6-3.1 s CPU, 127-128 MB peak RSS
 #   peer.py     8.7-12.4 s wall, 5.7-7.0 s CPU, 100 MB
-#   ktopo serve 140-178 MB RSS over 10 minutes (peak 182 MB), ~1.1 s CPU per round
+#   ktopo serve 140-178 MB RSS over 10 minutes (peak 182 MB), 27-28 s CPU in its first 100 s (43 s in 80 s before the change)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 TOPICS=${TOPICS:-1250}; PORT=19292
