@@ -42,6 +42,13 @@ fn graphviz_renders_the_dot_export_unchanged() {
     }
 }
 
+/// A PNG's width and height (its IHDR chunk).
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[1..4], b"PNG");
+    let be = |r: std::ops::Range<usize>| u32::from_be_bytes(bytes[r].try_into().unwrap());
+    (be(16..20), be(20..24))
+}
+
 #[test]
 #[ignore = "opt-in: needs librsvg's `rsvg-convert` (installed by .ci/run)"]
 fn a_real_renderer_draws_a_focused_svg_at_the_size_it_declares() {
@@ -66,12 +73,8 @@ fn a_real_renderer_draws_a_focused_svg_at_the_size_it_declares() {
     assert!(status.success());
     let out = Command::new(&rsvg).arg("-o").arg(&png).arg(&svg).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let bytes = std::fs::read(&png).unwrap();
-    let (w, h) = (
-        u32::from_be_bytes(bytes[16..20].try_into().unwrap()),
-        u32::from_be_bytes(bytes[20..24].try_into().unwrap()),
-    );
-    // A page-sized picture (the whole platform is 6,736 px wide).
+    let (w, h) = png_size(&std::fs::read(&png).unwrap());
+    // A page-sized picture (the whole platform is 6,800 px wide).
     assert!(w <= 1200 && h <= 800 && w > 300, "{w}x{h}");
     let text = std::fs::read_to_string(&svg).unwrap();
     for name in ["Research Engine (1)", "research_events", "Agent Copilot (21)"] {
@@ -101,12 +104,8 @@ fn a_real_renderer_draws_the_svg_map() {
             "rsvg-convert rejected {registry}'s map: {err}"
         );
         let bytes = std::fs::read(&png).unwrap();
-        assert_eq!(&bytes[1..4], b"PNG");
-        // The PNG is as large as the SVG says (IHDR width and height).
-        let (w, h) = (
-            u32::from_be_bytes(bytes[16..20].try_into().unwrap()),
-            u32::from_be_bytes(bytes[20..24].try_into().unwrap()),
-        );
+        // The PNG is as large as the SVG says.
+        let (w, h) = png_size(&bytes);
         let text = std::fs::read_to_string(&svg).unwrap();
         assert!(text.contains(&format!("width=\"{w}\" height=\"{h}\"")), "{w}x{h}");
         assert!(w > 400 && h > 100, "{w}x{h}");

@@ -57,3 +57,22 @@ pub fn unsupported(doc: &Doc, out: &mut Vec<String>) {
         }
     }
 }
+
+/// The document's application and the platform it starts (2.x and 3.0 alike): a ktopo
+/// export names each operation's service, so its document is no service itself.
+pub fn platform(doc: &Doc) -> Result<(Service, super::model::Platform), ImportError> {
+    let app = application(doc)?;
+    let extras = super::channel::extension(&doc.root, "x-ktopo-platform");
+    let services = if extras.is_some() {
+        Vec::new()
+    } else {
+        vec![app.clone()]
+    };
+    let mut p = super::model::Platform {
+        services,
+        extras,
+        ..super::model::Platform::default()
+    };
+    unsupported(doc, &mut p.unsupported);
+    Ok((app, p))
+}

@@ -7,20 +7,7 @@ use super::model::{Link, Platform, Role, Service, Topic};
 use super::refs::{Doc, ImportError};
 
 pub fn read(doc: &Doc) -> Result<Platform, ImportError> {
-    let app = super::application::application(doc)?;
-    let extras = extension(&doc.root, "x-ktopo-platform");
-    // A ktopo export names each operation's service; the document itself is none.
-    let services = if extras.is_some() {
-        Vec::new()
-    } else {
-        vec![app.clone()]
-    };
-    let mut p = Platform {
-        services,
-        extras,
-        ..Platform::default()
-    };
-    super::application::unsupported(doc, &mut p.unsupported);
+    let (app, mut p) = super::application::platform(doc)?;
     // Each channel's key, by the topic it became.
     let mut keys: Vec<String> = Vec::new();
     if let Some(channels) = doc.field(&doc.root, "channels")? {
