@@ -9,9 +9,10 @@ use std::ffi::{c_char, c_void};
 use std::time::{Duration, Instant};
 
 /// Admin requests outstanding at once. Tens of thousands at once (a registry declaring
-/// 40,000 group-topic pairs) trip a use-after-free in librdkafka's coordinator request
-/// path (confluentinc/librdkafka#4605, fix proposed in #5397) and abort the process;
-/// a window keeps every request in flight that matters for speed.
+/// 40,000 group-topic pairs) made requests time out before their coordinator was
+/// found, which tripped a use-after-free in librdkafka (confluentinc/librdkafka#4605;
+/// ktopo builds it fixed, vendor/rdkafka-sys/PATCHES.md). A window still keeps every
+/// request in flight that matters for speed without queueing the rest to time out.
 const IN_FLIGHT: usize = 1_000;
 
 /// A client handle used for admin requests (and metadata, through `client()`).
