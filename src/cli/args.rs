@@ -267,4 +267,18 @@ pub struct ExportArgs {
     /// Draw only this domain's services and topics (its id or name).
     #[arg(long, value_name = "DOMAIN")]
     pub domain: Option<String>,
+    /// With --format svg: wrap a map wider than this many pixels onto strips stacked
+    /// down the page (0: one strip, however wide).
+    #[arg(long, value_name = "PX", default_value_t = crate::core::map::svg::PAGE_PX, value_parser = page_width)]
+    pub page_width: u32,
+}
+
+fn page_width(s: &str) -> Result<u32, String> {
+    let px: u32 = s.parse().map_err(|_| format!("{s:?} is not a number of pixels"))?;
+    if px != 0 && px < 400 {
+        return Err(format!(
+            "{px} px is narrower than two columns of the map: use 400 or more, or 0 for no wrapping"
+        ));
+    }
+    Ok(px)
 }

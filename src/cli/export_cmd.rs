@@ -35,9 +35,9 @@ pub(super) fn export_cmd(reg: &Registry, topo: &Topology, a: &ExportArgs, regist
         fatal("--format asyncapi describes the whole platform: drop --focus/--domain");
         return crate::core::exit::USAGE;
     }
-    emit(
-        a.output.as_deref(),
-        &export::render_part(a.format, reg, topo, &part),
-        Some(registry),
-    )
+    let text = match a.format {
+        Format::Svg => export::svg(reg, topo, &part, a.page_width),
+        f => export::render_part(f, reg, topo, &part),
+    };
+    emit(a.output.as_deref(), &text, Some(registry))
 }

@@ -237,7 +237,17 @@ fn svg_text_is_valid_xml_escaped_and_fits_its_box() {
     }
     let text = regex::Regex::new(r"<(text|title)[^>]*>([^<]*)</(text|title)>").unwrap();
     let entity = regex::Regex::new(r"&(amp|lt|gt|quot|apos);").unwrap();
-    let mut boxes = 0;
+    let unescape = |s: &str| {
+        entity
+            .replace_all(s, |e: &regex::Captures| match &e[1] {
+                "amp" => "&",
+                "lt" => "<",
+                "gt" => ">",
+                "quot" => "\"",
+                _ => "'",
+            })
+            .into_owned()
+    };
     for c in text.captures_iter(&svg) {
         let content = &c[2];
         assert!(!content.contains(['>', '"', '\'', '\n']), "{content:?}");
@@ -246,21 +256,31 @@ fn svg_text_is_valid_xml_escaped_and_fits_its_box() {
             entity.find_iter(content).count(),
             "every & starts an entity: {content:?}"
         );
-        if &c[1] == "text" {
-            boxes += 1;
-            let shown = entity.replace_all(content, |e: &regex::Captures| match &e[1] {
-                "amp" => "&",
-                "lt" => "<",
-                "gt" => ">",
-                "quot" => "\"",
-                _ => "'",
-            });
-            let w = unicode_width::UnicodeWidthStr::width(shown.as_ref());
-            assert!(w <= 22, "{shown:?} is {w} cells wide, its box has 22");
+    }
+    // Each box: its name's lines, each within the box, together the whole name.
+    let geo = ktopo::core::map::svg::geometry(&reg, &ktopo::core::part::Part::All);
+    let boxed =
+        regex::Regex::new(r"<g><title>[^:]*: ([^<]*)</title><rect [^>]*/>((?:<text[^>]*>[^<]*</text>)+)</g>").unwrap();
+    let line = regex::Regex::new(r"<text[^>]*>([^<]*)</text>").unwrap();
+    let mut boxes = 0;
+    for b in boxed.captures_iter(&svg) {
+        boxes += 1;
+        let lines: Vec<String> = line.captures_iter(&b[2]).map(|l| unescape(&l[1])).collect();
+        for l in &lines {
+            let w = unicode_width::UnicodeWidthStr::width(l.as_str());
+            assert!(
+                w + 2 <= geo.box_w as usize,
+                "{l:?} is {w} cells wide, its box has {}",
+                geo.box_w
+            );
         }
+        let name = unescape(&b[1]);
+        let joined: String = lines.concat();
+        let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        assert_eq!(strip(&joined), strip(&name), "the box shows its whole name");
     }
     assert_eq!(boxes, reg.services.len() + reg.topics.len());
-    assert!(svg.contains("請求サービス請求サービス請"), "{svg}");
+    assert!(svg.contains("請求サービス請求サービス請求サービス"), "{svg}");
 }
 
 #[test]
@@ -268,7 +288,8 @@ fn svg_bridges_every_crossing_of_the_map() {
     let reg = common::load("assets/registries/enterprise-agent-platform.yaml");
     let topo = Topology::build(&reg);
     let svg = export::render(Format::Svg, &reg, &topo);
-    let l = ktopo::core::map::layout::layout(&reg, &topo);
+    let all = ktopo::core::part::Part::All;
+    let l = ktopo::core::map::layout::layout_part_at(&reg, &topo, &all, ktopo::core::map::svg::geometry(&reg, &all));
     let crossings = ktopo::core::map::route::cells_in(&l.paths, (0, 0, l.width, l.height))
         .into_iter()
         .filter(|(_, (d, _))| d & ktopo::core::map::route::CROSS != 0)

@@ -74,7 +74,7 @@ fn a_real_renderer_draws_a_focused_svg_at_the_size_it_declares() {
     let out = Command::new(&rsvg).arg("-o").arg(&png).arg(&svg).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let (w, h) = png_size(&std::fs::read(&png).unwrap());
-    // A page-sized picture (the whole platform is 6,800 px wide).
+    // A page-sized picture in one part (the whole platform is ~10,000 px wide).
     assert!(w <= 1200 && h <= 800 && w > 300, "{w}x{h}");
     let text = std::fs::read_to_string(&svg).unwrap();
     for name in ["Research Engine (1)", "research_events", "Agent Copilot (21)"] {
@@ -109,6 +109,11 @@ fn a_real_renderer_draws_the_svg_map() {
         let text = std::fs::read_to_string(&svg).unwrap();
         assert!(text.contains(&format!("width=\"{w}\" height=\"{h}\"")), "{w}x{h}");
         assert!(w > 400 && h > 100, "{w}x{h}");
+        // Wrapped onto strips that fit a 1,280 px page (registry.yaml's map is ~10,000 px wide).
+        assert!(w <= 1280, "{registry}: {w} px wide");
+        if registry == "registry.yaml" {
+            assert!(text.contains("part 2 of "), "{registry}: not wrapped");
+        }
     }
 }
 

@@ -30,6 +30,7 @@ mod seed_registries;
 mod serve;
 mod stale;
 mod status_edges;
+mod svg_pages;
 mod time;
 mod tmux_smoke;
 mod tui;

@@ -31,9 +31,20 @@ pub fn render_part(format: Format, reg: &Registry, topo: &Topology, part: &Part)
         Format::Dot => dot::render_part(reg, topo, part),
         Format::Mermaid => mermaid::render_part(reg, topo, part),
         Format::Json => json::write_part(reg, topo, part),
-        Format::Svg => crate::core::map::svg::render(reg, &crate::core::map::layout::layout_part(reg, topo, part)),
+        Format::Svg => svg(reg, topo, part, crate::core::map::svg::PAGE_PX),
         Format::Asyncapi => crate::core::asyncapi::write::render(reg),
     }
+}
+
+/// The map of `part` as SVG, boxes sized so no name is cut, wrapped onto strips that
+/// fit a page `page_px` wide (0: never wrapped).
+pub fn svg(reg: &Registry, topo: &Topology, part: &Part, page_px: u32) -> String {
+    use crate::core::map::{layout, svg};
+    svg::render(
+        reg,
+        &layout::layout_part_at(reg, topo, part, svg::geometry(reg, part)),
+        page_px,
+    )
 }
 
 /// One domain's services and topics; `domain` is None for the rest.

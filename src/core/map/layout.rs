@@ -61,7 +61,12 @@ pub fn layout(reg: &Registry, topo: &Topology) -> Layout {
 
 /// The layout of a part of the platform: its nodes and the edges between them.
 pub fn layout_part(reg: &Registry, topo: &Topology, part: &crate::core::part::Part) -> Layout {
-    place(&order(reg, topo, part), FULL)
+    layout_part_at(reg, topo, part, FULL)
+}
+
+/// A part of the platform with boxes of `geo` (the SVG sizes them to its names).
+pub fn layout_part_at(reg: &Registry, topo: &Topology, part: &crate::core::part::Part, geo: Geometry) -> Layout {
+    place(&order(reg, topo, part), geo)
 }
 
 /// The same order (layers, order within them) placed at each geometry: the costly

@@ -8,6 +8,7 @@ pub mod layout;
 pub mod plan;
 pub mod route;
 pub mod svg;
+pub mod svg_pages;
 pub mod text;
 
 /// How much of each node the map shows.

@@ -81,9 +81,64 @@ pub fn join(g: &[Glyph]) -> String {
     g.iter().map(|g| g.symbol.as_str()).collect()
 }
 
+/// A name on lines of at most `max` cells, broken after a separator (`_ . - / :` or a
+/// space) when one falls in the last third of a line, else anywhere; at most `lines`
+/// lines, the last ending in `…` when the name is longer still.
+pub fn wrap(s: &str, max: u32, lines: usize) -> Vec<String> {
+    let max = max.max(2);
+    let all = glyphs(s);
+    let mut out: Vec<String> = Vec::new();
+    let mut rest: &[Glyph] = &all;
+    while !rest.is_empty() && out.len() < lines {
+        let mut used = 0;
+        let mut end = 0;
+        while end < rest.len() && used + rest[end].width <= max {
+            used += rest[end].width;
+            end += 1;
+        }
+        if end < rest.len() {
+            let floor = end - end / 3;
+            if let Some(b) = (floor..end)
+                .rev()
+                .find(|&i| matches!(rest[i].symbol.as_str(), "_" | "." | "-" | "/" | ":" | " "))
+            {
+                end = b + 1;
+            }
+        }
+        let mut line: Vec<Glyph> = rest[..end.max(1)].to_vec();
+        rest = &rest[end.max(1)..];
+        if out.len() + 1 == lines && !rest.is_empty() {
+            // The last line allowed: cut it to make room for the ellipsis.
+            while line.iter().map(|g| g.width).sum::<u32>() + 1 > max {
+                line.pop();
+            }
+            line.push(Glyph {
+                symbol: "…".into(),
+                width: 1,
+            });
+            rest = &[];
+        }
+        out.push(join(&line).trim_end().to_string());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_wrap_after_separators_and_end_in_an_ellipsis_only_past_the_last_line() {
+        assert_eq!(wrap("billing_events", 20, 4), ["billing_events"]);
+        assert_eq!(
+            wrap("customer_success_engagement_events", 20, 4),
+            ["customer_success_", "engagement_events"]
+        );
+        assert_eq!(wrap("abcdefghij", 4, 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("abcdefghijklmnop", 4, 2), ["abcd", "efg…"]);
+        assert_eq!(wrap("請求請求請求", 5, 4), ["請求", "請求", "請求"]);
+        assert!(wrap("", 10, 4).is_empty());
+    }
 
     #[test]
     fn widths_count_cells() {
