@@ -400,3 +400,56 @@ fn credentials_in_a_broker_address_are_refused_and_never_shown() {
         assert!(!all.contains("hunter2"), "{cmd:?}: {all}");
     }
 }
+
+/// One HTTP/1.1 GET with extra request headers: the head (lower case) and the raw body.
+fn get_raw(addr: &str, path: &str, headers: &str) -> (String, Vec<u8>) {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let at = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a head");
+    (
+        String::from_utf8_lossy(&raw[..at]).to_ascii_lowercase(),
+        raw[at + 4..].to_vec(),
+    )
+}
+
+#[test]
+fn metrics_go_gzip_compressed_to_scrapers_that_ask_and_plain_to_the_rest() {
+    let (p, bootstrap) = common::mock_cluster(1, &[("orders_events", 3)]);
+    produce(&p, "orders_events", 0, 10);
+    commit(&bootstrap, "billing_orders_events_consumer", &[("orders_events", 0, 4)]);
+    let s = serve(&["-b", &bootstrap, "--interval", "0.5", "--cluster", "mock-eu"]);
+    let billing = [("group", "billing_orders_events_consumer"), ("topic", "orders_events")];
+    let lag = |text: &str| find(&parse(text), "ktopo_group_lag_messages", &billing);
+    assert!(
+        common::wait_until(Duration::from_secs(60), || lag(&get(&s.addr, "/metrics", None).body)
+            == Some(6.0)),
+        "no lag for the group"
+    );
+    // Prometheus's request: Accept-Encoding: gzip.
+    let (head, gz) = get_raw(&s.addr, "/metrics", "Accept-Encoding: gzip\r\n");
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    assert!(head.contains("vary: accept-encoding"), "{head}");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut text).unwrap();
+    assert_eq!(lag(&text), Some(6.0), "{text}");
+    // A client that refuses gzip (or says nothing) gets the same text, uncompressed.
+    for refuse in ["", "Accept-Encoding: gzip;q=0, identity\r\n"] {
+        let (head, plain) = get_raw(&s.addr, "/metrics", refuse);
+        assert!(!head.contains("content-encoding"), "{head}");
+        let plain = String::from_utf8(plain).unwrap();
+        assert_eq!(lag(&plain), Some(6.0));
+        assert!(
+            gz.len() * 3 < plain.len(),
+            "{} bytes compressed from {}",
+            gz.len(),
+            plain.len()
+        );
+    }
+}

@@ -10,7 +10,7 @@
 use crate::core::exposition::{self, Scrape};
 use http_body_util::Full;
 use hyper::body::Bytes;
-use hyper::header::{HeaderValue, ACCEPT, ALLOW, CONTENT_TYPE};
+use hyper::header::{HeaderValue, ACCEPT, ACCEPT_ENCODING, ALLOW, CONTENT_ENCODING, CONTENT_TYPE, VARY};
 use hyper::{Method, Request, Response, StatusCode};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -20,12 +20,23 @@ const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
 const CONNECTION_TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_HEAD: usize = 16 * 1024;
 
-/// One published round and its encodings, each made at most once.
+/// One published round and its encodings, each made at most once. Metrics are kept
+/// gzip-compressed (Prometheus asks for gzip): at 5,000 groups the text is 12 MB and
+/// its gzip about a tenth; a client that does not accept gzip gets it inflated.
 pub struct Published {
     pub scrape: Arc<Scrape>,
     text: OnceLock<Option<Bytes>>,
     openmetrics: OnceLock<Option<Bytes>>,
     json: OnceLock<Bytes>,
+}
+
+/// A `fmt::Write` into a gzip stream, so the text is compressed as it is encoded.
+struct Gzip(flate2::write::GzEncoder<Vec<u8>>);
+
+impl std::fmt::Write for Gzip {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        std::io::Write::write_all(&mut self.0, s.as_bytes()).map_err(|_| std::fmt::Error)
+    }
 }
 
 impl Published {
@@ -38,21 +49,26 @@ impl Published {
         }
     }
 
-    /// The metrics in `format`, encoded by the first scrape that asks (None if the
-    /// encoder failed).
-    fn metrics(&self, cluster: &str, format: exposition::Format) -> Option<Bytes> {
+    /// The metrics in `format`, gzip-compressed, encoded by the first scrape that asks
+    /// (None if the encoder failed).
+    fn metrics_gzip(&self, cluster: &str, format: exposition::Format) -> Option<Bytes> {
         let cell = match format {
             exposition::Format::OpenMetrics => &self.openmetrics,
             _ => &self.text,
         };
-        // The last size of this format, and a little more room for growth.
+        // The last compressed size of this format, and a little more room for growth.
         static LAST: [std::sync::atomic::AtomicUsize; 2] = [const { std::sync::atomic::AtomicUsize::new(0) }; 2];
         let last = &LAST[usize::from(format == exposition::Format::OpenMetrics)];
         cell.get_or_init(|| {
             let hint = last.load(std::sync::atomic::Ordering::Relaxed);
-            let text = exposition::encode(Arc::clone(&self.scrape), cluster, format, hint + hint / 16).ok()?;
-            last.store(text.len(), std::sync::atomic::Ordering::Relaxed);
-            Some(Bytes::from(text))
+            let buf = Vec::with_capacity(hint + hint / 16);
+            // Fast compression: a tenth of the size for a few tens of milliseconds.
+            let mut gz = Gzip(flate2::write::GzEncoder::new(buf, flate2::Compression::fast()));
+            exposition::encode_into(Arc::clone(&self.scrape), cluster, format, &mut gz).ok()?;
+            let mut bytes = gz.0.finish().ok()?;
+            bytes.shrink_to_fit();
+            last.store(bytes.len(), std::sync::atomic::Ordering::Relaxed);
+            Some(Bytes::from(bytes))
         })
         .clone()
     }
@@ -179,8 +195,24 @@ fn respond<B>(req: &Request<B>, shared: &Shared) -> Response<Full<Bytes>> {
         "/metrics" => {
             let accept = req.headers().get(ACCEPT).and_then(|v| v.to_str().ok());
             let format = exposition::negotiate(accept);
-            match shared.current().metrics(&shared.cluster, format) {
-                Some(body) => reply(StatusCode::OK, format.content_type(), body),
+            let gzip = accepts_gzip(req.headers().get(ACCEPT_ENCODING).and_then(|v| v.to_str().ok()));
+            let body = shared.current().metrics_gzip(&shared.cluster, format).and_then(|gz| {
+                if gzip {
+                    Some(gz)
+                } else {
+                    inflate(&gz)
+                }
+            });
+            match body {
+                Some(body) => {
+                    let mut r = reply(StatusCode::OK, format.content_type(), body);
+                    let h = r.headers_mut();
+                    h.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
+                    if gzip {
+                        h.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                    }
+                    r
+                }
                 None => reply(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     TEXT,
@@ -195,6 +227,30 @@ fn respond<B>(req: &Request<B>, shared: &Shared) -> Response<Full<Bytes>> {
             "not found: try /metrics, /api/lag, /readyz, /healthz\n",
         ),
     }
+}
+
+/// Whether an `Accept-Encoding` header accepts gzip (`gzip` or `*`, not at `q=0`).
+fn accepts_gzip(header: Option<&str>) -> bool {
+    header.is_some_and(|h| {
+        h.split(',').any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let coding = parts.next().unwrap_or("");
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .or_else(|| p.strip_prefix("Q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        })
+    })
+}
+
+/// The text of a kept gzip scrape, for a client that does not take gzip.
+fn inflate(gz: &[u8]) -> Option<Bytes> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gz), &mut out).ok()?;
+    Some(Bytes::from(out))
 }
 
 fn ready(shared: &Shared) -> Response<Full<Bytes>> {
@@ -219,4 +275,22 @@ fn ready(shared: &Shared) -> Response<Full<Bytes>> {
         ),
     };
     reply(StatusCode::SERVICE_UNAVAILABLE, TEXT, why)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepts_gzip;
+
+    #[test]
+    fn gzip_is_sent_only_to_clients_that_accept_it() {
+        // Prometheus's own header.
+        assert!(accepts_gzip(Some("gzip")));
+        assert!(accepts_gzip(Some("deflate, GZIP;q=0.5")));
+        assert!(accepts_gzip(Some("*")));
+        assert!(!accepts_gzip(None));
+        assert!(!accepts_gzip(Some("identity")));
+        assert!(!accepts_gzip(Some("gzip;q=0")));
+        assert!(!accepts_gzip(Some("br, gzip; q=0.000")));
+        assert!(!accepts_gzip(Some("gzipped")));
+    }
 }

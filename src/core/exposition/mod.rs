@@ -83,19 +83,30 @@ impl Collector for Scrape {
 /// `capacity` bytes to begin with (the last encoding's size: at 5,000 groups the text
 /// is 12 MB, and growing it by doubling would hold 24 MB at once).
 pub fn encode(scrape: Arc<Scrape>, cluster: &str, format: Format, capacity: usize) -> Result<String, std::fmt::Error> {
-    let label = (Cow::Borrowed("cluster"), Cow::Owned(label_value(cluster).into_owned()));
-    let mut registry = prometheus_client::registry::Registry::with_labels(std::iter::once(label));
-    registry.register_collector(Box::new(scrape));
     let mut out = String::with_capacity(capacity);
-    match format {
-        Format::OpenMetrics => prometheus_client::encoding::text::encode(&mut out, &registry)?,
-        Format::Prometheus => prometheus_client::encoding::prometheus_text::encode(&mut out, &registry)?,
-    }
+    encode_into(scrape, cluster, format, &mut out)?;
     // Kept until the next round: no more than a little unused.
     if out.capacity() > out.len() + out.len() / 8 {
         out.shrink_to_fit();
     }
     Ok(out)
+}
+
+/// The scrape in `format` written to `out` as it is encoded (serve compresses it on
+/// the way, never holding the whole text).
+pub fn encode_into(
+    scrape: Arc<Scrape>,
+    cluster: &str,
+    format: Format,
+    out: &mut impl std::fmt::Write,
+) -> Result<(), std::fmt::Error> {
+    let label = (Cow::Borrowed("cluster"), Cow::Owned(label_value(cluster).into_owned()));
+    let mut registry = prometheus_client::registry::Registry::with_labels(std::iter::once(label));
+    registry.register_collector(Box::new(scrape));
+    match format {
+        Format::OpenMetrics => prometheus_client::encoding::text::encode(out, &registry),
+        Format::Prometheus => prometheus_client::encoding::prometheus_text::encode(out, &registry),
+    }
 }
 
 /// A label value from a file or a cluster: the encoder escapes quotes, backslashes and
