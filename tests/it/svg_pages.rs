@@ -36,6 +36,7 @@ fn a_wide_map_is_wrapped_onto_strips_that_fit_the_page_and_whose_lines_join_up()
                 .expect("valid"),
         ),
     ];
+    let svg_width = Regex::new(r#"^<svg [^>]*width="(\d+)""#).unwrap();
     for (path, reg) in registries {
         let topo = Topology::build(&reg);
         let geo = svg::geometry(&reg, &Part::All);
@@ -70,12 +71,7 @@ fn a_wide_map_is_wrapped_onto_strips_that_fit_the_page_and_whose_lines_join_up()
             assert_eq!(ins[k], outs[k - 1], "{path}: strip {}", k + 1);
             assert!(!ins[k].is_empty(), "{path}: nothing crosses into strip {}", k + 1);
         }
-        let width: f64 = Regex::new(r#"^<svg [^>]*width="(\d+)""#)
-            .unwrap()
-            .captures(&text)
-            .unwrap()[1]
-            .parse()
-            .unwrap();
+        let width: f64 = svg_width.captures(&text).unwrap()[1].parse().unwrap();
         assert!(width <= 1280.0, "{path}: {width}");
         // The map is drawn once; each strip shows it through its own clip.
         assert_eq!(text.matches("<polyline").count(), l.edges.len());
