@@ -16,6 +16,11 @@ impl PartTracks {
         let i = match self.0.binary_search_by_key(&p, |(id, _)| *id) {
             Ok(i) => i,
             Err(i) => {
+                // Grown by a quarter, not doubled: a track is ~330 bytes, and doubled
+                // rows of 10 partitions held 27 MB at 5,000 groups, 40% of it spare.
+                if self.0.len() == self.0.capacity() {
+                    self.0.reserve_exact((self.0.len() / 4).max(1));
+                }
                 self.0.insert(i, (p, new()));
                 i
             }

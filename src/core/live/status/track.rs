@@ -10,12 +10,20 @@ pub const WINDOW: usize = 10;
 /// Commit points kept per group × partition (the trend and the cadence use them).
 pub const POINTS: usize = 16;
 
+/// 24 bytes: there is one per sample in every group × partition's window (50,000
+/// windows at 5,000 groups), so the lag is derived, not stored.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sample {
     pub time_s: f64,
     pub committed: i64,
     pub log_end: i64,
-    pub lag: i64,
+}
+
+impl Sample {
+    /// Messages behind: the log end past the committed offset, never negative.
+    pub fn lag(&self) -> i64 {
+        self.log_end.saturating_sub(self.committed).max(0)
+    }
 }
 
 /// A sample at which the committed offset had moved since the one before.
@@ -140,7 +148,6 @@ impl Track {
                 time_s,
                 committed,
                 log_end,
-                lag,
             },
             WINDOW,
         );
@@ -185,9 +192,9 @@ impl Track {
         let threshold = self.threshold_s(rules);
         let moving = self.last_move_s.is_some_and(|m| now_s - m <= threshold);
         match self.points.back() {
-            Some(p) if moving => Some(p.lag.min(last.lag)),
-            None if last.lag > rules.allowed_lag && now_s - self.frozen_ref() <= threshold => None,
-            _ => Some(last.lag),
+            Some(p) if moving => Some(p.lag.min(last.lag())),
+            None if last.lag() > rules.allowed_lag && now_s - self.frozen_ref() <= threshold => None,
+            _ => Some(last.lag()),
         }
     }
 
@@ -230,7 +237,7 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
     // A commit beyond the log end reads nothing until the log passes it (a topic
     // recreated or truncated): never "caught up".
     let beyond = last.committed > last.log_end;
-    if last.lag <= rules.allowed_lag && !beyond {
+    if last.lag() <= rules.allowed_lag && !beyond {
         return if t.quiet(now_s, rules) {
             verdict(Health::Idle, "caught up, and nothing was written", moving)
         } else {
@@ -241,7 +248,7 @@ fn judge(t: &Track, now_s: f64, members: Option<usize>, rules: &Rules) -> Verdic
         let why = Reason::Frozen {
             for_s: frozen_for,
             never_moved: t.last_move_s.is_none(),
-            lag: last.lag,
+            lag: last.lag(),
             beyond: beyond.then_some((last.committed, last.log_end)),
             cadence_s: t.cadence_s(),
             members,
