@@ -106,6 +106,18 @@ pub fn watch(reg: &Registry) -> Watch {
         configs_of: existing.clone(),
         tails_of: existing,
         tail_len: TAIL_LEN,
+        schemas: reg
+            .topics
+            .iter()
+            .filter(|t| t.status != Status::Proposed)
+            .filter_map(|t| {
+                t.declared_subject()
+                    .map(|subject| crate::core::sample::schemas::Declared {
+                        topic: t.name.clone(),
+                        subject,
+                    })
+            })
+            .collect(),
     }
 }
 

@@ -23,6 +23,7 @@ mod observe;
 mod peek;
 mod sampler_mock;
 mod sampler_scale;
+mod schema_drift;
 mod schema_registry;
 mod scripted_broker;
 mod seed_registries;
