@@ -45,4 +45,5 @@ mod tui_map_read;
 mod tui_messages;
 mod tui_panes;
 mod tui_reload;
+mod tui_schema;
 mod tui_style;

@@ -12,7 +12,7 @@ use std::time::Duration;
 /// registry.yaml with three topics declaring subjects: `billing_events` in Avro under
 /// the default `billing_events-value`, `agent_events` under a subject the Schema
 /// Registry lacks, `org_events` under one with its own BACKWARD level.
-fn registry(dir: &std::path::Path) -> std::path::PathBuf {
+pub(crate) fn registry(dir: &std::path::Path) -> std::path::PathBuf {
     let text = std::fs::read_to_string(common::root().join("registry.yaml")).unwrap();
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
     let mut set = |topic: &str, schema: &str| {
@@ -34,7 +34,7 @@ fn registry(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
-fn routes() -> std::collections::HashMap<String, (u16, String)> {
+pub(crate) fn routes() -> std::collections::HashMap<String, (u16, String)> {
     let mut r = std::collections::HashMap::new();
     let not_found = |code: u32, m: &str| (404, json!({"error_code": code, "message": m}).to_string());
     r.insert("/schemas/ids/30".into(), answer(json!({"schema": ENVELOPE_AVRO})));

@@ -38,9 +38,7 @@ pub struct Decoder {
     registered: HashMap<u32, (Registered, Option<Instant>)>,
 }
 
-/// The subjects and versions an id is registered under; Err(None): the registry does
-/// not know it; Err(Some(why)): it could not be asked.
-pub type Registered = Result<Vec<(String, u32)>, Option<String>>;
+pub use crate::core::sample::schemas::Registered;
 
 /// A key's and a value's decoding.
 #[derive(Debug, Clone, PartialEq)]

@@ -55,6 +55,10 @@ pub enum Subject {
     Failed(String),
 }
 
+/// The (subject, version) pairs a schema id is registered under; Err(None): the
+/// registry does not know the id; Err(Some(why)): it could not be asked.
+pub type Registered = Result<Vec<(String, u32)>, Option<String>>;
+
 /// The Schema Registry's answers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Answers {
@@ -64,10 +68,8 @@ pub struct Answers {
     pub unreachable: Option<String>,
     /// Declared subjects asked about so far (a bounded number are asked per round).
     pub subjects: BTreeMap<String, Subject>,
-    /// Each id seen on a declared topic: the (subject, version) pairs it is registered
-    /// under; Err(None) when the registry does not know the id, Err(Some(why)) when it
-    /// could not be asked.
-    pub ids: BTreeMap<u32, Result<Vec<(String, u32)>, Option<String>>>,
+    /// Each id seen on a declared topic: where it is registered.
+    pub ids: BTreeMap<u32, Registered>,
 }
 
 /// Everything of it one round knows.
