@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod common;
 mod demo_any;
+mod demo_schemas;
 mod demo_steady;
 mod diff;
 mod drift;
