@@ -13,6 +13,7 @@ mod drift;
 mod export;
 mod export_part;
 mod external;
+mod external_schemas;
 mod fuzz;
 mod hostile;
 mod impact;
