@@ -10,7 +10,7 @@ use crate::core::diag::Severity;
 use crate::core::registry::{Registry, Status};
 use crate::core::sample::schemas::{Answers, Framing, Subject};
 use crate::core::visible::one_line;
-use crate::core::words::count;
+use crate::core::words::{count, cut};
 
 pub(super) fn schemas(
     reg: &Registry,
@@ -149,12 +149,17 @@ fn wire_format(f: &Framing, answers: Option<&Answers>, out: &mut Out, failed: &m
             Some(Ok(regs)) if regs.iter().any(|(s, _)| *s == f.subject) => continue,
             Some(Ok(regs)) if regs.is_empty() => "registered under no subject".to_string(),
             Some(Ok(regs)) => {
+                // Names from the Schema Registry: one line each, cut, at most five.
                 let names: Vec<String> = regs
                     .iter()
                     .take(5)
-                    .map(|(s, v)| format!("`{}` v{v}", one_line(s)))
+                    .map(|(s, v)| format!("`{}` v{v}", cut(&one_line(s), 120)))
                     .collect();
-                format!("registered under {}", names.join(", "))
+                let more = match regs.len().saturating_sub(5) {
+                    0 => String::new(),
+                    n => format!(" and {n} more"),
+                };
+                format!("registered under {}{more}", names.join(", "))
             }
             Some(Err(None)) => "which the schema registry does not have".to_string(),
             Some(Err(Some(why))) => {

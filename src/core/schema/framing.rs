@@ -50,3 +50,54 @@ fn value_header(m: &RawMessage) -> Option<&[u8]> {
         _ => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::core::sample::message::RawMessage;
+    use crate::core::sample::schemas::Declared;
+
+    fn msg(offset: i64, value: Option<&[u8]>) -> RawMessage {
+        RawMessage {
+            partition: 0,
+            offset,
+            timestamp_ms: None,
+            key: None,
+            headers: Vec::new(),
+            value: value.map(<[u8]>::to_vec),
+            value_len: value.map_or(0, <[u8]>::len),
+            schema: None,
+        }
+    }
+
+    #[test]
+    fn framing_counts_ids_plain_values_and_truncated_headers_not_tombstones() {
+        let declared = [Declared {
+            topic: "t".into(),
+            subject: "t-value".into(),
+        }];
+        let tails = vec![(
+            "t".to_string(),
+            vec![
+                msg(4, Some(&[0, 0, 0, 0, 7, 1])),
+                msg(2, Some(&[0, 0, 0, 0, 7])),
+                msg(3, Some(b"{}")),
+                msg(5, Some(&[0, 1])),
+                msg(6, None),
+                msg(1, Some(&[0, 0, 0, 0, 9, 2])),
+            ],
+        )];
+        let f = &super::framing(&declared, &tails)[0];
+        assert_eq!(f.sampled, 5, "the tombstone is not a value");
+        assert_eq!(
+            f.ids.get(&7),
+            Some(&(2, (0, 2))),
+            "the first by offset, whatever the order read"
+        );
+        assert_eq!(f.ids.get(&9), Some(&(1, (0, 1))));
+        assert_eq!(
+            (f.plain, f.first_plain),
+            (2, Some((0, 3))),
+            "JSON and a truncated header"
+        );
+    }
+}
