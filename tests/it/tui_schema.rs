@@ -74,6 +74,9 @@ fn topic_detail_shows_the_last_decoded_value_its_schema_and_the_subjects_latest_
     events.extend(typed("topic:re:^billing_events$"));
     events.push(key(KeyCode::Enter));
     events.push(key(KeyCode::Enter));
+    // Everything was asked on the sampler's side: drawing asks the registry nothing.
+    let asked = sr.requests();
+    assert!(asked.iter().all(|r| r.method == "GET"), "{asked:?}");
     let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
     let mut events = events.into_iter();
     event_loop(
@@ -95,5 +98,6 @@ fn topic_detail_shows_the_last_decoded_value_its_schema_and_the_subjects_latest_
     ] {
         assert!(screen.contains(want), "{want}\n{screen}");
     }
+    assert_eq!(sr.requests(), asked, "the UI thread sent no request");
     drop(p);
 }
