@@ -106,6 +106,18 @@ pub fn watch(reg: &Registry) -> Watch {
         configs_of: existing.clone(),
         tails_of: existing,
         tail_len: TAIL_LEN,
+        schemas: reg
+            .topics
+            .iter()
+            .filter(|t| t.status != Status::Proposed)
+            .filter_map(|t| {
+                t.declared_subject()
+                    .map(|subject| crate::core::sample::schemas::Declared {
+                        topic: t.name.clone(),
+                        subject,
+                    })
+            })
+            .collect(),
     }
 }
 
@@ -267,8 +279,15 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, Co
     let (label, demo, default_interval) = match props.get("bootstrap.servers") {
         Some(b) => (b.to_string(), None, 5.0),
         None => {
-            let demo = Demo::start(crate::cluster::demo_scenario::for_registry(reg, &watch.groups))?;
+            let mut scenario = crate::cluster::demo_scenario::for_registry(reg, &watch.groups);
+            let schema_registry = crate::cluster::demo_schema_registry::start(&mut scenario);
+            let demo = Demo::start(scenario)?;
             props.set("bootstrap.servers", &demo.bootstrap);
+            // The demo's records decode with the demo's registry, unless one was given.
+            let url = crate::cluster::schema_registry::settings::URL;
+            if let (Some(u), None) = (schema_registry, props.get(url)) {
+                props.set(url, &u);
+            }
             // The scenario unfolds faster when sampled every 2 s.
             ("demo cluster".to_string(), Some(demo), 2.0)
         }

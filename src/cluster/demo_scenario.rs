@@ -95,6 +95,7 @@ pub fn for_registry(reg: &Registry, watched: &[Watched]) -> Scenario {
                 partitions: t.config.partitions.unwrap_or(3).clamp(1, 64) as i32,
                 rate,
                 messages: demo_messages::messages(reg, t),
+                encoder: None,
             }
         })
         .collect();
@@ -142,7 +143,23 @@ pub fn for_registry(reg: &Registry, watched: &[Watched]) -> Scenario {
     groups.sort_by(|a, b| (&a.group, &a.topic).cmp(&(&b.group, &b.topic)));
     let mut topics = topics;
     drift_faults(reg, watched, residual.as_deref(), &mut topics, &mut groups);
-    Scenario { topics, groups }
+    // Topics that declare a subject are written in wire format, their faults included.
+    let cycle = |name: &str| match topics.iter().find(|t| t.name == name) {
+        Some(t) => Some(t.messages.clone()),
+        None => reg.topic(name).map(|t| demo_messages::messages(reg, t)),
+    };
+    let attached = crate::cluster::demo_schemas::attach(reg, cycle);
+    let schemas = attached.map(|(schemas, mut encoders)| {
+        for t in &mut topics {
+            t.encoder = encoders.remove(&t.name);
+        }
+        schemas
+    });
+    Scenario {
+        topics,
+        groups,
+        schemas,
+    }
 }
 
 /// Where the demo cluster disagrees with the registry, so `ktopo drift` shows its kinds
@@ -175,6 +192,7 @@ fn drift_faults(
         partitions: 1,
         rate: 1.0,
         messages: Vec::new(),
+        encoder: None,
     });
     demo_messages::faults(reg, topics, &consumed);
     // It keeps up: at half a message a second, falling behind would take minutes to show.

@@ -5,5 +5,7 @@
 pub mod connect;
 pub mod demo_messages;
 pub mod demo_scenario;
+pub mod demo_schema_registry;
+pub mod demo_schemas;
 pub mod kafka;
 pub mod schema_registry;

@@ -4,7 +4,7 @@
 use crate::common;
 use std::process::Command;
 
-fn tool(name: &str) -> std::path::PathBuf {
+pub(crate) fn tool(name: &str) -> std::path::PathBuf {
     let out = Command::new("sh")
         .args(["-c", &format!("command -v {name}")])
         .output()
@@ -118,7 +118,7 @@ fn a_real_renderer_draws_the_svg_map() {
 }
 
 /// Create topics on a test broker (a fixture step: ktopo itself never creates any).
-fn create_topics(addr: &str, topics: &[rdkafka::admin::NewTopic]) {
+pub(crate) fn create_topics(addr: &str, topics: &[rdkafka::admin::NewTopic]) {
     use rdkafka::admin::{AdminClient, AdminOptions};
     let admin: AdminClient<rdkafka::client::DefaultClientContext> = rdkafka::ClientConfig::new()
         .set("bootstrap.servers", addr)
@@ -133,9 +133,9 @@ fn create_topics(addr: &str, topics: &[rdkafka::admin::NewTopic]) {
 }
 
 /// A tansu broker on a free loopback port, stopped when dropped.
-struct Tansu {
+pub(crate) struct Tansu {
     child: std::process::Child,
-    addr: String,
+    pub(crate) addr: String,
 }
 
 impl Drop for Tansu {
@@ -145,7 +145,7 @@ impl Drop for Tansu {
     }
 }
 
-fn start_tansu() -> Tansu {
+pub(crate) fn start_tansu() -> Tansu {
     let bin = tool("tansu");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -1084,7 +1084,7 @@ fn promtool_passes_a_real_scrape_the_rules_and_their_tests() {
 /// stopped when dropped.
 struct Prometheus {
     child: std::process::Child,
-    addr: String,
+    pub(crate) addr: String,
     _dir: tempfile::TempDir,
 }
 

@@ -3,7 +3,7 @@
 //! that logs every request, read by the real `ktopo peek`. Encoders here are the
 //! libraries' own (apache-avro, prost-reflect), not ktopo's decoder run backwards.
 
-mod server;
+pub(crate) mod server;
 
 use crate::common;
 use rdkafka::message::{Header, OwnedHeaders};
@@ -52,7 +52,7 @@ const JSON_SCHEMA: &str = r#"{"type":"object","properties":{"event_type":{"type"
 
 const GUID: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
-fn answer(v: Value) -> (u16, String) {
+pub(crate) fn answer(v: Value) -> (u16, String) {
     (200, v.to_string())
 }
 
@@ -178,7 +178,7 @@ fn proto(path: &[usize], v: Value) -> Vec<u8> {
         .encode_to_vec()
 }
 
-fn framed(id: u32, rest: &[&[u8]]) -> Vec<u8> {
+pub(crate) fn framed(id: u32, rest: &[&[u8]]) -> Vec<u8> {
     let mut b = vec![0];
     b.extend(id.to_be_bytes());
     for r in rest {
@@ -187,7 +187,7 @@ fn framed(id: u32, rest: &[&[u8]]) -> Vec<u8> {
     b
 }
 
-fn send(p: &BaseProducer, topic: &str, key: Option<&[u8]>, value: &[u8], headers: Option<OwnedHeaders>) {
+pub(crate) fn send(p: &BaseProducer, topic: &str, key: Option<&[u8]>, value: &[u8], headers: Option<OwnedHeaders>) {
     let mut r = BaseRecord::<[u8], [u8]>::to(topic).partition(0).payload(value);
     if let Some(k) = key {
         r = r.key(k);
@@ -457,7 +457,7 @@ fn base64_of(s: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(s)
 }
 
-const ENVELOPE_AVRO: &str = r#"{"type":"record","name":"Envelope","namespace":"billing","fields":[
+pub(crate) const ENVELOPE_AVRO: &str = r#"{"type":"record","name":"Envelope","namespace":"billing","fields":[
   {"name":"event_id","type":{"type":"string","logicalType":"uuid"}},
   {"name":"event_type","type":"string"},
   {"name":"timestamp","type":{"type":"long","logicalType":"timestamp-millis"}},
@@ -470,7 +470,7 @@ const ENVELOPE_AVRO: &str = r#"{"type":"record","name":"Envelope","namespace":"b
     {"name":"correlation_id","type":"string"},{"name":"causation_id","type":"string"},
     {"name":"idempotency_key","type":"string"}]}}]}"#;
 
-fn envelope_avro(event: &str, version: &str, tenant: &str) -> Vec<u8> {
+pub(crate) fn envelope_avro(event: &str, version: &str, tenant: &str) -> Vec<u8> {
     use apache_avro::types::Value as A;
     let s = apache_avro::Schema::parse_str(ENVELOPE_AVRO).unwrap();
     let st = |v: &str| A::String(v.into());
@@ -531,6 +531,7 @@ fn observed_event_checks_read_decoded_avro_records() {
         configs_of: vec![],
         tails_of: vec!["billing_events".into()],
         tail_len: 10,
+        ..Default::default()
     };
     let mut s = ktopo::cluster::kafka::sampler::Sampler::new(props, watch).unwrap();
     let sample = (0..3).map(|_| s.sample().unwrap()).last().unwrap();

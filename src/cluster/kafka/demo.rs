@@ -56,6 +56,8 @@ pub struct SimTopic {
     /// Message values written in turn (`{seq}` is replaced by a sequence number);
     /// empty: a small JSON record.
     pub messages: Vec<String>,
+    /// Writes them in the Schema Registry wire format, where the registry declares a subject.
+    pub encoder: Option<crate::cluster::demo_schemas::Encoder>,
 }
 
 impl SimTopic {
@@ -80,6 +82,8 @@ pub struct SimGroup {
 pub struct Scenario {
     pub topics: Vec<SimTopic>,
     pub groups: Vec<SimGroup>,
+    /// The schemas the demo's Schema Registry serves, where the registry declares subjects.
+    pub schemas: Option<crate::cluster::demo_schemas::Schemas>,
 }
 
 /// Why the demo cluster did not start.
@@ -155,11 +159,17 @@ fn write(
     *p = (*p + 1) % t.partitions;
     let seq = produced[&t.name].iter().sum::<i64>();
     let payload = match t.messages.len() {
-        0 => format!("{{\"event_type\":\"demo\",\"seq\":{seq}}}"),
-        n => t.messages[seq as usize % n].replace("{seq}", &format!("{:012}", seq % 1_000_000_000_000)),
+        0 => format!("{{\"event_type\":\"demo\",\"seq\":{seq}}}").into_bytes(),
+        n => {
+            let text = t.messages[seq as usize % n].replace("{seq}", &format!("{:012}", seq % 1_000_000_000_000));
+            match &t.encoder {
+                Some(e) => e.encode(seq as usize % n, &text),
+                None => text.into_bytes(),
+            }
+        }
     };
     if producer
-        .send(BaseRecord::<(), _>::to(&t.name).partition(*p).payload(&payload))
+        .send(BaseRecord::<(), [u8]>::to(&t.name).partition(*p).payload(&payload[..]))
         .is_ok()
     {
         produced.get_mut(&t.name).expect("every topic is tracked")[*p as usize] += 1;

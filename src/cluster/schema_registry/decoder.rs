@@ -34,7 +34,11 @@ pub struct Decoder {
     /// Notes for the whole session (said once), taken by `take_notes`.
     notes: Vec<String>,
     pub limits: Limits,
+    /// Each id's (subject, version) registrations, once asked (`/schemas/ids/{id}/versions`).
+    registered: HashMap<u32, (Registered, Option<Instant>)>,
 }
+
+pub use crate::core::sample::schemas::Registered;
 
 /// A key's and a value's decoding.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +57,7 @@ impl Decoder {
             retry_after: RETRY_AFTER,
             notes: Vec::new(),
             limits: Limits::default(),
+            registered: HashMap::new(),
         }
     }
 
@@ -216,17 +221,12 @@ impl Decoder {
         if about.subject.is_none() {
             if let Some(id) = about.id {
                 // Which subject and version this id is (the first, when several share it).
-                if let Ok(v) = self.get(&format!("/schemas/ids/{id}/versions")) {
-                    let first = v.as_array().and_then(|a| a.first());
-                    about.subject = first
-                        .and_then(|f| f.get("subject"))
-                        .and_then(Value::as_str)
-                        .map(String::from);
-                    about.version = first
-                        .and_then(|f| f.get("version"))
-                        .and_then(Value::as_u64)
-                        .and_then(|v| u32::try_from(v).ok());
+                let transient = self.transient;
+                if let Ok(Some((s, v))) = self.registered(id).map(|r| r.first().cloned()) {
+                    about.subject = Some(s);
+                    about.version = Some(v);
                 }
+                self.transient = transient;
             }
         }
         let Some(text) = body.get("schema").and_then(Value::as_str) else {
@@ -299,7 +299,45 @@ impl Decoder {
         Ok(())
     }
 
-    fn get(&mut self, path: &str) -> Result<Value, Fetch> {
+    /// The subjects and versions schema `id` is registered under, asked once (a
+    /// failure that may pass, again after `retry_after`).
+    pub fn registered(&mut self, id: u32) -> Registered {
+        if let Some((r, retry)) = self.registered.get(&id) {
+            if retry.is_none_or(|at| Instant::now() < at) {
+                return r.clone();
+            }
+        }
+        self.transient = false;
+        let r = match self.get(&format!("/schemas/ids/{id}/versions")) {
+            Ok(v) => Ok(v
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|e| {
+                    let s = e.get("subject")?.as_str()?;
+                    let v = u32::try_from(e.get("version")?.as_u64()?).ok()?;
+                    Some((s.to_string(), v))
+                })
+                .collect()),
+            Err(Fetch::Status { status: 404, .. }) => Err(None),
+            Err(e) => Err(Some(self.failed(&wire::SchemaRef::Id(id), e))),
+        };
+        let retry = (r.is_err() && self.transient).then(|| Instant::now() + self.retry_after);
+        self.registered.insert(id, (r.clone(), retry));
+        r
+    }
+
+    /// Why the registry is unreachable, while it is.
+    pub fn unreachable(&self) -> Option<&str> {
+        self.unreachable.as_ref().map(|(why, _)| why.as_str())
+    }
+
+    /// Whether the last request failed in a way that may pass.
+    pub(super) fn take_transient(&mut self) -> bool {
+        std::mem::take(&mut self.transient)
+    }
+
+    pub(super) fn get(&mut self, path: &str) -> Result<Value, Fetch> {
         if let Some((why, since)) = &self.unreachable {
             if since.elapsed() < self.retry_after {
                 self.transient = true;

@@ -5,3 +5,4 @@
 pub mod client;
 pub mod decoder;
 pub mod settings;
+pub mod subjects;

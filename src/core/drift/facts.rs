@@ -56,6 +56,8 @@ pub struct Facts {
     pub tails: Option<crate::core::sample::Tails>,
     /// What could not be read of them.
     pub tail_problems: Vec<String>,
+    /// The declared Schema Registry subjects and the tails' framing, where read.
+    pub schemas: Option<std::sync::Arc<crate::core::sample::schemas::Schemas>>,
 }
 
 impl Facts {
@@ -131,6 +133,7 @@ impl Facts {
             samples,
             tails: view.tails.clone(),
             tail_problems: view.tail_problems.clone(),
+            schemas: view.schemas.clone(),
         }
     }
 }

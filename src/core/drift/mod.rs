@@ -6,6 +6,7 @@
 
 pub mod facts;
 pub mod rules;
+mod schemas;
 
 use crate::core::diag::Severity;
 use crate::core::registry::loc::Loc;

@@ -47,13 +47,13 @@ impl Finding {
     }
 }
 
-struct Out<'a> {
+pub(super) struct Out<'a> {
     findings: Vec<Finding>,
     reg: &'a Registry,
 }
 
 impl Out<'_> {
-    fn add(
+    pub(super) fn add(
         &mut self,
         kind: &'static str,
         severity: Severity,
@@ -86,6 +86,7 @@ pub fn compute(reg: &Registry, facts: &Facts, opts: &Options) -> Report {
     configuration(reg, facts, opts, &mut out, &mut not_computed);
     consumers(reg, facts, &mut out, &mut not_computed, &mut failed);
     deprecated_in_use(reg, facts, &mut out);
+    super::schemas::schemas(reg, facts, &mut out, &mut not_computed, &mut failed);
     if facts.samples < 2 {
         not_computed.push("produce rates (writes to deprecated topics) need two samples or more".into());
     }

@@ -72,6 +72,7 @@ pub struct Metrics {
     pub(super) configs: Option<Configs>,
     pub(super) tails: Option<Tails>,
     pub(super) tail_problems: Vec<String>,
+    pub(super) schemas: Option<std::sync::Arc<crate::core::sample::schemas::Schemas>>,
 }
 
 impl Metrics {
@@ -94,6 +95,7 @@ impl Metrics {
             configs: None,
             tails: None,
             tail_problems: Vec::new(),
+            schemas: None,
         }
     }
 
@@ -131,6 +133,9 @@ impl Metrics {
         }
         if let Some(p) = &s.tail_problems {
             self.tail_problems.clone_from(p);
+        }
+        if let Some(x) = &s.schemas {
+            self.schemas = Some(x.clone());
         }
         let ends = log_ends(&s);
         for (&(topic, p), &end) in &ends {

@@ -54,6 +54,7 @@ impl Metrics {
             configs: self.configs.clone(),
             tails: self.tails.clone(),
             tail_problems: self.tail_problems.clone(),
+            schemas: self.schemas.clone(),
             ..LiveView::default()
         };
         let Some(last) = &self.last else {

@@ -272,6 +272,9 @@ pub struct LiveView {
     pub tails: Option<Tails>,
     /// What could not be read of those messages: the checks did not see it.
     pub tail_problems: Vec<String>,
+    /// The declared Schema Registry subjects as last asked, and the tails' framing.
+    #[serde(skip)]
+    pub schemas: Option<std::sync::Arc<crate::core::sample::schemas::Schemas>>,
 }
 
 impl LiveView {

@@ -308,6 +308,19 @@ pub struct Topic {
 index_by!(TopicId, Topic);
 
 impl Topic {
+    /// The Schema Registry subject its values are declared under: its own
+    /// `schema.subject`, else TopicNameStrategy's `<topic>-value` where its format is
+    /// `avro` or `protobuf` (binary formats need the registry; `json` alone is plain JSON).
+    pub fn declared_subject(&self) -> Option<String> {
+        if let Some(s) = self.schema_subject.as_deref().filter(|s| !s.trim().is_empty()) {
+            return Some(s.to_string());
+        }
+        let binary = self
+            .schema_format
+            .as_deref()
+            .is_some_and(|f| f.eq_ignore_ascii_case("avro") || f.eq_ignore_ascii_case("protobuf"));
+        binary.then(|| format!("{}-value", self.name))
+    }
     /// Where its messages name their event type (`event_type` unless its format says).
     pub fn event_type_field(&self) -> &str {
         self.message

@@ -3,6 +3,7 @@
 //! side, so both depend on this and never on each other.
 
 pub mod message;
+pub mod schemas;
 
 use self::message::RawMessage;
 use std::collections::HashMap;
@@ -88,6 +89,9 @@ pub struct RawSample {
     /// ... and what could not be read of them (a partition, a message librdkafka could
     /// not decode), when they were read this round.
     pub tail_problems: Option<Vec<String>>,
+    /// The declared Schema Registry subjects and the framing of the tails, where the
+    /// registry declares any (every round; the framing changes with the tails).
+    pub schemas: Option<std::sync::Arc<schemas::Schemas>>,
 }
 
 /// Sampled messages by topic (the observed-events checks read them). Shared, not

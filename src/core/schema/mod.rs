@@ -4,6 +4,7 @@
 //! the cluster layer's client; nothing here does I/O.
 
 pub mod avro;
+pub mod framing;
 pub mod protobuf;
 pub mod wire;
 

@@ -459,6 +459,9 @@ fn topic_facts(app: &App, ti: TopicId) -> (String, Vec<Line<'static>>) {
         None => t.schema_status.to_uppercase(),
     };
     lines.push(field(app, "schema", schema));
+    for (k, v) in super::topic_schema::facts(app, ti) {
+        lines.push(field(app, k, v));
+    }
     if let Some(l) = app.live.as_ref().and_then(|l| l.topics.get(&t.name)) {
         lines.push(field(
             app,

@@ -16,6 +16,7 @@ pub mod messages;
 pub mod platform;
 pub mod popup;
 pub mod stale;
+mod topic_schema;
 
 use super::state::App;
 use crate::core::live::view::Health;

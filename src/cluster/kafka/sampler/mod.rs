@@ -51,6 +51,8 @@ pub struct Sampler {
     start: Instant,
     /// Decodes wire-format records in the tails, on this (the sampler's) thread.
     decoder: Option<crate::cluster::schema_registry::decoder::Decoder>,
+    /// The declared subjects: the tails' framing and the registry's answers.
+    schemas: crate::cluster::schema_registry::subjects::SchemaWatch,
 }
 
 /// Settings every handle ktopo creates gets: nothing that could change a group.
@@ -82,6 +84,7 @@ impl Sampler {
         let admin = Admin::create(&base(&props).to_client_config())
             .map_err(|e| ClientError::Create(scrub(&e.to_string(), &props)))?;
         let mut periodic = Periodic::default();
+        let schemas = crate::cluster::schema_registry::subjects::SchemaWatch::new(watch.schemas.clone());
         let watched = periodic.watch(watch);
         // The settings were checked by `connect`; unusable ones decode nothing.
         let decoder = crate::cluster::schema_registry::settings::from_properties(&props)
@@ -101,12 +104,14 @@ impl Sampler {
             configs_unserved: None,
             start: Instant::now(),
             decoder,
+            schemas,
         })
     }
 
     /// Watch another set of groups and topics from the next round on (after a
     /// registry reload).
     pub fn set_watch(&mut self, watch: Watch) {
+        self.schemas = crate::cluster::schema_registry::subjects::SchemaWatch::new(watch.schemas.clone());
         self.watched = self.periodic.watch(watch);
     }
 
@@ -210,6 +215,7 @@ impl Sampler {
         let reader = base(&self.props).to_client_config();
         let (tails, tail_problems) = match self.periodic.tails(&reader, self.timeout, &topics) {
             Some((mut t, mut p)) => {
+                self.schemas.see(&t);
                 if let Some(d) = self.decoder.as_mut() {
                     p.extend(d.decode_tails(std::sync::Arc::make_mut(&mut t).as_mut_slice()));
                 }
@@ -217,7 +223,9 @@ impl Sampler {
             }
             None => (None, None),
         };
+        let schemas = self.schemas.round(self.decoder.as_mut());
         Ok(RawSample {
+            schemas,
             tail_problems,
             time_s,
             offsets_at_s,

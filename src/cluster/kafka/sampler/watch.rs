@@ -28,6 +28,9 @@ pub struct Watch {
     /// partition (0: none), for the observed-events checks.
     pub tails_of: Vec<String>,
     pub tail_len: u32,
+    /// Topics that declare a Schema Registry subject: their tails' framing, the
+    /// subject's latest version and compatibility (drift, the topic detail).
+    pub schemas: Vec<crate::core::sample::schemas::Declared>,
 }
 
 impl From<Vec<Watched>> for Watch {
@@ -38,6 +41,7 @@ impl From<Vec<Watched>> for Watch {
             configs_of: Vec::new(),
             tails_of: Vec::new(),
             tail_len: 0,
+            schemas: Vec::new(),
         }
     }
 }
