@@ -6,4 +6,5 @@ pub mod connect;
 pub mod demo_messages;
 pub mod demo_scenario;
 pub mod kafka;
+pub mod kafka_connect;
 pub mod schema_registry;

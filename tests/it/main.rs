@@ -15,6 +15,7 @@ mod external;
 mod fuzz;
 mod hostile;
 mod impact;
+mod kafka_connect;
 mod lag_cli;
 mod live_metrics;
 mod live_rules;
