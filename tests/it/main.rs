@@ -5,6 +5,7 @@ mod asyncapi;
 mod check;
 mod cli;
 mod common;
+mod connectors_cli;
 mod demo_any;
 mod demo_steady;
 mod diff;

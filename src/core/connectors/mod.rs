@@ -4,6 +4,7 @@
 //! FAILED task is the complaint users of other tools make most).
 
 pub mod parse;
+pub mod report;
 pub mod state;
 
 pub use state::{Health, Kind, State, Trace};

@@ -1,0 +1,193 @@
+//! `ktopo connectors` end to end through the real binary, against a Connect worker on
+//! 127.0.0.1 (`kafka_connect::server`) and, for a sink's group lag, the mock cluster.
+
+use crate::common;
+use crate::kafka_connect::server::{serve, Options};
+use crate::kafka_connect::{modern_routes, ok};
+use assert_cmd::Command;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+fn ktopo() -> Command {
+    let mut c = Command::cargo_bin("ktopo").unwrap();
+    c.current_dir(common::root())
+        .env_remove("KTOPO_BROKERS")
+        .env_remove("KTOPO_REGISTRY")
+        .env_remove("KTOPO_CONNECT")
+        .timeout(std::time::Duration::from_secs(120));
+    c
+}
+
+fn text(out: &[u8], url: &str) -> String {
+    String::from_utf8_lossy(out).replace(url, "http://127.0.0.1:PORT")
+}
+
+#[test]
+fn the_text_report_of_every_state() {
+    let server = serve(modern_routes(), Options::default());
+    let out = ktopo()
+        .args(["connectors", "--offline", "--connect", &format!("main={}", server.url)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "unhealthy connectors: exit 1");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    insta::assert_snapshot!("connectors_text", text(&out.stdout, &server.url));
+    assert!(server.requests().iter().all(|r| r.method == "GET"));
+}
+
+#[test]
+fn failed_keeps_only_the_unhealthy_and_the_summary_counts_all() {
+    let server = serve(modern_routes(), Options::default());
+    let out = ktopo()
+        .args(["connectors", "--offline", "--failed", "--connect", &server.url])
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(!s.contains("cdc-postgres"), "{s}");
+    assert!(
+        s.contains("✗ warehouse-sink  sink  RUNNING  1/2 tasks running (FAILED)"),
+        "{s}"
+    );
+    assert!(s.ends_with(
+        "7 connectors: 1 healthy, 6 unhealthy; 6 tasks (2 running, 1 failed, 1 restarting, 1 unassigned, 1 paused)\n"
+    ), "{s}");
+}
+
+#[test]
+fn json_holds_the_whole_trace_and_no_secret() {
+    let server = serve(modern_routes(), Options::default());
+    let out = ktopo()
+        .args([
+            "connectors",
+            "--offline",
+            "--json",
+            "--connect",
+            &format!("main={}", server.url),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let raw = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !raw.contains("hunter2"),
+        "config passwords never leave the worker's answer"
+    );
+    let v: Value = serde_json::from_str(&raw).unwrap();
+    let c = &v["clusters"][0];
+    assert_eq!(c["name"], "main");
+    let wh = c["connectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "warehouse-sink")
+        .unwrap();
+    assert_eq!(wh["healthy"], false);
+    assert_eq!(wh["problems"], json!(["1/2 tasks running (FAILED)"]));
+    assert_eq!(wh["group"]["id"], "connect-warehouse-sink");
+    assert_eq!(wh["group"]["topics"], Value::Null, "--offline: no lag read");
+    let trace = wh["tasks"][1]["trace"]["text"].as_str().unwrap();
+    assert!(trace.contains("Caused by: java.sql.SQLException: Connection refused"));
+    assert_eq!(wh["tasks"][1]["worker"], "10.0.1.6:8083");
+    assert_eq!(
+        v["summary"],
+        json!({"clusters": 1, "clusters_unread": 0, "connectors": 7, "healthy": 1, "unhealthy": 6,
+               "tasks": {"paused": 1, "running": 2, "restarting": 1, "unassigned": 1, "failed": 1}})
+    );
+}
+
+#[test]
+fn a_sinks_group_lag_from_the_cluster_and_exit_0_when_all_are_healthy() {
+    let (p, bootstrap) = common::mock_cluster(1, &[("db.changes.users", 1)]);
+    common::produce(&p, "db.changes.users", 0, 10);
+    common::commit(&bootstrap, "connect-wh", &[("db.changes.users", 0, 4)]);
+    let listing = json!({"wh": {
+        "info": {"name": "wh", "type": "sink", "config": {"connector.class": "x.Sink", "topics": "db.changes.users"}, "tasks": []},
+        "status": {"name": "wh", "type": "sink", "connector": {"state": "RUNNING", "worker_id": "w:8083"},
+                   "tasks": [{"id": 0, "state": "RUNNING", "worker_id": "w:8083"}]}}});
+    let mut routes = HashMap::new();
+    routes.insert("/connectors?expand=status&expand=info".to_string(), ok(&listing));
+    routes.insert(
+        "/connectors/wh/topics".to_string(),
+        ok(&json!({"wh": {"topics": ["db.changes.users"]}})),
+    );
+    let server = serve(routes, Options::default());
+    let out = ktopo()
+        .args([
+            "connectors",
+            "--json",
+            "--samples",
+            "1",
+            "-b",
+            &bootstrap,
+            "--connect",
+            &server.url,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g = &v["clusters"][0]["connectors"][0]["group"];
+    assert_eq!(g["id"], "connect-wh");
+    assert_eq!(g["topics"][0]["topic"], "db.changes.users");
+    assert_eq!(g["topics"][0]["lag"], 6);
+    assert_eq!(v["lag_unread"], Value::Null);
+    drop(p);
+}
+
+#[test]
+fn no_connect_url_answering_is_exit_4_and_no_url_at_all_is_exit_2() {
+    let out = ktopo()
+        .args([
+            "connectors",
+            "--offline",
+            "--connect",
+            "a=http://bob:hunter2@127.0.0.1:1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        s.starts_with("a · http://127.0.0.1:1\n  error: cannot read this Connect cluster: unreachable"),
+        "{s}"
+    );
+    assert!(!s.contains("hunter2") && !String::from_utf8_lossy(&out.stderr).contains("hunter2"));
+    let out = ktopo().args(["connectors", "--offline"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pass --connect [NAME=]URL"));
+    // One of two answering: the report, exit 1.
+    let server = serve(modern_routes(), Options::default());
+    let out = ktopo()
+        .env("KTOPO_CONNECT", format!("a={},b=http://127.0.0.1:1", server.url))
+        .args(["connectors", "--offline", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["clusters_unread"], 1);
+}
+
+#[test]
+fn hostile_names_and_traces_reach_the_terminal_escaped() {
+    let evil = "evil\u{1b}]52;c;aGk=\u{7}\n✓ forged  sink  RUNNING  healthy";
+    let listing = json!({ evil: {
+        "info": {"name": evil, "config": {"connector.class": "x\u{202e}y", "topics": "t\u{1b}[2J"}, "tasks": [], "type": "sink"},
+        "status": {"name": evil, "connector": {"state": "RUNNING", "worker_id": "w\u{1b}[1m"},
+                   "tasks": [{"id": 0, "state": "FAILED", "worker_id": "w", "trace": "\u{1b}[2Jboom\u{202e}\n\tat x"}],
+                   "type": "sink"}}});
+    let mut routes = HashMap::new();
+    routes.insert("/connectors?expand=status&expand=info".to_string(), ok(&listing));
+    let server = serve(routes, Options::default());
+    let out = ktopo()
+        .args(["connectors", "--offline", "--connect", &server.url])
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !s.contains('\u{1b}') && !s.contains('\u{7}') && !s.contains('\u{202e}'),
+        "{s}"
+    );
+    assert!(s.contains("✗ evil\\u{1b}]52;c;aGk=\\u{7}\\n✓ forged"), "{s}");
+    assert!(!s.lines().any(|l| l.starts_with("✓ forged")), "no line of its own: {s}");
+    assert!(s.contains("\\u{1b}[2Jboom\\u{202e}"), "{s}");
+}
