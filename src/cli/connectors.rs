@@ -88,8 +88,9 @@ fn exit_status(reads: &[ClusterRead]) -> i32 {
 
 /// The registry service that declares a connector of this name.
 fn owner_of(reg: &Registry, name: &str) -> Option<String> {
-    let _ = (reg, name);
-    None
+    let node = &reg.services[reg.service_by_key(name)?];
+    let owner = node.connector.as_ref()?.owner?;
+    Some(reg.services[owner].key.clone())
 }
 
 /// Each sink's group on each of its topics, for the sampler to watch.

@@ -90,10 +90,16 @@ fn check(path: &Path, json: bool) -> i32 {
             words(count(diag::Severity::Note), "note", "notes")
         );
         if let Some(reg) = &checked.registry {
+            let connectors = reg.services.iter().filter(|s| s.connector.is_some()).count();
             let _ = writeln!(
                 out,
-                "{}, {}, {} deprecated, {} proposed, {}",
-                words(reg.services.len(), "service", "services"),
+                "{}{}, {}, {} deprecated, {} proposed, {}",
+                words(reg.services.len() - connectors, "service", "services"),
+                if connectors > 0 {
+                    format!(", {}", words(connectors, "connector", "connectors"))
+                } else {
+                    String::new()
+                },
                 words(reg.count(registry::Status::Active), "active topic", "active topics"),
                 reg.count(registry::Status::Deprecated),
                 reg.count(registry::Status::Proposed),

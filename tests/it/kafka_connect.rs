@@ -266,7 +266,7 @@ fn a_slow_worker_times_out_with_a_clear_note() {
             ..Options::default()
         },
     );
-    let s = from_args(&[server.url.clone()], &Properties::default())
+    let s = from_args(std::slice::from_ref(&server.url), &Properties::default())
         .unwrap()
         .remove(0);
     let mut c = Client::with_timeout(s, Duration::from_millis(300)).unwrap();

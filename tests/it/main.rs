@@ -23,6 +23,7 @@ mod live_rules;
 mod map_layout;
 mod observe;
 mod peek;
+mod registry_connectors;
 mod sampler_mock;
 mod sampler_scale;
 mod schema_registry;
