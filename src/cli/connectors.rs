@@ -14,34 +14,17 @@ use crate::core::registry::Registry;
 use std::sync::atomic::AtomicBool;
 
 pub(super) fn connectors_cmd(reg: &Registry, conn: &ConnArgs, a: &ConnectorsArgs) -> i32 {
-    let props = match crate::cluster::connect::properties(conn) {
-        Ok(p) => p,
-        Err(e) => {
-            fatal(&e.to_string());
-            return crate::core::exit::USAGE;
-        }
-    };
-    let clusters = match settings::from_args(&conn.connect, &props) {
-        Ok(s) if s.is_empty() => {
+    let reads = match read_clusters(conn) {
+        Ok(r) if r.is_empty() => {
             fatal("`ktopo connectors` needs a Connect cluster: pass --connect [NAME=]URL (repeatable) or set KTOPO_CONNECT");
             return crate::core::exit::USAGE;
         }
-        Ok(s) => s,
+        Ok(r) => r,
         Err(e) => {
-            fatal(&e.to_string());
+            fatal(&e);
             return crate::core::exit::USAGE;
         }
     };
-    let mut reads = Vec::new();
-    for s in clusters {
-        match Client::new(s) {
-            Ok(mut c) => reads.push(read(&mut c)),
-            Err(e) => {
-                fatal(&e.to_string());
-                return crate::core::exit::USAGE;
-            }
-        }
-    }
     let owner = |name: &str| owner_of(reg, name);
     let extra = sink_groups(&reads, &owner);
     let (view, no_view) = if extra.is_empty() {
@@ -71,6 +54,18 @@ pub(super) fn connectors_cmd(reg: &Registry, conn: &ConnArgs, a: &ConnectorsArgs
         0 => exit_status(&reads),
         failed => failed,
     }
+}
+
+/// Every `--connect` cluster read once (none given: none); Err: bad settings.
+pub(super) fn read_clusters(conn: &ConnArgs) -> Result<Vec<ClusterRead>, String> {
+    let props = crate::cluster::connect::properties(conn).map_err(|e| e.to_string())?;
+    let clusters = settings::from_args(&conn.connect, &props).map_err(|e| e.to_string())?;
+    let mut reads = Vec::new();
+    for s in clusters {
+        let mut c = Client::new(s).map_err(|e| e.to_string())?;
+        reads.push(read(&mut c));
+    }
+    Ok(reads)
 }
 
 /// 4 when no Connect cluster answered, 1 when a connector is unhealthy or a cluster

@@ -191,3 +191,134 @@ fn hostile_names_and_traces_reach_the_terminal_escaped() {
     assert!(!s.lines().any(|l| l.starts_with("✓ forged")), "no line of its own: {s}");
     assert!(s.contains("\\u{1b}[2Jboom\\u{202e}"), "{s}");
 }
+
+/// `ktopo drift --json` of the enterprise registry with a Connect worker serving
+/// `listing` (the mock cluster for the rest): the connector findings only.
+fn connector_drift(listing: Value, topics: &[(&str, &[&str])]) -> (Vec<Value>, Value) {
+    let (p, bootstrap) = common::mock_cluster(1, &[("db.changes.users", 1)]);
+    let mut routes = HashMap::new();
+    routes.insert("/connectors?expand=status&expand=info".to_string(), ok(&listing));
+    for (name, used) in topics {
+        routes.insert(
+            format!("/connectors/{name}/topics"),
+            ok(&json!({ *name: {"topics": used} })),
+        );
+    }
+    let server = serve(routes, Options::default());
+    let out = ktopo()
+        .args([
+            "-r",
+            "assets/registries/enterprise-agent-platform.yaml",
+            "drift",
+            "--json",
+            "--samples",
+            "1",
+            "-b",
+            &bootstrap,
+            "--connect",
+            &format!("main={}", server.url),
+        ])
+        .output()
+        .unwrap();
+    drop(p);
+    let v: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let connector_kinds = [
+        "missing-connector",
+        "failed-connector",
+        "paused-connector",
+        "connector-not-running",
+        "connector-type",
+        "undeclared-connector-topic",
+    ];
+    let found = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| connector_kinds.contains(&f["kind"].as_str().unwrap()))
+        .cloned()
+        .collect();
+    (found, v["failed"].clone())
+}
+
+fn entry(name: &str, kind: &str, state: &str, task: Value) -> (String, Value) {
+    (
+        name.to_string(),
+        json!({"info": {"name": name, "type": kind, "config": {"connector.class": "x.Y"}, "tasks": []},
+               "status": {"name": name, "type": kind, "connector": {"state": state, "worker_id": "w:8083"}, "tasks": [task]}}),
+    )
+}
+
+#[test]
+fn drift_reports_declared_connectors_missing_failed_and_undeclared_topic_use() {
+    let running = json!({"id": 0, "state": "RUNNING", "worker_id": "w:8083"});
+    let failed = json!({"id": 0, "state": "FAILED", "worker_id": "w:8083",
+                        "trace": "org.apache.kafka.connect.errors.DataException: bad record\n\tat x"});
+    // The source runs; the sink is missing; an undeclared sink reads a registry topic.
+    let listing: serde_json::Map<String, Value> = [
+        entry("cdc-debezium", "source", "RUNNING", running.clone()),
+        entry("rogue-sink", "sink", "RUNNING", running.clone()),
+    ]
+    .into_iter()
+    .collect();
+    let (found, failed_checks) = connector_drift(
+        Value::Object(listing),
+        &[
+            ("cdc-debezium", &["db.changes.users", "db.changes.conversations"]),
+            ("rogue-sink", &["db.changes.users"]),
+        ],
+    );
+    assert_eq!(failed_checks, json!([]));
+    let got: Vec<(String, String, String)> = found
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().into(),
+                f["severity"].as_str().unwrap().into(),
+                f["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("missing-connector".into(), "error".into(), "declared sink connector `warehouse-sync` is not on Connect cluster `main`".into()),
+            ("undeclared-connector-topic".into(), "warning".into(), "connector `rogue-sink` reads registry topic `db.changes.users`: the registry does not declare this connector".into()),
+        ]
+    );
+    // Both findings point into the registry file.
+    let lines: Vec<u64> = found.iter().map(|f| f["location"]["line"].as_u64().unwrap()).collect();
+    let yaml =
+        std::fs::read_to_string(common::root().join("assets/registries/enterprise-agent-platform.yaml")).unwrap();
+    let line = |n: u64| yaml.lines().nth(n as usize - 1).unwrap().to_string();
+    assert!(line(lines[0]).contains("name: warehouse-sync"), "{}", line(lines[0]));
+    assert!(line(lines[1]).contains("name: db.changes.users"), "{}", line(lines[1]));
+    // The sink there with a failed task, the source paused and writing a topic the
+    // registry does not declare for it.
+    let paused = json!({"id": 0, "state": "PAUSED", "worker_id": "w:8083"});
+    let listing: serde_json::Map<String, Value> = [
+        entry("cdc-debezium", "source", "PAUSED", paused),
+        entry("warehouse-sync", "sink", "RUNNING", failed),
+    ]
+    .into_iter()
+    .collect();
+    let (found, _) = connector_drift(
+        Value::Object(listing),
+        &[
+            ("cdc-debezium", &["db.changes.users", "agent.executions"]),
+            ("warehouse-sync", &["db.changes.users"]),
+        ],
+    );
+    let got: Vec<(&str, &str)> = found
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("failed-connector", "connector `warehouse-sync` is 0/1 tasks running (FAILED): org.apache.kafka.connect.errors.DataException: bad record"),
+            ("paused-connector", "connector `cdc-debezium` is connector PAUSED; 0/1 tasks running (PAUSED)"),
+            ("undeclared-connector-topic", "connector `cdc-debezium` writes registry topic `agent.executions`: its `topics` in the registry do not include it"),
+        ]
+    );
+}

@@ -3,6 +3,7 @@
 //! a connector healthy only when it and every task run (a RUNNING connector with a
 //! FAILED task is the complaint users of other tools make most).
 
+pub mod drift;
 pub mod parse;
 pub mod report;
 pub mod state;
