@@ -112,7 +112,12 @@ fn sample(conn: &ConnArgs, reg: &Registry, extra: Vec<Watched>, samples: u32) ->
         .map_err(|e| e.to_string())?
         .ok_or("--offline")?;
     let mut watch = crate::cluster::connect::watch_for(reg, c.demo.is_some());
-    watch.groups.extend(extra);
+    // A declared sink's group is watched already.
+    for e in extra {
+        if !watch.groups.iter().any(|w| w.group == e.group && w.topic == e.topic) {
+            watch.groups.push(e);
+        }
+    }
     let mut metrics =
         crate::core::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64()).without_trends();
     let pace = c.pace();

@@ -322,3 +322,37 @@ fn drift_reports_declared_connectors_missing_failed_and_undeclared_topic_use() {
         ]
     );
 }
+
+#[test]
+fn a_declared_connector_names_its_owning_service() {
+    let listing: serde_json::Map<String, Value> = [entry(
+        "warehouse-sync",
+        "sink",
+        "RUNNING",
+        json!({"id": 0, "state": "RUNNING", "worker_id": "w:8083"}),
+    )]
+    .into_iter()
+    .collect();
+    let mut routes = HashMap::new();
+    routes.insert(
+        "/connectors?expand=status&expand=info".to_string(),
+        ok(&Value::Object(listing)),
+    );
+    let server = serve(routes, Options::default());
+    let out = ktopo()
+        .args([
+            "-r",
+            "assets/registries/enterprise-agent-platform.yaml",
+            "connectors",
+            "--offline",
+            "--json",
+        ])
+        .args(["--connect", &server.url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &v["clusters"][0]["connectors"][0];
+    assert_eq!(c["service"], "data_warehouse_sync");
+    assert_eq!(c["group"]["id"], "connect-warehouse-sync");
+}
