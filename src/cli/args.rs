@@ -45,6 +45,12 @@ pub enum Command {
     /// Exit status 1 when --fail-on trips (a group at the threshold, unreadable, or not
     /// evaluated within --max-wait), 4 when the cluster cannot be reached.
     Lag(LagArgs),
+    /// Kafka Connect connectors (--connect): type, class, state, each task's state and
+    /// worker, a failed task's trace (its first line; whole in --json), topics, the
+    /// owning service, a sink's group with its lag and status. Exit status 0 every
+    /// connector healthy, 1 one is not (the connector or a task not RUNNING) or a
+    /// Connect cluster is unread, 2 no --connect, 4 no Connect cluster answered.
+    Connectors(ConnectorsArgs),
     /// Where the registry and the cluster disagree: topics, configuration, consumers,
     /// deprecated topics in use. Exit status 0 nothing at or above --fail-on, 1
     /// findings, 3 the registry or 4 the cluster could not be read.
@@ -114,6 +120,19 @@ pub struct LagArgs {
     /// many seconds (a consumer committing every 30 s needs about a minute).
     #[arg(long, value_name = "SECONDS", default_value_t = 90.0)]
     pub max_wait: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectorsArgs {
+    #[arg(long)]
+    pub json: bool,
+    /// Only unhealthy connectors (the connector or a task not RUNNING); the summary
+    /// still counts every one.
+    #[arg(long)]
+    pub failed: bool,
+    /// Samples of the Kafka cluster for the sinks' group lag (statuses need two or more).
+    #[arg(long, default_value_t = 2)]
+    pub samples: u32,
 }
 
 #[derive(Debug, Args)]

@@ -30,7 +30,23 @@ pub(super) fn drift_cmd(path: &Path, conn: &ConnArgs, a: &DriftArgs) -> i32 {
         samples,
         now_ms: crate::core::time::now_ms(),
     };
-    let report = crate::core::join::drift(reg, &view, &setting, None).report;
+    let mut report = crate::core::join::drift(reg, &view, &setting, None).report;
+    // Kafka Connect: the declared connectors against each --connect cluster.
+    match super::connectors::read_clusters(conn) {
+        Ok(reads) if !reads.is_empty() => {
+            let (found, failed) = crate::core::connectors::drift::findings(reg, &reads);
+            report.merge(&found);
+            report.failed.extend(failed);
+        }
+        Ok(_) if reg.services.iter().any(|s| s.connector.is_some()) => report
+            .not_computed
+            .push("connectors: no --connect given, so the declared connectors are not checked".into()),
+        Ok(_) => {}
+        Err(e) => {
+            fatal(&e);
+            return crate::core::exit::USAGE;
+        }
+    }
     let out = if a.json {
         let mut s =
             serde_json::to_string_pretty(&crate::core::drift::json(&report, &checked.source.path)).unwrap_or_default();

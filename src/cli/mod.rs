@@ -3,6 +3,7 @@
 
 mod args;
 mod common;
+mod connectors;
 mod diff;
 mod drift;
 mod export_cmd;

@@ -21,6 +21,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Export(a)) => matches!(a.format, export::Format::Json),
         Some(Command::Lag(a)) => a.json,
         Some(Command::Drift(a)) => a.json,
+        Some(Command::Connectors(a)) => a.json,
         Some(Command::Peek(a)) => a.json,
         Some(Command::Diff(a)) => a.format == DiffFormat::Json,
         _ => false,
@@ -38,6 +39,12 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Lag(a)) => {
             let conn = cli.conn.clone();
             with_registry(&cli.registry, |reg, _| lag_cmd(reg, &conn, &a))
+        }
+        Some(Command::Connectors(a)) => {
+            let conn = cli.conn.clone();
+            with_registry(&cli.registry, |reg, _| {
+                super::connectors::connectors_cmd(reg, &conn, &a)
+            })
         }
         Some(Command::Drift(a)) => drift_cmd(&cli.registry, &cli.conn, &a),
         Some(Command::Peek(a)) => {
@@ -83,10 +90,16 @@ fn check(path: &Path, json: bool) -> i32 {
             words(count(diag::Severity::Note), "note", "notes")
         );
         if let Some(reg) = &checked.registry {
+            let connectors = reg.services.iter().filter(|s| s.connector.is_some()).count();
             let _ = writeln!(
                 out,
-                "{}, {}, {} deprecated, {} proposed, {}",
-                words(reg.services.len(), "service", "services"),
+                "{}{}, {}, {} deprecated, {} proposed, {}",
+                words(reg.services.len() - connectors, "service", "services"),
+                if connectors > 0 {
+                    format!(", {}", words(connectors, "connector", "connectors"))
+                } else {
+                    String::new()
+                },
                 words(reg.count(registry::Status::Active), "active topic", "active topics"),
                 reg.count(registry::Status::Deprecated),
                 reg.count(registry::Status::Proposed),

@@ -38,6 +38,20 @@ pub struct ConnArgs {
         value_name = "URL"
     )]
     pub schema_registry: Option<String>,
+    /// Kafka Connect REST URL, `[NAME=]URL` (repeatable, or comma-separated in
+    /// KTOPO_CONNECT), e.g. `--connect cdc=http://connect:8083`; read with GETs only.
+    /// Credentials: `connect.basic.auth.user.info` (or `connect.NAME.…`) in -X/-F, or the
+    /// URL's user info; TLS: `connect.ssl.ca.location`, `connect.ssl.certificate.location`,
+    /// `connect.ssl.key.location`.
+    #[arg(
+        long,
+        global = true,
+        env = "KTOPO_CONNECT",
+        hide_env_values = true,
+        value_delimiter = ',',
+        value_name = "[NAME=]URL"
+    )]
+    pub connect: Vec<String>,
     /// No broker at all: registry only.
     #[arg(long, global = true)]
     pub offline: bool,
@@ -245,6 +259,9 @@ pub enum ConnectError {
     /// An unusable `schema.registry.url`.
     #[error(transparent)]
     SchemaRegistry(#[from] crate::cluster::schema_registry::settings::SettingsError),
+    /// An unusable `--connect` value.
+    #[error(transparent)]
+    KafkaConnect(#[from] crate::cluster::kafka_connect::settings::SettingsError),
     /// The demo cluster could not start.
     #[error(transparent)]
     Demo(#[from] DemoError),
@@ -268,6 +285,7 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, Co
     }
     let mut props = properties(conn)?;
     crate::cluster::schema_registry::settings::from_properties(&props)?;
+    crate::cluster::kafka_connect::settings::from_args(&conn.connect, &props)?;
     // Checked before anything starts: Duration::from_secs_f64 panics on huge values.
     if let Some(i) = conn.interval {
         if !(i.is_finite() && (0.1..=86_400.0).contains(&i)) {

@@ -8,4 +8,5 @@ pub mod demo_scenario;
 pub mod demo_schema_registry;
 pub mod demo_schemas;
 pub mod kafka;
+pub mod kafka_connect;
 pub mod schema_registry;

@@ -2,6 +2,7 @@
 //! registry and a sample of the cluster. No Kafka client and no terminal here.
 
 pub mod asyncapi;
+pub mod connectors;
 pub mod diag;
 pub mod diff;
 pub mod drift;

@@ -161,3 +161,19 @@ fn hints_name_the_likely_fix() {
     assert_eq!(hints[1], "did you mean `research`?");
     assert_eq!(hints[2], "did you mean `auth_events`?");
 }
+
+#[test]
+fn connectors_are_checked_like_services() {
+    assert_findings(
+        "connectors.yaml",
+        &[
+            (Warning, "self-consumption", 8, 17, "shop"),
+            (Error, "duplicate-connector", 10, 13, "shop"),
+            (Error, "unknown-service", 11, 38, "shpo"),
+            (Error, "unknown-topic", 11, 53, "ordrs"),
+            (Warning, "pattern-matches-nothing", 11, 60, "\"x.*\""),
+            (Error, "duplicate-connector", 12, 13, "wh"),
+            (Warning, "group-on-source", 12, 71, "g"),
+        ],
+    );
+}

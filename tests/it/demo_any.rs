@@ -127,7 +127,7 @@ fn drift_on_registry_yaml_is_the_deliberate_faults() {
 #[test]
 fn drift_on_the_enterprise_registry_is_the_deliberate_faults() {
     // No group convention: the demo names its groups demo.SERVICE.TOPIC; every topic
-    // is consumed (data_warehouse_sync subscribes to `*`), so none is left uncreated.
+    // is consumed (the warehouse-sync connector reads `*`), so none is left uncreated.
     let missing = silent(ENTERPRISE);
     assert!(missing.starts_with("demo."), "{missing}");
     let want = set(&[
@@ -172,7 +172,8 @@ fn lag_on_the_enterprise_registry_has_a_row_per_consumer() {
             )
         })
         .collect();
-    // Named consumers, the `db.changes.*` pattern and data_warehouse_sync's `*`.
+    // Named consumers, the `db.changes.*` pattern and the warehouse-sync connector's `*`
+    // (its group by Connect's rule, `connect-NAME`).
     for want in [
         (
             "demo.analytics_service.agent.executions",
@@ -184,11 +185,7 @@ fn lag_on_the_enterprise_registry_has_a_row_per_consumer() {
             "db.changes.conversations",
             "audit_service",
         ),
-        (
-            "demo.data_warehouse_sync.external.market.data",
-            "external.market.data",
-            "data_warehouse_sync",
-        ),
+        ("connect-warehouse-sync", "external.market.data", "warehouse-sync"),
         (
             "demo.siem_integration.compliance.alerts",
             "compliance.alerts",

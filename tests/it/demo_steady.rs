@@ -42,7 +42,8 @@ pub fn replay(rel: &str) -> (Scenario, BTreeSet<Health>, ktopo::tui::state::App)
             heads.get_mut(topic.name.as_str()).unwrap()[*p] += 1;
         }
     }
-    let mut commits: HashMap<&str, (Vec<i64>, bool)> = HashMap::new();
+    // Per group and topic: a connector's group reads every topic.
+    let mut commits: HashMap<(&str, &str), (Vec<i64>, bool)> = HashMap::new();
     let mut seen: Seen = HashMap::new();
     let (mut t, step) = (0.0f64, 0.25f64);
     let mut next_sample = 3.0;
@@ -63,7 +64,7 @@ pub fn replay(rel: &str) -> (Scenario, BTreeSet<Health>, ktopo::tui::state::App)
         if (t / 1.0).fract() < 1e-9 {
             for g in &sc.groups {
                 let Some(h) = heads.get(g.topic.as_str()) else { continue };
-                let (pos, started) = commits.entry(&g.group).or_insert((vec![0; h.len()], false));
+                let (pos, started) = commits.entry((&g.group, &g.topic)).or_insert((vec![0; h.len()], false));
                 let mut commit = true;
                 let mut next_pos = pos.clone();
                 for (p, &head) in h.iter().enumerate() {
@@ -106,7 +107,7 @@ pub fn replay(rel: &str) -> (Scenario, BTreeSet<Health>, ktopo::tui::state::App)
             .filter(|w| !w.probe || sc.groups.iter().any(|g| g.group == w.group))
             .map(|w| {
                 let parts = heads.get(w.topic.as_str()).map_or(0, Vec::len);
-                let c = commits.get(w.group.as_str()).filter(|c| c.1);
+                let c = commits.get(&(w.group.as_str(), w.topic.as_str())).filter(|c| c.1);
                 RawGroup {
                     group: w.group.clone(),
                     topic: w.topic.clone(),

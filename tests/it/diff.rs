@@ -402,7 +402,7 @@ fn cases() -> Vec<Case> {
             |s| cut_topic(s, "external.crm.events"),
             "topic-removed",
             "breaking",
-            Some("data_warehouse_sync"),
+            Some("warehouse-sync"),
         ),
         c(
             "enterprise: consumed topic renamed",
@@ -417,7 +417,7 @@ fn cases() -> Vec<Case> {
             },
             "topic-renamed",
             "breaking",
-            Some("data_warehouse_sync"),
+            Some("warehouse-sync"),
         ),
         c(
             "enterprise: event type removed",
@@ -554,13 +554,7 @@ fn cases() -> Vec<Case> {
         c(
             "enterprise: new topic without consumers",
             ENTERPRISE,
-            Some(|s| {
-                once(
-                    s,
-                    "    subscriptions:\n      - { pattern: \"*\", note: \"Consumes: All topics\" }\n",
-                    "",
-                )
-            }),
+            Some(|s| once(s, "    topics: [\"*\"]\n", "    topics: []\n")),
             |s| {
                 add_topic(
                     s,
@@ -583,7 +577,7 @@ fn cases() -> Vec<Case> {
             },
             "new-topic-no-owner",
             "warning",
-            Some("data_warehouse_sync"),
+            Some("warehouse-sync"),
         ),
         c(
             "enterprise: service removed that still owns topics",
@@ -612,7 +606,7 @@ fn cases() -> Vec<Case> {
             },
             "topic-added",
             "info",
-            Some("data_warehouse_sync"),
+            Some("warehouse-sync"),
         ),
         c(
             "enterprise: consumer added",

@@ -93,7 +93,7 @@ fn pattern_consumers_are_marked_in_exports() {
     let t = &v["topics"][0];
     assert_eq!(
         t["consumers"],
-        serde_json::json!(["analytics_service", "audit_service", "data_warehouse_sync"])
+        serde_json::json!(["analytics_service", "audit_service", "warehouse-sync"])
     );
     assert_eq!(t["consumer_details"][1]["pattern"], "db.changes.*");
 }

@@ -170,7 +170,8 @@ fn enterprise_registry_matches_the_second_seed() {
     let t = reg.topic("db.changes.users").unwrap();
     assert_eq!(t.config.partitions, Some(3));
     assert_eq!(t.config.replication.values().copied().collect::<Vec<_>>(), [1]);
-    assert_eq!(t.producers[0].via.as_deref(), Some("kafka_connect"));
+    // Its producer is the Debezium source connector (cdc_handler owns it).
+    assert_eq!(reg.services[t.producers[0].service].key, "cdc-debezium");
     let consumers: Vec<_> = t
         .consumers
         .iter()
@@ -181,14 +182,20 @@ fn enterprise_registry_matches_the_second_seed() {
         [
             ("analytics_service", None),
             ("audit_service", Some("db.changes.*")),
-            ("data_warehouse_sync", Some("*"))
+            ("warehouse-sync", Some("*"))
         ]
     );
     // The seed names no consumer group convention: no ids are invented, nothing is
-    // watched by a made-up name.
+    // watched by a made-up name; only the sink connector's group, by Connect's own rule
+    // (`connect-NAME`), on every active topic.
     assert_eq!(reg.conventions.group_format(), None);
-    assert!(t.consumers.iter().all(|c| c.group.is_none()));
-    assert!(ktopo::cluster::connect::watched_groups(&reg).is_empty());
+    assert!(t
+        .consumers
+        .iter()
+        .all(|c| c.group.is_none() || reg.services[c.service].key == "warehouse-sync"));
+    let watched = ktopo::cluster::connect::watched_groups(&reg);
+    assert_eq!(watched.len(), 6);
+    assert!(watched.iter().all(|w| w.group == "connect-warehouse-sync"));
     // Facts the seed does not state are gone: no service count, no alert "event".
     assert_eq!(reg.topic("compliance.alerts").unwrap().events.len(), 0);
     // The warehouse reads every topic; the audit service's pattern covers only db.changes.*.
@@ -196,7 +203,7 @@ fn enterprise_registry_matches_the_second_seed() {
         assert!(
             t.consumers
                 .iter()
-                .any(|c| reg.services[c.service].key == "data_warehouse_sync"),
+                .any(|c| reg.services[c.service].key == "warehouse-sync"),
             "{}",
             t.name
         );
@@ -213,7 +220,7 @@ fn enterprise_registry_matches_the_second_seed() {
             "notification_service",
             "audit_service",
             "siem_integration",
-            "data_warehouse_sync"
+            "warehouse-sync"
         ]
     );
     assert_eq!(reg.topics.iter().map(|t| t.examples.len()).sum::<usize>(), 3);

@@ -390,7 +390,7 @@ fn second_platform_topic_details() {
     let mut a = App::new(Data::new(reg), 120, 40, Theme { color: false });
     command(&mut a, "impact topic:db.changes.users");
     let s = common::screen(&a);
-    assert!(s.contains("Data Warehouse Sync") && s.contains("Audit Service"), "{s}");
+    assert!(s.contains("warehouse-sync") && s.contains("Audit Service"), "{s}");
 }
 
 #[test]

@@ -104,8 +104,12 @@ impl Properties {
 
     pub fn to_client_config(&self) -> rdkafka::ClientConfig {
         let mut c = rdkafka::ClientConfig::new();
-        // `schema.registry.*` is ktopo's Schema Registry client's, not librdkafka's.
-        for (k, v) in self.0.iter().filter(|(k, _)| !k.starts_with("schema.registry.")) {
+        // `schema.registry.*` and `connect.*` are ktopo's own HTTP clients', not librdkafka's.
+        for (k, v) in self
+            .0
+            .iter()
+            .filter(|(k, _)| !k.starts_with("schema.registry.") && !k.starts_with("connect."))
+        {
             c.set(k, v);
         }
         c

@@ -86,6 +86,7 @@ pub fn build(file: &RegistryFile) -> Registry {
             owner: s.owner.clone(),
             oncall: s.oncall.clone(),
             loc: s.key.loc,
+            connector: None,
             subscriptions: s
                 .subscriptions
                 .iter()
@@ -98,6 +99,8 @@ pub fn build(file: &RegistryFile) -> Registry {
                 .collect(),
         });
     }
+
+    connector_nodes(&mut reg, &file.connectors);
 
     for t in &file.topics {
         let topic = Topic {
@@ -174,7 +177,97 @@ pub fn build(file: &RegistryFile) -> Registry {
         push_topic(&mut reg, topic);
     }
     expand_subscriptions(&mut reg);
+    connector_producers(&mut reg);
     reg
+}
+
+/// Each connector becomes a node like a service, keyed by its name, with its owner's
+/// domain, team and on-call; a sink subscribes its topics with its group (explicit:
+/// `connect-NAME` or the declared one), so everything that follows consumers follows
+/// it. A name already taken is left to `check`.
+fn connector_nodes(reg: &mut Registry, list: &[format::Connector]) {
+    for c in list {
+        if reg.service_by_key.contains_key(&c.name.value) {
+            continue;
+        }
+        let owner = reg.service_by_key.get(&c.service.value).copied();
+        let o = owner.map(|o| reg.services[o].clone());
+        let group = (c.kind == ConnectorType::Sink).then(|| {
+            c.group
+                .as_ref()
+                .map_or_else(|| format!("connect-{}", c.name.value), |g| g.value.clone())
+        });
+        let i = ServiceId::new(reg.services.len());
+        reg.service_by_key.insert(c.name.value.clone(), i);
+        reg.services.push(Service {
+            id: None,
+            key: c.name.value.clone(),
+            name: c.name.value.clone(),
+            domain: o.as_ref().and_then(|o| o.domain.clone()),
+            kind: Kind::Component,
+            description: c.description.clone(),
+            source: None,
+            group: Some("Kafka Connect".to_string()),
+            subscriptions: match &group {
+                Some(g) => c
+                    .topics
+                    .iter()
+                    .map(|t| Subscription {
+                        pattern: t.value.clone(),
+                        group: Some(g.clone()),
+                        commits: true,
+                        note: None,
+                    })
+                    .collect(),
+                None => Vec::new(),
+            },
+            owner: o.as_ref().and_then(|o| o.owner.clone()),
+            oncall: o.as_ref().and_then(|o| o.oncall.clone()),
+            loc: c.name.loc,
+            connector: Some(ConnectorFacts {
+                kind: c.kind,
+                class: c.class.clone(),
+                owner,
+                topics: c.topics.iter().map(|t| t.value.clone()).collect(),
+                group,
+                connect: c.connect.clone(),
+            }),
+        });
+    }
+}
+
+/// A source connector produces every active topic its names and patterns match.
+fn connector_producers(reg: &mut Registry) {
+    for si in reg.service_ids() {
+        let Some(facts) = reg.services[si].connector.clone() else {
+            continue;
+        };
+        if facts.kind != ConnectorType::Source {
+            continue;
+        }
+        for written in &facts.topics {
+            let Ok(p) = Pattern::parse(written) else { continue };
+            for t in reg
+                .topics
+                .iter_mut()
+                .filter(|t| t.status == Status::Active && p.matches(&t.name))
+            {
+                if t.producers.iter().any(|e| e.service == si) {
+                    continue;
+                }
+                t.producers.push(Endpoint {
+                    service: si,
+                    group: None,
+                    group_explicit: false,
+                    commits: true,
+                    note: None,
+                    via: None,
+                    // A producer link stands as written: exports list it by name.
+                    pattern: None,
+                });
+            }
+        }
+    }
 }
 
 fn push_topic(reg: &mut Registry, topic: Topic) {

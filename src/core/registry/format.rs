@@ -10,7 +10,7 @@
 //! the model's types; the structs here hold what the model reshapes or resolves.
 
 use super::endpoint::Endpoint;
-use super::model::{Defaults, Domain, EnvelopeField, Infrastructure, Kind, MessageFormat, Policy};
+use super::model::{ConnectorType, Defaults, Domain, EnvelopeField, Infrastructure, Kind, MessageFormat, Policy};
 use super::spanned::{Keyed, Sp};
 use schemars::{JsonSchema, Schema};
 use serde::Deserialize;
@@ -58,6 +58,34 @@ pub struct RegistryFile {
     /// Documented end-to-end data flows, step by step.
     #[serde(default)]
     pub data_flows: Vec<DataFlow>,
+    /// Kafka Connect connectors: each a producer (source) or consumer (sink) of its
+    /// topics, owned by a service.
+    #[serde(default)]
+    pub connectors: Vec<Connector>,
+}
+
+/// A Kafka Connect connector, as its Connect cluster names it.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Connector {
+    /// The connector's name on its Connect cluster (`GET /connectors`).
+    pub name: Sp<String>,
+    /// `source` (writes its topics) or `sink` (reads them).
+    #[serde(rename = "type")]
+    pub kind: ConnectorType,
+    /// `connector.class`, e.g. `io.debezium.connector.postgresql.PostgresConnector`.
+    pub class: Option<String>,
+    /// Key of the service that owns it.
+    pub service: Sp<String>,
+    /// Topics it writes or reads: names, globs (`db.changes.*`, `*`) or `re:REGEX`.
+    #[serde(default)]
+    pub topics: Vec<Sp<String>>,
+    /// A sink's consumer group when `consumer.override.group.id` sets one [default:
+    /// `connect-NAME`].
+    pub group: Option<Sp<String>>,
+    /// The Connect cluster it runs on: a `--connect NAME`.
+    pub connect: Option<String>,
+    pub description: Option<String>,
 }
 
 /// Facts about the document itself.

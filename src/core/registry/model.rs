@@ -139,9 +139,47 @@ pub struct Service {
     /// Where its key is written (for findings).
     #[serde(skip)]
     pub loc: Loc,
+    /// Set when this node is a Kafka Connect connector (its key is the connector's name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connector: Option<ConnectorFacts>,
 }
 
 index_by!(ServiceId, Service);
+
+/// `source` or `sink`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectorType {
+    Source,
+    Sink,
+}
+
+impl ConnectorType {
+    pub fn word(self) -> &'static str {
+        match self {
+            ConnectorType::Source => "source",
+            ConnectorType::Sink => "sink",
+        }
+    }
+}
+
+/// What the registry declares of a connector: a node of the graph like a service
+/// (a source produces its topics, a sink consumes them with its group).
+#[derive(Debug, Clone, Serialize)]
+pub struct ConnectorFacts {
+    #[serde(rename = "type")]
+    pub kind: ConnectorType,
+    pub class: Option<String>,
+    /// The service that owns it.
+    #[serde(skip)]
+    pub owner: Option<ServiceId>,
+    /// Its topic names and patterns, as written.
+    pub topics: Vec<String>,
+    /// A sink's consumer group: `connect-NAME` unless declared.
+    pub group: Option<String>,
+    /// The `--connect NAME` of its Connect cluster.
+    pub connect: Option<String>,
+}
 
 /// What kind of thing produces or consumes.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

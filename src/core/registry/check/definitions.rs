@@ -98,7 +98,8 @@ impl Checker<'_> {
                 .hint("update `platform.declared_active_topics` or add the missing topics"),
             );
         }
-        let services = self.reg.services.len();
+        // Connectors are nodes too, but not the services a document counts.
+        let services = self.reg.services.iter().filter(|s| s.connector.is_none()).count();
         if let Some(n) = p.declared_services.filter(|&n| n != services) {
             self.push(
                 Diagnostic::warning(

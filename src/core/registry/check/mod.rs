@@ -3,6 +3,7 @@
 //! points at the value it is about. One `Checker`, its checks grouped by subject:
 //! `definitions.rs`, `references.rs`, `conventions.rs`, `topics.rs`.
 
+mod connectors;
 mod conventions;
 mod definitions;
 mod references;
@@ -34,6 +35,7 @@ pub fn check(file: &RegistryFile, reg: &Registry) -> Vec<Diagnostic> {
     c.event_descriptions();
     c.schema_subjects();
     c.declared_counts();
+    c.connectors();
     c.out.sort_by_key(|d| {
         (
             d.loc.map_or(u32::MAX, |l| l.line),
