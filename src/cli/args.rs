@@ -22,6 +22,11 @@ pub struct Cli {
         default_value = "registry.yaml"
     )]
     pub registry: PathBuf,
+    /// The context to use: a named cluster of the contexts file
+    /// ($XDG_CONFIG_HOME/ktopo/config.yaml, ~/.config/ktopo/config.yaml, or KTOPO_CONFIG)
+    /// [default: its current-context]. Flags override what it sets.
+    #[arg(long, global = true, env = "KTOPO_CONTEXT", value_name = "NAME")]
+    pub context: Option<String>,
     #[command(flatten)]
     pub conn: ConnArgs,
     #[command(subcommand)]
@@ -66,6 +71,13 @@ pub enum Command {
     Import {
         #[command(subcommand)]
         from: ImportFrom,
+    },
+    /// The contexts of the contexts file, the current one marked (secrets only as the
+    /// reference that reads them). Exit status 2 when the file cannot be used.
+    #[command(after_help = crate::cli::contexts::EXAMPLE)]
+    Contexts {
+        #[arg(long)]
+        json: bool,
     },
     /// Print the JSON Schema of the registry format (for yaml-language-server).
     Schema {

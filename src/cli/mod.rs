@@ -3,6 +3,8 @@
 
 mod args;
 mod common;
+mod contexts;
+mod contexts_list;
 mod diff;
 mod drift;
 mod export_cmd;
@@ -15,4 +17,4 @@ mod run;
 mod serve;
 
 pub use args::*;
-pub use run::run;
+pub use run::{main, run};

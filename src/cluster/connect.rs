@@ -41,6 +41,9 @@ pub struct ConnArgs {
     /// No broker at all: registry only.
     #[arg(long, global = true)]
     pub offline: bool,
+    /// The name shown for the cluster instead of its brokers (a context's `cluster`).
+    #[arg(skip)]
+    pub label: Option<String>,
 }
 
 /// The consumer groups the registry declares (explicit ids, else the convention) on
@@ -265,7 +268,7 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, Co
     let demo_wanted = props.get("bootstrap.servers").is_none();
     let watch = watch_for(reg, demo_wanted);
     let (label, demo, default_interval) = match props.get("bootstrap.servers") {
-        Some(b) => (b.to_string(), None, 5.0),
+        Some(b) => (conn.label.clone().unwrap_or_else(|| b.to_string()), None, 5.0),
         None => {
             let demo = Demo::start(crate::cluster::demo_scenario::for_registry(reg, &watch.groups))?;
             props.set("bootstrap.servers", &demo.bootstrap);

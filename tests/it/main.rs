@@ -5,6 +5,7 @@ mod asyncapi;
 mod check;
 mod cli;
 mod common;
+mod contexts;
 mod demo_any;
 mod demo_steady;
 mod diff;
