@@ -10,6 +10,7 @@ mod drift;
 mod export_cmd;
 mod impact_cmd;
 mod import;
+mod init;
 mod lag;
 pub mod output;
 mod peek;

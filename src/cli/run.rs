@@ -79,6 +79,7 @@ pub fn run(mut cli: Cli, m: &clap::ArgMatches) -> i32 {
         Some(Command::Contexts { json }) => super::contexts::contexts_cmd(json),
         Some(Command::Diff(a)) => super::diff::diff_cmd(&a, &cli.conn),
         Some(Command::Import { from }) => super::import::import_cmd(&from),
+        Some(Command::Init(a)) => super::init::init_cmd(&cli.conn, &a),
         Some(Command::Schema { output }) => {
             let mut s = serde_json::to_string_pretty(&registry::schema::json_schema()).unwrap_or_default();
             s.push('\n');

@@ -4,6 +4,7 @@
 pub mod asyncapi;
 pub mod diag;
 pub mod diff;
+pub mod draft;
 pub mod drift;
 pub mod exit;
 pub mod export;

@@ -16,6 +16,7 @@ mod external;
 mod fuzz;
 mod hostile;
 mod impact;
+mod init;
 mod lag_cli;
 mod live_metrics;
 mod live_rules;
