@@ -198,3 +198,102 @@ fn producers(seen: &Seen, services: &mut BTreeMap<String, Vec<String>>) -> BTree
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::sample::message::RawMessage;
+    use crate::core::sample::{RawPartition, RawTopic};
+    use std::collections::HashMap;
+
+    fn topic(name: &str, partitions: i32) -> RawTopic {
+        RawTopic {
+            name: name.into(),
+            partitions: (0..partitions)
+                .map(|id| RawPartition {
+                    id,
+                    ..Default::default()
+                })
+                .collect(),
+            replication: Some(3),
+            last_write_ms: None,
+        }
+    }
+
+    fn message(value: &str) -> RawMessage {
+        RawMessage {
+            partition: 0,
+            offset: 0,
+            timestamp_ms: None,
+            key: None,
+            headers: Vec::new(),
+            value: Some(value.as_bytes().to_vec()),
+            value_len: value.len(),
+            schema: None,
+        }
+    }
+
+    #[test]
+    fn services_from_group_names_and_a_nested_producer_field() {
+        let topics = [
+            topic("orders_events", 2),
+            topic("__consumer_offsets", 50),
+            topic("_schemas", 1),
+        ];
+        let mut configs = HashMap::new();
+        configs.insert(
+            "orders_events".to_string(),
+            HashMap::from([
+                ("retention.ms".to_string(), "172800000".to_string()),
+                ("compression.type".to_string(), "zstd".to_string()),
+            ]),
+        );
+        let groups = BTreeMap::from([
+            (
+                "billing_orders_events_consumer".to_string(),
+                BTreeSet::from(["orders_events".to_string()]),
+            ),
+            ("Ops.Tool".to_string(), BTreeSet::from(["orders_events".to_string()])),
+            ("idle".to_string(), BTreeSet::new()),
+        ]);
+        let messages = vec![(
+            "orders_events".to_string(),
+            vec![
+                message(r#"{"metadata":{"source":"Orders API"}}"#),
+                message(r#"{"metadata":{"source":"Orders API"}}"#),
+                message("not json"),
+                message(r#"{"metadata":{"source":7}}"#),
+            ],
+        )];
+        let d = draft(&Seen {
+            topics: &topics,
+            configs: Ok(&configs),
+            groups: Ok(&groups),
+            messages: &messages,
+            producer_field: "metadata.source",
+        });
+        assert!(d.convention);
+        assert_eq!(d.replication, Some(3));
+        assert_eq!(d.topics.len(), 1, "internal topics are not drafted");
+        let t = &d.topics[0];
+        assert_eq!(
+            (t.partitions, t.retention_days, t.compression.as_deref()),
+            (2, Some(2), Some("zstd"))
+        );
+        assert_eq!(t.producers[0].service, "orders_api");
+        assert_eq!(
+            t.producers[0].why,
+            "metadata.source = \"Orders API\" in 2 sampled messages"
+        );
+        let consumers: Vec<_> = t
+            .consumers
+            .iter()
+            .map(|c| (c.service.as_str(), c.group.as_deref()))
+            .collect();
+        assert_eq!(consumers, [("ops_tool", Some("Ops.Tool")), ("billing", None)]);
+        assert_eq!(
+            d.services.keys().collect::<Vec<_>>(),
+            ["billing", "ops_tool", "orders_api"]
+        );
+    }
+}

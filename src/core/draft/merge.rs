@@ -126,3 +126,35 @@ fn append_to_list(text: &str, key: &str, entries: &[String], stamp: &str) -> Res
     out.push_str(&lines[at..].concat());
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::append_to_list;
+
+    fn entry() -> Vec<String> {
+        vec!["  - name: \"t\"\n    partitions: 1\n".to_string()]
+    }
+
+    #[test]
+    fn entries_go_after_the_last_item_indented_like_it_before_trailing_comments() {
+        let text = "topics:\n- name: a # first\n  partitions: 2\n\n# about what follows\nservices: []\n";
+        let out = append_to_list(text, "topics", &entry(), "# added").unwrap();
+        assert_eq!(
+            out,
+            "topics:\n- name: a # first\n  partitions: 2\n# added\n- name: \"t\"\n  partitions: 1\n\n# about what follows\nservices: []\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_flow_list_becomes_a_block_a_full_one_is_refused_a_missing_one_is_made() {
+        let out = append_to_list("topics: []\nservices:\n", "topics", &entry(), "# added").unwrap();
+        assert!(out.starts_with("topics:\n  # added\n  - name: \"t\"\n"), "{out}");
+        let e = append_to_list("topics: [{name: a}]\n", "topics", &entry(), "# added").unwrap_err();
+        assert!(e.contains("flow list"), "{e}");
+        let out = append_to_list("platform: {}\n", "topics", &entry(), "# added").unwrap();
+        assert_eq!(
+            out,
+            "platform: {}\n\ntopics:\n  # added\n  - name: \"t\"\n    partitions: 1\n"
+        );
+    }
+}
