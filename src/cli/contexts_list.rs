@@ -2,7 +2,7 @@
 //! secrets only as the reference that reads them.
 
 use crate::cluster::context::{Context, Contexts};
-use crate::core::visible::escape;
+use crate::core::visible::{escape, one_line};
 use std::fmt::Write as _;
 
 fn is_current(file: &Contexts, c: &Context) -> bool {
@@ -51,11 +51,11 @@ pub(super) fn text(file: &Contexts) -> String {
     for c in &file.list {
         let mark = if is_current(file, c) { "* " } else { "  " };
         let current = if is_current(file, c) { " (current)" } else { "" };
-        let _ = writeln!(out, "{mark}{}{current}", c.name);
+        let _ = writeln!(out, "{mark}{}{current}", one_line(&c.name));
         let lines = settings(c);
         let width = lines.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
         for (k, v) in lines {
-            let _ = writeln!(out, "    {k:width$}  {v}");
+            let _ = writeln!(out, "    {:width$}  {}", one_line(&k), one_line(&v));
         }
     }
     escape(&out).into_owned()

@@ -44,6 +44,9 @@ pub struct ConnArgs {
     /// The name shown for the cluster instead of its brokers (a context's `cluster`).
     #[arg(skip)]
     pub label: Option<String>,
+    /// The context these settings came from, shown in the TUI's header.
+    #[arg(skip)]
+    pub context: Option<String>,
 }
 
 /// The consumer groups the registry declares (explicit ids, else the convention) on

@@ -35,6 +35,7 @@ mod time;
 mod tmux_smoke;
 mod tui;
 mod tui_check;
+mod tui_ctx;
 mod tui_drift;
 mod tui_group;
 mod tui_help;

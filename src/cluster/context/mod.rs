@@ -3,6 +3,7 @@
 //! replaces `-b -X -F -r --env`. `locate` finds the file, `parse` reads and validates it
 //! (secrets only by reference), `resolve` turns the chosen context into settings.
 
+pub mod apply;
 pub mod format;
 pub mod locate;
 pub mod parse;
