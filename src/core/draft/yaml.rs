@@ -6,8 +6,23 @@ use super::{Consumer, Draft, Guess, TopicDraft, CONVENTION};
 use crate::core::visible::one_line;
 use std::fmt::Write as _;
 
+/// A YAML double-quoted scalar: every control or non-printable character escaped
+/// (YAML refuses C1 controls even where JSON would leave them raw).
 fn q(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    let mut o = String::with_capacity(s.len() + 2);
+    o.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            c if c.is_control() || crate::core::visible::is_invisible(c) => {
+                let _ = write!(o, "\\u{:04x}", c as u32);
+            }
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
 }
 
 /// A comment's text on one line.
@@ -121,5 +136,35 @@ fn consumer(k: &Consumer) -> String {
             q(g),
             c(&k.why)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Consumer, Draft, TopicDraft};
+
+    #[test]
+    fn hostile_group_ids_are_escaped_and_the_draft_loads_with_them_exactly() {
+        let group = "ops\u{85}\u{9b}\u{1b}]2;x\u{7}\"\\\u{202e}\nend";
+        let d = Draft {
+            services: [("ops".to_string(), vec!["why\nnot".to_string()])].into(),
+            topics: vec![TopicDraft {
+                name: "t".into(),
+                partitions: 1,
+                consumers: vec![Consumer {
+                    service: "ops".into(),
+                    group: Some(group.into()),
+                    why: format!("group `{group}`"),
+                }],
+                ..TopicDraft::default()
+            }],
+            ..Draft::default()
+        };
+        let text = super::write(&d, "here");
+        assert!(text.chars().all(|c| c == '\n' || !c.is_control()), "{text:?}");
+        let checked = crate::core::registry::load_str("draft", text.clone());
+        assert_eq!(checked.errors(), 0, "{:?}\n{text}", checked.diagnostics);
+        let reg = checked.registry.unwrap();
+        assert_eq!(reg.topics[0].consumers[0].group.as_deref(), Some(group));
     }
 }
