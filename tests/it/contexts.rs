@@ -201,6 +201,14 @@ fn brokers_and_properties_from_the_context_yield_to_b_x_and_kt_brokers() {
     ] {
         assert!(!other.1.contains("\"m2\""), "another cluster: {other:?}");
     }
+    // `init` drafts from the context's cluster, named by its label.
+    let (code, out, err) = run(home.ktopo().args(["init", "--tail", "1"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("# A registry drafted by `ktopo init` from cluster A.\n"),
+        "{out}"
+    );
+    assert!(out.contains("  - name: \"alpha\"\n"), "{out}");
     // The context's label names the cluster where its brokers are used, not elsewhere.
     home.write_config("contexts:\n  down:\n    cluster: the down cluster\n    brokers: 127.0.0.1:1\n");
     let (code, _, err) = run(home
