@@ -135,7 +135,7 @@ pub(super) fn apply(cli: &mut Cli, m: &clap::ArgMatches, r: &Resolved) -> Result
     props.append(&mut user);
     cli.conn.properties = props;
     cli.conn.context = Some(r.name.clone());
-    // MERGE: fill conn.connect from the context
+    crate::cluster::context::apply::connect_into(&mut cli.conn, r);
     Ok(())
 }
 

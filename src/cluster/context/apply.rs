@@ -23,6 +23,63 @@ pub fn conn_for(base: &ConnArgs, r: &Resolved) -> ConnArgs {
     }
     c.label = Some(r.cluster.clone().unwrap_or_else(|| format!("context {}", r.name)));
     c.context = Some(r.name.clone());
-    // MERGE: fill conn.connect from the context (here too, for :ctx)
+    // A switch replaces the command line's Connect clusters too (clear them first).
+    connect_into(&mut c, r);
     c
+}
+
+/// The context's Kafka Connect clusters (`connect:`, checked by `parse`), where the
+/// command line gave none (`--connect`/`KTOPO_CONNECT` win: `conn.connect` is then
+/// not empty). The one place they are applied, for the command line and `:ctx` alike.
+pub fn connect_into(conn: &mut ConnArgs, r: &Resolved) {
+    let _ = (conn, &r.connect);
+    // MERGE: fill conn.connect from the context
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(clap::Parser)]
+    struct Flags {
+        #[command(flatten)]
+        conn: ConnArgs,
+    }
+
+    #[test]
+    fn a_switch_keeps_the_interval_and_nothing_of_the_command_lines_cluster() {
+        use clap::Parser;
+        let base = Flags::parse_from([
+            "ktopo",
+            "-b",
+            "old:9092",
+            "-X",
+            "sasl.username=old",
+            "--interval",
+            "2",
+            "--offline",
+        ])
+        .conn;
+        let r = Resolved {
+            name: "prod".into(),
+            brokers: Some("new:9093".into()),
+            properties: vec![("sasl.username".into(), "new".into())],
+            schema_registry: Some("http://sr:8081".into()),
+            ..Resolved::default()
+        };
+        let c = conn_for(&base, &r);
+        assert_eq!((c.brokers.as_deref(), c.offline, c.interval), (None, false, Some(2.0)));
+        assert_eq!(
+            c.properties,
+            [
+                "bootstrap.servers=new:9093",
+                "sasl.username=new",
+                "schema.registry.url=http://sr:8081"
+            ]
+        );
+        assert_eq!(
+            (c.label.as_deref(), c.context.as_deref()),
+            (Some("context prod"), Some("prod"))
+        );
+    }
 }
