@@ -74,7 +74,7 @@ pub enum Command {
     },
     /// The contexts of the contexts file, the current one marked (secrets only as the
     /// reference that reads them). Exit status 2 when the file cannot be used.
-    #[command(after_help = crate::cli::contexts::EXAMPLE)]
+    #[command(after_help = crate::cli::contexts_list::EXAMPLE)]
     Contexts {
         #[arg(long)]
         json: bool,

@@ -5,6 +5,31 @@ use crate::cluster::context::{Context, Contexts};
 use crate::core::visible::{escape, one_line};
 use std::fmt::Write as _;
 
+/// Shown by `ktopo contexts --help`.
+pub const EXAMPLE: &str = "The contexts file (KTOPO_CONFIG, else $XDG_CONFIG_HOME/ktopo/config.yaml, else \
+~/.config/ktopo/config.yaml):
+
+  current-context: dev
+  contexts:
+    dev:
+      brokers: 127.0.0.1:9092
+      registry: registry.yaml          # relative to this file's directory
+      env: development                 # drift's --env
+    prod:
+      cluster: production (eu-west-1)  # shown instead of the brokers
+      brokers: kafka-1.prod:9093,kafka-2.prod:9093
+      properties-file: prod.properties # like -F
+      properties:                      # like -X
+        security.protocol: SASL_SSL
+        sasl.mechanism: SCRAM-SHA-512
+        sasl.username: ktopo
+        sasl.password: ${KAFKA_PASSWORD}         # secrets: from the environment,
+        ssl.key.password_file: /run/secrets/key  # or KEY_file: a file's content
+      schema-registry: https://sr.prod:8081
+      connect: [cdc=http://connect-1.prod:8083]
+
+Secrets written in the file are refused; keep it readable by you only (chmod 600).";
+
 fn is_current(file: &Contexts, c: &Context) -> bool {
     file.current.as_ref().is_some_and(|(n, _)| *n == c.name)
 }
