@@ -1,5 +1,3 @@
-use clap::Parser;
-
 fn main() {
-    std::process::exit(ktopo::cli::run(ktopo::cli::Cli::parse()));
+    std::process::exit(ktopo::cli::main());
 }

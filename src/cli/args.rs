@@ -22,6 +22,11 @@ pub struct Cli {
         default_value = "registry.yaml"
     )]
     pub registry: PathBuf,
+    /// The context to use: a named cluster of the contexts file
+    /// ($XDG_CONFIG_HOME/ktopo/config.yaml, ~/.config/ktopo/config.yaml, or KTOPO_CONFIG)
+    /// [default: its current-context]. Flags override what it sets.
+    #[arg(long, global = true, env = "KTOPO_CONTEXT", value_name = "NAME")]
+    pub context: Option<String>,
     #[command(flatten)]
     pub conn: ConnArgs,
     #[command(subcommand)]
@@ -73,6 +78,19 @@ pub enum Command {
         #[command(subcommand)]
         from: ImportFrom,
     },
+    /// The contexts of the contexts file, the current one marked (secrets only as the
+    /// reference that reads them). Exit status 2 when the file cannot be used.
+    #[command(after_help = crate::cli::contexts_list::EXAMPLE)]
+    Contexts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Draft a registry from a live cluster, read-only: every topic with its partitions,
+    /// replication, retention and compression, services guessed from consumer group
+    /// names and from a field of sampled messages, every guess marked in a comment.
+    /// Exit status 2 without a cluster, 3 when the --merge registry cannot be used, 4
+    /// when the cluster cannot be read.
+    Init(InitArgs),
     /// Print the JSON Schema of the registry format (for yaml-language-server).
     Schema {
         #[arg(short, long)]
@@ -152,6 +170,24 @@ pub struct ServeArgs {
     /// development with the demo cluster].
     #[arg(long)]
     pub env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Write the draft to this file (atomically) instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// The field of JSON messages naming the service that wrote them (dotted for a
+    /// nested one, `metadata.source`).
+    #[arg(long, default_value = "source_service", value_name = "FIELD")]
+    pub producer_field: String,
+    /// Messages read per partition of each topic to find producers (0: none).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(0..=1000))]
+    pub tail: u32,
+    /// Add what the cluster has and this registry lacks to it (its comments and order
+    /// kept); the result goes to -o, or standard output.
+    #[arg(long, value_name = "REGISTRY")]
+    pub merge: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

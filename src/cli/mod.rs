@@ -4,11 +4,14 @@
 mod args;
 mod common;
 mod connectors;
+mod contexts;
+mod contexts_list;
 mod diff;
 mod drift;
 mod export_cmd;
 mod impact_cmd;
 mod import;
+mod init;
 mod lag;
 pub mod output;
 mod peek;
@@ -16,4 +19,4 @@ mod run;
 mod serve;
 
 pub use args::*;
-pub use run::run;
+pub use run::{main, run};

@@ -13,8 +13,19 @@ use crate::core::registry;
 use std::io::IsTerminal;
 use std::path::Path;
 
-/// Run a command; returns the process exit status.
-pub fn run(cli: Cli) -> i32 {
+/// Parse the process's arguments and run the command: the exit status.
+pub fn main() -> i32 {
+    use clap::{CommandFactory, FromArgMatches};
+    let m = Cli::command().get_matches();
+    match Cli::from_arg_matches(&m) {
+        Ok(cli) => run(cli, &m),
+        Err(e) => e.exit(),
+    }
+}
+
+/// Run a command; returns the process exit status. `m` tells a flag given from its
+/// default (a context fills only the defaults).
+pub fn run(mut cli: Cli, m: &clap::ArgMatches) -> i32 {
     let json = match &cli.command {
         Some(Command::Check { json }) => *json,
         Some(Command::Impact(a)) => a.json,
@@ -27,6 +38,20 @@ pub fn run(cli: Cli) -> i32 {
         _ => false,
     };
     JSON_ERRORS.store(json, std::sync::atomic::Ordering::Relaxed);
+    // `contexts` lists them all; it must not need the current one's secrets.
+    if let Some(Command::Contexts { json }) = cli.command {
+        return super::contexts::contexts_cmd(json);
+    }
+    let context = match super::contexts::chosen(&cli) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if let Some(r) = &context {
+        if let Err(code) = super::contexts::apply(&mut cli, m, r) {
+            return code;
+        }
+    }
+    let env = context.and_then(|c| c.env);
     match cli.command {
         Some(Command::Check { json }) => check(&cli.registry, json),
         Some(Command::Impact(a)) => {
@@ -46,14 +71,22 @@ pub fn run(cli: Cli) -> i32 {
                 super::connectors::connectors_cmd(reg, &conn, &a)
             })
         }
-        Some(Command::Drift(a)) => drift_cmd(&cli.registry, &cli.conn, &a),
+        Some(Command::Drift(mut a)) => {
+            a.env = a.env.or(env);
+            drift_cmd(&cli.registry, &cli.conn, &a)
+        }
         Some(Command::Peek(a)) => {
             let conn = cli.conn.clone();
             with_registry(&cli.registry, |reg, _| peek_cmd(reg, &conn, &a))
         }
-        Some(Command::Serve(a)) => super::serve::serve_cmd(&cli.registry, &cli.conn, &a),
+        Some(Command::Serve(mut a)) => {
+            a.env = a.env.or(env);
+            super::serve::serve_cmd(&cli.registry, &cli.conn, &a)
+        }
+        Some(Command::Contexts { json }) => super::contexts::contexts_cmd(json),
         Some(Command::Diff(a)) => super::diff::diff_cmd(&a, &cli.conn),
         Some(Command::Import { from }) => super::import::import_cmd(&from),
+        Some(Command::Init(a)) => super::init::init_cmd(&cli.conn, &a),
         Some(Command::Schema { output }) => {
             let mut s = serde_json::to_string_pretty(&registry::schema::json_schema()).unwrap_or_default();
             s.push('\n');

@@ -55,6 +55,12 @@ pub struct ConnArgs {
     /// No broker at all: registry only.
     #[arg(long, global = true)]
     pub offline: bool,
+    /// The name shown for the cluster instead of its brokers (a context's `cluster`).
+    #[arg(skip)]
+    pub label: Option<String>,
+    /// The context these settings came from, shown in the TUI's header.
+    #[arg(skip)]
+    pub context: Option<String>,
 }
 
 /// The consumer groups the registry declares (explicit ids, else the convention) on
@@ -295,7 +301,7 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, Co
     let demo_wanted = props.get("bootstrap.servers").is_none();
     let watch = watch_for(reg, demo_wanted);
     let (label, demo, default_interval) = match props.get("bootstrap.servers") {
-        Some(b) => (b.to_string(), None, 5.0),
+        Some(b) => (conn.label.clone().unwrap_or_else(|| b.to_string()), None, 5.0),
         None => {
             let mut scenario = crate::cluster::demo_scenario::for_registry(reg, &watch.groups);
             let schema_registry = crate::cluster::demo_schema_registry::start(&mut scenario);

@@ -3,6 +3,7 @@
 //! produces `core::sample`, the plain data of one sampling round.
 
 pub mod connect;
+pub mod context;
 pub mod demo_messages;
 pub mod demo_scenario;
 pub mod demo_schema_registry;

@@ -5,6 +5,7 @@ pub mod asyncapi;
 pub mod connectors;
 pub mod diag;
 pub mod diff;
+pub mod draft;
 pub mod drift;
 pub mod exit;
 pub mod export;

@@ -11,6 +11,8 @@ pub enum Command {
     Graph(Option<String>),
     Help,
     Quit,
+    /// `:ctx` lists the contexts, `:ctx NAME` switches to one.
+    Context(Option<String>),
 }
 
 /// (name, aliases, takes a target, description)
@@ -32,6 +34,7 @@ pub const COMMANDS: &[(&str, &[&str], bool, &str)] = &[
     ("platform", &["p", "conventions", "info"], false, "conventions, infra"),
     ("impact", &["i"], true, "impact of target/selection"),
     ("graph", &["g"], true, "graph of target/selection"),
+    ("ctx", &["context"], false, "list contexts, or switch: ctx NAME"),
     ("help", &["h"], false, "key and command help"),
     ("quit", &["q", "q!"], false, "quit ktopo"),
 ];
@@ -83,6 +86,7 @@ pub fn parse(line: &str) -> Result<Command, CommandError> {
         "impact" => Command::Impact(arg),
         "graph" => Command::Graph(arg),
         "help" => Command::Help,
+        "ctx" => Command::Context(arg),
         _ => Command::Quit,
     })
 }

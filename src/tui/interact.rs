@@ -100,6 +100,7 @@ impl App {
             Ok(Command::Go(route)) => self.go(route),
             Ok(Command::Help) => self.popup = Some(Popup::Help { scroll: 0 }),
             Ok(Command::Quit) => self.quit = true,
+            Ok(Command::Context(name)) => self.switch_context(name),
             Ok(Command::Impact(arg)) | Ok(Command::Graph(arg)) => {
                 let graph = line.trim_start().starts_with('g');
                 let target = match arg {
@@ -124,6 +125,43 @@ impl App {
                 }
             }
         }
+    }
+
+    /// `:ctx`: the contexts, or a switch to one (the live feed reconnects).
+    fn switch_context(&mut self, name: Option<String>) {
+        let list = || {
+            self.contexts
+                .iter()
+                .map(|c| match &self.context {
+                    Some(cur) if cur == c => format!("*{c}"),
+                    _ => c.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let Some(name) = name else {
+            self.message = Some(if self.contexts.is_empty() {
+                "no contexts: see `ktopo contexts --help`".into()
+            } else {
+                format!("contexts: {} · :ctx NAME switches", list())
+            });
+            return;
+        };
+        if !self.contexts.contains(&name) {
+            let hint = crate::core::suggest::closest(&name, self.contexts.iter().map(String::as_str))
+                .map(|s| format!(": did you mean `{s}`?"))
+                .unwrap_or_default();
+            self.message = Some(format!("no context `{name}`{hint} (contexts: {})", list()));
+            return;
+        }
+        self.message = Some(format!("switching to context {name}…"));
+        self.broker_note = format!("connecting to context {name}…");
+        self.context = Some(name.clone());
+        self.out.push(Effect::SwitchContext {
+            name,
+            generation: self.data.generation,
+            registry: std::sync::Arc::clone(&self.data.reg),
+        });
     }
 
     pub(super) fn open_graph(&mut self, t: Target) {

@@ -19,8 +19,8 @@ pub type Registered = (u64, Arc<Registry>);
 
 /// Start the live side. `brokers` is the bootstrap list (None: the demo cluster).
 /// Returns where to send each registry that replaces the current one (None when
-/// offline): the sampler watches its groups, the joins use it.
-pub fn start(app: &mut App, conn: &ConnArgs, brokers: Option<&str>, tx: Sender<Event>) -> Option<Sender<Registered>> {
+/// offline): the sampler watches its groups, the joins use it; and its stop switch.
+pub fn start(app: &mut App, conn: &ConnArgs, brokers: Option<&str>, tx: Sender<Event>) -> Option<Feed> {
     if conn.offline {
         app.broker_note = "offline (--offline)".into();
         return None;
@@ -33,21 +33,62 @@ pub fn start(app: &mut App, conn: &ConnArgs, brokers: Option<&str>, tx: Sender<E
     if brokers.is_none() {
         app.setting.environment = "development".into();
     }
+    app.context = conn.context.clone();
+    let first = (app.data.generation, Arc::clone(&app.data.reg));
+    match spawn(conn, first, app.setting.clone(), tx) {
+        Ok(feed) => Some(feed),
+        Err(e) => {
+            app.broker_note = e;
+            None
+        }
+    }
+}
+
+/// A running live feed: where to send registries, and its stop switch.
+pub struct Feed {
+    pub watch: Sender<Registered>,
+    pub stop: Arc<AtomicBool>,
+}
+
+/// Start a live feed on its own thread (the first, or another context's for `:ctx`).
+pub fn spawn(conn: &ConnArgs, first: Registered, setting: Setting, tx: Sender<Event>) -> Result<Feed, String> {
     let (watch, updates) = std::sync::mpsc::channel();
     let conn = conn.clone();
-    let first = (app.data.generation, Arc::clone(&app.data.reg));
-    let setting = app.setting.clone();
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopping = Arc::clone(&stop);
     let stopped = tx.clone();
-    let spawned = std::thread::Builder::new().name("ktopo-live".into()).spawn(move || {
-        if let Err(p) = super::panics::contain(|| feed(&conn, first, setting, updates, tx)) {
-            let _ = stopped.send(Event::LiveStopped(p.0));
-        }
-    });
-    if let Err(e) = spawned {
-        app.broker_note = format!("cannot start the live thread: {e}");
-        return None;
-    }
-    Some(watch)
+    std::thread::Builder::new()
+        .name("ktopo-live".into())
+        .spawn(move || {
+            if let Err(p) = super::panics::contain(|| feed(&conn, first, setting, updates, tx, stopping)) {
+                let _ = stopped.send(Event::LiveStopped(p.0));
+            }
+        })
+        .map_err(|e| format!("cannot start the live thread: {e}"))?;
+    Ok(Feed { watch, stop })
+}
+
+/// A live feed on context `name` of `file` (`:ctx`), joining with `first`; the
+/// caller stops the old one. `base` gives what is not the cluster's (the interval).
+pub fn switch(
+    file: &crate::cluster::context::Contexts,
+    name: &str,
+    base: &ConnArgs,
+    first: Registered,
+    tx: Sender<Event>,
+) -> Result<Feed, String> {
+    use crate::cluster::context::{apply, resolve};
+    let ctx = file
+        .get(name)
+        .ok_or_else(|| format!("there is no context `{name}` any more"))?;
+    let resolved = resolve::resolve(file, ctx, |k| std::env::var(k).ok()).map_err(|e| e.to_string())?;
+    let conn = apply::conn_for(base, &resolved);
+    let setting = Setting {
+        environment: resolved.env.clone().unwrap_or_else(|| "production".into()),
+        environment_chosen: resolved.env.is_some(),
+        ..Default::default()
+    };
+    spawn(&conn, first, setting, tx)
 }
 
 /// A picture that says why there is no live data.
@@ -61,7 +102,14 @@ fn no_cluster(why: String) -> Event {
 
 /// Connect, then sample until the UI goes away. The demo cluster lives on this
 /// thread's stack; the process exits without tearing it down.
-fn feed(conn: &ConnArgs, first: Registered, mut setting: Setting, registered: Receiver<Registered>, tx: Sender<Event>) {
+fn feed(
+    conn: &ConnArgs,
+    first: Registered,
+    mut setting: Setting,
+    registered: Receiver<Registered>,
+    tx: Sender<Event>,
+    stop: Arc<AtomicBool>,
+) {
     let c = match crate::cluster::connect::connect(conn, &first.1) {
         Ok(Some(c)) => c,
         Ok(None) => return,
@@ -90,8 +138,11 @@ fn feed(conn: &ConnArgs, first: Registered, mut setting: Setting, registered: Re
             return;
         }
     }
-    let stop = Arc::new(AtomicBool::new(false));
+    if stop.load(std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
     let pace = c.pace();
+    let stopped = Arc::clone(&stop);
     let sent = tx.clone();
     let inject = super::panics::inject_panic("sampler");
     let mut rounds = 0u32;
@@ -110,6 +161,10 @@ fn feed(conn: &ConnArgs, first: Registered, mut setting: Setting, registered: Re
             seen = None;
         }
         let Some((_, reg, topo)) = &joined_on else { return false };
+        // Switched away from (`:ctx`): this cluster's pictures are no longer wanted.
+        if stopped.load(std::sync::atomic::Ordering::SeqCst) {
+            return false;
+        }
         if v.sampled() {
             setting.samples = setting.samples.saturating_add(1);
         }

@@ -102,14 +102,25 @@ pub fn run(path: PathBuf, checked: Checked, conn: &crate::cluster::connect::Conn
     let mut app = App::new(data, size.width, size.height, theme::Theme::from_env());
     let (tx, rx) = std::sync::mpsc::channel();
     spawn_input(tx.clone());
-    let outside = Outside {
+    // The contexts `:ctx` offers (the command line checked the file already).
+    app.contexts = contexts_file()
+        .map(|c| c.names().map(str::to_string).collect())
+        .unwrap_or_default();
+    let mut outside = Outside {
+        conn: conn.clone(),
+        tx: tx.clone(),
+        stop: None,
         ask: spawn_watcher(path.clone(), tx.clone()),
         layout: {
             let tx = tx.clone();
             layout_job::spawn(data::layered, move |ev| tx.send(ev).is_ok()).ok()
         },
-        watch: live_feed::start(&mut app, conn, brokers, tx),
+        watch: None,
     };
+    if let Some(feed) = live_feed::start(&mut app, conn, brokers, tx) {
+        outside.watch = Some(feed.watch);
+        outside.stop = Some(feed.stop);
+    }
     // A panic on this thread unwinds to here: the hook has restored the terminal.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         event_loop(&mut terminal, &mut app, real_io(rx, outside, Arc::clone(&term)))
@@ -178,8 +189,19 @@ fn spawn_watcher(path: PathBuf, tx: Sender<Event>) -> Sender<()> {
     ask
 }
 
+/// The contexts file, when there is one that reads.
+fn contexts_file() -> Option<crate::cluster::context::Contexts> {
+    let at = crate::cluster::context::locate::from_env()?;
+    crate::cluster::context::parse::read(&at.path).ok()
+}
+
 /// Where the effects go.
 struct Outside {
+    /// The command line's connection settings (a switch keeps their interval).
+    conn: crate::cluster::connect::ConnArgs,
+    tx: Sender<Event>,
+    /// Stops the running live feed (for `:ctx`).
+    stop: Option<Arc<std::sync::atomic::AtomicBool>>,
     /// The registry watcher: load now.
     ask: Sender<()>,
     /// The layout job (None: its thread could not start).
@@ -189,7 +211,7 @@ struct Outside {
 }
 
 impl Outside {
-    fn carry_out(&self, e: Effect) -> Option<Event> {
+    fn carry_out(&mut self, e: Effect) -> Option<Event> {
         match e {
             Effect::Quit => {}
             Effect::Reload => {
@@ -215,12 +237,42 @@ impl Outside {
                     let _ = w.send((generation, registry));
                 }
             }
+            Effect::SwitchContext {
+                name,
+                generation,
+                registry,
+            } => return self.switch(&name, (generation, registry)),
         }
         None
     }
 }
 
-fn real_io<'a>(rx: Receiver<Event>, outside: Outside, term: Arc<AtomicUsize>) -> Io<'a> {
+impl Outside {
+    /// Stop sampling the current cluster and connect to the context's; a context that
+    /// cannot be used (an unset variable, a missing file) says why in the header.
+    fn switch(&mut self, name: &str, first: super::live_feed::Registered) -> Option<Event> {
+        let switched = match contexts_file() {
+            Some(file) => super::live_feed::switch(&file, name, &self.conn, first, self.tx.clone()),
+            None => Err("the contexts file cannot be read any more: run `ktopo contexts`".into()),
+        };
+        match switched {
+            Ok(feed) => {
+                if let Some(old) = self.stop.replace(feed.stop) {
+                    old.store(true, Ordering::SeqCst);
+                }
+                self.watch = Some(feed.watch);
+                None
+            }
+            Err(why) => Some(Event::Live(Box::new(crate::core::live::view::LiveView {
+                source: format!("context {name}"),
+                errors: vec![why],
+                ..Default::default()
+            }))),
+        }
+    }
+}
+
+fn real_io<'a>(rx: Receiver<Event>, mut outside: Outside, term: Arc<AtomicUsize>) -> Io<'a> {
     let start = Instant::now();
     let mut last_tick = Instant::now();
     let mut ticks = 0u32;

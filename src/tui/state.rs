@@ -65,6 +65,13 @@ pub enum Effect {
         generation: u64,
         registry: Arc<Registry>,
     },
+    /// Sample the cluster of this context instead (`:ctx NAME`): the live feed stops
+    /// and a new one connects, joining with this registry.
+    SwitchContext {
+        name: String,
+        generation: u64,
+        registry: Arc<Registry>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -260,6 +267,10 @@ pub struct App {
     pub setting: Setting,
     /// What the broker side is doing when there is no live data ("offline").
     pub broker_note: String,
+    /// The context in use (`--context`, `:ctx`), shown in the header.
+    pub context: Option<String>,
+    /// The contexts `:ctx` can switch to.
+    pub contexts: Vec<String>,
     pub message: Option<String>,
     /// Why live data stopped, when it did (an internal error in the sampler).
     pub live_stopped: Option<String>,

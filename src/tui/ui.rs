@@ -90,6 +90,14 @@ fn header(app: &App, f: &mut Frame) {
 /// "● demo cluster · 2s ago · 8 ms" or "○ offline", in about `room` characters when it
 /// has a reason to cut.
 pub fn broker_label(app: &App, room: usize) -> String {
+    let label = cluster_label(app, room);
+    match &app.context {
+        Some(c) => format!("ctx {} · {label}", crate::core::visible::one_line(c)),
+        None => label,
+    }
+}
+
+fn cluster_label(app: &App, room: usize) -> String {
     match &app.live {
         None if app.live_stopped.is_some() => "○ live data STOPPED (internal error) ".into(),
         None => format!("○ broker: {} ", app.broker_note),

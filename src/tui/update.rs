@@ -29,6 +29,8 @@ impl App {
                 ..Default::default()
             },
             broker_note: "offline".into(),
+            context: None,
+            contexts: Vec::new(),
             message: None,
             live_stopped: None,
             quit: false,

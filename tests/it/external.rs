@@ -1253,3 +1253,123 @@ topics:
         }
     }
 }
+
+#[test]
+#[ignore = "opt-in: needs the tansu broker (installed by .ci/run)"]
+fn init_drafts_a_real_broker_with_groups_and_messages_that_checks_and_drifts_clean() {
+    use rdkafka::admin::{NewTopic, TopicReplication};
+    use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+    use rdkafka::ClientConfig;
+    use std::time::{Duration, Instant};
+
+    let broker = start_tansu();
+    let mut cfg = ClientConfig::new();
+    cfg.set("bootstrap.servers", &broker.addr);
+    create_topics(
+        &broker.addr,
+        &[
+            NewTopic::new("orders_events", 3, TopicReplication::Fixed(1)).set("retention.ms", "604800000"),
+            NewTopic::new("audit_log", 1, TopicReplication::Fixed(1)).set("retention.ms", "3600000"),
+        ],
+    );
+    let producer: rdkafka::producer::BaseProducer = cfg.create().unwrap();
+    for i in 0..5 {
+        let v = format!("{{\"event_id\":\"{i}\",\"source_service\":\"orders\"}}");
+        producer
+            .send(
+                rdkafka::producer::BaseRecord::<(), _>::to("orders_events")
+                    .partition(i % 3)
+                    .payload(&v),
+            )
+            .unwrap();
+    }
+    rdkafka::producer::Producer::flush(&producer, Duration::from_secs(30)).unwrap();
+    // One group that follows the convention, one that does not, both with commits.
+    let mut groups = Vec::new();
+    for g in ["billing_orders_events_consumer", "AdHoc.Reader"] {
+        let c: BaseConsumer = cfg
+            .clone()
+            .set("group.id", g)
+            .set("enable.auto.commit", "false")
+            .create()
+            .unwrap();
+        c.subscribe(&["orders_events"]).unwrap();
+        let until = Instant::now() + Duration::from_secs(60);
+        while c.assignment().map(|a| a.count()).unwrap_or(0) == 0 {
+            assert!(Instant::now() < until, "no assignment for {g}");
+            let _ = c.poll(Duration::from_millis(100));
+        }
+        let mut at = rdkafka::TopicPartitionList::new();
+        for p in 0..3 {
+            at.add_partition_offset("orders_events", p, rdkafka::Offset::Offset(0))
+                .unwrap();
+        }
+        c.commit(&at, CommitMode::Sync).unwrap();
+        groups.push(c);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("draft.yaml");
+    let ktopo = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_ktopo"));
+        c.current_dir(common::root())
+            .env("HOME", dir.path())
+            .env_remove("KTOPO_CONFIG")
+            .env_remove("KTOPO_CONTEXT");
+        c
+    };
+    let out = ktopo()
+        .args(["init", "-b", &broker.addr, "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("consumer_group: \"{service_name}_{topic_name}_consumer\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("  - name: \"orders_events\"\n    partitions: 3\n    replication: 1\n    retention_days: 7\n"),
+        "{text}"
+    );
+    assert!(text.contains("retention.ms=3600000 is not whole days"), "{text}");
+    // (tansu 0.6 serves peek one message per partition here: the count is not asserted.)
+    assert!(
+        text.contains("      - \"orders\"  # guess: source_service = \"orders\" in "),
+        "{text}"
+    );
+    assert!(
+        text.contains("      - \"billing\"  # guess: guessed from the group name"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "      - { service: \"adhoc_reader\", group: \"AdHoc.Reader\" }  # guess: a service for the group"
+        ),
+        "{text}"
+    );
+    let check = ktopo().arg("check").arg("-r").arg(&file).output().unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let drift = ktopo()
+        .args(["drift", "--json", "--samples", "2", "-b", &broker.addr, "-r"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    for c in &groups {
+        let _ = c.poll(Duration::from_millis(10));
+    }
+    let v: serde_json::Value = serde_json::from_slice(&drift.stdout).unwrap();
+    let errors: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}\n{text}");
+    assert_eq!(drift.status.code(), Some(0), "{v}");
+}

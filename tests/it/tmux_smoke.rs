@@ -472,3 +472,34 @@ fn facts_check_and_the_legend_scroll_at_80x24() {
     t.keys(&["q"]);
     t.wait_for("EXITED=0");
 }
+
+#[test]
+fn ctx_switches_the_real_tui_to_another_cluster() {
+    let (_pa, a) = common::mock_cluster(1, &[("alpha", 1)]);
+    let (_pb, b) = common::mock_cluster(1, &[("beta", 1)]);
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("contexts.yaml");
+    std::fs::write(
+        &config,
+        format!("contexts:\n  a:\n    cluster: cluster A\n    brokers: {a}\n  b:\n    cluster: cluster B\n    brokers: {b}\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let t = Tmux::new("ctx");
+    let bin = env!("CARGO_BIN_EXE_ktopo");
+    let reg = common::root().join("registry.yaml");
+    let cmd = format!(
+        "HOME={} KTOPO_CONFIG={} {bin} --registry {} --context a --interval 0.5; echo EXITED=$?; sleep 60",
+        home.path().display(),
+        config.display(),
+        reg.display()
+    );
+    t.run(&["new-session", "-d", "-s", "smoke", "-x", "120", "-y", "30", &cmd]);
+    t.wait_for("ctx a · ● cluster A");
+    t.keys(&[":", "c", "t", "x", "Enter"]);
+    t.wait_for("contexts: *a, b · :ctx NAME switches");
+    t.keys(&[":", "c", "t", "x", " ", "b", "Enter"]);
+    t.wait_for("ctx b · ● cluster B");
+    t.keys(&["q"]);
+    t.wait_for("EXITED=0");
+}

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod config;
 pub mod configs;
 pub mod demo;
+pub mod inventory;
 #[allow(unsafe_code)]
 pub mod memory;
 pub mod peek;

@@ -1,0 +1,68 @@
+//! `ktopo init`'s draft: a registry made from what a cluster shows, pure. `infer`
+//! guesses services from group names and producers from message fields; `yaml` writes
+//! the file, every guess marked in a comment; `merge` adds what a registry lacks.
+
+pub mod infer;
+pub mod merge;
+pub mod yaml;
+
+use crate::core::sample::message::RawMessage;
+use crate::core::sample::RawTopic;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What the cluster showed (the cluster side reads it; this module knows no client).
+#[derive(Debug, Clone, Copy)]
+pub struct Seen<'a> {
+    pub topics: &'a [RawTopic],
+    pub configs: Result<&'a HashMap<String, HashMap<String, String>>, &'a str>,
+    pub groups: Result<&'a BTreeMap<String, BTreeSet<String>>, &'a str>,
+    pub messages: &'a [(String, Vec<RawMessage>)],
+    /// The envelope field naming the producing service (`source_service`; dotted for
+    /// nested, `metadata.source`).
+    pub producer_field: &'a str,
+}
+
+/// A drafted registry, as plain data.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Draft {
+    /// Service key → why it is believed to exist.
+    pub services: BTreeMap<String, Vec<String>>,
+    pub topics: Vec<TopicDraft>,
+    /// Whether consumers follow `{service_name}_{topic_name}_consumer`.
+    pub convention: bool,
+    /// The replication factor most topics have: the default for every environment.
+    pub replication: Option<usize>,
+    /// What could not be read or guessed (the file's header says it).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TopicDraft {
+    pub name: String,
+    pub partitions: usize,
+    pub replication: Option<usize>,
+    pub retention_days: Option<u32>,
+    pub compression: Option<String>,
+    /// What the cluster's configuration said that the registry cannot hold.
+    pub config_notes: Vec<String>,
+    pub producers: Vec<Guess>,
+    pub consumers: Vec<Consumer>,
+}
+
+/// A service guessed to take part, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guess {
+    pub service: String,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consumer {
+    pub service: String,
+    /// The group id, when the convention does not give it.
+    pub group: Option<String>,
+    pub why: String,
+}
+
+/// The consumer-group convention `init` recognises.
+pub const CONVENTION: &str = "{service_name}_{topic_name}_consumer";
