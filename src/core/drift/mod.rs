@@ -5,6 +5,7 @@
 //! where topics and defaults are written).
 
 pub mod facts;
+mod out;
 pub mod rules;
 mod schemas;
 

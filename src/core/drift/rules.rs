@@ -2,6 +2,7 @@
 //! and deprecated topics still in use. Pure: registry + facts in, findings out.
 
 use super::facts::Facts;
+use super::out::Out;
 use super::{Finding, Report};
 use crate::core::diag::Severity;
 use crate::core::registry::model::group_id;
@@ -34,45 +35,6 @@ pub fn internal(topic: &str) -> bool {
         || topic.starts_with("connect-")
         || topic.ends_with("-changelog")
         || topic.ends_with("-repartition")
-}
-
-impl Finding {
-    /// Name the registry services the finding concerns.
-    fn about(&mut self, services: &[&str]) {
-        for s in services {
-            if !self.services.iter().any(|x| x == s) {
-                self.services.push(s.to_string());
-            }
-        }
-    }
-}
-
-pub(super) struct Out<'a> {
-    findings: Vec<Finding>,
-    reg: &'a Registry,
-}
-
-impl Out<'_> {
-    pub(super) fn add(
-        &mut self,
-        kind: &'static str,
-        severity: Severity,
-        topic: Option<&str>,
-        subject: &str,
-        message: String,
-    ) -> &mut Finding {
-        let loc = topic.and_then(|t| self.reg.topic(t)).map(|t| t.loc);
-        self.findings.push(Finding {
-            kind,
-            severity,
-            subject: subject.to_string(),
-            topic: topic.map(str::to_string),
-            services: Vec::new(),
-            loc,
-            message,
-        });
-        self.findings.last_mut().expect("just pushed")
-    }
 }
 
 pub fn compute(reg: &Registry, facts: &Facts, opts: &Options) -> Report {

@@ -5,7 +5,7 @@
 //! breaks nobody yet but leaves the contract unenforced (warnings).
 
 use super::facts::Facts;
-use super::rules::Out;
+use super::out::Out;
 use crate::core::diag::Severity;
 use crate::core::registry::{Registry, Status};
 use crate::core::sample::schemas::{Answers, Framing, Subject};
