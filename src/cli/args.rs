@@ -159,7 +159,8 @@ pub struct ServeArgs {
     /// port, printed at start).
     #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:9464")]
     pub listen: String,
-    /// The `cluster` label on every series [default: the bootstrap servers, or `demo`].
+    /// The `cluster` label on every series [default: the context's cluster name when its
+    /// brokers are used, else the bootstrap servers, or `demo`].
     #[arg(long, value_name = "NAME")]
     pub cluster: Option<String>,
     /// Series per partition too (lag, committed, log start and end offsets): one per

@@ -105,7 +105,7 @@ pub(super) fn apply(cli: &mut Cli, m: &clap::ArgMatches, r: &Resolved) -> Result
     let user_brokers = given("brokers") || user.iter().any(|p| p.trim_start().starts_with("bootstrap.servers"));
     let ctx_brokers = r.brokers.is_some() || r.properties.iter().any(|(k, _)| k == "bootstrap.servers");
     if ctx_brokers && !user_brokers {
-        cli.conn.label = Some(r.cluster.clone().unwrap_or_else(|| format!("context {}", r.name)));
+        cli.conn.label = Some(r.cluster.clone().unwrap_or_else(|| r.name.clone()));
     }
     props.append(&mut user);
     cli.conn.properties = props;

@@ -44,6 +44,11 @@ fn serve(args: &[&str]) -> Served {
 
 /// `ktopo serve` on a free port with this registry.
 pub(crate) fn serve_with(registry: &str, args: &[&str]) -> Served {
+    serve_with_env(registry, args, &[])
+}
+
+/// `serve_with`, with environment variables set for the process.
+pub(crate) fn serve_with_env(registry: &str, args: &[&str], env: &[(&str, &std::path::Path)]) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let reg = dir.path().join("registry.yaml");
     std::fs::write(&reg, registry).unwrap();
@@ -56,6 +61,7 @@ pub(crate) fn serve_with(registry: &str, args: &[&str]) -> Served {
         .arg(&reg)
         .args(["--listen", "127.0.0.1:0"])
         .args(args)
+        .envs(env.iter().copied())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -452,4 +458,51 @@ fn metrics_go_gzip_compressed_to_scrapers_that_ask_and_plain_to_the_rest() {
             plain.len()
         );
     }
+}
+
+#[test]
+fn the_cluster_label_is_the_contexts_name_for_its_cluster_unless_brokers_or_cluster_are_given() {
+    use std::os::unix::fs::PermissionsExt;
+    let (p, bootstrap) = common::mock_cluster(1, &[("orders_events", 3)]);
+    produce(&p, "orders_events", 0, 10);
+    commit(&bootstrap, "billing_orders_events_consumer", &[("orders_events", 0, 4)]);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.yaml");
+    std::fs::write(
+        &config,
+        format!("contexts:\n  eu-prod:\n    cluster: kafka-eu\n    brokers: {bootstrap}\n  bare:\n    brokers: {bootstrap}\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let label_of = |args: &[&str]| {
+        let s = serve_with_env(REGISTRY, args, &[("KTOPO_CONFIG", config.as_path())]);
+        let mut label = None;
+        common::wait_until(Duration::from_secs(60), || {
+            let m = parse(&get(&s.addr, "/metrics", None).body);
+            label = m
+                .samples
+                .iter()
+                .find(|x| x.metric == "ktopo_group_lag_messages")
+                .and_then(|x| x.labels.get("cluster").map(str::to_string));
+            label.is_some()
+        });
+        label
+    };
+    assert_eq!(
+        label_of(&["--context", "eu-prod", "--interval", "0.5"]).as_deref(),
+        Some("kafka-eu")
+    );
+    assert_eq!(
+        label_of(&["--context", "bare", "--interval", "0.5"]).as_deref(),
+        Some("bare")
+    );
+    assert_eq!(
+        label_of(&["--context", "eu-prod", "--cluster", "mine", "--interval", "0.5"]).as_deref(),
+        Some("mine")
+    );
+    // Brokers from the command line: the context's name is not theirs.
+    assert_eq!(
+        label_of(&["--context", "eu-prod", "-b", &bootstrap, "--interval", "0.5"]).as_deref(),
+        Some(bootstrap.as_str())
+    );
 }

@@ -41,9 +41,12 @@ pub(super) fn serve_cmd(path: &Path, conn: &ConnArgs, a: &ServeArgs) -> i32 {
             return e.exit_code();
         }
     };
+    // --cluster, else the context's name for its cluster (when its brokers are used),
+    // else the brokers.
     let cluster = a
         .cluster
         .clone()
+        .or_else(|| conn.label.clone())
         .or(brokers.clone())
         .unwrap_or_else(|| if conn.offline { "offline" } else { "demo" }.to_string());
     let listener = match std::net::TcpListener::bind(addr) {

@@ -21,7 +21,7 @@ pub fn conn_for(base: &ConnArgs, r: &Resolved) -> ConnArgs {
         c.properties
             .push(format!("{}={u}", crate::cluster::schema_registry::settings::URL));
     }
-    c.label = Some(r.cluster.clone().unwrap_or_else(|| format!("context {}", r.name)));
+    c.label = Some(r.cluster.clone().unwrap_or_else(|| r.name.clone()));
     c.context = Some(r.name.clone());
     // A switch replaces the command line's Connect clusters too (clear them first).
     c.connect = Vec::new();
@@ -79,10 +79,7 @@ mod tests {
                 "schema.registry.url=http://sr:8081"
             ]
         );
-        assert_eq!(
-            (c.label.as_deref(), c.context.as_deref()),
-            (Some("context prod"), Some("prod"))
-        );
+        assert_eq!((c.label.as_deref(), c.context.as_deref()), (Some("prod"), Some("prod")));
     }
 
     #[test]
