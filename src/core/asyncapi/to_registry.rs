@@ -66,12 +66,20 @@ fn registry(p: &Platform, unsupported: &mut Vec<String>) -> Value {
         Some(Value::Array(a)) => a,
         _ => Vec::new(),
     };
+    // Connectors a ktopo export declared: their links come back from their own
+    // `topics`, so the operations' links to them are left out of the topics.
+    let connectors: Vec<Value> = match from("connectors") {
+        Some(Value::Array(a)) => a,
+        _ => Vec::new(),
+    };
+    let connector_keys: Vec<&str> = connectors.iter().filter_map(|c| c.get("name")?.as_str()).collect();
     // The export's order first, then services only the documents name.
     let mut services: Vec<Map<String, Value>> = known.iter().filter_map(|k| k.as_object().cloned()).collect();
     for s in &p.services {
-        if services
-            .iter()
-            .any(|x| x.get("key").and_then(Value::as_str) == Some(s.key.as_str()))
+        if connector_keys.contains(&s.key.as_str())
+            || services
+                .iter()
+                .any(|x| x.get("key").and_then(Value::as_str) == Some(s.key.as_str()))
         {
             continue;
         }
@@ -103,7 +111,7 @@ fn registry(p: &Platform, unsupported: &mut Vec<String>) -> Value {
                         comment(&t.name)
                     ));
                 }
-                active.push(active_topic(t));
+                active.push(active_topic(t, &connector_keys));
             }
         }
     }
@@ -124,6 +132,9 @@ fn registry(p: &Platform, unsupported: &mut Vec<String>) -> Value {
     }
     if !proposed.is_empty() {
         root.insert("proposed_topics".into(), Value::Array(proposed));
+    }
+    if !connectors.is_empty() {
+        root.insert("connectors".into(), Value::Array(connectors.clone()));
     }
     for k in ["infrastructure", "data_flows"] {
         if let Some(v) = from(k) {
@@ -149,7 +160,7 @@ fn overridden(t: &Topic, key: &str) -> bool {
     }
 }
 
-fn active_topic(t: &Topic) -> Value {
+fn active_topic(t: &Topic, connectors: &[&str]) -> Value {
     let mut m = Map::new();
     m.insert("name".into(), t.name.clone().into());
     let mut f = fields(t);
@@ -169,8 +180,8 @@ fn active_topic(t: &Topic) -> Value {
         }
         None => {}
     }
-    m.insert("producers".into(), links(&t.producers));
-    m.insert("consumers".into(), links(&t.consumers));
+    m.insert("producers".into(), links(&t.producers, connectors));
+    m.insert("consumers".into(), links(&t.consumers, connectors));
     m.insert(
         "events".into(),
         Value::Array(t.events.iter().map(|e| e.name.clone().into()).collect()),
@@ -252,12 +263,14 @@ fn proposed_topic(t: &Topic) -> Value {
 
 /// Producers or consumers: a key, or a mapping when there is more to say. Links that a
 /// subscription pattern made are the service's subscription, not listed by name.
-fn links(list: &[Link]) -> Value {
+/// A topic's links as registry entries, leaving out pattern subscriptions (they come
+/// back as the service's `subscriptions`) and declared connectors (their `topics`).
+fn links(list: &[Link], connectors: &[&str]) -> Value {
     let mut out = Vec::new();
     for l in list {
         let x = l.extras.as_ref();
         let get = |k: &str| x.and_then(|x| x.get(k));
-        if get("pattern").is_some() {
+        if get("pattern").is_some() || connectors.contains(&l.service.as_str()) {
             continue;
         }
         let mut m = Map::new();

@@ -318,9 +318,11 @@ fn operation(action: &str, service: &str, channel: &str, messages: &[(String, St
 fn platform(reg: &Registry) -> Value {
     let p = &reg.platform;
     let c = &reg.conventions;
+    // Connectors are nodes like services, but the registry declares them apart.
     let services: Vec<Value> = reg
         .services
         .iter()
+        .filter(|s| s.connector.is_none())
         .map(|s| {
             let subs: Vec<Value> = s
                 .subscriptions
@@ -340,6 +342,21 @@ fn platform(reg: &Registry) -> Value {
                 "description": s.description, "source": s.source, "group": s.group,
                 "subscriptions": subs, "owner": s.owner, "oncall": s.oncall,
             }))
+        })
+        .collect();
+    let connectors: Vec<Value> = reg
+        .services
+        .iter()
+        .filter_map(|s| {
+            let f = s.connector.as_ref()?;
+            // The group only when declared: a sink's default is `connect-NAME`.
+            let group = f.group.clone().filter(|g| *g != format!("connect-{}", s.key));
+            Some(strip(json!({
+                "name": s.key, "type": f.kind, "class": f.class,
+                "service": f.owner.map(|o| reg.services[o].key.clone()),
+                "topics": f.topics, "group": group, "connect": f.connect,
+                "description": s.description,
+            })))
         })
         .collect();
     let naming: Vec<Value> = c
@@ -367,6 +384,7 @@ fn platform(reg: &Registry) -> Value {
         },
         "domains": reg.domains,
         "services": services,
+        "connectors": connectors,
         "infrastructure": reg.infrastructure,
         "data_flows": reg.data_flows,
     }))
