@@ -48,9 +48,15 @@ pub(super) fn import_cmd(from: &ImportFrom) -> i32 {
         return exit::REGISTRY;
     }
     if let Some(reg) = checked.registry.as_ref() {
+        // Connectors are nodes among the services: counted apart, as `check` does.
+        let connectors = reg.services.iter().filter(|s| s.connector.is_some()).count();
+        let also = match connectors {
+            0 => String::new(),
+            n => format!(", {}", words::count(n, "connector", "connectors")),
+        };
         eprintln!(
-            "imported {} and {} from {}",
-            words::count(reg.services.len(), "service", "services"),
+            "imported {}{also} and {} from {}",
+            words::count(reg.services.len() - connectors, "service", "services"),
             words::count(reg.topics.len(), "topic", "topics"),
             words::count(paths.len(), "document", "documents")
         );
