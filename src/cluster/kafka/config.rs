@@ -149,14 +149,24 @@ const SHOWN: &[&str] = &[
 /// Remove values from a message that might quote them (librdkafka errors can): every
 /// value but those of known, non-secret properties.
 pub fn scrub(message: &str, props: &Properties) -> String {
-    let mut m = message.to_string();
-    for (k, v) in &props.0 {
-        let shown = SHOWN.contains(&k.as_str()) && !is_secret(k);
-        if !shown && v.len() >= 3 {
-            m = m.replace(v.as_str(), "******");
-        }
+    mask(
+        message,
+        props
+            .0
+            .iter()
+            .filter(|(k, v)| (is_secret(k) || !SHOWN.contains(&k.as_str())) && v.len() >= 3)
+            .map(|(_, v)| v.as_str()),
+    )
+}
+
+/// `text` with each of `secrets` replaced by `******`: the one masking every client
+/// (Kafka, Schema Registry, Connect) applies to what it shows.
+pub fn mask<'a>(text: &str, secrets: impl IntoIterator<Item = &'a str>) -> String {
+    let mut t = text.to_string();
+    for s in secrets {
+        t = t.replace(s, "******");
     }
-    m
+    t
 }
 
 /// Java `.properties` text as (key, value) pairs, in order.

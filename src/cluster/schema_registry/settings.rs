@@ -102,11 +102,7 @@ pub fn from_properties(p: &Properties) -> Result<Option<Settings>, SettingsError
 impl Settings {
     /// Text with every secret value replaced.
     pub fn scrub(&self, text: &str) -> String {
-        let mut t = text.to_string();
-        for s in &self.secrets {
-            t = t.replace(s.as_str(), "******");
-        }
-        t
+        crate::cluster::kafka::config::mask(text, self.secrets.iter().map(String::as_str))
     }
 }
 

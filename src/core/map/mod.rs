@@ -5,6 +5,7 @@
 
 pub mod lanes;
 pub mod layout;
+pub mod pixels;
 pub mod plan;
 pub mod route;
 pub mod svg;

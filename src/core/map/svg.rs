@@ -9,8 +9,7 @@ use crate::core::registry::{Registry, Status};
 use crate::core::topology::Node;
 use std::fmt::Write;
 
-const CW: f64 = 8.0;
-const CH: f64 = 16.0;
+use super::pixels::{px, CH, CW};
 
 /// XML 1.0's characters (its `Char` production): anything else makes the file invalid.
 fn xml_char(c: char) -> bool {
@@ -51,19 +50,18 @@ const NAME_MAX: u32 = 38;
 /// The SVG's box geometry: as wide as the longest name needs (22 to 38 cells of
 /// text), and as tall as the most lines a name wraps to, so no name is cut.
 pub fn geometry(reg: &Registry, part: &crate::core::part::Part) -> super::plan::Geometry {
-    let names = reg
+    let names: Vec<String> = reg
         .service_ids()
         .map(Node::Service)
         .chain(reg.topic_ids().map(Node::Topic))
         .filter(|&n| part.has(n))
-        .map(|n| shown(&label(reg, n).0));
-    let mut longest = NAME_MIN;
-    let mut names_kept = Vec::new();
-    for n in names {
-        longest = longest.max(super::text::width(&n).min(NAME_MAX));
-        names_kept.push(n);
-    }
-    let lines = names_kept
+        .map(|n| shown(&label(reg, n).0))
+        .collect();
+    let longest = names
+        .iter()
+        .map(|n| super::text::width(n).min(NAME_MAX))
+        .fold(NAME_MIN, u32::max);
+    let lines = names
         .iter()
         .map(|n| super::text::wrap(n, longest, NAME_LINES).len())
         .max()
@@ -98,16 +96,6 @@ fn label(reg: &Registry, n: Node) -> (String, &'static str, &'static str, &'stat
                 ),
             }
         }
-    }
-}
-
-/// Pixel x of a path point: the first starts at its box's border, not the middle of
-/// the cell beside it, so a line touches the box it leaves.
-fn px(i: usize, x: u32) -> f64 {
-    if i == 0 {
-        f64::from(x) * CW
-    } else {
-        (f64::from(x) + 0.5) * CW
     }
 }
 

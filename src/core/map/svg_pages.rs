@@ -4,11 +4,9 @@
 //! own drawing. Where a line crosses a cut, the strip it leaves and the strip it
 //! enters carry the same numbered mark at the same line.
 
+use super::pixels::{px, CH, CW};
 use super::plan::Layout;
 use std::fmt::Write;
-
-const CW: f64 = 8.0;
-const CH: f64 = 16.0;
 /// Room either side of a strip for the marks.
 const MARGIN: f64 = 32.0;
 /// Above each strip: its caption.
@@ -30,19 +28,12 @@ pub struct Strip {
     pub marks_out: Vec<(f64, usize)>,
 }
 
-/// The path's points in pixels, as `svg::body` draws them.
+/// The path's points in pixels, as `svg::body` draws them (`svg::px`).
 fn points(p: &super::plan::Path) -> Vec<(f64, f64)> {
     p.points
         .iter()
         .enumerate()
-        .map(|(i, &(x, y))| {
-            let x = if i == 0 {
-                f64::from(x) * CW
-            } else {
-                (f64::from(x) + 0.5) * CW
-            };
-            (x, (f64::from(y) + 0.5) * CH)
-        })
+        .map(|(i, &(x, y))| (px(i, x), (f64::from(y) + 0.5) * CH))
         .collect()
 }
 
