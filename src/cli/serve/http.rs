@@ -22,7 +22,7 @@ const MAX_HEAD: usize = 16 * 1024;
 
 /// One published round and its encodings, each made at most once. Metrics are kept
 /// gzip-compressed (Prometheus asks for gzip): at 5,000 groups the text is 12 MB and
-/// its gzip about a tenth; a client that does not accept gzip gets it inflated.
+/// its gzip 600 KB; a client that does not accept gzip gets it inflated.
 pub struct Published {
     pub scrape: Arc<Scrape>,
     text: OnceLock<Option<Bytes>>,
@@ -62,7 +62,7 @@ impl Published {
         cell.get_or_init(|| {
             let hint = last.load(std::sync::atomic::Ordering::Relaxed);
             let buf = Vec::with_capacity(hint + hint / 16);
-            // Fast compression: a tenth of the size for a few tens of milliseconds.
+            // Fast compression: a twentieth of the size at 5,000 groups (12.6 MB to 600 KB).
             let mut gz = Gzip(flate2::write::GzEncoder::new(buf, flate2::Compression::fast()));
             exposition::encode_into(Arc::clone(&self.scrape), cluster, format, &mut gz).ok()?;
             let mut bytes = gz.0.finish().ok()?;
