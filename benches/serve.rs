@@ -1,8 +1,9 @@
 //! What `ktopo serve` adds to a round and costs a scrape at the scale: 1,300
 //! topics of 10 partitions (13,000 partitions) and every declared consumer group a row
 //! (about 5,200 groups, 52,000 group-partitions, one in seven behind). Per round: the
-//! drift counts; per scrape: encoding OpenMetrics and text 0.0.4, with and without
-//! partition series, and the JSON view. The sample is scripted (the cluster side is
+//! drift counts; per scrape: encoding OpenMetrics (plain, and gzip-compressed as serve
+//! sends it to Prometheus) and text 0.0.4, with and without partition series, and the
+//! JSON view. The sample is scripted (the cluster side is
 //! benches/sampler.rs and benches/tansu). Run: `cargo bench --bench serve`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -111,6 +112,8 @@ fn bench(c: &mut Criterion) {
         );
     }
     eprintln!("json: {} bytes", exposition::lag_json(&plain).len());
+    let gz = exposition::encode_gzip(Arc::clone(&plain), "eu", Format::OpenMetrics, 0).unwrap();
+    eprintln!("openmetrics_gzip: {} bytes", gz.len());
 
     let mut g = c.benchmark_group("serve_5k_groups");
     g.sample_size(10);
@@ -123,6 +126,10 @@ fn bench(c: &mut Criterion) {
     g.bench_function("round_publish_clone", |b| b.iter(|| Box::new(view.clone())));
     g.bench_function("scrape_openmetrics", |b| {
         b.iter(|| exposition::encode(Arc::clone(&plain), "eu", Format::OpenMetrics, 0).unwrap())
+    });
+    // What serve does for Prometheus (Accept-Encoding: gzip), against the plain encoding above.
+    g.bench_function("scrape_openmetrics_gzip", |b| {
+        b.iter(|| exposition::encode_gzip(Arc::clone(&plain), "eu", Format::OpenMetrics, 0).unwrap())
     });
     g.bench_function("scrape_text", |b| {
         b.iter(|| exposition::encode(Arc::clone(&plain), "eu", Format::Prometheus, 0).unwrap())

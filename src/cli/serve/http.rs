@@ -30,15 +30,6 @@ pub struct Published {
     json: OnceLock<Bytes>,
 }
 
-/// A `fmt::Write` into a gzip stream, so the text is compressed as it is encoded.
-struct Gzip(flate2::write::GzEncoder<Vec<u8>>);
-
-impl std::fmt::Write for Gzip {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        std::io::Write::write_all(&mut self.0, s.as_bytes()).map_err(|_| std::fmt::Error)
-    }
-}
-
 impl Published {
     fn new(scrape: Scrape) -> Self {
         Published {
@@ -61,12 +52,7 @@ impl Published {
         let last = &LAST[usize::from(format == exposition::Format::OpenMetrics)];
         cell.get_or_init(|| {
             let hint = last.load(std::sync::atomic::Ordering::Relaxed);
-            let buf = Vec::with_capacity(hint + hint / 16);
-            // Fast compression: a twentieth of the size at 5,000 groups (12.6 MB to 600 KB).
-            let mut gz = Gzip(flate2::write::GzEncoder::new(buf, flate2::Compression::fast()));
-            exposition::encode_into(Arc::clone(&self.scrape), cluster, format, &mut gz).ok()?;
-            let mut bytes = gz.0.finish().ok()?;
-            bytes.shrink_to_fit();
+            let bytes = exposition::encode_gzip(Arc::clone(&self.scrape), cluster, format, hint + hint / 16)?;
             last.store(bytes.len(), std::sync::atomic::Ordering::Relaxed);
             Some(Bytes::from(bytes))
         })

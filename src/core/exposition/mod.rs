@@ -6,11 +6,13 @@
 //! sampler only swaps in the next one. README "ktopo serve" lists every metric.
 
 mod families;
+mod gzip;
 pub mod negotiate;
 
 use crate::core::live::view::LiveView;
 use crate::core::registry::Registry;
 pub use families::status_number;
+pub use gzip::encode_gzip;
 pub use negotiate::{negotiate, Format};
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::DescriptorEncoder;
