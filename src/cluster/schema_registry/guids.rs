@@ -23,6 +23,9 @@ pub const VERSIONS_SEARCHED: usize = 16;
 /// How long a subject's list of versions is kept (as long as its latest version is).
 pub const VERSIONS_EVERY: Duration = Duration::from_secs(300);
 
+/// A version's GUID (None: its answer carries none), or why it could not be read.
+type VersionGuid = Result<Option<String>, String>;
+
 /// A subject's versions, or why they could not be read (None: the subject is missing).
 type Versions = Result<Vec<u32>, Option<String>>;
 
@@ -32,7 +35,7 @@ pub struct GuidWatch {
     versions: HashMap<String, (Versions, Instant)>,
     /// Each (subject, version)'s GUID (None: its answer carries none), and for a
     /// failure when it is due again; a version's schema never changes.
-    guids: HashMap<(String, u32), (Result<Option<String>, String>, Option<Instant>)>,
+    guids: HashMap<(String, u32), (VersionGuid, Option<Instant>)>,
 }
 
 impl GuidWatch {
@@ -103,7 +106,7 @@ impl GuidWatch {
 
     /// `GET /subjects/{s}/versions/{n}`'s `guid`, asked once (a failure again after
     /// the decoder's `retry_after`).
-    fn version_guid(&mut self, d: &mut Decoder, s: &str, v: u32) -> Result<Option<String>, String> {
+    fn version_guid(&mut self, d: &mut Decoder, s: &str, v: u32) -> VersionGuid {
         let key = (s.to_string(), v);
         if let Some((g, retry)) = self.guids.get(&key) {
             if retry.is_none_or(|at| Instant::now() < at) {
@@ -126,7 +129,7 @@ impl GuidWatch {
 pub fn search(
     guid: &str,
     versions: &[u32],
-    mut guid_of: impl FnMut(u32) -> Result<Option<String>, String>,
+    mut guid_of: impl FnMut(u32) -> VersionGuid,
 ) -> GuidAnswer {
     let mut newest = versions.to_vec();
     newest.sort_unstable_by(|a, b| b.cmp(a));
