@@ -29,7 +29,7 @@ pub(crate) fn registry(dir: &std::path::Path) -> std::path::PathBuf {
 
 /// registry.yaml with each (topic, `schema:` flow map) set, and nothing else declaring
 /// a subject.
-fn registry_with(dir: &std::path::Path, schemas: &[(&str, &str)]) -> std::path::PathBuf {
+pub(crate) fn registry_with(dir: &std::path::Path, schemas: &[(&str, &str)]) -> std::path::PathBuf {
     let text = std::fs::read_to_string(common::root().join("registry.yaml")).unwrap();
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
     let mut set = |topic: &str, schema: &str| {

@@ -126,11 +126,7 @@ impl GuidWatch {
 /// Whether `guid` is one of the newest `VERSIONS_SEARCHED` of `versions`, each
 /// version's GUID from `guid_of`; when no version matches and not all could be
 /// compared, why it cannot tell.
-pub fn search(
-    guid: &str,
-    versions: &[u32],
-    mut guid_of: impl FnMut(u32) -> VersionGuid,
-) -> GuidAnswer {
+pub fn search(guid: &str, versions: &[u32], mut guid_of: impl FnMut(u32) -> VersionGuid) -> GuidAnswer {
     let mut newest = versions.to_vec();
     newest.sort_unstable_by(|a, b| b.cmp(a));
     newest.dedup();
