@@ -131,7 +131,7 @@ pub(super) fn schemas(
 }
 
 /// How a part is named in messages: (`value`, `values`, `` or `key `).
-fn words(part: Part) -> (&'static str, &'static str, &'static str) {
+fn part_words(part: Part) -> (&'static str, &'static str, &'static str) {
     match part {
         Part::Value => ("value", "values", ""),
         Part::Key => ("key", "keys", "key "),
@@ -142,7 +142,7 @@ fn words(part: Part) -> (&'static str, &'static str, &'static str) {
 /// its subject.
 fn wire_format(f: &Framing, answers: Option<&Answers>, out: &mut Out, failed: &mut Vec<String>) {
     let subject = one_line(&f.subject);
-    let (one, many, key) = words(f.part);
+    let (one, many, key) = part_words(f.part);
     if f.plain > 0 {
         let at = f
             .first_plain
@@ -224,7 +224,7 @@ fn guids(
         return;
     };
     let subject = one_line(&f.subject);
-    let (one, many, key) = words(f.part);
+    let (one, many, key) = part_words(f.part);
     for (g, (n, (p, o))) in &f.guids {
         // The GUID was read from a header as 16 bytes and written as hex: nothing to escape.
         let named = count(*n, &format!("sampled {one} names"), &format!("sampled {many} name"));
