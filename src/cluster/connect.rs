@@ -130,12 +130,19 @@ pub fn watch(reg: &Registry) -> Watch {
             .topics
             .iter()
             .filter(|t| t.status != Status::Proposed)
-            .filter_map(|t| {
-                t.declared_subject()
-                    .map(|subject| crate::core::sample::schemas::Declared {
-                        topic: t.name.clone(),
-                        subject,
-                    })
+            .flat_map(|t| {
+                use crate::core::sample::schemas::{Declared, Part};
+                let value = t.declared_subject().map(|subject| Declared {
+                    topic: t.name.clone(),
+                    part: Part::Value,
+                    subject,
+                });
+                let key = t.declared_key_subject().map(|subject| Declared {
+                    topic: t.name.clone(),
+                    part: Part::Key,
+                    subject,
+                });
+                value.into_iter().chain(key)
             })
             .collect(),
     }

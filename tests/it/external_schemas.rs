@@ -36,9 +36,16 @@ topics:
   - { name: sr.proto, producers: [writer], consumers: [reader], schema: { status: defined, format: protobuf } }
   - { name: sr.json, producers: [writer], consumers: [reader], schema: { status: defined, format: json, subject: sr.json-value } }
   - { name: sr.mixed, producers: [writer], consumers: [reader], schema: { status: defined, format: avro } }
+  - { name: sr.guid, producers: [writer], consumers: [reader], schema: { status: defined, format: avro, key_format: avro } }
 "#;
 
-/// Subjects sr.avro-value (id 1), sr.proto-value (2), sr.json-value (3), sr.mixed-value (4).
+/// Each id's GUID, as Confluent Platform 8 gives every schema one.
+fn guid(id: u32) -> String {
+    format!("00000000-0000-4000-8000-{id:012}")
+}
+
+/// Subjects sr.avro-value (id 1), sr.proto-value (2), sr.json-value (3), sr.mixed-value
+/// (4), sr.guid-value (5), sr.guid-key (6), sr.other-key (7), each with its GUID.
 fn routes() -> std::collections::HashMap<String, (u16, String)> {
     let mut r = std::collections::HashMap::new();
     for (id, subject, kind, text) in [
@@ -46,8 +53,16 @@ fn routes() -> std::collections::HashMap<String, (u16, String)> {
         (2, "sr.proto-value", "PROTOBUF", PROTO),
         (3, "sr.json-value", "JSON", JSON_SCHEMA),
         (4, "sr.mixed-value", "AVRO", AVRO),
+        (5, "sr.guid-value", "AVRO", AVRO),
+        (6, "sr.guid-key", "AVRO", "\"string\""),
+        (7, "sr.other-key", "AVRO", "\"string\""),
     ] {
-        let version = json!({"subject": subject, "version": 1, "id": id, "schemaType": kind, "schema": text});
+        let version =
+            json!({"subject": subject, "version": 1, "id": id, "guid": guid(id), "schemaType": kind, "schema": text});
+        r.insert(
+            format!("/schemas/guids/{}", guid(id)),
+            answer(json!({"id": id, "guid": guid(id), "schemaType": kind, "schema": text})),
+        );
         r.insert(format!("/subjects/{subject}/versions/latest"), answer(version.clone()));
         r.insert(format!("/subjects/{subject}/versions/1"), answer(version));
         r.insert(
@@ -103,7 +118,7 @@ fn official_python_serializers_records_are_decoded_by_peek_and_checked_by_drift(
     let python = std::env::var_os("KTOPO_PYTHON").map_or_else(|| tool("python3"), std::path::PathBuf::from);
     let sr = server::serve(routes(), None);
     let broker = start_tansu();
-    let topics = ["sr.avro", "sr.proto", "sr.json", "sr.mixed"];
+    let topics = ["sr.avro", "sr.proto", "sr.json", "sr.mixed", "sr.guid"];
     let new: Vec<NewTopic> = topics
         .iter()
         .map(|t| NewTopic::new(t, 1, TopicReplication::Fixed(1)))
@@ -125,7 +140,7 @@ fn official_python_serializers_records_are_decoded_by_peek_and_checked_by_drift(
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(written.len(), 8, "{written:?}");
+    assert_eq!(written.len(), 10, "{written:?}");
 
     let dir = tempfile::tempdir().unwrap();
     let reg = dir.path().join("registry.yaml");
@@ -158,6 +173,30 @@ fn official_python_serializers_records_are_decoded_by_peek_and_checked_by_drift(
         }
     }
 
+    // sr.guid's first record as written: the value by GUID header, the key by id.
+    let v = ktopo(
+        &[
+            "peek",
+            "sr.guid",
+            "--json",
+            "-b",
+            &broker.addr,
+            "--schema-registry",
+            &sr.url,
+        ],
+        &reg,
+    );
+    let m = v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["offset"] == 0)
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(m["value_decoded"]["schema"]["guid"], guid(5), "{m}");
+    assert_eq!(m["value_decoded"]["record"]["order_id"], "g-0", "{m}");
+    assert_eq!(m["key_decoded"]["schema"]["subject"], "sr.guid-key", "{m}");
+    assert_eq!(m["key_decoded"]["record"], "k-0", "{m}");
+
     let v = ktopo(
         &[
             "drift",
@@ -186,6 +225,10 @@ fn official_python_serializers_records_are_decoded_by_peek_and_checked_by_drift(
         [
             ("schema-not-wire-format".to_string(), "sr.mixed".to_string(),
              "`sr.mixed` declares schema subject `sr.mixed-value`, but 1 of the 2 values sampled is not in the Schema Registry wire format (the first at partition 0 offset 1): their producer does not use the registry's serializer, and consumers that deserialize with it fail on them".to_string()),
+            ("schema-subject-mismatch".into(), "sr.guid".into(),
+             format!("`sr.guid`: 1 sampled value names schema guid {} (id 1), registered under `sr.avro-value` v1, not the declared subject `sr.guid-value` (the first at partition 0 offset 1)", guid(1))),
+            ("schema-subject-mismatch".into(), "sr.guid".into(),
+             format!("`sr.guid`: 1 sampled key names schema guid {} (id 7), registered under `sr.other-key` v1, not the declared key subject `sr.guid-key` (the first at partition 0 offset 1)", guid(7))),
             ("schema-subject-mismatch".into(), "sr.mixed".into(),
              "`sr.mixed`: 1 sampled value names schema id 1, registered under `sr.avro-value` v1, not the declared subject `sr.mixed-value` (the first at partition 0 offset 0)".into()),
         ],

@@ -604,6 +604,78 @@ fn check_validates_declared_subjects() {
     assert_eq!(got[0].0, "schema-subject", "{got:?}");
 }
 
+/// `ktopo check` on a topic's key subject and key format: good ones pass, an empty
+/// subject and an unknown format are errors at file:line:col with the fix.
+#[test]
+fn check_validates_key_subjects_and_formats_where_they_are_written() {
+    let base = std::fs::read_to_string(common::root().join("registry.yaml")).unwrap();
+    let first = "schema: { status: tbd, note: implementation phase }";
+    let check = |schema: &str| -> (i32, String, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.yaml");
+        std::fs::write(&path, base.replacen(first, schema, 1)).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ktopo"))
+            .args(["check", "-r"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+        assert!(!text.contains("panicked"), "{text}");
+        (out.status.code().unwrap(), text, path.display().to_string())
+    };
+    // Where `needle` is written in the replaced line: line:col, 1-based.
+    let at = |schema: &str, needle: &str| {
+        let line = base.lines().position(|l| l.contains(first)).unwrap() + 1;
+        let text = base.lines().nth(line - 1).unwrap().replacen(first, schema, 1);
+        format!("{line}:{}", text.find(needle).unwrap() + 1)
+    };
+    for good in [
+        "schema: { status: defined, key_format: avro }",
+        "schema: { status: defined, key_subject: auth-key }",
+        "schema: { status: defined, format: avro, key_format: PROTOBUF, key_subject: auth-key }",
+        "schema: { status: defined, key_format: json }",
+    ] {
+        let (code, text, _) = check(good);
+        assert_eq!(code, 0, "{good}: {text}");
+        assert!(!text.contains("schema-"), "{good}: {text}");
+    }
+    let empty = "schema: { status: defined, key_subject: '' }";
+    let (code, text, path) = check(empty);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("error[schema-subject]: `auth_events` declares an empty key schema subject"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{path}:{}", at(empty, "''"))), "{text}");
+    assert!(
+        text.contains("the default key subject is `auth_events-key` (`key_format` alone means it)"),
+        "{text}"
+    );
+    let xml = "schema: { status: defined, key_format: xml, key_subject: auth-key }";
+    let (code, text, path) = check(xml);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains(
+            "error[schema-format]: `auth_events` declares key format `xml`, which no Schema Registry serializer writes"
+        ),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{path}:{}", at(xml, "xml"))), "{text}");
+    assert!(
+        text.contains("`key_format: avro`, `key_format: protobuf` or `key_format: json`"),
+        "{text}"
+    );
+    // The model: `key_format` alone means `<topic>-key`; an unknown one declares nothing.
+    let reg = |schema: &str| {
+        let c = ktopo::core::registry::load_str("r.yaml", base.replacen(first, schema, 1));
+        c.registry.unwrap().topics[0].declared_key_subject()
+    };
+    assert_eq!(reg("schema: { key_format: avro }"), Some("auth_events-key".into()));
+    assert_eq!(reg("schema: { key_format: xml }"), None);
+    assert_eq!(reg("schema: { key_subject: k, key_format: xml }"), Some("k".into()));
+    assert_eq!(reg("schema: { format: avro }"), None, "a value format declares no key");
+}
+
 #[test]
 fn failures_that_may_pass_are_asked_again_after_retry_after_and_the_others_never() {
     use ktopo::cluster::schema_registry::{decoder::Decoder, settings};

@@ -101,3 +101,44 @@ fn topic_detail_shows_the_last_decoded_value_its_schema_and_the_subjects_latest_
     assert_eq!(sr.requests(), asked, "the UI thread sent no request");
     drop(p);
 }
+
+#[test]
+fn topic_detail_shows_the_declared_key_subject_apart_from_the_value_subject() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = crate::schema_drift::registry_with(
+        dir.path(),
+        &[(
+            "billing_events",
+            "{ status: defined, format: avro, key_format: avro, key_subject: \"billing-key\\e[2J\" }",
+        )],
+    );
+    let mut app = common::app(path.to_str().unwrap(), 200, 50);
+    let mut events = vec![key(KeyCode::Char(':'))];
+    events.extend(typed("topics"));
+    events.push(key(KeyCode::Enter));
+    events.push(key(KeyCode::Char('/')));
+    events.extend(typed("topic:re:^billing_events$"));
+    events.push(key(KeyCode::Enter));
+    events.push(key(KeyCode::Enter));
+    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    let mut events = events.into_iter();
+    event_loop(
+        &mut terminal,
+        &mut app,
+        Io {
+            next: Box::new(move || events.next()),
+            effect: Box::new(|_| None),
+        },
+    )
+    .unwrap();
+    let screen = common::strip_style_tags(&common::styled_text(terminal.backend().buffer()));
+    assert!(screen.contains("topic billing_events"), "{screen}");
+    for want in [
+        "subject     billing_events-value · not asked yet",
+        // The file's text, escaped: no control character reaches the terminal.
+        "key subject billing-key\\u{1b}[2J · not asked yet",
+    ] {
+        assert!(screen.contains(want), "{want}\n{screen}");
+    }
+    assert!(!screen.contains('\u{1b}'), "{screen}");
+}

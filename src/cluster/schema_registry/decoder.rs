@@ -36,6 +36,9 @@ pub struct Decoder {
     pub limits: Limits,
     /// Each id's (subject, version) registrations, once asked (`/schemas/ids/{id}/versions`).
     registered: HashMap<u32, (Registered, Option<Instant>)>,
+    /// The schema id each GUID's answer named (None: it named none), kept when its
+    /// schema is fetched; Err as `Registered`'s (None: 404).
+    guid_ids: HashMap<[u8; 16], Result<Option<u32>, Option<String>>>,
 }
 
 pub use crate::core::sample::schemas::Registered;
@@ -58,6 +61,7 @@ impl Decoder {
             notes: Vec::new(),
             limits: Limits::default(),
             registered: HashMap::new(),
+            guid_ids: HashMap::new(),
         }
     }
 
@@ -195,8 +199,25 @@ impl Decoder {
         };
         let body = match self.get(&path) {
             Ok(b) => b,
-            Err(e) => return Err((Some(about), self.failed(&r, e))),
+            Err(e) => {
+                let why = self.failed(&r, e.clone());
+                if let wire::SchemaRef::Guid(g) = r {
+                    let kept = match e {
+                        Fetch::Status { status: 404, .. } => Err(None),
+                        _ => Err(Some(why.clone())),
+                    };
+                    self.guid_ids.insert(g, kept);
+                }
+                return Err((Some(about), why));
+            }
         };
+        if let wire::SchemaRef::Guid(g) = r {
+            let id = body
+                .get("id")
+                .and_then(Value::as_u64)
+                .and_then(|v| u32::try_from(v).ok());
+            self.guid_ids.insert(g, Ok(id));
+        }
         let fail = |about: &About, e: String| Err((Some(about.clone()), e));
         let format = match Format::from_schema_type(body.get("schemaType").and_then(Value::as_str)) {
             Some(f) => f,
@@ -325,6 +346,15 @@ impl Decoder {
         let retry = (r.is_err() && self.transient).then(|| Instant::now() + self.retry_after);
         self.registered.insert(id, (r.clone(), retry));
         r
+    }
+
+    /// The schema id a GUID's answer names (`GET /schemas/guids/{g}`, the request that
+    /// fetches its schema, so asked once with it): Ok(None) when it names none;
+    /// Err(None) when the registry does not know the GUID.
+    pub fn guid_id(&mut self, g: [u8; 16]) -> Result<Option<u32>, Option<String>> {
+        // Fetches, or refetches a failure due again, and keeps the id on the way.
+        let _ = self.schema(wire::SchemaRef::Guid(g));
+        self.guid_ids.get(&g).cloned().unwrap_or(Ok(None))
     }
 
     /// Why the registry is unreachable, while it is.

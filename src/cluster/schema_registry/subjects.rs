@@ -2,7 +2,7 @@
 //! declared subjects: the latest version (`GET /subjects/{s}/versions/latest`) and the
 //! compatibility level (`GET /config/{s}`, else the registry's global `GET /config`),
 //! and under which subjects the ids seen on those topics are registered (the decoder's
-//! `registered`, each id once). Each subject is asked once per `SUBJECTS_EVERY` (in a
+//! `registered`, each id once), and the GUIDs (`guids`). Each subject is asked once per `SUBJECTS_EVERY` (in a
 //! `ktopo drift` run: once), at most `SUBJECTS_PER_ROUND` of them a round, so a registry
 //! declaring thousands of subjects cannot hold the sampler's round.
 
@@ -31,6 +31,7 @@ pub struct SchemaWatch {
     asked: HashMap<String, (Subject, Instant)>,
     /// The global compatibility level and when it is due again.
     global: Option<(Result<String, String>, Instant)>,
+    guids: super::guids::GuidWatch,
 }
 
 impl SchemaWatch {
@@ -91,6 +92,7 @@ impl SchemaWatch {
                 (id, r)
             })
             .collect();
+        let guids = self.guids.answers(d, self.framing.as_deref().unwrap_or_default());
         Answers {
             url: d.url().to_string(),
             unreachable: d.unreachable().map(String::from),
@@ -99,6 +101,7 @@ impl SchemaWatch {
                 .filter_map(|s| self.asked.get(s).map(|(a, _)| (s.clone(), a.clone())))
                 .collect(),
             ids,
+            guids,
         }
     }
 

@@ -217,6 +217,11 @@ pub struct SchemaInfo {
     /// The Schema Registry subject the topic's records are registered under
     /// (TopicNameStrategy: `<topic>-value`). Needs `format` avro, protobuf or json.
     pub subject: Option<Sp<String>>,
+    /// The Schema Registry subject the topic's keys are registered under.
+    pub key_subject: Option<Sp<String>>,
+    /// The keys' format with a Schema Registry: `avro`, `protobuf` or `json`; alone,
+    /// it means TopicNameStrategy's `<topic>-key`.
+    pub key_format: Option<Sp<String>>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]

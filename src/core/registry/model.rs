@@ -326,6 +326,9 @@ pub struct Topic {
     pub schema_format: Option<String>,
     /// The Schema Registry subject its records are declared under.
     pub schema_subject: Option<String>,
+    /// The Schema Registry subject its keys are declared under, and their format.
+    pub schema_key_subject: Option<String>,
+    pub schema_key_format: Option<String>,
     pub notes: Vec<String>,
     pub use_cases: Vec<String>,
     pub source: Option<String>,
@@ -358,6 +361,19 @@ impl Topic {
             .as_deref()
             .is_some_and(|f| f.eq_ignore_ascii_case("avro") || f.eq_ignore_ascii_case("protobuf"));
         binary.then(|| format!("{}-value", self.name))
+    }
+    /// The Schema Registry subject its keys are declared under: its own
+    /// `schema.key_subject`, else TopicNameStrategy's `<topic>-key` where it names a
+    /// `key_format` the registry serves (a key format exists only for the registry).
+    pub fn declared_key_subject(&self) -> Option<String> {
+        if let Some(s) = self.schema_key_subject.as_deref().filter(|s| !s.trim().is_empty()) {
+            return Some(s.to_string());
+        }
+        let known = self
+            .schema_key_format
+            .as_deref()
+            .is_some_and(|f| crate::core::schema::Format::from_schema_type(Some(f)).is_some());
+        known.then(|| format!("{}-key", self.name))
     }
     /// Where its messages name their event type (`event_type` unless its format says).
     pub fn event_type_field(&self) -> &str {

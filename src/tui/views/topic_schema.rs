@@ -1,4 +1,4 @@
-//! A topic's Schema Registry facts in its detail: the subject it declares, with the
+//! A topic's Schema Registry facts in its detail: the subjects it declares (value, key), with the
 //! registry's latest version and compatibility (asked on the sampler's thread with the
 //! tails, never here), and the last sampled message as its schema decoded it. The
 //! value is data from outside: one line, escaped, cut at `SHOWN` bytes.
@@ -22,6 +22,12 @@ pub fn facts(app: &App, ti: TopicId) -> Vec<(&'static str, String)> {
         out.push((
             "subject",
             format!("{} · {}", one_line(subject), subject_state(app, subject)),
+        ));
+    }
+    if let Some(subject) = t.declared_key_subject() {
+        out.push((
+            "key subject",
+            format!("{} · {}", one_line(&subject), subject_state(app, &subject)),
         ));
     }
     let msgs = app.messages(ti);

@@ -2,7 +2,9 @@
 the opt-in suite (tests/it/external_schemas.rs): Avro, Protobuf and JSON Schema against
 a Schema Registry on loopback that answers GETs only, so the serializers do not
 register anything: each uses the subject's latest version (`use.latest.version`).
-Prints one JSON line per record written: its topic and the value as written.
+Prints one JSON line per record written: its topic and the value as written. sr.guid's
+values name their schema by GUID in the `__value_schema_id` header (Confluent Platform
+8's `header_schema_id_serializer`), its keys by id or GUID with a key serializer.
 
 Usage: official_serializers.py BOOTSTRAP REGISTRY_URL
 Needs: confluent-kafka with its serializers' packages (fastavro, protobuf, jsonschema,
@@ -12,7 +14,7 @@ import json
 import sys
 
 from confluent_kafka import Producer
-from confluent_kafka.schema_registry import SchemaRegistryClient
+from confluent_kafka.schema_registry import SchemaRegistryClient, header_schema_id_serializer
 from confluent_kafka.schema_registry.avro import AvroSerializer
 from confluent_kafka.schema_registry.json_schema import JSONSerializer
 from confluent_kafka.schema_registry.protobuf import ProtobufSerializer
@@ -51,8 +53,8 @@ def main():
     producer = Producer({"bootstrap.servers": bootstrap})
     ctx = lambda topic: SerializationContext(topic, MessageField.VALUE)  # noqa: E731
 
-    def write(topic, value, written):
-        producer.produce(topic, value=value, partition=0)
+    def write(topic, value, written, key=None, headers=None):
+        producer.produce(topic, value=value, key=key, headers=headers, partition=0)
         # One record a batch: tansu 0.6 reports a batch's records at one offset.
         producer.flush(30)
         print(json.dumps({"topic": topic, "value": written}), flush=True)
@@ -79,6 +81,21 @@ def main():
     order = {"order_id": "o-x", "amount": 1.0, "status": "NEW", "note": None, "tags": []}
     write("sr.mixed", avro(order, ctx("sr.avro")), order)
     write("sr.mixed", json.dumps({"event_type": "plain"}).encode(), {"event_type": "plain"})
+
+    # sr.guid declares sr.guid-value and sr.guid-key. The first record: its value by GUID
+    # under sr.guid-value, its key by id under sr.guid-key. The second: its value by
+    # sr.avro-value's GUID, its key by sr.other-key's GUID (both off the subject).
+    by_guid = dict(LATEST, **{"schema.id.serializer": header_schema_id_serializer})
+    avro_guid = AvroSerializer(sr, AVRO, conf=by_guid)
+    key_id = AvroSerializer(sr, '"string"', conf=LATEST)
+    key_guid = AvroSerializer(sr, '"string"', conf=by_guid)
+    for i, (value_topic, key_topic, keyer) in enumerate(
+            [("sr.guid", "sr.guid", key_id), ("sr.avro", "sr.other", key_guid)]):
+        headers = []
+        order = {"order_id": f"g-{i}", "amount": 2.0, "status": "PAID", "note": None, "tags": []}
+        value = avro_guid(order, SerializationContext(value_topic, MessageField.VALUE, headers))
+        key = keyer(f"k-{i}", SerializationContext(key_topic, MessageField.KEY, headers))
+        write("sr.guid", value, order, key=key, headers=headers)
 
 
 if __name__ == "__main__":

@@ -229,5 +229,39 @@ impl Checker<'_> {
                 );
             }
         }
+        self.key_subjects();
+    }
+
+    /// A key subject must name something; a key format must be one the registry serves.
+    fn key_subjects(&mut self) {
+        for t in &self.file.topics {
+            if let Some(s) = t.schema.key_subject.as_ref().filter(|s| s.value.trim().is_empty()) {
+                self.push(
+                    Diagnostic::error(
+                        "schema-subject",
+                        format!("`{}` declares an empty key schema subject", t.name.value),
+                    )
+                    .at(s.loc)
+                    .hint(format!(
+                        "the default key subject is `{}-key` (`key_format` alone means it)",
+                        t.name.value
+                    )),
+                );
+            }
+            let Some(f) = &t.schema.key_format else { continue };
+            if crate::core::schema::Format::from_schema_type(Some(&f.value)).is_none() {
+                self.push(
+                    Diagnostic::error(
+                        "schema-format",
+                        format!(
+                            "`{}` declares key format `{}`, which no Schema Registry serializer writes",
+                            t.name.value, f.value
+                        ),
+                    )
+                    .at(f.loc)
+                    .hint("`key_format: avro`, `key_format: protobuf` or `key_format: json`"),
+                );
+            }
+        }
     }
 }
