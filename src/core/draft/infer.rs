@@ -35,7 +35,7 @@ pub fn draft(seen: &Seen) -> Draft {
             None
         }
     };
-    let groups = match seen.groups {
+    let mut groups = match seen.groups {
         Ok(g) => g.clone(),
         Err(why) => {
             d.notes
@@ -43,9 +43,15 @@ pub fn draft(seen: &Seen) -> Draft {
             BTreeMap::new()
         }
     };
+    // A sink connector's group is the connector's: it is drafted with it.
+    for g in super::connectors::sink_groups(seen.connectors) {
+        groups.remove(&g);
+    }
     let (consumers, convention) = consumers(&groups, &mut d.services);
     d.convention = convention;
     let producers = producers(seen, &mut d.services);
+    let names: BTreeSet<&str> = topics.iter().map(|t| t.name.as_str()).collect();
+    d.connectors = super::connectors::connectors(seen.connectors, &names, &mut d.services, &mut d.notes);
     for t in topics {
         let mut td = TopicDraft {
             name: t.name.clone(),
@@ -271,6 +277,7 @@ mod tests {
             groups: Ok(&groups),
             messages: &messages,
             producer_field: "metadata.source",
+            connectors: &[],
         });
         assert!(d.convention);
         assert_eq!(d.replication, Some(3));

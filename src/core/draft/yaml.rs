@@ -2,13 +2,13 @@
 //! hostile topic name cannot break the file), every guess marked `# guess:`, what was
 //! not read said at the top.
 
-use super::{Consumer, Draft, Guess, TopicDraft, CONVENTION};
+use super::{ConnectorDraft, Consumer, Draft, Guess, TopicDraft, CONVENTION};
 use crate::core::visible::one_line;
 use std::fmt::Write as _;
 
 /// A YAML double-quoted scalar: every control or non-printable character escaped
 /// (YAML refuses C1 controls even where JSON would leave them raw).
-fn q(s: &str) -> String {
+pub fn q(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + 2);
     o.push('"');
     for c in s.chars() {
@@ -26,7 +26,7 @@ fn q(s: &str) -> String {
 }
 
 /// A comment's text on one line.
-fn c(s: &str) -> String {
+pub fn c(s: &str) -> String {
     one_line(s).into_owned()
 }
 
@@ -57,7 +57,36 @@ pub fn write(d: &Draft, from: &str) -> String {
     for t in &d.topics {
         o.push_str(&topic(t));
     }
+    if !d.connectors.is_empty() {
+        o.push_str("\nconnectors:  # from Kafka Connect (--connect)\n");
+        for k in &d.connectors {
+            o.push_str(&connector(k));
+        }
+    }
     o
+}
+
+/// One entry of `connectors:`: a source produces its topics, a sink consumes them.
+pub fn connector(k: &ConnectorDraft) -> String {
+    let mut o = format!("  - name: {}\n    type: {}\n", q(&k.name), k.kind.word());
+    if let Some(class) = &k.class {
+        let _ = writeln!(o, "    class: {}", q(class));
+    }
+    let _ = writeln!(o, "    service: {}  # guess: {}", q(&k.owner), c(&k.owner_why));
+    let _ = writeln!(o, "    topics: {}  # {}", flow(&k.topics), c(&k.topics_why));
+    if let Some(g) = &k.group {
+        let _ = writeln!(o, "    group: {}  # its consumer.override.group.id", q(g));
+    }
+    if let Some(on) = &k.connect {
+        let _ = writeln!(o, "    connect: {}", q(on));
+    }
+    o
+}
+
+/// A flow list of quoted names.
+pub fn flow(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| q(i)).collect();
+    format!("[{}]", quoted.join(", "))
 }
 
 /// The `conventions:` section (empty when there is nothing to say).
@@ -123,11 +152,11 @@ pub fn topic(t: &TopicDraft) -> String {
     o
 }
 
-fn producer(p: &Guess) -> String {
+pub fn producer(p: &Guess) -> String {
     format!("      - {}  # guess: {}\n", q(&p.service), c(&p.why))
 }
 
-fn consumer(k: &Consumer) -> String {
+pub fn consumer(k: &Consumer) -> String {
     match &k.group {
         None => format!("      - {}  # guess: {}\n", q(&k.service), c(&k.why)),
         Some(g) => format!(
