@@ -22,7 +22,7 @@ pub fn sink_groups(reads: &[ClusterRead]) -> BTreeSet<String> {
 /// (`billing-sink` → `billing`), else one named after it (`warehouse-sink` →
 /// `warehouse`, `cdc` → `cdc_owner`). With why, for the `# guess:` comment.
 pub fn guess_owner<'a>(name: &str, keys: impl Iterator<Item = &'a str>) -> (String, String) {
-    let n = super::infer::service_key(name);
+    let n = super::key::service_key(name);
     let sep = |c: char| c == '_' || c == '-';
     let named = keys
         .filter(|k| !k.is_empty() && *k != n && *k != name)

@@ -2,6 +2,7 @@
 //! (the `{service}_{topic}_consumer` convention where groups follow it, else one
 //! service per group), producers from a field of sampled JSON messages.
 
+use super::key::service_key;
 use super::{Consumer, Draft, Guess, Seen, TopicDraft, CONVENTION};
 use crate::core::registry::model::group_id;
 use std::collections::{BTreeMap, BTreeSet};
@@ -88,27 +89,6 @@ fn configs_of(cfg: &std::collections::HashMap<String, String>, td: &mut TopicDra
     }
     if let Some(c) = cfg.get("compression.type") {
         td.compression = Some(c.clone());
-    }
-}
-
-/// A service key made of a name seen on the cluster: lowercase letters, digits, `_`
-/// and `-`, everything else `_`.
-pub fn service_key(name: &str) -> String {
-    let k: String = name
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if k.is_empty() {
-        "unnamed".into()
-    } else {
-        k
     }
 }
 

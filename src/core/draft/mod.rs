@@ -2,11 +2,12 @@
 //! guesses services from group names and producers from message fields, `connectors`
 //! the connectors of Kafka Connect and their owners; `yaml` writes the file, every
 //! guess marked in a comment; `merge` adds what a registry lacks (`entry` edits inside
-//! an entry it already has).
+//! an entry it already has); `key` makes service keys of names seen.
 
 pub mod connectors;
 pub mod entry;
 pub mod infer;
+pub mod key;
 pub mod merge;
 pub mod yaml;
 
