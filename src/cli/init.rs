@@ -48,6 +48,10 @@ pub(super) fn init_cmd(conn: &ConnArgs, a: &InitArgs) -> i32 {
         connectors: &reads,
     };
     let d = draft::infer::draft(&seen);
+    // Also in the draft's header; said here for a merge, and for whoever reads stderr.
+    for n in &d.notes {
+        eprintln!("init: not drafted: {}", crate::core::visible::one_line(n));
+    }
     let (text, summary) = match &a.merge {
         None => {
             let connectors = match d.connectors.len() {
@@ -63,9 +67,6 @@ pub(super) fn init_cmd(conn: &ConnArgs, a: &InitArgs) -> i32 {
         }
         Some(path) => match merged(path, &d, &from) {
             Ok(m) => {
-                for n in &d.notes {
-                    eprintln!("init: not drafted: {}", crate::core::visible::one_line(n));
-                }
                 for s in &m.skipped {
                     eprintln!("init: not merged: {}", crate::core::visible::one_line(s));
                 }

@@ -182,12 +182,26 @@ fn connectors_are_drafted_from_connect_and_the_draft_drifts_clean_with_it() {
     let worker = connect_worker();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("draft.yaml");
+    // A second Connect cluster that does not answer is said, and the first is drafted.
     let (code, out, err) = run(ktopo()
-        .args(["init", "-b", &b, "--connect", &worker.url, "-o"])
+        .args([
+            "init",
+            "-b",
+            &b,
+            "--connect",
+            &worker.url,
+            "--connect",
+            "down=http://127.0.0.1:1",
+            "-o",
+        ])
         .arg(&file));
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         err.contains("init: 2 topics, 3 services, 2 connectors drafted from "),
+        "{err}"
+    );
+    assert!(
+        err.contains("init: not drafted: Connect cluster down not read"),
         "{err}"
     );
     let text = std::fs::read_to_string(&file).unwrap();
@@ -206,6 +220,9 @@ fn connectors_are_drafted_from_connect_and_the_draft_drifts_clean_with_it() {
         text.contains("  - key: \"warehouse\"\n"),
         "the owner is declared: {text}"
     );
+    // Of several Connect clusters, each connector names its own.
+    let on = format!("    connect: \"{}\"\n", worker.url.trim_start_matches("http://"));
+    assert_eq!(text.matches(&on).count(), 2, "{text}");
     assert!(
         !text.contains("connect-warehouse-sink"),
         "the sink's group is the connector's: {text}"
