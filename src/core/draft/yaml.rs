@@ -170,7 +170,46 @@ pub fn consumer(k: &Consumer) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Consumer, Draft, TopicDraft};
+    use super::super::{ConnectorDraft, Consumer, Draft, TopicDraft};
+    use crate::core::registry::model::ConnectorType;
+
+    #[test]
+    fn a_hostile_connector_is_escaped_and_loads_with_its_exact_name() {
+        let name = "sink\u{1b}[2J\u{202e}\"x\n";
+        let d = Draft {
+            services: [("owner".to_string(), vec![format!("owns `{name}`")])].into(),
+            topics: vec![TopicDraft {
+                name: "t".into(),
+                partitions: 1,
+                ..TopicDraft::default()
+            }],
+            connectors: vec![ConnectorDraft {
+                name: name.into(),
+                kind: ConnectorType::Sink,
+                class: Some("x\u{7}y".into()),
+                owner: "owner".into(),
+                owner_why: format!("from `{name}`"),
+                topics: vec!["t".into()],
+                topics_why: "used\r\nforged: line".into(),
+                group: Some("g\u{1b}".into()),
+                connect: None,
+            }],
+            ..Draft::default()
+        };
+        let text = super::write(&d, "here");
+        assert!(text.chars().all(|c| c == '\n' || !c.is_control()), "{text:?}");
+        assert!(!text.contains("\nforged"), "{text}");
+        let checked = crate::core::registry::load_str("draft", text.clone());
+        assert_eq!(checked.errors(), 0, "{:?}\n{text}", checked.diagnostics);
+        let reg = checked.registry.unwrap();
+        let i = reg.service_by_key(name).expect("the connector, by its exact name");
+        let facts = reg.services[i].connector.as_ref().unwrap();
+        assert_eq!(
+            (facts.class.as_deref(), facts.group.as_deref()),
+            (Some("x\u{7}y"), Some("g\u{1b}"))
+        );
+        assert_eq!(facts.topics, ["t"]);
+    }
 
     #[test]
     fn hostile_group_ids_are_escaped_and_the_draft_loads_with_them_exactly() {
