@@ -87,7 +87,8 @@ pub enum Command {
     },
     /// Draft a registry from a live cluster, read-only: every topic with its partitions,
     /// replication, retention and compression, services guessed from consumer group
-    /// names and from a field of sampled messages, every guess marked in a comment.
+    /// names and from a field of sampled messages, connectors from --connect (GETs
+    /// only) with their owners guessed, every guess marked in a comment.
     /// Exit status 2 without a cluster, 3 when the --merge registry cannot be used, 4
     /// when the cluster cannot be read.
     Init(InitArgs),
@@ -186,7 +187,9 @@ pub struct InitArgs {
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(0..=1000))]
     pub tail: u32,
     /// Add what the cluster has and this registry lacks to it (its comments and order
-    /// kept); the result goes to -o, or standard output.
+    /// kept): topics, services and connectors, and the consumer groups, producers and
+    /// connectors of topics it declares; twice adds nothing more. The result goes to
+    /// -o, or standard output.
     #[arg(long, value_name = "REGISTRY")]
     pub merge: Option<PathBuf>,
 }

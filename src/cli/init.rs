@@ -1,7 +1,6 @@
-//! `ktopo init -b B [-o FILE] [--merge REGISTRY]`: a registry drafted from a live
-//! cluster, read-only, checked before it is written (it must load without errors).
-//! Kafka Connect connectors are not drafted here yet: `--connect` belongs to the
-//! Connect work and is wired in when it lands.
+//! `ktopo init -b B [--connect URL] [-o FILE] [--merge REGISTRY]`: a registry drafted
+//! from a live cluster and its Kafka Connect clusters, read-only (GETs only on
+//! Connect), checked before it is written (it must load without errors).
 
 use super::args::InitArgs;
 use super::common::{emit, fatal};
@@ -32,18 +31,54 @@ pub(super) fn init_cmd(conn: &ConnArgs, a: &InitArgs) -> i32 {
     for n in &inv.notes {
         eprintln!("init: {}", crate::core::visible::one_line(n));
     }
+    // `--connect` (or the context's `connect:`): the connectors, with GETs only.
+    let reads = match super::connectors::read_clusters(conn) {
+        Ok(r) => r,
+        Err(e) => {
+            fatal(&e);
+            return exit::USAGE;
+        }
+    };
     let seen = draft::Seen {
         topics: &inv.topics,
         configs: inv.configs.as_ref().map_err(String::as_str),
         groups: inv.groups.as_ref().map_err(String::as_str),
         messages: &inv.messages,
         producer_field: &a.producer_field,
+        connectors: &reads,
     };
     let d = draft::infer::draft(&seen);
-    let text = match &a.merge {
-        None => draft::yaml::write(&d, &from),
+    // Also in the draft's header; said here for a merge, and for whoever reads stderr.
+    for n in &d.notes {
+        eprintln!("init: not drafted: {}", crate::core::visible::one_line(n));
+    }
+    let (text, summary) = match &a.merge {
+        None => {
+            let connectors = match d.connectors.len() {
+                0 => String::new(),
+                n => format!(", {}", words::count(n, "connector", "connectors")),
+            };
+            let summary = format!(
+                "{}, {}{connectors} drafted",
+                words::count(d.topics.len(), "topic", "topics"),
+                words::count(d.services.len(), "service", "services"),
+            );
+            (draft::yaml::write(&d, &from), summary)
+        }
         Some(path) => match merged(path, &d, &from) {
-            Ok(t) => t,
+            Ok(m) => {
+                for s in &m.skipped {
+                    eprintln!("init: not merged: {}", crate::core::visible::one_line(s));
+                }
+                let summary = format!(
+                    "added {}, {}, {} and {} to declared entries",
+                    words::count(m.topics, "topic", "topics"),
+                    words::count(m.services, "service", "services"),
+                    words::count(m.connectors, "connector", "connectors"),
+                    words::count(m.links, "link", "links"),
+                );
+                (m.text, summary)
+            }
             Err(code) => return code,
         },
     };
@@ -60,18 +95,13 @@ pub(super) fn init_cmd(conn: &ConnArgs, a: &InitArgs) -> i32 {
     }
     let code = emit(a.output.as_deref(), &text, a.merge.as_deref().filter(|_| false));
     if code == exit::OK {
-        eprintln!(
-            "init: {}, {} drafted from {}",
-            words::count(d.topics.len(), "topic", "topics"),
-            words::count(d.services.len(), "service", "services"),
-            crate::core::visible::one_line(&from)
-        );
+        eprintln!("init: {summary} from {}", crate::core::visible::one_line(&from));
     }
     code
 }
 
 /// The registry at `path` with what the draft has and it lacks.
-fn merged(path: &std::path::Path, d: &draft::Draft, from: &str) -> Result<String, i32> {
+fn merged(path: &std::path::Path, d: &draft::Draft, from: &str) -> Result<draft::merge::Merged, i32> {
     let checked = super::common::load(path)?;
     let Some(reg) = checked.usable() else {
         return Err(super::common::refuse(&checked));

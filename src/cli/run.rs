@@ -92,7 +92,7 @@ pub fn run(mut cli: Cli, m: &clap::ArgMatches) -> i32 {
             s.push('\n');
             emit(output.as_deref(), &s, Some(&cli.registry))
         }
-        None => tui(&cli.registry, &cli.conn),
+        None => tui(&cli.registry, &cli.conn, env),
     }
 }
 
@@ -146,7 +146,7 @@ fn check(path: &Path, json: bool) -> i32 {
     }
 }
 
-fn tui(path: &Path, conn: &ConnArgs) -> i32 {
+fn tui(path: &Path, conn: &ConnArgs, env: Option<String>) -> i32 {
     let checked = match load(path) {
         Ok(c) => c,
         Err(code) => return code,
@@ -163,5 +163,5 @@ fn tui(path: &Path, conn: &ConnArgs) -> i32 {
             return crate::core::exit::USAGE;
         }
     };
-    crate::tui::run(path.to_path_buf(), checked, conn, brokers.as_deref())
+    crate::tui::run(path.to_path_buf(), checked, conn, brokers.as_deref(), env)
 }

@@ -29,8 +29,8 @@ pub fn start(app: &mut App, conn: &ConnArgs, brokers: Option<&str>, tx: Sender<E
         Some(b) => format!("connecting to {b}…"),
         None => "starting the demo cluster…".into(),
     };
-    // The demo cluster stands for a development environment.
-    if brokers.is_none() {
+    // The demo cluster stands for a development environment (unless a context chose one).
+    if brokers.is_none() && !app.setting.environment_chosen {
         app.setting.environment = "development".into();
     }
     app.context = conn.context.clone();
@@ -68,27 +68,65 @@ pub fn spawn(conn: &ConnArgs, first: Registered, setting: Setting, tx: Sender<Ev
     Ok(Feed { watch, stop })
 }
 
+/// A switch to another context (`:ctx`): its live feed, and what else it sets.
+pub struct Switched {
+    pub feed: Feed,
+    pub context: String,
+    /// The context's registry file, to load and watch instead (None: keep the open one).
+    pub registry: Option<std::path::PathBuf>,
+    /// The drift environment: the context's, else the default for its cluster.
+    pub environment: String,
+    pub environment_chosen: bool,
+}
+
+impl Switched {
+    /// Tell the registry watcher of the context's registry (it loads it off the UI
+    /// thread, and a broken one keeps the open one on screen); the event tells the app.
+    pub fn announce(&self, watcher: &Sender<super::watcher::Ask>) -> Event {
+        if let Some(p) = &self.registry {
+            let _ = watcher.send(super::watcher::Ask::Watch(p.clone()));
+        }
+        Event::Switched {
+            context: self.context.clone(),
+            registry: self.registry.as_ref().map(|p| p.display().to_string()),
+            environment: self.environment.clone(),
+            environment_chosen: self.environment_chosen,
+        }
+    }
+}
+
 /// A live feed on context `name` of `file` (`:ctx`), joining with `first`; the
 /// caller stops the old one. `base` gives what is not the cluster's (the interval).
+/// The context's fields replace the command line's: the switch is the newer choice.
 pub fn switch(
     file: &crate::cluster::context::Contexts,
     name: &str,
     base: &ConnArgs,
     first: Registered,
     tx: Sender<Event>,
-) -> Result<Feed, String> {
+) -> Result<Switched, String> {
     use crate::cluster::context::{apply, resolve};
     let ctx = file
         .get(name)
         .ok_or_else(|| format!("there is no context `{name}` any more"))?;
     let resolved = resolve::resolve(file, ctx, |k| std::env::var(k).ok()).map_err(|e| e.to_string())?;
     let conn = apply::conn_for(base, &resolved);
+    // No brokers: the demo cluster, which stands for a development environment.
+    let demo = !conn.properties.iter().any(|p| p.starts_with("bootstrap.servers="));
+    let default = if demo { "development" } else { "production" };
     let setting = Setting {
-        environment: resolved.env.clone().unwrap_or_else(|| "production".into()),
+        environment: resolved.env.clone().unwrap_or_else(|| default.into()),
         environment_chosen: resolved.env.is_some(),
         ..Default::default()
     };
-    spawn(&conn, first, setting, tx)
+    let (environment, environment_chosen) = (setting.environment.clone(), setting.environment_chosen);
+    Ok(Switched {
+        feed: spawn(&conn, first, setting, tx)?,
+        context: resolved.name.clone(),
+        registry: resolved.registry.clone(),
+        environment,
+        environment_chosen,
+    })
 }
 
 /// A picture that says why there is no live data.

@@ -1,6 +1,6 @@
 //! The terminal UI: state (`state`), its one `update` (and `interact` for input),
 //! drawing as a function of the state (`ui`, `views`), and the event loop with the
-//! outside world (`event_loop`, `run`, `layout_job`, `live_feed`).
+//! outside world (`event_loop`, `run`, `layout_job`, `live_feed`, `watcher`).
 
 pub mod command;
 pub mod data;
@@ -22,6 +22,7 @@ pub mod theme;
 pub mod ui;
 pub mod update;
 pub mod views;
+pub mod watcher;
 
 pub use event_loop::{event_loop, reload_registry, Io};
 pub use panics::{contained_panic, inject_panic};

@@ -2,23 +2,18 @@
 //! signals), the input and registry watcher threads, the map's layout job, the live
 //! feed, and the effects carried out against them.
 
-use super::event_loop::{event_loop, reload_registry, Io};
+use super::event_loop::{event_loop, Io};
 use super::panics::{self, CONTAINED, PANICKED};
 use super::state::{App, Effect, Event};
+use super::watcher::{self, Ask};
 use super::{data, layout_job, live_feed, theme};
 use crate::core::registry::Checked;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
-
-fn modified(path: &Path) -> Option<(SystemTime, u64)> {
-    std::fs::metadata(path)
-        .ok()
-        .map(|m| (m.modified().unwrap_or(SystemTime::UNIX_EPOCH), m.len()))
-}
+use std::time::{Duration, Instant};
 
 /// OSC 52: the terminal puts the text on the system clipboard, also over SSH.
 fn osc52(text: &str) {
@@ -48,8 +43,15 @@ fn spawn_input(tx: Sender<Event>) {
 }
 
 /// Open the TUI on a checked registry, with live data from `conn` (`brokers`: its
-/// bootstrap list, None for the demo cluster). Returns the process exit status.
-pub fn run(path: PathBuf, checked: Checked, conn: &crate::cluster::connect::ConnArgs, brokers: Option<&str>) -> i32 {
+/// bootstrap list, None for the demo cluster) judged for `environment` (the context's;
+/// None: the default). Returns the process exit status.
+pub fn run(
+    path: PathBuf,
+    checked: Checked,
+    conn: &crate::cluster::connect::ConnArgs,
+    brokers: Option<&str>,
+    environment: Option<String>,
+) -> i32 {
     crate::cluster::kafka::memory::limit_arenas();
     let Some(reg) = checked
         .registry
@@ -110,13 +112,18 @@ pub fn run(path: PathBuf, checked: Checked, conn: &crate::cluster::connect::Conn
         conn: conn.clone(),
         tx: tx.clone(),
         stop: None,
-        ask: spawn_watcher(path.clone(), tx.clone()),
+        ask: watcher::spawn(path.clone(), tx.clone()),
         layout: {
             let tx = tx.clone();
             layout_job::spawn(data::layered, move |ev| tx.send(ev).is_ok()).ok()
         },
         watch: None,
     };
+    // The context's drift environment, as `ktopo drift` takes it.
+    if let Some(e) = environment {
+        app.setting.environment = e;
+        app.setting.environment_chosen = true;
+    }
     if let Some(feed) = live_feed::start(&mut app, conn, brokers, tx) {
         outside.watch = Some(feed.watch);
         outside.stop = Some(feed.stop);
@@ -160,35 +167,6 @@ fn suspend() {
     );
 }
 
-/// Watch the registry file and load it off the UI thread: when it changes on disk
-/// (checked every second, loaded once it has been quiet for 200 ms) or when asked (`r`).
-/// Reading is bounded (see `input.rs`), and a slow file never freezes the screen.
-fn spawn_watcher(path: PathBuf, tx: Sender<Event>) -> Sender<()> {
-    let (ask, asked) = std::sync::mpsc::channel::<()>();
-    std::thread::spawn(move || {
-        let mut seen = modified(&path);
-        loop {
-            let requested = match asked.recv_timeout(Duration::from_secs(1)) {
-                Ok(()) => true,
-                Err(RecvTimeoutError::Timeout) => false,
-                Err(RecvTimeoutError::Disconnected) => return,
-            };
-            if !requested && modified(&path) == seen {
-                continue;
-            }
-            if !requested {
-                // Debounce: an editor writing in steps settles first.
-                std::thread::sleep(Duration::from_millis(200));
-            }
-            seen = modified(&path);
-            if tx.send(Event::Reload(Box::new(reload_registry(&path)))).is_err() {
-                return;
-            }
-        }
-    });
-    ask
-}
-
 /// The contexts file, when there is one that reads.
 fn contexts_file() -> Option<crate::cluster::context::Contexts> {
     let at = crate::cluster::context::locate::from_env()?;
@@ -202,8 +180,8 @@ struct Outside {
     tx: Sender<Event>,
     /// Stops the running live feed (for `:ctx`).
     stop: Option<Arc<std::sync::atomic::AtomicBool>>,
-    /// The registry watcher: load now.
-    ask: Sender<()>,
+    /// The registry watcher: load now, or another file.
+    ask: Sender<Ask>,
     /// The layout job (None: its thread could not start).
     layout: Option<Sender<layout_job::Job>>,
     /// The sampler's watch list (None: offline).
@@ -215,7 +193,7 @@ impl Outside {
         match e {
             Effect::Quit => {}
             Effect::Reload => {
-                let _ = self.ask.send(());
+                let _ = self.ask.send(Ask::Now);
             }
             Effect::Copy(text) => osc52(&text),
             Effect::Suspend => suspend(),
@@ -256,12 +234,12 @@ impl Outside {
             None => Err("the contexts file cannot be read any more: run `ktopo contexts`".into()),
         };
         match switched {
-            Ok(feed) => {
-                if let Some(old) = self.stop.replace(feed.stop) {
+            Ok(s) => {
+                if let Some(old) = self.stop.replace(s.feed.stop.clone()) {
                     old.store(true, Ordering::SeqCst);
                 }
-                self.watch = Some(feed.watch);
-                None
+                self.watch = Some(s.feed.watch.clone());
+                Some(s.announce(&self.ask))
             }
             Err(why) => Some(Event::Live(Box::new(crate::core::live::view::LiveView {
                 source: format!("context {name}"),

@@ -36,6 +36,14 @@ pub enum Event {
     /// The live side stopped after an internal error (a contained thread panic): the
     /// UI goes on with the registry and the last picture, marked stopped.
     LiveStopped(String),
+    /// `:ctx` switched to `context`: the joins use its drift environment from now on;
+    /// `registry`, the file it names, arrives as a `Reload`.
+    Switched {
+        context: String,
+        registry: Option<String>,
+        environment: String,
+        environment_chosen: bool,
+    },
     /// The map of registry load `generation`, laid out (or why not).
     Map {
         generation: u64,

@@ -91,8 +91,13 @@ fn header(app: &App, f: &mut Frame) {
 /// has a reason to cut.
 pub fn broker_label(app: &App, room: usize) -> String {
     let label = cluster_label(app, room);
+    // A chosen drift environment (the context's) is said with the context.
+    let env = match (&app.context, app.setting.environment_chosen) {
+        (Some(_), true) => format!(" env {}", crate::core::visible::one_line(&app.setting.environment)),
+        _ => String::new(),
+    };
     match &app.context {
-        Some(c) => format!("ctx {} · {label}", crate::core::visible::one_line(c)),
+        Some(c) => format!("ctx {}{env} · {label}", crate::core::visible::one_line(c)),
         None => label,
     }
 }

@@ -124,6 +124,26 @@ impl App {
                 let joined = (generation == self.data.generation).then_some(*joined);
                 self.on_live(*view, joined);
             }
+            Event::Switched {
+                context,
+                registry,
+                environment,
+                environment_chosen,
+            } => {
+                self.setting.environment = environment;
+                self.setting.environment_chosen = environment_chosen;
+                self.context = Some(context.clone());
+                let file = registry
+                    .map(|r| format!(", registry {}", crate::core::visible::one_line(&r)))
+                    .unwrap_or_default();
+                self.message = Some(format!(
+                    "context {}: env {}{file}",
+                    crate::core::visible::one_line(&context),
+                    crate::core::visible::one_line(&self.setting.environment)
+                ));
+                self.rejoin(false);
+                self.refresh_items();
+            }
             Event::Map { generation, layouts } => {
                 // A layout of a registry since replaced is dropped.
                 if generation == self.data.generation {

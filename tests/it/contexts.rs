@@ -245,6 +245,57 @@ fn drift_environment_from_the_context_unless_env_is_given() {
     assert_eq!(env_of(&["--env", "development"]), "development");
 }
 
+/// A Connect worker serving one running source connector named `name`.
+fn worker(name: &str) -> crate::kafka_connect::server::Server {
+    let listing = serde_json::json!({ name: {
+        "info": {"name": name, "type": "source", "tasks": [], "config": {"connector.class": "x.Source"}},
+        "status": {"name": name, "type": "source", "connector": {"state": "RUNNING", "worker_id": "w:8083"},
+                   "tasks": [{"id": 0, "state": "RUNNING", "worker_id": "w:8083"}]}}});
+    let mut routes = std::collections::HashMap::new();
+    routes.insert(
+        "/connectors?expand=status&expand=info".to_string(),
+        crate::kafka_connect::ok(&listing),
+    );
+    routes.insert(
+        format!("/connectors/{name}/topics"),
+        crate::kafka_connect::ok(&serde_json::json!({ name: {"topics": ["alpha"]} })),
+    );
+    crate::kafka_connect::server::serve(routes, Default::default())
+}
+
+#[test]
+fn init_reads_the_contexts_connect_clusters_unless_connect_or_its_variable_names_one() {
+    let (_p, a) = common::mock_cluster(1, &[("alpha", 1)]);
+    let (ours, flagged) = (worker("from-context"), worker("from-flag"));
+    let home = Home::new();
+    home.write_config(&format!(
+        "current-context: a\ncontexts:\n  a:\n    brokers: {a}\n    connect: [main={}]\n",
+        ours.url
+    ));
+    let drafted = |c: &mut Command| {
+        let (code, out, err) = run(c.args(["init", "--tail", "0"]));
+        assert_eq!(code, 0, "{out}{err}");
+        let names =
+            ["from-context", "from-flag"].map(|n| out.contains(&format!("  - name: \"{n}\"\n    type: source\n")));
+        names
+    };
+    assert_eq!(
+        drafted(&mut home.ktopo()),
+        [true, false],
+        "the context's Connect cluster"
+    );
+    assert_eq!(
+        drafted(home.ktopo().args(["--connect", &flagged.url])),
+        [false, true],
+        "--connect wins"
+    );
+    assert_eq!(
+        drafted(home.ktopo().env("KTOPO_CONNECT", &flagged.url)),
+        [false, true],
+        "KTOPO_CONNECT wins"
+    );
+}
+
 #[test]
 fn bad_files_say_where_and_how_to_fix_and_never_quote_a_secret() {
     let home = Home::new();

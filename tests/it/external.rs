@@ -1286,7 +1286,7 @@ fn init_drafts_a_real_broker_with_groups_and_messages_that_checks_and_drifts_cle
     rdkafka::producer::Producer::flush(&producer, Duration::from_secs(30)).unwrap();
     // One group that follows the convention, one that does not, both with commits.
     let mut groups = Vec::new();
-    for g in ["billing_orders_events_consumer", "AdHoc.Reader"] {
+    let join_and_commit = |g: &str| {
         let c: BaseConsumer = cfg
             .clone()
             .set("group.id", g)
@@ -1305,7 +1305,10 @@ fn init_drafts_a_real_broker_with_groups_and_messages_that_checks_and_drifts_cle
                 .unwrap();
         }
         c.commit(&at, CommitMode::Sync).unwrap();
-        groups.push(c);
+        c
+    };
+    for g in ["billing_orders_events_consumer", "AdHoc.Reader"] {
+        groups.push(join_and_commit(g));
     }
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("draft.yaml");
@@ -1372,4 +1375,68 @@ fn init_drafts_a_real_broker_with_groups_and_messages_that_checks_and_drifts_cle
         .collect();
     assert!(errors.is_empty(), "{errors:?}\n{text}");
     assert_eq!(drift.status.code(), Some(0), "{v}");
+
+    // --merge into a registry that declares orders_events: the undeclared group and the
+    // producer become entries of it, a sink connector's group (listed by tansu) stays
+    // the connector's, and a second merge adds nothing.
+    groups.push(join_and_commit("connect-warehouse-sink"));
+    let listing = serde_json::json!({"warehouse-sink": {
+        "info": {"name": "warehouse-sink", "type": "sink", "tasks": [], "config": {"connector.class": "x.Sink", "topics": "orders_events"}},
+        "status": {"name": "warehouse-sink", "type": "sink", "connector": {"state": "RUNNING", "worker_id": "w:8083"},
+                   "tasks": [{"id": 0, "state": "RUNNING", "worker_id": "w:8083"}]}}});
+    let mut routes = std::collections::HashMap::new();
+    routes.insert(
+        "/connectors?expand=status&expand=info".to_string(),
+        crate::kafka_connect::ok(&listing),
+    );
+    let worker = crate::kafka_connect::server::serve(routes, Default::default());
+    let ours = dir.path().join("ours.yaml");
+    std::fs::write(
+        &ours,
+        "# ours\nconventions:\n  consumer_group: \"{service_name}_{topic_name}_consumer\"\nservices:\n  - { key: billing, name: Billing }  # keep\ntopics:\n  - name: orders_events\n    consumers: [billing]  # invoices\n",
+    )
+    .unwrap();
+    let merge = |from: &std::path::Path, to: &std::path::Path| {
+        let out = ktopo()
+            .args(["init", "-b", &broker.addr, "--connect", &worker.url, "--merge"])
+            .arg(from)
+            .arg("-o")
+            .arg(to)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        std::fs::read_to_string(to).unwrap()
+    };
+    let once = merge(&ours, &dir.path().join("once.yaml"));
+    assert!(
+        once.contains("    consumers: [billing, { service: \"adhoc_reader\", group: \"AdHoc.Reader\" }]  # invoices\n"),
+        "{once}"
+    );
+    assert!(
+        once.contains("    producers:  # added by `ktopo init --merge`"),
+        "{once}"
+    );
+    assert!(
+        once.contains("  - name: \"warehouse-sink\"\n    type: sink\n"),
+        "{once}"
+    );
+    assert!(!once.contains("key: \"connect-warehouse-sink\""), "{once}");
+    assert!(once.starts_with("# ours\n") && once.contains("  - { key: billing, name: Billing }  # keep\n"));
+    let check = ktopo()
+        .arg("check")
+        .arg("-r")
+        .arg(dir.path().join("once.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let twice = merge(&dir.path().join("once.yaml"), &dir.path().join("twice.yaml"));
+    assert_eq!(twice, once);
+    for c in &groups {
+        let _ = c.poll(Duration::from_millis(10));
+    }
 }

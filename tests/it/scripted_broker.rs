@@ -18,6 +18,7 @@
 
 mod broker;
 mod groups;
+mod init_merge;
 mod log_offsets;
 mod messages;
 mod script;

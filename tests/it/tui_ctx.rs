@@ -82,6 +82,7 @@ fn ctx_switches_the_sampler_to_the_other_cluster() {
     let until = Instant::now() + Duration::from_secs(60);
     let mut b_since: Option<Instant> = None;
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let watcher = ktopo::tui::watcher::spawn(common::root().join("tests/fixtures/base.yaml"), tx.clone());
     event_loop(
         &mut terminal,
         &mut a,
@@ -117,11 +118,12 @@ fn ctx_switches_the_sampler_to_the_other_cluster() {
                     registry,
                 } = e
                 {
-                    let feed = live_feed::switch(&file, &name, &first, (generation, registry), tx.clone()).unwrap();
+                    let s = live_feed::switch(&file, &name, &first, (generation, registry), tx.clone()).unwrap();
                     for s in stops.drain(..) {
                         s.store(true, std::sync::atomic::Ordering::SeqCst);
                     }
-                    stops.push(feed.stop);
+                    stops.push(s.feed.stop.clone());
+                    return Some(s.announce(&watcher));
                 }
                 None
             }),
@@ -136,8 +138,194 @@ fn ctx_switches_the_sampler_to_the_other_cluster() {
     assert_eq!(live.source, "cluster B");
     let header = common::screen(&a);
     let top = header.lines().next().unwrap_or("");
-    assert!(top.contains("ctx b · ● cluster B"), "{top}");
+    // Context b's environment is said with it, and the joins use it.
+    assert!(top.contains("ctx b env staging · ● cluster B"), "{top}");
+    assert_eq!(
+        (a.setting.environment.as_str(), a.setting.environment_chosen),
+        ("staging", true)
+    );
     for s in stops {
         s.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Keys typed at the command line, then Enter.
+fn command(line: &str) -> Vec<Event> {
+    line.chars()
+        .map(|c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+        .chain([Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))])
+        .rev()
+        .collect()
+}
+
+/// Run the event loop until `reloads` registry loads have reached the app (at most
+/// 60 s), carrying out `:ctx` as the real TUI does: the context's feed, its
+/// announcement, and the registry watcher loading the context's file.
+fn until_reloaded(
+    app: &mut App,
+    keys: Vec<Event>,
+    reloads: usize,
+    file: &ktopo::cluster::context::Contexts,
+    base: &ktopo::cluster::connect::ConnArgs,
+    stops: &mut Vec<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let watcher = ktopo::tui::watcher::spawn(common::root().join("tests/fixtures/base.yaml"), tx.clone());
+    let mut keys = keys;
+    let (mut seen, mut done) = (0, false);
+    let until = Instant::now() + Duration::from_secs(60);
+    let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    event_loop(
+        &mut terminal,
+        app,
+        Io {
+            next: Box::new(|| loop {
+                if let Some(k) = keys.pop() {
+                    return Some(k);
+                }
+                if done || Instant::now() > until {
+                    return None;
+                }
+                if let Ok(ev) = rx.recv_timeout(Duration::from_millis(100)) {
+                    if matches!(ev, Event::Reload(_)) {
+                        seen += 1;
+                        done = seen >= reloads;
+                    }
+                    return Some(ev);
+                }
+            }),
+            effect: Box::new(|e| {
+                if let Effect::SwitchContext {
+                    name,
+                    generation,
+                    registry,
+                } = e
+                {
+                    let s = live_feed::switch(file, &name, base, (generation, registry), tx.clone()).unwrap();
+                    for s in stops.drain(..) {
+                        s.store(true, std::sync::atomic::Ordering::SeqCst);
+                    }
+                    stops.push(s.feed.stop.clone());
+                    return Some(s.announce(&watcher));
+                }
+                None
+            }),
+        },
+    )
+    .unwrap();
+    assert!(
+        seen >= reloads,
+        "the context's registry was loaded: {seen} of {reloads}"
+    );
+}
+
+#[test]
+fn ctx_switches_the_registry_and_environment_and_a_broken_registry_keeps_the_last_good() {
+    let (_p, brokers) = common::mock_cluster(1, &[("alpha", 1)]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("payments.yaml"),
+        "platform: { name: payments platform }\nservices:\n  - { key: pay, name: Pay }\ntopics:\n  - { name: payments_events, producers: [pay] }\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("broken.yaml"), "topics:\n  - name: [unclosed\n").unwrap();
+    let file = ktopo::cluster::context::parse::parse(
+        "config.yaml",
+        format!(
+            "contexts:\n  pay:\n    brokers: {brokers}\n    registry: payments.yaml\n    env: staging\n  broken:\n    brokers: {brokers}\n    registry: broken.yaml\n"
+        ),
+        dir.path(),
+    )
+    .unwrap();
+    let base = conn(&["--interval", "0.5"]);
+    let mut a = app();
+    a.contexts = vec!["pay".into(), "broken".into()];
+    assert!(a.data.reg.topic("auth_events").is_some(), "base.yaml first");
+    let mut stops = Vec::new();
+    until_reloaded(&mut a, command(":ctx pay"), 1, &file, &base, &mut stops);
+    assert!(
+        a.data.reg.topic("payments_events").is_some(),
+        "the context's registry is open"
+    );
+    assert!(a.data.reg.topic("auth_events").is_none());
+    assert_eq!(
+        (a.setting.environment.as_str(), a.setting.environment_chosen),
+        ("staging", true)
+    );
+    let top = common::screen(&a);
+    let top = top.lines().next().unwrap_or("");
+    assert!(
+        top.contains("payments platform") && top.contains("ctx pay env staging"),
+        "{top}"
+    );
+    // A context naming a broken registry: its diagnostics, the last good one kept; no
+    // env named: the default again.
+    until_reloaded(&mut a, command(":ctx broken"), 1, &file, &base, &mut stops);
+    assert!(
+        a.data.reg.topic("payments_events").is_some(),
+        "the last good registry stays"
+    );
+    assert_eq!(
+        (a.setting.environment.as_str(), a.setting.environment_chosen),
+        ("production", false)
+    );
+    let screen = common::screen(&a);
+    assert!(
+        screen.contains("broken.yaml:2"),
+        "the diagnostics, with file:line: {screen}"
+    );
+    assert!(screen.lines().next().unwrap_or("").contains("ctx broken ·"), "{screen}");
+    for s in stops {
+        s.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// The real binary in tmux, started on a context: its registry and environment apply
+/// at start-up, and `-r` wins over the context's registry.
+#[test]
+fn the_tui_starts_with_the_contexts_registry_and_env_and_flags_win() {
+    let (_p, brokers) = common::mock_cluster(1, &[("auth_events", 1)]);
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("contexts.yaml");
+    let base = common::root().join("tests/fixtures/base.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "contexts:\n  dev:\n    cluster: dev cluster\n    brokers: {brokers}\n    registry: {}\n    env: staging\n",
+            base.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let bin = env!("CARGO_BIN_EXE_ktopo");
+    // base.yaml names no platform; registry.yaml does.
+    for (extra, wanted) in [("", false), ("-r registry.yaml", true)] {
+        let socket = format!("ktopo-ctxstart-{}-{}", std::process::id(), extra.len());
+        let tmux = |args: &[&str]| {
+            let out = std::process::Command::new("tmux")
+                .arg("-L")
+                .arg(&socket)
+                .args(args)
+                .output()
+                .expect("tmux runs");
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        let cmd = format!(
+            "cd {} && HOME={} KTOPO_CONFIG={} {bin} --context dev {extra}; echo EXITED=$?; sleep 60",
+            common::root().display(),
+            home.path().display(),
+            config.display()
+        );
+        tmux(&["new-session", "-d", "-s", "ctx", "-x", "120", "-y", "30", &cmd]);
+        let mut screen = String::new();
+        let shown = common::wait_until(Duration::from_secs(20), || {
+            screen = tmux(&["capture-pane", "-p", "-t", "ctx"]);
+            screen.contains("ctx dev env staging · ● dev cluster")
+                && screen.contains("auth_events")
+                && screen.contains("17-microservice platform") == wanted
+        });
+        tmux(&["send-keys", "-t", "ctx", "q"]);
+        tmux(&["kill-server"]);
+        assert!(shown, "{extra:?}: the context's env and the right registry:\n{screen}");
     }
 }

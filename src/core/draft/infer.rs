@@ -2,6 +2,7 @@
 //! (the `{service}_{topic}_consumer` convention where groups follow it, else one
 //! service per group), producers from a field of sampled JSON messages.
 
+use super::key::service_key;
 use super::{Consumer, Draft, Guess, Seen, TopicDraft, CONVENTION};
 use crate::core::registry::model::group_id;
 use std::collections::{BTreeMap, BTreeSet};
@@ -35,7 +36,7 @@ pub fn draft(seen: &Seen) -> Draft {
             None
         }
     };
-    let groups = match seen.groups {
+    let mut groups = match seen.groups {
         Ok(g) => g.clone(),
         Err(why) => {
             d.notes
@@ -43,9 +44,15 @@ pub fn draft(seen: &Seen) -> Draft {
             BTreeMap::new()
         }
     };
+    // A sink connector's group is the connector's: it is drafted with it.
+    for g in super::connectors::sink_groups(seen.connectors) {
+        groups.remove(&g);
+    }
     let (consumers, convention) = consumers(&groups, &mut d.services);
     d.convention = convention;
     let producers = producers(seen, &mut d.services);
+    let names: BTreeSet<&str> = topics.iter().map(|t| t.name.as_str()).collect();
+    d.connectors = super::connectors::connectors(seen.connectors, &names, &mut d.services, &mut d.notes);
     for t in topics {
         let mut td = TopicDraft {
             name: t.name.clone(),
@@ -82,27 +89,6 @@ fn configs_of(cfg: &std::collections::HashMap<String, String>, td: &mut TopicDra
     }
     if let Some(c) = cfg.get("compression.type") {
         td.compression = Some(c.clone());
-    }
-}
-
-/// A service key made of a name seen on the cluster: lowercase letters, digits, `_`
-/// and `-`, everything else `_`.
-pub fn service_key(name: &str) -> String {
-    let k: String = name
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if k.is_empty() {
-        "unnamed".into()
-    } else {
-        k
     }
 }
 
@@ -271,6 +257,7 @@ mod tests {
             groups: Ok(&groups),
             messages: &messages,
             producer_field: "metadata.source",
+            connectors: &[],
         });
         assert!(d.convention);
         assert_eq!(d.replication, Some(3));

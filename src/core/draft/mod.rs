@@ -1,10 +1,18 @@
 //! `ktopo init`'s draft: a registry made from what a cluster shows, pure. `infer`
-//! guesses services from group names and producers from message fields; `yaml` writes
-//! the file, every guess marked in a comment; `merge` adds what a registry lacks.
+//! guesses services from group names and producers from message fields, `connectors`
+//! the connectors of Kafka Connect and their owners; `yaml` writes the file, every
+//! guess marked in a comment; `merge` adds what a registry lacks (`entry` edits inside
+//! an entry it already has); `key` makes service keys of names seen.
 
+pub mod connectors;
+pub mod entry;
 pub mod infer;
+pub mod key;
 pub mod merge;
 pub mod yaml;
+
+use crate::core::connectors::ClusterRead;
+use crate::core::registry::model::ConnectorType;
 
 use crate::core::sample::message::RawMessage;
 use crate::core::sample::RawTopic;
@@ -20,6 +28,8 @@ pub struct Seen<'a> {
     /// The envelope field naming the producing service (`source_service`; dotted for
     /// nested, `metadata.source`).
     pub producer_field: &'a str,
+    /// What each `--connect` cluster answered (none given: empty).
+    pub connectors: &'a [ClusterRead],
 }
 
 /// A drafted registry, as plain data.
@@ -32,8 +42,29 @@ pub struct Draft {
     pub convention: bool,
     /// The replication factor most topics have: the default for every environment.
     pub replication: Option<usize>,
+    /// Kafka Connect connectors, by name.
+    pub connectors: Vec<ConnectorDraft>,
     /// What could not be read or guessed (the file's header says it).
     pub notes: Vec<String>,
+}
+
+/// A connector as its Connect cluster showed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectorDraft {
+    pub name: String,
+    pub kind: ConnectorType,
+    pub class: Option<String>,
+    /// The owning service's key: a guess (`owner_why` says from what).
+    pub owner: String,
+    pub owner_why: String,
+    /// Drafted topics it writes (source) or reads (sink).
+    pub topics: Vec<String>,
+    /// Where the topics come from (KIP-558, or the sink's configuration).
+    pub topics_why: String,
+    /// A sink's `consumer.override.group.id`.
+    pub group: Option<String>,
+    /// The `--connect` name it runs on, when there are several.
+    pub connect: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

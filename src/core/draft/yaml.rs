@@ -2,13 +2,13 @@
 //! hostile topic name cannot break the file), every guess marked `# guess:`, what was
 //! not read said at the top.
 
-use super::{Consumer, Draft, Guess, TopicDraft, CONVENTION};
+use super::{ConnectorDraft, Consumer, Draft, Guess, TopicDraft, CONVENTION};
 use crate::core::visible::one_line;
 use std::fmt::Write as _;
 
 /// A YAML double-quoted scalar: every control or non-printable character escaped
 /// (YAML refuses C1 controls even where JSON would leave them raw).
-fn q(s: &str) -> String {
+pub fn q(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + 2);
     o.push('"');
     for c in s.chars() {
@@ -26,7 +26,7 @@ fn q(s: &str) -> String {
 }
 
 /// A comment's text on one line.
-fn c(s: &str) -> String {
+pub fn c(s: &str) -> String {
     one_line(s).into_owned()
 }
 
@@ -57,7 +57,36 @@ pub fn write(d: &Draft, from: &str) -> String {
     for t in &d.topics {
         o.push_str(&topic(t));
     }
+    if !d.connectors.is_empty() {
+        o.push_str("\nconnectors:  # from Kafka Connect (--connect)\n");
+        for k in &d.connectors {
+            o.push_str(&connector(k));
+        }
+    }
     o
+}
+
+/// One entry of `connectors:`: a source produces its topics, a sink consumes them.
+pub fn connector(k: &ConnectorDraft) -> String {
+    let mut o = format!("  - name: {}\n    type: {}\n", q(&k.name), k.kind.word());
+    if let Some(class) = &k.class {
+        let _ = writeln!(o, "    class: {}", q(class));
+    }
+    let _ = writeln!(o, "    service: {}  # guess: {}", q(&k.owner), c(&k.owner_why));
+    let _ = writeln!(o, "    topics: {}  # {}", flow(&k.topics), c(&k.topics_why));
+    if let Some(g) = &k.group {
+        let _ = writeln!(o, "    group: {}  # its consumer.override.group.id", q(g));
+    }
+    if let Some(on) = &k.connect {
+        let _ = writeln!(o, "    connect: {}", q(on));
+    }
+    o
+}
+
+/// A flow list of quoted names.
+pub fn flow(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| q(i)).collect();
+    format!("[{}]", quoted.join(", "))
 }
 
 /// The `conventions:` section (empty when there is nothing to say).
@@ -123,11 +152,11 @@ pub fn topic(t: &TopicDraft) -> String {
     o
 }
 
-fn producer(p: &Guess) -> String {
+pub fn producer(p: &Guess) -> String {
     format!("      - {}  # guess: {}\n", q(&p.service), c(&p.why))
 }
 
-fn consumer(k: &Consumer) -> String {
+pub fn consumer(k: &Consumer) -> String {
     match &k.group {
         None => format!("      - {}  # guess: {}\n", q(&k.service), c(&k.why)),
         Some(g) => format!(
@@ -141,7 +170,46 @@ fn consumer(k: &Consumer) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Consumer, Draft, TopicDraft};
+    use super::super::{ConnectorDraft, Consumer, Draft, TopicDraft};
+    use crate::core::registry::model::ConnectorType;
+
+    #[test]
+    fn a_hostile_connector_is_escaped_and_loads_with_its_exact_name() {
+        let name = "sink\u{1b}[2J\u{202e}\"x\n";
+        let d = Draft {
+            services: [("owner".to_string(), vec![format!("owns `{name}`")])].into(),
+            topics: vec![TopicDraft {
+                name: "t".into(),
+                partitions: 1,
+                ..TopicDraft::default()
+            }],
+            connectors: vec![ConnectorDraft {
+                name: name.into(),
+                kind: ConnectorType::Sink,
+                class: Some("x\u{7}y".into()),
+                owner: "owner".into(),
+                owner_why: format!("from `{name}`"),
+                topics: vec!["t".into()],
+                topics_why: "used\r\nforged: line".into(),
+                group: Some("g\u{1b}".into()),
+                connect: None,
+            }],
+            ..Draft::default()
+        };
+        let text = super::write(&d, "here");
+        assert!(text.chars().all(|c| c == '\n' || !c.is_control()), "{text:?}");
+        assert!(!text.contains("\nforged"), "{text}");
+        let checked = crate::core::registry::load_str("draft", text.clone());
+        assert_eq!(checked.errors(), 0, "{:?}\n{text}", checked.diagnostics);
+        let reg = checked.registry.unwrap();
+        let i = reg.service_by_key(name).expect("the connector, by its exact name");
+        let facts = reg.services[i].connector.as_ref().unwrap();
+        assert_eq!(
+            (facts.class.as_deref(), facts.group.as_deref()),
+            (Some("x\u{7}y"), Some("g\u{1b}"))
+        );
+        assert_eq!(facts.topics, ["t"]);
+    }
 
     #[test]
     fn hostile_group_ids_are_escaped_and_the_draft_loads_with_them_exactly() {
