@@ -45,6 +45,41 @@ impl State {
     }
 }
 
+impl State {
+    /// How bad it is, for the roll-up: RUNNING best, FAILED worst.
+    pub fn rank(&self) -> u8 {
+        match self {
+            State::Running => 0,
+            State::Restarting => 1,
+            State::Paused => 2,
+            State::Stopped => 3,
+            State::Unassigned => 4,
+            State::Unknown(_) => 5,
+            State::Failed => 6,
+        }
+    }
+
+    /// Symbol and word, at most 10 columns, so a state never depends on colour alone
+    /// (the style of the groups' statuses).
+    pub fn label(&self) -> String {
+        let (glyph, word) = match self {
+            State::Running => ("✓", "RUNNING"),
+            State::Paused => ("‖", "PAUSED"),
+            State::Stopped => ("■", "STOPPED"),
+            State::Failed => ("✗", "FAILED"),
+            State::Unassigned => ("∅", "UNASSIGN"),
+            State::Restarting => ("↻", "RESTART"),
+            State::Unknown(s) => return format!("? {}", crate::core::words::cut(s, 8)),
+        };
+        format!("{glyph} {word}")
+    }
+
+    /// A data source in this state writes nothing: what it feeds goes stale.
+    pub fn stops_work(&self) -> bool {
+        matches!(self, State::Failed | State::Paused | State::Stopped | State::Unassigned)
+    }
+}
+
 /// `source` or `sink` (the REST API's `type`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub enum Kind {

@@ -320,6 +320,8 @@ fn service_facts(app: &App, si: ServiceId) -> (String, Vec<Line<'static>>) {
     for sub in &svc.subscriptions {
         lines.push(field(app, "subscribes", format!("pattern {}", sub.pattern)));
     }
+    // A connector node: what its Connect cluster says of it, live.
+    super::connector::facts(app, si, &|k, v| field(app, k, v), &mut lines);
     // What the cluster shows against the registry about this service.
     for f in app.joined.drift.iter().flat_map(|d| d.report.for_service(&svc.key)) {
         lines.push(field(app, "drift", format!("{} {}", drift_mark(f.severity), f.message)));
