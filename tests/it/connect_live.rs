@@ -22,6 +22,18 @@ use std::time::{Duration, Instant};
 const REGISTRY: &str = "tests/fixtures/connect_live.yaml";
 const ENTERPRISE: &str = "assets/registries/enterprise-agent-platform.yaml";
 
+#[derive(clap::Parser)]
+struct Flags {
+    #[command(flatten)]
+    conn: ktopo::cluster::connect::ConnArgs,
+}
+
+/// The connection flags as the command line gives them (no broker: the demo cluster).
+fn conn(args: &[&str]) -> ktopo::cluster::connect::ConnArgs {
+    use clap::Parser;
+    Flags::parse_from(std::iter::once("ktopo").chain(args.iter().copied())).conn
+}
+
 fn watch(url: &str, timeout: Duration) -> ConnectWatch {
     let s = from_args(&[format!("main={url}")], &Properties::default()).unwrap();
     ConnectWatch::start(s, timeout, None).unwrap()
@@ -168,17 +180,7 @@ fn a_silent_connect_worker_never_stalls_the_tui() {
         24,
         ktopo::tui::theme::Theme { color: false },
     );
-    let conn = ktopo::cluster::connect::ConnArgs {
-        brokers: None,
-        properties: vec![],
-        config_file: None,
-        interval: Some(0.5),
-        schema_registry: None,
-        connect: vec![format!("dead={url}")],
-        offline: false,
-        label: None,
-        context: None,
-    };
+    let conn = conn(&["--interval", "0.5", "--connect", &format!("dead={url}")]);
     let (tx, rx) = std::sync::mpsc::channel();
     let feed = ktopo::tui::live_feed::spawn(
         &conn,
@@ -354,17 +356,7 @@ fn a_failed_source_makes_what_it_feeds_stale_and_says_why() {
 #[test]
 fn the_demo_serves_its_connectors_with_no_setup() {
     let reg = common::load(ENTERPRISE);
-    let conn = ktopo::cluster::connect::ConnArgs {
-        brokers: None,
-        properties: vec![],
-        config_file: None,
-        interval: Some(0.5),
-        schema_registry: None,
-        connect: vec![],
-        offline: false,
-        label: None,
-        context: None,
-    };
+    let conn = conn(&["--interval", "0.5"]);
     let mut c = ktopo::cluster::connect::connect(&conn, &reg).unwrap().unwrap();
     let mut metrics = ktopo::core::live::metrics::Metrics::new("demo", 0.5);
     let until = Instant::now() + Duration::from_secs(60);

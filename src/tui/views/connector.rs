@@ -37,6 +37,39 @@ pub fn state_style(app: &App, s: &State) -> Style {
     }
 }
 
+/// What the services list's HEALTH says of a connector, for the help legend.
+pub fn legend() -> Vec<(State, String, &'static str)> {
+    [
+        (State::Running, "connector: it and every task run"),
+        (
+            State::Failed,
+            "connector: it or a task failed (the detail shows the trace)",
+        ),
+        (State::Unassigned, "connector: a task on no worker, or no task at all"),
+        (State::Stopped, "connector: stopped (KIP-875)"),
+        (State::Paused, "connector: paused"),
+        (State::Restarting, "connector: restarting"),
+    ]
+    .into_iter()
+    .map(|(s, what)| {
+        let label = s.label();
+        (s, label, what)
+    })
+    .chain([
+        (
+            State::Failed,
+            "∅ ABSENT".to_string(),
+            "connector: on no Connect cluster read",
+        ),
+        (
+            State::Paused,
+            "? UNREAD".to_string(),
+            "connector: its Connect cluster could not be read",
+        ),
+    ])
+    .collect()
+}
+
 /// The services list's HEALTH cell of a connector node (None: not a connector).
 pub fn health_cell(app: &App, si: ServiceId) -> Option<Line<'static>> {
     app.data.reg.services[si].connector.as_ref()?;

@@ -250,7 +250,14 @@ fn panes(app: &App, f: &mut Frame, area: Rect, topic_ctx: Option<TopicId>, servi
                     (format!("{}{mark}{note}", t.name), h)
                 }
             };
-            vec![Line::from(label), health_cell(app, health)]
+            // A connector without a group here (a source, a producer link): its state.
+            let cell = match (n, health) {
+                (Node::Service(si), None) => {
+                    super::connector::health_cell(app, si).unwrap_or_else(|| health_cell(app, None))
+                }
+                _ => health_cell(app, health),
+            };
+            vec![Line::from(label), cell]
         });
     }
 }
