@@ -59,7 +59,7 @@ impl State {
         }
     }
 
-    /// Symbol and word, at most 10 columns, so a state never depends on colour alone
+    /// Symbol and word, at most 9 columns (the HEALTH column's width), so a state never depends on colour alone
     /// (the style of the groups' statuses).
     pub fn label(&self) -> String {
         let (glyph, word) = match self {
@@ -67,9 +67,9 @@ impl State {
             State::Paused => ("‖", "PAUSED"),
             State::Stopped => ("■", "STOPPED"),
             State::Failed => ("✗", "FAILED"),
-            State::Unassigned => ("∅", "UNASSIGN"),
+            State::Unassigned => ("∅", "UNASSGN"),
             State::Restarting => ("↻", "RESTART"),
-            State::Unknown(s) => return format!("? {}", crate::core::words::cut(s, 8)),
+            State::Unknown(s) => return format!("? {}", crate::core::words::cut(s, 7)),
         };
         format!("{glyph} {word}")
     }
@@ -176,6 +176,25 @@ mod tests {
         assert_eq!(State::parse(&"A".repeat(100)).word().chars().count(), 40);
         assert_eq!(Kind::parse("sink"), Kind::Sink);
         assert_eq!(Kind::parse("").word(), "unknown");
+    }
+
+    #[test]
+    fn labels_fit_the_health_column_and_rank_failed_worst() {
+        let all = [
+            State::Running,
+            State::Paused,
+            State::Stopped,
+            State::Failed,
+            State::Unassigned,
+            State::Restarting,
+            State::parse("DEGRADED-SOMEHOW"),
+        ];
+        for s in &all {
+            assert!(s.label().chars().count() <= 9, "{}", s.label());
+        }
+        assert_eq!(all.iter().max_by_key(|s| s.rank()), Some(&State::Failed));
+        assert!(State::Failed.stops_work() && State::Paused.stops_work());
+        assert!(!State::Running.stops_work() && !State::Restarting.stops_work());
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub fn services(app: &App, f: &mut Frame, area: Rect) {
         Constraint::Length(9),
         Constraint::Length(5),
         Constraint::Length(5),
-        Constraint::Length(10),
+        Constraint::Length(9),
     ];
     let title = format!("services ({})", s.items.len());
     ListTable::for_screen(app, title, &names(SERVICE_COLUMNS), &widths).render(app, f, area, |i| {
