@@ -336,6 +336,19 @@ fn a_failed_source_makes_what_it_feeds_stale_and_says_why() {
         )
     );
     assert_eq!(ktopo::core::stale::seconds_label(c), "≥1m30s");
+    // `impact --live --json` names the connector, not a group.
+    let json = ktopo::core::stale::to_json(reg, &st, None, "scripted");
+    let row = json["stale"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["node"] == "topic:metrics.raw")
+        .unwrap();
+    assert_eq!(row["because"]["connector"], "broken-source", "{row}");
+    assert_eq!(row["because"]["state"], "FAILED", "{row}");
+    assert_eq!(row["because"]["since_ms"], since, "{row}");
+    let text = ktopo::core::stale::to_text(reg, &st, None, "scripted");
+    assert!(text.contains("because of 1 group and 1 connector"), "{text}");
     // The TUI's stale view says the same.
     let mut app = app;
     common::run_command(&mut app, "stale");
