@@ -260,9 +260,13 @@ fn the_services_list_shows_each_connectors_rolled_up_state_at_80x24() {
 
 #[test]
 fn the_connector_detail_shows_tasks_workers_the_trace_topics_and_the_group() {
+    // A hostile trace: control characters, 40 frames, 20 exceptions deep.
     let mut trace = String::from("org.apache.kafka.connect.errors.ConnectException: boom\x1b[2J\u{202e}\n");
     for i in 0..40 {
         trace.push_str(&format!("\tat com.example.Frame{i}.run(Frame.java:{i})\n"));
+    }
+    for i in 0..20 {
+        trace.push_str(&format!("Caused by: com.example.Cause{i}: deeper\n\t... {i} more\n"));
     }
     let server = serve(routes_with_trace(&trace), Options::default());
     let mut w = watch(&server.url, Duration::from_secs(5));
@@ -273,7 +277,7 @@ fn the_connector_detail_shows_tasks_workers_the_trace_topics_and_the_group() {
         "✗ FAILED",
         "10.0.1.6:8083",
         "trace of task 1",
-        "… 27 more lines",
+        "… 7 more lines",
         "▲ WARN",
     ] {
         assert!(narrow.contains(want), "{want:?} not in the detail at 80x24:\n{narrow}");
@@ -283,10 +287,10 @@ fn the_connector_detail_shows_tasks_workers_the_trace_topics_and_the_group() {
         "io.confluent.connect.jdbc.JdbcSinkConnector",
         "✗ FAILED: 1/2 tasks running (FAILED)",
         "10.0.1.6:8083",
-        "trace of task 1 (first 14 of 41 lines",
+        "trace of task 1 (60 stack frames, 7 more lines not shown",
         "ConnectException: boom\\u{1b}[2J\\u{202e}",
-        "com.example.Frame12.run",
-        "… 27 more lines",
+        "Caused by: com.example.Cause12: deeper",
+        "… 7 more lines",
         "in use: db.changes.conversations, db.changes.users",
         "not declared: db.changes.conversations",
         "connect-warehouse-sink · lag 321 on 1 topic",
@@ -294,7 +298,8 @@ fn the_connector_detail_shows_tasks_workers_the_trace_topics_and_the_group() {
     ] {
         assert!(seen.contains(want), "{want:?} not in the detail:\n{seen}");
     }
-    assert!(!seen.contains("Frame20.run"), "the trace is cut at its first lines");
+    assert!(!seen.contains("Frame0.run"), "frames are counted, not shown");
+    assert!(!seen.contains("Cause13"), "the exceptions are cut at their first lines");
     assert!(!seen.contains("wh-hunter2"), "the connector's config is not shown");
 }
 

@@ -15,7 +15,7 @@ use crate::tui::state::App;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-/// Lines of a failed trace shown in the detail; the rest is counted.
+/// Lines of a failed trace's exceptions shown in the detail; the rest is counted.
 pub const TRACE_LINES: usize = 14;
 /// Characters of one trace line kept (a line of a hostile trace can be any length).
 const TRACE_LINE_CHARS: usize = 240;
@@ -178,7 +178,17 @@ fn tasks(app: &App, c: &Connector, lines: &mut Vec<Line<'static>>) {
     }
 }
 
-/// The first failed trace's first lines, each made visible and cut.
+/// Whether a trace line is a stack frame (`at …`, `... 11 more`), not an exception or
+/// its message.
+fn is_frame(line: &str) -> bool {
+    let l = line.trim_start();
+    l.starts_with("at ") || (l.starts_with("... ") && l.ends_with(" more"))
+}
+
+/// The first failed trace: its exceptions and their messages (the first line and every
+/// `Caused by:`, which say what went wrong), at most `TRACE_LINES`, each made visible
+/// and cut; the stack frames are counted, not shown (a terminal line of frames says
+/// little, and `ktopo connectors --json` has the whole).
 fn trace(app: &App, c: &Connector, lines: &mut Vec<Line<'static>>) {
     let (whose, t) = match (&c.trace, c.tasks.iter().find(|t| t.trace.is_some())) {
         (Some(t), _) => ("the connector".to_string(), t),
@@ -186,19 +196,30 @@ fn trace(app: &App, c: &Connector, lines: &mut Vec<Line<'static>>) {
         (None, None) => return,
     };
     let all: Vec<&str> = t.text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let more = all.len().saturating_sub(TRACE_LINES);
-    let title = if more > 0 || t.cut_bytes > 0 {
-        format!(
-            "trace of {whose} (first {} of {} lines; the whole in `ktopo connectors --json`)",
-            TRACE_LINES.min(all.len()),
-            all.len()
-        )
-    } else {
+    let said: Vec<&str> = all.iter().copied().filter(|l| !is_frame(l)).collect();
+    let frames = all.len() - said.len();
+    let more = said.len().saturating_sub(TRACE_LINES);
+    let mut left_out = Vec::new();
+    if frames > 0 {
+        left_out.push(count(frames, "stack frame", "stack frames"));
+    }
+    if more > 0 {
+        left_out.push(count(more, "more line", "more lines"));
+    }
+    if t.cut_bytes > 0 {
+        left_out.push(format!("{} bytes past the cap", t.cut_bytes));
+    }
+    let title = if left_out.is_empty() {
         format!("trace of {whose}")
+    } else {
+        format!(
+            "trace of {whose} ({} not shown: `ktopo connectors --json` has them)",
+            left_out.join(", ")
+        )
     };
     lines.push(Line::styled(title, app.theme.header()));
-    for l in all.iter().take(TRACE_LINES) {
-        // Java indents frames with a tab: two spaces keep the shape, visibly.
+    for l in said.iter().take(TRACE_LINES) {
+        // Tabs as two spaces keep the trace's shape, visibly.
         let l = l.replace('\t', "  ");
         lines.push(Line::styled(
             format!("  {}", shown(l.trim_end(), TRACE_LINE_CHARS)),
