@@ -18,7 +18,7 @@ use ratatui::text::{Line, Span};
 /// Lines of a failed trace's exceptions shown in the detail; the rest is counted.
 pub const TRACE_LINES: usize = 14;
 /// Characters of one trace line kept (a line of a hostile trace can be any length).
-const TRACE_LINE_CHARS: usize = 240;
+const TRACE_LINE_CHARS: usize = 500;
 
 /// What the live picture knows of the connector node `si` (None: not a connector, or
 /// no Connect read yet).
