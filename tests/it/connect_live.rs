@@ -424,3 +424,29 @@ fn the_demo_serves_its_connectors_with_no_setup() {
     s.read_to_string(&mut out).unwrap();
     assert!(out.starts_with("HTTP/1.1 405"), "{out}");
 }
+
+/// Without a Connect read (no `--connect`), a sink's HEALTH is its group's status, as
+/// for any consumer.
+#[test]
+fn without_connect_a_sink_shows_its_groups_status() {
+    let mut app = common::app(REGISTRY, 80, 24);
+    let view = LiveView {
+        source: "scripted".into(),
+        sample_ms: Some(5),
+        groups: vec![GroupTopicLag {
+            group: "connect-warehouse-sink".into(),
+            topic: "db.changes.users".into(),
+            service: Some("warehouse-sink".into()),
+            declared: true,
+            total_lag: Some(321),
+            status: Health::Warn,
+            ..GroupTopicLag::default()
+        }],
+        ..LiveView::default()
+    };
+    app.update(Event::Live(Box::new(view)));
+    common::run_command(&mut app, "services");
+    let screen = common::screen(&app);
+    let row = screen.lines().find(|l| l.contains("warehouse-sink")).unwrap();
+    assert!(row.contains("▲ WARN"), "{screen}");
+}

@@ -70,17 +70,17 @@ pub fn legend() -> Vec<(State, String, &'static str)> {
     .collect()
 }
 
-/// The services list's HEALTH cell of a connector node (None: not a connector).
+/// The services list's HEALTH cell of a connector node (None: not a connector, or no
+/// Connect cluster read for it: a sink's group status then stands in).
 pub fn health_cell(app: &App, si: ServiceId) -> Option<Line<'static>> {
-    app.data.reg.services[si].connector.as_ref()?;
-    Some(match lookup(app, si).map(|(_, l)| l) {
-        None | Some(Lookup::NoCluster) => Line::from("—"),
-        Some(Lookup::Found { connector, .. }) => {
+    Some(match lookup(app, si)?.1 {
+        Lookup::NoCluster => return None,
+        Lookup::Found { connector, .. } => {
             let s = connector.rolled_up();
             Line::from(Span::styled(s.label(), state_style(app, &s)))
         }
-        Some(Lookup::Missing) => Line::from(Span::styled("∅ ABSENT", app.theme.error())),
-        Some(Lookup::Unread(_)) => Line::from(Span::styled("? UNREAD", app.theme.warn())),
+        Lookup::Missing => Line::from(Span::styled("∅ ABSENT", app.theme.error())),
+        Lookup::Unread(_) => Line::from(Span::styled("? UNREAD", app.theme.warn())),
     })
 }
 
