@@ -278,6 +278,9 @@ pub enum ConnectError {
     /// The demo cluster could not start.
     #[error(transparent)]
     Demo(#[from] DemoError),
+    /// A thread (the Connect reader) could not start.
+    #[error("cannot start a thread: {0}")]
+    Thread(String),
 }
 
 impl ConnectError {
@@ -285,7 +288,7 @@ impl ConnectError {
     /// cluster's.
     pub fn exit_code(&self) -> i32 {
         match self {
-            ConnectError::Demo(_) => crate::core::exit::CLUSTER,
+            ConnectError::Demo(_) | ConnectError::Thread(_) => crate::core::exit::CLUSTER,
             _ => crate::core::exit::USAGE,
         }
     }
@@ -298,7 +301,7 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, Co
     }
     let mut props = properties(conn)?;
     crate::cluster::schema_registry::settings::from_properties(&props)?;
-    crate::cluster::kafka_connect::settings::from_args(&conn.connect, &props)?;
+    let mut connect = crate::cluster::kafka_connect::settings::from_args(&conn.connect, &props)?;
     // Checked before anything starts: Duration::from_secs_f64 panics on huge values.
     if let Some(i) = conn.interval {
         if !(i.is_finite() && (0.1..=86_400.0).contains(&i)) {
@@ -307,6 +310,7 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, Co
     }
     let demo_wanted = props.get("bootstrap.servers").is_none();
     let watch = watch_for(reg, demo_wanted);
+    let mut keep: Option<Box<dyn Send>> = None;
     let (label, demo, default_interval) = match props.get("bootstrap.servers") {
         Some(b) => (conn.label.clone().unwrap_or_else(|| b.to_string()), None, 5.0),
         None => {
@@ -319,12 +323,26 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, Co
             if let (Some(u), None) = (schema_registry, props.get(url)) {
                 props.set(url, &u);
             }
+            // Its connectors, as if `--connect demo=URL` were given, unless one was.
+            if connect.is_empty() {
+                if let Some(server) = crate::cluster::demo_connect::start(reg) {
+                    let value = format!("{}={}", crate::cluster::demo_connect::NAME, server.url);
+                    connect = crate::cluster::kafka_connect::settings::from_args(&[value], &props)?;
+                    keep = Some(Box::new(server));
+                }
+            }
             // The scenario unfolds faster when sampled every 2 s.
             ("demo cluster".to_string(), Some(demo), 2.0)
         }
     };
     let interval = conn.interval.unwrap_or(default_interval);
     let mut sampler = Sampler::new(props.clone(), watch)?;
+    if !connect.is_empty() {
+        let timeout = crate::cluster::kafka_connect::client::TIMEOUT;
+        let watch = crate::cluster::kafka_connect::watch::ConnectWatch::start(connect, timeout, keep)
+            .map_err(|e| ConnectError::Thread(e.to_string()))?;
+        sampler.connect = Some(watch);
+    }
     if demo.is_some() {
         sampler.configs_unserved = Some("the demo cluster (librdkafka's mock) does not serve DescribeConfigs".into());
     }

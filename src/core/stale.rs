@@ -6,7 +6,13 @@
 //! (`impact::bfs`), the worst cause claiming a node first, so each node is reported
 //! once, with its worst known cause. It is a lower bound: lags further down a path add
 //! to it, and are reported as their own causes.
+//!
+//! A source connector that writes nothing (FAILED, PAUSED, STOPPED or UNASSIGNED, its
+//! own state or a task's) is a cause too: the topics it feeds get no new data, so
+//! they and everything downstream are stale from when the session first saw it so
+//! (Connect tells no time).
 
+use crate::core::connectors::{Kind, State};
 use crate::core::impact::{self, Dir};
 use crate::core::live::view::{GroupTopicLag, Health, LiveView};
 use crate::core::registry::{Registry, ServiceId};
@@ -29,6 +35,21 @@ pub struct Cause {
     pub approx: bool,
     pub lag: Option<i64>,
     pub status: Health,
+    /// Set when the cause is a source connector writing nothing, not a group (`group`
+    /// then holds the connector's name, `topic` is empty).
+    pub connector: Option<Fed>,
+}
+
+/// A source connector that writes nothing, as a cause of staleness.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fed {
+    pub connector: String,
+    /// Its Connect cluster's name.
+    pub cluster: String,
+    /// Its rolled-up state (`Connector::rolled_up`).
+    pub state: State,
+    /// Since when (wall ms) it has been in that state, as first seen this session.
+    pub since_ms: Option<i64>,
 }
 
 /// A service or topic serving stale data.
@@ -91,15 +112,31 @@ impl Staleness {
         let tail: Vec<String> = self.path_end(s, 3).iter().map(label).collect();
         impact::elided(&head, &tail, s.depth + 1)
     }
-    /// The rows `only` keeps (all without it), and how many causes they have.
-    fn shown(&self, only: Option<&HashSet<Node>>) -> (Vec<&Stale>, usize) {
+    /// The rows `only` keeps (all without it), and their causes.
+    fn shown(&self, only: Option<&HashSet<Node>>) -> (Vec<&Stale>, HashSet<usize>) {
         let rows: Vec<&Stale> = self
             .stale
             .iter()
             .filter(|s| only.is_none_or(|o| o.contains(&s.node)))
             .collect();
         let causes: HashSet<usize> = rows.iter().map(|s| s.cause).collect();
-        (rows, causes.len())
+        (rows, causes)
+    }
+    /// `3 groups`, or `3 groups and 1 connector` when connectors are among the causes.
+    pub fn causes_words<'a>(&self, causes: impl IntoIterator<Item = &'a Cause>) -> String {
+        let (mut groups, mut connectors) = (0, 0);
+        for c in causes {
+            if c.connector.is_some() {
+                connectors += 1;
+            } else {
+                groups += 1;
+            }
+        }
+        let g = crate::core::words::count(groups, "group", "groups");
+        match connectors {
+            0 => g,
+            n => format!("{g} and {}", crate::core::words::count(n, "connector", "connectors")),
+        }
     }
 }
 
@@ -125,6 +162,7 @@ pub fn propagate(reg: &Registry, topo: &Topology, view: &LiveView, min_s: f64) -
                 approx: g.time_lag_approx,
                 lag: g.total_lag,
                 status: g.status,
+                connector: None,
             }),
             None => out.unplaced.push(format!(
                 "{} on {} ({})",
@@ -150,6 +188,7 @@ pub fn propagate(reg: &Registry, topo: &Topology, view: &LiveView, min_s: f64) -
             format!("{} on {} ({why})", g.group, g.topic)
         });
     }
+    connector_causes(reg, view, &mut out);
     // Worst first; ties by name so the answer is stable between rounds.
     out.causes.sort_by(|a, b| {
         let rank = |c: &Cause| c.seconds.map_or(f64::NEG_INFINITY, |s| s);
@@ -186,26 +225,106 @@ pub fn propagate(reg: &Registry, topo: &Topology, view: &LiveView, min_s: f64) -
     out
 }
 
-/// `4m05s` or `≈4m05s` (extrapolated), `?` when unknown.
+/// Every source connector of the last Connect read that writes nothing: a cause where
+/// the registry places it (a connector node), else unplaced.
+fn connector_causes(reg: &Registry, view: &LiveView, out: &mut Staleness) {
+    let Some(live) = &view.connect else { return };
+    for r in &live.reads {
+        let Ok(list) = &r.connectors else { continue };
+        for c in list {
+            let state = c.rolled_up();
+            if !state.stops_work() {
+                continue;
+            }
+            let node = reg.service_by_key(&c.name).filter(|&si| {
+                reg.services[si]
+                    .connector
+                    .as_ref()
+                    .is_some_and(|f| f.connect.as_deref().is_none_or(|n| n == r.name))
+            });
+            let declared_source = node
+                .and_then(|si| reg.services[si].connector.as_ref())
+                .is_some_and(|f| f.kind == crate::core::registry::model::ConnectorType::Source);
+            let source = match c.kind {
+                Kind::Source => true,
+                Kind::Sink => false,
+                Kind::Unknown(_) => declared_source,
+            };
+            if !source {
+                continue;
+            }
+            let since_ms = live.since_ms(&r.name, &c.name);
+            let Some(service) = node else {
+                out.unplaced.push(format!("connector {} ({})", c.name, state.word()));
+                continue;
+            };
+            let seconds = match (since_ms, view.wall_ms) {
+                (Some(since), Some(now)) => Some(((now - since).max(0)) as f64 / 1000.0),
+                _ => None,
+            };
+            out.causes.push(Cause {
+                group: c.name.clone(),
+                topic: String::new(),
+                service,
+                seconds,
+                approx: false,
+                lag: None,
+                status: Health::Stop,
+                connector: Some(Fed {
+                    connector: c.name.clone(),
+                    cluster: r.name.clone(),
+                    state,
+                    since_ms,
+                }),
+            });
+        }
+    }
+}
+
+/// `4m05s`, `≈4m05s` (extrapolated) or `≥4m05s` (a connector seen stopped that long,
+/// maybe longer), `?` when unknown.
 pub fn seconds_label(c: &Cause) -> String {
     match c.seconds {
         Some(s) => format!(
             "{}{}",
-            if c.approx { "≈" } else { "" },
+            if c.connector.is_some() {
+                "≥"
+            } else if c.approx {
+                "≈"
+            } else {
+                ""
+            },
             crate::core::live::view::short_duration(s)
         ),
         None => "?".into(),
     }
 }
 
-/// Why a node is stale, for people: `group G on T (✗ STOP, 1234 behind)`.
+/// Why a node is stale, for people: `group G on T (✗ STOP, 1234 behind)`, or
+/// `fed by connector X, FAILED since 04:12:03`.
 pub fn because(c: &Cause) -> String {
+    if let Some(f) = &c.connector {
+        return format!("fed by connector {}", fed_state(f));
+    }
     format!(
         "{} on {} ({}{})",
         crate::core::visible::one_line(&c.group),
         crate::core::visible::one_line(&c.topic),
         c.status.label(),
         c.lag.map(|l| format!(", {l} behind")).unwrap_or_default()
+    )
+}
+
+/// `X, FAILED since 04:12:03` (the time the session first saw it so, UTC).
+pub fn fed_state(f: &Fed) -> String {
+    let since = f
+        .since_ms
+        .map(|ms| format!(" since {}", crate::core::time::clock(ms)))
+        .unwrap_or_default();
+    format!(
+        "{}, {}{since}",
+        crate::core::visible::one_line(&f.connector),
+        f.state.word()
     )
 }
 
@@ -217,8 +336,9 @@ pub fn to_text(reg: &Registry, st: &Staleness, only: Option<&HashSet<Node>>, sou
     let (rows, causes) = st.shown(only);
     let _ = writeln!(
         out,
-        "Serving stale data right now ({source}): {} services and topics, because of {causes} groups",
+        "Serving stale data right now ({source}): {} services and topics, because of {}",
         rows.len(),
+        st.causes_words(causes.iter().map(|&i| &st.causes[i])),
     );
     if rows.is_empty() && st.unread.is_empty() {
         let _ = writeln!(out, "  nothing: no declared group is behind");
@@ -277,10 +397,17 @@ pub fn to_json(reg: &Registry, st: &Staleness, only: Option<&HashSet<Node>>, sou
                 "stale_s": c.seconds,
                 "approx": c.approx,
                 "depth": s.depth,
-                "because": {
-                    "group": c.group, "topic": c.topic,
-                    "service": reg.services[c.service].key,
-                    "status": c.status, "lag": c.lag,
+                "because": match &c.connector {
+                    Some(f) => serde_json::json!({
+                        "connector": f.connector, "connect": f.cluster,
+                        "state": f.state.word(), "since_ms": f.since_ms,
+                        "service": reg.services[c.service].key,
+                    }),
+                    None => serde_json::json!({
+                        "group": c.group, "topic": c.topic,
+                        "service": reg.services[c.service].key,
+                        "status": c.status, "lag": c.lag,
+                    }),
                 },
                 "parent": s.parent.map(|p| impact::node_ref(reg, p)),
             })

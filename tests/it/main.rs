@@ -5,6 +5,7 @@ mod asyncapi;
 mod check;
 mod cli;
 mod common;
+mod connect_live;
 mod connectors_cli;
 mod contexts;
 mod coordinator_timeout;

@@ -4,6 +4,7 @@
 //! FAILED task is the complaint users of other tools make most).
 
 pub mod drift;
+pub mod live;
 pub mod parse;
 pub mod report;
 pub mod state;
@@ -86,6 +87,21 @@ impl Connector {
         } else {
             Health::Unhealthy(why)
         }
+    }
+
+    /// The one state that sums the connector up, at a glance: RUNNING only when it and
+    /// every task run, else the worst of its own state and its tasks' (FAILED worst); a
+    /// RUNNING connector without a task is UNASSIGNED (nothing does its work).
+    pub fn rolled_up(&self) -> State {
+        let worst = std::iter::once(&self.state)
+            .chain(self.tasks.iter().map(|t| &t.state))
+            .max_by_key(|s| s.rank())
+            .cloned()
+            .unwrap_or(State::Running);
+        if worst == State::Running && self.tasks.len() + self.tasks_dropped == 0 {
+            return State::Unassigned;
+        }
+        worst
     }
 
     /// A sink's consumer group: `connect-<name>` unless `consumer.override.group.id`
@@ -182,6 +198,17 @@ mod tests {
         let mut many = connector(Running, &[Running]);
         many.tasks_dropped = 3;
         assert_eq!(many.health(), Health::Unhealthy(vec!["1/4 tasks running".into()]));
+    }
+
+    #[test]
+    fn the_rolled_up_state_is_the_worst_of_the_connector_and_its_tasks() {
+        use State::*;
+        assert_eq!(connector(Running, &[Running, Running]).rolled_up(), Running);
+        assert_eq!(connector(Running, &[Running, Failed]).rolled_up(), Failed);
+        assert_eq!(connector(Paused, &[Paused]).rolled_up(), Paused);
+        assert_eq!(connector(Running, &[Unassigned, Paused]).rolled_up(), Unassigned);
+        assert_eq!(connector(Running, &[]).rolled_up(), Unassigned);
+        assert_eq!(connector(Failed, &[]).rolled_up(), Failed);
     }
 
     #[test]

@@ -45,6 +45,41 @@ impl State {
     }
 }
 
+impl State {
+    /// How bad it is, for the roll-up: RUNNING best, FAILED worst.
+    pub fn rank(&self) -> u8 {
+        match self {
+            State::Running => 0,
+            State::Restarting => 1,
+            State::Paused => 2,
+            State::Stopped => 3,
+            State::Unassigned => 4,
+            State::Unknown(_) => 5,
+            State::Failed => 6,
+        }
+    }
+
+    /// Symbol and word, at most 9 columns (the HEALTH column's width), so a state never depends on colour alone
+    /// (the style of the groups' statuses).
+    pub fn label(&self) -> String {
+        let (glyph, word) = match self {
+            State::Running => ("✓", "RUNNING"),
+            State::Paused => ("‖", "PAUSED"),
+            State::Stopped => ("■", "STOPPED"),
+            State::Failed => ("✗", "FAILED"),
+            State::Unassigned => ("∅", "UNASSGN"),
+            State::Restarting => ("↻", "RESTART"),
+            State::Unknown(s) => return format!("? {}", crate::core::words::cut(s, 7)),
+        };
+        format!("{glyph} {word}")
+    }
+
+    /// A data source in this state writes nothing: what it feeds goes stale.
+    pub fn stops_work(&self) -> bool {
+        matches!(self, State::Failed | State::Paused | State::Stopped | State::Unassigned)
+    }
+}
+
 /// `source` or `sink` (the REST API's `type`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub enum Kind {
@@ -141,6 +176,25 @@ mod tests {
         assert_eq!(State::parse(&"A".repeat(100)).word().chars().count(), 40);
         assert_eq!(Kind::parse("sink"), Kind::Sink);
         assert_eq!(Kind::parse("").word(), "unknown");
+    }
+
+    #[test]
+    fn labels_fit_the_health_column_and_rank_failed_worst() {
+        let all = [
+            State::Running,
+            State::Paused,
+            State::Stopped,
+            State::Failed,
+            State::Unassigned,
+            State::Restarting,
+            State::parse("DEGRADED-SOMEHOW"),
+        ];
+        for s in &all {
+            assert!(s.label().chars().count() <= 9, "{}", s.label());
+        }
+        assert_eq!(all.iter().max_by_key(|s| s.rank()), Some(&State::Failed));
+        assert!(State::Failed.stops_work() && State::Paused.stops_work());
+        assert!(!State::Running.stops_work() && !State::Restarting.stops_work());
     }
 
     #[test]

@@ -73,6 +73,7 @@ pub struct Metrics {
     pub(super) tails: Option<Tails>,
     pub(super) tail_problems: Vec<String>,
     pub(super) schemas: Option<std::sync::Arc<crate::core::sample::schemas::Schemas>>,
+    pub(super) connect: Option<std::sync::Arc<crate::core::connectors::live::Live>>,
 }
 
 impl Metrics {
@@ -96,6 +97,7 @@ impl Metrics {
             tails: None,
             tail_problems: Vec::new(),
             schemas: None,
+            connect: None,
         }
     }
 
@@ -136,6 +138,9 @@ impl Metrics {
         }
         if let Some(x) = &s.schemas {
             self.schemas = Some(x.clone());
+        }
+        if let Some(c) = &s.connect {
+            self.connect = Some(c.clone());
         }
         let ends = log_ends(&s);
         for (&(topic, p), &end) in &ends {

@@ -55,6 +55,7 @@ impl Metrics {
             tails: self.tails.clone(),
             tail_problems: self.tail_problems.clone(),
             schemas: self.schemas.clone(),
+            connect: self.connect.clone(),
             ..LiveView::default()
         };
         let Some(last) = &self.last else {

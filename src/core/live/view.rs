@@ -275,6 +275,10 @@ pub struct LiveView {
     /// The declared Schema Registry subjects as last asked, and the tails' framing.
     #[serde(skip)]
     pub schemas: Option<std::sync::Arc<crate::core::sample::schemas::Schemas>>,
+    /// The Kafka Connect clusters as last read (every 30 s), where `--connect` (or the
+    /// demo) names any.
+    #[serde(skip)]
+    pub connect: Option<std::sync::Arc<crate::core::connectors::live::Live>>,
 }
 
 impl LiveView {

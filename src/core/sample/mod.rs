@@ -92,6 +92,9 @@ pub struct RawSample {
     /// The declared Schema Registry subjects and the framing of the tails, where the
     /// registry declares any (every round; the framing changes with the tails).
     pub schemas: Option<std::sync::Arc<schemas::Schemas>>,
+    /// The Kafka Connect clusters, when a read of them finished since the last round
+    /// (they are read every `kafka_connect::watch::EVERY`, off the sampling thread).
+    pub connect: Option<std::sync::Arc<crate::core::connectors::live::Live>>,
 }
 
 /// Sampled messages by topic (the observed-events checks read them). Shared, not

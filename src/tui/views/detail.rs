@@ -250,7 +250,14 @@ fn panes(app: &App, f: &mut Frame, area: Rect, topic_ctx: Option<TopicId>, servi
                     (format!("{}{mark}{note}", t.name), h)
                 }
             };
-            vec![Line::from(label), health_cell(app, health)]
+            // A connector without a group here (a source, a producer link): its state.
+            let cell = match (n, health) {
+                (Node::Service(si), None) => {
+                    super::connector::health_cell(app, si).unwrap_or_else(|| health_cell(app, None))
+                }
+                _ => health_cell(app, health),
+            };
+            vec![Line::from(label), cell]
         });
     }
 }
@@ -320,6 +327,8 @@ fn service_facts(app: &App, si: ServiceId) -> (String, Vec<Line<'static>>) {
     for sub in &svc.subscriptions {
         lines.push(field(app, "subscribes", format!("pattern {}", sub.pattern)));
     }
+    // A connector node: what its Connect cluster says of it, live.
+    super::connector::facts(app, si, &|k, v| field(app, k, v), &mut lines);
     // What the cluster shows against the registry about this service.
     for f in app.joined.drift.iter().flat_map(|d| d.report.for_service(&svc.key)) {
         lines.push(field(app, "drift", format!("{} {}", drift_mark(f.severity), f.message)));

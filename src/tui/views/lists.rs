@@ -16,7 +16,10 @@ pub const SERVICE_COLUMNS: &[Column] = &[
     col("KIND", "what it is (service, job, connector, ...)"),
     col("PROD", "topics it produces to"),
     col("CONS", "topics it consumes from"),
-    col("HEALTH", "the worst status of its consumer groups"),
+    col(
+        "HEALTH",
+        "the worst status of its consumer groups; a connector's state rolled up from its tasks",
+    ),
 ];
 
 /// The columns of `:topics` (DOMAIN and TREND only when the terminal is wide).
@@ -91,10 +94,13 @@ pub fn services(app: &App, f: &mut Frame, area: Rect) {
             Line::from(format!("{:?}", svc.kind).to_lowercase()),
             Line::from(topo.outputs(si).len().to_string()),
             Line::from(topo.inputs(si).len().to_string()),
-            health_cell(
-                app,
-                app.live.as_ref().and_then(|l| l.service_worst(&reg.services[si].key)),
-            ),
+            // A connector's own state (from its tasks); a service's, its groups'.
+            super::connector::health_cell(app, si).unwrap_or_else(|| {
+                health_cell(
+                    app,
+                    app.live.as_ref().and_then(|l| l.service_worst(&reg.services[si].key)),
+                )
+            }),
         ]
     });
 }

@@ -1,6 +1,7 @@
 //! One file per screen; each is a free function of `&App` and an area.
 
 pub mod check;
+pub mod connector;
 pub mod detail;
 pub mod drift;
 pub mod graph;

@@ -58,7 +58,15 @@ fn parts(app: &App) -> Vec<Part> {
     let route = &app.screen().route;
     let view = route.title(&app.data);
     let cols = match route {
-        Route::Services => columns(super::lists::SERVICE_COLUMNS, &[]),
+        Route::Services => {
+            let mut out = columns(super::lists::SERVICE_COLUMNS, &[]);
+            out.extend(
+                super::connector::legend()
+                    .into_iter()
+                    .map(|(s, label, what)| Part::Entry(label, super::connector::state_style(app, &s), what.into())),
+            );
+            out
+        }
         Route::Topics => columns(
             super::lists::TOPIC_COLUMNS,
             &[super::lists::TOPIC_DOMAIN, super::lists::TOPIC_TREND],

@@ -1,6 +1,7 @@
 //! `:stale`: the live blast radius for the whole platform, worst first: every service
 //! and topic serving stale data right now, how stale, because of which group, and the
 //! path from that group's service (`crate::core::stale`, the engine of `ktopo impact --live`).
+//! A source connector writing nothing is a cause too: its state and since when.
 
 use super::ListTable;
 use crate::core::impact::node_ref;
@@ -14,7 +15,10 @@ use ratatui::Frame;
 pub const STALE_COLUMNS: &[crate::tui::symbols::Column] = &[
     crate::tui::symbols::col("STALE", "how old the data it serves is (⧗)"),
     crate::tui::symbols::col("SERVICE OR TOPIC", "who serves stale data"),
-    crate::tui::symbols::col("BECAUSE OF (group, its status)", "the group upstream that is behind"),
+    crate::tui::symbols::col(
+        "BECAUSE OF (group, its status)",
+        "the group upstream that is behind, or the source connector that writes nothing",
+    ),
     crate::tui::symbols::col("VIA", "the path from that group to here"),
 ];
 
@@ -29,13 +33,26 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     };
     let reg = &app.data.reg;
     let s = app.screen();
-    let unplaced = if st.unplaced.is_empty() {
+    // Unplaced causes: groups behind, and source connectors writing nothing.
+    let stopped = st.unplaced.iter().filter(|u| u.starts_with("connector ")).count();
+    let behind = st.unplaced.len() - stopped;
+    let mut outside = Vec::new();
+    if behind > 0 {
+        outside.push(format!(
+            "{} behind",
+            crate::core::words::count(behind, "group", "groups")
+        ));
+    }
+    if stopped > 0 {
+        outside.push(format!(
+            "{} stopped",
+            crate::core::words::count(stopped, "source connector", "source connectors")
+        ));
+    }
+    let unplaced = if outside.is_empty() {
         String::new()
     } else {
-        format!(
-            " · {} behind outside the registry",
-            crate::core::words::count(st.unplaced.len(), "group", "groups")
-        )
+        format!(" · {} outside the registry", outside.join(", "))
     };
     let unread = if st.unread.is_empty() {
         String::new()
@@ -48,7 +65,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let title = format!(
         "serving stale data right now: {}, because of {} (≥ {}s behind){unplaced}{unread}",
         crate::core::words::count(st.stale.len(), "service or topic", "services and topics"),
-        crate::core::words::count(st.causes.len(), "group", "groups"),
+        st.causes_words(&st.causes),
         crate::core::stale::DEFAULT_MIN_S
     );
     let widths = [
@@ -61,7 +78,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     ListTable::for_screen(app, title, &header, &widths).render(app, f, area, |i| {
         let x = &st.stale[s.items.rows()[i]];
         let c = &st.causes[x.cause];
-        let via = if x.depth == 0 {
+        let via = if let (0, Some(fed)) = (x.depth, &c.connector) {
+            crate::core::stale::fed_state(fed)
+        } else if x.depth == 0 {
             format!(
                 "reads {} ({} behind)",
                 c.topic,
@@ -81,7 +100,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             )),
             Line::from(node_ref(reg, x.node)),
             Line::from(Span::styled(
-                format!("{} {}", c.status.label(), c.group),
+                match &c.connector {
+                    Some(fed) => format!("{} connector {}", fed.state.label(), c.group),
+                    None => format!("{} {}", c.status.label(), c.group),
+                },
                 app.theme.warn(),
             )),
             Line::from(via),

@@ -53,6 +53,8 @@ pub struct Sampler {
     decoder: Option<crate::cluster::schema_registry::decoder::Decoder>,
     /// The declared subjects: the tails' framing and the registry's answers.
     schemas: crate::cluster::schema_registry::subjects::SchemaWatch,
+    /// Reads the Kafka Connect clusters every 30 s on a thread of its own, if any.
+    pub connect: Option<crate::cluster::kafka_connect::watch::ConnectWatch>,
 }
 
 /// Settings every handle ktopo creates gets: nothing that could change a group.
@@ -105,6 +107,7 @@ impl Sampler {
             start: Instant::now(),
             decoder,
             schemas,
+            connect: None,
         })
     }
 
@@ -123,6 +126,10 @@ impl Sampler {
     /// One round. Err when nothing could be read (the cluster is unreachable).
     pub fn sample(&mut self) -> Result<RawSample, ClientError> {
         let began = Instant::now();
+        // Asked first, taken last: a quick worker's read lands in this very round.
+        if let Some(c) = self.connect.as_mut() {
+            c.kick();
+        }
         let mut errors = Vec::new();
         let mut topics = self.metadata()?;
 
@@ -224,7 +231,9 @@ impl Sampler {
             None => (None, None),
         };
         let schemas = self.schemas.round(self.decoder.as_mut());
+        let connect = self.connect.as_mut().and_then(|c| c.take());
         Ok(RawSample {
+            connect,
             schemas,
             tail_problems,
             time_s,
