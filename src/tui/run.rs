@@ -52,7 +52,7 @@ pub fn run(
     brokers: Option<&str>,
     environment: Option<String>,
 ) -> i32 {
-    crate::cluster::kafka::memory::limit_arenas();
+    crate::cluster::kafka::memory::tune_allocator();
     let Some(reg) = checked
         .registry
         .filter(|_| checked.diagnostics.iter().all(|d| !d.is_error()))

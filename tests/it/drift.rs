@@ -13,6 +13,7 @@ fn topic(partitions: usize, rf: usize, rate: f64, configs: &[(&str, &str)]) -> T
         partitions,
         replication: Some(rf),
         produce_rate: Some(rate),
+        session_rate: None,
         configs: Some(configs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
         last_write_ms: None,
     }
@@ -395,4 +396,37 @@ fn a_default_is_placed_at_its_key_else_at_its_block() {
     assert_eq!(at(flow, "partitions"), Some((1, 15)));
     assert_eq!(at("conventions:\n  topic_defaults:\n", "partitions"), Some((2, 3)));
     assert_eq!(at("conventions:\n  consumer_group: x\n", "partitions"), None);
+}
+
+#[test]
+fn a_deprecated_topic_written_earlier_in_the_session_is_still_written() {
+    let checked = ktopo::core::registry::load(&common::fixture("drift.yaml")).unwrap();
+    let reg = checked.registry.as_ref().unwrap();
+    let mut facts = Facts {
+        groups_listed: true,
+        samples: 3,
+        ..Facts::default()
+    };
+    let mut f = topic(10, 3, 0.0, &[]);
+    f.session_rate = Some(0.02);
+    facts.topics.insert("old_orders_events".into(), f);
+    let opts = Options {
+        environment: "production".into(),
+        environment_chosen: true,
+        now_ms: 0,
+    };
+    let r = rules::compute(reg, &facts, &opts);
+    let w: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.kind == "deprecated-written")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        w,
+        ["deprecated `old_orders_events` still receives writes: 0.020 msg/s since ktopo started watching; its producers must move to `orders_events`"]
+    );
+    facts.topics.get_mut("old_orders_events").unwrap().session_rate = Some(0.0);
+    let r = rules::compute(reg, &facts, &opts);
+    assert!(r.findings.iter().all(|f| f.kind != "deprecated-written"));
 }

@@ -327,3 +327,18 @@ fn cluster_names_cannot_forge_lines_or_escape_sequences() {
         );
     }
 }
+
+#[test]
+fn a_rare_write_counts_over_the_session_not_only_the_last_interval() {
+    let mut m = Metrics::new("scripted", 1.0);
+    // One message between the first and second samples, none since.
+    for (t, end) in [(1.0, 10), (11.0, 11), (21.0, 11)] {
+        m.absorb(sample(t, vec![topic("a", &[(0, end), (0, 5)])], vec![]));
+    }
+    let v = m.view(21.0);
+    assert_eq!(v.topics["a"].produce_rate, Some(0.0), "nothing in the last interval");
+    assert_eq!(v.topics["a"].session_rate, Some(0.05), "1 message in 20 s");
+    // A partition added: the sums no longer compare.
+    m.absorb(sample(31.0, vec![topic("a", &[(0, 11), (0, 5), (0, 0)])], vec![]));
+    assert_eq!(m.view(31.0).topics["a"].session_rate, None);
+}

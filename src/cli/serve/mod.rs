@@ -17,7 +17,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 pub(super) fn serve_cmd(path: &Path, conn: &ConnArgs, a: &ServeArgs) -> i32 {
-    crate::cluster::kafka::memory::limit_arenas();
+    crate::cluster::kafka::memory::tune_allocator();
     let Ok(addr) = a.listen.trim().parse::<SocketAddr>() else {
         fatal(&format!(
             "--listen `{}` is not an address: write IP:PORT, e.g. 127.0.0.1:9464 (0.0.0.0:9464 for every interface)",

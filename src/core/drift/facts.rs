@@ -11,6 +11,8 @@ pub struct TopicFacts {
     pub replication: Option<usize>,
     /// Messages per second over the sampling window; None before two samples.
     pub produce_rate: Option<f64>,
+    /// Messages per second since the session first saw the topic.
+    pub session_rate: Option<f64>,
     /// DescribeConfigs values (`retention.ms`, `compression.type`…), when served.
     pub configs: Option<HashMap<String, String>>,
     /// Newest record timestamp (ms since the epoch), where it was read.
@@ -78,6 +80,7 @@ impl Facts {
                     partitions: t.partitions,
                     replication: t.replication,
                     produce_rate: t.produce_rate,
+                    session_rate: t.session_rate,
                     configs: configs.get(name).cloned(),
                     last_write_ms: t.last_write_ms,
                 };

@@ -374,14 +374,20 @@ fn deprecated_in_use(reg: &Registry, facts: &Facts, out: &mut Out) {
             .iter()
             .map(|p| reg.services[p.service].key.as_str())
             .collect();
-        if let Some(rate) = f.produce_rate.filter(|r| *r > 0.0) {
+        // The last interval's rate, else the session's: rare writes are writes too.
+        let rate = match (f.produce_rate, f.session_rate) {
+            (Some(r), _) if r > 0.0 => Some(format!("{r:.1} msg/s")),
+            (_, Some(r)) if r > 0.0 => Some(format!("{} msg/s since ktopo started watching", rate_words(r))),
+            _ => None,
+        };
+        if let Some(rate) = rate {
             out.add(
                 "deprecated-written",
                 Severity::Warning,
                 Some(&t.name),
                 &t.name,
                 format!(
-                    "deprecated `{}` still receives writes: {rate:.1} msg/s; its producers must move to `{replaced}`",
+                    "deprecated `{}` still receives writes: {rate}; its producers must move to `{replaced}`",
                     t.name
                 ),
             )
@@ -437,4 +443,13 @@ pub fn migration(facts: &Facts, topic: &str) -> Option<(usize, Option<f64>)> {
         .filter(|g| g.committed_on.contains(topic) || g.members_on.contains(topic))
         .count();
     Some((readers, f.produce_rate))
+}
+
+/// A small rate with the digits that keep it non-zero (0.02, not 0.0).
+fn rate_words(r: f64) -> String {
+    if r >= 0.1 {
+        format!("{r:.1}")
+    } else {
+        format!("{r:.3}")
+    }
 }

@@ -71,6 +71,10 @@ pub struct Metrics {
     pub(super) errors: Vec<String>,
     pub(super) configs: Option<Configs>,
     pub(super) tails: Option<Tails>,
+    /// Each topic's first sample with every log end known: when, and the ends' sum, for
+    /// its rate over the whole session (a deprecated topic written once a minute still
+    /// counts as written, whatever the last interval saw).
+    pub(super) first_ends: HashMap<String, (f64, i64, usize)>,
     pub(super) tail_problems: Vec<String>,
     pub(super) schemas: Option<std::sync::Arc<crate::core::sample::schemas::Schemas>>,
     pub(super) connect: Option<std::sync::Arc<crate::core::connectors::live::Live>>,
@@ -95,6 +99,7 @@ impl Metrics {
             errors: Vec::new(),
             configs: None,
             tails: None,
+            first_ends: HashMap::new(),
             tail_problems: Vec::new(),
             schemas: None,
             connect: None,
@@ -171,6 +176,13 @@ impl Metrics {
             let l = lag.get(name).copied().unwrap_or(0);
             self.lags.entry(name.to_string()).or_default().push(l as u64);
         }
+        for tp in &s.topics {
+            if !self.first_ends.contains_key(&tp.name) {
+                if let Some(sum) = ends_sum(tp) {
+                    self.first_ends.insert(tp.name.clone(), (t, sum, tp.partitions.len()));
+                }
+            }
+        }
         self.evict(&s);
         self.prev = self.last.take();
         self.last = Some(s);
@@ -195,6 +207,7 @@ impl Metrics {
             !by_topic.is_empty()
         });
         let topics: HashSet<&str> = s.topics.iter().map(|t| t.name.as_str()).collect();
+        self.first_ends.retain(|t, _| topics.contains(t.as_str()));
         self.trends.retain(|g, by_topic| {
             by_topic.retain(|t, _| rows.contains(&(g.as_str(), t.as_str())));
             !by_topic.is_empty()
@@ -226,6 +239,13 @@ pub(super) fn log_ends(s: &RawSample) -> HashMap<(&str, i32), i64> {
                 .filter_map(move |p| p.log_end.map(|e| ((tp.name.as_str(), p.id), e)))
         })
         .collect()
+}
+
+/// The sum of a topic's log ends; None where one is unknown.
+pub(super) fn ends_sum(tp: &crate::core::sample::RawTopic) -> Option<i64> {
+    tp.partitions
+        .iter()
+        .try_fold(0i64, |sum, p| p.log_end.map(|e| sum.saturating_add(e)))
 }
 
 /// Messages per second produced on each topic between two samples; None where a

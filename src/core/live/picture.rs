@@ -82,6 +82,12 @@ impl Metrics {
                 tp.name.clone(),
                 TopicLive {
                     produce_rate: rates.get(tp.name.as_str()).copied().flatten(),
+                    session_rate: self.first_ends.get(&tp.name).and_then(|&(t0, e0, n0)| {
+                        let dt = last.time_s - t0;
+                        let sum = super::metrics::ends_sum(tp)?;
+                        // A topic whose partitions changed has no comparable sum.
+                        (dt > 0.0 && n0 == tp.partitions.len()).then(|| (sum - e0).max(0) as f64 / dt)
+                    }),
                     partitions: tp.partitions.len(),
                     replication: tp.replication,
                     last_write_ms: tp.last_write_ms,

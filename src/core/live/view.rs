@@ -228,6 +228,9 @@ pub struct Transition {
 pub struct TopicLive {
     /// Messages per second produced (from high watermark deltas).
     pub produce_rate: Option<f64>,
+    /// Messages per second since the session first read every partition's log end.
+    #[serde(skip)]
+    pub session_rate: Option<f64>,
     pub total_lag: Option<i64>,
     pub worst: Option<Health>,
     pub partitions: usize,
