@@ -469,6 +469,8 @@ fn facts_check_and_the_legend_scroll_at_80x24() {
     let tail: String = last.chars().take(20).collect();
     t.wait_screen("the legend's last entry", |s| s.contains(&tail) && s.contains("above"));
     t.keys(&["Escape"]);
+    // ESC then a key at once reads as Alt+key: quit only once the help is closed.
+    t.wait_screen("the help closed", |s| !s.contains(&tail));
     t.keys(&["q"]);
     t.wait_for("EXITED=0");
 }

@@ -311,7 +311,9 @@ fn service_facts(app: &App, si: ServiceId) -> (String, Vec<Line<'static>>) {
         ),
     ];
     if let Some(h) = app.live.as_ref().and_then(|l| l.service_worst(&reg.services[si].key)) {
-        lines.push(field(app, "health", h.label()));
+        // A connector's own state is under "kafka connect"; this is its group's.
+        let label = if svc.connector.is_some() { "group" } else { "health" };
+        lines.push(field(app, label, h.label()));
     }
     for (k, v) in [
         ("owner", &svc.owner),
