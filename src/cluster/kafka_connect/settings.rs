@@ -12,6 +12,7 @@ pub const USER_INFO: &str = "basic.auth.user.info";
 pub const CA: &str = "ssl.ca.location";
 pub const CERT: &str = "ssl.certificate.location";
 pub const KEY: &str = "ssl.key.location";
+pub const TIMEOUT_MS: &str = "request.timeout.ms";
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -24,6 +25,8 @@ pub struct Settings {
     pub ca: Option<PathBuf>,
     pub cert: Option<PathBuf>,
     pub key: Option<PathBuf>,
+    /// Each request's time (`connect.request.timeout.ms`); None: `client::TIMEOUT`.
+    pub timeout: Option<std::time::Duration>,
     /// The secret values, to remove from anything shown.
     pub secrets: Vec<String>,
 }
@@ -47,6 +50,8 @@ pub enum SettingsError {
     NoHost(String),
     #[error("--connect: two Connect clusters are named `{0}`; name them apart with NAME=URL")]
     Duplicate(String),
+    #[error("connect.{TIMEOUT_MS} `{0}`: give milliseconds from 100 to 600000")]
+    Timeout(String),
 }
 
 /// The URL shown for a `--connect` value: its user info replaced.
@@ -118,6 +123,18 @@ fn one(value: &str, p: &Properties) -> Result<Settings, SettingsError> {
         prop(CERT).map(PathBuf::from),
         prop(KEY).map(PathBuf::from),
     );
+    let timeout = match prop(TIMEOUT_MS) {
+        None => None,
+        Some(v) => match v.parse::<u64>() {
+            Ok(ms @ 100..=600_000) => Some(std::time::Duration::from_millis(ms)),
+            _ => {
+                return Err(SettingsError::Timeout(crate::core::words::cut(
+                    &crate::core::visible::one_line(v),
+                    40,
+                )))
+            }
+        },
+    };
     Ok(Settings {
         name,
         base: format!("{}://{host}{}", scheme.to_ascii_lowercase(), path.trim_end_matches('/')),
@@ -125,6 +142,7 @@ fn one(value: &str, p: &Properties) -> Result<Settings, SettingsError> {
         ca,
         cert,
         key,
+        timeout,
         secrets,
     })
 }
