@@ -2,7 +2,8 @@
 //! comma-separated) and how to reach it, from properties in `-X`/`-F`:
 //! `connect.basic.auth.user.info=user:password` (or the URL's user info) and
 //! `connect.ssl.ca.location` / `connect.ssl.certificate.location` /
-//! `connect.ssl.key.location` (PEM files); `connect.NAME.…` for one cluster only. The
+//! `connect.ssl.key.location` (PEM files), `connect.request.timeout.ms` (each request's
+//! time); `connect.NAME.…` for one cluster only. The
 //! URL is kept without its user info: what is shown can hold no secret.
 
 use crate::cluster::kafka::config::Properties;
@@ -209,5 +210,22 @@ mod tests {
         let e = from_args(&["http://h:1".into(), "http://h:1".into()], &p).unwrap_err();
         assert_eq!(e, SettingsError::Duplicate("h:1".into()));
         assert_eq!(from_args(&[" ".into()], &p), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_request_timeout_per_cluster_within_bounds() {
+        let p = props(&[
+            ("connect.request.timeout.ms", "60000"),
+            ("connect.b.request.timeout.ms", "250"),
+        ]);
+        let s = from_args(&["a=http://h:1".into(), "b=http://h:2".into()], &p).unwrap();
+        assert_eq!(s[0].timeout, Some(std::time::Duration::from_secs(60)));
+        assert_eq!(s[1].timeout, Some(std::time::Duration::from_millis(250)));
+        for bad in ["0", "99", "600001", "5s", "\u{1b}[2J"] {
+            let p = props(&[("connect.request.timeout.ms", bad)]);
+            let e = from_args(&["http://h:1".into()], &p).unwrap_err();
+            assert!(matches!(e, SettingsError::Timeout(_)), "{bad}: {e}");
+            assert!(!e.to_string().contains('\u{1b}'), "{e}");
+        }
     }
 }
