@@ -32,8 +32,8 @@ pub(super) fn load(path: &Path) -> Result<Checked, i32> {
 
 /// Sample the cluster `samples` times and return the last view (and whether it is the
 /// demo cluster); the exit status after saying why when the cluster cannot be read.
-/// The view after `samples` rounds; with `read_connect`, the Connect clusters read once
-/// after them into `view.connect` (one-shot commands never start the watch).
+/// With `read_connect`, the Connect clusters are read once after the rounds, into
+/// `view.connect` (a one-shot command starts no watch).
 pub(super) fn sample_view(
     conn: &ConnArgs,
     reg: &Registry,

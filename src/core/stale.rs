@@ -96,15 +96,13 @@ impl Unplaced {
     }
 }
 
-/// `G on T (4m05s)` or `connector X (FAILED)`, made visible: it reaches terminals.
+/// `G on T (4m05s)` or `connector X (FAILED)`, raw: made visible where it reaches a
+/// terminal (`to_text`), kept as is in JSON.
 impl std::fmt::Display for Unplaced {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use crate::core::visible::one_line;
         match self {
-            Unplaced::Group { group, topic, behind } => {
-                write!(f, "{} on {} ({behind})", one_line(group), one_line(topic))
-            }
-            Unplaced::Connector { name, state } => write!(f, "connector {} ({})", one_line(name), state.word()),
+            Unplaced::Group { group, topic, behind } => write!(f, "{group} on {topic} ({behind})"),
+            Unplaced::Connector { name, state } => write!(f, "connector {name} ({})", state.word()),
         }
     }
 }
@@ -443,7 +441,7 @@ pub fn to_text(reg: &Registry, st: &Staleness, only: Option<&HashSet<Node>>, sou
         let _ = writeln!(
             out,
             "\nBehind, but not in the registry (their effect is unknown): {}",
-            st.unplaced.iter().map(|u| u.to_string()).collect::<Vec<_>>().join(", ")
+            crate::core::visible::one_line(&st.unplaced.iter().map(|u| u.to_string()).collect::<Vec<_>>().join(", "))
         );
     }
     if !st.unread.is_empty() {
