@@ -1,7 +1,7 @@
 //! What every command shares: fatal errors (also as JSON), loading the registry,
 //! sampling the cluster, writing output.
 
-use crate::cluster::connect::ConnArgs;
+use crate::cluster::connect::{ConnArgs, Reads};
 use crate::core::diag;
 use crate::core::live::view::LiveView;
 use crate::core::registry::{self, Checked, Registry};
@@ -32,13 +32,16 @@ pub(super) fn load(path: &Path) -> Result<Checked, i32> {
 
 /// Sample the cluster `samples` times and return the last view (and whether it is the
 /// demo cluster); the exit status after saying why when the cluster cannot be read.
+/// With `read_connect`, the Connect clusters are read once after the rounds, into
+/// `view.connect` (a one-shot command starts no watch).
 pub(super) fn sample_view(
     conn: &ConnArgs,
     reg: &Registry,
     command: &str,
     samples: u32,
+    read_connect: bool,
 ) -> Result<(LiveView, bool), i32> {
-    let c = cluster_for(conn, reg, command)?;
+    let c = cluster_for(conn, reg, command, Reads::Once)?;
     let demo = c.demo.is_some();
     let mut metrics =
         crate::core::live::metrics::Metrics::new(c.label.clone(), c.interval.as_secs_f64()).without_trends();
@@ -63,7 +66,12 @@ pub(super) fn sample_view(
     std::mem::forget(sampler);
     std::mem::forget(c.demo);
     match view {
-        Some(v) => Ok((v, demo)),
+        Some(mut v) => {
+            if read_connect {
+                v.connect = c.kafka_connect.read();
+            }
+            Ok((v, demo))
+        }
         None => {
             fatal(&format!(
                 "cannot reach the cluster at {label}: {}",
@@ -79,8 +87,9 @@ pub(super) fn cluster_for(
     conn: &ConnArgs,
     reg: &Registry,
     command: &str,
+    reads: Reads,
 ) -> Result<crate::cluster::connect::Connection, i32> {
-    match crate::cluster::connect::connect(conn, reg) {
+    match crate::cluster::connect::open(conn, reg, reads) {
         Ok(Some(c)) => Ok(c),
         Ok(None) => {
             fatal(&format!(

@@ -6,7 +6,7 @@ use super::args::ConnectorsArgs;
 use super::common::*;
 use crate::cluster::connect::ConnArgs;
 use crate::cluster::kafka::sampler::Watched;
-use crate::cluster::kafka_connect::{client::Client, read::read, settings};
+use crate::cluster::kafka_connect::{clusters, settings};
 use crate::core::connectors::report::{self, Context};
 use crate::core::connectors::ClusterRead;
 use crate::core::live::view::LiveView;
@@ -56,16 +56,12 @@ pub(super) fn connectors_cmd(reg: &Registry, conn: &ConnArgs, a: &ConnectorsArgs
     }
 }
 
-/// Every `--connect` cluster read once (none given: none); Err: bad settings.
+/// Every `--connect` cluster read once (none given: none); Err: bad settings. A
+/// cluster whose TLS files cannot be used is read as unread, saying why (`clusters`).
 pub(super) fn read_clusters(conn: &ConnArgs) -> Result<Vec<ClusterRead>, String> {
     let props = crate::cluster::connect::properties(conn).map_err(|e| e.to_string())?;
-    let clusters = settings::from_args(&conn.connect, &props).map_err(|e| e.to_string())?;
-    let mut reads = Vec::new();
-    for s in clusters {
-        let mut c = Client::new(s).map_err(|e| e.to_string())?;
-        reads.push(read(&mut c));
-    }
-    Ok(reads)
+    let settings = settings::from_args(&conn.connect, &props).map_err(|e| e.to_string())?;
+    Ok(clusters::read_all(settings))
 }
 
 /// 4 when no Connect cluster answered, 1 when a connector is unhealthy or a cluster
@@ -106,9 +102,10 @@ fn sink_groups(reads: &[ClusterRead], owner: &dyn Fn(&str) -> Option<String>) ->
 }
 
 /// The registry's watch and the sinks' groups, sampled `samples` times; why not, when
-/// the cluster cannot be read (the connectors are still reported).
+/// the cluster cannot be read (the connectors are still reported). The sampler reads
+/// no Connect cluster: they were read once already.
 fn sample(conn: &ConnArgs, reg: &Registry, extra: Vec<Watched>, samples: u32) -> Result<LiveView, String> {
-    let c = crate::cluster::connect::connect(conn, reg)
+    let c = crate::cluster::connect::open(conn, reg, crate::cluster::connect::Reads::Once)
         .map_err(|e| e.to_string())?
         .ok_or("--offline")?;
     let mut watch = crate::cluster::connect::watch_for(reg, c.demo.is_some());

@@ -26,7 +26,7 @@ pub(super) fn diff_cmd(a: &DiffArgs, conn: &ConnArgs) -> i32 {
     let today = crate::core::time::now_ms().div_euclid(86_400_000);
     let mut report = diff::diff(o, n, old.1, new.1, today);
     if a.live {
-        let (view, _) = match sample_view(conn, o, "diff --live", a.samples) {
+        let (view, _) = match sample_view(conn, o, "diff --live", a.samples, false) {
             Ok(v) => v,
             Err(code) => return code,
         };

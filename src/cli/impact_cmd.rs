@@ -41,7 +41,7 @@ pub(super) fn impact_cmd(reg: &Registry, topo: &Topology, conn: &ConnArgs, a: &I
                 fatal("--min-stale must be a number of seconds, 0 or more");
                 return crate::core::exit::USAGE;
             }
-            let (view, _) = match sample_view(conn, reg, "impact --live", a.samples) {
+            let (view, _) = match sample_view(conn, reg, "impact --live", a.samples, true) {
                 Ok(v) => v,
                 Err(code) => return code,
             };

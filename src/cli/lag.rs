@@ -20,7 +20,16 @@ pub(super) fn lag_cmd(reg: &Registry, conn: &ConnArgs, a: &LagArgs) -> i32 {
         fatal("--max-wait must be a number of seconds between 0 and 86400");
         return crate::core::exit::USAGE;
     }
-    let c = match cluster_for(conn, reg, "lag") {
+    let c = match cluster_for(
+        conn,
+        reg,
+        "lag",
+        if a.watch {
+            crate::cluster::connect::Reads::Watched
+        } else {
+            crate::cluster::connect::Reads::Once
+        },
+    ) {
         Ok(c) => c,
         Err(code) => return code,
     };

@@ -6,7 +6,7 @@ use crate::cluster::connect::ConnArgs;
 use crate::core::registry::Registry;
 
 pub(super) fn peek_cmd(reg: &Registry, conn: &ConnArgs, a: &PeekArgs) -> i32 {
-    let c = match cluster_for(conn, reg, "peek") {
+    let c = match cluster_for(conn, reg, "peek", crate::cluster::connect::Reads::Once) {
         Ok(c) => c,
         Err(code) => return code,
     };

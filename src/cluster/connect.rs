@@ -176,6 +176,45 @@ pub struct Connection {
     pub demo: Option<Demo>,
     /// The client properties in use (bootstrap servers included), for other requests.
     pub props: Properties,
+    /// The Connect clusters, for a one-shot command to read itself (`Reads::Once`);
+    /// empty when the sampler's watch reads them.
+    pub kafka_connect: Unwatched,
+}
+
+/// How the Connect clusters are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    /// Every 30 s by the sampler's `ConnectWatch`, off its thread: the long sessions
+    /// (the TUI, `serve`, `lag --watch`).
+    Watched,
+    /// Not by the sampler: a one-shot command reads every cluster once, synchronously
+    /// (`Unwatched::read`), so it reads each endpoint once and its output never
+    /// depends on how fast a worker answers.
+    Once,
+}
+
+/// Connect clusters no watch reads, and what must live while they are read (the
+/// demo's worker).
+#[derive(Default)]
+pub struct Unwatched {
+    pub clusters: Vec<crate::cluster::kafka_connect::settings::Settings>,
+    _keep: Option<Box<dyn Send>>,
+}
+
+impl Unwatched {
+    /// Every cluster read once, now; None without a cluster.
+    pub fn read(&self) -> Option<std::sync::Arc<crate::core::connectors::live::Live>> {
+        if self.clusters.is_empty() {
+            return None;
+        }
+        let began = std::time::Instant::now();
+        let at_ms = crate::core::time::now_ms();
+        let reads = crate::cluster::kafka_connect::clusters::read_all(self.clusters.clone());
+        let took_ms = began.elapsed().as_millis() as u64;
+        Some(std::sync::Arc::new(crate::core::connectors::live::Live::new(
+            reads, at_ms, took_ms, None,
+        )))
+    }
 }
 
 impl Connection {
@@ -294,8 +333,13 @@ impl ConnectError {
     }
 }
 
-/// Ok(None) for `--offline`.
+/// A long session's connection (`Reads::Watched`); Ok(None) for `--offline`.
 pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, ConnectError> {
+    open(conn, reg, Reads::Watched)
+}
+
+/// Ok(None) for `--offline`.
+pub fn open(conn: &ConnArgs, reg: &Registry, reads: Reads) -> Result<Option<Connection>, ConnectError> {
     if conn.offline {
         return Ok(None);
     }
@@ -337,11 +381,16 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, Co
     };
     let interval = conn.interval.unwrap_or(default_interval);
     let mut sampler = Sampler::new(props.clone(), watch)?;
-    if !connect.is_empty() {
-        let timeout = crate::cluster::kafka_connect::client::TIMEOUT;
-        let watch = crate::cluster::kafka_connect::watch::ConnectWatch::start(connect, timeout, keep)
+    let mut kafka_connect = Unwatched::default();
+    if !connect.is_empty() && reads == Reads::Watched {
+        let watch = crate::cluster::kafka_connect::watch::ConnectWatch::start(connect, keep)
             .map_err(|e| ConnectError::Thread(e.to_string()))?;
         sampler.connect = Some(watch);
+    } else {
+        kafka_connect = Unwatched {
+            clusters: connect,
+            _keep: keep,
+        };
     }
     if demo.is_some() {
         sampler.configs_unserved = Some("the demo cluster (librdkafka's mock) does not serve DescribeConfigs".into());
@@ -352,5 +401,6 @@ pub fn connect(conn: &ConnArgs, reg: &Registry) -> Result<Option<Connection>, Co
         interval: Duration::from_secs_f64(interval),
         demo,
         props,
+        kafka_connect,
     }))
 }

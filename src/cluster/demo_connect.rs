@@ -1,22 +1,16 @@
 //! The demo's Kafka Connect worker: the REST API's read endpoints (`/connectors` with
 //! `expand`, `/connectors/{name}`, `/status`, `/topics`, `/`) for the connectors the
-//! registry declares, served on 127.0.0.1 at a port the system chooses, by one thread,
-//! until the `Server` is dropped. Sources run; the first sink runs with one task
-//! FAILED on a realistic JDBC stack trace, so the TUI has a failure to show. Requests
-//! are read under a size cap and a timeout; anything but GET is refused (405).
+//! registry declares, served by `demo_http` (127.0.0.1, GET only, until its `Server`
+//! is dropped). Sources run; the first sink runs with one task FAILED on a realistic
+//! JDBC stack trace, so the TUI has a failure to show. Paths are matched as the client
+//! sends them: a connector's name percent-encoded (`segment`).
 
+use super::demo_http::{self, Server, Spec};
+use crate::cluster::schema_registry::client::segment;
 use crate::core::registry::model::ConnectorType;
 use crate::core::registry::{Registry, Status};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
-
-/// Bytes of a request head read at most.
-const MAX_HEAD: u64 = 8 << 10;
 
 /// The name the demo's Connect cluster has, as if `--connect demo=URL` were given.
 pub const NAME: &str = "demo";
@@ -51,22 +45,6 @@ java.sql.BatchUpdateException: Batch entry 0 INSERT INTO \"warehouse_events\" wa
 \tat io.confluent.connect.jdbc.sink.JdbcSinkTask.put(JdbcSinkTask.java:102)
 \t... 12 more
 ";
-
-/// The running server; dropping it stops the thread.
-#[derive(Debug)]
-pub struct Server {
-    pub url: String,
-    stop: Arc<AtomicBool>,
-    addr: std::net::SocketAddr,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        // Wake the accepting thread so it sees the flag.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
-    }
-}
 
 /// What the worker answers, by path (query included), made once from the registry.
 type Routes = HashMap<String, Value>;
@@ -129,7 +107,7 @@ pub fn routes(reg: &Registry) -> Routes {
             "connector": {"state": "RUNNING", "worker_id": worker(0)}, "tasks": task_states});
         let info = json!({"name": name, "type": kind, "config": config,
             "tasks": (0..tasks).map(|i| json!({"connector": name, "task": i})).collect::<Vec<_>>()});
-        let base = format!("/connectors/{name}");
+        let base = format!("/connectors/{}", segment(&name));
         routes.insert(format!("{base}/status"), status.clone());
         routes.insert(base.clone(), info.clone());
         routes.insert(format!("{base}/topics"), json!({ name.clone(): {"topics": used} }));
@@ -150,63 +128,14 @@ pub fn routes(reg: &Registry) -> Routes {
 
 /// Serve `routes` on 127.0.0.1 until the `Server` is dropped.
 pub fn serve(routes: Routes) -> std::io::Result<Server> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let addr = listener.local_addr()?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    std::thread::Builder::new()
-        .name("ktopo-demo-connect".into())
-        .spawn(move || {
-            for stream in listener.incoming() {
-                if flag.load(Ordering::Relaxed) {
-                    return;
-                }
-                if let Ok(s) = stream {
-                    let _ = answer(s, &routes);
-                }
-            }
-        })?;
-    Ok(Server {
-        url: format!("http://{addr}"),
-        stop,
-        addr,
-    })
-}
-
-fn answer(stream: TcpStream, routes: &Routes) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(2)))?;
-    let mut head = BufReader::new((&stream).take(MAX_HEAD));
-    let mut first = String::new();
-    head.read_line(&mut first)?;
-    loop {
-        let mut line = String::new();
-        if head.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
-            break;
-        }
-    }
-    let mut parts = first.split_whitespace();
-    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let (status, body) = if method != "GET" {
-        (
-            405,
-            json!({"error_code": 405, "message": "this demo Connect worker is read-only"}),
-        )
-    } else {
-        match routes.get(path) {
+    demo_http::serve(Spec {
+        thread: "ktopo-demo-connect",
+        content_type: "application/json",
+        handler: move |path: &str| match routes.get(path) {
             Some(v) => (200, v.clone()),
             None => (404, json!({"error_code": 404, "message": "HTTP 404 Not Found"})),
-        }
-    };
-    let body = body.to_string();
-    let head = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        if status == 200 { "OK" } else { "Error" },
-        body.len()
-    );
-    let mut out = &stream;
-    out.write_all(head.as_bytes())?;
-    out.write_all(body.as_bytes())
+        },
+    })
 }
 
 /// The demo's Connect worker for this registry: None where it declares no connector

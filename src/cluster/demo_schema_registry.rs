@@ -1,91 +1,19 @@
 //! The demo's Schema Registry: the read endpoints ktopo (and any Confluent client)
-//! uses, served on 127.0.0.1 at a port the system chooses, by one thread, for the
-//! schemas `demo_schemas` derived. Requests are read under a size cap and a timeout;
-//! anything but GET is refused (405). It stops when its `Server` is dropped.
+//! uses, for the schemas `demo_schemas` derived, served by `demo_http` (127.0.0.1,
+//! GET only, until its `Server` is dropped).
 
+use super::demo_http::{self, Server, Spec};
 use super::demo_schemas::Schemas;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
-
-/// Bytes of a request head read at most.
-const MAX_HEAD: u64 = 8 << 10;
-
-/// The running server; dropping it stops the thread.
-#[derive(Debug)]
-pub struct Server {
-    pub url: String,
-    stop: Arc<AtomicBool>,
-    addr: std::net::SocketAddr,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        // Wake the accepting thread so it sees the flag.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
-    }
-}
 
 /// Serve `schemas` on 127.0.0.1 until the `Server` is dropped.
 pub fn serve(schemas: Schemas) -> std::io::Result<Server> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let addr = listener.local_addr()?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    std::thread::Builder::new()
-        .name("ktopo-demo-schema-registry".into())
-        .spawn(move || {
-            for stream in listener.incoming() {
-                if flag.load(Ordering::Relaxed) {
-                    return;
-                }
-                if let Ok(s) = stream {
-                    let _ = answer(s, &schemas);
-                }
-            }
-        })?;
-    Ok(Server {
-        url: format!("http://{addr}"),
-        stop,
-        addr,
+    demo_http::serve(Spec {
+        thread: "ktopo-demo-schema-registry",
+        content_type: "application/vnd.schemaregistry.v1+json",
+        handler: move |path: &str| route(&schemas, path.split('?').next().unwrap_or("")),
     })
-}
-
-fn answer(stream: TcpStream, schemas: &Schemas) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(2)))?;
-    let mut head = BufReader::new((&stream).take(MAX_HEAD));
-    let mut first = String::new();
-    head.read_line(&mut first)?;
-    loop {
-        let mut line = String::new();
-        if head.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
-            break;
-        }
-    }
-    let mut parts = first.split_whitespace();
-    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let (status, body) = if method != "GET" {
-        (
-            405,
-            json!({"error_code": 405, "message": "this demo registry is read-only"}),
-        )
-    } else {
-        route(schemas, path.split('?').next().unwrap_or(""))
-    };
-    let body = body.to_string();
-    let head = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Type: application/vnd.schemaregistry.v1+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        if status == 200 { "OK" } else { "Error" },
-        body.len()
-    );
-    let mut out = &stream;
-    out.write_all(head.as_bytes())?;
-    out.write_all(body.as_bytes())
 }
 
 fn schema_type(r: &super::demo_schemas::Registered) -> &'static str {

@@ -5,6 +5,7 @@
 pub mod connect;
 pub mod context;
 pub mod demo_connect;
+pub mod demo_http;
 pub mod demo_messages;
 pub mod demo_scenario;
 pub mod demo_schema_registry;

@@ -23,21 +23,88 @@ use std::collections::{HashMap, HashSet};
 /// second or two behind the head.
 pub const DEFAULT_MIN_S: f64 = 10.0;
 
-/// A declared group behind on a topic, whose service therefore serves stale data.
+/// Why a declared service serves stale data: a group of it behind on a topic, or a
+/// source connector (the service) writing nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cause {
-    pub group: String,
-    pub topic: String,
+    pub by: By,
     pub service: ServiceId,
-    /// Seconds behind the head; None when the history is too short to say (the
-    /// group then only counts if it has lag in messages).
+    /// Seconds behind the head (a connector: how long it has been seen stopped); None
+    /// when the history is too short to say (a group then only counts if it has lag in
+    /// messages).
     pub seconds: Option<f64>,
     pub approx: bool,
-    pub lag: Option<i64>,
-    pub status: Health,
-    /// Set when the cause is a source connector writing nothing, not a group (`group`
-    /// then holds the connector's name, `topic` is empty).
-    pub connector: Option<Fed>,
+}
+
+/// What a cause is, told apart by type, never by its name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum By {
+    Group {
+        group: String,
+        topic: String,
+        lag: Option<i64>,
+        status: Health,
+    },
+    Connector(Fed),
+}
+
+impl Cause {
+    /// The group's or the connector's name, raw (made visible where shown).
+    pub fn name(&self) -> &str {
+        match &self.by {
+            By::Group { group, .. } => group,
+            By::Connector(f) => &f.connector,
+        }
+    }
+    pub fn connector(&self) -> Option<&Fed> {
+        match &self.by {
+            By::Connector(f) => Some(f),
+            By::Group { .. } => None,
+        }
+    }
+    /// A group's status; a connector writing nothing is a stop.
+    pub fn status(&self) -> Health {
+        match &self.by {
+            By::Group { status, .. } => *status,
+            By::Connector(_) => Health::Stop,
+        }
+    }
+    fn topic(&self) -> &str {
+        match &self.by {
+            By::Group { topic, .. } => topic,
+            By::Connector(_) => "",
+        }
+    }
+}
+
+/// A cause the registry does not place: its effect on the platform is unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unplaced {
+    /// An undeclared group behind on a topic (`behind`: how far, in words).
+    Group {
+        group: String,
+        topic: String,
+        behind: String,
+    },
+    /// An undeclared source connector writing nothing.
+    Connector { name: String, state: State },
+}
+
+impl Unplaced {
+    pub fn is_connector(&self) -> bool {
+        matches!(self, Unplaced::Connector { .. })
+    }
+}
+
+/// `G on T (4m05s)` or `connector X (FAILED)`, raw: made visible where it reaches a
+/// terminal (`to_text`), kept as is in JSON.
+impl std::fmt::Display for Unplaced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unplaced::Group { group, topic, behind } => write!(f, "{group} on {topic} ({behind})"),
+            Unplaced::Connector { name, state } => write!(f, "connector {name} ({})", state.word()),
+        }
+    }
 }
 
 /// A source connector that writes nothing, as a cause of staleness.
@@ -71,7 +138,7 @@ pub struct Staleness {
     pub stale: Vec<Stale>,
     /// Groups behind that the registry does not place (undeclared): their effect on the
     /// platform is unknown, but they are shown.
-    pub unplaced: Vec<String>,
+    pub unplaced: Vec<Unplaced>,
     /// Groups whose lag could not be read this round (an error, or partitions without
     /// a log end) and that are not known to be behind either: whether their services
     /// serve stale data is unknown, so nothing is called fresh because of them.
@@ -126,7 +193,7 @@ impl Staleness {
     pub fn causes_words<'a>(&self, causes: impl IntoIterator<Item = &'a Cause>) -> String {
         let (mut groups, mut connectors) = (0, 0);
         for c in causes {
-            if c.connector.is_some() {
+            if c.connector().is_some() {
                 connectors += 1;
             } else {
                 groups += 1;
@@ -155,22 +222,23 @@ pub fn propagate(reg: &Registry, topo: &Topology, view: &LiveView, min_s: f64) -
     for g in view.groups.iter().filter(|g| is_cause(g, min_s)) {
         match g.service.as_deref().and_then(|k| reg.service_by_key(k)) {
             Some(service) => out.causes.push(Cause {
-                group: g.group.clone(),
-                topic: g.topic.clone(),
+                by: By::Group {
+                    group: g.group.clone(),
+                    topic: g.topic.clone(),
+                    lag: g.total_lag,
+                    status: g.status,
+                },
                 service,
                 seconds: g.time_lag_s,
                 approx: g.time_lag_approx,
-                lag: g.total_lag,
-                status: g.status,
-                connector: None,
             }),
-            None => out.unplaced.push(format!(
-                "{} on {} ({})",
-                g.group,
-                g.topic,
-                g.time_lag_s
-                    .map_or_else(|| "behind".to_string(), crate::core::live::view::short_duration)
-            )),
+            None => out.unplaced.push(Unplaced::Group {
+                group: g.group.clone(),
+                topic: g.topic.clone(),
+                behind: g
+                    .time_lag_s
+                    .map_or_else(|| "behind".to_string(), crate::core::live::view::short_duration),
+            }),
         }
     }
     for g in view
@@ -194,8 +262,8 @@ pub fn propagate(reg: &Registry, topo: &Topology, view: &LiveView, min_s: f64) -
         let rank = |c: &Cause| c.seconds.map_or(f64::NEG_INFINITY, |s| s);
         rank(b)
             .total_cmp(&rank(a))
-            .then(b.status.cmp(&a.status))
-            .then_with(|| (&a.group, &a.topic).cmp(&(&b.group, &b.topic)))
+            .then(b.status().cmp(&a.status()))
+            .then_with(|| (a.name(), a.topic()).cmp(&(b.name(), b.topic())))
     });
     for (ci, c) in out.causes.iter().enumerate() {
         let index = &mut out.index;
@@ -255,7 +323,10 @@ fn connector_causes(reg: &Registry, view: &LiveView, out: &mut Staleness) {
             }
             let since_ms = live.since_ms(&r.name, &c.name);
             let Some(service) = node else {
-                out.unplaced.push(format!("connector {} ({})", c.name, state.word()));
+                out.unplaced.push(Unplaced::Connector {
+                    name: c.name.clone(),
+                    state,
+                });
                 continue;
             };
             let seconds = match (since_ms, view.wall_ms) {
@@ -263,19 +334,15 @@ fn connector_causes(reg: &Registry, view: &LiveView, out: &mut Staleness) {
                 _ => None,
             };
             out.causes.push(Cause {
-                group: c.name.clone(),
-                topic: String::new(),
-                service,
-                seconds,
-                approx: false,
-                lag: None,
-                status: Health::Stop,
-                connector: Some(Fed {
+                by: By::Connector(Fed {
                     connector: c.name.clone(),
                     cluster: r.name.clone(),
                     state,
                     since_ms,
                 }),
+                service,
+                seconds,
+                approx: false,
             });
         }
     }
@@ -287,7 +354,7 @@ pub fn seconds_label(c: &Cause) -> String {
     match c.seconds {
         Some(s) => format!(
             "{}{}",
-            if c.connector.is_some() {
+            if c.connector().is_some() {
                 "≥"
             } else if c.approx {
                 "≈"
@@ -303,16 +370,21 @@ pub fn seconds_label(c: &Cause) -> String {
 /// Why a node is stale, for people: `group G on T (✗ STOP, 1234 behind)`, or
 /// `fed by connector X, FAILED since 04:12:03`.
 pub fn because(c: &Cause) -> String {
-    if let Some(f) = &c.connector {
-        return format!("fed by connector {}", fed_state(f));
+    match &c.by {
+        By::Connector(f) => format!("fed by connector {}", fed_state(f)),
+        By::Group {
+            group,
+            topic,
+            lag,
+            status,
+        } => format!(
+            "{} on {} ({}{})",
+            crate::core::visible::one_line(group),
+            crate::core::visible::one_line(topic),
+            status.label(),
+            lag.map(|l| format!(", {l} behind")).unwrap_or_default()
+        ),
     }
-    format!(
-        "{} on {} ({}{})",
-        crate::core::visible::one_line(&c.group),
-        crate::core::visible::one_line(&c.topic),
-        c.status.label(),
-        c.lag.map(|l| format!(", {l} behind")).unwrap_or_default()
-    )
 }
 
 /// `X, FAILED since 04:12:03` (the time the session first saw it so, UTC).
@@ -356,7 +428,7 @@ pub fn to_text(reg: &Registry, st: &Staleness, only: Option<&HashSet<Node>>, sou
         let via = if s.depth == 0 {
             because(c)
         } else {
-            format!("{} via {}", crate::core::visible::one_line(&c.group), st.via(reg, s))
+            format!("{} via {}", crate::core::visible::one_line(c.name()), st.via(reg, s))
         };
         let _ = writeln!(
             out,
@@ -369,7 +441,7 @@ pub fn to_text(reg: &Registry, st: &Staleness, only: Option<&HashSet<Node>>, sou
         let _ = writeln!(
             out,
             "\nBehind, but not in the registry (their effect is unknown): {}",
-            crate::core::visible::one_line(&st.unplaced.join(", "))
+            crate::core::visible::one_line(&st.unplaced.iter().map(|u| u.to_string()).collect::<Vec<_>>().join(", "))
         );
     }
     if !st.unread.is_empty() {
@@ -397,16 +469,16 @@ pub fn to_json(reg: &Registry, st: &Staleness, only: Option<&HashSet<Node>>, sou
                 "stale_s": c.seconds,
                 "approx": c.approx,
                 "depth": s.depth,
-                "because": match &c.connector {
-                    Some(f) => serde_json::json!({
+                "because": match &c.by {
+                    By::Connector(f) => serde_json::json!({
                         "connector": f.connector, "connect": f.cluster,
                         "state": f.state.word(), "since_ms": f.since_ms,
                         "service": reg.services[c.service].key,
                     }),
-                    None => serde_json::json!({
-                        "group": c.group, "topic": c.topic,
+                    By::Group { group, topic, lag, status } => serde_json::json!({
+                        "group": group, "topic": topic,
                         "service": reg.services[c.service].key,
-                        "status": c.status, "lag": c.lag,
+                        "status": status, "lag": lag,
                     }),
                 },
                 "parent": s.parent.map(|p| impact::node_ref(reg, p)),
@@ -416,7 +488,7 @@ pub fn to_json(reg: &Registry, st: &Staleness, only: Option<&HashSet<Node>>, sou
     serde_json::json!({
         "source": source,
         "stale": stale,
-        "unplaced": st.unplaced,
+        "unplaced": st.unplaced.iter().map(|u| u.to_string()).collect::<Vec<_>>(),
         "unread": st.unread,
         "owners": impact::owners_of(reg, rows.iter().map(|s| s.node)),
     })

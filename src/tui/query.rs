@@ -111,7 +111,7 @@ impl App {
                 .and_then(|st| {
                     let x = st.stale.get(i)?;
                     let mut f = node_fields(x.node);
-                    f.push(("group", st.causes[x.cause].group.as_str().into()));
+                    f.push(("group", st.causes[x.cause].name().into()));
                     Some(f)
                 })
                 .unwrap_or_default(),

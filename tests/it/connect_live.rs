@@ -35,8 +35,9 @@ fn conn(args: &[&str]) -> ktopo::cluster::connect::ConnArgs {
 }
 
 fn watch(url: &str, timeout: Duration) -> ConnectWatch {
-    let s = from_args(&[format!("main={url}")], &Properties::default()).unwrap();
-    ConnectWatch::start(s, timeout, None).unwrap()
+    let mut s = from_args(&[format!("main={url}")], &Properties::default()).unwrap();
+    s[0].timeout = Some(timeout);
+    ConnectWatch::start(s, None).unwrap()
 }
 
 /// Kick a read and wait for it (at most `within`).
@@ -137,42 +138,72 @@ fn the_watch_reads_off_the_round_and_keeps_since_when_a_state_shows() {
     assert!(server.requests().iter().all(|r| r.method == "GET"));
 }
 
-/// A worker that accepts connections and never answers.
-fn silent_worker() -> (String, std::thread::JoinHandle<()>) {
+/// A worker that accepts connections and never answers, holding them until `stop`.
+struct Silent {
+    url: String,
+    addr: std::net::SocketAddr,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+fn silent_worker() -> Silent {
+    use std::sync::atomic::Ordering;
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", l.local_addr().unwrap());
-    let h = std::thread::spawn(move || {
+    let addr = l.local_addr().unwrap();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    let thread = std::thread::spawn(move || {
         let mut held = Vec::new();
         for s in l.incoming().flatten() {
+            if flag.load(Ordering::SeqCst) {
+                return;
+            }
             held.push(s);
         }
     });
-    (url, h)
+    Silent {
+        url: format!("http://{addr}"),
+        addr,
+        stop,
+        thread: Some(thread),
+    }
+}
+
+impl Silent {
+    /// Close every connection held (the client then sees its request fail) and end
+    /// the thread.
+    fn stop(mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect(self.addr);
+        self.thread.take().unwrap().join().unwrap();
+    }
 }
 
 #[test]
 fn a_silent_worker_costs_a_round_nothing_and_is_said_when_the_timeout_ends() {
-    let (url, _h) = silent_worker();
-    let mut w = watch(&url, Duration::from_millis(1500));
-    let began = Instant::now();
+    let worker = silent_worker();
+    let mut w = watch(&worker.url, Duration::from_millis(2500));
+    // Kicks and takes return at once while the read waits for the worker.
     w.kick();
     for _ in 0..5 {
         assert!(w.take().is_none());
         w.kick();
     }
-    assert!(began.elapsed() < Duration::from_millis(200), "{:?}", began.elapsed());
     assert!(w.reading());
-    let live = read_once(&mut w, Duration::from_secs(10)).expect("the timeout ends the read");
+    let live = read_once(&mut w, Duration::from_secs(30)).expect("the timeout ends the read");
     let err = live.reads[0].connectors.as_ref().unwrap_err();
-    assert!(err.contains("no answer within 1.5 s"), "{err}");
+    assert!(err.contains("no answer within 2.5 s"), "{err}");
+    assert!(!w.reading());
+    worker.stop();
 }
 
-/// The TUI on the demo cluster with `--connect` at a worker that never answers:
-/// pictures keep coming every interval (the sampler never waits for Connect), the app
-/// answers keys and draws between them, and the unread cluster is said.
+/// The TUI on the demo cluster with `--connect` at a worker that never answers (a
+/// 60 s request timeout: it answers nothing for the whole test): pictures keep coming
+/// (the sampler never waits for Connect), none holds a Connect read, the app answers
+/// keys and draws between them; once the worker hangs up, the unread cluster is said.
 #[test]
 fn a_silent_connect_worker_never_stalls_the_tui() {
-    let (url, _h) = silent_worker();
+    let worker = silent_worker();
     let reg = Arc::new(common::load(ENTERPRISE));
     let mut app = App::new(
         ktopo::tui::data::Data::new((*reg).clone()),
@@ -180,7 +211,14 @@ fn a_silent_connect_worker_never_stalls_the_tui() {
         24,
         ktopo::tui::theme::Theme { color: false },
     );
-    let conn = conn(&["--interval", "0.5", "--connect", &format!("dead={url}")]);
+    let conn = conn(&[
+        "--interval",
+        "0.5",
+        "-X",
+        "connect.request.timeout.ms=60000",
+        "--connect",
+        &format!("dead={}", worker.url),
+    ]);
     let (tx, rx) = std::sync::mpsc::channel();
     let feed = ktopo::tui::live_feed::spawn(
         &conn,
@@ -189,34 +227,29 @@ fn a_silent_connect_worker_never_stalls_the_tui() {
         tx,
     )
     .unwrap();
-    // The client's timeout is 5 s: count the pictures of the first 4 s after the first.
-    let first = rx.recv_timeout(Duration::from_secs(60)).expect("a first picture");
-    let t0 = Instant::now();
-    // Every picture until the read times out comes without it: the round that asked
-    // did not wait for the worker (a read on the sampling thread would bring its
-    // timeout's answer in the first picture, 5 s late).
-    if let Event::Joined { view, .. } = &first {
-        assert!(view.connect.is_none(), "the first round waited for the silent worker");
-    }
-    app.update(first);
+    // Every picture while the worker holds the request comes without a Connect read:
+    // the round that asked did not wait for it (a read on the sampling thread would
+    // hold the first picture for the whole request).
     let mut pictures = 0;
-    let mut slowest_key = Duration::ZERO;
-    while t0.elapsed() < Duration::from_secs(4) {
+    let began = Instant::now();
+    while pictures < 5 {
+        assert!(
+            began.elapsed() < Duration::from_secs(50),
+            "only {pictures} pictures in 50 s at a 0.5 s interval"
+        );
         if let Ok(e) = rx.recv_timeout(Duration::from_millis(100)) {
             if let Event::Joined { view, .. } = &e {
-                assert!(view.connect.is_none(), "the silent worker has not answered yet");
+                assert!(view.connect.is_none(), "a round waited for the silent worker");
+                pictures += 1;
             }
-            pictures += 1;
             app.update(e);
         }
-        let k = Instant::now();
+        // Keys are answered between pictures: each press draws a screen.
         common::press(&mut app, KeyCode::Char('j'));
-        let _ = common::screen(&app);
-        slowest_key = slowest_key.max(k.elapsed());
+        assert!(!common::screen(&app).is_empty());
     }
-    assert!(pictures >= 4, "only {pictures} pictures in 4 s at a 0.5 s interval");
-    assert!(slowest_key < Duration::from_millis(500), "a key took {slowest_key:?}");
-    // Then the read ends with the timeout, and the services list says so.
+    // The worker hangs up: the read ends, and the services list says so.
+    worker.stop();
     let said = common::wait_until(Duration::from_secs(20), || {
         while let Ok(e) = rx.try_recv() {
             app.update(e);
@@ -320,7 +353,7 @@ fn a_failed_source_makes_what_it_feeds_stale_and_says_why() {
     let topo = Topology::build(reg);
     let view = app.live.as_ref().unwrap();
     let st = ktopo::core::stale::propagate(reg, &topo, view, ktopo::core::stale::DEFAULT_MIN_S);
-    let stale_of = |n: Node| st.of(n).map(|(_, c)| c.group.clone());
+    let stale_of = |n: Node| st.of(n).map(|(_, c)| c.name().to_string());
     let topic = |t: &str| Node::Topic(reg.topic_index(t).unwrap());
     let svc = |s: &str| Node::Service(reg.service_by_key(s).unwrap());
     for n in [
@@ -334,7 +367,9 @@ fn a_failed_source_makes_what_it_feeds_stale_and_says_why() {
     // A running source feeds fresh data; a stopped one the registry lacks is said.
     assert_eq!(stale_of(topic("db.changes.users")), None);
     assert!(
-        st.unplaced.iter().any(|u| u == "connector legacy-source (STOPPED)"),
+        st.unplaced
+            .iter()
+            .any(|u| u.to_string() == "connector legacy-source (STOPPED)"),
         "{:?}",
         st.unplaced
     );
@@ -455,4 +490,133 @@ fn without_connect_a_sink_shows_its_groups_status() {
     let screen = common::screen(&app);
     let row = screen.lines().find(|l| l.contains("warehouse-sink")).unwrap();
     assert!(row.contains("▲ WARN"), "{screen}");
+}
+
+/// A registry text's app, no colour.
+fn app_of(yaml: &str, w: u16, h: u16) -> App {
+    let checked = ktopo::core::registry::load_str("inline.yaml", yaml.to_string());
+    assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
+    let data = ktopo::tui::data::Data::new(checked.registry.unwrap());
+    App::new(data, w, h, ktopo::tui::theme::Theme { color: false })
+}
+
+fn no_control_cell(app: &App) {
+    for cell in common::buffer(app).content() {
+        assert!(
+            !cell.symbol().chars().any(|c| c.is_control() || c == '\u{202e}'),
+            "a control character reached the terminal: {:?}",
+            cell.symbol()
+        );
+    }
+}
+
+/// A failed source connector whose declared name holds ESC: the stale view shows it
+/// (as the rest of the TUI escapes names), no control character in any cell.
+#[test]
+fn a_hostile_connector_name_in_the_stale_view_is_made_visible() {
+    let evil = "evil\u{1b}[2J\u{202e}src";
+    let yaml = "services:\n  - { key: team, name: Team }\n  - { key: dash, name: Dash }\ntopics:\n  - name: metrics.raw\n    consumers: [dash]\nconnectors:\n  - { name: \"evil\\e[2J\\u202Esrc\", type: source, service: team, topics: [metrics.raw] }\n";
+    let status = serde_json::json!({"name": evil, "type": "source",
+        "connector": {"state": "FAILED", "worker_id": "w:8083"}, "tasks": []});
+    let info = serde_json::json!({"name": evil, "type": "source",
+        "config": {"connector.class": "X"}, "tasks": []});
+    let mut routes = std::collections::HashMap::new();
+    routes.insert(
+        "/connectors?expand=status&expand=info".to_string(),
+        ok(&serde_json::json!({ evil: {"info": info, "status": status} })),
+    );
+    let server = serve(routes, Options::default());
+    let mut w = watch(&server.url, Duration::from_secs(5));
+    let live = read_once(&mut w, Duration::from_secs(10)).unwrap();
+    let mut app = app_of(yaml, 160, 30);
+    let view = LiveView {
+        source: "scripted".into(),
+        sample_ms: Some(5),
+        wall_ms: Some(live.read_at_ms + 90_000),
+        connect: Some(live),
+        ..LiveView::default()
+    };
+    app.update(Event::Live(Box::new(view)));
+    common::run_command(&mut app, "stale");
+    let screen = common::screen(&app);
+    assert!(screen.contains("connector evil\\u{1b}[2J"), "{screen}");
+    no_control_cell(&app);
+}
+
+/// An undeclared group named `connector x` behind is a group, not a stopped source
+/// connector: the cause is typed, never told apart by its words.
+#[test]
+fn a_group_named_like_a_connector_is_counted_as_a_group() {
+    let mut app = common::app(REGISTRY, 160, 30);
+    let view = LiveView {
+        source: "scripted".into(),
+        sample_ms: Some(5),
+        groups: vec![GroupTopicLag {
+            group: "connector x".into(),
+            topic: "metrics.raw".into(),
+            service: None,
+            total_lag: Some(500),
+            time_lag_s: Some(120.0),
+            status: Health::Stop,
+            ..GroupTopicLag::default()
+        }],
+        ..LiveView::default()
+    };
+    app.update(Event::Live(Box::new(view)));
+    common::run_command(&mut app, "stale");
+    let screen = common::screen(&app);
+    assert!(screen.contains("1 group behind outside the registry"), "{screen}");
+    assert!(!screen.contains("source connector"), "{screen}");
+}
+
+/// A sink's group whose lags are i64::MAX (a hostile broker): the detail sums them
+/// saturated, never overflowing.
+#[test]
+fn a_sinks_group_with_huge_lags_is_summed_saturated() {
+    let server = serve(modern_routes(), Options::default());
+    let mut w = watch(&server.url, Duration::from_secs(5));
+    let live = read_once(&mut w, Duration::from_secs(10)).unwrap();
+    let mut app = common::app(REGISTRY, 160, 40);
+    let row = |topic: &str| GroupTopicLag {
+        group: "connect-warehouse-sink".into(),
+        topic: topic.into(),
+        service: Some("warehouse-sink".into()),
+        declared: true,
+        total_lag: Some(i64::MAX),
+        status: Health::Stop,
+        ..GroupTopicLag::default()
+    };
+    let view = LiveView {
+        source: "scripted".into(),
+        sample_ms: Some(5),
+        wall_ms: Some(live.read_at_ms + 90_000),
+        groups: vec![row("db.changes.users"), row("db.changes.conversations")],
+        connect: Some(live),
+        ..LiveView::default()
+    };
+    app.update(Event::Live(Box::new(view)));
+    let (seen, _) = detail_pages(app);
+    assert!(seen.contains(&format!("lag {} on 2 topics", i64::MAX)), "{seen}");
+}
+
+/// The demo's worker routes a connector by its name percent-encoded, as the client
+/// sends it: a name with a space has its topics too.
+#[test]
+fn the_demo_worker_serves_a_name_with_a_space() {
+    let yaml = "services:\n  - { key: team, name: Team }\ntopics:\n  - name: metrics.raw\nconnectors:\n  - { name: \"my source\", type: source, service: team, topics: [metrics.raw] }\n";
+    let checked = ktopo::core::registry::load_str("inline.yaml", yaml.to_string());
+    assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
+    let reg = checked.registry.unwrap();
+    let server = ktopo::cluster::demo_connect::start(&reg).expect("a connector is declared");
+    let s = from_args(&[format!("demo={}", server.url)], &Properties::default()).unwrap();
+    let reads = ktopo::cluster::kafka_connect::clusters::read_all(s);
+    let list = reads[0].connectors.as_ref().unwrap();
+    assert_eq!(list[0].name, "my source");
+    assert_eq!(
+        list[0].known_topics(),
+        vec!["metrics.raw".to_string()],
+        "{:?}",
+        reads[0]
+    );
+    assert!(reads[0].notes.is_empty(), "{:?}", reads[0].notes);
 }

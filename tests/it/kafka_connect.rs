@@ -318,3 +318,75 @@ fn an_unreadable_tls_file_is_an_error_naming_it() {
         "{e}"
     );
 }
+
+/// A slow old worker (300 ms an answer, 15 requests) under a 1 s read: the read ends
+/// at its deadline, saying how much was left unread, instead of lasting the worker's
+/// pleasure.
+#[test]
+fn a_read_ends_at_its_deadline_saying_what_is_unread() {
+    use ktopo::cluster::kafka_connect::read::{read_within, Budget};
+    let server = serve(
+        old_routes(),
+        Options {
+            delay: Some(Duration::from_millis(300)),
+            ..Options::default()
+        },
+    );
+    let began = std::time::Instant::now();
+    let budget = Budget {
+        time: Duration::from_secs(1),
+        bytes: 32 << 20,
+    };
+    let r = read_within(&mut client(&server.url, &[]), budget);
+    assert!(began.elapsed() < Duration::from_secs(4), "{:?}", began.elapsed());
+    let list = r.connectors.as_ref().unwrap();
+    assert_eq!(list.len(), 7, "every name is listed, read or not");
+    let note = r
+        .notes
+        .iter()
+        .find(|n| n.starts_with("the read's 1 s ran out"))
+        .unwrap_or_else(|| panic!("{:?}", r.notes));
+    assert!(note.contains("unread"), "{note}");
+    assert!(server.requests().len() < 8, "{:?}", server.requests());
+}
+
+/// A worker whose answers together pass the read's byte budget: the read stops
+/// asking, says so, and holds at most the budget and one answer.
+#[test]
+fn a_read_stops_at_its_byte_budget_saying_what_is_unread() {
+    use ktopo::cluster::kafka_connect::read::{read_within, Budget};
+    let server = serve(old_routes(), Options::default());
+    let mut c = client(&server.url, &[]);
+    let r = read_within(
+        &mut c,
+        Budget {
+            time: Duration::from_secs(20),
+            bytes: 1500,
+        },
+    );
+    let note = r
+        .notes
+        .iter()
+        .find(|n| n.starts_with("the read's 1500 bytes of answers were spent"))
+        .unwrap_or_else(|| panic!("{:?}", r.notes));
+    assert!(note.contains("of 7 unread"), "{note}");
+    assert!(c.received < 1500 + 2000, "{}", c.received);
+    // 1 listing, then status and config per connector until the budget: far from all 15.
+    assert!(server.requests().len() < 15, "{:?}", server.requests());
+}
+
+/// A cluster whose client cannot be built (its CA file unreadable) is read as unread,
+/// saying why, and the others are read as usual: the one behaviour of the CLI and the
+/// live watch (`kafka_connect::clusters`).
+#[test]
+fn a_cluster_without_a_client_is_unread_and_the_others_are_read() {
+    let server = serve(modern_routes(), Options::default());
+    let mut p = Properties::default();
+    p.set("connect.bad.ssl.ca.location", "/nonexistent/ca.pem");
+    let s = from_args(&["bad=https://c:8083".into(), format!("good={}", server.url)], &p).unwrap();
+    let reads = ktopo::cluster::kafka_connect::clusters::read_all(s);
+    let e = reads[0].connectors.as_ref().unwrap_err();
+    assert!(e.contains("cannot read /nonexistent/ca.pem"), "{e}");
+    assert_eq!(reads[0].url, "https://c:8083");
+    assert_eq!(reads[1].connectors.as_ref().unwrap().len(), 7);
+}

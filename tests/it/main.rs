@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod common;
 mod connect_live;
+mod connect_once;
 mod connectors_cli;
 mod contexts;
 mod coordinator_timeout;

@@ -82,7 +82,7 @@ pub(super) fn serve_cmd(path: &Path, conn: &ConnArgs, a: &ServeArgs) -> i32 {
         return crate::core::exit::USAGE;
     }
     eprintln!("ktopo serve: listening on http://{local} (/metrics, /api/lag, /readyz, /healthz)");
-    let c = match cluster_for(conn, &reg, "serve") {
+    let c = match cluster_for(conn, &reg, "serve", crate::cluster::connect::Reads::Watched) {
         Ok(c) => c,
         Err(code) => return code,
     };

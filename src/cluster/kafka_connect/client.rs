@@ -50,6 +50,10 @@ pub struct Client {
     timeout: Duration,
     /// Requests sent this session.
     pub sent: usize,
+    /// Bytes of answers received this session (a read's budget counts them).
+    pub received: u64,
+    /// No request runs past this (a read's deadline): each is cut to what is left.
+    pub until: Option<std::time::Instant>,
 }
 
 fn pem(name: &str, path: &std::path::Path) -> Result<Vec<u8>, TlsError> {
@@ -113,8 +117,10 @@ fn tls(s: &Settings) -> Result<ureq::tls::TlsConfig, TlsError> {
 }
 
 impl Client {
+    /// A client with the cluster's own timeout (`connect.request.timeout.ms`, else `TIMEOUT`).
     pub fn new(settings: Settings) -> Result<Client, TlsError> {
-        Client::with_timeout(settings, TIMEOUT)
+        let t = settings.timeout.unwrap_or(TIMEOUT);
+        Client::with_timeout(settings, t)
     }
 
     pub fn with_timeout(settings: Settings, timeout: Duration) -> Result<Client, TlsError> {
@@ -132,13 +138,34 @@ impl Client {
             settings,
             timeout,
             sent: 0,
+            received: 0,
+            until: None,
         })
+    }
+
+    /// Each request's time at most.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// `GET base + path` as JSON.
     pub fn get(&mut self, path: &str) -> Result<serde_json::Value, Fetch> {
         let url = format!("{}{path}", self.settings.base);
-        let mut req = self.agent.get(&url).header("Accept", "application/json");
+        // Cut to the read's deadline: a slow worker cannot stretch a read past it.
+        let timeout = match self.until {
+            Some(u) => self.timeout.min(u.saturating_duration_since(std::time::Instant::now())),
+            None => self.timeout,
+        };
+        if timeout.is_zero() {
+            return Err(Fetch::TimedOut { ms: 0 });
+        }
+        let mut req = self
+            .agent
+            .get(&url)
+            .config()
+            .timeout_global(Some(timeout))
+            .build()
+            .header("Accept", "application/json");
         if let Some(u) = &self.settings.user_info {
             use base64::Engine;
             let b = base64::engine::general_purpose::STANDARD.encode(u);
@@ -147,7 +174,7 @@ impl Client {
         self.sent += 1;
         let scrub = |e: ureq::Error| match e {
             ureq::Error::Timeout(_) => Fetch::TimedOut {
-                ms: self.timeout.as_millis() as u64,
+                ms: timeout.as_millis() as u64,
             },
             ureq::Error::BodyExceedsLimit(_) => Fetch::TooLarge,
             e => Fetch::Unreachable(shown(&self.settings.scrub(&e.to_string()))),
@@ -160,6 +187,7 @@ impl Client {
             .limit(MAX_RESPONSE_BYTES)
             .read_to_vec()
             .map_err(scrub)?;
+        self.received = self.received.saturating_add(body.len() as u64);
         let json: Result<serde_json::Value, _> = serde_json::from_slice(&body);
         if !(200..300).contains(&status) {
             // Connect's errors are `{"error_code": 404, "message": "Connector x not found"}`.

@@ -2,7 +2,8 @@
 //! comma-separated) and how to reach it, from properties in `-X`/`-F`:
 //! `connect.basic.auth.user.info=user:password` (or the URL's user info) and
 //! `connect.ssl.ca.location` / `connect.ssl.certificate.location` /
-//! `connect.ssl.key.location` (PEM files); `connect.NAME.…` for one cluster only. The
+//! `connect.ssl.key.location` (PEM files), `connect.request.timeout.ms` (each request's
+//! time); `connect.NAME.…` for one cluster only. The
 //! URL is kept without its user info: what is shown can hold no secret.
 
 use crate::cluster::kafka::config::Properties;
@@ -12,6 +13,7 @@ pub const USER_INFO: &str = "basic.auth.user.info";
 pub const CA: &str = "ssl.ca.location";
 pub const CERT: &str = "ssl.certificate.location";
 pub const KEY: &str = "ssl.key.location";
+pub const TIMEOUT_MS: &str = "request.timeout.ms";
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -24,6 +26,8 @@ pub struct Settings {
     pub ca: Option<PathBuf>,
     pub cert: Option<PathBuf>,
     pub key: Option<PathBuf>,
+    /// Each request's time (`connect.request.timeout.ms`); None: `client::TIMEOUT`.
+    pub timeout: Option<std::time::Duration>,
     /// The secret values, to remove from anything shown.
     pub secrets: Vec<String>,
 }
@@ -47,6 +51,8 @@ pub enum SettingsError {
     NoHost(String),
     #[error("--connect: two Connect clusters are named `{0}`; name them apart with NAME=URL")]
     Duplicate(String),
+    #[error("connect.{TIMEOUT_MS} `{0}`: give milliseconds from 100 to 600000")]
+    Timeout(String),
 }
 
 /// The URL shown for a `--connect` value: its user info replaced.
@@ -118,6 +124,18 @@ fn one(value: &str, p: &Properties) -> Result<Settings, SettingsError> {
         prop(CERT).map(PathBuf::from),
         prop(KEY).map(PathBuf::from),
     );
+    let timeout = match prop(TIMEOUT_MS) {
+        None => None,
+        Some(v) => match v.parse::<u64>() {
+            Ok(ms @ 100..=600_000) => Some(std::time::Duration::from_millis(ms)),
+            _ => {
+                return Err(SettingsError::Timeout(crate::core::words::cut(
+                    &crate::core::visible::one_line(v),
+                    40,
+                )))
+            }
+        },
+    };
     Ok(Settings {
         name,
         base: format!("{}://{host}{}", scheme.to_ascii_lowercase(), path.trim_end_matches('/')),
@@ -125,6 +143,7 @@ fn one(value: &str, p: &Properties) -> Result<Settings, SettingsError> {
         ca,
         cert,
         key,
+        timeout,
         secrets,
     })
 }
@@ -191,5 +210,22 @@ mod tests {
         let e = from_args(&["http://h:1".into(), "http://h:1".into()], &p).unwrap_err();
         assert_eq!(e, SettingsError::Duplicate("h:1".into()));
         assert_eq!(from_args(&[" ".into()], &p), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_request_timeout_per_cluster_within_bounds() {
+        let p = props(&[
+            ("connect.request.timeout.ms", "60000"),
+            ("connect.b.request.timeout.ms", "250"),
+        ]);
+        let s = from_args(&["a=http://h:1".into(), "b=http://h:2".into()], &p).unwrap();
+        assert_eq!(s[0].timeout, Some(std::time::Duration::from_secs(60)));
+        assert_eq!(s[1].timeout, Some(std::time::Duration::from_millis(250)));
+        for bad in ["0", "99", "600001", "5s", "\u{1b}[2J"] {
+            let p = props(&[("connect.request.timeout.ms", bad)]);
+            let e = from_args(&["http://h:1".into()], &p).unwrap_err();
+            assert!(matches!(e, SettingsError::Timeout(_)), "{bad}: {e}");
+            assert!(!e.to_string().contains('\u{1b}'), "{e}");
+        }
     }
 }

@@ -1,12 +1,13 @@
 //! Kafka Connect read along the live session, off its thread: the sampler asks for a
 //! read at the start of a round when one is due (the first round, then every `EVERY`),
-//! a thread of its own reads every Connect cluster in turn (each request under the
-//! client's timeout, a silent worker ending its cluster's read), and the sampler takes
+//! a thread of its own reads every Connect cluster in turn (`clusters`: each request
+//! under the client's timeout, each read under its budget, a silent worker ending its
+//! cluster's read), and the sampler takes
 //! the finished read at the end of whichever round it is ready by. A slow or dead
 //! worker therefore delays only the next Connect read, never a sampling round, and so
 //! never the UI.
 
-use super::client::Client;
+use super::clusters::Clusters;
 use super::settings::Settings;
 use crate::core::connectors::live::Live;
 use crate::core::connectors::ClusterRead;
@@ -35,42 +36,20 @@ pub struct ConnectWatch {
 }
 
 impl ConnectWatch {
-    /// Read `clusters` (with `timeout` per request) on a thread of its own, which ends
-    /// with the watch. `keep` lives as long as the watch.
-    pub fn start(
-        clusters: Vec<Settings>,
-        timeout: Duration,
-        keep: Option<Box<dyn Send>>,
-    ) -> std::io::Result<ConnectWatch> {
+    /// Read `clusters` (each with its own timeout, `Settings::timeout`) on a thread of
+    /// its own, which ends with the watch. `keep` lives as long as the watch.
+    pub fn start(clusters: Vec<Settings>, keep: Option<Box<dyn Send>>) -> std::io::Result<ConnectWatch> {
         let (ask, asked) = channel::<()>();
         let (tell, done) = channel::<Done>();
         std::thread::Builder::new()
             .name("ktopo-connect".into())
             .spawn(move || {
-                // One client per cluster for the session (connections reused); one
-                // whose TLS files cannot be used says so in every read.
-                let mut clients: Vec<Result<Client, (String, String, String)>> = clusters
-                    .into_iter()
-                    .map(|s| {
-                        let (name, url) = (s.name.clone(), s.base.clone());
-                        Client::with_timeout(s, timeout).map_err(|e| (name, url, e.to_string()))
-                    })
-                    .collect();
+                // One client per cluster for the session (connections reused).
+                let mut clusters = Clusters::new(clusters);
                 for () in asked {
                     let began = Instant::now();
                     let at_ms = crate::core::time::now_ms();
-                    let reads = clients
-                        .iter_mut()
-                        .map(|c| match c {
-                            Ok(c) => super::read::read(c),
-                            Err((name, url, why)) => ClusterRead {
-                                name: name.clone(),
-                                url: url.clone(),
-                                connectors: Err(why.clone()),
-                                notes: vec![],
-                            },
-                        })
-                        .collect();
+                    let reads = clusters.read_all();
                     if tell.send((reads, at_ms, began.elapsed().as_millis() as u64)).is_err() {
                         return;
                     }

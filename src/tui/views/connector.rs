@@ -301,7 +301,11 @@ fn group(app: &App, c: &Connector, field: &dyn Fn(&str, String) -> Line<'static>
         lines.push(field("group", format!("{} · not seen on the cluster", shown(&g, 120))));
         return;
     };
-    let lag: i64 = rows.iter().filter_map(|r| r.total_lag).sum();
+    // Broker-supplied: saturating, as every sum of lags in the TUI.
+    let lag = rows
+        .iter()
+        .filter_map(|r| r.total_lag)
+        .fold(0i64, |a, l| a.saturating_add(l));
     lines.push(Line::from(vec![
         Span::styled(format!("{:<12}", "group"), app.theme.header()),
         Span::raw(format!(

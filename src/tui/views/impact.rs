@@ -36,7 +36,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         Some(c) => format!(
             " · STALE up to {} because of {}",
             crate::core::stale::seconds_label(c),
-            c.group
+            crate::core::visible::one_line(c.name())
         ),
         None => String::new(),
     };
@@ -135,7 +135,11 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                     ),
                     app.theme.warn(),
                 ),
-                format!("{path}  {} by {}", crate::tui::symbols::STALE.glyph, c.group),
+                format!(
+                    "{path}  {} by {}",
+                    crate::tui::symbols::STALE.glyph,
+                    crate::core::visible::one_line(c.name())
+                ),
             ),
             None => (Span::raw(""), path),
         };

@@ -5,6 +5,8 @@
 
 use super::ListTable;
 use crate::core::impact::node_ref;
+use crate::core::stale::By;
+use crate::core::visible::one_line;
 use crate::tui::state::App;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -34,7 +36,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let reg = &app.data.reg;
     let s = app.screen();
     // Unplaced causes: groups behind, and source connectors writing nothing.
-    let stopped = st.unplaced.iter().filter(|u| u.starts_with("connector ")).count();
+    let stopped = st.unplaced.iter().filter(|u| u.is_connector()).count();
     let behind = st.unplaced.len() - stopped;
     let mut outside = Vec::new();
     if behind > 0 {
@@ -78,16 +80,14 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     ListTable::for_screen(app, title, &header, &widths).render(app, f, area, |i| {
         let x = &st.stale[s.items.rows()[i]];
         let c = &st.causes[x.cause];
-        let via = if let (0, Some(fed)) = (x.depth, &c.connector) {
-            crate::core::stale::fed_state(fed)
-        } else if x.depth == 0 {
-            format!(
+        let via = match (&c.by, x.depth) {
+            (By::Connector(fed), 0) => crate::core::stale::fed_state(fed),
+            (By::Group { topic, lag, .. }, 0) => format!(
                 "reads {} ({} behind)",
-                c.topic,
-                c.lag.map_or("?".into(), |l| l.to_string())
-            )
-        } else {
-            st.via(reg, x)
+                one_line(topic),
+                lag.map_or("?".into(), |l| l.to_string())
+            ),
+            _ => st.via(reg, x),
         };
         vec![
             Line::from(Span::styled(
@@ -100,9 +100,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             )),
             Line::from(node_ref(reg, x.node)),
             Line::from(Span::styled(
-                match &c.connector {
-                    Some(fed) => format!("{} connector {}", fed.state.label(), c.group),
-                    None => format!("{} {}", c.status.label(), c.group),
+                match &c.by {
+                    By::Connector(fed) => format!("{} connector {}", fed.state.label(), one_line(&fed.connector)),
+                    By::Group { group, status, .. } => format!("{} {}", status.label(), one_line(group)),
                 },
                 app.theme.warn(),
             )),
