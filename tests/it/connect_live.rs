@@ -340,6 +340,8 @@ fn the_connector_detail_shows_tasks_workers_the_trace_topics_and_the_group() {
     assert!(!seen.contains("Frame0.run"), "frames are counted, not shown");
     assert!(!seen.contains("Cause13"), "the exceptions are cut at their first lines");
     assert!(!seen.contains("wh-hunter2"), "the connector's config is not shown");
+    // The group's health is labelled as the group's, not as the connector's.
+    assert!(!seen.lines().any(|l| l.contains("│health ")), "{seen}");
 }
 
 #[test]
