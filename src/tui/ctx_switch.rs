@@ -64,7 +64,9 @@ impl Switcher {
         let s = self.clone();
         let shown = name.clone();
         let started = std::thread::Builder::new().name("ktopo-live".into()).spawn(move || {
-            let (event, registry) = s.resolve_and_start(&name, first);
+            // A panic here is contained: the old feed goes on, the UI is told.
+            let (event, registry) = super::panics::contain(|| s.resolve_and_start(&name, first))
+                .unwrap_or_else(|p| (refused(&name, format!("internal error: {}", p.0)), None));
             // Switched first: the reload of its registry follows it on `tx`.
             let _ = s.tx.send(event);
             if let Some(path) = registry {
