@@ -398,8 +398,8 @@ fn a_switch_resolves_off_the_ui_thread_and_switched_does_not_join() {
         }
     };
     assert!(
-        matches!(asked.try_recv(), Ok(ktopo::tui::watcher::Ask::Watch(p)) if p.ends_with("tests/fixtures/base.yaml")),
-        "the watcher goes back to the session's registry"
+        matches!(asked.recv_timeout(Duration::from_secs(5)), Ok(ktopo::tui::watcher::Ask::Watch(p)) if p.ends_with("tests/fixtures/base.yaml")),
+        "then the watcher goes back to the session's registry"
     );
     // A picture was sampled: a join would have drift; the switch keeps the last join.
     a.live = Some(ktopo::core::live::view::LiveView {
