@@ -68,43 +68,28 @@ pub fn spawn(conn: &ConnArgs, first: Registered, setting: Setting, tx: Sender<Ev
     Ok(Feed { watch, stop })
 }
 
-/// A switch to another context (`:ctx`): its live feed, and what else it sets.
-pub struct Switched {
-    pub feed: Feed,
+/// A switch to another context (`:ctx`), resolved: its connection and drift setting,
+/// and the registry file to load and watch.
+pub struct Plan {
+    pub conn: ConnArgs,
+    pub setting: Setting,
     pub context: String,
-    /// The context's registry file, to load and watch instead (None: keep the open one).
-    pub registry: Option<std::path::PathBuf>,
-    /// The drift environment: the context's, else the default for its cluster.
-    pub environment: String,
-    pub environment_chosen: bool,
+    pub registry: std::path::PathBuf,
+    /// Whether the context names no registry, so `registry` is the session's first.
+    pub back_to_start: bool,
 }
 
-impl Switched {
-    /// Tell the registry watcher of the context's registry (it loads it off the UI
-    /// thread, and a broken one keeps the open one on screen); the event tells the app.
-    pub fn announce(&self, watcher: &Sender<super::watcher::Ask>) -> Event {
-        if let Some(p) = &self.registry {
-            let _ = watcher.send(super::watcher::Ask::Watch(p.clone()));
-        }
-        Event::Switched {
-            context: self.context.clone(),
-            registry: self.registry.as_ref().map(|p| p.display().to_string()),
-            environment: self.environment.clone(),
-            environment_chosen: self.environment_chosen,
-        }
-    }
-}
-
-/// A live feed on context `name` of `file` (`:ctx`), joining with `first`; the
-/// caller stops the old one. `base` gives what is not the cluster's (the interval).
-/// The context's fields replace the command line's: the switch is the newer choice.
-pub fn switch(
+/// Context `name` of `file` resolved for `:ctx` (this reads the secret files it
+/// names: off the UI thread, see `ctx_switch`). `base` gives what is not the
+/// cluster's (the interval); `start` is the registry the session opened, for a
+/// context naming none. The context's fields replace the command line's: the switch
+/// is the newer choice.
+pub fn plan(
     file: &crate::cluster::context::Contexts,
     name: &str,
     base: &ConnArgs,
-    first: Registered,
-    tx: Sender<Event>,
-) -> Result<Switched, String> {
+    start: &std::path::Path,
+) -> Result<Plan, String> {
     use crate::cluster::context::{apply, resolve};
     let ctx = file
         .get(name)
@@ -119,13 +104,12 @@ pub fn switch(
         environment_chosen: resolved.env.is_some(),
         ..Default::default()
     };
-    let (environment, environment_chosen) = (setting.environment.clone(), setting.environment_chosen);
-    Ok(Switched {
-        feed: spawn(&conn, first, setting, tx)?,
+    Ok(Plan {
+        conn,
+        setting,
         context: resolved.name.clone(),
-        registry: resolved.registry.clone(),
-        environment,
-        environment_chosen,
+        back_to_start: resolved.registry.is_none(),
+        registry: resolved.registry.clone().unwrap_or_else(|| start.to_path_buf()),
     })
 }
 

@@ -1,8 +1,9 @@
 //! The terminal UI: state (`state`), its one `update` (and `interact` for input),
 //! drawing as a function of the state (`ui`, `views`), and the event loop with the
-//! outside world (`event_loop`, `run`, `layout_job`, `live_feed`, `watcher`).
+//! outside world (`event_loop`, `run`, `layout_job`, `live_feed`, `ctx_switch`, `watcher`).
 
 pub mod command;
+pub mod ctx_switch;
 pub mod data;
 mod event_loop;
 pub mod group_data;

@@ -6,7 +6,7 @@ use super::event_loop::{event_loop, Io};
 use super::panics::{self, CONTAINED, PANICKED};
 use super::state::{App, Effect, Event};
 use super::watcher::{self, Ask};
-use super::{data, layout_job, live_feed, theme};
+use super::{ctx_switch, data, layout_job, live_feed, theme};
 use crate::core::registry::Checked;
 use std::io::Write;
 use std::path::PathBuf;
@@ -108,16 +108,27 @@ pub fn run(
     app.contexts = contexts_file()
         .map(|c| c.names().map(str::to_string).collect())
         .unwrap_or_default();
-    let mut outside = Outside {
-        conn: conn.clone(),
-        tx: tx.clone(),
-        stop: None,
-        ask: watcher::spawn(path.clone(), tx.clone()),
+    let ask = watcher::spawn(path.clone(), tx.clone());
+    let current = Arc::new(std::sync::Mutex::new(ctx_switch::Current {
+        feed: None,
+        latest: Some((app.data.generation, Arc::clone(&app.data.reg))),
+    }));
+    let outside = Outside {
+        switcher: ctx_switch::Switcher {
+            contexts: Arc::new(|| {
+                contexts_file().ok_or_else(|| "the contexts file cannot be read any more: run `ktopo contexts`".into())
+            }),
+            base: conn.clone(),
+            start: path.clone(),
+            watcher: ask.clone(),
+            tx: tx.clone(),
+            current: Arc::clone(&current),
+        },
+        ask,
         layout: {
             let tx = tx.clone();
             layout_job::spawn(data::layered, move |ev| tx.send(ev).is_ok()).ok()
         },
-        watch: None,
     };
     // The context's drift environment, as `ktopo drift` takes it.
     if let Some(e) = environment {
@@ -125,8 +136,7 @@ pub fn run(
         app.setting.environment_chosen = true;
     }
     if let Some(feed) = live_feed::start(&mut app, conn, brokers, tx) {
-        outside.watch = Some(feed.watch);
-        outside.stop = Some(feed.stop);
+        current.lock().unwrap_or_else(|p| p.into_inner()).feed = Some(feed);
     }
     // A panic on this thread unwinds to here: the hook has restored the terminal.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -175,17 +185,12 @@ fn contexts_file() -> Option<crate::cluster::context::Contexts> {
 
 /// Where the effects go.
 struct Outside {
-    /// The command line's connection settings (a switch keeps their interval).
-    conn: crate::cluster::connect::ConnArgs,
-    tx: Sender<Event>,
-    /// Stops the running live feed (for `:ctx`).
-    stop: Option<Arc<std::sync::atomic::AtomicBool>>,
+    /// `:ctx`, and the live feed running now (none: offline).
+    switcher: ctx_switch::Switcher,
     /// The registry watcher: load now, or another file.
     ask: Sender<Ask>,
     /// The layout job (None: its thread could not start).
     layout: Option<Sender<layout_job::Job>>,
-    /// The sampler's watch list (None: offline).
-    watch: Option<Sender<super::live_feed::Registered>>,
 }
 
 impl Outside {
@@ -211,42 +216,17 @@ impl Outside {
                 }
             }
             Effect::Watch { generation, registry } => {
-                if let Some(w) = &self.watch {
-                    let _ = w.send((generation, registry));
-                }
+                let mut current = self.switcher.current.lock().unwrap_or_else(|p| p.into_inner());
+                current.watch((generation, registry));
             }
+            // Resolved and connected off this thread: the answer comes as an event.
             Effect::SwitchContext {
                 name,
                 generation,
                 registry,
-            } => return self.switch(&name, (generation, registry)),
+            } => self.switcher.switch(name, (generation, registry)),
         }
         None
-    }
-}
-
-impl Outside {
-    /// Stop sampling the current cluster and connect to the context's; a context that
-    /// cannot be used (an unset variable, a missing file) says why in the header.
-    fn switch(&mut self, name: &str, first: super::live_feed::Registered) -> Option<Event> {
-        let switched = match contexts_file() {
-            Some(file) => super::live_feed::switch(&file, name, &self.conn, first, self.tx.clone()),
-            None => Err("the contexts file cannot be read any more: run `ktopo contexts`".into()),
-        };
-        match switched {
-            Ok(s) => {
-                if let Some(old) = self.stop.replace(s.feed.stop.clone()) {
-                    old.store(true, Ordering::SeqCst);
-                }
-                self.watch = Some(s.feed.watch.clone());
-                Some(s.announce(&self.ask))
-            }
-            Err(why) => Some(Event::Live(Box::new(crate::core::live::view::LiveView {
-                source: format!("context {name}"),
-                errors: vec![why],
-                ..Default::default()
-            }))),
-        }
     }
 }
 

@@ -36,11 +36,14 @@ pub enum Event {
     /// The live side stopped after an internal error (a contained thread panic): the
     /// UI goes on with the registry and the last picture, marked stopped.
     LiveStopped(String),
-    /// `:ctx` switched to `context`: the joins use its drift environment from now on;
-    /// `registry`, the file it names, arrives as a `Reload`.
+    /// `:ctx` switched to `context`: its live feed's joins use its drift environment
+    /// (the next picture brings them: no join here); `registry`, the file it names
+    /// (`back_to_start`: it names none, so the one the session opened), arrives as a
+    /// `Reload`.
     Switched {
         context: String,
-        registry: Option<String>,
+        registry: String,
+        back_to_start: bool,
         environment: String,
         environment_chosen: bool,
     },
@@ -277,6 +280,9 @@ pub struct App {
     pub broker_note: String,
     /// The context in use (`--context`, `:ctx`), shown in the header.
     pub context: Option<String>,
+    /// What the last `:ctx` said, until its registry arrives (the reload's message
+    /// keeps it).
+    pub switched: Option<String>,
     /// The contexts `:ctx` can switch to.
     pub contexts: Vec<String>,
     pub message: Option<String>,

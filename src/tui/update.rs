@@ -30,6 +30,7 @@ impl App {
             },
             broker_note: "offline".into(),
             context: None,
+            switched: None,
             contexts: Vec::new(),
             message: None,
             live_stopped: None,
@@ -124,25 +125,31 @@ impl App {
                 let joined = (generation == self.data.generation).then_some(*joined);
                 self.on_live(*view, joined);
             }
+            // The new feed joins with the context's environment: its next picture
+            // applies it (a join here would hold the UI thread).
             Event::Switched {
                 context,
                 registry,
+                back_to_start,
                 environment,
                 environment_chosen,
             } => {
                 self.setting.environment = environment;
                 self.setting.environment_chosen = environment_chosen;
                 self.context = Some(context.clone());
-                let file = registry
-                    .map(|r| format!(", registry {}", crate::core::visible::one_line(&r)))
-                    .unwrap_or_default();
-                self.message = Some(format!(
-                    "context {}: env {}{file}",
+                let back = if back_to_start {
+                    " (the context names none: back to the session's first)"
+                } else {
+                    ""
+                };
+                let said = format!(
+                    "context {}: env {}, registry {}{back}",
                     crate::core::visible::one_line(&context),
-                    crate::core::visible::one_line(&self.setting.environment)
-                ));
-                self.rejoin(false);
-                self.refresh_items();
+                    crate::core::visible::one_line(&self.setting.environment),
+                    crate::core::visible::one_line(&registry)
+                );
+                self.message = Some(said.clone());
+                self.switched = Some(said);
             }
             Event::Map { generation, layouts } => {
                 // A layout of a registry since replaced is dropped.
@@ -214,6 +221,7 @@ impl App {
     pub(super) fn on_reload(&mut self, c: Checked) {
         match c.usable() {
             None => {
+                self.switched = None;
                 let src: &Source = &c.source;
                 let lines: Vec<String> = c
                     .diagnostics
@@ -257,7 +265,10 @@ impl App {
                     self.push(Route::Topics);
                 }
                 self.refresh_items();
-                self.message = Some("registry reloaded".into());
+                self.message = Some(match self.switched.take() {
+                    Some(said) => format!("{said} · loaded"),
+                    None => "registry reloaded".into(),
+                });
             }
         }
     }

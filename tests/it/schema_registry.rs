@@ -712,3 +712,148 @@ fn failures_that_may_pass_are_asked_again_after_retry_after_and_the_others_never
     }
     assert_eq!(asked("/schemas/ids/23"), 4);
 }
+
+/// A value in wire format naming `id`, or (with `guid`) a `__value_schema_id` header.
+fn raw(id: u32, guid: Option<[u8; 16]>) -> ktopo::core::sample::message::RawMessage {
+    use ktopo::core::sample::message::{Cut, Header, RawMessage};
+    let cut = |b: &[u8]| Cut {
+        bytes: b.to_vec(),
+        len: b.len(),
+    };
+    let value = if guid.is_some() {
+        b"{}".to_vec()
+    } else {
+        framed(id, &[b""])
+    };
+    let mut headers = Vec::new();
+    if let Some(g) = guid {
+        let mut h = vec![1u8];
+        h.extend(g);
+        headers.push(Header::Kept(cut(b"__value_schema_id"), Some(cut(&h))));
+    }
+    RawMessage {
+        partition: 0,
+        offset: 0,
+        timestamp_ms: None,
+        key: None,
+        headers,
+        value_len: value.len(),
+        value: Some(value),
+        schema: None,
+    }
+}
+
+/// More ids and GUIDs than a round asks: the `0000…` ones cannot keep the others from
+/// being asked, each is asked within a few rounds, and once asked its answer stays
+/// (strictly GETs).
+#[test]
+fn more_ids_and_guids_than_a_round_asks_are_each_asked_within_a_few_rounds() {
+    use ktopo::cluster::schema_registry::guids::GUIDS_PER_ROUND;
+    use ktopo::cluster::schema_registry::subjects::{SchemaWatch, IDS_PER_ROUND};
+    use ktopo::cluster::schema_registry::{decoder::Decoder, settings};
+    use ktopo::core::sample::schemas::{Declared, GuidAnswer, Part};
+    let sr = server::serve(HashMap::new(), None);
+    let mut props = ktopo::cluster::kafka::config::Properties::default();
+    props.set("schema.registry.url", &sr.url);
+    let mut d = Decoder::new(settings::from_properties(&props).unwrap().unwrap());
+    let mut w = SchemaWatch::new(vec![Declared {
+        topic: "t".into(),
+        part: Part::Value,
+        subject: "t-value".into(),
+    }]);
+    let n = IDS_PER_ROUND + GUIDS_PER_ROUND / 2;
+    // The small ids and `0000…` GUIDs are the most written: they go first each time.
+    let mut tail = Vec::new();
+    for i in 0..n as u32 {
+        let times = if i < 8 { 5 } else { 1 };
+        for _ in 0..times {
+            tail.push(raw(i + 1, None));
+            let mut g = [0u8; 16];
+            g[12..].copy_from_slice(&i.to_be_bytes());
+            tail.push(raw(0, Some(g)));
+        }
+    }
+    let tails = vec![("t".to_string(), tail)];
+    let not_asked = |a: &ktopo::core::sample::schemas::Answers| {
+        let ids = a
+            .ids
+            .values()
+            .filter(|r| matches!(r, Err(Some(w)) if w.contains("not asked")))
+            .count();
+        let guids = a
+            .guids
+            .values()
+            .filter(|r| matches!(r, GuidAnswer::Failed(w) if w.contains("not asked")))
+            .count();
+        (ids, guids, a.ids.len(), a.guids.len())
+    };
+    w.see(&tails);
+    let first = w.round(Some(&mut d)).unwrap();
+    let first = first.registry.as_ref().unwrap();
+    assert_eq!(
+        not_asked(first),
+        (n - IDS_PER_ROUND, n - GUIDS_PER_ROUND, n, n),
+        "{:?}",
+        first.ids
+    );
+    w.see(&tails);
+    let second = w.round(Some(&mut d)).unwrap();
+    assert_eq!(not_asked(second.registry.as_ref().unwrap()), (0, 0, n, n));
+    let log = sr.requests();
+    assert!(log.iter().all(|r| r.method == "GET"), "{log:?}");
+    let last = format!("/schemas/ids/{n}/versions");
+    assert_eq!(
+        log.iter().filter(|r| r.path == last).count(),
+        1,
+        "the largest id asked (once): {log:?}"
+    );
+    // The third round asks again only what the decoder does not keep: nothing.
+    let sent = d.requests();
+    w.see(&tails);
+    w.round(Some(&mut d));
+    assert_eq!(d.requests(), sent);
+}
+
+/// Message bytes choose the ids: the decoder keeps at most its cache's bound of them,
+/// and an id dropped is fetched again and decoded when a record names it again.
+#[test]
+fn the_decoders_caches_are_bounded_and_an_id_dropped_decodes_again() {
+    use ktopo::cluster::schema_registry::{decoder::Decoder, settings};
+    use ktopo::core::schema::Decoding;
+    let mut routes = HashMap::new();
+    for id in 1..=40u32 {
+        routes.insert(format!("/schemas/ids/{id}"), answer(json!({"schema": "\"string\""})));
+        routes.insert(
+            format!("/schemas/ids/{id}/versions"),
+            answer(json!([{"subject": format!("s{id}-value"), "version": 1}])),
+        );
+    }
+    let sr = server::serve(routes, None);
+    let mut props = ktopo::cluster::kafka::config::Properties::default();
+    props.set("schema.registry.url", &sr.url);
+    let mut d = Decoder::new(settings::from_properties(&props).unwrap().unwrap());
+    d.limit_cache(8);
+    // Avro "hi": length 2 (zigzag 4), then the bytes.
+    let decode = |d: &mut Decoder, id: u32| {
+        let mut m = raw(id, None);
+        m.value = Some(framed(id, &[&[4], b"hi"]));
+        m.value_len = 7;
+        d.message(&m).value
+    };
+    for id in 1..=40 {
+        assert!(matches!(decode(&mut d, id), Decoding::Decoded { .. }), "id {id}");
+        d.registered(id).unwrap();
+    }
+    let (schemas, registered, guids, bytes) = d.cached();
+    assert!(schemas <= 8 && registered <= 8 && guids <= 8, "{:?}", d.cached());
+    assert!(bytes < 8 * 1024, "{bytes}");
+    let asked = |path: &str| sr.requests().iter().filter(|r| r.path == path).count();
+    assert_eq!(asked("/schemas/ids/1"), 1);
+    let again = decode(&mut d, 1);
+    assert!(matches!(again, Decoding::Decoded { .. }), "{again:?}");
+    assert_eq!(asked("/schemas/ids/1"), 2, "dropped, so fetched again");
+    // The most recent stay: no request for them.
+    let sent = d.requests();
+    decode(&mut d, 40);
+    assert_eq!(d.requests(), sent);
+}

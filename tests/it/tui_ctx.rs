@@ -5,7 +5,7 @@
 use crate::common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ktopo::tui::state::{App, Effect, Event};
-use ktopo::tui::{event_loop, live_feed, Io};
+use ktopo::tui::{ctx_switch, event_loop, live_feed, Io};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::time::{Duration, Instant};
@@ -69,7 +69,6 @@ fn ctx_switches_the_sampler_to_the_other_cluster() {
     let (tx, rx) = std::sync::mpsc::channel();
     let feed = live_feed::start(&mut a, &first, Some(&a_brokers), tx.clone()).unwrap();
     assert_eq!(a.context.as_deref(), Some("a"));
-    let mut stops = vec![feed.stop];
     // Keys once cluster A has answered; then pictures until cluster B's first, then
     // a while longer to see that cluster A's stopped.
     let mut keys: Vec<Event> = ":ctx b"
@@ -83,6 +82,8 @@ fn ctx_switches_the_sampler_to_the_other_cluster() {
     let mut b_since: Option<Instant> = None;
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let watcher = ktopo::tui::watcher::spawn(common::root().join("tests/fixtures/base.yaml"), tx.clone());
+    let switcher = switcher(&file, &first, watcher, tx.clone());
+    switcher.current.lock().unwrap().feed = Some(feed);
     event_loop(
         &mut terminal,
         &mut a,
@@ -118,12 +119,7 @@ fn ctx_switches_the_sampler_to_the_other_cluster() {
                     registry,
                 } = e
                 {
-                    let s = live_feed::switch(&file, &name, &first, (generation, registry), tx.clone()).unwrap();
-                    for s in stops.drain(..) {
-                        s.store(true, std::sync::atomic::Ordering::SeqCst);
-                    }
-                    stops.push(s.feed.stop.clone());
-                    return Some(s.announce(&watcher));
+                    switcher.switch(name, (generation, registry));
                 }
                 None
             }),
@@ -144,8 +140,25 @@ fn ctx_switches_the_sampler_to_the_other_cluster() {
         (a.setting.environment.as_str(), a.setting.environment_chosen),
         ("staging", true)
     );
-    for s in stops {
-        s.store(true, std::sync::atomic::Ordering::SeqCst);
+    switcher.current.lock().unwrap().stop();
+}
+
+/// `:ctx` as the TUI carries it out: contexts from `file`, the session opened on
+/// base.yaml, answers on `tx`.
+fn switcher(
+    file: &ktopo::cluster::context::Contexts,
+    base: &ktopo::cluster::connect::ConnArgs,
+    watcher: std::sync::mpsc::Sender<ktopo::tui::watcher::Ask>,
+    tx: std::sync::mpsc::Sender<Event>,
+) -> ctx_switch::Switcher {
+    let file = file.clone();
+    ctx_switch::Switcher {
+        contexts: std::sync::Arc::new(move || Ok(file.clone())),
+        base: base.clone(),
+        start: common::root().join("tests/fixtures/base.yaml"),
+        watcher,
+        tx,
+        current: Default::default(),
     }
 }
 
@@ -167,10 +180,16 @@ fn until_reloaded(
     reloads: usize,
     file: &ktopo::cluster::context::Contexts,
     base: &ktopo::cluster::connect::ConnArgs,
-    stops: &mut Vec<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    current: &mut Option<ctx_switch::Switcher>,
 ) {
     let (tx, rx) = std::sync::mpsc::channel();
     let watcher = ktopo::tui::watcher::spawn(common::root().join("tests/fixtures/base.yaml"), tx.clone());
+    let mut s = switcher(file, base, watcher, tx);
+    // The feed of the last call's switch goes on until this one's replaces it.
+    if let Some(old) = current.take() {
+        s.current = old.current;
+    }
+    let switcher = current.insert(s);
     let mut keys = keys;
     let (mut seen, mut done) = (0, false);
     let until = Instant::now() + Duration::from_secs(60);
@@ -201,12 +220,7 @@ fn until_reloaded(
                     registry,
                 } = e
                 {
-                    let s = live_feed::switch(file, &name, base, (generation, registry), tx.clone()).unwrap();
-                    for s in stops.drain(..) {
-                        s.store(true, std::sync::atomic::Ordering::SeqCst);
-                    }
-                    stops.push(s.feed.stop.clone());
-                    return Some(s.announce(&watcher));
+                    switcher.switch(name, (generation, registry));
                 }
                 None
             }),
@@ -215,7 +229,9 @@ fn until_reloaded(
     .unwrap();
     assert!(
         seen >= reloads,
-        "the context's registry was loaded: {seen} of {reloads}"
+        "the context's registry was loaded: {seen} of {reloads} ({:?}, {:?})",
+        app.message,
+        app.live.as_ref().map(|l| &l.errors)
     );
 }
 
@@ -232,17 +248,17 @@ fn ctx_switches_the_registry_and_environment_and_a_broken_registry_keeps_the_las
     let file = ktopo::cluster::context::parse::parse(
         "config.yaml",
         format!(
-            "contexts:\n  pay:\n    brokers: {brokers}\n    registry: payments.yaml\n    env: staging\n  broken:\n    brokers: {brokers}\n    registry: broken.yaml\n"
+            "contexts:\n  pay:\n    brokers: {brokers}\n    registry: payments.yaml\n    env: staging\n  broken:\n    brokers: {brokers}\n    registry: broken.yaml\n  plain:\n    brokers: {brokers}\n"
         ),
         dir.path(),
     )
     .unwrap();
     let base = conn(&["--interval", "0.5"]);
     let mut a = app();
-    a.contexts = vec!["pay".into(), "broken".into()];
+    a.contexts = vec!["pay".into(), "broken".into(), "plain".into()];
     assert!(a.data.reg.topic("auth_events").is_some(), "base.yaml first");
-    let mut stops = Vec::new();
-    until_reloaded(&mut a, command(":ctx pay"), 1, &file, &base, &mut stops);
+    let mut current = None;
+    until_reloaded(&mut a, command(":ctx pay"), 1, &file, &base, &mut current);
     assert!(
         a.data.reg.topic("payments_events").is_some(),
         "the context's registry is open"
@@ -260,7 +276,7 @@ fn ctx_switches_the_registry_and_environment_and_a_broken_registry_keeps_the_las
     );
     // A context naming a broken registry: its diagnostics, the last good one kept; no
     // env named: the default again.
-    until_reloaded(&mut a, command(":ctx broken"), 1, &file, &base, &mut stops);
+    until_reloaded(&mut a, command(":ctx broken"), 1, &file, &base, &mut current);
     assert!(
         a.data.reg.topic("payments_events").is_some(),
         "the last good registry stays"
@@ -275,9 +291,22 @@ fn ctx_switches_the_registry_and_environment_and_a_broken_registry_keeps_the_las
         "the diagnostics, with file:line: {screen}"
     );
     assert!(screen.lines().next().unwrap_or("").contains("ctx broken ·"), "{screen}");
-    for s in stops {
-        s.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
+    // A context naming no registry: back to the one the session opened, and said so.
+    // (Esc closes the diagnostics first.)
+    let mut keys = command(":ctx plain");
+    keys.push(Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    until_reloaded(&mut a, keys, 1, &file, &base, &mut current);
+    assert!(
+        a.data.reg.topic("auth_events").is_some() && a.data.reg.topic("payments_events").is_none(),
+        "base.yaml again"
+    );
+    let said = a.message.clone().unwrap_or_default();
+    assert!(
+        said.starts_with("context plain: env production, registry ")
+            && said.contains("base.yaml (the context names none: back to the session's first) · loaded"),
+        "{said}"
+    );
+    current.unwrap().current.lock().unwrap().stop();
 }
 
 /// The real binary in tmux, started on a context: its registry and environment apply
@@ -328,4 +357,69 @@ fn the_tui_starts_with_the_contexts_registry_and_env_and_flags_win() {
         tmux(&["kill-server"]);
         assert!(shown, "{extra:?}: the context's env and the right registry:\n{screen}");
     }
+}
+
+/// The UI thread does neither part of a switch's work: `switch` returns while the
+/// contexts file is still being read (here: held until the test lets it go), and
+/// `Event::Switched` sets the environment without joining (the new feed's next
+/// picture is joined with it).
+#[test]
+fn a_switch_resolves_off_the_ui_thread_and_switched_does_not_join() {
+    let (_p, brokers) = common::mock_cluster(1, &[("alpha", 1)]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = ktopo::cluster::context::parse::parse(
+        "config.yaml",
+        format!("contexts:\n  b:\n    brokers: {brokers}\n    env: staging\n"),
+        dir.path(),
+    )
+    .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (ask, asked) = std::sync::mpsc::channel();
+    let mut s = switcher(&file, &conn(&["--interval", "0.2"]), ask, tx);
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let held = std::sync::Mutex::new(held);
+    s.contexts = std::sync::Arc::new(move || {
+        held.lock().unwrap().recv().unwrap();
+        Ok(file.clone())
+    });
+    let mut a = app();
+    let asked_at = Instant::now();
+    s.switch("b".into(), (a.data.generation, a.data.reg.clone()));
+    assert!(asked_at.elapsed() < Duration::from_secs(1), "switch returns at once");
+    assert!(
+        rx.recv_timeout(Duration::from_millis(300)).is_err(),
+        "nothing is answered while the contexts file is read"
+    );
+    release.send(()).unwrap();
+    let switched = loop {
+        match rx.recv_timeout(Duration::from_secs(20)).expect("an answer") {
+            ev @ Event::Switched { .. } => break ev,
+            _ => continue,
+        }
+    };
+    assert!(
+        matches!(asked.recv_timeout(Duration::from_secs(5)), Ok(ktopo::tui::watcher::Ask::Watch(p)) if p.ends_with("tests/fixtures/base.yaml")),
+        "then the watcher goes back to the session's registry"
+    );
+    // A picture was sampled: a join would have drift; the switch keeps the last join.
+    a.live = Some(ktopo::core::live::view::LiveView {
+        sample_ms: Some(1),
+        ..Default::default()
+    });
+    let would = ktopo::core::join::join(&a.data.reg, &a.data.topo, a.live.as_ref(), &a.setting, None);
+    assert!(would.drift.is_some());
+    a.update(switched);
+    assert!(a.joined.drift.is_none(), "Switched joined on the UI thread");
+    assert_eq!(
+        (a.setting.environment.as_str(), a.context.as_deref()),
+        ("staging", Some("b"))
+    );
+    // The new feed samples and joins: its pictures bring the join.
+    let joined = loop {
+        if let Event::Joined { view, .. } = rx.recv_timeout(Duration::from_secs(20)).expect("a picture") {
+            break view;
+        }
+    };
+    assert!(joined.errors.is_empty(), "{:?}", joined.errors);
+    s.current.lock().unwrap().stop();
 }

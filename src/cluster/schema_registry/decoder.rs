@@ -3,18 +3,29 @@
 //! request however many records name it. A failure that may pass (the registry
 //! unreachable, a 5xx, a 429) is kept for `retry_after` only: a TUI or `serve` session
 //! outlives a registry restart. An unreachable registry is said once per outage.
+//! Message bytes choose the ids and GUIDs, so each cache (schemas, registrations, a
+//! GUID's id) keeps at most `MAX_CACHED` entries, the schemas at most
+//! `MAX_SCHEMA_BYTES` of schema text: past that the least recently used is dropped,
+//! and fetched again if a later record names it (`lru`).
 
 use super::client::{segment, Client, Fetch};
+use super::lru::Lru;
 use super::settings::Settings;
 use crate::core::sample::message::{Header, RawMessage};
 use crate::core::schema::{self, wire, About, Decoding, Format, Limits, SchemaError, Text};
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long a failure that may pass is kept before asking again.
 pub const RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Entries each cache keeps at most.
+pub const MAX_CACHED: usize = 4096;
+/// Bytes of schema text (references included) the schema cache keeps at most.
+pub const MAX_SCHEMA_BYTES: usize = 64 << 20;
+/// What an entry costs beyond its text (its key, its compiled form's bookkeeping).
+const ENTRY_BYTES: usize = 256;
 
 /// References followed per schema at most (Protobuf imports of imports included).
 const MAX_REFERENCES: usize = 64;
@@ -25,7 +36,9 @@ type Loaded = Result<Arc<(About, schema::Compiled)>, (Option<About>, String)>;
 pub struct Decoder {
     client: Client,
     /// Each schema as loaded, and when to ask again (a failure that may pass).
-    schemas: HashMap<wire::SchemaRef, (Loaded, Option<Instant>)>,
+    schemas: Lru<wire::SchemaRef, (Loaded, Option<Instant>)>,
+    /// Bytes of schema text the load in progress read (its cache weight).
+    loaded_bytes: usize,
     /// Why the registry cannot be reached, and since when.
     unreachable: Option<(String, Instant)>,
     /// Whether the load in progress failed in a way that may pass.
@@ -35,10 +48,10 @@ pub struct Decoder {
     notes: Vec<String>,
     pub limits: Limits,
     /// Each id's (subject, version) registrations, once asked (`/schemas/ids/{id}/versions`).
-    registered: HashMap<u32, (Registered, Option<Instant>)>,
+    registered: Lru<u32, (Registered, Option<Instant>)>,
     /// The schema id each GUID's answer named (None: it named none), kept when its
     /// schema is fetched; Err as `Registered`'s (None: 404).
-    guid_ids: HashMap<[u8; 16], Result<Option<u32>, Option<String>>>,
+    guid_ids: Lru<[u8; 16], Result<Option<u32>, Option<String>>>,
 }
 
 pub use crate::core::sample::schemas::Registered;
@@ -54,20 +67,38 @@ impl Decoder {
     pub fn new(settings: Settings) -> Decoder {
         Decoder {
             client: Client::new(settings, Duration::from_secs(5)),
-            schemas: HashMap::new(),
+            schemas: Lru::new(MAX_CACHED, MAX_SCHEMA_BYTES),
+            loaded_bytes: 0,
             unreachable: None,
             transient: false,
             retry_after: RETRY_AFTER,
             notes: Vec::new(),
             limits: Limits::default(),
-            registered: HashMap::new(),
-            guid_ids: HashMap::new(),
+            registered: Lru::new(MAX_CACHED, MAX_SCHEMA_BYTES),
+            guid_ids: Lru::new(MAX_CACHED, usize::MAX),
         }
     }
 
     /// The registry's URL (no user info).
     pub fn url(&self) -> &str {
         &self.client.settings.base
+    }
+
+    /// Bound each cache to `entries` (tests: fewer than `MAX_CACHED`).
+    pub fn limit_cache(&mut self, entries: usize) {
+        self.schemas.max_entries = entries;
+        self.registered.max_entries = entries;
+        self.guid_ids.max_entries = entries;
+    }
+
+    /// Entries kept in the schema, registration and GUID caches, and the schemas' bytes.
+    pub fn cached(&self) -> (usize, usize, usize, usize) {
+        (
+            self.schemas.len(),
+            self.registered.len(),
+            self.guid_ids.len(),
+            self.schemas.bytes(),
+        )
     }
 
     /// Requests sent so far.
@@ -176,9 +207,12 @@ impl Decoder {
             }
         }
         self.transient = false;
+        self.loaded_bytes = 0;
         let l = self.load(r);
         let retry = (l.is_err() && self.transient).then(|| Instant::now() + self.retry_after);
-        self.schemas.insert(r, (l.clone(), retry));
+        let note = l.as_ref().err().map_or(0, |(_, n)| n.len());
+        self.schemas
+            .insert(r, (l.clone(), retry), ENTRY_BYTES + self.loaded_bytes + note);
         l
     }
 
@@ -206,7 +240,7 @@ impl Decoder {
                         Fetch::Status { status: 404, .. } => Err(None),
                         _ => Err(Some(why.clone())),
                     };
-                    self.guid_ids.insert(g, kept);
+                    self.guid_ids.insert(g, kept, 0);
                 }
                 return Err((Some(about), why));
             }
@@ -216,7 +250,7 @@ impl Decoder {
                 .get("id")
                 .and_then(Value::as_u64)
                 .and_then(|v| u32::try_from(v).ok());
-            self.guid_ids.insert(g, Ok(id));
+            self.guid_ids.insert(g, Ok(id), 0);
         }
         let fail = |about: &About, e: String| Err((Some(about.clone()), e));
         let format = match Format::from_schema_type(body.get("schemaType").and_then(Value::as_str)) {
@@ -258,6 +292,7 @@ impl Decoder {
         if let Err(e) = self.references(&body, &mut references, &mut seen) {
             return fail(&about, e);
         }
+        self.loaded_bytes = text.len() + references.iter().map(|(n, t)| n.len() + t.len()).sum::<usize>();
         let t = Text {
             format,
             schema: text.to_string(),
@@ -329,7 +364,7 @@ impl Decoder {
             }
         }
         self.transient = false;
-        let r = match self.get(&format!("/schemas/ids/{id}/versions")) {
+        let r: Registered = match self.get(&format!("/schemas/ids/{id}/versions")) {
             Ok(v) => Ok(v
                 .as_array()
                 .into_iter()
@@ -344,7 +379,11 @@ impl Decoder {
             Err(e) => Err(Some(self.failed(&wire::SchemaRef::Id(id), e))),
         };
         let retry = (r.is_err() && self.transient).then(|| Instant::now() + self.retry_after);
-        self.registered.insert(id, (r.clone(), retry));
+        let weight = match &r {
+            Ok(v) => v.iter().map(|(s, _)| s.len() + 8).sum(),
+            Err(why) => why.as_ref().map_or(0, String::len),
+        };
+        self.registered.insert(id, (r.clone(), retry), ENTRY_BYTES + weight);
         r
     }
 
@@ -354,6 +393,11 @@ impl Decoder {
     pub fn guid_id(&mut self, g: [u8; 16]) -> Result<Option<u32>, Option<String>> {
         // Fetches, or refetches a failure due again, and keeps the id on the way.
         let _ = self.schema(wire::SchemaRef::Guid(g));
+        if self.guid_ids.get(&g).is_none() {
+            // Its id was dropped from the cache, its schema kept: fetch both again.
+            self.schemas.remove(&wire::SchemaRef::Guid(g));
+            let _ = self.schema(wire::SchemaRef::Guid(g));
+        }
         self.guid_ids.get(&g).cloned().unwrap_or(Ok(None))
     }
 

@@ -9,13 +9,15 @@
 
 use super::client::{segment, Fetch};
 use super::decoder::Decoder;
+use super::rotation::Rotation;
 use crate::core::sample::schemas::{Framing, GuidAnswer};
 use crate::core::words::count;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
-/// Distinct GUIDs asked about per round at most (sampled bytes choose the GUIDs).
+/// Distinct GUIDs asked about per round at most (sampled bytes choose the GUIDs, so
+/// they are taken in turns: `rotation`).
 pub const GUIDS_PER_ROUND: usize = 64;
 /// Versions of a subject looked at for a GUID, newest first.
 pub const VERSIONS_SEARCHED: usize = 16;
@@ -36,13 +38,19 @@ pub struct GuidWatch {
     /// Each (subject, version)'s GUID (None: its answer carries none), and for a
     /// failure when it is due again; a version's schema never changes.
     guids: HashMap<(String, u32), (VersionGuid, Option<Instant>)>,
+    /// Which GUIDs seen are asked this round, and last round's answers (GUID, subject).
+    rotation: Rotation<String>,
+    kept: BTreeMap<(String, String), GuidAnswer>,
 }
 
 impl GuidWatch {
     /// What the registry says of each GUID seen, against its topic's declared subject.
     pub fn answers(&mut self, d: &mut Decoder, framing: &[Framing]) -> BTreeMap<(String, String), GuidAnswer> {
-        let seen: BTreeSet<&String> = framing.iter().flat_map(|f| f.guids.keys()).collect();
-        let asked: BTreeSet<&String> = seen.into_iter().take(GUIDS_PER_ROUND).collect();
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for (g, (n, _)) in framing.iter().flat_map(|f| &f.guids) {
+            *seen.entry(g.clone()).or_default() += n;
+        }
+        let asked = self.rotation.pick(&seen, GUIDS_PER_ROUND);
         let mut out = BTreeMap::new();
         for f in framing {
             for g in f.guids.keys() {
@@ -53,11 +61,18 @@ impl GuidWatch {
                 let a = if asked.contains(g) {
                     self.answer(d, g, &f.subject)
                 } else {
-                    GuidAnswer::Failed(format!("not asked: more than {GUIDS_PER_ROUND} schema GUIDs sampled"))
+                    // Asked in an earlier round: its answer then.
+                    self.kept.get(&key).cloned().unwrap_or_else(|| {
+                        GuidAnswer::Failed(format!(
+                            "not asked yet: more than {GUIDS_PER_ROUND} schema GUIDs sampled (the others in the next rounds)"
+                        ))
+                    })
                 };
                 out.insert(key, a);
             }
         }
+        // Only the answers of GUIDs seen this round are kept.
+        self.kept = out.clone();
         out
     }
 

@@ -7,11 +7,12 @@
 //! declaring thousands of subjects cannot hold the sampler's round.
 
 use super::client::{segment, Fetch};
-use super::decoder::Decoder;
+use super::decoder::{Decoder, Registered};
+use super::rotation::Rotation;
 use crate::core::sample::message::RawMessage;
 use crate::core::sample::schemas::{Answers, Compatibility, Declared, Framing, Schemas, Subject};
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,7 +20,8 @@ use std::time::{Duration, Instant};
 pub const SUBJECTS_EVERY: Duration = Duration::from_secs(300);
 /// Subjects asked per round at most (the others in the next rounds).
 pub const SUBJECTS_PER_ROUND: usize = 32;
-/// Distinct ids asked about per round at most (sampled bytes choose the ids).
+/// Distinct ids asked about per round at most (sampled bytes choose the ids, so they
+/// are taken in turns: `rotation`).
 pub const IDS_PER_ROUND: usize = 64;
 
 /// The declared subjects, the framing of the last tails, and the answers kept.
@@ -32,6 +34,9 @@ pub struct SchemaWatch {
     /// The global compatibility level and when it is due again.
     global: Option<(Result<String, String>, Instant)>,
     guids: super::guids::GuidWatch,
+    /// Which ids seen are asked this round, and the answers of those asked before.
+    rotation: Rotation<u32>,
+    kept: HashMap<u32, Registered>,
 }
 
 impl SchemaWatch {
@@ -74,20 +79,26 @@ impl SchemaWatch {
                 self.asked.insert(s.clone(), (answer, Instant::now() + keep));
             }
         }
-        let seen: BTreeSet<u32> = self
-            .framing
-            .iter()
-            .flatten()
-            .flat_map(|f| f.ids.keys().copied())
-            .collect();
+        let mut seen: BTreeMap<u32, usize> = BTreeMap::new();
+        for (id, (n, _)) in self.framing.iter().flatten().flat_map(|f| &f.ids) {
+            *seen.entry(*id).or_default() += n;
+        }
+        let asked = self.rotation.pick(&seen, IDS_PER_ROUND);
+        self.kept.retain(|id, _| seen.contains_key(id));
         let ids = seen
-            .into_iter()
-            .enumerate()
-            .map(|(i, id)| {
-                let r = if i < IDS_PER_ROUND {
-                    d.registered(id)
+            .keys()
+            .map(|&id| {
+                let r = if asked.contains(&id) {
+                    let r = d.registered(id);
+                    self.kept.insert(id, r.clone());
+                    r
                 } else {
-                    Err(Some(format!("not asked: more than {IDS_PER_ROUND} schema ids sampled")))
+                    // Asked in an earlier round: its answer then (the decoder keeps it).
+                    self.kept.get(&id).cloned().unwrap_or_else(|| {
+                        Err(Some(format!(
+                            "not asked yet: more than {IDS_PER_ROUND} schema ids sampled (the others in the next rounds)"
+                        )))
+                    })
                 };
                 (id, r)
             })

@@ -69,7 +69,7 @@ impl State {
             State::Failed => ("✗", "FAILED"),
             State::Unassigned => ("∅", "UNASSGN"),
             State::Restarting => ("↻", "RESTART"),
-            State::Unknown(s) => return format!("? {}", crate::core::words::cut(s, 7)),
+            State::Unknown(s) => return format!("? {}", cut_columns(s, 7)),
         };
         format!("{glyph} {word}")
     }
@@ -78,6 +78,26 @@ impl State {
     pub fn stops_work(&self) -> bool {
         matches!(self, State::Failed | State::Paused | State::Stopped | State::Unassigned)
     }
+}
+
+/// At most `max` terminal columns of `s` (CJK takes two each), a cut one ending in `…`.
+fn cut_columns(s: &str, max: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 /// `source` or `sink` (the REST API's `type`).
@@ -188,10 +208,17 @@ mod tests {
             State::Unassigned,
             State::Restarting,
             State::parse("DEGRADED-SOMEHOW"),
+            State::parse("降级状态未知的连接器"),
+            State::parse("降级x"),
+            State::parse("a降级"),
         ];
         for s in &all {
-            assert!(s.label().chars().count() <= 9, "{}", s.label());
+            use unicode_width::UnicodeWidthStr;
+            assert!(s.label().width() <= 9, "{} is {} columns", s.label(), s.label().width());
         }
+        assert_eq!(State::parse("降级状态未知的连接器").label(), "? 降级状…");
+        assert_eq!(State::parse("a降级").label(), "? a降级", "5 columns: whole");
+        assert_eq!(State::parse("DEGRADED-SOMEHOW").label(), "? DEGRAD…");
         assert_eq!(all.iter().max_by_key(|s| s.rank()), Some(&State::Failed));
         assert!(State::Failed.stops_work() && State::Paused.stops_work());
         assert!(!State::Running.stops_work() && !State::Restarting.stops_work());

@@ -36,7 +36,7 @@ pub fn draft(seen: &Seen) -> Draft {
             None
         }
     };
-    let mut groups = match seen.groups {
+    let groups = match seen.groups {
         Ok(g) => g.clone(),
         Err(why) => {
             d.notes
@@ -44,15 +44,35 @@ pub fn draft(seen: &Seen) -> Draft {
             BTreeMap::new()
         }
     };
-    // A sink connector's group is the connector's: it is drafted with it.
-    for g in super::connectors::sink_groups(seen.connectors) {
-        groups.remove(&g);
-    }
-    let (consumers, convention) = consumers(&groups, &mut d.services);
-    d.convention = convention;
-    let producers = producers(seen, &mut d.services);
+    // A sink connector's group is the connector's: it is drafted with it. Only a
+    // drafted connector's, though: one left out (its name a service's) keeps its
+    // group as a consumer. Re-adding a group adds a service that may leave out
+    // another connector, so until the groups removed are exactly the drafted ones'
+    // (they only shrink, so this ends).
     let names: BTreeSet<&str> = topics.iter().map(|t| t.name.as_str()).collect();
-    d.connectors = super::connectors::connectors(seen.connectors, &names, &mut d.services, &mut d.notes);
+    let mut removed = super::connectors::sink_groups(seen.connectors);
+    let (consumers, producers) = loop {
+        let mut services = BTreeMap::new();
+        let mut notes = Vec::new();
+        let kept: BTreeMap<String, BTreeSet<String>> = groups
+            .iter()
+            .filter(|(g, _)| !removed.contains(*g))
+            .map(|(g, t)| (g.clone(), t.clone()))
+            .collect();
+        let (consumers, convention) = consumers(&kept, &mut services);
+        let producers = producers(seen, &mut services);
+        let drafted = super::connectors::connectors(seen.connectors, &names, &mut services, &mut notes);
+        let theirs: BTreeSet<String> = drafted.iter().filter_map(|c| c.sink_group()).collect();
+        let still: BTreeSet<String> = removed.intersection(&theirs).cloned().collect();
+        if still == removed {
+            d.services = services;
+            d.notes.extend(notes);
+            d.convention = convention;
+            d.connectors = drafted;
+            break (consumers, producers);
+        }
+        removed = still;
+    };
     for t in topics {
         let mut td = TopicDraft {
             name: t.name.clone(),
@@ -282,5 +302,68 @@ mod tests {
             d.services.keys().collect::<Vec<_>>(),
             ["billing", "ops_tool", "orders_api"]
         );
+    }
+
+    fn sink(name: &str) -> crate::core::connectors::Connector {
+        use crate::core::connectors::{state::State, Connector, Kind, Topics};
+        Connector {
+            name: name.into(),
+            kind: Kind::Sink,
+            class: None,
+            state: State::Running,
+            worker: None,
+            trace: None,
+            tasks: Vec::new(),
+            tasks_dropped: 0,
+            group_override: None,
+            config_topics: Vec::new(),
+            config_topics_regex: None,
+            topics: Topics::Used(vec!["orders_events".into()]),
+        }
+    }
+
+    #[test]
+    fn a_sink_left_out_keeps_its_group_as_a_consumer() {
+        let topics = [topic("orders_events", 1)];
+        let configs = HashMap::new();
+        let on = |g: &str| (g.to_string(), BTreeSet::from(["orders_events".to_string()]));
+        let groups = BTreeMap::from([
+            on("billing_orders_events_consumer"),
+            on("connect-billing"),
+            on("connect-warehouse-sink"),
+        ]);
+        // `billing` is a service's name (from its group): that sink is not drafted.
+        let reads = [crate::core::connectors::ClusterRead {
+            name: "c".into(),
+            url: "http://c".into(),
+            connectors: Ok(vec![sink("billing"), sink("warehouse-sink")]),
+            notes: Vec::new(),
+        }];
+        let d = draft(&Seen {
+            topics: &topics,
+            configs: Ok(&configs),
+            groups: Ok(&groups),
+            messages: &[],
+            producer_field: "source_service",
+            connectors: &reads,
+        });
+        let drafted: Vec<_> = d.connectors.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(drafted, ["warehouse-sink"]);
+        assert!(
+            d.notes.iter().any(|n| n.contains("connector `billing`")),
+            "{:?}",
+            d.notes
+        );
+        let groups: Vec<_> = d.topics[0]
+            .consumers
+            .iter()
+            .map(|c| c.group.clone().unwrap_or_else(|| c.service.clone()))
+            .collect();
+        assert!(groups.contains(&"connect-billing".to_string()), "{groups:?}");
+        assert!(
+            !groups.contains(&"connect-warehouse-sink".to_string()),
+            "a drafted sink's group is the connector's: {groups:?}"
+        );
+        assert_eq!(d.notes.len(), 1, "said once: {:?}", d.notes);
     }
 }

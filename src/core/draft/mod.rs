@@ -67,6 +67,14 @@ pub struct ConnectorDraft {
     pub connect: Option<String>,
 }
 
+impl ConnectorDraft {
+    /// A sink's consumer group (`connect-NAME` unless overridden); sources have none.
+    pub fn sink_group(&self) -> Option<String> {
+        (self.kind == ConnectorType::Sink)
+            .then(|| self.group.clone().unwrap_or_else(|| format!("connect-{}", self.name)))
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TopicDraft {
     pub name: String,
