@@ -29,7 +29,8 @@ pub struct ConnArgs {
     pub interval: Option<f64>,
     /// Schema Registry URL, to decode wire-format records (also `schema.registry.url`
     /// in -X/-F; credentials: `schema.registry.basic.auth.user.info`,
-    /// `schema.registry.bearer.auth.token`).
+    /// `schema.registry.bearer.auth.token`; TLS: `schema.registry.ssl.ca.location`,
+    /// `schema.registry.ssl.certificate.location`, `schema.registry.ssl.key.location`).
     #[arg(
         long,
         global = true,

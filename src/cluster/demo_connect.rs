@@ -6,7 +6,7 @@
 //! sends them: a connector's name percent-encoded (`segment`).
 
 use super::demo_http::{self, Server, Spec};
-use crate::cluster::schema_registry::client::segment;
+use crate::cluster::http::segment;
 use crate::core::registry::model::ConnectorType;
 use crate::core::registry::{Registry, Status};
 use serde_json::{json, Map, Value};

@@ -10,6 +10,7 @@ pub mod demo_messages;
 pub mod demo_scenario;
 pub mod demo_schema_registry;
 pub mod demo_schemas;
+pub mod http;
 pub mod kafka;
 pub mod kafka_connect;
 pub mod schema_registry;

@@ -857,3 +857,47 @@ fn the_decoders_caches_are_bounded_and_an_id_dropped_decodes_again() {
     decode(&mut d, 40);
     assert_eq!(d.requests(), sent);
 }
+
+/// TLS files under the Confluent property names: one that cannot be used is said once,
+/// as why the registry is unreachable, naming the file and the fix; nothing is sent.
+#[test]
+fn schema_registry_tls_files_that_cannot_be_used_are_said_and_nothing_is_sent() {
+    use ktopo::cluster::schema_registry::subjects::SchemaWatch;
+    use ktopo::cluster::schema_registry::{decoder::Decoder, settings};
+    use ktopo::core::sample::schemas::{Declared, Part};
+    let dir = tempfile::tempdir().unwrap();
+    let not_pem = dir.path().join("ca.txt");
+    std::fs::write(&not_pem, "not a certificate\n").unwrap();
+    let sr = server::serve(HashMap::new(), None);
+    for (extra, want) in [
+        (
+            vec![("schema.registry.ssl.ca.location", not_pem.display().to_string())],
+            format!("the schema registry: {} holds no PEM certificate", not_pem.display()),
+        ),
+        (
+            vec![("schema.registry.ssl.certificate.location", not_pem.display().to_string())],
+            "a client certificate needs both schema.registry.ssl.certificate.location and schema.registry.ssl.key.location"
+                .to_string(),
+        ),
+        (
+            vec![("schema.registry.ssl.ca.location", "/nonexistent/ca.pem".to_string())],
+            "the schema registry: cannot read /nonexistent/ca.pem".to_string(),
+        ),
+    ] {
+        let mut props = ktopo::cluster::kafka::config::Properties::default();
+        props.set("schema.registry.url", &sr.url);
+        for (k, v) in &extra {
+            props.set(k, v);
+        }
+        let mut d = Decoder::new(settings::from_properties(&props).unwrap().unwrap());
+        let mut w = SchemaWatch::new(vec![Declared {
+            topic: "t".into(),
+            part: Part::Value,
+            subject: "t-value".into(),
+        }]);
+        let s = w.round(Some(&mut d)).unwrap();
+        let why = s.registry.as_ref().unwrap().unreachable.clone().unwrap_or_default();
+        assert!(why.contains(&want), "{why:?} should say {want:?}");
+    }
+    assert!(sr.requests().is_empty(), "{:?}", sr.requests().len());
+}

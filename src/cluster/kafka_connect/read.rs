@@ -8,7 +8,7 @@
 //! unread is said in a note.
 
 use super::client::{Client, Fetch};
-use crate::cluster::schema_registry::client::segment;
+use crate::cluster::http::segment;
 use crate::core::connectors::parse::{self, Listing};
 use crate::core::connectors::{ClusterRead, Connector, Topics};
 use std::time::{Duration, Instant};

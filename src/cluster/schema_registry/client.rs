@@ -1,105 +1,62 @@
-//! The Schema Registry's read endpoints over blocking HTTP: strictly GET, one request
-//! at a time, each under a timeout and a response-size cap, credentials sent and
-//! never shown.
+//! The Schema Registry's read endpoints over `cluster::http` (GET only, timeouts, a
+//! response-size cap, TLS from `schema.registry.ssl.*`), one request at a time,
+//! credentials sent and never shown.
 
 use super::settings::{Auth, Settings};
 use std::time::Duration;
 
+pub use crate::cluster::http::{segment, Fetch};
+
 /// Bytes of one answer read at most: a schema past the cap is refused, not read.
 pub const MAX_RESPONSE_BYTES: u64 = 2 << 20;
-
-/// Why a request gave no JSON.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Fetch {
-    /// The registry answered with this status (and its message, if JSON had one).
-    #[error("HTTP {status}{}", message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
-    Status { status: u16, message: Option<String> },
-    /// No answer at all: refused, timed out, not resolved, TLS.
-    #[error("unreachable: {0}")]
-    Unreachable(String),
-    #[error("answer larger than {} bytes", MAX_RESPONSE_BYTES)]
-    TooLarge,
-    #[error("answer is not JSON: {0}")]
-    NotJson(String),
-}
 
 pub struct Client {
     agent: ureq::Agent,
     pub settings: Settings,
+    timeout: Duration,
+    /// Why no request can be sent (a TLS file that cannot be used): every request
+    /// fails with it, so the registry is said unreachable once, with the reason.
+    broken: Option<String>,
     /// Requests sent this session.
     pub sent: usize,
 }
 
 impl Client {
     pub fn new(settings: Settings, timeout: Duration) -> Client {
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            // Only the URL given is contacted: no proxy from the environment.
-            .proxy(None)
-            .max_redirects(0)
-            .build()
-            .into();
+        let (tls, broken) = match crate::cluster::http::tls("the schema registry", "schema.registry.ssl", &settings.tls)
+        {
+            Ok(t) => (t, None),
+            Err(e) => (ureq::tls::TlsConfig::default(), Some(e.to_string())),
+        };
         Client {
-            agent,
+            agent: crate::cluster::http::agent(timeout, tls),
             settings,
+            timeout,
+            broken,
             sent: 0,
         }
     }
 
     /// `GET base + path` as JSON.
     pub fn get(&mut self, path: &str) -> Result<serde_json::Value, Fetch> {
+        if let Some(why) = &self.broken {
+            return Err(Fetch::Unreachable(why.clone()));
+        }
         let url = format!("{}{path}", self.settings.base);
-        let mut req = self
-            .agent
-            .get(&url)
-            .header("Accept", "application/vnd.schemaregistry.v1+json, application/json");
-        req = match &self.settings.auth {
-            Some(Auth::Basic(u)) => {
-                use base64::Engine;
-                let b = base64::engine::general_purpose::STANDARD.encode(u);
-                req.header("Authorization", format!("Basic {b}"))
-            }
-            Some(Auth::Bearer(t)) => req.header("Authorization", format!("Bearer {t}")),
-            None => req,
+        let authorization = match &self.settings.auth {
+            Some(Auth::Basic(u)) => Some(crate::cluster::http::basic(u)),
+            Some(Auth::Bearer(t)) => Some(format!("Bearer {t}")),
+            None => None,
         };
         self.sent += 1;
-        let mut resp = req
-            .call()
-            .map_err(|e| Fetch::Unreachable(self.settings.scrub(&e.to_string())))?;
-        let status = resp.status().as_u16();
-        let body = resp
-            .body_mut()
-            .with_config()
-            .limit(MAX_RESPONSE_BYTES)
-            .read_to_vec()
-            .map_err(|e| match e {
-                ureq::Error::BodyExceedsLimit(_) => Fetch::TooLarge,
-                e => Fetch::Unreachable(self.settings.scrub(&e.to_string())),
-            })?;
-        let json: Result<serde_json::Value, _> = serde_json::from_slice(&body);
-        if !(200..300).contains(&status) {
-            // Confluent errors are `{"error_code": 40403, "message": "Schema not found"}`.
-            let message = json.ok().and_then(|j| {
-                j.get("message")
-                    .and_then(|m| m.as_str())
-                    .map(|m| crate::core::words::cut(&self.settings.scrub(m), 200))
-            });
-            return Err(Fetch::Status { status, message });
-        }
-        json.map_err(|e| Fetch::NotJson(e.to_string()))
+        let get = crate::cluster::http::Get {
+            url: &url,
+            accept: "application/vnd.schemaregistry.v1+json, application/json",
+            authorization,
+            timeout: self.timeout,
+            limit: MAX_RESPONSE_BYTES,
+        };
+        let shown = |t: &str| crate::core::words::cut(&crate::core::visible::one_line(&self.settings.scrub(t)), 200);
+        crate::cluster::http::get_json(&self.agent, get, &shown).map(|(json, _)| json)
     }
-}
-
-/// A path segment with everything but unreserved characters percent-encoded.
-pub fn segment(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            o.push(b as char);
-        } else {
-            o.push_str(&format!("%{b:02X}"));
-        }
-    }
-    o
 }

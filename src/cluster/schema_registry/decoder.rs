@@ -420,7 +420,11 @@ impl Decoder {
         }
         let r = self.client.get(path);
         match &r {
-            Err(Fetch::Unreachable(why)) => {
+            Err(e) if e.no_answer() => {
+                let why = match e {
+                    Fetch::Unreachable(why) => why.clone(),
+                    e => e.to_string(),
+                };
                 self.transient = true;
                 if self.unreachable.is_none() {
                     self.notes.push(format!(
@@ -428,7 +432,7 @@ impl Decoder {
                         self.client.settings.base
                     ));
                 }
-                self.unreachable = Some((why.clone(), Instant::now()));
+                self.unreachable = Some((why, Instant::now()));
             }
             Err(Fetch::Status { status, .. }) if *status >= 500 || *status == 429 => self.transient = true,
             Ok(_) => self.unreachable = None,
@@ -441,7 +445,7 @@ impl Decoder {
     fn failed(&self, r: &wire::SchemaRef, e: Fetch) -> String {
         let what = r.label();
         match e {
-            Fetch::Unreachable(_) => "the schema registry is unreachable".into(),
+            e if e.no_answer() => "the schema registry is unreachable".into(),
             Fetch::Status { status: 404, .. } => format!("schema {what} is not in the schema registry (404)"),
             Fetch::Status {
                 status: s @ (401 | 403),

@@ -7,6 +7,10 @@ use crate::cluster::kafka::config::Properties;
 pub const URL: &str = "schema.registry.url";
 pub const USER_INFO: &str = "schema.registry.basic.auth.user.info";
 pub const BEARER: &str = "schema.registry.bearer.auth.token";
+/// PEM files, as the Confluent clients name them.
+pub const CA: &str = "schema.registry.ssl.ca.location";
+pub const CERT: &str = "schema.registry.ssl.certificate.location";
+pub const KEY: &str = "schema.registry.ssl.key.location";
 
 /// How requests sign in.
 #[derive(Clone, PartialEq, Eq)]
@@ -31,6 +35,8 @@ pub struct Settings {
     /// `http://host:port/path`, no user info, no trailing `/`.
     pub base: String,
     pub auth: Option<Auth>,
+    /// A CA to trust and a client certificate (`schema.registry.ssl.*`).
+    pub tls: crate::cluster::http::TlsFiles,
     /// The secret values, to remove from anything shown.
     pub secrets: Vec<String>,
 }
@@ -40,6 +46,7 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("base", &self.base)
             .field("auth", &self.auth)
+            .field("tls", &self.tls)
             .finish_non_exhaustive()
     }
 }
@@ -92,9 +99,21 @@ pub fn from_properties(p: &Properties) -> Result<Option<Settings>, SettingsError
         auth = Some(Auth::Bearer(t.to_string()));
     }
     secrets.retain(|s| s.len() >= 3);
+    let file = |k: &str| {
+        p.get(k)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+    };
+    let tls = crate::cluster::http::TlsFiles {
+        ca: file(CA),
+        cert: file(CERT),
+        key: file(KEY),
+    };
     Ok(Some(Settings {
         base: format!("{}://{host}{}", scheme.to_ascii_lowercase(), path.trim_end_matches('/')),
         auth,
+        tls,
         secrets,
     }))
 }
