@@ -426,6 +426,19 @@ fn a_deprecated_topic_written_earlier_in_the_session_is_still_written() {
         w,
         ["deprecated `old_orders_events` still receives writes: 0.020 msg/s since ktopo started watching; its producers must move to `orders_events`"]
     );
+    // One message in two hours: said per hour, not as 0.000 msg/s.
+    facts.topics.get_mut("old_orders_events").unwrap().session_rate = Some(1.0 / 7200.0);
+    let r = rules::compute(reg, &facts, &opts);
+    let w: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.kind == "deprecated-written")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        w,
+        ["deprecated `old_orders_events` still receives writes: 0.5 msg/h since ktopo started watching; its producers must move to `orders_events`"]
+    );
     facts.topics.get_mut("old_orders_events").unwrap().session_rate = Some(0.0);
     let r = rules::compute(reg, &facts, &opts);
     assert!(r.findings.iter().all(|f| f.kind != "deprecated-written"));

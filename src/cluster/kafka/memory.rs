@@ -17,7 +17,7 @@ const MMAP_FROM: i32 = 256 << 10;
 /// hash tables rehashed, the sampler's offsets: 2-16 MB each at 5,000 groups) come from
 /// the heap instead, where what is freed around longer-lived data stays resident. A
 /// fixed threshold keeps them mapped: freed, they leave at once. heaptrack showed the
-/// live heap flat at 65-75 MB over 25 minutes while the resident size kept its peaks.
+/// live heap flat (75-102 MB over 23 minutes) while the resident size kept its peaks.
 pub fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes settings of the allocator; called before threads start.

@@ -377,7 +377,7 @@ fn deprecated_in_use(reg: &Registry, facts: &Facts, out: &mut Out) {
         // The last interval's rate, else the session's: rare writes are writes too.
         let rate = match (f.produce_rate, f.session_rate) {
             (Some(r), _) if r > 0.0 => Some(format!("{r:.1} msg/s")),
-            (_, Some(r)) if r > 0.0 => Some(format!("{} msg/s since ktopo started watching", rate_words(r))),
+            (_, Some(r)) if r > 0.0 => Some(format!("{} since ktopo started watching", rate_words(r))),
             _ => None,
         };
         if let Some(rate) = rate {
@@ -445,11 +445,14 @@ pub fn migration(facts: &Facts, topic: &str) -> Option<(usize, Option<f64>)> {
     Some((readers, f.produce_rate))
 }
 
-/// A small rate with the digits that keep it non-zero (0.02, not 0.0).
+/// A small rate with the digits or the unit that keep it non-zero (0.020 msg/s, not
+/// 0.0; one message in two hours is 0.5 msg/h, not 0.000 msg/s).
 fn rate_words(r: f64) -> String {
     if r >= 0.1 {
-        format!("{r:.1}")
+        format!("{r:.1} msg/s")
+    } else if r >= 0.001 {
+        format!("{r:.3} msg/s")
     } else {
-        format!("{r:.3}")
+        format!("{:.1} msg/h", r * 3600.0)
     }
 }
